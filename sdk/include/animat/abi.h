@@ -1,0 +1,97 @@
+/* animat/abi.h -- versioning, status codes and the plugin entry point.
+ *
+ * A plugin is a shared object that exports exactly one symbol, `animat_entry`
+ * (an `animat_plugin_entry` object, not a function). The host dlopen()s the
+ * file, reads that object, and refuses it unless the handshake below passes:
+ *   - abi_major equals the host's ANIMAT_ABI_MAJOR,
+ *   - abi_minor is at most the host's ANIMAT_ABI_MINOR (older minors are
+ *     accepted: every struct only ever grows at its end),
+ *   - sizeof_double and sizeof_size_t equal the host's.
+ *
+ * Rules every struct of this ABI follows (read them once, they hold everywhere):
+ *   - it starts with `uint32_t struct_size`, set by whoever fills the struct to
+ *     sizeof() as *they* compiled it; the reader never reads a field that lies
+ *     at or past struct_size, and treats such a field as NULL/0;
+ *   - arrays of structs are read with a stride of element 0's struct_size;
+ *   - fixed-width integers and double only; enums travel as uint32_t;
+ *   - optional function pointers may be NULL; required ones are marked so.
+ * Strings are UTF-8, NUL-terminated, owned by whoever the field says.
+ */
+#ifndef ANIMAT_ABI_H
+#define ANIMAT_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ABI version this header describes. Major: incompatible change. Minor: a
+ * struct grew at its end or a new optional function/extension appeared. */
+#define ANIMAT_ABI_MAJOR 1
+#define ANIMAT_ABI_MINOR 0
+
+/* Name of the single symbol a plugin exports. */
+#define ANIMAT_ENTRY_SYMBOL "animat_entry"
+
+/* Mark the entry object as exported even under -fvisibility=hidden. */
+#if defined(__GNUC__)
+#define ANIMAT_EXPORT __attribute__((visibility("default")))
+#else
+#define ANIMAT_EXPORT
+#endif
+
+/* Status returned by every fallible plugin function. On failure the plugin
+ * should first call host->error() with a one-line reason. */
+#define ANIMAT_OK 0
+#define ANIMAT_ERROR (-1)
+
+/* Plugin kinds (animat_plugin_desc.kind). */
+#define ANIMAT_KIND_BODY 1u    /* vtable is animat_body_api    (animat/body.h)    */
+#define ANIMAT_KIND_CIRCUIT 2u /* vtable is animat_circuit_api (animat/circuit.h) */
+#define ANIMAT_KIND_LEARNER 3u /* vtable is animat_learner_api (animat/learner.h) */
+
+struct animat_param_info;
+
+/* One plugin inside a shared object. Static, read-only data owned by the
+ * plugin; valid from dlopen to dlclose. */
+typedef struct animat_plugin_desc {
+    uint32_t struct_size;  /* sizeof(animat_plugin_desc) as the plugin built it */
+    uint32_t kind;         /* ANIMAT_KIND_* */
+    const char *name;      /* required; unique among loaded plugins, [a-z0-9_-]+ */
+    const char *version;   /* required; the plugin's own version, e.g. "1.2.0" */
+    const char *summary;   /* required; one line for `animat plugins` */
+    /* Configuration parameters accepted in the experiment file, validated by
+     * the host before create (type, range, choices). May be NULL if n_params
+     * is 0. Array stride: params[0].struct_size. */
+    uint32_t n_params;
+    const struct animat_param_info *params;
+    /* Kind-specific function table (animat_body_api, animat_circuit_api or
+     * animat_learner_api), cast to the type named by `kind`. Required. */
+    const void *api;
+} animat_plugin_desc;
+
+/* The exported entry object. The first five fields are frozen forever: a host
+ * of any version reads them to decide whether to read the rest. */
+typedef struct animat_plugin_entry {
+    uint32_t struct_size;   /* sizeof(animat_plugin_entry) */
+    uint32_t abi_major;     /* ANIMAT_ABI_MAJOR at plugin build time */
+    uint32_t abi_minor;     /* ANIMAT_ABI_MINOR at plugin build time */
+    uint32_t sizeof_double; /* sizeof(double) at plugin build time */
+    uint32_t sizeof_size_t; /* sizeof(size_t) at plugin build time */
+    uint32_t n_plugins;     /* number of entries in `plugins`, at least 1 */
+    const animat_plugin_desc *const *plugins; /* static array owned by the plugin */
+} animat_plugin_entry;
+
+/* Initialiser for the frozen head of an entry. Use it as:
+ *   ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
+ *       ANIMAT_ENTRY_HEAD, 1, my_plugins };                              */
+#define ANIMAT_ENTRY_HEAD                                                   \
+    sizeof(animat_plugin_entry), ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR,        \
+        (uint32_t)sizeof(double), (uint32_t)sizeof(size_t)
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ANIMAT_ABI_H */

@@ -1,0 +1,66 @@
+/* animat/body.h -- body plugins: a physical body in a world (Gymnasium-style).
+ *
+ * Lifecycle (all on one thread at a time):
+ *   create -> ports/control_dt -> { reset -> step* } * -> destroy
+ * Observations are written to the body's OUT ports; actions are read from its
+ * IN ports. One step advances one control interval (e.g. 15 physics steps).
+ */
+#ifndef ANIMAT_BODY_H
+#define ANIMAT_BODY_H
+
+#include "abi.h"
+#include "host.h"
+#include "port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Filled by the body on every step. The host sets struct_size and zeroes it
+ * before the call; the body writes only fields below struct_size. */
+typedef struct animat_step_result {
+    uint32_t struct_size; /* set by the host */
+    uint32_t terminated;  /* 1 if the episode reached a terminal state */
+    uint32_t truncated;   /* 1 if the episode hit its time limit */
+    uint32_t reserved;    /* 0 */
+    double reward;        /* reward for this control step */
+} animat_step_result;
+
+typedef struct animat_body_api {
+    uint32_t struct_size; /* sizeof(animat_body_api) */
+
+    /* Build an instance from the resolved parameters (read via h->param_*).
+     * Returns an opaque instance, or NULL after h->error(). `h` stays valid
+     * until destroy. Phase: create. Required. */
+    void *(*create)(const animat_host *h);
+
+    /* Release everything create allocated. NULL self is a no-op. Required. */
+    void (*destroy)(void *self);
+
+    /* Ports in direction `dir` (ANIMAT_PORT_IN = actions, ANIMAT_PORT_OUT =
+     * observations). Returns an instance-owned array (stride struct_size)
+     * valid until destroy and writes its length to *n. Any phase after
+     * create. Required. */
+    const animat_port_info *(*ports)(void *self, uint32_t dir, uint32_t *n);
+
+    /* Seconds of simulated time per step (e.g. 0.03). Constant per instance.
+     * Required. */
+    double (*control_dt)(void *self);
+
+    /* Start an episode: draw the initial state from h->rng_* (already
+     * reseeded by the host) and write the first observation to `obs` (one
+     * buffer per OUT port). `seed` is the same per-episode seed, for bodies
+     * that keep their own generator. ANIMAT_OK or ANIMAT_ERROR. Required. */
+    int32_t (*reset)(void *self, uint64_t seed, double *const *obs);
+
+    /* Apply `act` (one buffer per IN port) for one control interval, then
+     * write observations to `obs` and fill `out`. ANIMAT_OK or ANIMAT_ERROR
+     * (the episode is then aborted). Must not allocate. Required. */
+    int32_t (*step)(void *self, const double *const *act, double *const *obs,
+                    animat_step_result *out);
+} animat_body_api;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ANIMAT_BODY_H */

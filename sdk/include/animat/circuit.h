@@ -1,0 +1,65 @@
+/* animat/circuit.h -- circuit plugins: nervous systems and controllers.
+ *
+ * Lifecycle (all on one thread at a time):
+ *   create -> ports/theta_info -> set_theta? -> { reset -> step* } * -> destroy
+ * A circuit exposes its learnable parameters as one flat vector "theta" of
+ * doubles, described entry by entry by theta_info (names, sign constraints).
+ */
+#ifndef ANIMAT_CIRCUIT_H
+#define ANIMAT_CIRCUIT_H
+
+#include "abi.h"
+#include "host.h"
+#include "param.h"
+#include "port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct animat_circuit_api {
+    uint32_t struct_size; /* sizeof(animat_circuit_api) */
+
+    /* Build an instance from the resolved parameters (h->param_*); input and
+     * output sizes may be taken from the wiring with h->wired_size. Draws for
+     * a random initial theta come from h->rng_* (seeded from the run seed).
+     * Returns an opaque instance, or NULL after h->error(). Phase: create.
+     * Required. */
+    void *(*create)(const animat_host *h);
+
+    /* Release everything create allocated. NULL self is a no-op. Required. */
+    void (*destroy)(void *self);
+
+    /* Ports in direction `dir` (ANIMAT_PORT_IN = inputs, ANIMAT_PORT_OUT =
+     * outputs): instance-owned array valid until destroy, length in *n.
+     * Required. */
+    const animat_port_info *(*ports)(void *self, uint32_t dir, uint32_t *n);
+
+    /* Metadata for each entry of theta: an instance-owned array (stride
+     * struct_size) valid until destroy; its length, written to *n, is the
+     * length of theta. Required (may report 0 entries). */
+    const animat_param_info *(*theta_info)(void *self, uint32_t *n);
+
+    /* Copy theta into the caller's buffer of n doubles (n as theta_info
+     * reported). ANIMAT_OK or ANIMAT_ERROR. Not during step. Required. */
+    int32_t (*get_theta)(void *self, double *theta, uint32_t n);
+
+    /* Replace theta from the caller's buffer (copied; the caller keeps it).
+     * ANIMAT_OK or ANIMAT_ERROR. Not during step. Required. */
+    int32_t (*set_theta)(void *self, const double *theta, uint32_t n);
+
+    /* Clear internal state (time, activities) for a new episode.
+     * ANIMAT_OK or ANIMAT_ERROR. Required. */
+    int32_t (*reset)(void *self, uint64_t seed);
+
+    /* Advance by dt seconds: read `in` (one buffer per IN port), write `out`
+     * (one per OUT port). Must not allocate. ANIMAT_OK or ANIMAT_ERROR.
+     * Required. */
+    int32_t (*step)(void *self, const double *const *in, double *const *out,
+                    double dt);
+} animat_circuit_api;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ANIMAT_CIRCUIT_H */

@@ -1,0 +1,36 @@
+/* testhost.h -- a minimal animat_host for plugin unit tests.
+ *
+ * Loads a plugin .so with dlopen exactly as the real host does (but without
+ * validation), and provides a host table whose parameters start at the
+ * plugin's declared defaults and can be overridden per test. Not thread-safe;
+ * one th_host per plugin instance.
+ */
+#ifndef TESTHOST_H
+#define TESTHOST_H
+
+#include <animat/animat.h>
+
+typedef struct th_host th_host;
+
+/* dlopen `path` and return its first plugin descriptor (NULL on failure, with
+ * the reason printed to stderr). The library stays loaded for the process. */
+const animat_plugin_desc *th_load(const char *path);
+
+/* A host table for one instance of `desc`, parameters at their defaults,
+ * RNG seeded with `seed`. Free with th_free. */
+th_host *th_new(const animat_plugin_desc *desc, const char *role, uint64_t seed);
+void th_free(th_host *t);
+const animat_host *th_table(th_host *t);
+
+/* Override parameters (name must be declared by the plugin; aborts if not). */
+void th_set_real(th_host *t, const char *name, double v);
+void th_set_choice(th_host *t, const char *name, const char *choice);
+void th_set_list(th_host *t, const char *name, const double *v, uint32_t n);
+/* Declare that port `name` in direction `dir` is wired to a peer of `size`. */
+void th_set_wired(th_host *t, uint32_t dir, const char *name, uint32_t size);
+/* Reseed this instance's generator (GSL mt19937). */
+void th_reseed(th_host *t, uint64_t seed);
+/* Last message passed to h->error, or "" (owned by t). */
+const char *th_last_error(th_host *t);
+
+#endif
