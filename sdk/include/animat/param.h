@@ -39,11 +39,14 @@ typedef struct animat_param_info {
     uint32_t type;        /* ANIMAT_PARAM_* */
     uint32_t flags;       /* ANIMAT_PARAM_EXCITATORY | ... or 0 */
     uint32_t reserved;    /* 0 */
-    const char *name;     /* required; [a-z0-9_]+, unique within the table */
+    const char *name;     /* required; configuration parameters: [a-z0-9_]+,
+                             unique within the table; theta entries may also
+                             use '.', '[' and ']' ("j0.osc_d") and repeat */
     const char *unit;     /* SI unit ("s", "kg/m^3"), "" if dimensionless */
     double def;           /* default (REAL, INT, BOOL, CHOICE index) */
-    double min;           /* inclusive lower bound (REAL, INT, REAL_LIST) */
-    double max;           /* inclusive upper bound (REAL, INT, REAL_LIST) */
+    double min;           /* inclusive lower bound (REAL, INT, REAL_LIST);
+                             may be -INFINITY for theta entries */
+    double max;           /* inclusive upper bound; may be +INFINITY for theta */
     const char *choices;  /* CHOICE: "a|b|c"; otherwise NULL */
     const char *def_list; /* REAL_LIST: default as "64,64" ("" = empty); else NULL */
     const char *doc;      /* required; one sentence for `animat plugins info` */

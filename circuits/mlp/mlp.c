@@ -1,0 +1,289 @@
+/* mlp.c -- multilayer perceptron baseline circuit (NCAP's MLP baseline) as
+ * an animat circuit plugin.
+ *
+ * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step);
+ * the maths lives in mlp_math.c. One instance is used by one thread at a
+ * time (animat/circuit.h); nothing here is global except const tables.
+ */
+#include <animat/animat.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mlp_math.h"
+
+/* Longest theta name, "l<index>.w" plus NUL. */
+#define MLP_NAME_LEN 16u
+/* Bounds of a hidden width and of n_in / n_out. */
+#define MLP_HIDDEN_MAX 4096.0
+#define MLP_IO_MAX 100000.0
+
+/* One circuit instance. Everything is allocated in create with h->alloc and
+ * released in destroy; step touches only preallocated memory. */
+typedef struct mlp_circuit {
+    const animat_host *h;    /* host table, valid until destroy returns */
+    uint32_t n_layers;       /* number of weight layers (hidden count + 1) */
+    uint32_t *sizes;         /* n_layers + 1 widths: inputs, hidden..., outputs */
+    uint32_t n_theta;        /* length of theta */
+    double *theta;           /* weights and biases, layout in mlp_math.h */
+    double *scratch;         /* hidden activations, or NULL without hidden layers */
+    animat_param_info *info; /* theta metadata, n_theta */
+    char *names;             /* "l<k>.w" and "l<k>.b", MLP_NAME_LEN each */
+    animat_port_info in_port;  /* "obs" */
+    animat_port_info out_port; /* "act" */
+} mlp_circuit;
+
+/* Configuration parameters, validated by the host before create. */
+static const animat_param_info mlp_params[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL_LIST, 0, 0, "hidden", "", 0, 1, MLP_HIDDEN_MAX,
+     NULL, "64,64", "Widths of the tanh hidden layers, input side first (integers)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_in", "", 0, 0, MLP_IO_MAX, NULL, NULL,
+     "Number of inputs; 0 takes the size of the port wired to in.obs."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_out", "", 0, 0, MLP_IO_MAX, NULL, NULL,
+     "Number of outputs; 0 takes the size of the port wired from out.act."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "init", "", 0, 0, 0, "uniform|zeros",
+     NULL, "Initial theta: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as PyTorch's nn.Linear, or zeros."},
+};
+
+/* Destroy an instance: frees every buffer create allocated, then the
+ * instance. NULL is a no-op. Phase: destroy; the instance's thread. */
+static void mlp_destroy(void *self) {
+    mlp_circuit *c = self;
+    if (!c) return;
+    const animat_host *h = c->h;
+    h->free(h, c->sizes);
+    h->free(h, c->theta);
+    h->free(h, c->scratch);
+    h->free(h, c->info);
+    h->free(h, c->names);
+    h->free(h, c);
+}
+
+/* Resolve an input/output size: the parameter `pname` if > 0, else the size
+ * wired to port `port` in `dir`. Returns 0 after h->error when neither gives
+ * a size. Phase: create. */
+static uint32_t mlp_io_size(const animat_host *h, const char *pname, uint32_t dir,
+                            const char *port) {
+    double v;
+    if (h->param_real(h, pname, &v) != ANIMAT_OK) {
+        h->error(h, "cannot read parameter %s", pname);
+        return 0;
+    }
+    if (!(v >= 0.0 && v <= MLP_IO_MAX) || v != floor(v)) {
+        h->error(h, "%s must be an integer in [0, 100000], got %g", pname, v);
+        return 0;
+    }
+    uint32_t n = v > 0.0 ? (uint32_t)v : h->wired_size(h, dir, port);
+    if (n == 0)
+        h->error(h, "%s is 0 and %s.%s is not wired; set %s", pname,
+                 dir == ANIMAT_PORT_IN ? "in" : "out", port, pname);
+    return n;
+}
+
+/* Read the layer widths into c->sizes / c->n_layers (allocated here).
+ * Returns ANIMAT_ERROR after h->error. Phase: create. */
+static int32_t mlp_configure(mlp_circuit *c, const animat_host *h) {
+    const double *hid = NULL;
+    uint32_t n_hid = 0;
+    if (h->param_list(h, "hidden", &hid, &n_hid) != ANIMAT_OK) {
+        h->error(h, "cannot read parameter hidden");
+        return ANIMAT_ERROR;
+    }
+    /* every hidden width is an integer in range */
+    for (uint32_t k = 0; k < n_hid; k++) {
+        if (!(hid[k] >= 1.0 && hid[k] <= MLP_HIDDEN_MAX) || hid[k] != floor(hid[k])) {
+            h->error(h, "hidden[%u] = %g: layer widths must be integers in [1, 4096]", k,
+                     hid[k]);
+            return ANIMAT_ERROR;
+        }
+    }
+    uint32_t n_in = mlp_io_size(h, "n_in", ANIMAT_PORT_IN, "obs");
+    if (n_in == 0) return ANIMAT_ERROR;
+    uint32_t n_out = mlp_io_size(h, "n_out", ANIMAT_PORT_OUT, "act");
+    if (n_out == 0) return ANIMAT_ERROR;
+    /* sizes = inputs, hidden..., outputs */
+    c->n_layers = n_hid + 1;
+    c->sizes = h->alloc(h, sizeof(uint32_t) * (c->n_layers + 1));
+    if (!c->sizes) {
+        h->error(h, "out of memory");
+        return ANIMAT_ERROR;
+    }
+    c->sizes[0] = n_in;
+    for (uint32_t k = 0; k < n_hid; k++) c->sizes[k + 1] = (uint32_t)hid[k];
+    c->sizes[c->n_layers] = n_out;
+    return ANIMAT_OK;
+}
+
+/* Fill names and theta_info, one block of entries per weight matrix and per
+ * bias vector; buffers already allocated. Phase: create. */
+static void mlp_fill_info(mlp_circuit *c) {
+    uint32_t k = 0;
+    for (uint32_t l = 0; l < c->n_layers; l++) {
+        char *wname = c->names + (size_t)2 * l * MLP_NAME_LEN;
+        char *bname = wname + MLP_NAME_LEN;
+        snprintf(wname, MLP_NAME_LEN, "l%u.w", l);
+        snprintf(bname, MLP_NAME_LEN, "l%u.b", l);
+        uint32_t nw = c->sizes[l] * c->sizes[l + 1], nb = c->sizes[l + 1];
+        for (uint32_t e = 0; e < nw + nb; e++, k++)
+            c->info[k] = (animat_param_info){
+                .struct_size = sizeof(animat_param_info),
+                .type = ANIMAT_PARAM_REAL,
+                .name = e < nw ? wname : bname,
+                .unit = "",
+                .min = -INFINITY,
+                .max = INFINITY,
+                .doc = e < nw ? "Weight of a dense tanh layer (row-major, out x in)."
+                              : "Bias of a dense tanh layer.",
+            };
+    }
+}
+
+/* Build an instance from the host's parameters (see mlp_params); "uniform"
+ * init draws every entry from h->rng_uniform in theta order. Returns NULL
+ * after h->error on a bad configuration or out of memory. The instance owns
+ * everything it allocates. Phase: create. */
+static void *mlp_create(const animat_host *h) {
+    mlp_circuit *c = h->alloc(h, sizeof *c);
+    const char *init = NULL;
+    if (!c) {
+        h->error(h, "out of memory");
+        return NULL;
+    }
+    c->h = h;
+    if (mlp_configure(c, h) != ANIMAT_OK) goto fail;
+    if (h->param_choice(h, "init", &init) != ANIMAT_OK || !init ||
+        (strcmp(init, "uniform") != 0 && strcmp(init, "zeros") != 0)) {
+        h->error(h, "init must be uniform or zeros");
+        goto fail;
+    }
+    /* buffers */
+    uint64_t n_theta = mlp_theta_count(c->n_layers, c->sizes);
+    if (n_theta > UINT32_MAX / sizeof(animat_param_info)) {
+        h->error(h, "network too large: %llu parameters", (unsigned long long)n_theta);
+        goto fail;
+    }
+    c->n_theta = (uint32_t)n_theta;
+    uint64_t n_scratch = mlp_scratch_count(c->n_layers, c->sizes);
+    c->theta = h->alloc(h, sizeof(double) * c->n_theta);
+    c->info = h->alloc(h, sizeof(animat_param_info) * c->n_theta);
+    c->names = h->alloc(h, (size_t)2 * MLP_NAME_LEN * c->n_layers);
+    if (n_scratch) c->scratch = h->alloc(h, sizeof(double) * n_scratch);
+    if (!c->theta || !c->info || !c->names || (n_scratch && !c->scratch)) {
+        h->error(h, "out of memory");
+        goto fail;
+    }
+    mlp_fill_info(c);
+    /* initial theta: per layer, weights then biases, bound 1/sqrt(fan_in) */
+    if (strcmp(init, "uniform") == 0) {
+        double *p = c->theta;
+        for (uint32_t l = 0; l < c->n_layers; l++) {
+            double bound = 1.0 / sqrt((double)c->sizes[l]);
+            uint32_t n = c->sizes[l + 1] * (c->sizes[l] + 1);
+            for (uint32_t e = 0; e < n; e++) *p++ = (2.0 * h->rng_uniform(h) - 1.0) * bound;
+        }
+    }
+    /* ports */
+    c->in_port = (animat_port_info){sizeof(animat_port_info), c->sizes[0], 0, 0, "obs", "",
+                                    "Observation vector fed to the first layer."};
+    c->out_port = (animat_port_info){sizeof(animat_port_info), c->sizes[c->n_layers], 0, 0,
+                                     "act", "", "Actions in [-1, 1] (tanh output layer)."};
+    return c;
+fail:
+    mlp_destroy(c);
+    return NULL;
+}
+
+/* Ports of `dir`: one instance-owned port each way, valid until destroy.
+ * Unknown dir gives NULL and *n = 0. Any phase after create. */
+static const animat_port_info *mlp_ports(void *self, uint32_t dir, uint32_t *n) {
+    mlp_circuit *c = self;
+    if (dir != ANIMAT_PORT_IN && dir != ANIMAT_PORT_OUT) {
+        *n = 0;
+        return NULL;
+    }
+    *n = 1;
+    return dir == ANIMAT_PORT_IN ? &c->in_port : &c->out_port;
+}
+
+/* Theta metadata: instance-owned array of n_theta entries, valid until
+ * destroy. Any phase after create. */
+static const animat_param_info *mlp_theta_info(void *self, uint32_t *n) {
+    mlp_circuit *c = self;
+    *n = c->n_theta;
+    return c->info;
+}
+
+/* Copy theta into the caller's buffer of n doubles; n must equal n_theta.
+ * Not during step. */
+static int32_t mlp_get_theta(void *self, double *theta, uint32_t n) {
+    mlp_circuit *c = self;
+    if (n != c->n_theta || !theta) {
+        c->h->error(c->h, "get_theta: expected %u values, got %u", c->n_theta, n);
+        return ANIMAT_ERROR;
+    }
+    memcpy(theta, c->theta, sizeof(double) * n);
+    return ANIMAT_OK;
+}
+
+/* Replace theta (copied); n must equal n_theta and every value must be
+ * finite, otherwise nothing changes. Not during step. */
+static int32_t mlp_set_theta(void *self, const double *theta, uint32_t n) {
+    mlp_circuit *c = self;
+    if (n != c->n_theta || !theta) {
+        c->h->error(c->h, "set_theta: expected %u values, got %u", c->n_theta, n);
+        return ANIMAT_ERROR;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (!isfinite(theta[k])) {
+            c->h->error(c->h, "set_theta: entry %u (%s) is not finite", k, c->info[k].name);
+            return ANIMAT_ERROR;
+        }
+    }
+    memcpy(c->theta, theta, sizeof(double) * n);
+    return ANIMAT_OK;
+}
+
+/* New episode: the net is stateless, nothing to clear. Phase: reset. */
+static int32_t mlp_reset(void *self, uint64_t seed) {
+    (void)self;
+    (void)seed;
+    return ANIMAT_OK;
+}
+
+/* One control step: out[0] = net(in[0]); dt is not used. No allocation.
+ * Phase: step. */
+static int32_t mlp_step(void *self, const double *const *in, double *const *out, double dt) {
+    (void)dt;
+    mlp_circuit *c = self;
+    mlp_forward(c->n_layers, c->sizes, c->theta, in[0], c->scratch, out[0]);
+    return ANIMAT_OK;
+}
+
+static const animat_circuit_api mlp_api = {
+    .struct_size = sizeof(animat_circuit_api),
+    .create = mlp_create,
+    .destroy = mlp_destroy,
+    .ports = mlp_ports,
+    .theta_info = mlp_theta_info,
+    .get_theta = mlp_get_theta,
+    .set_theta = mlp_set_theta,
+    .reset = mlp_reset,
+    .step = mlp_step,
+};
+
+static const animat_plugin_desc mlp_desc = {
+    .struct_size = sizeof(animat_plugin_desc),
+    .kind = ANIMAT_KIND_CIRCUIT,
+    .name = "mlp",
+    .version = "1.0.0",
+    .summary = "Multilayer perceptron with tanh layers (NCAP's MLP baseline)",
+    .n_params = sizeof mlp_params / sizeof mlp_params[0],
+    .params = mlp_params,
+    .api = &mlp_api,
+};
+
+static const animat_plugin_desc *const mlp_plugins[] = {&mlp_desc};
+
+/* The only exported symbol. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, mlp_plugins};

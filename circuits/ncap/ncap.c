@@ -1,0 +1,322 @@
+/* ncap.c -- the NCAP swimmer circuit as an animat circuit plugin.
+ *
+ * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step);
+ * the maths lives in ncap_math.c. One instance is used by one thread at a
+ * time (animat/circuit.h); nothing here is global except const tables.
+ */
+#include <animat/animat.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ncap_math.h"
+
+/* Longest unshared theta name, "j<index>.contra_d" plus NUL. */
+#define NCAP_NAME_LEN 24u
+
+/* One circuit instance. Everything is allocated in create with h->alloc and
+ * released in destroy; step touches only preallocated memory. */
+typedef struct ncap_circuit {
+    const animat_host *h;   /* host table, valid until destroy returns */
+    uint32_t n;             /* number of joints (= port sizes) */
+    int shared;             /* 4 shared weights (1) or 6 per joint (0) */
+    int constrained;        /* apply exc/inh sign transforms */
+    int proprio;            /* proprioceptive input to B-neurons on */
+    int osc;                /* head oscillator on */
+    uint32_t period;        /* oscillator period in control steps */
+    uint64_t t;             /* control steps since reset (oscillator phase) */
+    uint32_t n_theta;       /* length of theta */
+    double *theta;          /* raw learnable weights, n_theta */
+    double *w;              /* effective weights, NCAP_NW * n (ncap_expand) */
+    animat_param_info *info; /* theta metadata, n_theta */
+    char *names;            /* unshared theta names, NCAP_NAME_LEN each, or NULL */
+    animat_port_info in_port;  /* "joints" */
+    animat_port_info out_port; /* "muscles" */
+} ncap_circuit;
+
+/* Configuration parameters, validated by the host before create. */
+static const animat_param_info ncap_params[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_joints", "", 0, 0, 64, NULL, NULL,
+     "Number of actuated joints; 0 takes the size of the port wired to in.joints."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "shared", "", 1, 0, 1, NULL, NULL,
+     "Use 4 weights shared by all joints (1) or 6 separate weights per joint (0)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "sign_constraints", "", 1, 0, 1, NULL,
+     NULL, "Clip excitatory weights to >= 0 and inhibitory weights to <= 0 in the forward pass."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "init", "", 0, 0, 0,
+     "default|random|random_sign", NULL,
+     "Initial weights: (1, 1, 1, -1), uniform random within the sign constraints, or random +-1."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "proprioception", "", 1, 0, 1, NULL,
+     NULL, "Feed each joint's angle to the B-neurons of the next joint (0 ablates it)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "oscillator", "", 1, 0, 1, NULL, NULL,
+     "Drive the head joint with the square-wave oscillator (0 ablates it)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "osc_period", "steps", 60, 2, 100000,
+     NULL, NULL, "Oscillator period in control steps: dorsal for the first half, ventral after."},
+};
+
+/* Shared theta metadata: {w_prop, w_osc, w_ipsi, w_contra}. */
+static const animat_param_info ncap_shared_info[NCAP_NSHARED] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_prop", "", 1,
+     -INFINITY, INFINITY, NULL, NULL, "Proprioceptive weight from joint i-1 to the B-neurons of joint i."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_osc", "", 1,
+     -INFINITY, INFINITY, NULL, NULL, "Oscillator weight onto the head joint's B-neurons."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_ipsi", "", 1,
+     -INFINITY, INFINITY, NULL, NULL, "Ipsilateral B-neuron to muscle excitation."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_INHIBITORY, 0, "w_contra", "", -1,
+     -INFINITY, INFINITY, NULL, NULL, "Contralateral B-neuron to muscle inhibition."},
+};
+
+/* Per-slot suffixes and docs of the unshared layout (joint 0 uses "osc"). */
+static const char *const ncap_slot_suffix[NCAP_NW] = {"d", "v", "ipsi_d", "ipsi_v",
+                                                      "contra_d", "contra_v"};
+static const char *const ncap_slot_doc[NCAP_NW] = {
+    "Input weight (oscillator at joint 0, proprioception otherwise) onto the dorsal B-neuron.",
+    "Input weight (oscillator at joint 0, proprioception otherwise) onto the ventral B-neuron.",
+    "Dorsal B-neuron to dorsal muscle excitation.",
+    "Ventral B-neuron to ventral muscle excitation.",
+    "Ventral B-neuron to dorsal muscle inhibition.",
+    "Dorsal B-neuron to ventral muscle inhibition.",
+};
+
+/* Destroy an instance: frees every buffer create allocated, then the
+ * instance. NULL is a no-op. Phase: destroy; the instance's thread. */
+static void ncap_destroy(void *self) {
+    ncap_circuit *c = self;
+    if (!c) return;
+    const animat_host *h = c->h;
+    h->free(h, c->theta);
+    h->free(h, c->w);
+    h->free(h, c->info);
+    h->free(h, c->names);
+    h->free(h, c);
+}
+
+/* Read a numeric (INT/BOOL) parameter into *out; on failure reports through
+ * h->error and returns ANIMAT_ERROR. Phase: create. */
+static int32_t ncap_param(const animat_host *h, const char *name, double *out) {
+    if (h->param_real(h, name, out) != ANIMAT_OK) {
+        h->error(h, "cannot read parameter %s", name);
+        return ANIMAT_ERROR;
+    }
+    return ANIMAT_OK;
+}
+
+/* Read and check the configuration into `c` (n, flags, period) and return
+ * the init scheme, or -1 after h->error. Phase: create. */
+static int32_t ncap_configure(ncap_circuit *c, const animat_host *h) {
+    double nj, shared, sign, proprio, osc, period;
+    const char *init = NULL;
+    if (ncap_param(h, "n_joints", &nj) || ncap_param(h, "shared", &shared) ||
+        ncap_param(h, "sign_constraints", &sign) || ncap_param(h, "proprioception", &proprio) ||
+        ncap_param(h, "oscillator", &osc) || ncap_param(h, "osc_period", &period))
+        return -1;
+    if (h->param_choice(h, "init", &init) != ANIMAT_OK || !init) {
+        h->error(h, "cannot read parameter init");
+        return -1;
+    }
+    /* size: explicit, else from the wiring */
+    if (!(nj >= 0.0 && nj <= 64.0) || nj != floor(nj)) {
+        h->error(h, "n_joints must be an integer in [0, 64], got %g", nj);
+        return -1;
+    }
+    c->n = nj > 0.0 ? (uint32_t)nj : h->wired_size(h, ANIMAT_PORT_IN, "joints");
+    if (c->n == 0) {
+        h->error(h, "n_joints is 0 and in.joints is not wired; set n_joints");
+        return -1;
+    }
+    if (c->n > 100000u) {
+        h->error(h, "in.joints is wired to %u values; at most 100000 joints", c->n);
+        return -1;
+    }
+    if (!(period >= 2.0 && period <= 100000.0) || period != floor(period)) {
+        h->error(h, "osc_period must be an integer in [2, 100000], got %g", period);
+        return -1;
+    }
+    c->shared = shared != 0.0;
+    c->constrained = sign != 0.0;
+    c->proprio = proprio != 0.0;
+    c->osc = osc != 0.0;
+    c->period = (uint32_t)period;
+    /* init scheme by name */
+    if (strcmp(init, "default") == 0) return NCAP_INIT_DEFAULT;
+    if (strcmp(init, "random") == 0) return NCAP_INIT_RANDOM;
+    if (strcmp(init, "random_sign") == 0) return NCAP_INIT_RANDOM_SIGN;
+    h->error(h, "init must be default, random or random_sign, got '%s'", init);
+    return -1;
+}
+
+/* Fill c->info (and c->names when unshared); buffers already allocated.
+ * Phase: create. */
+static void ncap_fill_info(ncap_circuit *c) {
+    if (c->shared) {
+        memcpy(c->info, ncap_shared_info, sizeof ncap_shared_info);
+        return;
+    }
+    for (uint32_t k = 0; k < c->n_theta; k++) {
+        uint32_t joint = k / NCAP_NW, slot = k % NCAP_NW;
+        char *name = c->names + (size_t)k * NCAP_NAME_LEN;
+        /* B-neuron input weights are named after their source */
+        const char *src = joint == 0 ? "osc_" : "prop_";
+        snprintf(name, NCAP_NAME_LEN, "j%u.%s%s", joint, slot < NCAP_IPSI_D ? src : "",
+                 ncap_slot_suffix[slot]);
+        uint32_t role = ncap_theta_role(0, k);
+        c->info[k] = (animat_param_info){
+            .struct_size = sizeof(animat_param_info),
+            .type = ANIMAT_PARAM_REAL,
+            .flags = role == NCAP_INH ? ANIMAT_PARAM_INHIBITORY : ANIMAT_PARAM_EXCITATORY,
+            .name = name,
+            .unit = "",
+            .def = role == NCAP_INH ? -1.0 : 1.0,
+            .min = -INFINITY,
+            .max = INFINITY,
+            .doc = ncap_slot_doc[slot],
+        };
+    }
+}
+
+/* Build an instance from the host's parameters (see ncap_params). Draws the
+ * initial theta from h->rng_uniform in theta order for the random inits.
+ * Returns NULL after h->error on a bad configuration or out of memory. The
+ * instance owns everything it allocates. Phase: create. */
+static void *ncap_create(const animat_host *h) {
+    ncap_circuit *c = h->alloc(h, sizeof *c);
+    if (!c) {
+        h->error(h, "out of memory");
+        return NULL;
+    }
+    c->h = h;
+    int32_t scheme = ncap_configure(c, h);
+    if (scheme < 0) {
+        ncap_destroy(c);
+        return NULL;
+    }
+    /* buffers */
+    c->n_theta = ncap_theta_count(c->n, c->shared);
+    c->theta = h->alloc(h, sizeof(double) * c->n_theta);
+    c->w = h->alloc(h, sizeof(double) * NCAP_NW * c->n);
+    c->info = h->alloc(h, sizeof(animat_param_info) * c->n_theta);
+    if (!c->shared) c->names = h->alloc(h, (size_t)NCAP_NAME_LEN * c->n_theta);
+    if (!c->theta || !c->w || !c->info || (!c->shared && !c->names)) {
+        h->error(h, "out of memory");
+        ncap_destroy(c);
+        return NULL;
+    }
+    ncap_fill_info(c);
+    /* initial theta */
+    if (scheme == NCAP_INIT_DEFAULT) {
+        ncap_default_theta(c->n, c->shared, c->theta);
+    } else {
+        for (uint32_t k = 0; k < c->n_theta; k++)
+            c->theta[k] = ncap_init_value((uint32_t)scheme, ncap_theta_role(c->shared, k),
+                                          c->constrained, h->rng_uniform(h));
+    }
+    ncap_expand(c->n, c->shared, c->constrained, c->theta, c->w);
+    /* ports */
+    c->in_port = (animat_port_info){sizeof(animat_port_info), c->n, 0, 0, "joints", "rad",
+                                    "Joint angles, joint 0 = head joint."};
+    c->out_port = (animat_port_info){sizeof(animat_port_info), c->n, 0, 0, "muscles", "",
+                                     "Muscle actions md_i - mv_i in [-1, 1], one per joint."};
+    return c;
+}
+
+/* Ports of `dir`: one instance-owned port each way, valid until destroy.
+ * Unknown dir gives NULL and *n = 0. Any phase after create. */
+static const animat_port_info *ncap_ports(void *self, uint32_t dir, uint32_t *n) {
+    ncap_circuit *c = self;
+    if (dir != ANIMAT_PORT_IN && dir != ANIMAT_PORT_OUT) {
+        *n = 0;
+        return NULL;
+    }
+    *n = 1;
+    return dir == ANIMAT_PORT_IN ? &c->in_port : &c->out_port;
+}
+
+/* Theta metadata: instance-owned array of n_theta entries, valid until
+ * destroy. Any phase after create. */
+static const animat_param_info *ncap_theta_info(void *self, uint32_t *n) {
+    ncap_circuit *c = self;
+    *n = c->n_theta;
+    return c->info;
+}
+
+/* Copy the raw theta into the caller's buffer of n doubles; n must equal
+ * n_theta. Not during step. */
+static int32_t ncap_get_theta(void *self, double *theta, uint32_t n) {
+    ncap_circuit *c = self;
+    if (n != c->n_theta || !theta) {
+        c->h->error(c->h, "get_theta: expected %u values, got %u", c->n_theta, n);
+        return ANIMAT_ERROR;
+    }
+    memcpy(theta, c->theta, sizeof(double) * n);
+    return ANIMAT_OK;
+}
+
+/* Replace theta (copied) and recompute the effective weights. n must equal
+ * n_theta and every value must be finite; otherwise nothing changes. Not
+ * during step. */
+static int32_t ncap_set_theta(void *self, const double *theta, uint32_t n) {
+    ncap_circuit *c = self;
+    if (n != c->n_theta || !theta) {
+        c->h->error(c->h, "set_theta: expected %u values, got %u", c->n_theta, n);
+        return ANIMAT_ERROR;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (!isfinite(theta[k])) {
+            c->h->error(c->h, "set_theta: %s is not finite", c->info[k].name);
+            return ANIMAT_ERROR;
+        }
+    }
+    memcpy(c->theta, theta, sizeof(double) * n);
+    ncap_expand(c->n, c->shared, c->constrained, c->theta, c->w);
+    return ANIMAT_OK;
+}
+
+/* New episode: restart the oscillator phase. The circuit is otherwise
+ * stateless, so `seed` is unused. Phase: reset. */
+static int32_t ncap_reset(void *self, uint64_t seed) {
+    (void)seed;
+    ncap_circuit *c = self;
+    c->t = 0;
+    return ANIMAT_OK;
+}
+
+/* One control step: in[0] = joint angles, out[0] = muscle actions. The
+ * oscillator uses the step count since reset, then advances it; dt is not
+ * used (the period is counted in steps). No allocation. Phase: step. */
+static int32_t ncap_step(void *self, const double *const *in, double *const *out, double dt) {
+    (void)dt;
+    ncap_circuit *c = self;
+    double od = 0.0, ov = 0.0;
+    if (c->osc) ncap_oscillator(c->t, c->period, &od, &ov);
+    ncap_forward(c->n, c->w, in[0], od, ov, c->proprio, out[0]);
+    c->t++;
+    return ANIMAT_OK;
+}
+
+static const animat_circuit_api ncap_api = {
+    .struct_size = sizeof(animat_circuit_api),
+    .create = ncap_create,
+    .destroy = ncap_destroy,
+    .ports = ncap_ports,
+    .theta_info = ncap_theta_info,
+    .get_theta = ncap_get_theta,
+    .set_theta = ncap_set_theta,
+    .reset = ncap_reset,
+    .step = ncap_step,
+};
+
+static const animat_plugin_desc ncap_desc = {
+    .struct_size = sizeof(animat_plugin_desc),
+    .kind = ANIMAT_KIND_CIRCUIT,
+    .name = "ncap",
+    .version = "1.0.0",
+    .summary = "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)",
+    .n_params = sizeof ncap_params / sizeof ncap_params[0],
+    .params = ncap_params,
+    .api = &ncap_api,
+};
+
+static const animat_plugin_desc *const ncap_plugins[] = {&ncap_desc};
+
+/* The only exported symbol. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, ncap_plugins};

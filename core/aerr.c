@@ -1,0 +1,40 @@
+/* aerr.c -- see aerr.h. */
+#include "aerr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void aerr_clear(aerr *e) {
+    e->set = 0;
+    e->msg[0] = '\0';
+}
+
+int aerr_set(aerr *e, const char *fmt, ...) {
+    if (!e || e->set) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->set = 1;
+    return -1;
+}
+
+int aerr_at(aerr *e, const char *file, unsigned line, unsigned col, const char *fmt, ...) {
+    if (!e || e->set) return -1;
+    int n;
+    if (line)
+        n = snprintf(e->msg, sizeof e->msg, "%s:%u:%u: ", file ? file : "<input>", line, col);
+    else
+        n = snprintf(e->msg, sizeof e->msg, "%s: ", file ? file : "<input>");
+    if (n < 0 || (size_t)n >= sizeof e->msg) n = (int)sizeof e->msg - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg + n, sizeof e->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    /* One line: fold any newline a plugin or libyaml put in. */
+    for (char *p = e->msg; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    e->set = 1;
+    return -1;
+}

@@ -1,0 +1,33 @@
+/* aerr.h -- one-line error messages for the host.
+ *
+ * Every fallible host function takes an `aerr *` and, on failure, fills it
+ * with a single line (no trailing newline) naming the file:line:col and key,
+ * or the plugin and reason, then returns a non-zero rc. The first error wins:
+ * later calls to aerr_set on an already-set aerr are ignored, so the message
+ * a user sees is the root cause, not its consequences.
+ */
+#ifndef AERR_H
+#define AERR_H
+
+#include <stddef.h>
+
+#define AERR_MAX 1024
+
+typedef struct aerr {
+    int set;             /* 1 once a message is recorded */
+    char msg[AERR_MAX];  /* the message, NUL-terminated */
+} aerr;
+
+/* Clear e (e must not be NULL). */
+void aerr_clear(aerr *e);
+
+/* Record a printf-style message if none is recorded yet. e may be NULL (the
+ * message is dropped). Always returns -1, so callers can `return aerr_set(...)`. */
+int aerr_set(aerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Like aerr_set, with a "FILE:LINE:COL: " prefix; line 0 means "no position"
+ * and prints only "FILE: ". file may be NULL ("<input>"). Returns -1. */
+int aerr_at(aerr *e, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#endif

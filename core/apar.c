@@ -1,0 +1,259 @@
+/* apar.c -- see apar.h. */
+#include "apar.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const animat_param_info *apar_at(const animat_param_info *params, uint32_t i) {
+    return (const animat_param_info *)((const char *)params + (size_t)i * params[0].struct_size);
+}
+
+const char *apar_type_name(uint32_t type) {
+    switch (type) {
+    case ANIMAT_PARAM_REAL: return "a number";
+    case ANIMAT_PARAM_INT: return "an integer";
+    case ANIMAT_PARAM_BOOL: return "true or false";
+    case ANIMAT_PARAM_CHOICE: return "one of the choices";
+    case ANIMAT_PARAM_REAL_LIST: return "a list of numbers";
+    default: return "an unknown type";
+    }
+}
+
+int apar_parse_real(const char *s, double *out) {
+    char *end;
+    /* Reject empty strings, leading blanks, hex and nan/inf spellings. */
+    if (!s || !*s || isspace((unsigned char)*s)) return -1;
+    for (const char *p = s; *p; p++)
+        if (!strchr("0123456789+-.eE", *p)) return -1;
+    double v = strtod(s, &end);
+    if (*end || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+int apar_choice_at(const char *choices, uint32_t idx, char *buf, size_t cap) {
+    const char *c = choices;
+    for (uint32_t k = 0; k < idx && c; k++) {
+        c = strchr(c, '|');
+        if (c) c++;
+    }
+    if (!c) return -1;
+    size_t len = strcspn(c, "|");
+    if (len == 0 || len >= cap) return -1;
+    memcpy(buf, c, len);
+    buf[len] = '\0';
+    return 0;
+}
+
+/* Index of `word` in "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *word) {
+    char buf[64];
+    for (uint32_t i = 0; apar_choice_at(choices, i, buf, sizeof buf) == 0; i++)
+        if (strcmp(buf, word) == 0) return (int)i;
+    return -1;
+}
+
+/* Parse "64,64" (a default list). -1 if malformed or too long. */
+static int parse_def_list(const char *s, double *out, uint32_t *n) {
+    *n = 0;
+    if (!s || !*s) return 0;
+    char tmp[512];
+    if (strlen(s) >= sizeof tmp) return -1;
+    strcpy(tmp, s);
+    for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') tok++;
+        if (*n >= ANIMAT_PARAM_LIST_MAX || apar_parse_real(tok, &out[*n])) return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* Is a name made of [a-z0-9_] and non-empty? */
+static int name_ok(const char *s) {
+    if (!s || !*s) return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_')) return 0;
+    return 1;
+}
+
+int apar_check_table(const animat_param_info *params, uint32_t n, const char *who, aerr *e) {
+    if (n && !params) return aerr_set(e, "plugin %s: declares %u parameters but no table", who, n);
+    if (n && params[0].struct_size < offsetof(animat_param_info, doc) + sizeof(const char *))
+        return aerr_set(e, "plugin %s: parameter table struct_size %u is too small", who,
+                        params[0].struct_size);
+    for (uint32_t i = 0; i < n; i++) {
+        const animat_param_info *p = apar_at(params, i);
+        if (!name_ok(p->name))
+            return aerr_set(e, "plugin %s: parameter %u has an invalid name (want [a-z0-9_]+)", who, i);
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(apar_at(params, j)->name, p->name) == 0)
+                return aerr_set(e, "plugin %s: parameter '%s' declared twice", who, p->name);
+        if (!p->doc || !p->unit)
+            return aerr_set(e, "plugin %s: parameter '%s' lacks a doc or unit string", who, p->name);
+        double tmp[ANIMAT_PARAM_LIST_MAX];
+        uint32_t nl;
+        char buf[64];
+        switch (p->type) {
+        case ANIMAT_PARAM_REAL:
+        case ANIMAT_PARAM_INT:
+            if (!(p->min <= p->def && p->def <= p->max))
+                return aerr_set(e, "plugin %s: parameter '%s' default %g is outside [%g, %g]", who,
+                                p->name, p->def, p->min, p->max);
+            break;
+        case ANIMAT_PARAM_BOOL:
+            if (p->def != 0 && p->def != 1)
+                return aerr_set(e, "plugin %s: parameter '%s' bool default must be 0 or 1", who, p->name);
+            break;
+        case ANIMAT_PARAM_CHOICE:
+            if (!p->choices || apar_choice_at(p->choices, (uint32_t)p->def, buf, sizeof buf))
+                return aerr_set(e, "plugin %s: parameter '%s' has bad choices or default", who, p->name);
+            break;
+        case ANIMAT_PARAM_REAL_LIST:
+            if (parse_def_list(p->def_list, tmp, &nl))
+                return aerr_set(e, "plugin %s: parameter '%s' has a malformed default list", who, p->name);
+            for (uint32_t k = 0; k < nl; k++)
+                if (!(p->min <= tmp[k] && tmp[k] <= p->max))
+                    return aerr_set(e, "plugin %s: parameter '%s' default element %g is outside [%g, %g]",
+                                    who, p->name, tmp[k], p->min, p->max);
+            break;
+        default:
+            return aerr_set(e, "plugin %s: parameter '%s' has unknown type %u", who, p->name, p->type);
+        }
+    }
+    return 0;
+}
+
+/* Fill v with p's default (table already checked). */
+static void set_default(apar_value *v, const animat_param_info *p) {
+    v->info = p;
+    v->real = p->def;
+    if (p->type == ANIMAT_PARAM_CHOICE) {
+        apar_choice_at(p->choices, (uint32_t)p->def, v->choice_buf, sizeof v->choice_buf);
+        v->choice = v->choice_buf;
+    }
+    if (p->type == ANIMAT_PARAM_REAL_LIST) parse_def_list(p->def_list, v->list, &v->nlist);
+}
+
+/* Check a number against p's type and bounds. */
+static int check_number(const animat_param_info *p, const ydoc *node, double x, const char *where,
+                        const char *plugin, aerr *e) {
+    if (p->type == ANIMAT_PARAM_INT) {
+        if (x != floor(x))
+            return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s must be an integer (plugin %s)",
+                           where, p->name, node->str, plugin);
+    }
+    if (!(p->min <= x && x <= p->max))
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s is out of range [%g, %g] (plugin %s)",
+                       where, p->name, node->str, p->min, p->max, plugin);
+    return 0;
+}
+
+/* Apply one given value node to v. */
+static int apply(apar_value *v, const ydoc *node, const char *where, const char *plugin, aerr *e) {
+    const animat_param_info *p = v->info;
+    const char *file = node->file;
+    if (p->type == ANIMAT_PARAM_REAL_LIST) {
+        if (node->kind != YDOC_SEQ)
+            return aerr_at(e, file, node->line, node->col, "%s.%s: expected a list of numbers like [64, 64], got %s",
+                           where, p->name, ydoc_kind_name(node->kind));
+        if (node->n > ANIMAT_PARAM_LIST_MAX)
+            return aerr_at(e, file, node->line, node->col, "%s.%s: list longer than %u", where, p->name,
+                           ANIMAT_PARAM_LIST_MAX);
+        for (size_t i = 0; i < node->n; i++) {
+            const ydoc *it = node->vals[i];
+            if (it->kind != YDOC_SCALAR || it->quoted || apar_parse_real(it->str, &v->list[i]))
+                return aerr_at(e, it->file, it->line, it->col, "%s.%s[%zu]: expected a number", where, p->name, i);
+            if (check_number(p, it, v->list[i], where, plugin, e)) return -1;
+        }
+        v->nlist = (uint32_t)node->n;
+        return 0;
+    }
+    if (node->kind != YDOC_SCALAR)
+        return aerr_at(e, file, node->line, node->col, "%s.%s: expected %s, got %s", where, p->name,
+                       apar_type_name(p->type), ydoc_kind_name(node->kind));
+    const char *s = node->str;
+    switch (p->type) {
+    case ANIMAT_PARAM_BOOL:
+        if (!node->quoted && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes") || !strcmp(s, "on")))
+            v->real = 1;
+        else if (!node->quoted && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") || !strcmp(s, "off")))
+            v->real = 0;
+        else
+            return aerr_at(e, file, node->line, node->col, "%s.%s: expected true or false, got '%s'", where,
+                           p->name, s);
+        return 0;
+    case ANIMAT_PARAM_CHOICE: {
+        int idx = choice_index(p->choices, s);
+        if (idx < 0)
+            return aerr_at(e, file, node->line, node->col, "%s.%s: '%s' is not one of %s (plugin %s)", where,
+                           p->name, s, p->choices, plugin);
+        v->real = idx;
+        snprintf(v->choice_buf, sizeof v->choice_buf, "%s", s);
+        v->choice = v->choice_buf;
+        return 0;
+    }
+    default: {
+        double x;
+        if (node->quoted || apar_parse_real(s, &x))
+            return aerr_at(e, file, node->line, node->col, "%s.%s: expected %s, got '%s'", where, p->name,
+                           apar_type_name(p->type), s);
+        if (check_number(p, node, x, where, plugin, e)) return -1;
+        v->real = x;
+        return 0;
+    }
+    }
+}
+
+int apar_resolve(const animat_param_info *params, uint32_t n, const ydoc *given, const char *where,
+                 const char *plugin, apar_set *out, aerr *e) {
+    out->v = NULL;
+    out->n = 0;
+    if (given && given->kind != YDOC_MAP)
+        return aerr_at(e, given->file, given->line, given->col, "%s: expected a mapping of parameter: value",
+                       where);
+    apar_value *v = calloc(n ? n : 1, sizeof *v);
+    if (!v) return aerr_set(e, "out of memory");
+    for (uint32_t i = 0; i < n; i++) set_default(&v[i], apar_at(params, i));
+    for (size_t k = 0; given && k < given->n; k++) {
+        const ydoc *key = given->keys[k];
+        uint32_t i;
+        for (i = 0; i < n; i++)
+            if (strcmp(v[i].info->name, key->str) == 0) break;
+        if (i == n) {
+            char known[512] = "";
+            for (uint32_t j = 0; j < n; j++) {
+                size_t len = strlen(known);
+                snprintf(known + len, sizeof known - len, "%s%s", j ? ", " : "", v[j].info->name);
+            }
+            aerr_at(e, key->file, key->line, key->col, "%s: unknown parameter '%s' for plugin %s (known: %s)",
+                    where, key->str, plugin, n ? known : "none");
+            free(v);
+            return -1;
+        }
+        if (apply(&v[i], given->vals[k], where, plugin, e)) {
+            free(v);
+            return -1;
+        }
+    }
+    /* choice pointers must follow the array. */
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i].choice) v[i].choice = v[i].choice_buf;
+    out->v = v;
+    out->n = n;
+    return 0;
+}
+
+void apar_free(apar_set *s) {
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+const apar_value *apar_find(const apar_set *s, const char *name) {
+    for (uint32_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].info->name, name) == 0) return &s->v[i];
+    return NULL;
+}

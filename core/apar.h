@@ -1,0 +1,58 @@
+/* apar.h -- validate experiment-file values against a plugin's parameter
+ * table, and hold the resolved values an instance reads at create time.
+ */
+#ifndef APAR_H
+#define APAR_H
+
+#include <animat/param.h>
+#include <stdint.h>
+
+#include "aerr.h"
+#include "ydoc.h"
+
+/* One resolved parameter. */
+typedef struct apar_value {
+    const animat_param_info *info; /* the plugin's record (plugin-owned) */
+    double real;                   /* REAL/INT/BOOL; CHOICE: index */
+    const char *choice;            /* CHOICE: points into `choice_buf` */
+    char choice_buf[64];
+    double list[ANIMAT_PARAM_LIST_MAX]; /* REAL_LIST values */
+    uint32_t nlist;
+} apar_value;
+
+/* The resolved parameter set of one instance. */
+typedef struct apar_set {
+    apar_value *v; /* n entries, owned (free with apar_free) */
+    uint32_t n;
+} apar_set;
+
+/* Check a plugin's parameter table itself (names, types, default in range,
+ * unique names). `who` names the plugin in messages. 0 or -1 with e set. */
+int apar_check_table(const animat_param_info *params, uint32_t n, const char *who, aerr *e);
+
+/* Resolve: start from each parameter's default, then apply the mapping node
+ * `given` (may be NULL: all defaults). Unknown keys, wrong types and values
+ * out of range are positioned errors naming `where` (e.g. "body.params") and
+ * the plugin. On success fills *out (free with apar_free) and returns 0. */
+int apar_resolve(const animat_param_info *params, uint32_t n, const ydoc *given, const char *where,
+                 const char *plugin, apar_set *out, aerr *e);
+
+/* Release the values (NULL-safe on a zeroed set). */
+void apar_free(apar_set *s);
+
+/* Find a resolved value by name, or NULL. */
+const apar_value *apar_find(const apar_set *s, const char *name);
+
+/* Element i of a parameter table with stride params[0].struct_size. */
+const animat_param_info *apar_at(const animat_param_info *params, uint32_t i);
+
+/* Parse a finite number from a scalar string. 0 or -1 (not a number). */
+int apar_parse_real(const char *s, double *out);
+
+/* Human name of a parameter type ("real", "int", ...). */
+const char *apar_type_name(uint32_t type);
+
+/* Write "a|b|c"-style choice number idx into buf (size cap). 0 or -1. */
+int apar_choice_at(const char *choices, uint32_t idx, char *buf, size_t cap);
+
+#endif

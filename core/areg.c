@@ -1,0 +1,318 @@
+/* areg.c -- see areg.h. */
+#include "areg.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apar.h"
+
+#ifndef ANIMAT_PLUGIN_DIR
+#define ANIMAT_PLUGIN_DIR "/usr/local/lib/animat/plugins"
+#endif
+#ifndef ANIMAT_BUILD_ROOT
+#define ANIMAT_BUILD_ROOT ""
+#endif
+
+/* Is a required function present, inside the struct the plugin declared? */
+#define API_HAS(api, type, field) \
+    ((api)->struct_size >= offsetof(type, field) + sizeof((api)->field) && (api)->field)
+
+/* Size of the 1.0 version of a struct: everything up to and including `last`. */
+#define SIZE_V1(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+
+void areg_init(areg *r) { memset(r, 0, sizeof *r); }
+
+const char *areg_kind_name(uint32_t kind) {
+    switch (kind) {
+    case ANIMAT_KIND_BODY: return "body";
+    case ANIMAT_KIND_CIRCUIT: return "circuit";
+    case ANIMAT_KIND_LEARNER: return "learner";
+    default: return "unknown";
+    }
+}
+
+/* Plugin names: [a-z0-9_-]+. */
+static int plugin_name_ok(const char *s) {
+    if (!s || !*s) return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) return 0;
+    return 1;
+}
+
+/* Check a kind's function table: required functions present. */
+static int check_api(const animat_plugin_desc *d, const char *path, aerr *e) {
+    const char *missing = NULL;
+    if (!d->api) return aerr_set(e, "%s: plugin '%s' has no function table", path, d->name);
+    uint32_t size = *(const uint32_t *)d->api;
+    if (d->kind == ANIMAT_KIND_BODY) {
+        const animat_body_api *a = d->api;
+        if (size < SIZE_V1(animat_body_api, step)) goto small;
+        missing = !API_HAS(a, animat_body_api, create)       ? "create"
+                  : !API_HAS(a, animat_body_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_body_api, ports)      ? "ports"
+                  : !API_HAS(a, animat_body_api, control_dt) ? "control_dt"
+                  : !API_HAS(a, animat_body_api, reset)      ? "reset"
+                  : !API_HAS(a, animat_body_api, step)       ? "step"
+                                                             : NULL;
+    } else if (d->kind == ANIMAT_KIND_CIRCUIT) {
+        const animat_circuit_api *a = d->api;
+        if (size < SIZE_V1(animat_circuit_api, step)) goto small;
+        missing = !API_HAS(a, animat_circuit_api, create)       ? "create"
+                  : !API_HAS(a, animat_circuit_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_circuit_api, ports)      ? "ports"
+                  : !API_HAS(a, animat_circuit_api, theta_info) ? "theta_info"
+                  : !API_HAS(a, animat_circuit_api, get_theta)  ? "get_theta"
+                  : !API_HAS(a, animat_circuit_api, set_theta)  ? "set_theta"
+                  : !API_HAS(a, animat_circuit_api, reset)      ? "reset"
+                  : !API_HAS(a, animat_circuit_api, step)       ? "step"
+                                                                : NULL;
+    } else {
+        const animat_learner_api *a = d->api;
+        if (size < SIZE_V1(animat_learner_api, current)) goto small;
+        missing = !API_HAS(a, animat_learner_api, create)       ? "create"
+                  : !API_HAS(a, animat_learner_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_learner_api, population) ? "population"
+                  : !API_HAS(a, animat_learner_api, ask)        ? "ask"
+                  : !API_HAS(a, animat_learner_api, tell)       ? "tell"
+                  : !API_HAS(a, animat_learner_api, current)    ? "current"
+                                                                : NULL;
+    }
+    if (missing)
+        return aerr_set(e, "%s: plugin '%s': required function '%s' is NULL", path, d->name, missing);
+    return 0;
+small:
+    return aerr_set(e, "%s: plugin '%s': %s function table struct_size %u is smaller than ABI 1.0's", path,
+                    d->name, areg_kind_name(d->kind), size);
+}
+
+/* The handshake and descriptor checks, before anything of the plugin runs. */
+static int validate(const animat_plugin_entry *en, const char *path, aerr *e) {
+    if (en->struct_size < SIZE_V1(animat_plugin_entry, sizeof_size_t))
+        return aerr_set(e, "%s: entry struct_size %u is too small to be an animat plugin", path, en->struct_size);
+    if (en->abi_major != ANIMAT_ABI_MAJOR)
+        return aerr_set(e,
+                        "%s: built for animat ABI %u.%u, this host speaks ABI %u.%u (major versions must match; "
+                        "rebuild the plugin against animat-sdk %u.x)",
+                        path, en->abi_major, en->abi_minor, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR, ANIMAT_ABI_MAJOR);
+    if (en->abi_minor > ANIMAT_ABI_MINOR)
+        return aerr_set(e, "%s: built for animat ABI %u.%u, newer than this host's %u.%u (upgrade animat)", path,
+                        en->abi_major, en->abi_minor, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+    if (en->sizeof_double != sizeof(double) || en->sizeof_size_t != sizeof(size_t))
+        return aerr_set(e, "%s: built with sizeof(double)=%u, sizeof(size_t)=%u; this host has %zu, %zu", path,
+                        en->sizeof_double, en->sizeof_size_t, sizeof(double), sizeof(size_t));
+    if (en->struct_size < SIZE_V1(animat_plugin_entry, plugins))
+        return aerr_set(e, "%s: entry struct_size %u is smaller than ABI 1.0's", path, en->struct_size);
+    if (en->n_plugins < 1 || en->n_plugins > 1024 || !en->plugins)
+        return aerr_set(e, "%s: entry lists %u plugins (want 1..1024 and a table)", path, en->n_plugins);
+    for (uint32_t i = 0; i < en->n_plugins; i++) {
+        const animat_plugin_desc *d = en->plugins[i];
+        if (!d || d->struct_size < SIZE_V1(animat_plugin_desc, api))
+            return aerr_set(e, "%s: plugin descriptor %u is NULL or its struct_size is too small", path, i);
+        if (!plugin_name_ok(d->name))
+            return aerr_set(e, "%s: plugin descriptor %u has an invalid name (want [a-z0-9_-]+)", path, i);
+        if (d->kind < ANIMAT_KIND_BODY || d->kind > ANIMAT_KIND_LEARNER)
+            return aerr_set(e, "%s: plugin '%s' has unknown kind %u", path, d->name, d->kind);
+        if (!d->version || !d->summary)
+            return aerr_set(e, "%s: plugin '%s' lacks a version or summary string", path, d->name);
+        if (check_api(d, path, e)) return -1;
+        char who[PATH_MAX + 80];
+        snprintf(who, sizeof who, "%.64s (%s)", d->name, path);
+        if (apar_check_table(d->params, d->n_params, who, e)) return -1;
+    }
+    return 0;
+}
+
+/* Append to a growable array of pointers/structs. 0 or -1 on OOM. */
+static int grow(void **arr, size_t n, size_t elem) {
+    void *p = realloc(*arr, (n + 1) * elem);
+    if (!p) return -1;
+    *arr = p;
+    return 0;
+}
+
+int areg_open(areg *r, const char *path, aerr *e) {
+    /* dlopen searches system dirs for bare names: force a path. */
+    char buf[PATH_MAX];
+    if (!strchr(path, '/')) {
+        snprintf(buf, sizeof buf, "./%s", path);
+        path = buf;
+    }
+    if (access(path, R_OK) != 0) return aerr_set(e, "%s: no such plugin file", path);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return aerr_set(e, "%s: cannot load: %s", path, dlerror());
+    const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
+    if (!en) {
+        dlclose(h);
+        return aerr_set(e, "%s: not an animat plugin: no '%s' symbol exported", path, ANIMAT_ENTRY_SYMBOL);
+    }
+    if (validate(en, path, e)) {
+        dlclose(h);
+        return -1;
+    }
+    areg_lib *lib = calloc(1, sizeof *lib);
+    areg_plugin *ps = calloc(en->n_plugins, sizeof *ps);
+    if (!lib || !ps || !(lib->path = strdup(path)) || grow((void **)&r->libs, r->nlibs, sizeof *r->libs) ||
+        grow((void **)&r->plugins, r->nplugins + en->n_plugins - 1, sizeof *r->plugins)) {
+        if (lib) free(lib->path);
+        free(lib);
+        free(ps);
+        dlclose(h);
+        return aerr_set(e, "out of memory");
+    }
+    lib->handle = h;
+    lib->entry = en;
+    lib->plugins = ps;
+    r->libs[r->nlibs++] = lib;
+    for (uint32_t i = 0; i < en->n_plugins; i++) {
+        areg_plugin *p = &ps[i];
+        p->desc = en->plugins[i];
+        p->lib = lib;
+        for (size_t j = 0; j < r->nplugins; j++)
+            if (strcmp(r->plugins[j]->desc->name, p->desc->name) == 0) p->shadowed = 1;
+        r->plugins[r->nplugins++] = p;
+    }
+    return 0;
+}
+
+/* Remember why a file was skipped. */
+static void note_skip(areg *r, const char *msg) {
+    if (grow((void **)&r->skipped, r->nskipped, sizeof *r->skipped)) return;
+    char *s = strdup(msg);
+    if (s) r->skipped[r->nskipped++] = s;
+}
+
+/* Compare names for a stable scan order. */
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Load every *.so in dir (sorted by name); with depth 1 also its subfolders. */
+static void scan_dir(areg *r, const char *dir, int depth) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (de->d_name[0] == '.' || grow((void **)&names, n, sizeof *names)) continue;
+        if ((names[n] = strdup(de->d_name))) n++;
+    }
+    closedir(d);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        size_t len = strlen(names[i]);
+        if (len > 3 && strcmp(names[i] + len - 3, ".so") == 0) {
+            aerr e;
+            aerr_clear(&e);
+            if (areg_open(r, path, &e)) note_skip(r, e.msg);
+        } else if (depth > 0) {
+            scan_dir(r, path, depth - 1);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Are we running from the build tree? Then use its plugin folders. */
+static int in_build_tree(void) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !ANIMAT_BUILD_ROOT[0]) return 0;
+    exe[n] = '\0';
+    size_t len = strlen(ANIMAT_BUILD_ROOT);
+    return strncmp(exe, ANIMAT_BUILD_ROOT, len) == 0 && exe[len] == '/';
+}
+
+void areg_builtin_dirs(char *buf, size_t cap) {
+    if (in_build_tree())
+        snprintf(buf, cap, "%s/bodies:%s/circuits:%s/plugins", ANIMAT_BUILD_ROOT, ANIMAT_BUILD_ROOT,
+                 ANIMAT_BUILD_ROOT);
+    else
+        snprintf(buf, cap, "%s", ANIMAT_PLUGIN_DIR);
+}
+
+/* Scan each entry of a colon-separated list. */
+static void scan_list(areg *r, const char *list, int depth) {
+    char *copy = strdup(list);
+    if (!copy) return;
+    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+        scan_dir(r, dir, depth);
+    free(copy);
+}
+
+void areg_scan(areg *r) {
+    if (r->scanned) return;
+    r->scanned = 1;
+    char dirs[3 * PATH_MAX];
+    areg_builtin_dirs(dirs, sizeof dirs);
+    /* The build tree keeps each plugin in its own folder: look one level down. */
+    scan_list(r, dirs, in_build_tree() ? 1 : 0);
+    const char *env = getenv("ANIMAT_PLUGIN_PATH");
+    if (env && *env) scan_list(r, env, 0);
+}
+
+const areg_plugin *areg_find(const areg *r, const char *name, uint32_t kind, aerr *e) {
+    for (size_t i = 0; i < r->nplugins; i++) {
+        const areg_plugin *p = r->plugins[i];
+        if (p->shadowed || strcmp(p->desc->name, name) != 0) continue;
+        if (kind && p->desc->kind != kind) {
+            aerr_set(e, "plugin '%s' is a %s, not a %s", name, areg_kind_name(p->desc->kind), areg_kind_name(kind));
+            return NULL;
+        }
+        return p;
+    }
+    char known[512] = "";
+    for (size_t i = 0; i < r->nplugins; i++) {
+        if (r->plugins[i]->shadowed || (kind && r->plugins[i]->desc->kind != kind)) continue;
+        size_t len = strlen(known);
+        snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", r->plugins[i]->desc->name);
+    }
+    aerr_set(e, "unknown %s plugin '%s' (available: %s; see `animat plugins`)", kind ? areg_kind_name(kind) : "",
+             name, known[0] ? known : "none");
+    return NULL;
+}
+
+const areg_plugin *areg_resolve(areg *r, const char *value, const char *base_dir, uint32_t kind, aerr *e) {
+    size_t len = strlen(value);
+    if (strchr(value, '/') || (len > 3 && strcmp(value + len - 3, ".so") == 0)) {
+        char path[PATH_MAX];
+        if (value[0] == '/' || !base_dir || !*base_dir)
+            snprintf(path, sizeof path, "%s", value);
+        else
+            snprintf(path, sizeof path, "%s/%s", base_dir, value);
+        /* Already loaded from this path? */
+        for (size_t i = 0; i < r->nplugins; i++)
+            if (strcmp(r->plugins[i]->lib->path, path) == 0 && (!kind || r->plugins[i]->desc->kind == kind))
+                return r->plugins[i];
+        size_t before = r->nplugins;
+        if (areg_open(r, path, e)) return NULL;
+        for (size_t i = before; i < r->nplugins; i++)
+            if (!kind || r->plugins[i]->desc->kind == kind) {
+                r->plugins[i]->shadowed = 0; /* an explicit file is used as given */
+                return r->plugins[i];
+            }
+        aerr_set(e, "%s: holds no %s plugin", path, areg_kind_name(kind));
+        return NULL;
+    }
+    areg_scan(r);
+    return areg_find(r, value, kind, e);
+}
+
+void areg_close(areg *r) {
+    for (size_t i = 0; i < r->nlibs; i++) {
+        dlclose(r->libs[i]->handle);
+        free(r->libs[i]->plugins);
+        free(r->libs[i]->path);
+        free(r->libs[i]);
+    }
+    for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i]);
+    free(r->libs);
+    free(r->plugins);
+    free(r->skipped);
+    areg_init(r);
+}

@@ -1,0 +1,80 @@
+/* areg.h -- plugin discovery, loading and the registry.
+ *
+ * Search order for a plugin named in an experiment: the built-in plugin
+ * directory (the build tree's plugin folders when animat runs from its build
+ * tree, else the install directory), then each directory of
+ * ANIMAT_PLUGIN_PATH (colon-separated), then files given explicitly (a
+ * `plugin:` value containing '/' or ending in ".so", or --plugin FILE). The
+ * first plugin with a given name wins; later ones are listed as shadowed.
+ *
+ * Every shared object passes the ABI handshake (abi.h) and descriptor checks
+ * before any of its functions is called. Thread: main thread only.
+ */
+#ifndef AREG_H
+#define AREG_H
+
+#include <animat/animat.h>
+#include <stddef.h>
+
+#include "aerr.h"
+
+struct areg_plugin;
+
+/* One loaded shared object. */
+typedef struct areg_lib {
+    struct areg_plugin *plugins;      /* entry->n_plugins records; owned */
+    char *path;                       /* as found; owned */
+    void *handle;                     /* dlopen handle; closed by areg_close */
+    const animat_plugin_entry *entry; /* inside the library */
+} areg_lib;
+
+/* One plugin (a shared object may hold several). */
+typedef struct areg_plugin {
+    const animat_plugin_desc *desc; /* inside lib; valid until areg_close */
+    const areg_lib *lib;
+    int shadowed; /* 1 if an earlier plugin has the same name */
+} areg_plugin;
+
+typedef struct areg {
+    areg_lib **libs;
+    size_t nlibs;
+    areg_plugin **plugins; /* each individually allocated: pointers stay valid */
+    size_t nplugins;
+    char **skipped; /* one-line reasons for files that failed to load */
+    size_t nskipped;
+    int scanned; /* default directories already scanned */
+} areg;
+
+/* An empty registry (no I/O). */
+void areg_init(areg *r);
+
+/* Unload everything and free r's storage (r may be reused after areg_init). */
+void areg_close(areg *r);
+
+/* Load one shared object, validate it and register its plugins. Returns 0,
+ * or -1 with e set to "PATH: reason" (nothing registered). */
+int areg_open(areg *r, const char *path, aerr *e);
+
+/* Scan the built-in directory then ANIMAT_PLUGIN_PATH (once per registry).
+ * Files that fail are recorded in r->skipped, not fatal. */
+void areg_scan(areg *r);
+
+/* The built-in plugin directories, written as a colon-separated list into
+ * buf (cap bytes). */
+void areg_builtin_dirs(char *buf, size_t cap);
+
+/* Find a plugin by name among registered ones, requiring `kind` unless it is
+ * 0. NULL with e set: unknown name (listing known ones of that kind), or a
+ * plugin of the wrong kind. */
+const areg_plugin *areg_find(const areg *r, const char *name, uint32_t kind, aerr *e);
+
+/* Resolve an experiment `plugin:` value: a file path (relative to `base_dir`
+ * when not absolute) is opened explicitly, a name is looked up after
+ * areg_scan. NULL with e set. */
+const areg_plugin *areg_resolve(areg *r, const char *value, const char *base_dir, uint32_t kind,
+                                aerr *e);
+
+/* "body", "circuit", "learner" or "unknown". */
+const char *areg_kind_name(uint32_t kind);
+
+#endif

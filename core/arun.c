@@ -1,0 +1,155 @@
+/* arun.c -- see arun.h. */
+#include "arun.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "asim.h"
+#include "atrace.h"
+
+#ifndef ANIMAT_VERSION
+#define ANIMAT_VERSION "0.0.0"
+#endif
+
+double arun_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* FNV-1a 64 of a file's bytes (a fingerprint, not security). 0 if unreadable. */
+static uint64_t file_hash(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char buf[65536];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
+        for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ULL;
+    fclose(f);
+    return h;
+}
+
+/* Append printf-style text to a growing string. */
+static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) {
+    if (!*s) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (*len + (size_t)n + 1 > *cap) {
+        size_t nc = (*cap + (size_t)n + 1) * 2;
+        char *p = realloc(*s, nc);
+        if (!p) {
+            free(*s);
+            *s = NULL;
+            return;
+        }
+        *s = p;
+        *cap = nc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(*s + *len, *cap - *len, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+}
+
+/* "name=value" pairs of a resolved parameter set. */
+static void cat_params(char **s, size_t *len, size_t *cap, const apar_set *ps) {
+    for (uint32_t i = 0; i < ps->n; i++) {
+        const apar_value *v = &ps->v[i];
+        if (v->info->type == ANIMAT_PARAM_CHOICE) {
+            cat(s, len, cap, " %s=%s", v->info->name, v->choice);
+        } else if (v->info->type == ANIMAT_PARAM_REAL_LIST) {
+            cat(s, len, cap, " %s=[", v->info->name);
+            for (uint32_t k = 0; k < v->nlist; k++) cat(s, len, cap, "%s%.17g", k ? "," : "", v->list[k]);
+            cat(s, len, cap, "]");
+        } else {
+            cat(s, len, cap, " %s=%.17g", v->info->name, v->real);
+        }
+    }
+}
+
+char *arun_provenance(const aexp *x, const char *command) {
+    size_t len = 0, cap = 256;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    s[0] = '\0';
+    cat(&s, &len, &cap, "animat %s (plugin ABI %d.%d)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+    if (command) cat(&s, &len, &cap, "command: %s\n", command);
+    cat(&s, &len, &cap, "experiment: %s fnv1a64=%016llx\n", x->file, (unsigned long long)file_hash(x->file));
+    cat(&s, &len, &cap, "seed: %llu episodes: %llu max_steps: %llu\n", (unsigned long long)x->seed,
+        (unsigned long long)x->episodes, (unsigned long long)x->max_steps);
+    const aexp_role *roles[2] = {&x->body, &x->circuit};
+    for (int k = 0; k < 2; k++) {
+        const areg_plugin *p = roles[k]->plugin;
+        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", roles[k]->role, p->desc->name, p->desc->version,
+            p->lib->path, (unsigned long long)file_hash(p->lib->path));
+        cat(&s, &len, &cap, "%s.params:", roles[k]->role);
+        cat_params(&s, &len, &cap, &roles[k]->params);
+        cat(&s, &len, &cap, "\n");
+    }
+    return s;
+}
+
+/* One progress line for an episode. */
+static void print_episode(FILE *out, uint64_t i, uint64_t n, const asim_result *r) {
+    fprintf(out, "episode %llu/%llu  return %.3f  steps %llu", (unsigned long long)i + 1, (unsigned long long)n, r->ret,
+            (unsigned long long)r->steps);
+    for (uint32_t k = 0; k < r->nmetrics; k++)
+        fprintf(out, "  mean %s %.4f%s%s", r->metric_name[k], r->metric[k], r->metric_unit[k][0] ? " " : "",
+                r->metric_unit[k]);
+    fputc('\n', out);
+    fflush(out);
+}
+
+int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, aerr *e) {
+    asim s;
+    if (asim_create(&s, x, e)) return -1;
+    const char *path = (o && o->trace) ? o->trace : x->trace;
+    asim_trace *t = NULL;
+    if (path) {
+        char *prov = arun_provenance(x, o ? o->command : NULL);
+        t = atrace_open(path, &s, prov, e);
+        free(prov);
+        if (!t) {
+            asim_destroy(&s);
+            return -1;
+        }
+        s.trace = t;
+    }
+    arun_summary acc = {0};
+    acc.min_return = 1e300;
+    acc.max_return = -1e300;
+    double total = 0, t0 = arun_now();
+    for (uint64_t i = 0; i < x->episodes; i++) {
+        asim_result r;
+        if (asim_episode(&s, i, &r, e)) {
+            atrace_abort(t);
+            asim_destroy(&s);
+            return -1;
+        }
+        total += r.ret;
+        acc.steps += r.steps;
+        if (r.ret < acc.min_return) acc.min_return = r.ret;
+        if (r.ret > acc.max_return) acc.max_return = r.ret;
+        if (out && !(o && o->quiet)) print_episode(out, i, x->episodes, &r);
+    }
+    acc.seconds = arun_now() - t0;
+    acc.episodes = x->episodes;
+    acc.mean_return = total / (double)x->episodes;
+    asim_destroy(&s);
+    if (t && atrace_commit(t, e)) return -1;
+    if (out) {
+        fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)\n",
+                (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s", acc.mean_return, acc.min_return,
+                acc.max_return, (unsigned long long)acc.steps, acc.seconds,
+                acc.seconds > 0 ? (double)acc.steps / acc.seconds : 0.0);
+        if (path) fprintf(out, "trace written to %s\n", path);
+    }
+    if (sum) *sum = acc;
+    return 0;
+}

@@ -1,0 +1,40 @@
+/* arun.h -- run an experiment's episodes and report them.
+ *
+ * Used by `animat run` and the benchmarks: creates the simulation, opens the
+ * trace if asked, runs every episode printing one progress line each to
+ * `out`, then a summary, and commits the trace only if everything succeeded.
+ */
+#ifndef ARUN_H
+#define ARUN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aerr.h"
+#include "aexp.h"
+
+typedef struct arun_opts {
+    const char *trace;       /* overrides record.trace when non-NULL */
+    const char *command;     /* the command line, for provenance; may be NULL */
+    int quiet;               /* 1: no per-episode lines */
+} arun_opts;
+
+typedef struct arun_summary {
+    uint64_t episodes;
+    uint64_t steps;          /* control steps in all episodes */
+    double mean_return, min_return, max_return;
+    double seconds;          /* wall time of the episode loop */
+} arun_summary;
+
+/* Run x->episodes episodes of experiment x. Progress goes to `out` (may be
+ * NULL). Fills *sum when non-NULL. 0, or -1 with e set (no trace left). */
+int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, aerr *e);
+
+/* Provenance text (several lines) for experiment x: version, command, file
+ * hashes, seed, plugins and their parameters. Caller frees. NULL on OOM. */
+char *arun_provenance(const aexp *x, const char *command);
+
+/* Monotonic clock in seconds. */
+double arun_now(void);
+
+#endif

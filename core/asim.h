@@ -1,0 +1,82 @@
+/* asim.h -- one body and one circuit, wired, ready to run episodes.
+ *
+ * asim_create instantiates the experiment's plugins (body first, so the
+ * circuit can size itself from the wiring), checks every connection (ports
+ * exist, sizes match), and allocates all port buffers once. A wired input
+ * reads its source's buffer directly (no copy); an unwired input reads
+ * zeros. asim_episode then runs one episode without allocating:
+ *   body.reset -> circuit.reset -> repeat { circuit.step, body.step }
+ * Each parallel worker owns its own asim. Thread: one thread per asim.
+ */
+#ifndef ASIM_H
+#define ASIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aerr.h"
+#include "aexp.h"
+#include "ahost.h"
+
+#define ASIM_MAX_METRICS 16
+
+/* A live plugin instance and its ports. */
+typedef struct asim_inst {
+    ahost host;                       /* its host table */
+    const areg_plugin *plugin;
+    void *self;                       /* the plugin's instance */
+    const animat_port_info *ports[2]; /* [ANIMAT_PORT_IN], [ANIMAT_PORT_OUT] */
+    uint32_t nports[2];
+    double **bufs[2];                 /* one buffer pointer per port */
+} asim_inst;
+
+/* What one episode produced. */
+typedef struct asim_result {
+    double ret;                        /* sum of rewards */
+    uint64_t steps;                    /* control steps taken */
+    int terminated, truncated;
+    uint32_t nmetrics;
+    double metric[ASIM_MAX_METRICS];   /* episode means of METRIC ports */
+    const char *metric_name[ASIM_MAX_METRICS];
+    const char *metric_unit[ASIM_MAX_METRICS];
+} asim_result;
+
+/* Per-step recording hook (the CSV trace); NULL to record nothing. */
+typedef struct asim_trace asim_trace;
+
+typedef struct asim {
+    const aexp *x;
+    asim_inst body, circuit;
+    double dt;          /* body control interval, s */
+    uint32_t ntheta;
+    double *pool;       /* all port buffers; owned */
+    double *zeros;      /* shared zero input; owned */
+    asim_trace *trace;  /* not owned */
+    uint64_t episode;   /* the current episode, for messages */
+    uint64_t step;      /* the current step, for messages */
+} asim;
+
+/* Create instances and wiring for experiment x (which must outlive s).
+ * Sets the circuit's theta from x->theta when given. 0, or -1 with e set
+ * ("FILE:L:C: wiring[1]: ..." or "body (swimmer): ...") and s destroyed. */
+int asim_create(asim *s, const aexp *x, aerr *e);
+
+/* Destroy the instances and buffers (safe on a zeroed or failed asim). */
+void asim_destroy(asim *s);
+
+/* Run episode `episode` (0-based; it keys the random streams with x->seed).
+ * Stops when the body terminates or truncates, or after x->max_steps steps
+ * when non-zero. Fills *r. 0, or -1 with e naming plugin, episode and step. */
+int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e);
+
+/* Find a port by role/dir/name: its index, or -1. */
+int asim_port(const asim *s, uint32_t role, uint32_t dir, const char *name);
+
+/* The instance for a role id. */
+asim_inst *asim_role(asim *s, uint32_t role);
+
+/* The circuit's theta length, and copies in and out (caller buffers). */
+int asim_get_theta(asim *s, double *theta, aerr *e);
+int asim_set_theta(asim *s, const double *theta, aerr *e);
+
+#endif

@@ -1,0 +1,127 @@
+/* atrace.c -- see atrace.h. */
+#include "atrace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct asim_trace {
+    FILE *f;
+    char *path, *tmp;
+    uint32_t n;                         /* recorded ports */
+    const double *buf[ATRACE_MAX_PORTS];
+    uint32_t size[ATRACE_MAX_PORTS];
+    double dt;
+    int failed;
+    char err[300];
+};
+
+/* Add one port to the recorded set (no duplicates). */
+static int add_port(asim_trace *t, asim *s, uint32_t role, uint32_t dir, const char *name, aerr *e) {
+    int k = asim_port(s, role, dir, name);
+    if (k < 0)
+        return aerr_set(e, "record.ports: %s plugin has no %s port '%s'", aexp_role_name(role),
+                        aexp_dir_word(role, dir), name);
+    asim_inst *in = asim_role(s, role);
+    const double *b = in->bufs[dir][k];
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->buf[i] == b) return 0;
+    if (t->n == ATRACE_MAX_PORTS) return aerr_set(e, "record.ports: more than %d ports", ATRACE_MAX_PORTS);
+    const animat_port_info *p =
+        (const animat_port_info *)((const char *)in->ports[dir] + (size_t)k * in->ports[dir][0].struct_size);
+    t->buf[t->n] = b;
+    t->size[t->n] = p->size;
+    for (uint32_t i = 0; i < p->size; i++) fprintf(t->f, ",%s.%s.%s[%u]", aexp_role_name(role), aexp_dir_word(role, dir), name, i);
+    t->n++;
+    return 0;
+}
+
+asim_trace *atrace_open(const char *path, asim *s, const char *prov, aerr *e) {
+    asim_trace *t = calloc(1, sizeof *t);
+    if (!t) {
+        aerr_set(e, "out of memory");
+        return NULL;
+    }
+    t->path = strdup(path);
+    t->tmp = malloc(strlen(path) + 5);
+    if (!t->path || !t->tmp) {
+        aerr_set(e, "out of memory");
+        atrace_abort(t);
+        return NULL;
+    }
+    sprintf(t->tmp, "%s.tmp", path);
+    t->dt = s->dt;
+    if (!(t->f = fopen(t->tmp, "w"))) {
+        aerr_set(e, "%s: cannot write trace: %s", t->tmp, strerror(errno));
+        free(t->path);
+        free(t->tmp);
+        free(t);
+        return NULL;
+    }
+    /* Provenance lines, then the header. */
+    for (const char *p = prov; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        fprintf(t->f, "# %.*s\n", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+    fprintf(t->f, "episode,step,time");
+    const ydoc *rp = s->x->record_ports;
+    if (rp) {
+        for (size_t i = 0; i < rp->n; i++) {
+            uint32_t role, dir;
+            char port[AEXP_NAME_MAX];
+            aexp_parse_port(rp->vals[i]->str, &role, &dir, port, sizeof port);
+            if (add_port(t, s, role, dir, port, e)) goto fail;
+        }
+    } else {
+        for (uint32_t i = 0; i < s->x->nconns; i++)
+            if (add_port(t, s, s->x->conns[i].src_role, ANIMAT_PORT_OUT, s->x->conns[i].src_port, e)) goto fail;
+    }
+    fprintf(t->f, ",reward\n");
+    return t;
+fail:
+    atrace_abort(t);
+    return NULL;
+}
+
+int atrace_before(asim_trace *t, const asim *s, uint64_t episode, uint64_t step) {
+    (void)s;
+    fprintf(t->f, "%llu,%llu,%.17g", (unsigned long long)episode + 1, (unsigned long long)step, (double)step * t->dt);
+    for (uint32_t k = 0; k < t->n; k++)
+        for (uint32_t i = 0; i < t->size[k]; i++) fprintf(t->f, ",%.17g", t->buf[k][i]);
+    return 0;
+}
+
+int atrace_after(asim_trace *t, double reward) {
+    if (fprintf(t->f, ",%.17g\n", reward) < 0 || ferror(t->f)) {
+        snprintf(t->err, sizeof t->err, "%s: write failed: %s", t->tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+const char *atrace_error(const asim_trace *t) { return t->err; }
+
+int atrace_commit(asim_trace *t, aerr *e) {
+    int rc = 0;
+    if (fflush(t->f) || ferror(t->f) || fsync(fileno(t->f))) rc = aerr_set(e, "%s: write failed: %s", t->tmp, strerror(errno));
+    if (fclose(t->f) && !rc) rc = aerr_set(e, "%s: close failed: %s", t->tmp, strerror(errno));
+    t->f = NULL;
+    if (!rc && rename(t->tmp, t->path)) rc = aerr_set(e, "%s: cannot rename into place: %s", t->path, strerror(errno));
+    if (rc) unlink(t->tmp);
+    free(t->path);
+    free(t->tmp);
+    free(t);
+    return rc;
+}
+
+void atrace_abort(asim_trace *t) {
+    if (!t) return;
+    if (t->f) fclose(t->f);
+    if (t->tmp) unlink(t->tmp);
+    free(t->path);
+    free(t->tmp);
+    free(t);
+}

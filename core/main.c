@@ -1,0 +1,179 @@
+/* main.c -- the `animat` command line. See usage() for the contract. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aexp.h"
+#include "aplugins.h"
+#include "arun.h"
+#include "asim.h"
+
+#ifndef ANIMAT_VERSION
+#define ANIMAT_VERSION "0.0.0"
+#endif
+
+#define MAX_SETS 256
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: animat COMMAND [ARGS]\n"
+            "\n"
+            "Closed-loop brain-body simulation: loads body, circuit and learner plugins\n"
+            "(shared objects) and wires them together from an experiment file (YAML).\n"
+            "\n"
+            "commands:\n"
+            "  run FILE [OPTIONS]      run the experiment's episodes; prints one line per\n"
+            "                          episode (return, steps, mean of metric ports such as\n"
+            "                          the swimmer's forward speed) and a summary\n"
+            "  check FILE [OPTIONS]    load and validate the experiment (plugins, parameters,\n"
+            "                          wiring and port sizes) without running it\n"
+            "  plugins                 list the plugins found: kind, name, version, file\n"
+            "  plugins info NAME       a plugin's parameters (type, unit, default, range, doc)\n"
+            "                          and, for bodies and circuits, its ports at defaults\n"
+            "  help, --help            this text;  version, --version: the version\n"
+            "\n"
+            "options for run and check:\n"
+            "  --set KEY=VALUE         override a value of the file before validation, e.g.\n"
+            "                          --set body.params.n_bodies=9  --set run.seed=3\n"
+            "                          --set circuit.theta=[1,1,1,-1]  (repeatable)\n"
+            "  --episodes N            same as --set run.episodes=N\n"
+            "  --seed N                same as --set run.seed=N\n"
+            "  --trace FILE            write a per-step CSV trace (time, observed ports,\n"
+            "                          actions, reward) to FILE; overrides record.trace\n"
+            "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
+            "  --quiet                 print only the summary line\n"
+            "\n"
+            "plugin search order: the built-in plugin directory, then ANIMAT_PLUGIN_PATH\n"
+            "(colon-separated directories), then explicit files (--plugin, or a `plugin:`\n"
+            "value that contains '/' or ends in .so, relative to the experiment file).\n"
+            "\n"
+            "exit status: 0 on success, 1 on an error (one line on stderr naming the file,\n"
+            "line, column and key, or the plugin and reason), 2 on bad usage.\n");
+}
+
+/* Options shared by run and check. */
+typedef struct cli {
+    const char *file;
+    const char *sets[MAX_SETS];
+    uint32_t nsets;
+    const char *plugins[64];
+    uint32_t nplugins;
+    const char *trace;
+    int quiet;
+    char owned[2][64]; /* storage for --episodes/--seed rewritten as --set */
+} cli;
+
+/* Parse run/check arguments. 0, or 2 after printing a usage error. */
+static int parse(int argc, char **argv, cli *c) {
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = !strcmp(a, "--set") || !strcmp(a, "--episodes") || !strcmp(a, "--seed") ||
+                    !strcmp(a, "--trace") || !strcmp(a, "--plugin");
+        if (takes && !v) {
+            fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "--set")) {
+            if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
+            c->sets[c->nsets++] = v, i++;
+        } else if (!strcmp(a, "--episodes") || !strcmp(a, "--seed")) {
+            char *buf = c->owned[a[2] == 'e' ? 0 : 1];
+            snprintf(buf, 64, "run.%s=%s", a + 2, v);
+            if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
+            c->sets[c->nsets++] = buf, i++;
+        } else if (!strcmp(a, "--trace")) {
+            c->trace = v, i++;
+        } else if (!strcmp(a, "--plugin")) {
+            if (c->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
+            c->plugins[c->nplugins++] = v, i++;
+        } else if (!strcmp(a, "--quiet")) {
+            c->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "animat: unknown option '%s' (see animat --help)\n", a);
+            return 2;
+        } else if (!c->file) {
+            c->file = a;
+        } else {
+            fprintf(stderr, "animat: unexpected argument '%s'\n", a);
+            return 2;
+        }
+    }
+    if (!c->file) {
+        fprintf(stderr, "animat: %s needs an experiment FILE (see animat --help)\n", argv[1]);
+        return 2;
+    }
+    return 0;
+}
+
+/* The command line as one string, for provenance. */
+static char *join_args(int argc, char **argv) {
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i) strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* animat run / animat check. */
+static int cmd_run(int argc, char **argv, int check_only) {
+    cli c;
+    memset(&c, 0, sizeof c);
+    int rc = parse(argc, argv, &c);
+    if (rc) return rc;
+    aerr e;
+    aerr_clear(&e);
+    aexp x;
+    if (aexp_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return 1;
+    }
+    if (check_only) {
+        asim s;
+        rc = asim_create(&s, &x, &e);
+        if (!rc) {
+            printf("ok: %s: body %s %s, circuit %s %s (%u parameters), %u connections, %llu episode%s, seed %llu\n",
+                   x.file, x.body.plugin->desc->name, x.body.plugin->desc->version, x.circuit.plugin->desc->name,
+                   x.circuit.plugin->desc->version, s.ntheta, x.nconns, (unsigned long long)x.episodes,
+                   x.episodes == 1 ? "" : "s", (unsigned long long)x.seed);
+            asim_destroy(&s);
+        }
+    } else {
+        char *cmd = join_args(argc, argv);
+        arun_opts o = {.trace = c.trace, .command = cmd, .quiet = c.quiet};
+        rc = arun_run(&x, &o, stdout, NULL, &e);
+        free(cmd);
+    }
+    aexp_free(&x);
+    if (rc) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("animat %s (plugin ABI %d.%d)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc, argv, 0);
+    if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
+    if (!strcmp(cmd, "plugins")) return aplugins_main(argc - 2, argv + 2, stdout);
+    fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
+    return 2;
+}

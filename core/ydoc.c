@@ -1,0 +1,326 @@
+/* ydoc.c -- see ydoc.h. Built on libyaml's event parser. */
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Largest file we agree to read: experiment files are small. */
+#define YDOC_MAX_BYTES (16u << 20)
+/* Deepest nesting accepted (guards the recursive parser's stack). */
+#define YDOC_MAX_DEPTH 64
+
+typedef struct {
+    yaml_parser_t p;
+    const char *file;
+    aerr *e;
+} ydoc_ctx;
+
+/* Allocate a node at the event's start mark. NULL on OOM (e set). */
+static ydoc *node_new(ydoc_ctx *c, int kind, const yaml_event_t *ev) {
+    ydoc *n = calloc(1, sizeof *n);
+    if (!n) {
+        aerr_at(c->e, c->file, 0, 0, "out of memory");
+        return NULL;
+    }
+    n->kind = kind;
+    n->file = c->file;
+    n->line = (unsigned)ev->start_mark.line + 1;
+    n->col = (unsigned)ev->start_mark.column + 1;
+    return n;
+}
+
+/* Append (key, val) or item val to a container. 0 or -1 on OOM. */
+static int node_push(ydoc *n, ydoc *key, ydoc *val) {
+    ydoc **v = realloc(n->vals, (n->n + 1) * sizeof *v);
+    if (!v) return -1;
+    n->vals = v;
+    if (n->kind == YDOC_MAP) {
+        ydoc **k = realloc(n->keys, (n->n + 1) * sizeof *k);
+        if (!k) return -1;
+        n->keys = k;
+        n->keys[n->n] = key;
+    }
+    n->vals[n->n++] = val;
+    return 0;
+}
+
+/* Fetch the next event; -1 with a positioned message on a syntax error. */
+static int next_event(ydoc_ctx *c, yaml_event_t *ev) {
+    if (yaml_parser_parse(&c->p, ev)) return 0;
+    const yaml_mark_t *m = c->p.problem ? &c->p.problem_mark : &c->p.context_mark;
+    aerr_at(c->e, c->file, (unsigned)m->line + 1, (unsigned)m->column + 1, "invalid YAML: %s%s%s",
+            c->p.problem ? c->p.problem : "syntax error", c->p.context ? " " : "",
+            c->p.context ? c->p.context : "");
+    return -1;
+}
+
+static ydoc *parse_node(ydoc_ctx *c, yaml_event_t *ev, int depth);
+
+/* Parse the children of a sequence or mapping until its end event. */
+static int parse_children(ydoc_ctx *c, ydoc *n, int depth) {
+    yaml_event_t ev;
+    int end = n->kind == YDOC_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+    for (;;) {
+        if (next_event(c, &ev)) return -1;
+        if ((int)ev.type == end) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        ydoc *key = parse_node(c, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!key) return -1;
+        ydoc *val = NULL;
+        if (n->kind == YDOC_MAP) {
+            /* Keys must be plain scalars and unique. */
+            if (key->kind != YDOC_SCALAR) {
+                aerr_at(c->e, c->file, key->line, key->col, "mapping keys must be plain names, not %s",
+                        ydoc_kind_name(key->kind));
+                ydoc_free(key);
+                return -1;
+            }
+            if (ydoc_key(n, key->str)) {
+                aerr_at(c->e, c->file, key->line, key->col, "duplicate key '%s'", key->str);
+                ydoc_free(key);
+                return -1;
+            }
+            if (next_event(c, &ev)) {
+                ydoc_free(key);
+                return -1;
+            }
+            val = parse_node(c, &ev, depth + 1);
+            yaml_event_delete(&ev);
+            if (!val) {
+                ydoc_free(key);
+                return -1;
+            }
+        } else {
+            val = key;
+            key = NULL;
+        }
+        if (node_push(n, key, val)) {
+            ydoc_free(key);
+            ydoc_free(val);
+            return aerr_at(c->e, c->file, 0, 0, "out of memory");
+        }
+    }
+}
+
+/* Build the node that starts with event ev (ev is owned by the caller). */
+static ydoc *parse_node(ydoc_ctx *c, yaml_event_t *ev, int depth) {
+    unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
+    if (depth > YDOC_MAX_DEPTH) {
+        aerr_at(c->e, c->file, line, col, "nesting deeper than %d levels", YDOC_MAX_DEPTH);
+        return NULL;
+    }
+    ydoc *n = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.tag && !ev->data.scalar.quoted_implicit && !ev->data.scalar.plain_implicit) {
+            aerr_at(c->e, c->file, line, col, "YAML tags are not supported");
+            return NULL;
+        }
+        if (!(n = node_new(c, YDOC_SCALAR, ev))) return NULL;
+        n->str = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+        if (!n->str || strlen(n->str) != ev->data.scalar.length) {
+            aerr_at(c->e, c->file, line, col, n->str ? "NUL byte inside a value" : "out of memory");
+            ydoc_free(n);
+            return NULL;
+        }
+        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        return n;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (!(n = node_new(c, ev->type == YAML_MAPPING_START_EVENT ? YDOC_MAP : YDOC_SEQ, ev))) return NULL;
+        if (parse_children(c, n, depth)) {
+            ydoc_free(n);
+            return NULL;
+        }
+        return n;
+    case YAML_ALIAS_EVENT:
+        aerr_at(c->e, c->file, line, col, "YAML aliases (*name) are not supported");
+        return NULL;
+    default:
+        aerr_at(c->e, c->file, line, col, "unexpected YAML structure");
+        return NULL;
+    }
+}
+
+ydoc *ydoc_parse(const char *file, const char *text, size_t len, aerr *e) {
+    ydoc_ctx c = {.file = NULL, .e = e};
+    char *own = strdup(file ? file : "<input>");
+    if (!own) {
+        aerr_set(e, "out of memory");
+        return NULL;
+    }
+    c.file = own;
+    if (!yaml_parser_initialize(&c.p)) {
+        free(own);
+        aerr_set(e, "out of memory");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&c.p, (const unsigned char *)text, len);
+    ydoc *root = NULL;
+    yaml_event_t ev;
+    int ok = 0;
+    /* STREAM-START, then DOCUMENT-START or STREAM-END (empty file). */
+    if (next_event(&c, &ev)) goto done;
+    yaml_event_delete(&ev);
+    if (next_event(&c, &ev)) goto done;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        root = node_new(&c, YDOC_MAP, &ev);
+        ok = root != NULL;
+        goto done;
+    }
+    yaml_event_delete(&ev);
+    if (next_event(&c, &ev)) goto done;
+    root = parse_node(&c, &ev, 0);
+    yaml_event_delete(&ev);
+    if (!root) goto done;
+    /* DOCUMENT-END, then STREAM-END: a second document is an error. */
+    if (next_event(&c, &ev)) goto done;
+    yaml_event_delete(&ev);
+    if (next_event(&c, &ev)) goto done;
+    if (ev.type != YAML_STREAM_END_EVENT) {
+        aerr_at(e, c.file, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+                "more than one YAML document in the file");
+        yaml_event_delete(&ev);
+        goto done;
+    }
+    yaml_event_delete(&ev);
+    ok = 1;
+done:
+    yaml_parser_delete(&c.p);
+    if (!ok) {
+        ydoc_free(root); /* own_file is only attached on success */
+        free(own);
+        return NULL;
+    }
+    root->own_file = own;
+    return root;
+}
+
+ydoc *ydoc_load(const char *path, aerr *e) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        aerr_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(YDOC_MAX_BYTES + 1);
+    size_t len = buf ? fread(buf, 1, YDOC_MAX_BYTES + 1, f) : 0;
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad || len > YDOC_MAX_BYTES) {
+        free(buf);
+        aerr_set(e, "%s: %s", path,
+                 !buf ? "out of memory" : bad ? "read error" : "file larger than 16 MiB");
+        return NULL;
+    }
+    ydoc *root = ydoc_parse(path, buf, len, e);
+    free(buf);
+    return root;
+}
+
+void ydoc_free(ydoc *n) {
+    if (!n) return;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys) ydoc_free(n->keys[i]);
+        ydoc_free(n->vals[i]);
+    }
+    free(n->keys);
+    free(n->vals);
+    free(n->str);
+    free(n->own_file);
+    free(n);
+}
+
+ydoc *ydoc_key(const ydoc *m, const char *key) {
+    if (!m || m->kind != YDOC_MAP) return NULL;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->keys[i]->str, key) == 0) return m->keys[i];
+    return NULL;
+}
+
+ydoc *ydoc_get(const ydoc *m, const char *key) {
+    if (!m || m->kind != YDOC_MAP) return NULL;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->keys[i]->str, key) == 0) return m->vals[i];
+    return NULL;
+}
+
+/* A synthesised scalar key (no position). NULL on OOM. */
+static ydoc *key_new(const char *name, size_t len, const char *file) {
+    ydoc *k = calloc(1, sizeof *k);
+    if (!k) return NULL;
+    k->kind = YDOC_SCALAR;
+    k->file = file;
+    k->str = strndup(name, len);
+    if (!k->str) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+int ydoc_set_path(ydoc *root, const char *path, ydoc *value, aerr *e) {
+    ydoc *m = root;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (len == 0 || m->kind != YDOC_MAP) {
+            ydoc_free(value);
+            return aerr_set(e, "--set %s: '%.*s' is not a mapping key path", path, (int)(p - path), path);
+        }
+        /* Find the component among m's keys. */
+        size_t i;
+        for (i = 0; i < m->n; i++)
+            if (strlen(m->keys[i]->str) == len && strncmp(m->keys[i]->str, p, len) == 0) break;
+        if (!dot) {
+            if (i < m->n) {
+                ydoc_free(m->vals[i]);
+                m->vals[i] = value;
+                return 0;
+            }
+            ydoc *k = key_new(p, len, value->file);
+            if (!k || node_push(m, k, value)) {
+                ydoc_free(k);
+                ydoc_free(value);
+                return aerr_set(e, "out of memory");
+            }
+            return 0;
+        }
+        if (i == m->n) {
+            /* Create the missing intermediate mapping. */
+            ydoc *k = key_new(p, len, value->file);
+            ydoc *sub = calloc(1, sizeof *sub);
+            if (!k || !sub || node_push(m, k, sub)) {
+                ydoc_free(k);
+                free(sub);
+                ydoc_free(value);
+                return aerr_set(e, "out of memory");
+            }
+            sub->kind = YDOC_MAP;
+            sub->file = value->file;
+        }
+        if (m->vals[i]->kind != YDOC_MAP) {
+            ydoc_free(value);
+            return aerr_set(e, "--set %s: '%.*s' is %s, not a mapping", path, (int)(dot - path), path,
+                            ydoc_kind_name(m->vals[i]->kind));
+        }
+        m = m->vals[i];
+        p = dot + 1;
+    }
+}
+
+const char *ydoc_kind_name(int kind) {
+    switch (kind) {
+    case YDOC_SCALAR: return "a single value";
+    case YDOC_SEQ: return "a list";
+    case YDOC_MAP: return "a mapping";
+    default: return "unknown";
+    }
+}

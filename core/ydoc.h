@@ -1,0 +1,59 @@
+/* ydoc.h -- a small YAML document tree with source positions (libyaml).
+ *
+ * Parses one YAML document into scalars, sequences and mappings. Every node
+ * keeps the file name and 1-based line/column of where it starts, so every
+ * later error can point at it. Anchors and aliases, tags and multiple
+ * documents are refused with a positioned error. Duplicate mapping keys are
+ * refused. Nodes are owned by the tree; free the root with ydoc_free.
+ */
+#ifndef YDOC_H
+#define YDOC_H
+
+#include <stddef.h>
+
+#include "aerr.h"
+
+#define YDOC_SCALAR 1
+#define YDOC_SEQ 2
+#define YDOC_MAP 3
+
+typedef struct ydoc ydoc;
+struct ydoc {
+    int kind;           /* YDOC_* */
+    const char *file;   /* name for messages; owned by the tree's root */
+    unsigned line, col; /* 1-based; 0 when synthesised (e.g. from --set) */
+    char *str;          /* SCALAR: value (never NULL); else NULL */
+    int quoted;         /* SCALAR: 1 if written with quotes */
+    size_t n;           /* SEQ: items; MAP: pairs */
+    ydoc **keys;        /* MAP: scalar key nodes, n of them */
+    ydoc **vals;        /* SEQ: items; MAP: values; n of them */
+    char *own_file;     /* set on parse roots only: the storage of `file` */
+};
+
+/* Parse `len` bytes of YAML named `file` (used in messages). Returns the
+ * root, or NULL with e set. An empty document yields an empty MAP. The
+ * caller frees the result with ydoc_free. */
+ydoc *ydoc_parse(const char *file, const char *text, size_t len, aerr *e);
+
+/* Read and parse a file. NULL with e set ("FILE: cannot read: ..."). */
+ydoc *ydoc_load(const char *path, aerr *e);
+
+/* Free a tree (NULL is a no-op). Only call on roots from ydoc_parse/load. */
+void ydoc_free(ydoc *root);
+
+/* Value for `key` in MAP m, or NULL (m NULL or not a MAP -> NULL). */
+ydoc *ydoc_get(const ydoc *m, const char *key);
+
+/* Key node for `key` in MAP m (for positions), or NULL. */
+ydoc *ydoc_key(const ydoc *m, const char *key);
+
+/* Replace or add m[path] = value, where path is dot-separated ("a.b.c") and
+ * intermediate MAPs are created as needed. `value` (a root from ydoc_parse)
+ * is adopted by the tree. Returns 0, or -1 with e set if a path component
+ * exists but is not a MAP. */
+int ydoc_set_path(ydoc *root, const char *path, ydoc *value, aerr *e);
+
+/* Human name of a node kind: "a scalar", "a list", "a mapping". */
+const char *ydoc_kind_name(int kind);
+
+#endif
