@@ -245,6 +245,15 @@ static int load_theta(aexp *x, aerr *e) {
     return 0;
 }
 
+/* Forget source positions: a --set value has a name but no lines. */
+static void unposition(ydoc *n) {
+    n->line = n->col = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys) unposition(n->keys[i]);
+        unposition(n->vals[i]);
+    }
+}
+
 /* Apply one "a.b.c=value" override. */
 static int apply_set(aexp *x, const char *set, aerr *e) {
     const char *eq = strchr(set, '=');
@@ -257,7 +266,7 @@ static int apply_set(aexp *x, const char *set, aerr *e) {
     snprintf(label, sizeof label, "--set %s", path);
     ydoc *v = ydoc_parse(label, eq + 1, strlen(eq + 1), e);
     if (!v) return -1;
-    /* An empty value parses as an empty mapping: treat it as "". */
+    unposition(v);
     return ydoc_set_path(x->doc, path, v, e);
 }
 

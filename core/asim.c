@@ -88,6 +88,31 @@ static int create_inst(asim *s, asim_inst *in, const aexp_role *r, uint32_t role
     return list_ports(in, e);
 }
 
+/* Every connection end that belongs to `role` (0: any role) names an
+ * existing port. Run after each create, so a misspelt body port is reported
+ * before the circuit tries to size itself from it. */
+static int check_ends(asim *s, uint32_t role, aerr *e) {
+    for (uint32_t c = 0; c < s->x->nconns; c++) {
+        const aexp_conn *cn = &s->x->conns[c];
+        for (int end = 0; end < 2; end++) {
+            uint32_t r = end ? cn->dst_role : cn->src_role;
+            uint32_t dir = end ? ANIMAT_PORT_IN : ANIMAT_PORT_OUT;
+            const char *name = end ? cn->dst_port : cn->src_port;
+            if ((role && r != role) || asim_port(s, r, dir, name) >= 0) continue;
+            const asim_inst *in = asim_role(s, r);
+            char list[512] = "";
+            for (uint32_t i = 0; i < in->nports[dir]; i++) {
+                size_t len = strlen(list);
+                snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", port_at(in, dir, i)->name);
+            }
+            return aerr_at(e, cn->node->file, cn->node->line, cn->node->col,
+                           "wiring[%u]: %s plugin '%s' has no %s port '%s' (it has: %s)", c, aexp_role_name(r),
+                           in->plugin->desc->name, aexp_dir_word(r, dir), name, list[0] ? list : "none");
+        }
+    }
+    return 0;
+}
+
 /* Check connections and point inputs at their sources' buffers. */
 static int wire(asim *s, aerr *e) {
     /* Count doubles: every OUT port owns a buffer, plus one zero buffer as
@@ -118,22 +143,10 @@ static int wire(asim *s, aerr *e) {
     for (uint32_t c = 0; c < s->x->nconns; c++) {
         const aexp_conn *cn = &s->x->conns[c];
         const ydoc *n = cn->node;
+        if (check_ends(s, 0, e)) return -1;
         int si = asim_port(s, cn->src_role, ANIMAT_PORT_OUT, cn->src_port);
         int di = asim_port(s, cn->dst_role, ANIMAT_PORT_IN, cn->dst_port);
         const asim_inst *src = asim_role(s, cn->src_role), *dst = asim_role(s, cn->dst_role);
-        const asim_inst *bad = si < 0 ? src : di < 0 ? dst : NULL;
-        if (bad) {
-            uint32_t dir = si < 0 ? ANIMAT_PORT_OUT : ANIMAT_PORT_IN;
-            char list[512] = "";
-            for (uint32_t i = 0; i < bad->nports[dir]; i++) {
-                size_t len = strlen(list);
-                snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", port_at(bad, dir, i)->name);
-            }
-            return aerr_at(e, n->file, n->line, n->col, "wiring[%u]: %s plugin '%s' has no %s port '%s' (it has: %s)", c,
-                           aexp_role_name(si < 0 ? cn->src_role : cn->dst_role), bad->plugin->desc->name,
-                           aexp_dir_word(si < 0 ? cn->src_role : cn->dst_role, dir), si < 0 ? cn->src_port : cn->dst_port,
-                           list[0] ? list : "none");
-        }
         uint32_t ss = port_at(src, ANIMAT_PORT_OUT, (uint32_t)si)->size;
         uint32_t ds = port_at(dst, ANIMAT_PORT_IN, (uint32_t)di)->size;
         if (ss != ds)
@@ -171,6 +184,7 @@ int asim_create(asim *s, const aexp *x, aerr *e) {
                  x->body.plugin->desc->name, s->dt);
         goto fail;
     }
+    if (check_ends(s, AHOST_ROLE_BODY, e)) goto fail;
     if (create_inst(s, &s->circuit, &x->circuit, AHOST_ROLE_CIRCUIT, e)) goto fail;
     const animat_circuit_api *c = x->circuit.plugin->desc->api;
     c->theta_info(s->circuit.self, &s->ntheta);

@@ -1,0 +1,293 @@
+/* swimmer.c -- the "swimmer" body plugin: ABI glue (module swm_).
+ *
+ * Parameters, ports and the animat_body_api over swimmer_model.c (MJCF) and
+ * swimmer_sim.c (draws, stepping, observations, rewards). One instance owns
+ * one mjModel and one mjData; everything else lives in the instance struct,
+ * allocated with h->alloc.
+ */
+#include <animat/animat.h>
+#include <math.h>
+#include <string.h>
+
+#include "swimmer_model.h"
+#include "swimmer_sim.h"
+
+/* OUT port order; PORT_TARGET exists for the navigate task only. */
+enum { SWM_PORT_JOINTS, SWM_PORT_VELOCITIES, SWM_PORT_OBS, SWM_PORT_SPEED, SWM_PORT_TARGET,
+       SWM_NOUT_MAX };
+
+/* One body instance. Created by swm_create, freed by swm_destroy. */
+typedef struct swm_body {
+    const animat_host *h;           /* host table, valid until destroy */
+    mjModel *m;                     /* own model (target position is mutated) */
+    mjData *d;                      /* own data */
+    swm_index ix;                   /* resolved model indices */
+    int task;                       /* SWM_TASK_* */
+    int physics_steps;              /* mj_step calls per control step */
+    double control_dt;              /* physics_steps * timestep, s */
+    double target_speed;            /* swim reward scale, m/s */
+    uint64_t step_limit;            /* control steps per episode */
+    uint64_t nstep;                 /* control steps since reset */
+    animat_port_info in[1];         /* "motors" */
+    animat_port_info out[SWM_NOUT_MAX];
+    uint32_t nout;                  /* 4 (swim) or 5 (navigate) */
+} swm_body;
+
+/* Configuration parameters, validated by the host and again in create. */
+static const animat_param_info swm_params[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_bodies", "", 6, 3, 16, NULL, NULL,
+     "Number of links: the head plus n_bodies-1 actuated segments."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "task", "", 0, 0, 0,
+     "swim|navigate", NULL,
+     "swim rewards forward head speed; navigate rewards reaching a random target."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "time_limit", "s", 30, 0.03, 3600,
+     NULL, NULL, "Episode length in simulated seconds, after which the episode is truncated."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "physics_steps", "", 15, 1, 1000, NULL,
+     NULL, "MuJoCo steps per control step (control dt = physics_steps * timestep)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "timestep", "s", 0.002, 1e-5, 0.01,
+     NULL, NULL, "MuJoCo integration timestep."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "density", "kg/m^3", 3000, 0, 1e5,
+     NULL, NULL, "Fluid density for MuJoCo's inertia-box drag model (0 turns drag off)."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "viscosity", "Pa*s", 0, 0, 1e3, NULL,
+     NULL, "Fluid viscosity for MuJoCo's inertia-box drag model."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "target_speed", "m/s", 0.1, 1e-6, 10,
+     NULL, NULL, "Head speed at which the swim reward saturates at 1."},
+};
+#define SWM_NPARAMS ((uint32_t)(sizeof swm_params / sizeof swm_params[0]))
+
+/* Fill one port record. Create phase. */
+static void swm_port(animat_port_info *p, const char *name, uint32_t size, uint32_t flags,
+                     const char *unit, const char *doc) {
+    memset(p, 0, sizeof *p);
+    p->struct_size = sizeof *p;
+    p->size = size;
+    p->flags = flags;
+    p->name = name;
+    p->unit = unit;
+    p->doc = doc;
+}
+
+/* Read an integer-valued parameter within [lo, hi]; 0 or -1 after h->error. */
+static int swm_param_int(const animat_host *h, const char *name, double lo, double hi,
+                         int *out) {
+    double v;
+    if (h->param_real(h, name, &v) != ANIMAT_OK || !(v >= lo && v <= hi) || v != floor(v)) {
+        h->error(h, "swimmer: %s must be an integer in [%g, %g]", name, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Read a real parameter within [lo, hi]; 0 or -1 after h->error. */
+static int swm_param_range(const animat_host *h, const char *name, double lo, double hi,
+                           double *out) {
+    if (h->param_real(h, name, out) != ANIMAT_OK || !(*out >= lo && *out <= hi)) {
+        h->error(h, "swimmer: %s must be in [%g, %g]", name, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+/* Resolve every parameter into cfg and b; 0 or -1 after h->error. Create. */
+static int swm_read_params(const animat_host *h, swm_config *cfg, swm_body *b) {
+    double time_limit;
+    const char *task = NULL;
+    if (swm_param_int(h, "n_bodies", SWM_MIN_BODIES, SWM_MAX_BODIES, &cfg->n_bodies) ||
+        swm_param_int(h, "physics_steps", 1, 1000, &b->physics_steps) ||
+        swm_param_range(h, "time_limit", 0.03, 3600, &time_limit) ||
+        swm_param_range(h, "timestep", 1e-5, 0.01, &cfg->timestep) ||
+        swm_param_range(h, "density", 0, 1e5, &cfg->density) ||
+        swm_param_range(h, "viscosity", 0, 1e3, &cfg->viscosity) ||
+        swm_param_range(h, "target_speed", 1e-6, 10, &b->target_speed))
+        return -1;
+
+    /* task choice */
+    if (h->param_choice(h, "task", &task) != ANIMAT_OK || !task) task = "";
+    if (strcmp(task, "swim") == 0) cfg->task = SWM_TASK_SWIM;
+    else if (strcmp(task, "navigate") == 0) cfg->task = SWM_TASK_NAVIGATE;
+    else {
+        h->error(h, "swimmer: task must be swim or navigate, not '%s'", task);
+        return -1;
+    }
+    b->task = cfg->task;
+
+    /* timing: episode of round(time_limit / control_dt) steps, at least 1 */
+    b->control_dt = b->physics_steps * cfg->timestep;
+    double steps = round(time_limit / b->control_dt);
+    b->step_limit = steps < 1 ? 1 : (uint64_t)steps;
+    return 0;
+}
+
+/* Declare the ports for n bodies and the task. Create phase. */
+static void swm_make_ports(swm_body *b) {
+    uint32_t n = (uint32_t)b->ix.n_bodies, nav = (b->task == SWM_TASK_NAVIGATE);
+    swm_port(&b->in[0], "motors", n - 1, 0, "",
+             "Motor commands in [-1, 1] per segment joint, head joint first (clipped by MuJoCo).");
+    swm_port(&b->out[SWM_PORT_JOINTS], "joints", n - 1, 0, "rad",
+             "Segment joint angles, joint 0 nearest the head.");
+    swm_port(&b->out[SWM_PORT_VELOCITIES], "velocities", 3 * n, 0, "",
+             "Per body, head first: local vx, vy (m/s) from its velocimeter and wz (rad/s) from its gyro.");
+    swm_port(&b->out[SWM_PORT_OBS], "obs", (n - 1) + 3 * n + 2 * nav, 0, "",
+             "Full observation: joints, then velocities, then target (navigate only).");
+    swm_port(&b->out[SWM_PORT_SPEED], "speed", 1, ANIMAT_PORT_METRIC, "m/s",
+             "Forward speed of the head along its own -y axis.");
+    if (nav)
+        swm_port(&b->out[SWM_PORT_TARGET], "target", 2, 0, "m",
+                 "Target position relative to the nose, in the head frame (x, y).");
+    b->nout = nav ? 5 : 4;
+}
+
+/* Release everything; NULL is a no-op. Destroy phase. */
+static void swm_destroy(void *self) {
+    swm_body *b = self;
+    if (!b) return;
+    if (b->d) mj_deleteData(b->d);
+    if (b->m) mj_deleteModel(b->m);
+    b->h->free(b->h, b);
+}
+
+/* Read parameters, build the model and data, declare the ports. Returns the
+ * instance or NULL after h->error. Create phase. */
+static void *swm_create(const animat_host *h) {
+    swm_body *b = h->alloc(h, sizeof *b);
+    if (!b) {
+        h->error(h, "swimmer: out of memory");
+        return NULL;
+    }
+    b->h = h;
+
+    /* parameters */
+    swm_config cfg;
+    swm_default_config(&cfg);
+    if (swm_read_params(h, &cfg, b) != 0) {
+        swm_destroy(b);
+        return NULL;
+    }
+
+    /* model and data */
+    char err[1200];
+    b->m = swm_build(&cfg, err, (int)sizeof err);
+    if (!b->m) {
+        h->error(h, "%s", err);
+        swm_destroy(b);
+        return NULL;
+    }
+    b->d = mj_makeData(b->m);
+    if (swm_index_init(b->m, &b->ix) != 0) {
+        h->error(h, "swimmer: generated model has an unexpected layout");
+        swm_destroy(b);
+        return NULL;
+    }
+    swm_make_ports(b);
+    return b;
+}
+
+/* Port table by direction (NULL and *n = 0 for an unknown direction).
+ * Any phase after create. */
+static const animat_port_info *swm_ports(void *self, uint32_t dir, uint32_t *n) {
+    swm_body *b = self;
+    if (dir == ANIMAT_PORT_IN) {
+        *n = 1;
+        return b->in;
+    }
+    if (dir == ANIMAT_PORT_OUT) {
+        *n = b->nout;
+        return b->out;
+    }
+    *n = 0;
+    return NULL;
+}
+
+/* Seconds per control step. Any phase after create. */
+static double swm_control_dt(void *self) {
+    return ((swm_body *)self)->control_dt;
+}
+
+/* Adapter from swm_uniform_fn to the host's stream. */
+static double swm_host_uniform(void *ctx) {
+    const animat_host *h = ctx;
+    return h->rng_uniform(h);
+}
+
+/* Write every OUT port from the current (synced) state. Reset/step phase. */
+static void swm_observe(swm_body *b, double *const *obs) {
+    uint32_t nj = (uint32_t)b->ix.n_bodies - 1, nvel = 3 * (uint32_t)b->ix.n_bodies;
+    swm_joints(b->m, b->d, &b->ix, obs[SWM_PORT_JOINTS]);
+    swm_velocities(b->m, b->d, &b->ix, obs[SWM_PORT_VELOCITIES]);
+    obs[SWM_PORT_SPEED][0] = swm_forward_speed(b->m, b->d);
+
+    /* obs = joints ++ velocities (++ target) */
+    double *all = obs[SWM_PORT_OBS];
+    memcpy(all, obs[SWM_PORT_JOINTS], nj * sizeof(double));
+    memcpy(all + nj, obs[SWM_PORT_VELOCITIES], nvel * sizeof(double));
+    if (b->task == SWM_TASK_NAVIGATE) {
+        swm_nose_to_target(b->d, &b->ix, obs[SWM_PORT_TARGET]);
+        memcpy(all + nj + nvel, obs[SWM_PORT_TARGET], 2 * sizeof(double));
+    }
+}
+
+/* Draw the initial state from the host's stream (reseeded by the host; seed
+ * itself is unused) and observe it. Reset phase. */
+static int32_t swm_reset(void *self, uint64_t seed, double *const *obs) {
+    swm_body *b = self;
+    (void)seed;
+    swm_reset_state(b->m, b->d, &b->ix, swm_host_uniform, (void *)b->h);
+    b->nstep = 0;
+    swm_observe(b, obs);
+    return ANIMAT_OK;
+}
+
+/* Apply motors for one control interval, observe, reward. No allocation.
+ * Step phase. */
+static int32_t swm_step(void *self, const double *const *act, double *const *obs,
+                        animat_step_result *out) {
+    swm_body *b = self;
+    double t0 = b->d->time; /* MuJoCo resets d->time when it meets a bad value */
+    for (int i = 0; i < b->m->nu; i++) b->d->ctrl[i] = act[0][i];
+    if (swm_advance(b->m, b->d, b->physics_steps) != 0) {
+        b->h->error(b->h,
+                    "swimmer: simulation diverged at t=%.6g s (non-finite state in control "
+                    "step %llu; try a smaller timestep)",
+                    t0 + b->control_dt, (unsigned long long)b->nstep + 1);
+        return ANIMAT_ERROR;
+    }
+    b->nstep++;
+    swm_observe(b, obs);
+
+    /* reward */
+    double r;
+    if (b->task == SWM_TASK_NAVIGATE) {
+        const double *t = obs[SWM_PORT_TARGET];
+        r = swm_reward_navigate(sqrt(t[0] * t[0] + t[1] * t[1]));
+    } else {
+        r = swm_reward_swim(obs[SWM_PORT_SPEED][0], b->target_speed);
+    }
+    out->reward = r;
+    out->terminated = 0;
+    out->truncated = b->nstep >= b->step_limit;
+    return ANIMAT_OK;
+}
+
+/* The body vtable. */
+static const animat_body_api swm_api = {
+    sizeof(animat_body_api), swm_create, swm_destroy, swm_ports, swm_control_dt, swm_reset,
+    swm_step,
+};
+
+/* The descriptor. */
+static const animat_plugin_desc swm_desc = {
+    sizeof(animat_plugin_desc),
+    ANIMAT_KIND_BODY,
+    "swimmer",
+    "1.0.0",
+    "N-link planar swimmer in a MuJoCo fluid (dm_control / NCAP), swim or navigate task.",
+    SWM_NPARAMS,
+    swm_params,
+    &swm_api,
+};
+
+static const animat_plugin_desc *const swm_plugins[] = {&swm_desc};
+
+/* The only exported symbol. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, swm_plugins};

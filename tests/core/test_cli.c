@@ -1,0 +1,413 @@
+/* test_cli.c -- the `animat` command line, end to end: every error is one
+ * line naming file:line:col and key (or plugin and reason) with exit status
+ * 1; commands print what they promise. Runs the real binary. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+static const char *exe, *broken, *src;
+static const char *dir;
+
+/* A valid experiment; tests break one thing at a time. */
+#define OK_BODY "body:\n  plugin: swimmer\n  params:\n    n_bodies: 6\n"
+#define OK_CIRCUIT "circuit:\n  plugin: ncap\n"
+#define OK_WIRING "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+
+/* Run `animat ARGS` on a file with the given text; returns its output. */
+static proc_out run_text(const char *args, const char *text) {
+    const char *path = proc_write(dir, "exp.yaml", text);
+    return proc_run("%s %s %s", exe, args, path);
+}
+
+/* Assert: exit 1, not a crash, exactly one stderr line containing `want`. */
+static void expect_error(proc_out *p, const char *want) {
+    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
+    ck_assert_int_eq(p->status, 1);
+    ck_assert_int_eq(proc_lines(p->err), 1);
+    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
+    ck_assert_msg(strncmp(p->err, "error: ", 7) == 0, "stderr '%s' lacks the error: prefix", p->err);
+    proc_free(p);
+}
+
+/* The expected "FILE:L:C:" prefix for exp.yaml. */
+static const char *at(int line, int col) {
+    static char buf[256];
+    snprintf(buf, sizeof buf, "error: %s/exp.yaml:%d:%d: ", dir, line, col);
+    return buf;
+}
+
+START_TEST(unknown_plugin) {
+    proc_out p = run_text("run", "body:\n  plugin: swimer\n" OK_CIRCUIT OK_WIRING);
+    ck_assert_ptr_nonnull(strstr(p.err, at(2, 11)));
+    expect_error(&p, "body.plugin: unknown body plugin 'swimer' (available: ");
+}
+END_TEST
+
+START_TEST(wrong_kind) {
+    proc_out p = run_text("check", "body:\n  plugin: ncap\n" OK_CIRCUIT OK_WIRING);
+    expect_error(&p, "body.plugin: plugin 'ncap' is a circuit, not a body");
+}
+END_TEST
+
+/* Experiment using one of the broken test plugins as its body. */
+static proc_out run_broken(const char *cmd, const char *so) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/%s.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\nrun:\n  max_steps: 20\n",
+             broken, so);
+    return run_text(cmd, text);
+}
+
+START_TEST(abi_major) {
+    proc_out p = run_broken("check", "bad_abi_major");
+    expect_error(&p, "bad_abi_major.so: built for animat ABI 99.0, this host speaks ABI 1.0 (major versions must match");
+}
+END_TEST
+
+START_TEST(abi_minor_newer) {
+    proc_out p = run_broken("check", "bad_abi_minor");
+    expect_error(&p, "bad_abi_minor.so: built for animat ABI 1.1, newer than this host's 1.0 (upgrade animat)");
+}
+END_TEST
+
+START_TEST(no_entry) {
+    proc_out p = run_broken("check", "no_entry");
+    expect_error(&p, "no_entry.so: not an animat plugin: no 'animat_entry' symbol exported");
+}
+END_TEST
+
+START_TEST(null_function) {
+    proc_out p = run_broken("check", "null_step");
+    expect_error(&p, "plugin 'null-step': required function 'step' is NULL");
+}
+END_TEST
+
+START_TEST(bad_default) {
+    proc_out p = run_broken("check", "bad_default");
+    expect_error(&p, "parameter 'gain' default 5 is outside [0, 2]");
+}
+END_TEST
+
+START_TEST(bad_sizeof) {
+    proc_out p = run_broken("check", "bad_sizeof");
+    expect_error(&p, "built with sizeof(double)=4");
+}
+END_TEST
+
+START_TEST(missing_plugin_file) {
+    proc_out p = run_text("check", "body:\n  plugin: ./nope/none.so\n" OK_CIRCUIT OK_WIRING);
+    expect_error(&p, "none.so: no such plugin file");
+}
+END_TEST
+
+START_TEST(unknown_top_key) {
+    proc_out p = run_text("check", OK_BODY OK_CIRCUIT OK_WIRING "rnu:\n  episodes: 2\n");
+    ck_assert_ptr_nonnull(strstr(p.err, at(10, 1)));
+    expect_error(&p, "unknown key 'rnu' (expected one of: name, description, body, circuit, wiring, run, record)");
+}
+END_TEST
+
+START_TEST(unknown_param) {
+    proc_out p = run_text("check", "body:\n  plugin: swimmer\n  params:\n    n_bodes: 6\n" OK_CIRCUIT OK_WIRING);
+    ck_assert_ptr_nonnull(strstr(p.err, at(4, 5)));
+    expect_error(&p, "body.params: unknown parameter 'n_bodes' for plugin swimmer (known: n_bodies,");
+}
+END_TEST
+
+START_TEST(mistyped_value) {
+    proc_out p = run_text("check", "body:\n  plugin: swimmer\n  params:\n    n_bodies: six\n" OK_CIRCUIT OK_WIRING);
+    ck_assert_ptr_nonnull(strstr(p.err, at(4, 15)));
+    expect_error(&p, "body.params.n_bodies: expected an integer, got 'six'");
+}
+END_TEST
+
+START_TEST(mistyped_bool_and_choice) {
+    proc_out p = run_text("check", OK_BODY "circuit:\n  plugin: ncap\n  params:\n    shared: maybe\n" OK_WIRING);
+    ck_assert_ptr_nonnull(strstr(p.err, at(8, 13)));
+    expect_error(&p, "circuit.params.shared: expected true or false, got 'maybe'");
+    p = run_text("check", OK_BODY "circuit:\n  plugin: ncap\n  params:\n    init: randon\n" OK_WIRING);
+    expect_error(&p, "circuit.params.init: 'randon' is not one of default|random|random_sign (plugin ncap)");
+}
+END_TEST
+
+START_TEST(out_of_range) {
+    proc_out p = run_text("check", "body:\n  plugin: swimmer\n  params:\n    n_bodies: 40\n" OK_CIRCUIT OK_WIRING);
+    ck_assert_ptr_nonnull(strstr(p.err, at(4, 15)));
+    expect_error(&p, "body.params.n_bodies: 40 is out of range [3, 16] (plugin swimmer)");
+    p = run_text("check", "body:\n  plugin: swimmer\n  params:\n    density: 1e999\n" OK_CIRCUIT OK_WIRING);
+    expect_error(&p, "body.params.density: expected a number, got '1e999'");
+}
+END_TEST
+
+START_TEST(size_mismatch) {
+    proc_out p = run_text("check", OK_BODY "circuit:\n  plugin: ncap\n  params:\n    n_joints: 5\n"
+                                   "wiring:\n  - body.obs.obs -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n");
+    ck_assert_ptr_nonnull(strstr(p.err, at(10, 5)));
+    expect_error(&p, "wiring[0]: size mismatch: body.obs.obs has 23 values but circuit.in.joints takes 5");
+}
+END_TEST
+
+START_TEST(unknown_port) {
+    proc_out p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - body.obs.jionts -> circuit.in.joints\n");
+    expect_error(&p, "wiring[0]: body plugin 'swimmer' has no obs port 'jionts' (it has: joints, velocities, obs, speed)");
+}
+END_TEST
+
+START_TEST(bad_wiring_shapes) {
+    proc_out p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - body.obs.joints => circuit.in.joints\n");
+    expect_error(&p, "wiring[0]: 'body.obs.joints => circuit.in.joints' is not of the form \"SRC -> DST\"");
+    p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - circuit.in.joints -> body.act.motors\n");
+    expect_error(&p, "wiring[0]: source 'circuit.in.joints' is an input");
+    p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - circuit.out.muscles -> circuit.in.joints\n");
+    expect_error(&p, "feeds its own circuit (a cycle");
+    p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - body.obs.obs -> circuit.in.joints\n");
+    expect_error(&p, "wiring[1]: 'circuit.in.joints' is already fed by wiring[0]");
+    p = run_text("check", OK_BODY OK_CIRCUIT "wiring: 3\n");
+    expect_error(&p, "wiring: expected a non-empty list");
+}
+END_TEST
+
+START_TEST(bad_yaml) {
+    proc_out p = run_text("check", "body: [\n");
+    expect_error(&p, "invalid YAML");
+    p = run_text("check", "");
+    expect_error(&p, "missing required key 'body'");
+    p = run_text("check", "- a\n- b\n");
+    expect_error(&p, "an experiment must be a mapping");
+    p = run_text("check", OK_BODY "body:\n  plugin: swimmer\n");
+    expect_error(&p, "duplicate key 'body'");
+    p = run_text("check", "\x01\x02\xff\xfe garbage");
+    expect_error(&p, "exp.yaml");
+    p = proc_run("%s check %s/does-not-exist.yaml", exe, dir);
+    expect_error(&p, "does-not-exist.yaml: cannot open: No such file or directory");
+}
+END_TEST
+
+START_TEST(run_block_errors) {
+    proc_out p = run_text("check", OK_BODY OK_CIRCUIT OK_WIRING "run:\n  episodes: 0\n");
+    expect_error(&p, "run.episodes: 0 is out of range [1, 1000000000]");
+    p = run_text("check", OK_BODY OK_CIRCUIT OK_WIRING "run:\n  seed: -3\n");
+    expect_error(&p, "run.seed: expected a whole number >= 0, got '-3'");
+    p = run_text("check", OK_BODY OK_CIRCUIT OK_WIRING "run:\n  seed: 99999999999999999999999\n");
+    expect_error(&p, "run.seed: expected a whole number");
+}
+END_TEST
+
+START_TEST(theta_errors) {
+    proc_out p = run_text("check", OK_BODY "circuit:\n  plugin: ncap\n  theta: [1, 1, 1]\n" OK_WIRING);
+    expect_error(&p, "circuit.theta: has 3 values but circuit 'ncap' has 4 parameters");
+    p = run_text("check", OK_BODY "circuit:\n  plugin: ncap\n  theta: [1, x, 1, 1]\n" OK_WIRING);
+    expect_error(&p, "circuit.theta[1]: expected a finite number");
+}
+END_TEST
+
+START_TEST(set_override) {
+    proc_out p = run_text("check --set body.params.n_bodies=99", OK_BODY OK_CIRCUIT OK_WIRING);
+    expect_error(&p, "--set body.params.n_bodies: body.params.n_bodies: 99 is out of range [3, 16]");
+    p = run_text("check --set body.params.n_bodies=9 --set circuit.theta=[2,1,1,-1]", OK_BODY OK_CIRCUIT OK_WIRING);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "ok: "));
+    proc_free(&p);
+    p = run_text("check --set oops", OK_BODY OK_CIRCUIT OK_WIRING);
+    expect_error(&p, "--set oops: expected KEY=VALUE");
+}
+END_TEST
+
+START_TEST(usage_errors) {
+    proc_out p = proc_run("%s frobnicate", exe);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "unknown command 'frobnicate'"));
+    proc_free(&p);
+    p = proc_run("%s run", exe);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "run needs an experiment FILE"));
+    proc_free(&p);
+    p = proc_run("%s run x.yaml --episodes", exe);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "--episodes needs a value"));
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(help_and_version) {
+    proc_out p = proc_run("%s --help", exe);
+    ck_assert_int_eq(p.status, 0);
+    const char *words[] = {"run FILE", "check FILE", "plugins info NAME", "--set KEY=VALUE", "--episodes N",
+                           "--trace FILE", "ANIMAT_PLUGIN_PATH"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        ck_assert_msg(strstr(p.out, words[i]), "help lacks %s", words[i]);
+    proc_free(&p);
+    p = proc_run("%s --version", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "plugin ABI 1.0"));
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(plugins_list_and_info) {
+    proc_out p = proc_run("%s plugins", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "body     swimmer      1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  ncap         1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  mlp          1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "/bodies/swimmer/swimmer.so"));
+    proc_free(&p);
+    p = proc_run("%s plugins info swimmer", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "n_bodies"));
+    ck_assert_ptr_nonnull(strstr(p.out, "[3, 16]"));
+    ck_assert_ptr_nonnull(strstr(p.out, "swim|navigate"));
+    ck_assert_ptr_nonnull(strstr(p.out, "joints       size 5"));
+    ck_assert_ptr_nonnull(strstr(p.out, "motors       size 5"));
+    proc_free(&p);
+    p = proc_run("%s plugins info ncap", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "sign_constraints"));
+    ck_assert_ptr_nonnull(strstr(p.out, "ports: depend on the experiment"));
+    proc_free(&p);
+    p = proc_run("%s plugins info nosuch", exe);
+    expect_error(&p, "unknown  plugin 'nosuch'");
+    /* A rejected file on ANIMAT_PLUGIN_PATH is reported, not fatal. */
+    p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "skipped: "));
+    ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "body     dummy"));
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(run_prints_episodes) {
+    proc_out p = proc_run("%s run %s/examples/swimmer-ncap.yaml --episodes 2", exe, src);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "episode 1/2  return "));
+    ck_assert_ptr_nonnull(strstr(p.out, "episode 2/2  return "));
+    ck_assert_ptr_nonnull(strstr(p.out, "mean speed "));
+    ck_assert_ptr_nonnull(strstr(p.out, "2 episodes: mean return "));
+    /* The default experiment swims: returns well above zero. */
+    double ret = atof(strstr(p.out, "return ") + 7);
+    ck_assert_msg(ret > 300, "return %g", ret);
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(trace_reproducible) {
+    char a[1024], b[1024], c[1024];
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv", dir);
+    snprintf(c, sizeof c, "%s/c.csv", dir);
+    const char *ex = "examples/swimmer-ncap.yaml --episodes 1 --quiet";
+    proc_out p = proc_run("cd %s && %s run %s --trace %s", src, exe, ex, a);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "trace written to"));
+    proc_free(&p);
+    p = proc_run("cd %s && %s run %s --trace %s", src, exe, ex, b);
+    proc_free(&p);
+    p = proc_run("cd %s && %s run %s --trace %s --seed 7", src, exe, ex, c);
+    proc_free(&p);
+    char *ta = proc_slurp(a), *tb = proc_slurp(b), *tc = proc_slurp(c);
+    ck_assert_ptr_nonnull(ta);
+    /* Skip provenance lines (they hold the command line), compare data. */
+    const char *da = strstr(ta, "\nepisode,"), *db = strstr(tb, "\nepisode,"), *dc = strstr(tc, "\nepisode,");
+    ck_assert_ptr_nonnull(da);
+    ck_assert_str_eq(da, db);
+    ck_assert_str_ne(da, dc);
+    /* Header: time, the 5 joint angles, the 5 actions, reward; 1000 rows. */
+    ck_assert_ptr_nonnull(strstr(da, "episode,step,time,body.obs.joints[0],"));
+    ck_assert_ptr_nonnull(strstr(da, "circuit.out.muscles[4],reward\n"));
+    ck_assert_int_eq(proc_lines(da + 1), 1001);
+    ck_assert_ptr_nonnull(strstr(ta, "# seed: 1 "));
+    ck_assert_ptr_nonnull(strstr(ta, "# body: swimmer 1.0.0 "));
+    free(ta);
+    free(tb);
+    free(tc);
+}
+END_TEST
+
+START_TEST(failure_leaves_no_trace) {
+    char trace[1024], tmp[1100];
+    snprintf(trace, sizeof trace, "%s/fail.csv", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", trace);
+    char args[1200];
+    snprintf(args, sizeof args, "run --trace %s", trace);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/step_error.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\nrun:\n  max_steps: 20\n  episodes: 2\n",
+             broken);
+    proc_out p = run_text(args, text);
+    expect_error(&p, "body (step-error): step failed in episode 1 at step 4: boom: the test plugin fails on purpose");
+    ck_assert_int_ne(access(trace, F_OK), 0);
+    ck_assert_int_ne(access(tmp, F_OK), 0);
+}
+END_TEST
+
+START_TEST(dummy_runs_with_max_steps) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/dummy.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\nrun:\n  max_steps: 20\n",
+             broken);
+    proc_out p = run_text("run", text);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    /* The dummy pays 1 per step: return == steps. */
+    ck_assert_ptr_nonnull(strstr(p.out, "episode 1/1  return 20.000  steps 20"));
+    proc_free(&p);
+}
+END_TEST
+
+int main(void) {
+    exe = getenv("ANIMAT_EXE");
+    broken = getenv("BROKEN_DIR");
+    src = getenv("ANIMAT_SRC");
+    if (!exe || !broken || !src) {
+        fprintf(stderr, "set ANIMAT_EXE, BROKEN_DIR and ANIMAT_SRC\n");
+        return 1;
+    }
+    dir = proc_tmpdir();
+    Suite *s = suite_create("cli");
+    TCase *t = tcase_create("errors");
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, unknown_plugin);
+    tcase_add_test(t, wrong_kind);
+    tcase_add_test(t, abi_major);
+    tcase_add_test(t, abi_minor_newer);
+    tcase_add_test(t, no_entry);
+    tcase_add_test(t, null_function);
+    tcase_add_test(t, bad_default);
+    tcase_add_test(t, bad_sizeof);
+    tcase_add_test(t, missing_plugin_file);
+    tcase_add_test(t, unknown_top_key);
+    tcase_add_test(t, unknown_param);
+    tcase_add_test(t, mistyped_value);
+    tcase_add_test(t, mistyped_bool_and_choice);
+    tcase_add_test(t, out_of_range);
+    tcase_add_test(t, size_mismatch);
+    tcase_add_test(t, unknown_port);
+    tcase_add_test(t, bad_wiring_shapes);
+    tcase_add_test(t, bad_yaml);
+    tcase_add_test(t, run_block_errors);
+    tcase_add_test(t, theta_errors);
+    tcase_add_test(t, set_override);
+    tcase_add_test(t, usage_errors);
+    suite_add_tcase(s, t);
+    TCase *c = tcase_create("commands");
+    tcase_set_timeout(c, 300);
+    tcase_add_test(c, help_and_version);
+    tcase_add_test(c, plugins_list_and_info);
+    tcase_add_test(c, run_prints_episodes);
+    tcase_add_test(c, trace_reproducible);
+    tcase_add_test(c, failure_leaves_no_trace);
+    tcase_add_test(c, dummy_runs_with_max_steps);
+    suite_add_tcase(s, c);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+/* test_layout.c -- architecture rules that must never erode:
+ *  - nothing in core/ includes a header from bodies/, circuits/ or plugins/;
+ *  - the animat executable contains no plugin code (plugins are .so files
+ *    found at run time), and links against no plugin;
+ *  - every shipped plugin exports exactly one dynamic symbol, animat_entry. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc.h"
+
+static const char *src, *exe;
+
+START_TEST(core_includes_no_plugin_headers) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/core", src);
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    int files = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        size_t n = strlen(de->d_name);
+        if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h"))) continue;
+        char f[2048];
+        snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+        char *text = proc_slurp(f);
+        ck_assert_ptr_nonnull(text);
+        files++;
+        for (char *line = text; line && *line;) {
+            char *next = strchr(line, '\n');
+            if (next) *next = '\0';
+            if (strncmp(line, "#include", 8) == 0) {
+                const char *bad[] = {"bodies/", "circuits/", "plugins/", "swimmer", "ncap", "mlp"};
+                for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+                    ck_assert_msg(!strstr(line, bad[k]), "%s: %s", de->d_name, line);
+            }
+            line = next ? next + 1 : NULL;
+        }
+        free(text);
+    }
+    closedir(d);
+    ck_assert_int_gt(files, 10);
+}
+END_TEST
+
+START_TEST(host_has_no_plugin_code) {
+    /* No plugin symbols in the executable... */
+    proc_out p = proc_run("nm %s | grep -E ' (swm_|ncap_|mlp_)' | head -5", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_msg(p.out[0] == '\0', "plugin symbols in animat: %s", p.out);
+    proc_free(&p);
+    /* ...no dependency on a plugin or on MuJoCo (only bodies use it)... */
+    p = proc_run("readelf -d %s | grep NEEDED", exe);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "libyaml"));
+    ck_assert_ptr_null(strstr(p.out, "swimmer"));
+    ck_assert_ptr_null(strstr(p.out, "ncap"));
+    ck_assert_ptr_null(strstr(p.out, "mujoco"));
+    proc_free(&p);
+    /* ...and it dlopens them: the loader calls dlopen. */
+    p = proc_run("nm -D --undefined-only %s | grep -c ' dlopen'", exe);
+    ck_assert_str_eq(p.out, "1\n");
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(plugins_export_only_the_entry) {
+    const char *sos[] = {getenv("SWIMMER_SO"), getenv("NCAP_SO"), getenv("MLP_SO")};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_ptr_nonnull(sos[i]);
+        proc_out p = proc_run("nm -D --defined-only %s | awk '{print $3}'", sos[i]);
+        ck_assert_int_eq(p.status, 0);
+        ck_assert_msg(strcmp(p.out, "animat_entry\n") == 0, "%s exports: %s", sos[i], p.out);
+        proc_free(&p);
+    }
+}
+END_TEST
+
+int main(void) {
+    src = getenv("ANIMAT_SRC");
+    exe = getenv("ANIMAT_EXE");
+    if (!src || !exe) return 1;
+    Suite *s = suite_create("layout");
+    TCase *t = tcase_create("layout");
+    tcase_add_test(t, core_includes_no_plugin_headers);
+    tcase_add_test(t, host_has_no_plugin_code);
+    tcase_add_test(t, plugins_export_only_the_entry);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}

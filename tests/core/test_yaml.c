@@ -1,0 +1,179 @@
+/* test_yaml.c -- the YAML tree (positions, refusals, --set paths) and the
+ * parameter resolver (defaults, types, ranges, lists, choices). */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "apar.h"
+#include "ydoc.h"
+
+static ydoc *parse(const char *text, aerr *e) {
+    aerr_clear(e);
+    return ydoc_parse("t.yaml", text, strlen(text), e);
+}
+
+START_TEST(positions) {
+    aerr e;
+    ydoc *d = parse("a: 1\nb:\n  c: [x, 'y']\n", &e);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->kind, YDOC_MAP);
+    ydoc *c = ydoc_get(ydoc_get(d, "b"), "c");
+    ck_assert_int_eq(c->kind, YDOC_SEQ);
+    ck_assert_uint_eq(c->line, 3);
+    ck_assert_uint_eq(c->col, 6);
+    ck_assert_str_eq(c->vals[1]->str, "y");
+    ck_assert_int_eq(c->vals[1]->quoted, 1);
+    ck_assert_int_eq(c->vals[0]->quoted, 0);
+    ck_assert_uint_eq(ydoc_key(d, "b")->line, 2);
+    ydoc_free(d);
+}
+END_TEST
+
+START_TEST(refusals) {
+    aerr e;
+    struct { const char *text, *want; } cases[] = {
+        {"a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a'"},
+        {"a: &x 1\nb: *x\n", "t.yaml:2:4: YAML aliases (*name) are not supported"},
+        {"a: [1, 2\n", "t.yaml:2:1: invalid YAML"},
+        {"a: 1\n---\nb: 2\n", "more than one YAML document"},
+        {"? [1, 2]\n: 3\n", "mapping keys must be plain names"},
+        {"a: !!str 1\n", "YAML tags are not supported"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ydoc *d = parse(cases[i].text, &e);
+        ck_assert_msg(d == NULL, "case %zu parsed", i);
+        ck_assert_msg(strstr(e.msg, cases[i].want), "case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
+    }
+    /* Deep nesting is refused, not a stack overflow. */
+    char deep[1000];
+    memset(deep, '[', 300);
+    deep[300] = '\0';
+    ck_assert_ptr_null(parse(deep, &e));
+    ck_assert_ptr_nonnull(strstr(e.msg, "nesting deeper than 64"));
+    /* Empty document: an empty mapping. */
+    ydoc *d = parse("", &e);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->kind, YDOC_MAP);
+    ck_assert_uint_eq(d->n, 0);
+    ydoc_free(d);
+}
+END_TEST
+
+START_TEST(set_path) {
+    aerr e;
+    ydoc *d = parse("body:\n  params:\n    n: 1\n", &e);
+    ydoc *v = parse("[3, 4]", &e);
+    ck_assert_int_eq(ydoc_set_path(d, "body.params.n", v, &e), 0);
+    ck_assert_int_eq(ydoc_get(ydoc_get(ydoc_get(d, "body"), "params"), "n")->kind, YDOC_SEQ);
+    v = parse("7", &e);
+    ck_assert_int_eq(ydoc_set_path(d, "run.seed", v, &e), 0); /* creates run: */
+    ck_assert_str_eq(ydoc_get(ydoc_get(d, "run"), "seed")->str, "7");
+    v = parse("1", &e);
+    aerr_clear(&e);
+    ck_assert_int_ne(ydoc_set_path(d, "run.seed.x", v, &e), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "'run.seed' is a single value, not a mapping"));
+    v = parse("1", &e);
+    aerr_clear(&e);
+    ck_assert_int_ne(ydoc_set_path(d, "a..b", v, &e), 0);
+    ydoc_free(d);
+}
+END_TEST
+
+static const animat_param_info table[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n", "", 6, 3, 16, NULL, NULL, "count"},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "x", "m", 0.5, 0, 1, NULL, NULL, "length"},
+    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "on", "", 1, 0, 1, NULL, NULL, "switch"},
+    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "mode", "", 1, 0, 0, "a|bb|c", NULL, "mode"},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL_LIST, 0, 0, "h", "", 0, 1, 100, NULL, "64, 32", "sizes"},
+};
+
+/* Resolve `text` against the table; returns rc, result in *s. */
+static int resolve(const char *text, apar_set *s, aerr *e) {
+    ydoc *d = parse(text, e);
+    ck_assert_ptr_nonnull(d);
+    int rc = apar_resolve(table, 5, d, "p", "test", s, e);
+    ydoc_free(d);
+    return rc;
+}
+
+START_TEST(params_defaults_and_values) {
+    aerr e;
+    apar_set s;
+    ck_assert_int_eq(apar_check_table(table, 5, "test", &e), 0);
+    ck_assert_int_eq(resolve("{}", &s, &e), 0);
+    ck_assert(apar_find(&s, "n")->real == 6);
+    ck_assert_str_eq(apar_find(&s, "mode")->choice, "bb");
+    ck_assert_uint_eq(apar_find(&s, "h")->nlist, 2);
+    ck_assert(apar_find(&s, "h")->list[1] == 32);
+    apar_free(&s);
+    ck_assert_int_eq(resolve("n: 9\nx: 1e-1\non: false\nmode: c\nh: [5]\n", &s, &e), 0);
+    ck_assert(apar_find(&s, "n")->real == 9);
+    ck_assert(apar_find(&s, "x")->real == 0.1);
+    ck_assert(apar_find(&s, "on")->real == 0);
+    ck_assert_str_eq(apar_find(&s, "mode")->choice, "c");
+    ck_assert(apar_find(&s, "mode")->real == 2);
+    ck_assert_uint_eq(apar_find(&s, "h")->nlist, 1);
+    apar_free(&s);
+}
+END_TEST
+
+START_TEST(params_errors) {
+    struct { const char *text, *want; } cases[] = {
+        {"n: 2\n", "t.yaml:1:4: p.n: 2 is out of range [3, 16] (plugin test)"},
+        {"n: 4.5\n", "p.n: 4.5 must be an integer"},
+        {"n: '5'\n", "p.n: expected an integer, got '5'"},
+        {"x: nan\n", "p.x: expected a number, got 'nan'"},
+        {"x: inf\n", "p.x: expected a number, got 'inf'"},
+        {"x: 0x10\n", "p.x: expected a number, got '0x10'"},
+        {"x: [1]\n", "p.x: expected a number, got a list"},
+        {"on: 1\n", "p.on: expected true or false, got '1'"},
+        {"mode: d\n", "p.mode: 'd' is not one of a|bb|c"},
+        {"h: 5\n", "p.h: expected a list of numbers like [64, 64], got a single value"},
+        {"h: [1, 200]\n", "p.h: 200 is out of range [1, 100]"},
+        {"h: [1, x]\n", "t.yaml:1:8: p.h[1]: expected a number"},
+        {"zz: 1\n", "t.yaml:1:1: p: unknown parameter 'zz' for plugin test (known: n, x, on, mode, h)"},
+        {"[1]\n", "p: expected a mapping of parameter: value"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        aerr e;
+        apar_set s;
+        ck_assert_msg(resolve(cases[i].text, &s, &e) != 0, "case %zu accepted", i);
+        ck_assert_msg(strstr(e.msg, cases[i].want), "case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
+    }
+}
+END_TEST
+
+START_TEST(table_checks) {
+    aerr e;
+    animat_param_info bad[2] = {table[0], table[0]};
+    aerr_clear(&e);
+    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "parameter 'n' declared twice"));
+    bad[1].name = "Bad Name";
+    aerr_clear(&e);
+    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "invalid name"));
+    bad[1] = table[3];
+    bad[1].def = 7;
+    aerr_clear(&e);
+    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "bad choices or default"));
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("yaml");
+    TCase *t = tcase_create("yaml");
+    tcase_add_test(t, positions);
+    tcase_add_test(t, refusals);
+    tcase_add_test(t, set_path);
+    tcase_add_test(t, params_defaults_and_values);
+    tcase_add_test(t, params_errors);
+    tcase_add_test(t, table_checks);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}

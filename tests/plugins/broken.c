@@ -1,0 +1,100 @@
+/* broken.c -- deliberately broken plugins for the loader tests.
+ *
+ * One source, several shared objects: the BROKEN_* macro chosen at build time
+ * selects the defect. Each must be refused by the host with a precise message
+ * before any of its functions runs.
+ *   BROKEN_ABI_MAJOR   declares ABI major 99
+ *   BROKEN_ABI_MINOR   declares a minor newer than the host's
+ *   BROKEN_NO_ENTRY    exports no animat_entry symbol
+ *   BROKEN_NULL_STEP   a body whose required step function is NULL
+ *   BROKEN_BAD_DEFAULT a parameter whose default lies outside its range
+ *   BROKEN_SIZEOF      declares sizeof(double) == 4
+ *   BROKEN_STEP_ERROR  loads fine but fails (h->error) at its 5th step
+ * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
+ */
+#include <animat/animat.h>
+#include <stddef.h>
+
+typedef struct dummy { const animat_host *h; double x; int steps; } dummy;
+
+static dummy the_one; /* create never allocates: enough for these tests */
+
+static void *d_create(const animat_host *h) { the_one.h = h; the_one.x = 0; return &the_one; }
+static void d_destroy(void *self) { (void)self; }
+
+static const animat_port_info d_in[] = {{sizeof(animat_port_info), 1, 0, 0, "u", "", "input"}};
+static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1, 0, 0, "y", "", "output"}};
+
+static const animat_port_info *d_ports(void *self, uint32_t dir, uint32_t *n) {
+    (void)self;
+    *n = 1;
+    return dir == ANIMAT_PORT_IN ? d_in : d_out;
+}
+static double d_dt(void *self) { (void)self; return 0.01; }
+static int32_t d_reset(void *self, uint64_t seed, double *const *obs) {
+    (void)seed;
+    ((dummy *)self)->x = 0;
+    ((dummy *)self)->steps = 0;
+    obs[0][0] = 0;
+    return ANIMAT_OK;
+}
+__attribute__((unused)) static int32_t d_step(void *self, const double *const *act, double *const *obs, animat_step_result *out) {
+    dummy *d = self;
+#ifdef BROKEN_STEP_ERROR
+    if (++d->steps == 5) {
+        d->h->error(d->h, "boom: the test plugin fails on purpose");
+        return ANIMAT_ERROR;
+    }
+#endif
+    d->x += act[0][0];
+    obs[0][0] = d->x;
+    out->reward = 1;
+    return ANIMAT_OK;
+}
+
+static const animat_body_api api = {
+    sizeof(animat_body_api), d_create, d_destroy, d_ports, d_dt, d_reset,
+#ifdef BROKEN_NULL_STEP
+    NULL,
+#else
+    d_step,
+#endif
+};
+
+static const animat_param_info params[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "",
+#ifdef BROKEN_BAD_DEFAULT
+     5.0,
+#else
+     1.0,
+#endif
+     0.0, 2.0, NULL, NULL, "a gain"},
+};
+
+static const animat_plugin_desc desc = {
+    sizeof(animat_plugin_desc), ANIMAT_KIND_BODY, PLUGIN_NAME, "0.0.1", "a test body", 1, params, &api};
+static const animat_plugin_desc *const list[] = {&desc};
+
+#ifndef BROKEN_NO_ENTRY
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
+    sizeof(animat_plugin_entry),
+#ifdef BROKEN_ABI_MAJOR
+    99,
+#else
+    ANIMAT_ABI_MAJOR,
+#endif
+#ifdef BROKEN_ABI_MINOR
+    ANIMAT_ABI_MINOR + 1,
+#else
+    ANIMAT_ABI_MINOR,
+#endif
+#ifdef BROKEN_SIZEOF
+    4,
+#else
+    (uint32_t)sizeof(double),
+#endif
+    (uint32_t)sizeof(size_t), 1, list};
+#else
+/* Exports something (the right table under the wrong name), not the entry. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry_typo = {ANIMAT_ENTRY_HEAD, 1, list};
+#endif
