@@ -362,7 +362,14 @@ START_TEST(dummy_runs_with_max_steps) {
 END_TEST
 
 int main(void) {
+    /* ANIMAT_WRAP (e.g. a valgrind command) prefixes every animat run. */
+    static char wrapped[2048];
+    const char *wrap = getenv("ANIMAT_WRAP");
     exe = getenv("ANIMAT_EXE");
+    if (exe && wrap && *wrap) {
+        snprintf(wrapped, sizeof wrapped, "%s %s", wrap, exe);
+        exe = wrapped;
+    }
     broken = getenv("BROKEN_DIR");
     src = getenv("ANIMAT_SRC");
     if (!exe || !broken || !src) {

@@ -172,7 +172,7 @@ void th_set_choice(th_host *t, const char *name, const char *c) {
 void th_set_list(th_host *t, const char *name, const double *v, uint32_t n) {
     th_param *p = must_find(t, name);
     p->nlist = n < ANIMAT_PARAM_LIST_MAX ? n : ANIMAT_PARAM_LIST_MAX;
-    memcpy(p->list, v, p->nlist * sizeof(double));
+    if (p->nlist) memcpy(p->list, v, p->nlist * sizeof(double));
 }
 
 void th_set_wired(th_host *t, uint32_t dir, const char *name, uint32_t size) {
