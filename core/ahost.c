@@ -92,7 +92,7 @@ static double h_gaussian(const animat_host *h, double sigma) { return gsl_ran_ga
 static const void *h_extension(const animat_host *h, const char *id) {
     (void)h;
     (void)id;
-    return NULL; /* no extensions in ABI 1.0 */
+    return NULL; /* the host offers no extensions yet */
 }
 
 int ahost_init(ahost *ah, uint32_t role, const char *role_name, const char *name, const apar_set *params) {

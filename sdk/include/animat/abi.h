@@ -30,7 +30,14 @@ extern "C" {
 /* ABI version this header describes. Major: incompatible change. Minor: a
  * struct grew at its end or a new optional function/extension appeared. */
 #define ANIMAT_ABI_MAJOR 1
-#define ANIMAT_ABI_MINOR 0
+#define ANIMAT_ABI_MINOR 1
+/* History:
+ *   1.0  entry, host table, body/circuit/learner kinds, params, ports.
+ *   1.1  animat_circuit_api.extension (circuit capabilities by id, e.g.
+ *        ANIMAT_EXT_PLASTICITY); animat_learner_api.online_reset and
+ *        online_step (per-step plasticity hooks). Plugins built against 1.0
+ *        keep working: their structs are shorter and the host reads none of
+ *        the new fields from them. */
 
 /* Name of the single symbol a plugin exports. */
 #define ANIMAT_ENTRY_SYMBOL "animat_entry"

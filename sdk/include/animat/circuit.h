@@ -57,7 +57,32 @@ typedef struct animat_circuit_api {
      * Required. */
     int32_t (*step)(void *self, const double *const *in, double *const *out,
                     double dt);
+
+    /* --- ABI 1.1 --- */
+
+    /* Optional capabilities of this instance by string id with revision
+     * (e.g. ANIMAT_EXT_PLASTICITY). Returns a plugin-owned const table valid
+     * until destroy, or NULL when unsupported. Any phase after create.
+     * Optional (NULL = no extensions). */
+    const void *(*extension)(void *self, const char *id);
 } animat_circuit_api;
+
+/* Extension "animat.plasticity/1": a circuit exposes the Hebbian eligibility
+ * of its learnable parameters so an online learner can change them inside
+ * an episode (three-factor rules: dw = eta * M(t) * pre * post). */
+#define ANIMAT_EXT_PLASTICITY "animat.plasticity/1"
+
+typedef struct animat_plasticity_ext {
+    uint32_t struct_size; /* sizeof(animat_plasticity_ext) */
+
+    /* After a step, write for every theta entry k the sum over the synapses
+     * that use that entry of pre * post, where pre is the presynaptic
+     * activity and post the postsynaptic activity in that step (after the
+     * weight transform). Entries that are not plastic get 0. `elig` is a
+     * caller-owned buffer of n doubles (n = theta length). Phase: between
+     * steps, same thread. Must not allocate. ANIMAT_OK or ANIMAT_ERROR. */
+    int32_t (*eligibility)(void *self, double *elig, uint32_t n);
+} animat_plasticity_ext;
 
 #ifdef __cplusplus
 }

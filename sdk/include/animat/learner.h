@@ -51,6 +51,19 @@ typedef struct animat_learner_api {
     uint64_t (*state_size)(void *self);
     int32_t (*save)(void *self, void *buf, uint64_t size);
     int32_t (*load)(void *self, const void *buf, uint64_t size);
+
+    /* --- ABI 1.1 --- */
+
+    /* Start of an episode for online learning (e.g. keep or reset a reward
+     * baseline). Optional; NULL when the learner is not online. */
+    int32_t (*online_reset)(void *self);
+
+    /* One plasticity step: given the reward of the step just taken and the
+     * circuit's eligibility (n doubles, caller-owned), update theta in place
+     * (n doubles, caller-owned; the host copies it into the circuit). Must
+     * not allocate. Optional; NULL when the learner is not online. */
+    int32_t (*online_step)(void *self, double reward, const double *elig, double *theta,
+                           uint32_t n);
 } animat_learner_api;
 
 #ifdef __cplusplus
