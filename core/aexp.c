@@ -91,7 +91,7 @@ static const char *get_str(const ydoc *m, const char *key, const char *where, ae
 /* body: / circuit: blocks. */
 static int load_role(aexp *x, aexp_role *r, const char *role, uint32_t kind, aerr *e) {
     static const char *const body_keys[] = {"plugin", "params", NULL};
-    static const char *const circuit_keys[] = {"plugin", "params", "theta", NULL};
+    static const char *const circuit_keys[] = {"plugin", "params", "theta", "theta_file", NULL};
     r->role = role;
     const ydoc *m = need_map(x->doc, role, "", e);
     if (!m) return -1;
@@ -227,21 +227,112 @@ static int load_run(aexp *x, aerr *e) {
     return 0;
 }
 
-/* circuit.theta: an explicit initial parameter vector. */
+/* Numbers of a theta list node into a fresh array. */
+static int theta_list(const ydoc *t, const char *where, double **out, uint32_t *n, aerr *e) {
+    if (t->kind != YDOC_SEQ || t->n == 0)
+        return AT(e, t, "%s: expected a non-empty list of numbers", where);
+    double *v = calloc(t->n, sizeof *v);
+    if (!v) return aerr_set(e, "out of memory");
+    for (size_t i = 0; i < t->n; i++) {
+        const ydoc *it = t->vals[i];
+        if (it->kind != YDOC_SCALAR || it->quoted || apar_parse_real(it->str, &v[i])) {
+            free(v);
+            return AT(e, it, "%s[%zu]: expected a finite number", where, i);
+        }
+    }
+    *out = v;
+    *n = (uint32_t)t->n;
+    return 0;
+}
+
+int aexp_read_theta(const char *path, const char *circuit, double **theta, uint32_t *n, aerr *e) {
+    static const char *const keys[] = {"circuit", "theta", NULL};
+    ydoc *d = ydoc_load(path, e);
+    if (!d) return -1;
+    int rc = -1;
+    const ydoc *c = ydoc_get(d, "circuit"), *t = ydoc_get(d, "theta");
+    if (d->kind != YDOC_MAP)
+        AT(e, d, "a parameter file must be a mapping with a theta list");
+    else if (only_keys(d, "", keys, e))
+        ;
+    else if (!t)
+        AT(e, d, "missing required key 'theta'");
+    else if (c && circuit && (c->kind != YDOC_SCALAR || strcmp(c->str, circuit)))
+        AT(e, c, "circuit: these parameters are for circuit '%s', the experiment uses '%s'",
+           c->kind == YDOC_SCALAR ? c->str : "?", circuit);
+    else
+        rc = theta_list(t, "theta", theta, n, e);
+    ydoc_free(d);
+    return rc;
+}
+
+/* circuit.theta or circuit.theta_file: an explicit initial parameter vector. */
 static int load_theta(aexp *x, aerr *e) {
     const ydoc *t = ydoc_get(x->circuit.node, "theta");
-    if (!t) return 0;
-    if (t->kind != YDOC_SEQ || t->n == 0)
-        return AT(e, t, "circuit.theta: expected a non-empty list of numbers");
-    x->theta = calloc(t->n, sizeof *x->theta);
-    if (!x->theta) return aerr_set(e, "out of memory");
-    for (size_t i = 0; i < t->n; i++) {
-        const ydoc *v = t->vals[i];
-        if (v->kind != YDOC_SCALAR || v->quoted || apar_parse_real(v->str, &x->theta[i]))
-            return AT(e, v, "circuit.theta[%zu]: expected a finite number", i);
+    const ydoc *f = ydoc_get(x->circuit.node, "theta_file");
+    if (t && f) return AT(e, f, "circuit.theta_file: give theta or theta_file, not both");
+    if (f) {
+        if (f->kind != YDOC_SCALAR || !*f->str) return AT(e, f, "circuit.theta_file: expected a file path");
+        char path[4096];
+        if (f->str[0] == '/' || f->line == 0) /* --set paths are relative to the working directory */
+            snprintf(path, sizeof path, "%s", f->str);
+        else
+            snprintf(path, sizeof path, "%s/%s", x->base_dir, f->str);
+        aerr fe;
+        aerr_clear(&fe);
+        if (aexp_read_theta(path, x->circuit.plugin->desc->name, &x->theta, &x->ntheta, &fe))
+            return AT(e, f, "circuit.theta_file: %s", fe.msg);
+        x->theta_node = f;
+        return 0;
     }
-    x->ntheta = (uint32_t)t->n;
+    if (!t) return 0;
     x->theta_node = t;
+    return theta_list(t, "circuit.theta", &x->theta, &x->ntheta, e);
+}
+
+/* An optional path string. */
+static int get_path(const ydoc *m, const char *key, const char *where, char **out, aerr *e) {
+    const ydoc *v = ydoc_get(m, key);
+    if (!v) return 0;
+    if (v->kind != YDOC_SCALAR || !*v->str) return AT(e, v, "%s.%s: expected a file path", where, key);
+    if (!(*out = strdup(v->str))) return aerr_set(e, "out of memory");
+    return 0;
+}
+
+/* learner: and train: blocks (used by animat train; validated always). */
+static int load_train(aexp *x, aerr *e) {
+    static const char *const learner_keys[] = {"plugin", "params", NULL};
+    static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
+                                             "checkpoint_every", NULL};
+    x->epochs = 10;
+    x->threads = 1;
+    x->checkpoint_every = 1;
+    const ydoc *l = ydoc_get(x->doc, "learner");
+    if (l) {
+        x->learner.role = "learner";
+        if (l->kind != YDOC_MAP) return AT(e, l, "learner: expected a mapping, got %s", ydoc_kind_name(l->kind));
+        x->learner.node = l;
+        if (only_keys(l, "learner", learner_keys, e)) return -1;
+        const char *name = get_str(l, "plugin", "learner", e);
+        if (!name) return -1;
+        aerr pe;
+        aerr_clear(&pe);
+        x->learner.plugin = areg_resolve(&x->reg, name, x->base_dir, ANIMAT_KIND_LEARNER, &pe);
+        if (!x->learner.plugin) return AT(e, ydoc_get(l, "plugin"), "learner.plugin: %s", pe.msg);
+        const animat_plugin_desc *d = x->learner.plugin->desc;
+        if (apar_resolve(d->params, d->n_params, ydoc_get(l, "params"), "learner.params", d->name,
+                         &x->learner.params, e))
+            return -1;
+    }
+    const ydoc *t = ydoc_get(x->doc, "train");
+    if (!t) return 0;
+    if (t->kind != YDOC_MAP) return AT(e, t, "train: expected a mapping, got %s", ydoc_kind_name(t->kind));
+    if (only_keys(t, "train", train_keys, e) || get_uint(t, "epochs", "train", 1, 1000000000ULL, &x->epochs, e) ||
+        get_uint(t, "threads", "train", 1, 1024, &x->threads, e) ||
+        get_uint(t, "checkpoint_every", "train", 1, 1000000000ULL, &x->checkpoint_every, e) ||
+        get_path(t, "curve", "train", &x->curve, e) || get_path(t, "output", "train", &x->output, e) ||
+        get_path(t, "checkpoint", "train", &x->checkpoint, e))
+        return -1;
     return 0;
 }
 
@@ -272,7 +363,8 @@ static int apply_set(aexp *x, const char *set, aerr *e) {
 
 int aexp_load(aexp *x, const char *file, const char *const *sets, uint32_t nsets,
               const char *const *extra, uint32_t nextra, aerr *e) {
-    static const char *const top_keys[] = {"name", "description", "body", "circuit", "wiring", "run", "record", NULL};
+    static const char *const top_keys[] = {"name", "description", "body",    "circuit", "wiring",
+                                           "run",  "record",      "learner", "train",   NULL};
     memset(x, 0, sizeof *x);
     areg_init(&x->reg);
     x->file = strdup(file);
@@ -297,7 +389,7 @@ int aexp_load(aexp *x, const char *file, const char *const *sets, uint32_t nsets
     if (only_keys(x->doc, "", top_keys, e)) goto fail;
     if (load_role(x, &x->body, "body", ANIMAT_KIND_BODY, e)) goto fail;
     if (load_role(x, &x->circuit, "circuit", ANIMAT_KIND_CIRCUIT, e)) goto fail;
-    if (load_theta(x, e) || load_wiring(x, e) || load_run(x, e)) goto fail;
+    if (load_theta(x, e) || load_wiring(x, e) || load_run(x, e) || load_train(x, e)) goto fail;
     return 0;
 fail:
     aexp_free(x);
@@ -307,6 +399,10 @@ fail:
 void aexp_free(aexp *x) {
     apar_free(&x->body.params);
     apar_free(&x->circuit.params);
+    apar_free(&x->learner.params);
+    free(x->curve);
+    free(x->output);
+    free(x->checkpoint);
     free(x->conns);
     free(x->theta);
     free(x->trace);

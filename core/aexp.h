@@ -3,10 +3,13 @@
  * An experiment file (YAML) has these top-level keys:
  *   name, description       free text (optional)
  *   body:    {plugin, params}          required
- *   circuit: {plugin, params, theta}   required; theta: initial parameter list
+ *   circuit: {plugin, params, theta | theta_file}   required; initial parameters
  *   wiring:  ["body.obs.X -> circuit.in.Y", ...]   required
  *   run:     {episodes, seed, max_steps}           optional
  *   record:  {trace, ports}                        optional
+ *   learner: {plugin, params}                      optional (animat train)
+ *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every}
+ *                                                  optional (animat train)
  * Every key is checked; every error names FILE:LINE:COL and the key. Values
  * can be overridden before validation with "a.b.c=value" strings (--set),
  * the value being parsed as YAML (so "[32, 32]" is a list).
@@ -55,6 +58,13 @@ typedef struct aexp {
     const ydoc *theta_node;
     char *trace;           /* record.trace path or NULL; owned */
     const ydoc *record_ports; /* record.ports list or NULL */
+    aexp_role learner;     /* plugin NULL when there is no learner block */
+    uint64_t epochs;       /* train.epochs, default 10 */
+    uint64_t threads;      /* train.threads, default 1 */
+    uint64_t checkpoint_every; /* train.checkpoint_every, default 1 */
+    char *curve;           /* train.curve path or NULL; owned */
+    char *output;          /* train.output path or NULL; owned */
+    char *checkpoint;      /* train.checkpoint path or NULL; owned */
 } aexp;
 
 /* Load `file`, apply `nsets` overrides "a.b=value", resolve plugins (with
@@ -62,6 +72,12 @@ typedef struct aexp {
  * that does not need an instance. 0, or -1 with e set and *x freed. */
 int aexp_load(aexp *x, const char *file, const char *const *sets, uint32_t nsets,
               const char *const *extra_plugins, uint32_t nextra, aerr *e);
+
+/* Read a parameter file written by `animat train` (YAML with a `theta`
+ * list, optionally `circuit: NAME`). On success *theta (caller frees) holds
+ * *n values. If `circuit` is non-NULL and the file names another circuit,
+ * that is an error. 0, or -1 with e set. */
+int aexp_read_theta(const char *path, const char *circuit, double **theta, uint32_t *n, aerr *e);
 
 /* Free everything in x (safe on a zeroed or failed aexp). */
 void aexp_free(aexp *x);

@@ -19,9 +19,7 @@
 #define ANIMAT_BUILD_ROOT ""
 #endif
 
-/* Is a required function present, inside the struct the plugin declared? */
-#define API_HAS(api, type, field) \
-    ((api)->struct_size >= offsetof(type, field) + sizeof((api)->field) && (api)->field)
+#define API_HAS AREG_HAS
 
 /* Size of the 1.0 version of a struct: everything up to and including `last`. */
 #define SIZE_V1(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))

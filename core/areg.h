@@ -20,6 +20,11 @@
 
 struct areg_plugin;
 
+/* Is function `field` present in a plugin's table, inside the struct_size
+ * the plugin declared? Use it before every read of an optional field. */
+#define AREG_HAS(api, type, field) \
+    ((api)->struct_size >= offsetof(type, field) + sizeof((api)->field) && (api)->field)
+
 /* One loaded shared object. */
 typedef struct areg_lib {
     struct areg_plugin *plugins;      /* entry->n_plugins records; owned */

@@ -205,7 +205,22 @@ fail:
     return -1;
 }
 
+int asim_attach_online(asim *s, const animat_learner_api *api, void *self, ahost *host, aerr *e) {
+    const animat_circuit_api *c = s->circuit.plugin->desc->api;
+    const void *ext = AREG_HAS(c, animat_circuit_api, extension) ? c->extension(s->circuit.self, ANIMAT_EXT_PLASTICITY) : NULL;
+    const animat_plasticity_ext *p = ext;
+    if (!p || p->struct_size < sizeof(animat_plasticity_ext) || !p->eligibility)
+        return aerr_set(e, "learner (%s) learns online, but circuit '%s' does not offer %s (plastic weights)",
+                        host->plugin_name, s->circuit.plugin->desc->name, ANIMAT_EXT_PLASTICITY);
+    double *buf = calloc(2 * (size_t)s->ntheta + 1, sizeof *buf);
+    if (!buf) return aerr_set(e, "out of memory");
+    free(s->online.elig);
+    s->online = (asim_online){api, self, host, p, buf, buf + s->ntheta};
+    return 0;
+}
+
 void asim_destroy(asim *s) {
+    free(s->online.elig);
     asim_inst *all[2] = {&s->body, &s->circuit};
     for (int k = 0; k < 2; k++) {
         asim_inst *in = all[k];
@@ -231,6 +246,13 @@ static int step_fail(asim *s, asim_inst *in, const char *what, aerr *e) {
     return aerr_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->host.table.instance_name,
                     in->plugin->desc->name, what, (unsigned long long)s->episode + 1, (unsigned long long)s->step,
                     *why ? ": " : "", why);
+}
+
+/* A learner failure inside an episode. */
+static int online_fail(asim *s, const char *what, aerr *e) {
+    const char *why = ahost_take_error(s->online.host);
+    return aerr_set(e, "learner (%s): %s in episode %llu at step %llu%s%s", s->online.host->plugin_name, what,
+                    (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
 }
 
 int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
@@ -265,6 +287,11 @@ int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
         return step_fail(s, &s->body, "reset failed", e);
     if (c->reset(cs, ahost_seed(s->x->seed, episode, AHOST_ROLE_CIRCUIT)) != ANIMAT_OK)
         return step_fail(s, &s->circuit, "reset failed", e);
+    asim_online *on = &s->online;
+    if (on->api) {
+        if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
+        if (asim_get_theta(s, on->theta, e)) return -1;
+    }
 
     /* The loop: observe -> circuit -> act -> body. */
     animat_step_result out;
@@ -276,6 +303,15 @@ int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
         if (b->step(bs, act, obs, &out) != ANIMAT_OK) return step_fail(s, &s->body, "step failed", e);
         if (s->trace && atrace_after(s->trace, out.reward)) return aerr_set(e, "%s", atrace_error(s->trace));
         r->ret += out.reward;
+        /* Plasticity: eligibility and reward in, new weights back. */
+        if (on->api) {
+            if (on->plast->eligibility(cs, on->elig, s->ntheta) != ANIMAT_OK)
+                return step_fail(s, &s->circuit, "eligibility failed", e);
+            if (on->api->online_step(on->self, out.reward, on->elig, on->theta, s->ntheta) != ANIMAT_OK)
+                return online_fail(s, "online_step failed", e);
+            if (c->set_theta(cs, on->theta, s->ntheta) != ANIMAT_OK)
+                return step_fail(s, &s->circuit, "set_theta failed", e);
+        }
         for (uint32_t k = 0; k < nm; k++) r->metric[k] += obs[mport[k]][0];
         s->step++;
         if (out.terminated || out.truncated || (s->x->max_steps && s->step >= s->x->max_steps)) break;

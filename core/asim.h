@@ -44,8 +44,18 @@ typedef struct asim_result {
 /* Per-step recording hook (the CSV trace); NULL to record nothing. */
 typedef struct asim_trace asim_trace;
 
+/* An online learner driving the circuit's plasticity (see learner.h). */
+typedef struct asim_online {
+    const animat_learner_api *api;       /* the learner's table */
+    void *self;                          /* its instance (not owned) */
+    ahost *host;                         /* its host table, for messages */
+    const animat_plasticity_ext *plast;  /* the circuit's extension */
+    double *elig, *theta;                /* ntheta doubles each; owned */
+} asim_online;
+
 typedef struct asim {
     const aexp *x;
+    asim_online online; /* api NULL when no online learner is attached */
     asim_inst body, circuit;
     double dt;          /* body control interval, s */
     uint32_t ntheta;
@@ -68,6 +78,13 @@ void asim_destroy(asim *s);
  * Stops when the body terminates or truncates, or after x->max_steps steps
  * when non-zero. Fills *r. 0, or -1 with e naming plugin, episode and step. */
 int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e);
+
+/* Attach an online learner (learner api with online_step, instance, its
+ * host): from the next episode on, after every body step the circuit's
+ * eligibility and the reward go to online_step and the updated theta back
+ * into the circuit. The circuit must offer ANIMAT_EXT_PLASTICITY. 0, or -1
+ * with e set (nothing attached). */
+int asim_attach_online(asim *s, const animat_learner_api *api, void *self, ahost *host, aerr *e);
 
 /* Find a port by role/dir/name: its index, or -1. */
 int asim_port(const asim *s, uint32_t role, uint32_t dir, const char *name);

@@ -173,7 +173,8 @@ static int32_t tpl_step(void *self, const double *const *in, double *const *out,
     return ANIMAT_OK;
 }
 
-/* The circuit's function table: every field set, struct_size first. */
+/* The circuit's function table, struct_size first. Every required function is
+ * set; optional ones (`extension`, ABI 1.1) are left NULL by omission. */
 static const animat_circuit_api tpl_api = {
     .struct_size = sizeof(animat_circuit_api),
     .create = tpl_create,

@@ -77,7 +77,9 @@ struct animat_host {
     /* This instance's random stream (GSL generator). The host reseeds it
      * before every reset from (run seed, episode, instance role), never from
      * thread or process identity, so draws are reproducible bit for bit.
-     * Use during reset and step only. */
+     * Before create it is seeded from (run seed, "create"), so a circuit's
+     * random initial theta is reproducible too. Learners: reseeded from
+     * (run seed, epoch) before every ask. Any phase, this thread only. */
     double (*rng_uniform)(const animat_host *h);              /* [0, 1) */
     double (*rng_gaussian)(const animat_host *h, double sigma); /* N(0, sigma^2) */
 

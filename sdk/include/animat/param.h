@@ -42,7 +42,7 @@ typedef struct animat_param_info {
     const char *name;     /* required; configuration parameters: [a-z0-9_]+,
                              unique within the table; theta entries may also
                              use '.', '[' and ']' ("j0.osc_d") and repeat */
-    const char *unit;     /* SI unit ("s", "kg/m^3"), "" if dimensionless */
+    const char *unit;     /* required; SI unit ("s", "kg/m^3"), "" if none */
     double def;           /* default (REAL, INT, BOOL, CHOICE index) */
     double min;           /* inclusive lower bound (REAL, INT, REAL_LIST);
                              may be -INFINITY for theta entries */
@@ -50,6 +50,7 @@ typedef struct animat_param_info {
     const char *choices;  /* CHOICE: "a|b|c"; otherwise NULL */
     const char *def_list; /* REAL_LIST: default as "64,64" ("" = empty); else NULL */
     const char *doc;      /* required; one sentence for `animat plugins info` */
+    /* (the host refuses a configuration table with a NULL name, unit or doc) */
 } animat_param_info;
 
 #ifdef __cplusplus
