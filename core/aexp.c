@@ -270,7 +270,9 @@ int aexp_read_theta(const char *path, const char *circuit, double **theta, uint3
 static int load_theta(aexp *x, aerr *e) {
     const ydoc *t = ydoc_get(x->circuit.node, "theta");
     const ydoc *f = ydoc_get(x->circuit.node, "theta_file");
-    if (t && f) return AT(e, f, "circuit.theta_file: give theta or theta_file, not both");
+    /* A command-line theta_file (no position) replaces a theta in the file. */
+    if (t && f && f->line) return AT(e, f, "circuit.theta_file: give theta or theta_file, not both");
+    if (f) t = NULL;
     if (f) {
         if (f->kind != YDOC_SCALAR || !*f->str) return AT(e, f, "circuit.theta_file: expected a file path");
         char path[4096];

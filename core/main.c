@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "aexp.h"
+#include "ampi.h"
 #include "aplugins.h"
 #include "arun.h"
 #include "asim.h"
+#include "atrain.h"
 
 #ifndef ANIMAT_VERSION
 #define ANIMAT_VERSION "0.0.0"
@@ -27,6 +29,13 @@ static void usage(FILE *f) {
             "                          the swimmer's forward speed) and a summary\n"
             "  check FILE [OPTIONS]    load and validate the experiment (plugins, parameters,\n"
             "                          wiring and port sizes) without running it\n"
+            "  train FILE [OPTIONS]    learn the circuit's parameters with the file's learner\n"
+            "                          block; one line per epoch (episodes, steps, best and\n"
+            "                          mean return, elapsed, ETA); writes the parameters to\n"
+            "                          train.output (default BASENAME.params.yaml), the\n"
+            "                          learning curve to train.curve and checkpoints to\n"
+            "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
+            "                          Under mpirun, candidates are spread over the ranks\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME       a plugin's parameters (type, unit, default, range, doc)\n"
             "                          and, for bodies and circuits, its ports at defaults\n"
@@ -41,14 +50,23 @@ static void usage(FILE *f) {
             "  --trace FILE            write a per-step CSV trace (time, observed ports,\n"
             "                          actions, reward) to FILE; overrides record.trace\n"
             "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
+            "  --theta FILE            start from the parameters in FILE (written by train);\n"
+            "                          same as --set circuit.theta_file=FILE\n"
             "  --quiet                 print only the summary line\n"
+            "\n"
+            "options for train:\n"
+            "  --epochs N              same as --set train.epochs=N\n"
+            "  --threads N             evaluation threads (overrides train.threads); results\n"
+            "                          are bit-identical for any N and any number of ranks\n"
+            "  --resume                continue from train.checkpoint exactly where it stopped\n"
             "\n"
             "plugin search order: the built-in plugin directory, then ANIMAT_PLUGIN_PATH\n"
             "(colon-separated directories), then explicit files (--plugin, or a `plugin:`\n"
             "value that contains '/' or ends in .so, relative to the experiment file).\n"
             "\n"
             "exit status: 0 on success, 1 on an error (one line on stderr naming the file,\n"
-            "line, column and key, or the plugin and reason), 2 on bad usage.\n");
+            "line, column and key, or the plugin and reason), 2 on bad usage, 130 when\n"
+            "train was interrupted (after writing its checkpoint).\n");
 }
 
 /* Options shared by run and check. */
@@ -60,16 +78,29 @@ typedef struct cli {
     uint32_t nplugins;
     const char *trace;
     int quiet;
-    char owned[2][64]; /* storage for --episodes/--seed rewritten as --set */
+    int resume;
+    uint64_t threads;
+    char owned[4][4200]; /* storage for options rewritten as --set */
 } cli;
 
-/* Parse run/check arguments. 0, or 2 after printing a usage error. */
+/* Options that are shorthands for --set, and the key each one sets. */
+static const char *const shorthand_opts[] = {"--episodes", "--seed", "--epochs", "--theta"};
+static const char *const shorthand_keys[] = {"run.episodes", "run.seed", "train.epochs", "circuit.theta_file"};
+
+/* Index of a shorthand option, or -1. */
+static int shorthand(const char *a) {
+    for (int k = 0; k < 4; k++)
+        if (!strcmp(a, shorthand_opts[k])) return k;
+    return -1;
+}
+
+/* Parse run/check/train arguments. 0, or 2 after printing a usage error. */
 static int parse(int argc, char **argv, cli *c) {
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = !strcmp(a, "--set") || !strcmp(a, "--episodes") || !strcmp(a, "--seed") ||
-                    !strcmp(a, "--trace") || !strcmp(a, "--plugin");
+        int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--plugin") ||
+                    !strcmp(a, "--threads") || shorthand(a) >= 0;
         if (takes && !v) {
             fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
             return 2;
@@ -77,9 +108,11 @@ static int parse(int argc, char **argv, cli *c) {
         if (!strcmp(a, "--set")) {
             if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
             c->sets[c->nsets++] = v, i++;
-        } else if (!strcmp(a, "--episodes") || !strcmp(a, "--seed")) {
-            char *buf = c->owned[a[2] == 'e' ? 0 : 1];
-            snprintf(buf, 64, "run.%s=%s", a + 2, v);
+        } else if (shorthand(a) >= 0) {
+            /* --episodes/--seed/--epochs/--theta are spelled-out --set KEY=V. */
+            int k = shorthand(a);
+            char *buf = c->owned[k];
+            snprintf(buf, sizeof c->owned[0], "%s=%s", shorthand_keys[k], v);
             if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
             c->sets[c->nsets++] = buf, i++;
         } else if (!strcmp(a, "--trace")) {
@@ -87,6 +120,16 @@ static int parse(int argc, char **argv, cli *c) {
         } else if (!strcmp(a, "--plugin")) {
             if (c->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
             c->plugins[c->nplugins++] = v, i++;
+        } else if (!strcmp(a, "--threads")) {
+            char *end;
+            c->threads = strtoull(v, &end, 10);
+            if (*end || c->threads < 1 || c->threads > 1024) {
+                fprintf(stderr, "animat: --threads takes a number from 1 to 1024, not '%s'\n", v);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--resume")) {
+            c->resume = 1;
         } else if (!strcmp(a, "--quiet")) {
             c->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -118,6 +161,40 @@ static char *join_args(int argc, char **argv) {
         strcat(s, argv[i]);
     }
     return s;
+}
+
+/* animat train. */
+static int cmd_train(int argc, char **argv) {
+    cli c;
+    memset(&c, 0, sizeof c);
+    int rc = parse(argc, argv, &c);
+    if (rc) return rc;
+    if (ampi_init(&argc, &argv)) {
+        fprintf(stderr, "error: MPI initialisation failed\n");
+        return 1;
+    }
+    aerr e;
+    aerr_clear(&e);
+    aexp x;
+    if (aexp_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
+        if (ampi_rank() == 0) fprintf(stderr, "error: %s\n", e.msg);
+        ampi_finalize();
+        return 1;
+    }
+    atrain_handle_signals();
+    char *cmd = join_args(argc, argv);
+    atrain_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet};
+    rc = atrain_run(&x, &o, stdout, &e);
+    free(cmd);
+    aexp_free(&x);
+    if (rc < 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        ampi_abort(1);
+        ampi_finalize();
+        return 1;
+    }
+    ampi_finalize();
+    return rc;
 }
 
 /* animat run / animat check. */
@@ -168,11 +245,17 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        printf("animat %s (plugin ABI %d.%d)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+#ifdef ANIMAT_MPI
+        const char *mpi = ", MPI";
+#else
+        const char *mpi = "";
+#endif
+        printf("animat %s (plugin ABI %d.%d%s)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR, mpi);
         return 0;
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv, 0);
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
+    if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "plugins")) return aplugins_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;

@@ -1,8 +1,9 @@
 /* ncap.c -- the NCAP swimmer circuit as an animat circuit plugin.
  *
- * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step);
- * the maths lives in ncap_math.c. One instance is used by one thread at a
- * time (animat/circuit.h); nothing here is global except const tables.
+ * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step,
+ * the "animat.plasticity/1" extension); the maths lives in ncap_math.c. One
+ * instance is used by one thread at a time (animat/circuit.h); nothing here
+ * is global except const tables.
  */
 #include <animat/animat.h>
 
@@ -29,6 +30,7 @@ typedef struct ncap_circuit {
     uint32_t n_theta;       /* length of theta */
     double *theta;          /* raw learnable weights, n_theta */
     double *w;              /* effective weights, NCAP_NW * n (ncap_expand) */
+    double *trace;          /* last step's activities, NCAP_NTR * n; 0 after reset */
     animat_param_info *info; /* theta metadata, n_theta */
     char *names;            /* unshared theta names, NCAP_NAME_LEN each, or NULL */
     animat_port_info in_port;  /* "joints" */
@@ -86,6 +88,7 @@ static void ncap_destroy(void *self) {
     const animat_host *h = c->h;
     h->free(h, c->theta);
     h->free(h, c->w);
+    h->free(h, c->trace);
     h->free(h, c->info);
     h->free(h, c->names);
     h->free(h, c);
@@ -194,9 +197,10 @@ static void *ncap_create(const animat_host *h) {
     c->n_theta = ncap_theta_count(c->n, c->shared);
     c->theta = h->alloc(h, sizeof(double) * c->n_theta);
     c->w = h->alloc(h, sizeof(double) * NCAP_NW * c->n);
+    c->trace = h->alloc(h, sizeof(double) * NCAP_NTR * c->n);
     c->info = h->alloc(h, sizeof(animat_param_info) * c->n_theta);
     if (!c->shared) c->names = h->alloc(h, (size_t)NCAP_NAME_LEN * c->n_theta);
-    if (!c->theta || !c->w || !c->info || (!c->shared && !c->names)) {
+    if (!c->theta || !c->w || !c->trace || !c->info || (!c->shared && !c->names)) {
         h->error(h, "out of memory");
         ncap_destroy(c);
         return NULL;
@@ -271,26 +275,58 @@ static int32_t ncap_set_theta(void *self, const double *theta, uint32_t n) {
     return ANIMAT_OK;
 }
 
-/* New episode: restart the oscillator phase. The circuit is otherwise
- * stateless, so `seed` is unused. Phase: reset. */
+/* New episode: restart the oscillator phase and forget the last step's
+ * activities (eligibility reads 0 until the next step). The circuit is
+ * otherwise stateless, so `seed` is unused. Phase: reset. */
 static int32_t ncap_reset(void *self, uint64_t seed) {
     (void)seed;
     ncap_circuit *c = self;
     c->t = 0;
+    memset(c->trace, 0, sizeof(double) * NCAP_NTR * c->n);
     return ANIMAT_OK;
 }
 
 /* One control step: in[0] = joint angles, out[0] = muscle actions. The
  * oscillator uses the step count since reset, then advances it; dt is not
- * used (the period is counted in steps). No allocation. Phase: step. */
+ * used (the period is counted in steps). Records the step's activities in
+ * c->trace for the plasticity extension. No allocation. Phase: step. */
 static int32_t ncap_step(void *self, const double *const *in, double *const *out, double dt) {
     (void)dt;
     ncap_circuit *c = self;
     double od = 0.0, ov = 0.0;
     if (c->osc) ncap_oscillator(c->t, c->period, &od, &ov);
-    ncap_forward(c->n, c->w, in[0], od, ov, c->proprio, out[0]);
+    ncap_forward_trace(c->n, c->w, in[0], od, ov, c->proprio, out[0], c->trace);
     c->t++;
     return ANIMAT_OK;
+}
+
+/* "animat.plasticity/1": pre * post of every theta entry in the last step
+ * (see ncap_eligibility), into the caller's `elig` of n doubles; n must equal
+ * n_theta and elig must not be NULL, else ANIMAT_ERROR after h->error. All
+ * zeros after create or reset until the next step. No allocation. Phase:
+ * between steps; the instance's thread. */
+static int32_t ncap_eligibility_ext(void *self, double *elig, uint32_t n) {
+    ncap_circuit *c = self;
+    if (n != c->n_theta || !elig) {
+        c->h->error(c->h, "eligibility: expected %u values, got %u", c->n_theta, n);
+        return ANIMAT_ERROR;
+    }
+    ncap_eligibility(c->n, c->shared, c->trace, elig);
+    return ANIMAT_OK;
+}
+
+static const animat_plasticity_ext ncap_plasticity = {
+    .struct_size = sizeof(animat_plasticity_ext),
+    .eligibility = ncap_eligibility_ext,
+};
+
+/* Capabilities by id: ANIMAT_EXT_PLASTICITY gives a static table valid for
+ * the plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
+ * create; the instance's thread. */
+static const void *ncap_extension(void *self, const char *id) {
+    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_PLASTICITY) == 0) return &ncap_plasticity;
+    return NULL;
 }
 
 static const animat_circuit_api ncap_api = {
@@ -303,13 +339,14 @@ static const animat_circuit_api ncap_api = {
     .set_theta = ncap_set_theta,
     .reset = ncap_reset,
     .step = ncap_step,
+    .extension = ncap_extension,
 };
 
 static const animat_plugin_desc ncap_desc = {
     .struct_size = sizeof(animat_plugin_desc),
     .kind = ANIMAT_KIND_CIRCUIT,
     .name = "ncap",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .summary = "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)",
     .n_params = sizeof ncap_params / sizeof ncap_params[0],
     .params = ncap_params,

@@ -73,6 +73,11 @@ void ncap_oscillator(uint64_t t, uint32_t period, double *od, double *ov) {
 
 void ncap_forward(uint32_t n_joints, const double *w, const double *angles,
                   double od, double ov, int proprio, double *act) {
+    ncap_forward_trace(n_joints, w, angles, od, ov, proprio, act, NULL);
+}
+
+void ncap_forward_trace(uint32_t n_joints, const double *w, const double *angles,
+                        double od, double ov, int proprio, double *act, double *trace) {
     /* angle normalisation: one "segment share" of a full turn maps to 1 */
     const double unit = 2.0 * M_PI / (double)(n_joints + 1u);
     double qd_prev = 0.0, qv_prev = 0.0; /* dorsal/ventral q of joint i-1 */
@@ -91,5 +96,41 @@ void ncap_forward(uint32_t n_joints, const double *w, const double *angles,
         double md = ncap_graded(bd * wi[NCAP_IPSI_D] + bv * wi[NCAP_CONTRA_D]);
         double mv = ncap_graded(bv * wi[NCAP_IPSI_V] + bd * wi[NCAP_CONTRA_V]);
         act[i] = md - mv;
+        /* activities for the plasticity extension */
+        if (trace) {
+            double *tr = trace + (size_t)NCAP_NTR * i;
+            tr[NCAP_TR_PRE_D] = xd;
+            tr[NCAP_TR_PRE_V] = xv;
+            tr[NCAP_TR_BD] = bd;
+            tr[NCAP_TR_BV] = bv;
+            tr[NCAP_TR_MD] = md;
+            tr[NCAP_TR_MV] = mv;
+        }
+    }
+}
+
+void ncap_eligibility(uint32_t n_joints, int shared, const double *trace, double *elig) {
+    if (shared)
+        for (uint32_t k = 0; k < NCAP_NSHARED; k++) elig[k] = 0.0;
+    for (uint32_t i = 0; i < n_joints; i++) {
+        const double *tr = trace + (size_t)NCAP_NTR * i;
+        double bd = tr[NCAP_TR_BD], bv = tr[NCAP_TR_BV];
+        double md = tr[NCAP_TR_MD], mv = tr[NCAP_TR_MV];
+        /* pre * post of each synapse of joint i, in the unshared layout */
+        double e[NCAP_NW];
+        e[NCAP_IN_D] = tr[NCAP_TR_PRE_D] * bd;
+        e[NCAP_IN_V] = tr[NCAP_TR_PRE_V] * bv;
+        e[NCAP_IPSI_D] = bd * md;
+        e[NCAP_IPSI_V] = bv * mv;
+        e[NCAP_CONTRA_D] = bv * md; /* ventral B-neuron onto the dorsal muscle */
+        e[NCAP_CONTRA_V] = bd * mv; /* dorsal B-neuron onto the ventral muscle */
+        if (!shared) {
+            for (uint32_t s = 0; s < NCAP_NW; s++) elig[(size_t)NCAP_NW * i + s] = e[s];
+            continue;
+        }
+        /* shared: the d and v synapses of a joint add to one weight */
+        elig[i == 0 ? NCAP_W_OSC : NCAP_W_PROP] += e[NCAP_IN_D] + e[NCAP_IN_V];
+        elig[NCAP_W_IPSI] += e[NCAP_IPSI_D] + e[NCAP_IPSI_V];
+        elig[NCAP_W_CONTRA] += e[NCAP_CONTRA_D] + e[NCAP_CONTRA_V];
     }
 }

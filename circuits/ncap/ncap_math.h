@@ -88,4 +88,31 @@ void ncap_oscillator(uint64_t t, uint32_t period, double *od, double *ov);
 void ncap_forward(uint32_t n_joints, const double *w, const double *angles,
                   double od, double ov, int proprio, double *act);
 
+/* Per-joint activities recorded by ncap_forward_trace, NCAP_NTR doubles per
+ * joint: the B-neurons' presynaptic inputs (od/ov at joint 0, qd/qv of joint
+ * i-1 further back, 0 when ablated), then the graded outputs bd, bv, md, mv. */
+#define NCAP_TR_PRE_D 0u
+#define NCAP_TR_PRE_V 1u
+#define NCAP_TR_BD 2u
+#define NCAP_TR_BV 3u
+#define NCAP_TR_MD 4u
+#define NCAP_TR_MV 5u
+#define NCAP_NTR 6u
+
+/* ncap_forward that also writes the step's activities into `trace`
+ * (NCAP_NTR * n_joints doubles, caller-owned) when `trace` is not NULL.
+ * Same actions, bit for bit, as ncap_forward. Pure; no allocation. */
+void ncap_forward_trace(uint32_t n_joints, const double *w, const double *angles,
+                        double od, double ov, int proprio, double *act, double *trace);
+
+/* Hebbian eligibility pre * post of every theta entry from one step's
+ * `trace` (see ncap_forward_trace), written to the caller's `elig` of
+ * ncap_theta_count(n_joints, shared) doubles. Unshared: per joint, in the
+ * theta layout, in_d += pre_d bd, in_v += pre_v bv, ipsi_d += bd md,
+ * ipsi_v += bv mv, contra_d += bv md, contra_v += bd mv. Shared: each weight
+ * gets the sum over the joints it drives of the d and v terms above,
+ * accumulated joint by joint in order (w_osc: joint 0; w_prop: joints > 0).
+ * Pure; no allocation. */
+void ncap_eligibility(uint32_t n_joints, int shared, const double *trace, double *elig);
+
 #endif /* NCAP_MATH_H */

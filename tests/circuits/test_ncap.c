@@ -73,7 +73,7 @@ START_TEST(test_descriptor) {
     const animat_plugin_desc *d = desc();
     ck_assert_uint_eq(d->kind, ANIMAT_KIND_CIRCUIT);
     ck_assert_str_eq(d->name, "ncap");
-    ck_assert_str_eq(d->version, "1.0.0");
+    ck_assert_str_eq(d->version, "1.1.0");
     ck_assert_uint_eq(d->n_params, 7);
     for (uint32_t k = 0; k < d->n_params; k++) {
         ck_assert_ptr_nonnull(d->params[k].unit);

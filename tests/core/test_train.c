@@ -1,0 +1,364 @@
+/* test_train.c -- `animat train` end to end: learners minimise test
+ * functions and improve the NCAP swimmer; threads and MPI ranks give
+ * bit-identical learning curves; a SIGKILLed or interrupted run resumes to
+ * exactly the uninterrupted result; bad learner configs are clear errors. */
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+static const char *exe, *broken, *src;
+static char dir[256];
+
+/* An experiment minimising `fn` in `dim` dimensions with `learner`. */
+static const char *func_exp(const char *name, const char *fn, int dim, const char *learner, const char *train) {
+    char text[4096];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/funcbody.so\n  params: {function: %s, dim: %d}\n"
+             "circuit:\n  plugin: const\n  params: {init: -0.5}\n"
+             "wiring:\n  - circuit.out.y -> body.act.x\n"
+             "learner:\n%s\ntrain:\n%s\n",
+             broken, fn, dim, learner, train);
+    return proc_write(dir, name, text);
+}
+
+/* Parse the theta list of a parameter file written by train. */
+static int read_theta(const char *path, double *theta, int cap) {
+    char *s = proc_slurp(path);
+    ck_assert_msg(s != NULL, "no parameter file %s", path);
+    char *p = strstr(s, "\ntheta: [");
+    ck_assert_ptr_nonnull(p);
+    p += 9;
+    int n = 0;
+    while (n < cap && *p && *p != ']') {
+        theta[n++] = strtod(p, &p);
+        while (*p == ',' || *p == ' ') p++;
+    }
+    free(s);
+    return n;
+}
+
+/* The curve's data rows without the elapsed column (time is not a result). */
+static char *curve_data(const char *path) {
+    char *s = proc_slurp(path);
+    ck_assert_msg(s != NULL, "no curve %s", path);
+    char *out = calloc(strlen(s) + 1, 1);
+    char *o = out;
+    for (char *line = strstr(s, "epoch,"); line && *line;) {
+        char *nl = strchr(line, '\n');
+        char *last = line;
+        for (char *c = line; c < (nl ? nl : line + strlen(line)); c++)
+            if (*c == ',') last = c;
+        memcpy(o, line, (size_t)(last - line));
+        o += last - line;
+        *o++ = '\n';
+        line = nl ? nl + 1 : NULL;
+    }
+    free(s);
+    return out;
+}
+
+START_TEST(es_minimises_quadratic) {
+    const char *f = func_exp("q.yaml", "quadratic", 5, "  plugin: es\n  params: {sigma: 0.1, lr: 0.05, population: 16, weight_decay: 0}",
+                             "  epochs: 150\n  output: q.params.yaml");
+    proc_out p = proc_run("cd %s && %s train %s --quiet", dir, exe, f);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "trained 150 epochs (2400 episodes"));
+    proc_free(&p);
+    double th[8];
+    char path[512];
+    snprintf(path, sizeof path, "%s/q.params.yaml", dir);
+    ck_assert_int_eq(read_theta(path, th, 8), 5);
+    for (int i = 0; i < 5; i++) ck_assert_msg(fabs(th[i] - 1) < 0.05, "x%d = %g", i, th[i]); /* started at -0.5 */
+}
+END_TEST
+
+START_TEST(cmaes_minimises_rosenbrock) {
+    const char *f = func_exp("r.yaml", "rosenbrock", 2, "  plugin: cmaes\n  params: {sigma0: 0.5}",
+                             "  epochs: 200\n  output: r.params.yaml");
+    proc_out p = proc_run("cd %s && %s train %s --quiet", dir, exe, f);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    double th[4];
+    char path[512];
+    snprintf(path, sizeof path, "%s/r.params.yaml", dir);
+    ck_assert_int_eq(read_theta(path, th, 4), 2);
+    ck_assert_msg(fabs(th[0] - 1) < 1e-3 && fabs(th[1] - 1) < 1e-3, "(%g, %g)", th[0], th[1]);
+}
+END_TEST
+
+/* Train the same experiment with the given command prefix/options. */
+static void train_curve(const char *exp, const char *tag, const char *prefix, const char *opts) {
+    proc_out p = proc_run("cd %s && %s %s train %s --quiet --set train.curve=%s.csv --set train.output=%s.params.yaml %s",
+                          dir, prefix, exe, exp, tag, tag, opts);
+    ck_assert_msg(p.status == 0, "%s: %s", tag, p.err);
+    proc_free(&p);
+}
+
+static void assert_same_run(const char *a, const char *b) {
+    char pa[512], pb[512];
+    snprintf(pa, sizeof pa, "%s/%s.csv", dir, a);
+    snprintf(pb, sizeof pb, "%s/%s.csv", dir, b);
+    char *ca = curve_data(pa), *cb = curve_data(pb);
+    ck_assert_msg(strlen(ca) > 100, "curve too short: %s", ca);
+    ck_assert_str_eq(ca, cb);
+    free(ca);
+    free(cb);
+    snprintf(pa, sizeof pa, "%s/%s.params.yaml", dir, a);
+    snprintf(pb, sizeof pb, "%s/%s.params.yaml", dir, b);
+    char *ta = proc_slurp(pa), *tb = proc_slurp(pb);
+    ck_assert_str_eq(strstr(ta, "\ntheta:"), strstr(tb, "\ntheta:"));
+    free(ta);
+    free(tb);
+}
+
+START_TEST(threads_bit_identical) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    train_curve(exp, "t1", "", "--epochs 4 --threads 1 --set train.checkpoint=t1.ckpt");
+    train_curve(exp, "t2", "", "--epochs 4 --threads 2 --set train.checkpoint=t2.ckpt");
+    train_curve(exp, "t3", "", "--epochs 4 --threads 3 --set train.checkpoint=t3.ckpt");
+    assert_same_run("t1", "t2");
+    assert_same_run("t1", "t3");
+}
+END_TEST
+
+START_TEST(mpi_ranks_bit_identical) {
+    proc_out v = proc_run("%s --version", exe);
+    int has_mpi = strstr(v.out, "MPI") != NULL;
+    proc_free(&v);
+    ck_assert_msg(has_mpi, "this animat was built without MPI");
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    const char *mpirun = "mpirun --allow-run-as-root --oversubscribe -np 2";
+    train_curve(exp, "r1", "", "--epochs 3 --set train.checkpoint=r1.ckpt");
+    train_curve(exp, "r2", mpirun, "--epochs 3 --set train.checkpoint=r2.ckpt");
+    train_curve(exp, "r2t", mpirun, "--epochs 3 --threads 2 --set train.checkpoint=r2t.ckpt");
+    assert_same_run("r1", "r2");
+    assert_same_run("r1", "r2t");
+}
+END_TEST
+
+/* Epochs recorded in a checkpoint (the header's epochs_done field). */
+static long ckpt_epochs(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    unsigned char h[24];
+    long n = -1;
+    if (fread(h, 1, 24, f) == 24) {
+        unsigned long long e;
+        memcpy(&e, h + 16, 8);
+        n = (long)e;
+    }
+    fclose(f);
+    return n;
+}
+
+START_TEST(kill_and_resume_identical) {
+    char exp[512], ck[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    snprintf(ck, sizeof ck, "%s/k.ckpt", dir);
+    const char *opts = "--epochs 6 --set train.checkpoint_every=1";
+    train_curve(exp, "full", "", "--epochs 6 --set train.checkpoint=full.ckpt --set train.checkpoint_every=1");
+    /* Start the same run in the background and SIGKILL it mid-way. */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && exec %s train %s --quiet --set train.curve=k.csv --set train.output=k.params.yaml "
+             "--set train.checkpoint=k.ckpt %s >/dev/null 2>&1",
+             dir, exe, exp, opts);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    long done = -1;
+    for (int i = 0; i < 6000 && done < 2; i++) {
+        usleep(10000);
+        done = ckpt_epochs(ck);
+    }
+    ck_assert_msg(done >= 2, "no checkpoint after 60 s");
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    long at = ckpt_epochs(ck);
+    ck_assert_msg(at >= 2 && at < 6, "killed at checkpoint epoch %ld (should be mid-run)", at);
+    /* Resume to the end. */
+    proc_out p = proc_run("cd %s && %s train %s --resume --set train.curve=k.csv --set train.output=k.params.yaml "
+                          "--set train.checkpoint=k.ckpt %s",
+                          dir, exe, exp, opts);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "resuming "));
+    proc_free(&p);
+    assert_same_run("full", "k");
+}
+END_TEST
+
+START_TEST(sigint_checkpoints_and_resumes) {
+    char exp[512], ck[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    snprintf(ck, sizeof ck, "%s/i.ckpt", dir);
+    train_curve(exp, "ifull", "", "--epochs 5 --set train.checkpoint=ifull.ckpt --set train.checkpoint_every=100");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && exec %s train %s --quiet --set train.curve=i.csv --set train.output=i.params.yaml "
+             "--set train.checkpoint=i.ckpt --epochs 5 --set train.checkpoint_every=100 >/dev/null 2>%s/i.err",
+             dir, exe, exp, dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    /* Wait for the first epoch to be on the curve, then interrupt. */
+    char curve[512];
+    snprintf(curve, sizeof curve, "%s/i.csv", dir);
+    for (int i = 0; i < 6000; i++) {
+        usleep(10000);
+        char *c = proc_slurp(curve);
+        int rows = c && strstr(c, "\n1,") ? 1 : 0;
+        free(c);
+        if (rows) break;
+    }
+    kill(pid, SIGINT);
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 130, "status %d", st);
+    long at = ckpt_epochs(ck);
+    ck_assert_msg(at >= 1 && at < 5, "interrupt checkpoint at epoch %ld", at);
+    proc_out p = proc_run("cd %s && %s train %s --resume --quiet --set train.curve=i.csv --set train.output=i.params.yaml "
+                          "--set train.checkpoint=i.ckpt --epochs 5 --set train.checkpoint_every=100",
+                          dir, exe, exp);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    assert_same_run("ifull", "i");
+}
+END_TEST
+
+/* Mean return of `animat run` over 8 episodes (seed 100) with given options. */
+static double mean_return(const char *exp, const char *opts) {
+    proc_out p = proc_run("cd %s && %s run %s --episodes 8 --seed 100 --quiet %s", dir, exe, exp, opts);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    const char *m = strstr(p.out, "mean return ");
+    ck_assert_ptr_nonnull(m);
+    double r = atof(m + 12);
+    proc_free(&p);
+    return r;
+}
+
+START_TEST(es_improves_ncap_from_random_init) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    /* CI-sized budget: 30 epochs x 8 episodes with a larger step size. */
+    train_curve(exp, "learn", "", "--epochs 30 --threads 2 --set learner.params.lr=0.05 --set train.checkpoint=learn.ckpt");
+    double before = mean_return(exp, "");
+    double after = mean_return(exp, "--theta learn.params.yaml");
+    fprintf(stderr, "NCAP from random init: mean return %.1f before, %.1f after 30 ES epochs\n", before, after);
+    ck_assert_msg(after > before + 50, "before %g after %g", before, after);
+}
+END_TEST
+
+START_TEST(hebbian_changes_weights_online) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-hebbian.yaml", src);
+    train_curve(exp, "h1", "", "--epochs 3");
+    train_curve(exp, "h2", "", "--epochs 3");
+    assert_same_run("h1", "h2");
+    /* The weights moved away from the random init. */
+    proc_out p = proc_run("cd %s && %s train %s --quiet --epochs 1 --set learner.params.eta=0 "
+                          "--set train.output=h0.params.yaml", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/h0.params.yaml", dir);
+    snprintf(b, sizeof b, "%s/h1.params.yaml", dir);
+    double t0[4], t1[4];
+    ck_assert_int_eq(read_theta(a, t0, 4), 4);
+    ck_assert_int_eq(read_theta(b, t1, 4), 4);
+    int moved = 0;
+    for (int i = 0; i < 4; i++) moved += t0[i] != t1[i];
+    ck_assert_int_gt(moved, 0);
+}
+END_TEST
+
+START_TEST(bad_learner_configs) {
+    struct { const char *learner, *want; } cases[] = {
+        {"  plugin: es\n  params: {population: 7}", "learner (es): create failed: population must be even (antithetic pairs), got 7"},
+        {"  plugin: es\n  params: {sigma: 0}", "learner.params.sigma: 0 is out of range [1e-12, "},
+        {"  plugin: es\n  params: {sigma: -1}", "learner.params.sigma: -1 is out of range"},
+        {"  plugin: es\n  params: {sigmaa: 0.1}", "learner.params: unknown parameter 'sigmaa' for plugin es"},
+        {"  plugin: es\n  lr: 0.1", "learner: unknown key 'lr' (expected one of: plugin, params)"},
+        {"  plugin: ess", "learner.plugin: unknown learner plugin 'ess'"},
+        {"  plugin: ncap", "learner.plugin: plugin 'ncap' is a circuit, not a learner"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *f = func_exp("bad.yaml", "quadratic", 2, cases[i].learner, "  epochs: 1");
+        proc_out p = proc_run("cd %s && %s train %s", dir, exe, f);
+        ck_assert_msg(!p.signaled && p.status == 1, "case %zu: status %d", i, p.status);
+        ck_assert_int_eq(proc_lines(p.err), 1);
+        ck_assert_msg(strstr(p.err, cases[i].want), "case %zu: '%s' lacks '%s'", i, p.err, cases[i].want);
+        proc_free(&p);
+    }
+    const char *f = func_exp("bad2.yaml", "quadratic", 2, "  plugin: es", "  epochs: 0");
+    proc_out p = proc_run("cd %s && %s train %s", dir, exe, f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "train.epochs: 0 is out of range [1, "));
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s/examples/swimmer-ncap.yaml", dir, exe, src);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "no learner block"));
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --resume", dir, exe, func_exp("b3.yaml", "quadratic", 2, "  plugin: es", "  epochs: 1"));
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "--resume needs train.checkpoint to be set"));
+    proc_free(&p);
+    /* Resuming with a changed setup is refused. */
+    char b4[512];
+    snprintf(b4, sizeof b4, "%s", func_exp("b4.yaml", "quadratic", 2, "  plugin: es", "  epochs: 2\n  checkpoint: b4.ckpt"));
+    f = b4; /* proc_write's buffer is reused below */
+    p = proc_run("cd %s && %s train %s --quiet", dir, exe, f);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --resume --set learner.params.sigma=0.5", dir, exe, f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint was written by a different experiment setup"));
+    proc_free(&p);
+    /* A corrupt checkpoint is named as such. */
+    proc_write(dir, "b4.ckpt", "ANIMATCKgarbage");
+    p = proc_run("cd %s && %s train %s --resume", dir, exe, f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: not an animat checkpoint (or truncated)"));
+    proc_free(&p);
+}
+END_TEST
+
+int main(void) {
+    exe = getenv("ANIMAT_EXE");
+    broken = getenv("BROKEN_DIR");
+    src = getenv("ANIMAT_SRC");
+    if (!exe || !broken || !src) return 1;
+    snprintf(dir, sizeof dir, "%s", proc_tmpdir());
+    Suite *s = suite_create("train");
+    TCase *t = tcase_create("train");
+    tcase_set_timeout(t, 600);
+    tcase_add_test(t, bad_learner_configs);
+    tcase_add_test(t, es_minimises_quadratic);
+    tcase_add_test(t, cmaes_minimises_rosenbrock);
+    tcase_add_test(t, threads_bit_identical);
+    tcase_add_test(t, mpi_ranks_bit_identical);
+    tcase_add_test(t, kill_and_resume_identical);
+    tcase_add_test(t, sigint_checkpoints_and_resumes);
+    tcase_add_test(t, hebbian_changes_weights_online);
+    tcase_add_test(t, es_improves_ncap_from_random_init);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
