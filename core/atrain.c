@@ -329,7 +329,7 @@ int atrain_run(const aexp *x, const atrain_opts *o, FILE *out, aerr *e) {
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
                 t.ranks == 1 ? "" : "s");
 
-    double t0 = arun_now() - ck.elapsed;
+    double start = arun_now(), t0 = start - ck.elapsed;
     int interrupted = 0;
     for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
         /* Ask, evaluate, tell. */
@@ -394,6 +394,7 @@ int atrain_run(const aexp *x, const atrain_opts *o, FILE *out, aerr *e) {
                     (unsigned long long)ck.steps, ck.elapsed, ck.elapsed > 0 ? (double)ck.episodes / ck.elapsed : 0.0,
                     ck.best_return, outpath);
     }
+    if (o->stats) *o->stats = (atrain_stats){ck.epochs_done, ck.episodes, ck.steps, arun_now() - start};
     rc = interrupted ? ATRAIN_INTERRUPTED : 0;
 done:
     if (curve) fclose(curve);

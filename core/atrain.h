@@ -28,11 +28,18 @@
 /* Exit status after an interrupt that left a checkpoint. */
 #define ATRAIN_INTERRUPTED 130
 
+/* What a training run did (filled when atrain_opts.stats is non-NULL). */
+typedef struct atrain_stats {
+    uint64_t epochs, episodes, steps; /* totals, including resumed epochs */
+    double seconds;                   /* wall time of this invocation's epochs */
+} atrain_stats;
+
 typedef struct atrain_opts {
     uint64_t threads;     /* overrides train.threads when non-zero */
     int resume;           /* continue from train.checkpoint */
     const char *command;  /* for provenance; may be NULL */
     int quiet;            /* no per-epoch lines */
+    atrain_stats *stats;  /* filled on success when non-NULL; caller-owned */
 } atrain_opts;
 
 /* Train experiment x. Returns 0 when all epochs ran, ATRAIN_INTERRUPTED

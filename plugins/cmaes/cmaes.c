@@ -181,6 +181,11 @@ static void *cma_create(const animat_host *h, uint32_t n_theta, const animat_par
         cma_destroy(L);
         return NULL;
     }
+    if (n_theta > 2000u)
+        h->log(h, ANIMAT_LOG_WARN,
+               "cmaes over %u entries keeps three %u x %u matrices and decomposes one per epoch "
+               "(O(n^3)); consider es",
+               n_theta, n_theta, n_theta);
     /* initial distribution: N(theta0, sigma0^2 I) */
     cma_strategy_init(&L->s, n_theta, L->s.lambda, L->s.mu, L->w);
     memcpy(L->m, theta0, sizeof(double) * n);

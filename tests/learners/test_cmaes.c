@@ -148,6 +148,112 @@ START_TEST(test_first_ask) {
 }
 END_TEST
 
+/* A checkpoint parsed into its fields (n <= 4). */
+typedef struct cma_state {
+    double m[4], sigma, C[16], B[16], D[4], p_c[4], p_sigma[4];
+    uint64_t gen;
+} cma_state;
+
+static void read_state(lu_run *r, cma_state *st) {
+    uint32_t n = r->n;
+    uint64_t size = r->api->state_size(r->L);
+    unsigned char *buf = malloc(size), *in = buf + 24;
+    ck_assert_int_eq(r->api->save(r->L, buf, size), ANIMAT_OK);
+    memcpy(st->m, in, n * 8), in += n * 8;
+    memcpy(&st->sigma, in, 8), in += 8;
+    memcpy(st->C, in, n * n * 8), in += n * n * 8;
+    memcpy(st->B, in, n * n * 8), in += n * n * 8;
+    memcpy(st->D, in, n * 8), in += n * 8;
+    memcpy(st->p_c, in, n * 8), in += n * 8;
+    memcpy(st->p_sigma, in, n * 8), in += n * 8;
+    memcpy(&st->gen, in, 8);
+    free(buf);
+}
+
+/* One generation written from the tutorial's equations, independently of
+ * cma_update: y_k = (x_k - m) / sigma from the candidates, brute-force
+ * ranking, C^-1/2 = B D^-1 B^T as a full matrix. */
+static void ref_generation(const cma_strategy *s, const double *w, const double *x,
+                           const double *R, cma_state *st) {
+    uint32_t n = s->n, lam = s->lambda;
+    double y[16][4], yw[4] = {0}, ci[16], ps2 = 0.0;
+    int sel[16];
+    for (uint32_t k = 0; k < lam; k++) {
+        uint32_t rank = 0;
+        for (uint32_t l = 0; l < lam; l++) rank += R[l] > R[k] || (R[l] == R[k] && l < k);
+        sel[rank] = (int)k;
+        for (uint32_t i = 0; i < n; i++) y[k][i] = (x[k * n + i] - st->m[i]) / st->sigma;
+    }
+    for (uint32_t r = 0; r < s->mu; r++)
+        for (uint32_t i = 0; i < n; i++) yw[i] += w[r] * y[sel[r]][i];
+    for (uint32_t i = 0; i < n; i++) st->m[i] += st->sigma * yw[i];
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < n; j++) {
+            ci[i * n + j] = 0.0;
+            for (uint32_t k = 0; k < n; k++)
+                ci[i * n + j] += st->B[i * n + k] * st->B[j * n + k] / st->D[k];
+        }
+    double cs = s->c_sigma, cc = s->c_c;
+    for (uint32_t i = 0; i < n; i++) {
+        double a = 0.0;
+        for (uint32_t j = 0; j < n; j++) a += ci[i * n + j] * yw[j];
+        st->p_sigma[i] = (1 - cs) * st->p_sigma[i] + sqrt(cs * (2 - cs) * s->mu_eff) * a;
+        ps2 += st->p_sigma[i] * st->p_sigma[i];
+    }
+    st->sigma *= exp(cs / s->d_sigma * (sqrt(ps2) / s->chi_n - 1));
+    int hs = sqrt(ps2) / sqrt(1 - pow(1 - cs, 2.0 * (st->gen + 1))) <
+             (1.4 + 2.0 / (n + 1)) * s->chi_n;
+    for (uint32_t i = 0; i < n; i++)
+        st->p_c[i] = (1 - cc) * st->p_c[i] + hs * sqrt(cc * (2 - cc) * s->mu_eff) * yw[i];
+    double keep = 1 - s->c_1 - s->c_mu + (1 - hs) * s->c_1 * cc * (2 - cc);
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < n; j++) {
+            double rmu = 0.0;
+            for (uint32_t r = 0; r < s->mu; r++) rmu += w[r] * y[sel[r]][i] * y[sel[r]][j];
+            st->C[i * n + j] = keep * st->C[i * n + j] + s->c_1 * st->p_c[i] * st->p_c[j] +
+                               s->c_mu * rmu;
+        }
+    st->gen++;
+}
+
+/* 40 generations on the 3-D Rosenbrock function against ref_generation, and
+ * B D^2 B^T reproduces C after every eigen-decomposition. */
+START_TEST(test_update_reference) {
+    enum { N = 3 };
+    double x0[N] = {-0.5, 0.2, 0.4};
+    lu_run r = open_at(N, x0);
+    cma_strategy s;
+    double w[8];
+    cma_strategy_init(&s, N, r.p, r.p / 2, w);
+    cma_state want, got;
+    for (uint32_t e = 0; e < 40; e++) {
+        read_state(&r, &want);
+        lu_ask(&r, 6, e);
+        for (uint32_t k = 0; k < r.p; k++) r.returns[k] = -lu_rosenbrock(r.thetas + k * N, N);
+        ck_assert_int_eq(r.api->tell(r.L, r.returns), ANIMAT_OK);
+        ref_generation(&s, w, r.thetas, r.returns, &want);
+        read_state(&r, &got);
+        double tol = 1e-12;
+        ck_assert_uint_eq(got.gen, want.gen);
+        ck_assert_msg(fabs(got.sigma - want.sigma) <= tol * want.sigma, "epoch %u sigma", e);
+        for (uint32_t i = 0; i < N; i++) {
+            ck_assert_msg(fabs(got.m[i] - want.m[i]) <= tol, "epoch %u m[%u]", e, i);
+            ck_assert_msg(fabs(got.p_c[i] - want.p_c[i]) <= tol, "epoch %u p_c[%u]", e, i);
+            ck_assert_msg(fabs(got.p_sigma[i] - want.p_sigma[i]) <= tol, "epoch %u p_sigma", e);
+            for (uint32_t j = 0; j < N; j++) {
+                double bdb = 0.0;
+                for (uint32_t k = 0; k < N; k++)
+                    bdb += got.B[i * N + k] * got.D[k] * got.D[k] * got.B[j * N + k];
+                ck_assert_msg(fabs(got.C[i * N + j] - want.C[i * N + j]) <= tol, "epoch %u C", e);
+                ck_assert_msg(fabs(bdb - got.C[i * N + j]) <= tol, "epoch %u B D^2 B^T", e);
+                ck_assert(got.C[i * N + j] == got.C[j * N + i]);
+            }
+        }
+    }
+    lu_close(&r);
+}
+END_TEST
+
 START_TEST(test_config_errors) {
     double x0[4] = {0};
     th_host *t = host();
@@ -347,6 +453,7 @@ static Suite *cmaes_suite(void) {
     tcase_add_test(tc, test_strategy);
     tcase_add_test(tc, test_sort);
     tcase_add_test(tc, test_first_ask);
+    tcase_add_test(tc, test_update_reference);
     tcase_add_test(tc, test_config_errors);
     tcase_add_test(tc, test_tell_errors);
     tcase_add_test(tc, test_quadratic);
