@@ -190,18 +190,60 @@ static int load_wiring(aexp *x, aerr *e) {
     return 0;
 }
 
+/* An optional boolean scalar; *out untouched when absent. */
+static int get_bool(const ydoc *m, const char *key, const char *where, int *out, aerr *e) {
+    const ydoc *v = ydoc_get(m, key);
+    if (!v) return 0;
+    if (v->kind == YDOC_SCALAR && !v->quoted && (!strcmp(v->str, "true") || !strcmp(v->str, "false"))) {
+        *out = v->str[0] == 't';
+        return 0;
+    }
+    return AT(e, v, "%s.%s: expected true or false, got %s%s%s", where, key, v->kind == YDOC_SCALAR ? "'" : "",
+              v->kind == YDOC_SCALAR ? v->str : ydoc_kind_name(v->kind), v->kind == YDOC_SCALAR ? "'" : "");
+}
+
+/* An optional finite number within [min, max]; *out untouched when absent. */
+static int get_real(const ydoc *m, const char *key, const char *where, double min, double max, double *out,
+                    aerr *e) {
+    const ydoc *v = ydoc_get(m, key);
+    if (!v) return 0;
+    double x;
+    if (v->kind != YDOC_SCALAR || v->quoted || apar_parse_real(v->str, &x))
+        return AT(e, v, "%s.%s: expected a number, got %s", where, key,
+                  v->kind == YDOC_SCALAR ? v->str : ydoc_kind_name(v->kind));
+    if (!(min <= x && x <= max)) return AT(e, v, "%s.%s: %s is out of range [%g, %g]", where, key, v->str, min, max);
+    *out = x;
+    return 0;
+}
+
 /* run: and record: blocks. */
 static int load_run(aexp *x, aerr *e) {
-    static const char *const run_keys[] = {"episodes", "seed", "max_steps", NULL};
+    static const char *const run_keys[] = {"episodes", "seed",         "max_steps",       "isolate",
+                                           "on_crash", "crash_return", "episode_timeout", NULL};
     static const char *const rec_keys[] = {"trace", "ports", NULL};
     x->episodes = 1;
+    x->crash_return = -1e9;
     const ydoc *r = ydoc_get(x->doc, "run");
     if (r) {
         if (r->kind != YDOC_MAP) return AT(e, r, "run: expected a mapping, got %s", ydoc_kind_name(r->kind));
         if (only_keys(r, "run", run_keys, e) || get_uint(r, "episodes", "run", 1, 1000000000ULL, &x->episodes, e) ||
             get_uint(r, "seed", "run", 0, UINT64_MAX, &x->seed, e) ||
-            get_uint(r, "max_steps", "run", 0, 1000000000000ULL, &x->max_steps, e))
+            get_uint(r, "max_steps", "run", 0, 1000000000000ULL, &x->max_steps, e) ||
+            get_bool(r, "isolate", "run", &x->isolate, e) ||
+            get_real(r, "crash_return", "run", -1e300, 1e300, &x->crash_return, e) ||
+            get_real(r, "episode_timeout", "run", 0, 1e9, &x->episode_timeout, e))
             return -1;
+        const ydoc *oc = ydoc_get(r, "on_crash");
+        if (oc) {
+            if (oc->kind != YDOC_SCALAR || (strcmp(oc->str, "stop") && strcmp(oc->str, "continue")))
+                return AT(e, oc, "run.on_crash: expected stop or continue, got %s",
+                          oc->kind == YDOC_SCALAR ? oc->str : ydoc_kind_name(oc->kind));
+            x->on_crash_continue = oc->str[0] == 'c';
+        }
+        if (!x->isolate && (ydoc_get(r, "on_crash") || ydoc_get(r, "episode_timeout"))) {
+            const ydoc *k = ydoc_key(r, "on_crash") ? ydoc_key(r, "on_crash") : ydoc_key(r, "episode_timeout");
+            return AT(e, k, "run.%s: only applies with run.isolate: true", k->str);
+        }
     }
     const ydoc *rec = ydoc_get(x->doc, "record");
     if (!rec) return 0;

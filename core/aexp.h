@@ -5,7 +5,8 @@
  *   body:    {plugin, params}          required
  *   circuit: {plugin, params, theta | theta_file}   required; initial parameters
  *   wiring:  ["body.obs.X -> circuit.in.Y", ...]   required
- *   run:     {episodes, seed, max_steps}           optional
+ *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,
+ *            episode_timeout}                      optional
  *   record:  {trace, ports}                        optional
  *   learner: {plugin, params}                      optional (animat train)
  *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every}
@@ -53,6 +54,10 @@ typedef struct aexp {
     uint64_t episodes;     /* run.episodes, default 1 */
     uint64_t seed;         /* run.seed, default 0 */
     uint64_t max_steps;    /* run.max_steps, 0 = until the body ends the episode */
+    int isolate;           /* run.isolate: each episode in a forked process */
+    int on_crash_continue; /* run.on_crash: 0 = stop (default), 1 = continue */
+    double crash_return;   /* run.crash_return: a crashed candidate's return */
+    double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */
     double *theta;         /* circuit.theta if given; owned */
     uint32_t ntheta;
     const ydoc *theta_node;

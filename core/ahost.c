@@ -39,8 +39,15 @@ static void h_error(const animat_host *h, const char *fmt, ...) {
     ah->has_error = 1;
 }
 
+/* Largest single allocation a plugin may ask for: more is a bug, not a
+ * model (a 16-link swimmer needs kilobytes). */
+#define AHOST_ALLOC_MAX ((size_t)1 << 32)
+
 static void *h_alloc(const animat_host *h, size_t size) {
-    (void)h;
+    if (size > AHOST_ALLOC_MAX) {
+        h_error(h, "asked the host for an impossible %zu bytes (limit %zu)", size, AHOST_ALLOC_MAX);
+        return NULL;
+    }
     return calloc(1, size ? size : 1);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aiso.h"
 #include "asim.h"
 #include "atrace.h"
 
@@ -107,9 +108,12 @@ static void print_episode(FILE *out, uint64_t i, uint64_t n, const asim_result *
 }
 
 int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, aerr *e) {
+    const char *path = (o && o->trace) ? o->trace : x->trace;
+    if (path && x->isolate)
+        return aerr_set(e, "%s: a trace cannot be recorded with run.isolate: true (the episodes run in child "
+                           "processes)", x->file);
     asim s;
     if (asim_create(&s, x, e)) return -1;
-    const char *path = (o && o->trace) ? o->trace : x->trace;
     asim_trace *t = NULL;
     if (path) {
         char *prov = arun_provenance(x, o ? o->command : NULL);
@@ -125,9 +129,20 @@ int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, ae
     acc.min_return = 1e300;
     acc.max_return = -1e300;
     double total = 0, t0 = arun_now();
+    uint64_t failed = 0;
     for (uint64_t i = 0; i < x->episodes; i++) {
         asim_result r;
-        if (asim_episode(&s, i, &r, e)) {
+        int rc = x->isolate ? aiso_episode(&s, i, &r, e) : asim_episode(&s, i, &r, e) ? -1 : 0;
+        if (rc == AISO_FAILED && x->on_crash_continue) {
+            /* run.on_crash: continue -- report, leave it out of the mean, go on. */
+            if (out)
+                fprintf(out, "episode %llu/%llu  FAILED: %s; continuing (run.on_crash: continue)\n",
+                        (unsigned long long)i + 1, (unsigned long long)x->episodes, e->msg);
+            aerr_clear(e);
+            failed++;
+            continue;
+        }
+        if (rc) {
             atrace_abort(t);
             asim_destroy(&s);
             return -1;
@@ -139,15 +154,18 @@ int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, ae
         if (out && !(o && o->quiet)) print_episode(out, i, x->episodes, &r);
     }
     acc.seconds = arun_now() - t0;
-    acc.episodes = x->episodes;
-    acc.mean_return = total / (double)x->episodes;
+    acc.episodes = x->episodes - failed;
+    acc.mean_return = acc.episodes ? total / (double)acc.episodes : 0;
     asim_destroy(&s);
+    if (failed == x->episodes) return aerr_set(e, "%s: all %llu episodes failed", x->file, (unsigned long long)failed);
     if (t && atrace_commit(t, e)) return -1;
     if (out) {
-        fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)\n",
+        fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)",
                 (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s", acc.mean_return, acc.min_return,
                 acc.max_return, (unsigned long long)acc.steps, acc.seconds,
                 acc.seconds > 0 ? (double)acc.steps / acc.seconds : 0.0);
+        if (failed) fprintf(out, "; %llu episode%s failed", (unsigned long long)failed, failed == 1 ? "" : "s");
+        fputc('\n', out);
         if (path) fprintf(out, "trace written to %s\n", path);
     }
     if (sum) *sum = acc;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "atrace.h"
 
@@ -176,6 +177,7 @@ int asim_set_theta(asim *s, const double *theta, aerr *e) {
 int asim_create(asim *s, const aexp *x, aerr *e) {
     memset(s, 0, sizeof *s);
     s->x = x;
+    s->phase = &s->local_phase;
     if (create_inst(s, &s->body, &x->body, AHOST_ROLE_BODY, e)) goto fail;
     const animat_body_api *b = x->body.plugin->desc->api;
     s->dt = b->control_dt(s->body.self);
@@ -237,6 +239,7 @@ void asim_destroy(asim *s) {
     }
     free(s->pool);
     free(s->zeros);
+    if (s->shared_page) munmap(s->shared_page, sizeof(asim_phase));
     memset(s, 0, sizeof *s);
 }
 
@@ -246,6 +249,26 @@ static int step_fail(asim *s, asim_inst *in, const char *what, aerr *e) {
     return aerr_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->host.table.instance_name,
                     in->plugin->desc->name, what, (unsigned long long)s->episode + 1, (unsigned long long)s->step,
                     *why ? ": " : "", why);
+}
+
+/* Name of a non-finite value for messages. */
+static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf"; }
+
+/* Every value an instance just wrote to its OUT ports must be finite: a
+ * NaN or infinity would silently poison everything downstream. */
+static int check_outputs(asim *s, asim_inst *in, aerr *e) {
+    double *const *b = in->bufs[ANIMAT_PORT_OUT];
+    for (uint32_t p = 0; p < in->nports[ANIMAT_PORT_OUT]; p++) {
+        const animat_port_info *pi = port_at(in, ANIMAT_PORT_OUT, p);
+        for (uint32_t i = 0; i < pi->size; i++)
+            if (!isfinite(b[p][i]))
+                return aerr_set(e, "%s (%s): %s '%s'[%u] is %s in episode %llu at step %llu",
+                                in->host.table.instance_name, in->plugin->desc->name,
+                                in->plugin->desc->kind == ANIMAT_KIND_BODY ? "observation" : "output", pi->name, i,
+                                nonfinite_name(b[p][i]), (unsigned long long)s->episode + 1,
+                                (unsigned long long)s->step);
+    }
+    return 0;
 }
 
 /* A learner failure inside an episode. */
@@ -281,14 +304,21 @@ int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
     r->nmetrics = nm;
 
     /* Reset: body first (initial observation), then circuit. */
+    asim_phase *ph = s->phase;
+    ph->episode = episode;
+    ph->step = 0;
     ahost_reseed(&s->body.host, s->x->seed, episode);
     ahost_reseed(&s->circuit.host, s->x->seed, episode);
+    ph->role = AHOST_ROLE_BODY, ph->what = ASIM_CALL_RESET;
     if (b->reset(bs, ahost_seed(s->x->seed, episode, AHOST_ROLE_BODY), obs) != ANIMAT_OK)
         return step_fail(s, &s->body, "reset failed", e);
+    if (check_outputs(s, &s->body, e)) return -1;
+    ph->role = AHOST_ROLE_CIRCUIT;
     if (c->reset(cs, ahost_seed(s->x->seed, episode, AHOST_ROLE_CIRCUIT)) != ANIMAT_OK)
         return step_fail(s, &s->circuit, "reset failed", e);
     asim_online *on = &s->online;
     if (on->api) {
+        ph->role = AHOST_ROLE_LEARNER;
         if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
         if (asim_get_theta(s, on->theta, e)) return -1;
     }
@@ -296,17 +326,28 @@ int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
     /* The loop: observe -> circuit -> act -> body. */
     animat_step_result out;
     for (;;) {
+        ph->step = s->step;
+        ph->role = AHOST_ROLE_CIRCUIT, ph->what = ASIM_CALL_STEP;
         if (c->step(cs, cin, cout, s->dt) != ANIMAT_OK) return step_fail(s, &s->circuit, "step failed", e);
+        if (check_outputs(s, &s->circuit, e)) return -1;
         if (s->trace && atrace_before(s->trace, s, episode, s->step)) return aerr_set(e, "%s", atrace_error(s->trace));
         memset(&out, 0, sizeof out);
         out.struct_size = sizeof out;
+        ph->role = AHOST_ROLE_BODY;
         if (b->step(bs, act, obs, &out) != ANIMAT_OK) return step_fail(s, &s->body, "step failed", e);
+        if (check_outputs(s, &s->body, e)) return -1;
+        if (!isfinite(out.reward))
+            return aerr_set(e, "body (%s): reward is %s in episode %llu at step %llu", s->body.plugin->desc->name,
+                            nonfinite_name(out.reward), (unsigned long long)episode + 1,
+                            (unsigned long long)s->step);
         if (s->trace && atrace_after(s->trace, out.reward)) return aerr_set(e, "%s", atrace_error(s->trace));
         r->ret += out.reward;
         /* Plasticity: eligibility and reward in, new weights back. */
         if (on->api) {
+            ph->role = AHOST_ROLE_CIRCUIT, ph->what = ASIM_CALL_LEARN;
             if (on->plast->eligibility(cs, on->elig, s->ntheta) != ANIMAT_OK)
                 return step_fail(s, &s->circuit, "eligibility failed", e);
+            ph->role = AHOST_ROLE_LEARNER;
             if (on->api->online_step(on->self, out.reward, on->elig, on->theta, s->ntheta) != ANIMAT_OK)
                 return online_fail(s, "online_step failed", e);
             if (c->set_theta(cs, on->theta, s->ntheta) != ANIMAT_OK)
@@ -316,6 +357,7 @@ int asim_episode(asim *s, uint64_t episode, asim_result *r, aerr *e) {
         s->step++;
         if (out.terminated || out.truncated || (s->x->max_steps && s->step >= s->x->max_steps)) break;
     }
+    ph->role = 0;
     r->steps = s->step;
     r->terminated = out.terminated != 0;
     r->truncated = out.truncated != 0;

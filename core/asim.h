@@ -53,8 +53,24 @@ typedef struct asim_online {
     double *elig, *theta;                /* ntheta doubles each; owned */
 } asim_online;
 
+/* Which plugin call is in progress: written before every call in the step
+ * loop. With isolation it lives in memory shared with the parent, which
+ * reads it to name the plugin after a crash. */
+typedef struct asim_phase {
+    uint32_t role;  /* AHOST_ROLE_* of the plugin being called, 0 = none */
+    uint32_t what;  /* ASIM_CALL_* */
+    uint64_t episode, step;
+} asim_phase;
+
+#define ASIM_CALL_RESET 1u
+#define ASIM_CALL_STEP 2u
+#define ASIM_CALL_LEARN 3u
+
 typedef struct asim {
     const aexp *x;
+    asim_phase *phase;  /* &local_phase, or a shared page under isolation */
+    asim_phase local_phase;
+    void *shared_page;  /* mmap'd by aiso; unmapped by asim_destroy */
     asim_online online; /* api NULL when no online learner is attached */
     asim_inst body, circuit;
     double dt;          /* body control interval, s */

@@ -13,6 +13,7 @@
 
 #include "ackpt.h"
 #include "ahost.h"
+#include "aiso.h"
 #include "ampi.h"
 #include "arun.h"
 #include "asim.h"
@@ -75,7 +76,16 @@ static void *work(void *arg) {
             break;
         }
         asim_result r;
-        if (asim_episode(&w->sim, t->epoch * t->P + k, &r, &w->err)) {
+        uint64_t ep = t->epoch * t->P + k;
+        int rc = t->x->isolate ? aiso_episode(&w->sim, ep, &r, &w->err) : asim_episode(&w->sim, ep, &r, &w->err) ? -1 : 0;
+        if (rc == AISO_FAILED && t->x->on_crash_continue) {
+            /* run.on_crash: continue -- score the candidate and go on. */
+            fprintf(stderr, "warning: epoch %llu candidate %u: %s; scored run.crash_return = %g\n",
+                    (unsigned long long)t->epoch + 1, k, w->err.msg, t->x->crash_return);
+            aerr_clear(&w->err);
+            r.ret = t->x->crash_return;
+            r.steps = 0;
+        } else if (rc) {
             w->failed = 1;
             break;
         }
@@ -226,6 +236,9 @@ static int setup(trainer *t, const aexp *x, uint64_t threads, aerr *e) {
     t->P = t->lapi->population(t->learner);
     if (t->P < 1 || t->P > (1u << 24))
         return aerr_set(e, "learner (%s): population() returned %u", ld->name, t->P);
+    if (online && x->isolate)
+        return aerr_set(e, "learner (%s) learns online, which cannot run with run.isolate: true (its updates would "
+                           "stay in the child process)", ld->name);
     if (online && (t->P != 1 || t->ranks != 1))
         return aerr_set(e, "learner (%s) learns online: it needs population 1 and a single MPI rank", ld->name);
     if (online && asim_attach_online(s0, t->lapi, t->learner, &t->lhost, e)) return -1;

@@ -7,6 +7,7 @@
  */
 #include <animat/animat.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "swimmer_model.h"
@@ -25,6 +26,7 @@ typedef struct swm_body {
     int task;                       /* SWM_TASK_* */
     int physics_steps;              /* mj_step calls per control step */
     double control_dt;              /* physics_steps * timestep, s */
+    int quieted;                    /* holds a reference on the warning sink */
     double target_speed;            /* swim reward scale, m/s */
     uint64_t step_limit;            /* control steps per episode */
     uint64_t nstep;                 /* control steps since reset */
@@ -138,10 +140,34 @@ static void swm_make_ports(swm_body *b) {
     b->nout = nav ? 5 : 4;
 }
 
+/* MuJoCo's default warning handler prints to stdout and appends to
+ * MUJOCO_LOG.TXT in the working directory. Every warning that matters is
+ * also counted in mjData and turned into a precise error by swm_advance, so
+ * while swimmer instances exist the global handler is a silent sink. It is
+ * reference-counted and restored by the last destroy, so no pointer into
+ * this library outlives it. Any thread (guarded by a mutex). */
+static pthread_mutex_t swm_warn_lock = PTHREAD_MUTEX_INITIALIZER;
+static int swm_warn_users;
+static void (*swm_warn_prev)(const char *);
+
+static void swm_warning_sink(const char *msg) { (void)msg; }
+
+static void swm_quiet_mujoco(int on) {
+    pthread_mutex_lock(&swm_warn_lock);
+    if (on && swm_warn_users++ == 0) {
+        swm_warn_prev = mju_user_warning;
+        mju_user_warning = swm_warning_sink;
+    } else if (!on && --swm_warn_users == 0) {
+        mju_user_warning = swm_warn_prev;
+    }
+    pthread_mutex_unlock(&swm_warn_lock);
+}
+
 /* Release everything; NULL is a no-op. Destroy phase. */
 static void swm_destroy(void *self) {
     swm_body *b = self;
     if (!b) return;
+    if (b->quieted) swm_quiet_mujoco(0);
     if (b->d) mj_deleteData(b->d);
     if (b->m) mj_deleteModel(b->m);
     b->h->free(b->h, b);
@@ -156,6 +182,8 @@ static void *swm_create(const animat_host *h) {
         return NULL;
     }
     b->h = h;
+    swm_quiet_mujoco(1);
+    b->quieted = 1;
 
     /* parameters */
     swm_config cfg;
@@ -245,11 +273,10 @@ static int32_t swm_step(void *self, const double *const *act, double *const *obs
     swm_body *b = self;
     double t0 = b->d->time; /* MuJoCo resets d->time when it meets a bad value */
     for (int i = 0; i < b->m->nu; i++) b->d->ctrl[i] = act[0][i];
-    if (swm_advance(b->m, b->d, b->physics_steps) != 0) {
-        b->h->error(b->h,
-                    "swimmer: simulation diverged at t=%.6g s (non-finite state in control "
-                    "step %llu; try a smaller timestep)",
-                    t0 + b->control_dt, (unsigned long long)b->nstep + 1);
+    const char *why = swm_advance(b->m, b->d, b->physics_steps);
+    if (why) {
+        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep",
+                    t0 + b->control_dt, why, (unsigned long long)b->nstep + 1);
         return ANIMAT_ERROR;
     }
     b->nstep++;

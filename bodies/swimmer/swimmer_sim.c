@@ -49,25 +49,36 @@ void swm_reset_state(mjModel *m, mjData *d, const swm_index *ix,
     mj_forward(m, d);
 }
 
-/* True when MuJoCo saw a bad number since the last mj_resetData. */
-static int swm_flagged_bad(const mjData *d) {
-    return d->warning[mjWARN_BADQPOS].number > 0 || d->warning[mjWARN_BADQVEL].number > 0 ||
-           d->warning[mjWARN_BADQACC].number > 0;
+/* The first MuJoCo warning raised since the last mj_resetData that makes
+ * the result untrustworthy, as a phrase for messages; NULL if none. */
+static const char *swm_flagged_bad(const mjData *d) {
+    static const struct { int id; const char *what; } bad[] = {
+        {mjWARN_BADQACC, "MuJoCo instability: bad qacc (MuJoCo reset the state)"},
+        {mjWARN_BADQVEL, "MuJoCo instability: bad qvel (MuJoCo reset the state)"},
+        {mjWARN_BADQPOS, "MuJoCo instability: bad qpos (MuJoCo reset the state)"},
+        {mjWARN_CNSTRFULL, "MuJoCo constraint buffer overflow (njmax too small)"},
+        {mjWARN_CONTACTFULL, "MuJoCo contact buffer overflow (nconmax too small)"},
+        {mjWARN_INERTIA, "MuJoCo: a body has a non-physical inertia"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (d->warning[bad[i].id].number > 0) return bad[i].what;
+    return NULL;
 }
 
 /* step2 finishes the pending step, step x (nsub-1), step1 syncs the result. */
-int swm_advance(const mjModel *m, mjData *d, int nsub) {
+const char *swm_advance(const mjModel *m, mjData *d, int nsub) {
     mj_step2(m, d);
     for (int k = 1; k < nsub; k++) mj_step(m, d);
     mj_step1(m, d);
 
-    /* divergence: non-finite state, or MuJoCo's own reset-on-bad-value */
-    if (swm_flagged_bad(d)) return -1;
+    /* divergence: MuJoCo's own warnings, or a non-finite state */
+    const char *why = swm_flagged_bad(d);
+    if (why) return why;
     for (int i = 0; i < m->nq; i++)
-        if (!isfinite(d->qpos[i])) return -1;
+        if (!isfinite(d->qpos[i])) return "non-finite qpos";
     for (int i = 0; i < m->nv; i++)
-        if (!isfinite(d->qvel[i])) return -1;
-    return 0;
+        if (!isfinite(d->qvel[i])) return "non-finite qvel";
+    return NULL;
 }
 
 /* qpos after the three root coordinates. */

@@ -39,10 +39,11 @@ void swm_reset_state(mjModel *m, mjData *d, const swm_index *ix,
  * set in d->ctrl. Same trajectory as nsub calls of mj_step, but finishes with
  * mj_step1 so that sensors and positions describe the final state (as
  * dm_control's legacy step does); requires that mj_forward or a previous
- * swm_advance ran on d. Returns 0, or -1 when the state went non-finite or
- * MuJoCo flagged a bad qpos/qvel/qacc (it then resets d itself).
- * Step phase, the instance's thread. */
-int swm_advance(const mjModel *m, mjData *d, int nsub);
+ * swm_advance ran on d. Returns NULL, or a static phrase saying what went
+ * wrong: a MuJoCo warning (bad qpos/qvel/qacc, after which MuJoCo resets d
+ * itself; constraint or contact buffer overflow; bad inertia) or a
+ * non-finite state. Step phase, the instance's thread. */
+const char *swm_advance(const mjModel *m, mjData *d, int nsub);
 
 /* Segment joint angles, n-1 values, joint 0 nearest the head. Step/reset. */
 void swm_joints(const mjModel *m, const mjData *d, const swm_index *ix, double *out);

@@ -10,20 +10,52 @@
  *   BROKEN_BAD_DEFAULT a parameter whose default lies outside its range
  *   BROKEN_SIZEOF      declares sizeof(double) == 4
  *   BROKEN_STEP_ERROR  loads fine but fails (h->error) at its 5th step
+ *   BROKEN_TRUNCATED   its body function table claims struct_size 8
+ *   BROKEN_NAN         writes NaN into its observation at its 3rd step
+ *   BROKEN_INF_REWARD  returns an infinite reward at its 3rd step
+ *   BROKEN_SEGV        raises SIGSEGV in its 3rd step
+ *   BROKEN_HANG        never returns from its 3rd step
+ *   BROKEN_NONDET      observations depend on a counter shared by instances
+ *   BROKEN_LEAK        create mallocs memory that destroy never frees
+ *   BROKEN_HUGE_PORT   declares an observation port of 2^30 values
+ *   BROKEN_DUP_PARAM   declares the same parameter name twice
+ *   BROKEN_HUGE_ALLOC  asks the host for 2^40 bytes in create
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
 #include <animat/animat.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 typedef struct dummy { const animat_host *h; double x; int steps; } dummy;
 
 static dummy the_one; /* create never allocates: enough for these tests */
 
-static void *d_create(const animat_host *h) { the_one.h = h; the_one.x = 0; return &the_one; }
+#ifdef BROKEN_NONDET
+static double shared_counter; /* shared by every instance: not reproducible */
+#endif
+
+static void *d_create(const animat_host *h) {
+#ifdef BROKEN_HUGE_ALLOC
+    if (!h->alloc(h, (size_t)1 << 40)) return NULL; /* the host must refuse */
+#endif
+    the_one.h = h;
+    the_one.x = 0;
+#ifdef BROKEN_LEAK
+    volatile char *lost = malloc(4096); /* never freed */
+    if (lost) lost[0] = 1;
+#endif
+    return &the_one;
+}
 static void d_destroy(void *self) { (void)self; }
 
 static const animat_port_info d_in[] = {{sizeof(animat_port_info), 1, 0, 0, "u", "", "input"}};
+#ifdef BROKEN_HUGE_PORT
+static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1u << 30, 0, 0, "y", "", "output"}};
+#else
 static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1, 0, 0, "y", "", "output"}};
+#endif
 
 static const animat_port_info *d_ports(void *self, uint32_t dir, uint32_t *n) {
     (void)self;
@@ -41,19 +73,38 @@ static int32_t d_reset(void *self, uint64_t seed, double *const *obs) {
 __attribute__((unused)) static int32_t d_step(void *self, const double *const *act, double *const *obs, animat_step_result *out) {
     dummy *d = self;
 #ifdef BROKEN_STEP_ERROR
-    if (++d->steps == 5) {
+    if (d->steps + 1 == 5) {
         d->h->error(d->h, "boom: the test plugin fails on purpose");
         return ANIMAT_ERROR;
     }
 #endif
+    d->steps++;
+#if defined(BROKEN_SEGV)
+    if (d->steps == 3) raise(SIGSEGV);
+#elif defined(BROKEN_HANG)
+    if (d->steps == 3)
+        for (;;) pause();
+#endif
     d->x += act[0][0];
     obs[0][0] = d->x;
     out->reward = 1;
+#if defined(BROKEN_NAN)
+    if (d->steps == 3) obs[0][0] = 0.0 / 0.0;
+#elif defined(BROKEN_INF_REWARD)
+    if (d->steps == 3) out->reward = 1.0 / 0.0;
+#elif defined(BROKEN_NONDET)
+    obs[0][0] += (shared_counter += 1.0);
+#endif
     return ANIMAT_OK;
 }
 
 static const animat_body_api api = {
-    sizeof(animat_body_api), d_create, d_destroy, d_ports, d_dt, d_reset,
+#ifdef BROKEN_TRUNCATED
+    8,
+#else
+    sizeof(animat_body_api),
+#endif
+    d_create, d_destroy, d_ports, d_dt, d_reset,
 #ifdef BROKEN_NULL_STEP
     NULL,
 #else
@@ -69,10 +120,14 @@ static const animat_param_info params[] = {
      1.0,
 #endif
      0.0, 2.0, NULL, NULL, "a gain"},
+#ifdef BROKEN_DUP_PARAM
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "", 1.0, 0.0, 2.0, NULL, NULL, "again"},
+#endif
 };
 
 static const animat_plugin_desc desc = {
-    sizeof(animat_plugin_desc), ANIMAT_KIND_BODY, PLUGIN_NAME, "0.0.1", "a test body", 1, params, &api};
+    sizeof(animat_plugin_desc), ANIMAT_KIND_BODY, PLUGIN_NAME, "0.0.1", "a test body",
+    sizeof params / sizeof params[0], params, &api};
 static const animat_plugin_desc *const list[] = {&desc};
 
 #ifndef BROKEN_NO_ENTRY

@@ -5,6 +5,7 @@
  * f through the real host, threads, ranks and checkpoints included. */
 #include <animat/animat.h>
 #include <math.h>
+#include <signal.h>
 
 /* ---- body "funcbody" ---- */
 
@@ -12,6 +13,7 @@ typedef struct fb {
     const animat_host *h;
     uint32_t dim;
     int rosen;
+    double segv_above; /* crash (SIGSEGV) when x[0] exceeds this */
     animat_port_info in[1], out[1];
 } fb;
 
@@ -28,14 +30,17 @@ static double fb_f(const fb *b, const double *x) {
 }
 
 static void *fb_create(const animat_host *h) {
-    double dim;
+    double dim, segv_above;
     const char *fn;
-    if (h->param_real(h, "dim", &dim) || h->param_choice(h, "function", &fn)) return NULL;
+    if (h->param_real(h, "dim", &dim) || h->param_choice(h, "function", &fn) ||
+        h->param_real(h, "segv_above", &segv_above))
+        return NULL;
     fb *b = h->alloc(h, sizeof *b);
     if (!b) return NULL;
     b->h = h;
     b->dim = (uint32_t)dim;
     b->rosen = fn[0] == 'r';
+    b->segv_above = segv_above;
     b->in[0] = (animat_port_info){sizeof(animat_port_info), b->dim, 0, 0, "x", "", "the point to evaluate"};
     b->out[0] = (animat_port_info){sizeof(animat_port_info), 1, 0, 0, "f", "", "f at the last point"};
     return b;
@@ -66,6 +71,7 @@ static int32_t fb_reset(void *self, uint64_t seed, double *const *obs) {
 
 static int32_t fb_step(void *self, const double *const *act, double *const *obs, animat_step_result *out) {
     fb *b = self;
+    if (act[0][0] > b->segv_above) raise(SIGSEGV); /* a deliberately fragile plugin */
     double f = fb_f(b, act[0]);
     obs[0][0] = f;
     out->reward = -f;
@@ -80,10 +86,12 @@ static const animat_param_info fb_params[] = {
     {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "function", "", 0, 0, 0, "quadratic|rosenbrock", NULL,
      "Which function to minimise."},
     {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "dim", "", 2, 1, 64, NULL, NULL, "Dimension of x."},
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "segv_above", "", 1e300, -1e300, 1e300, NULL, NULL,
+     "Crash with SIGSEGV when x[0] exceeds this (tests process isolation)."},
 };
 
 static const animat_plugin_desc fb_desc = {sizeof(animat_plugin_desc), ANIMAT_KIND_BODY, "funcbody", "1.0.0",
-                                           "test body: one-step episodes paying -f(x)", 2, fb_params, &fb_api};
+                                           "test body: one-step episodes paying -f(x)", 3, fb_params, &fb_api};
 
 /* ---- circuit "const" ---- */
 

@@ -1,0 +1,28 @@
+/* aiso.h -- process isolation for untrusted plugins (run.isolate: true).
+ *
+ * aiso_episode runs one asim_episode in a forked child process. The child
+ * sends its result back through a pipe and exits; the parent's own plugin
+ * instances are untouched. If the child dies (a segfault in a plugin, an
+ * abort) or exceeds run.episode_timeout, the parent reports which plugin was
+ * running (from a page of memory shared with the child, see asim_phase),
+ * with the signal, episode and step, and the caller applies run.on_crash.
+ * Thread: any worker thread, one asim per thread. Not with a trace or an
+ * online learner (their effects would stay in the child).
+ */
+#ifndef AISO_H
+#define AISO_H
+
+#include "aerr.h"
+#include "asim.h"
+
+/* Outcome of an isolated episode. */
+#define AISO_OK 0       /* *r filled */
+#define AISO_FAILED 1   /* the episode failed, crashed or timed out; e set */
+
+/* Run episode `episode` of s in a child process. Returns AISO_OK with *r
+ * filled, AISO_FAILED with e set to a one-line reason naming the plugin,
+ * signal, episode and step, or -1 with e set when isolation itself failed
+ * (fork, pipe, mmap). */
+int aiso_episode(asim *s, uint64_t episode, asim_result *r, aerr *e);
+
+#endif
