@@ -1,0 +1,170 @@
+/* test_guard.c -- run-time guards and process isolation: a plugin that
+ * returns NaN/Inf, asks for an impossible size or makes MuJoCo unstable is
+ * stopped with a message naming it, the episode and the step; with
+ * run.isolate a segfaulting or hanging plugin fails its episode and, with
+ * run.on_crash: continue, the run or training goes on. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+static const char *exe, *broken, *src;
+static char dir[256];
+
+/* An experiment with broken body `so` and the given run block. */
+static const char *body_exp(const char *so, const char *run) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/%s.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\nrun:\n%s\n",
+             broken, so, run);
+    return proc_write(dir, "g.yaml", text);
+}
+
+/* Assert exit 1 with exactly one stderr line containing `want`. */
+static void expect_error(proc_out *p, const char *want) {
+    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
+    ck_assert_int_eq(p->status, 1);
+    ck_assert_msg(proc_lines(p->err) == 1, "stderr is not one line: %s", p->err);
+    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
+    proc_free(p);
+}
+
+START_TEST(non_finite_values) {
+    proc_out p = proc_run("%s run %s", exe, body_exp("nan_obs", "  max_steps: 10"));
+    expect_error(&p, "error: body (nan-obs): observation 'y'[0] is NaN in episode 1 at step 2");
+    p = proc_run("%s run %s", exe, body_exp("inf_reward", "  max_steps: 10"));
+    expect_error(&p, "error: body (inf-reward): reward is +inf in episode 1 at step 2");
+}
+END_TEST
+
+START_TEST(impossible_sizes) {
+    proc_out p = proc_run("%s check %s", exe, body_exp("huge_port", "  max_steps: 10"));
+    expect_error(&p, "body (huge-port): port 0 has no name, an old struct_size or an impossible size");
+    p = proc_run("%s check %s", exe, body_exp("huge_alloc", "  max_steps: 10"));
+    expect_error(&p, "body (huge-alloc): create failed: asked the host for an impossible 1099511627776 bytes "
+                     "(limit 4294967296)");
+}
+END_TEST
+
+START_TEST(mujoco_instability_is_an_error) {
+    proc_out p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 1 "
+                          "--set body.params.timestep=0.01 --set body.params.viscosity=10", dir, exe, src);
+    expect_error(&p, "body (swimmer): step failed in episode 1 at step 0: simulation diverged at t=0.15 s: MuJoCo "
+                     "instability: bad qacc (MuJoCo reset the state) in control step 1; try a smaller timestep");
+    /* MuJoCo's default handler would have written a log file here. */
+    char log[512];
+    snprintf(log, sizeof log, "%s/MUJOCO_LOG.TXT", dir);
+    ck_assert_int_ne(access(log, F_OK), 0);
+}
+END_TEST
+
+START_TEST(isolated_segfault_stop) {
+    proc_out p = proc_run("%s run %s", exe, body_exp("segv", "  max_steps: 10\n  isolate: true"));
+    expect_error(&p, "error: body (segv) step crashed with SIGSEGV (signal 11) in episode 1 at step 2");
+}
+END_TEST
+
+START_TEST(isolated_segfault_continue) {
+    proc_out p = proc_run("%s run %s", exe,
+                          body_exp("segv", "  max_steps: 10\n  episodes: 3\n  isolate: true\n  on_crash: continue"));
+    ck_assert(!p.signaled);
+    for (int i = 1; i <= 3; i++) {
+        char want[160];
+        snprintf(want, sizeof want, "episode %d/3  FAILED: body (segv) step crashed with SIGSEGV (signal 11) in episode %d", i, i);
+        ck_assert_msg(strstr(p.out, want), "stdout lacks '%s': %s", want, p.out);
+    }
+    expect_error(&p, "all 3 episodes failed");
+}
+END_TEST
+
+START_TEST(isolated_hang_times_out) {
+    proc_out p = proc_run("%s run %s", exe,
+                          body_exp("hang", "  max_steps: 10\n  isolate: true\n  episode_timeout: 1"));
+    expect_error(&p, "error: body (hang) step did not finish within 1 s (run.episode_timeout) in episode 1 at step 2; killed");
+}
+END_TEST
+
+START_TEST(isolation_gives_the_same_results) {
+    proc_out a = proc_run("%s run %s/examples/swimmer-ncap.yaml --episodes 2", exe, src);
+    proc_out b = proc_run("%s run %s/examples/swimmer-ncap.yaml --episodes 2 --set run.isolate=true", exe, src);
+    ck_assert_int_eq(a.status, 0);
+    ck_assert_int_eq(b.status, 0);
+    /* Identical per-episode lines (everything before the timing summary). */
+    *strstr(a.out, "2 episodes:") = '\0';
+    *strstr(b.out, "2 episodes:") = '\0';
+    ck_assert_str_eq(a.out, b.out);
+    proc_free(&a);
+    proc_free(&b);
+}
+END_TEST
+
+/* ES on a quadratic whose body segfaults when x[0] > 0.6: with isolation
+ * and on_crash: continue, training survives the crashing candidates. */
+static const char *fragile_exp(const char *on_crash) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/funcbody.so\n  params: {function: quadratic, dim: 2, segv_above: 0.6}\n"
+             "circuit:\n  plugin: const\n  params: {init: 0.55}\n"
+             "wiring:\n  - circuit.out.y -> body.act.x\n"
+             "learner:\n  plugin: es\n  params: {sigma: 0.1, lr: 0.05, weight_decay: 0}\n"
+             "train:\n  epochs: 5\n  threads: 2\n  output: fragile.params.yaml\n"
+             "run:\n  isolate: true\n  on_crash: %s\n  crash_return: -100\n",
+             broken, on_crash);
+    return proc_write(dir, "fragile.yaml", text);
+}
+
+START_TEST(isolated_training_survives_crashes) {
+    proc_out p = proc_run("cd %s && %s train %s --quiet", dir, exe, fragile_exp("continue"));
+    ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+    ck_assert_ptr_nonnull(strstr(p.err, "body (funcbody) step crashed with SIGSEGV (signal 11)"));
+    ck_assert_ptr_nonnull(strstr(p.err, "scored run.crash_return = -100"));
+    ck_assert_ptr_nonnull(strstr(p.out, "trained 5 epochs (40 episodes"));
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --quiet", dir, exe, fragile_exp("stop"));
+    expect_error(&p, "body (funcbody) step crashed with SIGSEGV (signal 11) in episode");
+}
+END_TEST
+
+START_TEST(isolation_config_errors) {
+    proc_out p = proc_run("%s run %s --trace %s/t.csv", exe, body_exp("dummy", "  max_steps: 3\n  isolate: true"), dir);
+    expect_error(&p, "a trace cannot be recorded with run.isolate: true");
+    p = proc_run("%s check %s", exe, body_exp("dummy", "  max_steps: 3\n  on_crash: continue"));
+    expect_error(&p, "g.yaml:10:3: run.on_crash: only applies with run.isolate: true");
+    p = proc_run("%s check %s", exe, body_exp("dummy", "  isolate: maybe"));
+    expect_error(&p, "g.yaml:9:12: run.isolate: expected true or false, got 'maybe'");
+    p = proc_run("%s check %s", exe, body_exp("dummy", "  isolate: true\n  on_crash: retry"));
+    expect_error(&p, "run.on_crash: expected stop or continue, got retry");
+    p = proc_run("cd %s && %s train %s/examples/swimmer-ncap-hebbian.yaml --set run.isolate=true", dir, exe, src);
+    expect_error(&p, "learner (hebbian) learns online, which cannot run with run.isolate: true");
+}
+END_TEST
+
+int main(void) {
+    exe = getenv("ANIMAT_EXE");
+    broken = getenv("BROKEN_DIR");
+    src = getenv("ANIMAT_SRC");
+    if (!exe || !broken || !src) return 1;
+    snprintf(dir, sizeof dir, "%s", proc_tmpdir());
+    Suite *s = suite_create("guard");
+    TCase *t = tcase_create("guard");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, non_finite_values);
+    tcase_add_test(t, impossible_sizes);
+    tcase_add_test(t, mujoco_instability_is_an_error);
+    tcase_add_test(t, isolated_segfault_stop);
+    tcase_add_test(t, isolated_segfault_continue);
+    tcase_add_test(t, isolated_hang_times_out);
+    tcase_add_test(t, isolation_gives_the_same_results);
+    tcase_add_test(t, isolated_training_survives_crashes);
+    tcase_add_test(t, isolation_config_errors);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
