@@ -1,5 +1,6 @@
 /* cma_math.c -- see cma_math.h. Equation references are to Hansen's
  * tutorial (arXiv:1604.00772, 2016). */
+#include "rank_sort.h"
 #include "cma_math.h"
 
 #include <gsl/gsl_eigen.h>
@@ -42,26 +43,7 @@ void cma_strategy_init(cma_strategy *s, uint32_t n, uint32_t lambda, uint32_t mu
 }
 
 void cma_sort_descending(uint32_t p, const double *returns, uint32_t *order, uint32_t *tmp) {
-    for (uint32_t k = 0; k < p; k++) order[k] = k;
-    /* bottom-up merge sort, ping-ponging between the buffers */
-    uint32_t *src = order, *dst = tmp;
-    for (uint64_t wd = 1; wd < p; wd *= 2) {
-        for (uint64_t lo = 0; lo < p; lo += 2 * wd) {
-            uint64_t mid = lo + wd < p ? lo + wd : p;
-            uint64_t hi = lo + 2 * wd < p ? lo + 2 * wd : p;
-            uint64_t a = lo, b = mid, o = lo;
-            /* the right run wins only when strictly better: stable */
-            while (a < mid && b < hi)
-                dst[o++] = returns[src[b]] > returns[src[a]] ? src[b++] : src[a++];
-            while (a < mid) dst[o++] = src[a++];
-            while (b < hi) dst[o++] = src[b++];
-        }
-        uint32_t *swap = src;
-        src = dst;
-        dst = swap;
-    }
-    if (src != order)
-        for (uint32_t k = 0; k < p; k++) order[k] = src[k];
+    rank_sort(p, returns, 1, order, tmp);
 }
 
 void cma_sample(const cma_strategy *s, const double *m, double sigma, const double *B,

@@ -1,4 +1,5 @@
 /* es_math.c -- see es_math.h. */
+#include "rank_sort.h"
 #include "es_math.h"
 
 #include <math.h>
@@ -18,28 +19,7 @@ void es_candidates(uint32_t n, uint32_t p, const double *theta, const double *ep
 }
 
 void es_sort_ascending(uint32_t p, const double *returns, uint32_t *order, uint32_t *tmp) {
-    for (uint32_t k = 0; k < p; k++) order[k] = k;
-    /* merge runs of width 1, 2, 4, ... ping-ponging between the buffers */
-    uint32_t *src = order, *dst = tmp;
-    for (uint64_t w = 1; w < p; w *= 2) {
-        for (uint64_t lo = 0; lo < p; lo += 2 * w) {
-            uint64_t mid = lo + w < p ? lo + w : p;
-            uint64_t hi = lo + 2 * w < p ? lo + 2 * w : p;
-            uint64_t a = lo, b = mid, o = lo;
-            /* take from the left run unless the right one is strictly
-             * smaller: equal returns keep index order (stable) */
-            while (a < mid && b < hi)
-                dst[o++] = returns[src[b]] < returns[src[a]] ? src[b++] : src[a++];
-            while (a < mid) dst[o++] = src[a++];
-            while (b < hi) dst[o++] = src[b++];
-        }
-        uint32_t *swap = src;
-        src = dst;
-        dst = swap;
-    }
-    /* the sorted run ends in src; make sure it is `order` */
-    if (src != order)
-        for (uint32_t k = 0; k < p; k++) order[k] = src[k];
+    rank_sort(p, returns, 0, order, tmp);
 }
 
 void es_centered_ranks(uint32_t p, const double *returns, uint32_t *order, uint32_t *tmp,
