@@ -38,3 +38,17 @@ int aerr_at(aerr *e, const char *file, unsigned line, unsigned col, const char *
     e->set = 1;
     return -1;
 }
+
+const char *aerr_quote(const char *s, char *buf, size_t cap) {
+    size_t max = cap > 64 ? 60 : cap - 4;
+    size_t n = strlen(s);
+    if (n <= max) {
+        memcpy(buf, s, n + 1);
+        return buf;
+    }
+    /* cut at a character boundary */
+    while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    memcpy(buf, s, max);
+    memcpy(buf + max, "...", 4);
+    return buf;
+}

@@ -30,4 +30,8 @@ int aerr_set(aerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 int aerr_at(aerr *e, const char *file, unsigned line, unsigned col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* A user value fit to quote in a message: copied into buf, cut to at most
+ * 60 characters plus "..." so the reason after it always fits. Returns buf. */
+const char *aerr_quote(const char *s, char *buf, size_t cap);
+
 #endif

@@ -34,7 +34,9 @@ static int only_keys(const ydoc *m, const char *where, const char *const *allowe
             size_t len = strlen(list);
             snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", *a);
         }
-        return AT(e, m->keys[i], "%s%sunknown key '%s' (expected one of: %s)", where, *where ? ": " : "", k, list);
+        char q[80];
+        return AT(e, m->keys[i], "%s%sunknown key '%s' (expected one of: %s)", where, *where ? ": " : "",
+                  aerr_quote(k, q, sizeof q), list);
     }
     return 0;
 }
@@ -62,13 +64,15 @@ static int get_uint(const ydoc *m, const char *key, const char *where, uint64_t 
         return AT(e, v, "%s.%s: expected a whole number, got %s", where, key,
                   v->kind == YDOC_SCALAR ? "a quoted string" : ydoc_kind_name(v->kind));
     const char *s = v->str;
-    char *end;
-    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 20)
-        return AT(e, v, "%s.%s: expected a whole number >= %" PRIu64 ", got '%s'", where, key, min, s);
+    char *end, q[80];
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return AT(e, v, "%s.%s: expected a whole number >= %" PRIu64 ", got '%s'", where, key, min,
+                  aerr_quote(s, q, sizeof q));
     errno = 0;
     unsigned long long x = strtoull(s, &end, 10);
     if (*end || errno == ERANGE || x < min || x > max)
-        return AT(e, v, "%s.%s: %s is out of range [%" PRIu64 ", %" PRIu64 "]", where, key, s, min, max);
+        return AT(e, v, "%s.%s: %s is out of range [%" PRIu64 ", %" PRIu64 "]", where, key, aerr_quote(s, q, sizeof q),
+                  min, max);
     *out = x;
     return 0;
 }
@@ -157,8 +161,12 @@ static int load_wiring(aexp *x, aerr *e) {
         if (s->kind != YDOC_SCALAR) return AT(e, s, "wiring[%zu]: expected a \"SRC -> DST\" string", i);
         const char *arrow = strstr(s->str, "->");
         char src[160], dst[160];
-        if (!arrow || (size_t)(arrow - s->str) >= sizeof src || strlen(arrow + 2) >= sizeof dst)
-            return AT(e, s, "wiring[%zu]: '%s' is not of the form \"SRC -> DST\"", i, s->str);
+        char q[80];
+        if (!arrow)
+            return AT(e, s, "wiring[%zu]: '%s' is not of the form \"SRC -> DST\"", i, aerr_quote(s->str, q, sizeof q));
+        if ((size_t)(arrow - s->str) >= sizeof src || strlen(arrow + 2) >= sizeof dst)
+            return AT(e, s, "wiring[%zu]: '%s' is too long: a port name is longer than %d characters", i,
+                      aerr_quote(s->str, q, sizeof q), AEXP_NAME_MAX - 1);
         /* Trim both sides. */
         size_t n = (size_t)(arrow - s->str);
         while (n && s->str[n - 1] == ' ') n--;
@@ -171,6 +179,13 @@ static int load_wiring(aexp *x, aerr *e) {
         snprintf(dst, sizeof dst, "%s", d);
         for (size_t k = strlen(dst); k && dst[k - 1] == ' ';) dst[--k] = '\0';
         uint32_t sdir, ddir;
+        const char *longer = strlen(src) > 12 + sizeof c->src_port ? src : strlen(dst) > 12 + sizeof c->dst_port ? dst : NULL;
+        const char *pname = longer ? strrchr(longer, '.') : NULL;
+        if (pname && strlen(pname + 1) >= sizeof c->src_port) {
+            char q[80];
+            return AT(e, s, "wiring[%zu]: port name '%s' is longer than %zu characters", i,
+                      aerr_quote(pname + 1, q, sizeof q), sizeof c->src_port - 1);
+        }
         if (aexp_parse_port(src, &c->src_role, &sdir, c->src_port, sizeof c->src_port))
             return AT(e, s, "wiring[%zu]: bad source '%s' (expected body.obs.NAME or circuit.out.NAME)", i, src);
         if (aexp_parse_port(dst, &c->dst_role, &ddir, c->dst_port, sizeof c->dst_port))
@@ -428,9 +443,21 @@ int aexp_load(aexp *x, const char *file, const char *const *sets, uint32_t nsets
            ydoc_kind_name(x->doc->kind));
         goto fail;
     }
+    if (x->doc->n == 0 && nsets == 0) {
+        aerr_set(e, "%s: the file is empty (an experiment needs body, circuit and wiring; see examples/)", file);
+        goto fail;
+    }
     for (uint32_t i = 0; i < nsets; i++)
         if (apply_set(x, sets[i], e)) goto fail;
     if (only_keys(x->doc, "", top_keys, e)) goto fail;
+    for (int k = 0; k < 2; k++) {
+        const char *key = k ? "description" : "name";
+        const ydoc *v = ydoc_get(x->doc, key);
+        if (v && v->kind != YDOC_SCALAR) {
+            AT(e, v, "%s: expected text, got %s", key, ydoc_kind_name(v->kind));
+            goto fail;
+        }
+    }
     if (load_role(x, &x->body, "body", ANIMAT_KIND_BODY, e)) goto fail;
     if (load_role(x, &x->circuit, "circuit", ANIMAT_KIND_CIRCUIT, e)) goto fail;
     if (load_theta(x, e) || load_wiring(x, e) || load_run(x, e) || load_train(x, e)) goto fail;

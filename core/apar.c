@@ -2,6 +2,7 @@
 #include "apar.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,10 @@ int apar_parse_real(const char *s, double *out) {
     if (!s || !*s || isspace((unsigned char)*s)) return -1;
     for (const char *p = s; *p; p++)
         if (!strchr("0123456789+-.eE", *p)) return -1;
+    errno = 0;
     double v = strtod(s, &end);
-    if (*end || !isfinite(v)) return -1;
+    if (*end || end == s) return -1;
+    if (!isfinite(v)) return errno == ERANGE ? APAR_TOO_BIG : -1;
     *out = v;
     return 0;
 }
@@ -137,18 +140,38 @@ static void set_default(apar_value *v, const animat_param_info *p) {
     if (p->type == ANIMAT_PARAM_REAL_LIST) parse_def_list(p->def_list, v->list, &v->nlist);
 }
 
-/* Check a number against p's type and bounds. */
+/* Check a number against p's type and bounds; `label` is the key as the
+ * message shows it ("n_bodies", "hidden[1]"). */
 static int check_number(const animat_param_info *p, const ydoc *node, double x, const char *where,
-                        const char *plugin, aerr *e) {
-    if (p->type == ANIMAT_PARAM_INT) {
-        if (x != floor(x))
-            return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s must be an integer (plugin %s)",
-                           where, p->name, node->str, plugin);
-    }
+                        const char *label, const char *plugin, aerr *e) {
+    char q[80];
+    if (p->type == ANIMAT_PARAM_INT && x != floor(x))
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s must be an integer (plugin %s)", where,
+                       label, aerr_quote(node->str, q, sizeof q), plugin);
     if (!(p->min <= x && x <= p->max))
-        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s is out of range [%g, %g] (plugin %s)",
-                       where, p->name, node->str, p->min, p->max, plugin);
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s is out of range [%g, %g] (plugin %s)", where,
+                       label, aerr_quote(node->str, q, sizeof q), p->min, p->max, plugin);
     return 0;
+}
+
+/* Parse a number scalar for p: not-a-number, quoted and too-big each get
+ * their own message. */
+static int read_number(const animat_param_info *p, const ydoc *node, const char *where, const char *label,
+                       const char *plugin, double *x, aerr *e) {
+    char q[80];
+    const char *want = p->type == ANIMAT_PARAM_REAL_LIST ? "a number" : apar_type_name(p->type);
+    if (node->quoted)
+        return aerr_at(e, node->file, node->line, node->col,
+                       "%s.%s: expected %s, got a quoted string '%s' (remove the quotes)", where, label, want,
+                       aerr_quote(node->str, q, sizeof q));
+    int rc = apar_parse_real(node->str, x);
+    if (rc == APAR_TOO_BIG)
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s is out of range [%g, %g] (plugin %s)", where,
+                       label, aerr_quote(node->str, q, sizeof q), p->min, p->max, plugin);
+    if (rc)
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: expected %s, got '%s'", where, label, want,
+                       aerr_quote(node->str, q, sizeof q));
+    return check_number(p, node, *x, where, label, plugin, e);
 }
 
 /* Apply one given value node to v. */
@@ -164,9 +187,12 @@ static int apply(apar_value *v, const ydoc *node, const char *where, const char 
                            ANIMAT_PARAM_LIST_MAX);
         for (size_t i = 0; i < node->n; i++) {
             const ydoc *it = node->vals[i];
-            if (it->kind != YDOC_SCALAR || it->quoted || apar_parse_real(it->str, &v->list[i]))
-                return aerr_at(e, it->file, it->line, it->col, "%s.%s[%zu]: expected a number", where, p->name, i);
-            if (check_number(p, it, v->list[i], where, plugin, e)) return -1;
+            char label[96];
+            snprintf(label, sizeof label, "%s[%zu]", p->name, i);
+            if (it->kind != YDOC_SCALAR)
+                return aerr_at(e, it->file, it->line, it->col, "%s.%s: expected a number, got %s", where, label,
+                               ydoc_kind_name(it->kind));
+            if (read_number(p, it, where, label, plugin, &v->list[i], e)) return -1;
         }
         v->nlist = (uint32_t)node->n;
         return 0;
@@ -175,21 +201,26 @@ static int apply(apar_value *v, const ydoc *node, const char *where, const char 
         return aerr_at(e, file, node->line, node->col, "%s.%s: expected %s, got %s", where, p->name,
                        apar_type_name(p->type), ydoc_kind_name(node->kind));
     const char *s = node->str;
+    char q[80];
     switch (p->type) {
     case ANIMAT_PARAM_BOOL:
-        if (!node->quoted && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes") || !strcmp(s, "on")))
+        if (node->quoted)
+            return aerr_at(e, file, node->line, node->col,
+                           "%s.%s: expected true or false, got a quoted string '%s' (remove the quotes)", where,
+                           p->name, aerr_quote(s, q, sizeof q));
+        if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes") || !strcmp(s, "on"))
             v->real = 1;
-        else if (!node->quoted && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") || !strcmp(s, "off")))
+        else if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") || !strcmp(s, "off"))
             v->real = 0;
         else
             return aerr_at(e, file, node->line, node->col, "%s.%s: expected true or false, got '%s'", where,
-                           p->name, s);
+                           p->name, aerr_quote(s, q, sizeof q));
         return 0;
     case ANIMAT_PARAM_CHOICE: {
         int idx = choice_index(p->choices, s);
         if (idx < 0)
             return aerr_at(e, file, node->line, node->col, "%s.%s: '%s' is not one of %s (plugin %s)", where,
-                           p->name, s, p->choices, plugin);
+                           p->name, aerr_quote(s, q, sizeof q), p->choices, plugin);
         v->real = idx;
         snprintf(v->choice_buf, sizeof v->choice_buf, "%s", s);
         v->choice = v->choice_buf;
@@ -197,10 +228,7 @@ static int apply(apar_value *v, const ydoc *node, const char *where, const char 
     }
     default: {
         double x;
-        if (node->quoted || apar_parse_real(s, &x))
-            return aerr_at(e, file, node->line, node->col, "%s.%s: expected %s, got '%s'", where, p->name,
-                           apar_type_name(p->type), s);
-        if (check_number(p, node, x, where, plugin, e)) return -1;
+        if (read_number(p, node, where, p->name, plugin, &x, e)) return -1;
         v->real = x;
         return 0;
     }
@@ -228,8 +256,9 @@ int apar_resolve(const animat_param_info *params, uint32_t n, const ydoc *given,
                 size_t len = strlen(known);
                 snprintf(known + len, sizeof known - len, "%s%s", j ? ", " : "", v[j].info->name);
             }
+            char q[80];
             aerr_at(e, key->file, key->line, key->col, "%s: unknown parameter '%s' for plugin %s (known: %s)",
-                    where, key->str, plugin, n ? known : "none");
+                    where, aerr_quote(key->str, q, sizeof q), plugin, n ? known : "none");
             free(v);
             return -1;
         }

@@ -46,7 +46,9 @@ const apar_value *apar_find(const apar_set *s, const char *name);
 /* Element i of a parameter table with stride params[0].struct_size. */
 const animat_param_info *apar_at(const animat_param_info *params, uint32_t i);
 
-/* Parse a finite number from a scalar string. 0 or -1 (not a number). */
+/* Parse a finite number from a scalar string. 0; -1 when it is not a
+ * number; APAR_TOO_BIG when it is a number beyond double's range (1e400). */
+#define APAR_TOO_BIG (-2)
 int apar_parse_real(const char *s, double *out);
 
 /* Human name of a parameter type ("real", "int", ...). */

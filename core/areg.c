@@ -3,11 +3,13 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apar.h"
@@ -141,7 +143,9 @@ int areg_open(areg *r, const char *path, aerr *e) {
         snprintf(buf, sizeof buf, "./%s", path);
         path = buf;
     }
-    if (access(path, R_OK) != 0) return aerr_set(e, "%s: no such plugin file", path);
+    struct stat st;
+    if (stat(path, &st) != 0) return aerr_set(e, "%s: no such plugin file", path);
+    if (S_ISDIR(st.st_mode)) return aerr_set(e, "%s: is a directory, not a plugin file", path);
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) return aerr_set(e, "%s: cannot load: %s", path, dlerror());
     const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
@@ -270,8 +274,9 @@ const areg_plugin *areg_find(const areg *r, const char *name, uint32_t kind, aer
         size_t len = strlen(known);
         snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", r->plugins[i]->desc->name);
     }
-    aerr_set(e, "unknown %s plugin '%s' (available: %s; see `animat plugins`)", kind ? areg_kind_name(kind) : "",
-             name, known[0] ? known : "none");
+    char q[80];
+    aerr_set(e, "unknown %s%splugin '%s' (available: %s; see `animat plugins`)", kind ? areg_kind_name(kind) : "",
+             kind ? " " : "", aerr_quote(name, q, sizeof q), known[0] ? known : "none");
     return NULL;
 }
 
@@ -279,10 +284,17 @@ const areg_plugin *areg_resolve(areg *r, const char *value, const char *base_dir
     size_t len = strlen(value);
     if (strchr(value, '/') || (len > 3 && strcmp(value + len - 3, ".so") == 0)) {
         char path[PATH_MAX];
-        if (value[0] == '/' || !base_dir || !*base_dir)
-            snprintf(path, sizeof path, "%s", value);
+        int n;
+        if (value[0] == '/' || !base_dir || !*base_dir || !strcmp(base_dir, "."))
+            n = snprintf(path, sizeof path, "%s", value);
         else
-            snprintf(path, sizeof path, "%s/%s", base_dir, value);
+            n = snprintf(path, sizeof path, "%s/%s", base_dir, value);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            char q[80];
+            aerr_set(e, "%s: %s (a path is at most %d bytes)", aerr_quote(value, q, sizeof q), strerror(ENAMETOOLONG),
+                     PATH_MAX - 1);
+            return NULL;
+        }
         /* Already loaded from this path? */
         for (size_t i = 0; i < r->nplugins; i++)
             if (strcmp(r->plugins[i]->lib->path, path) == 0 && (!kind || r->plugins[i]->desc->kind == kind))

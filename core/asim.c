@@ -85,8 +85,26 @@ static int create_inst(asim *s, asim_inst *in, const aexp_role *r, uint32_t role
     const animat_plugin_desc *d = r->plugin->desc;
     in->self = d->kind == ANIMAT_KIND_BODY ? ((const animat_body_api *)d->api)->create(&in->host.table)
                                            : ((const animat_circuit_api *)d->api)->create(&in->host.table);
-    if (!in->self) return plugin_fail(in, "create failed", e);
+    if (!in->self) {
+        const char *why = ahost_take_error(&in->host);
+        return aerr_at(e, r->node->file, r->node->line, r->node->col, "%s (%s): create failed: %s", r->role,
+                       r->plugin->desc->name, *why ? why : "(the plugin gave no reason)");
+    }
     return list_ports(in, e);
+}
+
+/* A positioned "has no port" error listing the ports the instance has. */
+static int no_port(asim *s, uint32_t role, uint32_t dir, const char *name, const ydoc *at, const char *label,
+                   aerr *e) {
+    const asim_inst *in = asim_role(s, role);
+    char list[512] = "";
+    for (uint32_t i = 0; i < in->nports[dir]; i++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", port_at(in, dir, i)->name);
+    }
+    return aerr_at(e, at->file, at->line, at->col, "%s: %s plugin '%s' has no %s port '%s' (it has: %s)", label,
+                   aexp_role_name(role), in->plugin->desc->name, aexp_dir_word(role, dir), name,
+                   list[0] ? list : "none");
 }
 
 /* Every connection end that belongs to `role` (0: any role) names an
@@ -100,16 +118,24 @@ static int check_ends(asim *s, uint32_t role, aerr *e) {
             uint32_t dir = end ? ANIMAT_PORT_IN : ANIMAT_PORT_OUT;
             const char *name = end ? cn->dst_port : cn->src_port;
             if ((role && r != role) || asim_port(s, r, dir, name) >= 0) continue;
-            const asim_inst *in = asim_role(s, r);
-            char list[512] = "";
-            for (uint32_t i = 0; i < in->nports[dir]; i++) {
-                size_t len = strlen(list);
-                snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", port_at(in, dir, i)->name);
-            }
-            return aerr_at(e, cn->node->file, cn->node->line, cn->node->col,
-                           "wiring[%u]: %s plugin '%s' has no %s port '%s' (it has: %s)", c, aexp_role_name(r),
-                           in->plugin->desc->name, aexp_dir_word(r, dir), name, list[0] ? list : "none");
+            char label[32];
+            snprintf(label, sizeof label, "wiring[%u]", c);
+            return no_port(s, r, dir, name, cn->node, label, e);
         }
+    }
+    return 0;
+}
+
+/* Every record.ports entry names an existing port (checked by `check` and
+ * before any episode, not only when a trace is opened). */
+static int check_record_ports(asim *s, aerr *e) {
+    const ydoc *rp = s->x->record_ports;
+    for (size_t i = 0; rp && i < rp->n; i++) {
+        uint32_t role, dir;
+        char port[AEXP_NAME_MAX], label[48];
+        aexp_parse_port(rp->vals[i]->str, &role, &dir, port, sizeof port);
+        snprintf(label, sizeof label, "record.ports[%zu]", i);
+        if (asim_port(s, role, dir, port) < 0) return no_port(s, role, dir, port, rp->vals[i], label, e);
     }
     return 0;
 }
@@ -190,7 +216,7 @@ int asim_create(asim *s, const aexp *x, aerr *e) {
     if (create_inst(s, &s->circuit, &x->circuit, AHOST_ROLE_CIRCUIT, e)) goto fail;
     const animat_circuit_api *c = x->circuit.plugin->desc->api;
     c->theta_info(s->circuit.self, &s->ntheta);
-    if (wire(s, e)) goto fail;
+    if (wire(s, e) || check_record_ports(s, e)) goto fail;
     /* An explicit initial theta replaces the circuit's own init. */
     if (x->theta) {
         const ydoc *n = x->theta_node;

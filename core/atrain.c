@@ -231,8 +231,11 @@ static int setup(trainer *t, const aexp *x, uint64_t threads, aerr *e) {
     ahost_reseed(&t->lhost, x->seed, AHOST_EPISODE_CREATE);
     t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
     free(theta0);
-    if (!t->learner)
-        return aerr_set(e, "learner (%s): create failed: %s", ld->name, ahost_take_error(&t->lhost));
+    if (!t->learner) {
+        const ydoc *n = x->learner.node;
+        return aerr_at(e, n->file, n->line, n->col, "learner (%s): create failed: %s", ld->name,
+                       ahost_take_error(&t->lhost));
+    }
     t->P = t->lapi->population(t->learner);
     if (t->P < 1 || t->P > (1u << 24))
         return aerr_set(e, "learner (%s): population() returned %u", ld->name, t->P);

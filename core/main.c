@@ -5,6 +5,7 @@
 
 #include "aexp.h"
 #include "ampi.h"
+#include "acheck.h"
 #include "aplugins.h"
 #include "arun.h"
 #include "asim.h"
@@ -257,6 +258,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "plugins")) return aplugins_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "plugin-check")) return acheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;
 }

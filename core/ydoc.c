@@ -15,6 +15,8 @@
 typedef struct {
     yaml_parser_t p;
     const char *file;
+    const char *text; /* the input, for positions of encoding errors */
+    size_t len;
     aerr *e;
 } ydoc_ctx;
 
@@ -47,17 +49,81 @@ static int node_push(ydoc *n, ydoc *key, ydoc *val) {
     return 0;
 }
 
+/* 1-based line and column of byte `off` of the input (encoding errors
+ * come with a byte offset only), counting characters in the encoding
+ * libyaml detected: UTF-8, or UTF-16 after a byte-order mark. */
+static void offset_position(const ydoc_ctx *c, size_t off, unsigned *line, unsigned *col) {
+    const unsigned char *t = (const unsigned char *)c->text;
+    int enc = c->p.encoding;
+    size_t step = enc == YAML_UTF16LE_ENCODING || enc == YAML_UTF16BE_ENCODING ? 2 : 1;
+    size_t i = step == 2 ? 2 : 0; /* skip the UTF-16 byte-order mark */
+    *line = 1;
+    *col = 1;
+    for (; i + step <= off && i + step <= c->len; i += step) {
+        unsigned u = step == 1 ? t[i] : enc == YAML_UTF16LE_ENCODING ? t[i] | t[i + 1] << 8u : t[i] << 8u | t[i + 1];
+        if (u == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (step == 1 ? (u & 0xC0) != 0x80 : (u & 0xFC00) != 0xDC00) {
+            (*col)++; /* characters, not UTF-8 continuation bytes or low surrogates */
+        }
+    }
+}
+
 /* Fetch the next event; -1 with a positioned message on a syntax error. */
 static int next_event(ydoc_ctx *c, yaml_event_t *ev) {
     if (yaml_parser_parse(&c->p, ev)) return 0;
-    const yaml_mark_t *m = c->p.problem ? &c->p.problem_mark : &c->p.context_mark;
-    aerr_at(c->e, c->file, (unsigned)m->line + 1, (unsigned)m->column + 1, "invalid YAML: %s%s%s",
-            c->p.problem ? c->p.problem : "syntax error", c->p.context ? " " : "",
-            c->p.context ? c->p.context : "");
+    const yaml_parser_t *p = &c->p;
+    const char *problem = p->problem ? p->problem : "syntax error", *context = p->context;
+    unsigned line, col;
+    if (p->error == YAML_READER_ERROR) {
+        /* Bad bytes or encoding: libyaml gives a byte offset. */
+        offset_position(c, p->problem_offset, &line, &col);
+    } else if (context && (strstr(context, "quoted scalar") || strstr(context, "flow") ||
+                           strstr(context, "simple key"))) {
+        /* An unterminated construct: point at where it starts. */
+        line = (unsigned)p->context_mark.line + 1;
+        col = (unsigned)p->context_mark.column + 1;
+    } else {
+        line = (unsigned)p->problem_mark.line + 1;
+        col = (unsigned)p->problem_mark.column + 1;
+    }
+    const char *hint = context && strstr(context, "simple key") ? " (a YAML key is at most 1024 characters on one line)" : "";
+    aerr_at(c->e, c->file, line, col, "invalid YAML: %s%s%s%s", problem, context ? " " : "", context ? context : "",
+            hint);
     return -1;
 }
 
 static ydoc *parse_node(ydoc_ctx *c, yaml_event_t *ev, int depth);
+
+/* Order two nodes by position in the file. */
+static int cmp_pos(const ydoc *x, const ydoc *y) {
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    return (x->col > y->col) - (x->col < y->col);
+}
+
+/* Order key nodes by text, then by position in the file. */
+static int cmp_keys(const void *a, const void *b) {
+    const ydoc *x = *(ydoc *const *)a, *y = *(ydoc *const *)b;
+    int d = strcmp(x->str, y->str);
+    return d ? d : cmp_pos(x, y);
+}
+
+/* Refuse a mapping with a repeated key, pointing at the first repeat in the
+ * file. Sorting keeps this O(n log n) for documents with many keys. */
+static int check_duplicates(ydoc_ctx *c, const ydoc *n) {
+    if (n->n < 2) return 0;
+    ydoc **k = malloc(n->n * sizeof *k);
+    if (!k) return aerr_at(c->e, c->file, 0, 0, "out of memory");
+    memcpy(k, n->keys, n->n * sizeof *k);
+    qsort(k, n->n, sizeof *k, cmp_keys);
+    const ydoc *dup = NULL;
+    for (size_t i = 1; i < n->n; i++)
+        if (!strcmp(k[i]->str, k[i - 1]->str) && (!dup || cmp_pos(k[i], dup) < 0)) dup = k[i];
+    free(k);
+    if (dup) return aerr_at(c->e, c->file, dup->line, dup->col, "duplicate key '%s'", dup->str);
+    return 0;
+}
 
 /* Parse the children of a sequence or mapping until its end event. */
 static int parse_children(ydoc_ctx *c, ydoc *n, int depth) {
@@ -67,7 +133,7 @@ static int parse_children(ydoc_ctx *c, ydoc *n, int depth) {
         if (next_event(c, &ev)) return -1;
         if ((int)ev.type == end) {
             yaml_event_delete(&ev);
-            return 0;
+            return n->kind == YDOC_MAP ? check_duplicates(c, n) : 0;
         }
         ydoc *key = parse_node(c, &ev, depth + 1);
         yaml_event_delete(&ev);
@@ -78,11 +144,6 @@ static int parse_children(ydoc_ctx *c, ydoc *n, int depth) {
             if (key->kind != YDOC_SCALAR) {
                 aerr_at(c->e, c->file, key->line, key->col, "mapping keys must be plain names, not %s",
                         ydoc_kind_name(key->kind));
-                ydoc_free(key);
-                return -1;
-            }
-            if (ydoc_key(n, key->str)) {
-                aerr_at(c->e, c->file, key->line, key->col, "duplicate key '%s'", key->str);
                 ydoc_free(key);
                 return -1;
             }
@@ -149,7 +210,7 @@ static ydoc *parse_node(ydoc_ctx *c, yaml_event_t *ev, int depth) {
 }
 
 ydoc *ydoc_parse(const char *file, const char *text, size_t len, aerr *e) {
-    ydoc_ctx c = {.file = NULL, .e = e};
+    ydoc_ctx c = {.file = NULL, .text = text, .len = len, .e = e};
     char *own = strdup(file ? file : "<input>");
     if (!own) {
         aerr_set(e, "out of memory");
@@ -210,13 +271,14 @@ ydoc *ydoc_load(const char *path, aerr *e) {
         return NULL;
     }
     char *buf = malloc(YDOC_MAX_BYTES + 1);
+    errno = 0;
     size_t len = buf ? fread(buf, 1, YDOC_MAX_BYTES + 1, f) : 0;
-    int bad = ferror(f);
+    int bad = ferror(f), err = errno;
     fclose(f);
     if (!buf || bad || len > YDOC_MAX_BYTES) {
         free(buf);
-        aerr_set(e, "%s: %s", path,
-                 !buf ? "out of memory" : bad ? "read error" : "file larger than 16 MiB");
+        aerr_set(e, "%s: %s%s", path, !buf ? "out of memory" : bad ? "cannot read: " : "file larger than 16 MiB",
+                 bad ? strerror(err ? err : EIO) : "");
         return NULL;
     }
     ydoc *root = ydoc_parse(path, buf, len, e);

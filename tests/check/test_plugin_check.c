@@ -1,0 +1,173 @@
+/* test_plugin_check.c -- `animat plugin-check FILE.so`, end to end: every
+ * shipped plugin passes every check (exit 0, "0 failed"); every deliberately
+ * broken test plugin fails (exit 1) with the FAIL line of the right check;
+ * and the validator itself is never killed by the plugin it checks. Runs the
+ * real binary (prefixed by ANIMAT_WRAP, e.g. valgrind, when set). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc.h"
+
+static const char *exe, *broken_dir;
+static int wrapped; /* running under ANIMAT_WRAP: allow slow checks */
+
+/* Shipped plugins: an environment variable naming the file, or a file in
+ * the broken-plugin build folder (test-only valid plugins). */
+static const struct {
+    const char *env, *file;
+} shipped[] = {
+    {"SWIMMER_SO", NULL}, {"NCAP_SO", NULL},    {"MLP_SO", NULL},   {"ES_SO", NULL},
+    {"CMAES_SO", NULL},   {"HEBBIAN_SO", NULL}, {NULL, "dummy.so"}, {NULL, "funcbody.so"},
+};
+
+/* Broken plugins and what their report must say. */
+static const struct {
+    const char *file, *line, *detail;
+} broken[] = {
+    {"bad_abi_major.so", "FAIL  load: ", "ABI 99.1"},
+    {"bad_abi_minor.so", "FAIL  load: ", "newer than this host's"},
+    {"no_entry.so", "FAIL  load: ", "no 'animat_entry' symbol"},
+    {"null_step.so", "FAIL  load: ", "required function 'step' is NULL"},
+    {"bad_default.so", "FAIL  load: ", "default 5 is outside [0, 2]"},
+    {"bad_sizeof.so", "FAIL  load: ", "sizeof(double)=4"},
+    {"truncated.so", "FAIL  load: ", "struct_size 8 is smaller"},
+    {"dup_param.so", "FAIL  load: ", "'gain' declared twice"},
+    {"huge_port.so", "FAIL  huge-port: ports: ", "size 1073741824"},
+    {"nan_obs.so", "FAIL  nan-obs: finite: ", "observation y[0] is not finite (NaN) at step 3"},
+    {"inf_reward.so", "FAIL  inf-reward: finite: ", "reward is not finite (+Inf) at step 3"},
+    {"segv.so", "FAIL  segv: finite: ", "crashed with SIGSEGV (signal 11)"},
+    {"hang.so", "FAIL  hang: finite: ", "did not finish within 10 s (hang)"},
+    {"nondet.so", "FAIL  nondet: determinism: ", "differs at step"},
+    {"leak.so", "FAIL  leak: leak: ", "heap in use grew by"},
+    {"step_error.so", "FAIL  step-error: finite: ", "step 5 returned ANIMAT_ERROR on inputs in [-1, 1]: boom"},
+};
+
+/* Path of shipped plugin i (static storage). */
+static const char *shipped_path(int i) {
+    static char buf[4096];
+    if (shipped[i].env) {
+        const char *p = getenv(shipped[i].env);
+        ck_assert_msg(p && *p, "%s is not set", shipped[i].env);
+        return p;
+    }
+    snprintf(buf, sizeof buf, "%s/%s", broken_dir, shipped[i].file);
+    return buf;
+}
+
+/* Every check of a shipped plugin passes. */
+START_TEST(shipped_pass) {
+    const char *path = shipped_path(_i);
+    proc_out p = proc_run("%s plugin-check %s%s", exe, path, wrapped ? " --timeout 300" : "");
+    ck_assert_msg(!p.signaled, "%s: plugin-check crashed: %.1500s", path, p.err);
+    ck_assert_msg(p.status == 0, "%s: exit %d\n%.1500s%.1500s", path, p.status, p.out, p.err);
+    ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.1, sizeof(double)=8, sizeof(size_t)=8"),
+                  "%s: no load line:\n%.2000s", path, p.out);
+    ck_assert_msg(strstr(p.out, ": leak: 100 create/destroy cycles"), "%s: no leak line:\n%.2000s", path, p.out);
+    ck_assert_msg(!strstr(p.out, "FAIL") && !strstr(p.out, "SKIP"), "%s:\n%.2000s", path, p.out);
+    ck_assert_msg(strstr(p.out, "\nplugin-check: ") && strstr(p.out, " passed, 0 failed\n"), "%s:\n%.2000s", path,
+                  p.out);
+    proc_free(&p);
+}
+END_TEST
+
+/* Each broken plugin fails, naming the check and the defect, and the
+ * validator exits 1 on its own (not killed, no hang). */
+START_TEST(broken_fail) {
+    proc_out p = proc_run("%s plugin-check %s/%s", exe, broken_dir, broken[_i].file);
+    ck_assert_msg(!p.signaled, "%s: plugin-check itself crashed: %.1500s", broken[_i].file, p.err);
+    ck_assert_msg(p.status == 1, "%s: exit %d (want 1)\n%.1500s%.1500s", broken[_i].file, p.status, p.out, p.err);
+    char want[512];
+    snprintf(want, sizeof want, "%s", broken[_i].line);
+    const char *line = strstr(p.out, want);
+    ck_assert_msg(line, "%s: no '%s' line:\n%.2000s", broken[_i].file, want, p.out);
+    const char *eol = strchr(line, '\n');
+    ck_assert_msg(eol && strstr(line, broken[_i].detail) && strstr(line, broken[_i].detail) < eol,
+                  "%s: the FAIL line lacks '%s':\n%.2000s", broken[_i].file, broken[_i].detail, p.out);
+    ck_assert_msg(strstr(p.out, "\nplugin-check: ") || !strncmp(p.out, "plugin-check: ", 14),
+                  "%s: no summary:\n%.2000s", broken[_i].file, p.out);
+    ck_assert_msg(!strstr(p.out, " passed, 0 failed"), "%s:\n%.2000s", broken[_i].file, p.out);
+    /* a load failure stops everything else */
+    if (!strncmp(broken[_i].line, "FAIL  load", 10))
+        ck_assert_msg(!strcmp(strchr(p.out, '\n') + 1, "plugin-check: 0 passed, 1 failed\n"), "%s:\n%.2000s",
+                      broken[_i].file, p.out);
+    proc_free(&p);
+}
+END_TEST
+
+/* A crash fails only the checks that crashed: the others still run. */
+START_TEST(crash_is_contained) {
+    proc_out p = proc_run("%s plugin-check %s/segv.so", exe, broken_dir);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.out, "PASS  segv: ports: "));
+    ck_assert_ptr_nonnull(strstr(p.out, "PASS  segv: leak: "));
+    ck_assert_ptr_nonnull(strstr(p.out, "plugin-check: 5 passed, 1 failed\n"));
+    proc_free(&p);
+}
+END_TEST
+
+/* Bad usage exits 2 with a usage line on stderr. */
+START_TEST(usage_errors) {
+    const char *args[] = {"", "--seed", "a.so --seed x", "a.so --bogus", "a.so b.so", "a.so --timeout 0"};
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        proc_out p = proc_run("%s plugin-check %s", exe, args[i]);
+        ck_assert_msg(p.status == 2, "'%s': exit %d", args[i], p.status);
+        ck_assert_msg(strstr(p.err, "usage: animat plugin-check"), "'%s': %.1500s", args[i], p.err);
+        proc_free(&p);
+    }
+    /* a missing file is a load failure, not a usage error */
+    proc_out p = proc_run("%s plugin-check /nonexistent/x.so", exe);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.out, "FAIL  load: /nonexistent/x.so: no such plugin file"));
+    proc_free(&p);
+}
+END_TEST
+
+/* --quiet keeps FAIL lines and the summary; --seed changes nothing for a
+ * deterministic plugin. */
+START_TEST(quiet_and_seed) {
+    proc_out p = proc_run("%s plugin-check %s/dummy.so --quiet --seed 12345", exe, broken_dir);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_str_eq(p.out, "plugin-check: 7 passed, 0 failed\n");
+    proc_free(&p);
+    p = proc_run("%s plugin-check %s/nan_obs.so --quiet", exe, broken_dir);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_int_eq(proc_lines(p.out), 2);
+    ck_assert_ptr_nonnull(strstr(p.out, "FAIL  nan-obs: finite: "));
+    proc_free(&p);
+    p = proc_run("%s plugin-check %s/dummy.so --seed 7", exe, broken_dir);
+    ck_assert_ptr_nonnull(strstr(p.out, "two instances with seed 7: 200 steps bit-identical"));
+    proc_free(&p);
+}
+END_TEST
+
+int main(void) {
+    static char wrapped_exe[2048];
+    const char *wrap = getenv("ANIMAT_WRAP");
+    exe = getenv("ANIMAT_EXE");
+    broken_dir = getenv("BROKEN_DIR");
+    if (!exe || !broken_dir) {
+        fprintf(stderr, "set ANIMAT_EXE and BROKEN_DIR\n");
+        return 1;
+    }
+    if (wrap && *wrap) {
+        snprintf(wrapped_exe, sizeof wrapped_exe, "%s %s", wrap, exe);
+        exe = wrapped_exe;
+        wrapped = 1;
+    }
+    Suite *s = suite_create("check");
+    TCase *t = tcase_create("plugin_check");
+    tcase_set_timeout(t, 300);
+    tcase_add_loop_test(t, shipped_pass, 0, (int)(sizeof shipped / sizeof shipped[0]));
+    tcase_add_loop_test(t, broken_fail, 0, (int)(sizeof broken / sizeof broken[0]));
+    tcase_add_test(t, crash_is_contained);
+    tcase_add_test(t, usage_errors);
+    tcase_add_test(t, quiet_and_seed);
+    suite_add_tcase(s, t);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
