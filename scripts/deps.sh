@@ -4,7 +4,8 @@
 set -euo pipefail
 
 ANIMAT_DEBS=(build-essential meson ninja-build pkg-config libmujoco-dev libgsl-dev check
-             libyaml-dev libosmesa6-dev libhdf5-dev libopenmpi-dev openmpi-bin valgrind binutils)
+             libyaml-dev libosmesa6-dev libhdf5-dev libopenmpi-dev openmpi-bin valgrind binutils
+             clang libclang-rt-14-dev)
 
 missing=()
 for p in "${ANIMAT_DEBS[@]}"; do

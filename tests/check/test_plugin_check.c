@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *exe, *broken_dir;
@@ -165,9 +166,5 @@ int main(void) {
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, quiet_and_seed);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "mlp_math.h"
 #include "testhost.h"
 
@@ -276,9 +277,5 @@ static Suite *mlp_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(mlp_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(mlp_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "ncap_math.h"
 #include "testhost.h"
 
@@ -566,9 +567,5 @@ static Suite *ncap_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(ncap_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(ncap_suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *exe, *broken, *src;
@@ -412,9 +413,5 @@ int main(void) {
     tcase_add_test(c, failure_leaves_no_trace);
     tcase_add_test(c, dummy_runs_with_max_steps);
     suite_add_tcase(s, c);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *exe, *broken, *src;
@@ -162,9 +163,5 @@ int main(void) {
     tcase_add_test(t, isolated_training_survives_crashes);
     tcase_add_test(t, isolation_config_errors);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *src, *exe;
@@ -87,9 +88,5 @@ int main(void) {
     tcase_add_test(t, host_has_no_plugin_code);
     tcase_add_test(t, plugins_export_only_the_entry);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "aexp.h"
 #include "asim.h"
 
@@ -174,9 +175,5 @@ int main(void) {
     tcase_add_test(t, zero_action_returns_zero);
     tcase_add_test(t, theta_from_file_is_used);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

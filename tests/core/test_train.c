@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *exe, *broken, *src;
@@ -394,9 +395,5 @@ int main(void) {
     tcase_add_test(t, hebbian_changes_weights_online);
     tcase_add_test(t, es_improves_ncap_from_random_init);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "apar.h"
 #include "ydoc.h"
 
@@ -175,9 +176,5 @@ int main(void) {
     tcase_add_test(t, params_errors);
     tcase_add_test(t, table_checks);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck_run.h"
 #include "proc.h"
 
 static const char *exe, *cases, *expected;
@@ -225,9 +226,5 @@ int main(void) {
     tcase_set_timeout(t, 36000); /* meson's timeout governs */
     tcase_add_test(t, corpus);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return ck_run(s);
 }

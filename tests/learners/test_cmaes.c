@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "cma_math.h"
 #include "learn_util.h"
 
@@ -466,9 +467,5 @@ static Suite *cmaes_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(cmaes_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(cmaes_suite());
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "es_math.h"
 #include "learn_util.h"
 
@@ -461,9 +462,5 @@ static Suite *es_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(es_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(es_suite());
 }

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ck_run.h"
+
 #define CMD_MAX 8192
 
 /* Output of one shell command: exit status (-1 if it did not exit normally)
@@ -219,9 +221,5 @@ static Suite *sdk_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(sdk_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(sdk_suite());
 }

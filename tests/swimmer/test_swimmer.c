@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_run.h"
 #include "swimmer_model.h"
 #include "swimmer_sim.h"
 #include "testhost.h"
@@ -633,9 +634,5 @@ static Suite *swimmer_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(swimmer_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(swimmer_suite());
 }
