@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 /* Largest file we agree to read: experiment files are small. */
@@ -34,17 +36,22 @@ static ydoc *node_new(ydoc_ctx *c, int kind, const yaml_event_t *ev) {
     return n;
 }
 
-/* Append (key, val) or item val to a container. 0 or -1 on OOM. */
+/* Append (key, val) or item val to a container, doubling its capacity when
+ * full (linear total cost for large mappings). 0 or -1 on OOM. */
 static int node_push(ydoc *n, ydoc *key, ydoc *val) {
-    ydoc **v = realloc(n->vals, (n->n + 1) * sizeof *v);
-    if (!v) return -1;
-    n->vals = v;
-    if (n->kind == YDOC_MAP) {
-        ydoc **k = realloc(n->keys, (n->n + 1) * sizeof *k);
-        if (!k) return -1;
-        n->keys = k;
-        n->keys[n->n] = key;
+    if (n->n == n->cap) {
+        size_t cap = n->cap ? 2 * n->cap : 4;
+        ydoc **v = realloc(n->vals, cap * sizeof *v);
+        if (!v) return -1;
+        n->vals = v;
+        if (n->kind == YDOC_MAP) {
+            ydoc **k = realloc(n->keys, cap * sizeof *k);
+            if (!k) return -1;
+            n->keys = k;
+        }
+        n->cap = cap;
     }
+    if (n->kind == YDOC_MAP) n->keys[n->n] = key;
     n->vals[n->n++] = val;
     return 0;
 }
@@ -270,9 +277,23 @@ ydoc *ydoc_load(const char *path, aerr *e) {
         aerr_set(e, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    char *buf = malloc(YDOC_MAX_BYTES + 1);
+    /* Size the buffer from the file (one byte more detects growth past the
+     * limit); not-regular files get the maximum. */
+    struct stat st;
+    size_t want = YDOC_MAX_BYTES + 1;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < YDOC_MAX_BYTES)
+        want = (size_t)st.st_size + 1;
+    char *buf = malloc(want);
     errno = 0;
-    size_t len = buf ? fread(buf, 1, YDOC_MAX_BYTES + 1, f) : 0;
+    size_t len = buf ? fread(buf, 1, want, f) : 0;
+    if (buf && len == want && want <= YDOC_MAX_BYTES) {
+        /* The file grew after fstat: read it again at the limit. */
+        free(buf);
+        rewind(f);
+        want = YDOC_MAX_BYTES + 1;
+        buf = malloc(want);
+        len = buf ? fread(buf, 1, want, f) : 0;
+    }
     int bad = ferror(f), err = errno;
     fclose(f);
     if (!buf || bad || len > YDOC_MAX_BYTES) {

@@ -28,6 +28,7 @@ struct ydoc {
     ydoc **keys;        /* MAP: scalar key nodes, n of them */
     ydoc **vals;        /* SEQ: items; MAP: values; n of them */
     char *own_file;     /* set on parse roots only: the storage of `file` */
+    size_t cap;         /* allocated entries of keys/vals (internal) */
 };
 
 /* Parse `len` bytes of YAML named `file` (used in messages). Returns the

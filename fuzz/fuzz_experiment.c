@@ -1,0 +1,169 @@
+/* fuzz_experiment.c -- libFuzzer target for the experiment loader
+ * (core/aexp.c, and through it ydoc, apar and areg).
+ *
+ * The input is an experiment file, loaded with aexp_load as exp.yaml in a
+ * private temporary directory (see the --wrap note below); the result is checked and freed. Any error is fine: crashes,
+ * leaks, undefined behaviour and timeouts are findings.
+ *
+ * Plugin names resolve against the built-in plugin directories (the build
+ * tree's bodies/, circuits/ and plugins/, as the binary lives in it);
+ * ANIMAT_PLUGIN_PATH is emptied so nothing else is loaded. Each aexp_load
+ * scans and dlopens those directories again; to keep that cheap, every
+ * built-in plugin is opened once here and never closed, so the loader's own
+ * dlopen/dlclose only moves reference counts.
+ *
+ * ydoc_load mallocs a 16 MiB buffer for every file it reads; under
+ * AddressSanitizer poisoning that buffer costs ~5 ms, which capped this
+ * target at ~150 exec/s. So the target is linked with
+ * -Wl,--wrap=ydoc_load: aexp.c's calls land in __wrap_ydoc_load below,
+ * which hands the experiment file's bytes straight to ydoc_parse (the
+ * path still names a file in the temporary directory, so base_dir and
+ * relative paths behave as for a real file) and reads any other file
+ * (theta_file) with a buffer of the file's size. ydoc_load itself is a
+ * plain fopen/fread wrapper and is not fuzzed here.
+ *
+ * The temporary directory also holds theta.yaml (a valid parameter file),
+ * so `theta_file: theta.yaml` works. Inputs naming an absolute path or one
+ * with ".." as a plugin or theta file are refused (return -1): the loader
+ * would dlopen or read arbitrary files of the machine.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aerr.h"
+#include "aexp.h"
+#include "areg.h"
+#include "ydoc.h"
+
+#define CHECK(c) \
+    do {         \
+        if (!(c)) __builtin_trap(); \
+    } while (0)
+
+static char dir[64];
+static char exp_path[128];
+static areg keep; /* never closed: keeps the built-in plugins mapped */
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
+    (void)st, (void)flag, (void)f;
+    return remove(p);
+}
+
+static void cleanup(void) {
+    if (dir[0]) nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_file(const char *path, const void *data, size_t size) {
+    FILE *f = fopen(path, "wb");
+    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f)) {
+        perror(path);
+        abort();
+    }
+}
+
+/* The current input, served to __wrap_ydoc_load for exp_path. */
+static const uint8_t *cur_data;
+static size_t cur_size;
+
+ydoc *__real_ydoc_load(const char *path, aerr *e);
+ydoc *__wrap_ydoc_load(const char *path, aerr *e);
+
+ydoc *__wrap_ydoc_load(const char *path, aerr *e) {
+    if (cur_data && strcmp(path, exp_path) == 0) return ydoc_parse(path, (const char *)cur_data, cur_size, e);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        aerr_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* Directories, devices, FIFOs: let the real function deal with them. */
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
+    if (len < 0 || len > (1L << 20)) {
+        fclose(f);
+        return __real_ydoc_load(path, e);
+    }
+    rewind(f);
+    char *buf = malloc((size_t)len + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)len + 1, f) : 0;
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad || got > (size_t)len) {
+        free(buf);
+        return __real_ydoc_load(path, e);
+    }
+    ydoc *root = ydoc_parse(path, buf, got, e);
+    free(buf);
+    return root;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc, (void)argv;
+    setenv("ANIMAT_PLUGIN_PATH", "", 1);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%.40s/animat-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        abort();
+    }
+    atexit(cleanup);
+    snprintf(exp_path, sizeof exp_path, "%s/exp.yaml", dir);
+    char theta[128];
+    snprintf(theta, sizeof theta, "%s/theta.yaml", dir);
+    static const char theta_text[] = "circuit: ncap\ntheta: [1, 1, 1, -1]\n";
+    write_file(theta, theta_text, sizeof theta_text - 1);
+    areg_init(&keep);
+    areg_scan(&keep);
+    fprintf(stderr, "fuzz_experiment: %zu built-in plugins preloaded (%zu skipped), files in %s\n",
+            keep.nplugins, keep.nskipped, dir);
+    return 0;
+}
+
+/* A plugin: or theta_file: value that would leave the temporary directory. */
+static int escapes(const ydoc *v) {
+    return v && v->kind == YDOC_SCALAR && (v->str[0] == '/' || strstr(v->str, ".."));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    aerr e;
+    aerr_clear(&e);
+    ydoc *d = ydoc_parse("exp.yaml", (const char *)data, size, &e);
+    if (d) {
+        int bad = escapes(ydoc_get(ydoc_get(d, "body"), "plugin")) ||
+                  escapes(ydoc_get(ydoc_get(d, "circuit"), "plugin")) ||
+                  escapes(ydoc_get(ydoc_get(d, "circuit"), "theta_file")) ||
+                  escapes(ydoc_get(ydoc_get(d, "learner"), "plugin"));
+        ydoc_free(d);
+        if (bad) return -1;
+    }
+    aerr_clear(&e);
+    aexp x;
+    cur_data = data;
+    cur_size = size;
+    int rc = aexp_load(&x, exp_path, NULL, 0, NULL, 0, &e);
+    cur_data = NULL;
+    if (rc == 0) {
+        CHECK(!e.set);
+        CHECK(x.body.plugin && x.circuit.plugin && x.doc);
+        CHECK(x.nconns >= 1 && x.conns);
+        for (uint32_t i = 0; i < x.nconns; i++) {
+            CHECK(memchr(x.conns[i].src_port, '\0', sizeof x.conns[i].src_port));
+            CHECK(memchr(x.conns[i].dst_port, '\0', sizeof x.conns[i].dst_port));
+            CHECK(x.conns[i].src_role != x.conns[i].dst_role);
+        }
+        CHECK(x.episodes >= 1);
+        CHECK(!x.ntheta || x.theta);
+        CHECK(x.body.params.n == x.body.plugin->desc->n_params);
+        CHECK(x.circuit.params.n == x.circuit.plugin->desc->n_params);
+        aexp_free(&x);
+    } else {
+        CHECK(e.set && memchr(e.msg, '\0', sizeof e.msg));
+        CHECK(x.doc == NULL && x.file == NULL); /* freed on failure */
+    }
+    return 0;
+}
