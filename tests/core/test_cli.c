@@ -348,6 +348,29 @@ START_TEST(failure_leaves_no_trace) {
 }
 END_TEST
 
+START_TEST(older_minor_abi_plugin_works) {
+    /* A circuit built against ABI 1.0 (table ends before 1.1's `extension`,
+     * poison after it): it loads, runs, and an online learner is refused
+     * cleanly instead of the host calling past struct_size. */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/dummy.so\ncircuit:\n  plugin: %s/old_circuit.so\nwiring:\n"
+             "  - body.obs.y -> circuit.in.x\n  - circuit.out.y -> body.act.u\nrun:\n  max_steps: 20\n"
+             "learner:\n  plugin: hebbian\ntrain:\n  epochs: 1\n",
+             broken, broken);
+    proc_out p = run_text("run", text);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "episode 1/1  return 20.000  steps 20"));
+    proc_free(&p);
+    p = run_text("train", text);
+    expect_error(&p, "learner (hebbian) learns online, but circuit 'old-circuit' does not offer animat.plasticity/1");
+    p = proc_run("%s plugin-check %s/old_circuit.so", exe, broken);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "handshake ABI 1.0"));
+    proc_free(&p);
+}
+END_TEST
+
 START_TEST(dummy_runs_with_max_steps) {
     char text[2048];
     snprintf(text, sizeof text,
@@ -412,6 +435,7 @@ int main(void) {
     tcase_add_test(c, trace_reproducible);
     tcase_add_test(c, failure_leaves_no_trace);
     tcase_add_test(c, dummy_runs_with_max_steps);
+    tcase_add_test(c, older_minor_abi_plugin_works);
     suite_add_tcase(s, c);
     return ck_run(s);
 }

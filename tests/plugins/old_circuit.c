@@ -1,0 +1,53 @@
+/* old_circuit.c -- a circuit as a plugin built against ABI 1.0 looks to a
+ * 1.1 host: entry minor 0, and a function table whose struct_size ends
+ * before the 1.1 `extension` field. Right after the table sits a poison
+ * pointer where 1.1's `extension` would be: a host that reads past
+ * struct_size would call it and crash. The circuit itself outputs -inputs. */
+#include <animat/animat.h>
+#include <stddef.h>
+
+static const animat_port_info in_ports[] = {{sizeof(animat_port_info), 1, 0, 0, "x", "", "input"}};
+static const animat_port_info out_ports[] = {{sizeof(animat_port_info), 1, 0, 0, "y", "", "minus the input"}};
+static const animat_param_info theta_info[] = {
+    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "", 1, -10, 10, NULL, NULL, "output gain"}};
+
+typedef struct oc { double gain; } oc;
+static oc one;
+
+static void *oc_create(const animat_host *h) { (void)h; one.gain = 1; return &one; }
+static void oc_destroy(void *self) { (void)self; }
+static const animat_port_info *oc_ports(void *self, uint32_t dir, uint32_t *n) {
+    (void)self;
+    *n = 1;
+    return dir == ANIMAT_PORT_IN ? in_ports : out_ports;
+}
+static const animat_param_info *oc_theta_info(void *self, uint32_t *n) { (void)self; *n = 1; return theta_info; }
+static int32_t oc_get(void *self, double *t, uint32_t n) {
+    if (n != 1) return ANIMAT_ERROR;
+    t[0] = ((oc *)self)->gain;
+    return ANIMAT_OK;
+}
+static int32_t oc_set(void *self, const double *t, uint32_t n) {
+    if (n != 1) return ANIMAT_ERROR;
+    ((oc *)self)->gain = t[0];
+    return ANIMAT_OK;
+}
+static int32_t oc_reset(void *self, uint64_t seed) { (void)self; (void)seed; return ANIMAT_OK; }
+static int32_t oc_step(void *self, const double *const *in, double *const *out, double dt) {
+    (void)dt;
+    out[0][0] = -((oc *)self)->gain * in[0][0];
+    return ANIMAT_OK;
+}
+
+/* The 1.0 table followed by poison where 1.1 put `extension`. */
+static const struct {
+    animat_circuit_api v10; /* only the 1.0 fields are declared by struct_size */
+} table = {{offsetof(animat_circuit_api, extension), oc_create, oc_destroy, oc_ports, oc_theta_info, oc_get, oc_set,
+            oc_reset, oc_step, (const void *(*)(void *, const char *))(uintptr_t)0x1}};
+
+static const animat_plugin_desc desc = {sizeof(animat_plugin_desc), ANIMAT_KIND_CIRCUIT, "old-circuit", "1.0.0",
+                                        "a circuit built against ABI 1.0", 0, NULL, &table.v10};
+static const animat_plugin_desc *const list[] = {&desc};
+
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
+    sizeof(animat_plugin_entry), ANIMAT_ABI_MAJOR, 0, (uint32_t)sizeof(double), (uint32_t)sizeof(size_t), 1, list};
