@@ -13,16 +13,7 @@
 #include "testhost.h"
 
 /* The plugin under test, loaded once per process. */
-static const animat_plugin_desc *desc(void) {
-    static const animat_plugin_desc *d;
-    if (!d) {
-        const char *path = getenv("MLP_SO");
-        ck_assert_msg(path != NULL, "MLP_SO not set");
-        d = th_load(path);
-        ck_assert_ptr_nonnull(d);
-    }
-    return d;
-}
+static const animat_plugin_desc *desc(void) { return th_load_env("MLP_SO"); }
 
 static const animat_circuit_api *api(void) { return desc()->api; }
 

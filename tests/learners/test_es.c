@@ -16,16 +16,7 @@
 #include "learn_util.h"
 
 /* The plugin under test, loaded once per process. */
-static const animat_plugin_desc *desc(void) {
-    static const animat_plugin_desc *d;
-    if (!d) {
-        const char *path = getenv("ES_SO");
-        ck_assert_msg(path != NULL, "ES_SO not set");
-        d = th_load(path);
-        ck_assert_ptr_nonnull(d);
-    }
-    return d;
-}
+static const animat_plugin_desc *desc(void) { return th_load_env("ES_SO"); }
 
 static const animat_learner_api *api(void) { return desc()->api; }
 

@@ -17,16 +17,7 @@
 #define NU (6 * NJ)   /* unshared theta length */
 
 /* The plugin under test, loaded once per process. */
-static const animat_plugin_desc *desc(void) {
-    static const animat_plugin_desc *d;
-    if (!d) {
-        const char *path = getenv("NCAP_SO");
-        ck_assert_msg(path != NULL, "NCAP_SO not set");
-        d = th_load(path);
-        ck_assert_ptr_nonnull(d);
-    }
-    return d;
-}
+static const animat_plugin_desc *desc(void) { return th_load_env("NCAP_SO"); }
 
 static const animat_circuit_api *api(void) { return desc()->api; }
 

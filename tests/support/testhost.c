@@ -39,6 +39,25 @@ const animat_plugin_desc *th_load(const char *path) {
     return e->plugins[0];
 }
 
+const animat_plugin_desc *th_load_env(const char *var) {
+    static struct { const char *var; const animat_plugin_desc *d; } cache[8];
+    for (int i = 0; i < 8 && cache[i].var; i++)
+        if (strcmp(cache[i].var, var) == 0) return cache[i].d;
+    const char *path = getenv(var);
+    const animat_plugin_desc *d = path ? th_load(path) : NULL;
+    if (!d) {
+        fprintf(stderr, "testhost: %s %s\n", var, path ? "does not load" : "is not set");
+        abort();
+    }
+    for (int i = 0; i < 8; i++)
+        if (!cache[i].var) {
+            cache[i].var = var;
+            cache[i].d = d;
+            break;
+        }
+    return d;
+}
+
 static th_host *self_of(const animat_host *h) { return (th_host *)h->host_data; }
 
 static th_param *find(th_host *t, const char *name) {

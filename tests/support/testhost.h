@@ -16,6 +16,11 @@ typedef struct th_host th_host;
  * the reason printed to stderr). The library stays loaded for the process. */
 const animat_plugin_desc *th_load(const char *path);
 
+/* th_load on the path in environment variable `var`, once per process
+ * (later calls return the cached descriptor). Aborts with a message when the
+ * variable is unset or the plugin does not load: nothing can be tested then. */
+const animat_plugin_desc *th_load_env(const char *var);
+
 /* A host table for one instance of `desc`, parameters at their defaults,
  * RNG seeded with `seed`. Free with th_free. */
 th_host *th_new(const animat_plugin_desc *desc, const char *role, uint64_t seed);

@@ -20,16 +20,7 @@
 /* ---------------------------------------------------------------- helpers */
 
 /* The plugin descriptor, loaded once per process. */
-static const animat_plugin_desc *plugin(void) {
-    static const animat_plugin_desc *desc;
-    if (!desc) {
-        const char *path = getenv("SWIMMER_SO");
-        ck_assert_msg(path != NULL, "SWIMMER_SO not set");
-        desc = th_load(path);
-        ck_assert_ptr_nonnull(desc);
-    }
-    return desc;
-}
+static const animat_plugin_desc *plugin(void) { return th_load_env("SWIMMER_SO"); }
 
 /* One plugin instance with host-side port buffers. */
 typedef struct {
