@@ -467,9 +467,15 @@ int acheck_determinism(const acheck_ctx *c, char *msg, size_t cap) {
     return rc;
 }
 
+/* Provided by the sanitizer runtime when the host is built with ASan (its
+ * allocator replaces glibc's, so mallinfo2 sees nothing); NULL otherwise. */
+extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+
 /* Bytes the allocator holds in use: glibc's main arena plus mmapped chunks,
- * or under valgrind every live block memcheck knows of. */
+ * under ASan the sanitizer allocator's live bytes, or under valgrind every
+ * live block memcheck knows of. */
 static long long heap_in_use(void) {
+    if (__sanitizer_get_current_allocated_bytes) return (long long)__sanitizer_get_current_allocated_bytes();
 #ifdef ACHECK_VALGRIND
     if (RUNNING_ON_VALGRIND) {
         unsigned long leaked = 0, dubious = 0, reachable = 0, suppressed = 0;
