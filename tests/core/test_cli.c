@@ -238,8 +238,9 @@ END_TEST
 START_TEST(help_and_version) {
     proc_out p = proc_run("%s --help", exe);
     ck_assert_int_eq(p.status, 0);
-    const char *words[] = {"run FILE", "check FILE", "plugins info NAME", "--set KEY=VALUE", "--episodes N",
-                           "--trace FILE", "ANIMAT_PLUGIN_PATH"};
+    const char *words[] = {"run FILE", "check FILE", "train FILE", "plugins info NAME", "plugin-check FILE.so",
+                           "--set KEY=VALUE", "--episodes N", "--trace FILE", "--theta FILE", "--threads N",
+                           "--resume", "run.isolate", "ANIMAT_PLUGIN_PATH"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         ck_assert_msg(strstr(p.out, words[i]), "help lacks %s", words[i]);
     proc_free(&p);
