@@ -100,9 +100,9 @@ int main(int argc, char **argv) {
 
     plain_sim p;
     if (plain_create(&p, &x)) return 1;
-    double e1[MAX_ROUNDS], e2[MAX_ROUNDS], s1[MAX_ROUNDS], s2[MAX_ROUNDS], sp[MAX_ROUNDS];
+    double e1[MAX_ROUNDS], e2[MAX_ROUNDS], s1[MAX_ROUNDS], s2[MAX_ROUNDS], sp[MAX_ROUNDS], ratio[MAX_ROUNDS];
     printf("ES on %s: %llu epochs x 8 episodes per run, %d rounds\n", file, (unsigned long long)epochs, rounds);
-    printf("%-6s %14s %14s %16s\n", "round", "1 thread ep/s", "2 threads ep/s", "plain steps/s");
+    printf("%-6s %14s %14s %8s %16s\n", "round", "1 thread ep/s", "2 threads ep/s", "ratio", "plain steps/s");
     uint64_t ep = 0;
     for (int r = 0; r < rounds; r++) {
         if (train_once(&x, 1, out1, &e1[r], &s1[r]) || train_once(&x, 2, out2, &e2[r], &s2[r])) return 1;
@@ -111,12 +111,14 @@ int main(int argc, char **argv) {
         uint64_t steps = 0;
         for (uint64_t k = 0; k < epochs * 8; k++) steps += plain_episode(&p, x.seed, ep++, &ret);
         sp[r] = (double)steps / (arun_now() - t0);
-        printf("%-6d %14.2f %14.2f %16.0f\n", r + 1, e1[r], e2[r], sp[r]);
+        ratio[r] = e2[r] / e1[r]; /* paired: the two runs of one round */
+        printf("%-6d %14.2f %14.2f %8.3f %16.0f\n", r + 1, e1[r], e2[r], ratio[r], sp[r]);
     }
     double m1 = median(e1, rounds), m2 = median(e2, rounds), ms1 = median(s1, rounds), ms2 = median(s2, rounds),
            mp = median(sp, rounds);
-    printf("\nmedian episodes/s: 1 thread %.2f, 2 threads %.2f; ratio 2/1 = %.3f (on %ld cores)\n", m1, m2, m2 / m1,
-           sysconf(_SC_NPROCESSORS_ONLN));
+    printf("\nmedian episodes/s: 1 thread %.2f, 2 threads %.2f; ratio of medians 2/1 = %.3f; median of per-round "
+           "ratios = %.3f (on %ld cores)\n",
+           m1, m2, m2 / m1, median(ratio, rounds), sysconf(_SC_NPROCESSORS_ONLN));
     printf("median env steps/s: training 1 thread %.0f, 2 threads %.0f; plain mj_step loop %.0f\n", ms1, ms2, mp);
     printf("training (1 thread) costs %.2f%% over the plain loop\n", 100.0 * (mp / ms1 - 1.0));
     char *a = NULL, *b = NULL;
