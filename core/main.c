@@ -224,10 +224,14 @@ static int cmd_run(int argc, char **argv, int check_only) {
         asim s;
         rc = asim_create(&s, &x, &e);
         if (!rc) {
-            printf("ok: %s: body %s %s, circuit %s %s (%u parameters), %u connections, %llu episode%s, seed %llu\n",
+            printf("ok: %s: body %s %s, circuit %s %s (%u parameters), %u connections, %llu episode%s, seed %llu",
                    x.file, x.body.plugin->desc->name, x.body.plugin->desc->version, x.circuit.plugin->desc->name,
                    x.circuit.plugin->desc->version, s.ntheta, x.nconns, (unsigned long long)x.episodes,
                    x.episodes == 1 ? "" : "s", (unsigned long long)x.seed);
+            if (x.learner.plugin)
+                printf(", learner %s %s (%llu epochs)", x.learner.plugin->desc->name, x.learner.plugin->desc->version,
+                       (unsigned long long)x.epochs);
+            putchar('\n');
             asim_destroy(&s);
         }
     } else {

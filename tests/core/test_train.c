@@ -323,6 +323,14 @@ START_TEST(hebbian_changes_weights_online) {
 }
 END_TEST
 
+START_TEST(check_names_the_learner) {
+    proc_out p = proc_run("%s check %s/examples/swimmer-ncap-es.yaml", exe, src);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, ", learner es 1.0.0 (100 epochs)\n"));
+    proc_free(&p);
+}
+END_TEST
+
 START_TEST(bad_learner_configs) {
     struct { const char *learner, *want; } cases[] = {
         {"  plugin: es\n  params: {population: 7}", "learner (es): create failed: population must be even (antithetic pairs), got 7"},
@@ -383,6 +391,7 @@ int main(void) {
     Suite *s = suite_create("train");
     TCase *t = tcase_create("train");
     tcase_set_timeout(t, 600);
+    tcase_add_test(t, check_names_the_learner);
     tcase_add_test(t, bad_learner_configs);
     tcase_add_test(t, es_minimises_quadratic);
     tcase_add_test(t, es_minimises_rosenbrock);
