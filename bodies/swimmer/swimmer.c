@@ -13,7 +13,10 @@
 #include "swimmer_model.h"
 #include "swimmer_sim.h"
 
-/* OUT port order; PORT_TARGET exists for the navigate task only. */
+/* OUT port order; PORT_TARGET exists for the navigate task only. The `obs`
+ * port concatenates joints, velocities, then target; dm_control's navigate
+ * observation orders them joints, target, velocities (documented in the
+ * port's doc so a policy trained elsewhere is wired knowingly). */
 enum { SWM_PORT_JOINTS, SWM_PORT_VELOCITIES, SWM_PORT_OBS, SWM_PORT_SPEED, SWM_PORT_TARGET,
        SWM_NOUT_MAX };
 
@@ -131,7 +134,7 @@ static void swm_make_ports(swm_body *b) {
     swm_port(&b->out[SWM_PORT_VELOCITIES], "velocities", 3 * n, 0, "",
              "Per body, head first: local vx, vy (m/s) from its velocimeter and wz (rad/s) from its gyro.");
     swm_port(&b->out[SWM_PORT_OBS], "obs", (n - 1) + 3 * n + 2 * nav, 0, "",
-             "Full observation: joints, then velocities, then target (navigate only).");
+             "Full observation: joints, then velocities, then target (navigate only; dm_control puts target before velocities).");
     swm_port(&b->out[SWM_PORT_SPEED], "speed", 1, ANIMAT_PORT_METRIC, "m/s",
              "Forward speed of the head along its own -y axis.");
     if (nav)
