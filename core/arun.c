@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ackpt.h"
 #include "aiso.h"
 #include "asim.h"
 #include "atrace.h"
@@ -24,12 +25,19 @@ double arun_now(void) {
 static uint64_t file_hash(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = ACKPT_FNV_INIT;
     unsigned char buf[65536];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
-        for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ULL;
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) h = ackpt_fnv(h, buf, n);
     fclose(f);
     return h;
+}
+
+void arun_fprint_comment(FILE *f, const char *text) {
+    for (const char *p = text; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        fprintf(f, "# %.*s\n", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
 }
 
 /* Append printf-style text to a growing string. */

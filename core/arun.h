@@ -34,6 +34,10 @@ int arun_run(const aexp *x, const arun_opts *o, FILE *out, arun_summary *sum, ae
  * hashes, seed, plugins and their parameters. Caller frees. NULL on OOM. */
 char *arun_provenance(const aexp *x, const char *command);
 
+/* Write `text` (may be NULL) to f as comment lines, each prefixed "# ".
+ * Used for the provenance at the top of every output file. */
+void arun_fprint_comment(FILE *f, const char *text);
+
 /* Monotonic clock in seconds. */
 double arun_now(void);
 

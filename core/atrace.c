@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arun.h"
+
 struct asim_trace {
     FILE *f;
     char *path, *tmp;
@@ -61,11 +63,7 @@ asim_trace *atrace_open(const char *path, asim *s, const char *prov, aerr *e) {
         return NULL;
     }
     /* Provenance lines, then the header. */
-    for (const char *p = prov; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        fprintf(t->f, "# %.*s\n", (int)len, p);
-        p += len + (p[len] == '\n');
-    }
+    arun_fprint_comment(t->f, prov);
     fprintf(t->f, "episode,step,time");
     const ydoc *rp = s->x->record_ports;
     if (rp) {

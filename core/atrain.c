@@ -130,34 +130,29 @@ static uint64_t fingerprint(const trainer *t) {
 }
 
 /* The parameter file `animat run` reads back (YAML, 17 significant digits). */
-static int write_params(const trainer *t, const char *path, uint64_t epochs, const char *command, aerr *e) {
+static int write_params(trainer *t, const char *path, uint64_t epochs, const char *command, aerr *e) {
     double *theta = malloc((t->n ? t->n : 1) * sizeof *theta);
     if (!theta) return aerr_set(e, "out of memory");
     if (t->lapi->current(t->learner, theta) != ANIMAT_OK) {
         free(theta);
         return aerr_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
-                        ahost_take_error((ahost *)&t->lhost));
+                        ahost_take_error(&t->lhost));
     }
-    char *prov = arun_provenance(t->x, command);
-    size_t cap = 4096 + (prov ? strlen(prov) * 2 : 0) + (size_t)t->n * 32;
-    char *buf = malloc(cap);
-    if (!buf) {
+    char *buf = NULL, *prov = arun_provenance(t->x, command);
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
         free(theta);
         free(prov);
         return aerr_set(e, "out of memory");
     }
-    size_t len = (size_t)snprintf(buf, cap, "# circuit parameters trained by animat: learner %s %s, %llu epochs\n",
-                                  t->x->learner.plugin->desc->name, t->x->learner.plugin->desc->version,
-                                  (unsigned long long)epochs);
-    for (const char *p = prov; p && *p;) {
-        size_t l = strcspn(p, "\n");
-        len += (size_t)snprintf(buf + len, cap - len, "# %.*s\n", (int)l, p);
-        p += l + (p[l] == '\n');
-    }
-    len += (size_t)snprintf(buf + len, cap - len, "circuit: %s\ntheta: [", t->x->circuit.plugin->desc->name);
-    for (uint32_t i = 0; i < t->n; i++) len += (size_t)snprintf(buf + len, cap - len, "%s%.17g", i ? ", " : "", theta[i]);
-    len += (size_t)snprintf(buf + len, cap - len, "]\n");
-    int rc = ackpt_write_file(path, buf, len, e);
+    fprintf(f, "# circuit parameters trained by animat: learner %s %s, %llu epochs\n",
+            t->x->learner.plugin->desc->name, t->x->learner.plugin->desc->version, (unsigned long long)epochs);
+    arun_fprint_comment(f, prov);
+    fprintf(f, "circuit: %s\ntheta: [", t->x->circuit.plugin->desc->name);
+    for (uint32_t i = 0; i < t->n; i++) fprintf(f, "%s%.17g", i ? ", " : "", theta[i]);
+    fprintf(f, "]\n");
+    int rc = fclose(f) ? aerr_set(e, "out of memory") : ackpt_write_file(path, buf, len, e);
     free(buf);
     free(prov);
     free(theta);
@@ -281,11 +276,7 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, uint6
         return NULL;
     }
     char *prov = arun_provenance(t->x, command);
-    for (const char *p = prov; p && *p;) {
-        size_t l = strcspn(p, "\n");
-        fprintf(f, "# %.*s\n", (int)l, p);
-        p += l + (p[l] == '\n');
-    }
+    arun_fprint_comment(f, prov);
     free(prov);
     fprintf(f, "# learner: %s %s, population %u, parameters %u\n", t->x->learner.plugin->desc->name,
             t->x->learner.plugin->desc->version, t->P, t->n);
