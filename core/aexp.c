@@ -92,7 +92,8 @@ static const char *get_str(const ydoc *m, const char *key, const char *where, ae
     return v->str;
 }
 
-/* body: / circuit: blocks. */
+/* body:, circuit: and learner: blocks (required by the caller's choice:
+ * a missing block is reported by need_map). */
 static int load_role(aexp *x, aexp_role *r, const char *role, uint32_t kind, aerr *e) {
     static const char *const body_keys[] = {"plugin", "params", NULL};
     static const char *const circuit_keys[] = {"plugin", "params", "theta", "theta_file", NULL};
@@ -360,29 +361,13 @@ static int get_path(const ydoc *m, const char *key, const char *where, char **ou
 
 /* learner: and train: blocks (used by animat train; validated always). */
 static int load_train(aexp *x, aerr *e) {
-    static const char *const learner_keys[] = {"plugin", "params", NULL};
     static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
                                              "checkpoint_every", NULL};
     x->epochs = 10;
     x->threads = 1;
     x->checkpoint_every = 1;
-    const ydoc *l = ydoc_get(x->doc, "learner");
-    if (l) {
-        x->learner.role = "learner";
-        if (l->kind != YDOC_MAP) return AT(e, l, "learner: expected a mapping, got %s", ydoc_kind_name(l->kind));
-        x->learner.node = l;
-        if (only_keys(l, "learner", learner_keys, e)) return -1;
-        const char *name = get_str(l, "plugin", "learner", e);
-        if (!name) return -1;
-        aerr pe;
-        aerr_clear(&pe);
-        x->learner.plugin = areg_resolve(&x->reg, name, x->base_dir, ANIMAT_KIND_LEARNER, &pe);
-        if (!x->learner.plugin) return AT(e, ydoc_get(l, "plugin"), "learner.plugin: %s", pe.msg);
-        const animat_plugin_desc *d = x->learner.plugin->desc;
-        if (apar_resolve(d->params, d->n_params, ydoc_get(l, "params"), "learner.params", d->name,
-                         &x->learner.params, e))
-            return -1;
-    }
+    /* The optional learner block reads exactly like a body block. */
+    if (ydoc_get(x->doc, "learner") && load_role(x, &x->learner, "learner", ANIMAT_KIND_LEARNER, e)) return -1;
     const ydoc *t = ydoc_get(x->doc, "train");
     if (!t) return 0;
     if (t->kind != YDOC_MAP) return AT(e, t, "train: expected a mapping, got %s", ydoc_kind_name(t->kind));
