@@ -92,8 +92,8 @@ char *arun_provenance(const aexp *x, const char *command) {
     cat(&s, &len, &cap, "experiment: %s fnv1a64=%016llx\n", x->file, (unsigned long long)file_hash(x->file));
     cat(&s, &len, &cap, "seed: %llu episodes: %llu max_steps: %llu\n", (unsigned long long)x->seed,
         (unsigned long long)x->episodes, (unsigned long long)x->max_steps);
-    const aexp_role *roles[2] = {&x->body, &x->circuit};
-    for (int k = 0; k < 2; k++) {
+    const aexp_role *roles[3] = {&x->body, &x->circuit, &x->learner};
+    for (int k = 0; k < 3 && roles[k]->plugin; k++) {
         const areg_plugin *p = roles[k]->plugin;
         cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", roles[k]->role, p->desc->name, p->desc->version,
             p->lib->path, (unsigned long long)file_hash(p->lib->path));

@@ -72,6 +72,13 @@ START_TEST(es_minimises_quadratic) {
     ck_assert_msg(p.status == 0, "%s", p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "trained 150 epochs (2400 episodes"));
     proc_free(&p);
+    /* The parameter file records the learner and its settings. */
+    char prov[512];
+    snprintf(prov, sizeof prov, "%s/q.params.yaml", dir);
+    char *text = proc_slurp(prov);
+    ck_assert_ptr_nonnull(strstr(text, "\n# learner: es 1.0.0 "));
+    ck_assert_ptr_nonnull(strstr(text, "\n# learner.params: population=16 sigma=0.10000000000000001 lr=0.050000000000000003"));
+    free(text);
     double th[8];
     char path[512];
     snprintf(path, sizeof path, "%s/q.params.yaml", dir);
