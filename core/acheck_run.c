@@ -145,7 +145,7 @@ typedef struct inst {
 
 /* Port i of direction d. */
 static const animat_port_info *port_at(const inst *in, uint32_t d, uint32_t i) {
-    return (const animat_port_info *)((const char *)in->p[d] + (size_t)i * in->p[d][0].struct_size);
+    return areg_port_at(in->p[d], i);
 }
 
 /* "action"/"observation" for bodies, "input"/"output" for circuits. */

@@ -62,7 +62,7 @@ static int list(FILE *out) {
 static void print_ports(FILE *out, const char *title, const animat_port_info *p, uint32_t n) {
     fprintf(out, "%s:\n", title);
     for (uint32_t i = 0; i < n; i++) {
-        const animat_port_info *q = (const animat_port_info *)((const char *)p + (size_t)i * p[0].struct_size);
+        const animat_port_info *q = areg_port_at(p, i);
         fprintf(out, "  %-12s size %-4u %-6s %s%s\n", q->name, q->size, q->unit ? q->unit : "", q->doc ? q->doc : "",
                 (q->flags & ANIMAT_PORT_METRIC) ? " [metric: averaged per episode]" : "");
     }

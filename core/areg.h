@@ -25,6 +25,12 @@ struct areg_plugin;
 #define AREG_HAS(api, type, field) \
     ((api)->struct_size >= offsetof(type, field) + sizeof((api)->field) && (api)->field)
 
+/* Element i of a plugin's port table: arrays of ABI structs are read with
+ * the stride of element 0's struct_size (abi.h), never sizeof. */
+static inline const animat_port_info *areg_port_at(const animat_port_info *ports, uint32_t i) {
+    return (const animat_port_info *)((const char *)ports + (size_t)i * ports[0].struct_size);
+}
+
 /* One loaded shared object. */
 typedef struct areg_lib {
     struct areg_plugin *plugins;      /* entry->n_plugins records; owned */

@@ -12,8 +12,7 @@ asim_inst *asim_role(asim *s, uint32_t role) { return role == AHOST_ROLE_BODY ? 
 
 /* Port i of an instance in a direction (stride struct_size). */
 static const animat_port_info *port_at(const asim_inst *in, uint32_t dir, uint32_t i) {
-    const char *base = (const char *)in->ports[dir];
-    return (const animat_port_info *)(base + (size_t)i * in->ports[dir][0].struct_size);
+    return areg_port_at(in->ports[dir], i);
 }
 
 int asim_port(const asim *s, uint32_t role, uint32_t dir, const char *name) {
@@ -66,7 +65,7 @@ static int list_ports(asim_inst *in, aerr *e) {
         in->nports[dir] = n;
         for (uint32_t i = 0; i < n; i++) {
             const animat_port_info *pi = port_at(in, dir, i);
-            if (pi->struct_size < sizeof(animat_port_info) - 0 || !pi->name || pi->size == 0 || pi->size > (1u << 24))
+            if (pi->struct_size < sizeof(animat_port_info) || !pi->name || pi->size == 0 || pi->size > (1u << 24))
                 return aerr_set(e, "%s (%s): port %u has no name, an old struct_size or an impossible size",
                                 in->host.table.instance_name, d->name, i);
         }

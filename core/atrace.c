@@ -31,8 +31,7 @@ static int add_port(asim_trace *t, asim *s, uint32_t role, uint32_t dir, const c
     for (uint32_t i = 0; i < t->n; i++)
         if (t->buf[i] == b) return 0;
     if (t->n == ATRACE_MAX_PORTS) return aerr_set(e, "record.ports: more than %d ports", ATRACE_MAX_PORTS);
-    const animat_port_info *p =
-        (const animat_port_info *)((const char *)in->ports[dir] + (size_t)k * in->ports[dir][0].struct_size);
+    const animat_port_info *p = areg_port_at(in->ports[dir], (uint32_t)k);
     t->buf[t->n] = b;
     t->size[t->n] = p->size;
     for (uint32_t i = 0; i < p->size; i++) fprintf(t->f, ",%s.%s.%s[%u]", aexp_role_name(role), aexp_dir_word(role, dir), name, i);
