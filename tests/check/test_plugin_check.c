@@ -36,6 +36,7 @@ static const struct {
     {"truncated.so", "FAIL  load: ", "struct_size 8 is smaller"},
     {"dup_param.so", "FAIL  load: ", "'gain' declared twice"},
     {"huge_port.so", "FAIL  huge-port: ports: ", "size 1073741824"},
+    {"huge_alloc.so", "FAIL  huge-alloc: ports: ", "asked the host for an impossible 1099511627776 bytes"},
     {"nan_obs.so", "FAIL  nan-obs: finite: ", "observation y[0] is not finite (NaN) at step 3"},
     {"inf_reward.so", "FAIL  inf-reward: finite: ", "reward is not finite (+Inf) at step 3"},
     {"segv.so", "FAIL  segv: finite: ", "crashed with SIGSEGV (signal 11)"},
