@@ -380,6 +380,23 @@ START_TEST(bad_learner_configs) {
     ck_assert_int_eq(p.status, 1);
     ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint was written by a different experiment setup"));
     proc_free(&p);
+    /* A flipped byte in the learner state, or bytes appended, is caught. */
+    p = proc_run("cd %s && %s train %s --quiet", dir, exe, f);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    p = proc_run("cd %s && cp b4.ckpt b4.good && printf '\\377' | dd of=b4.ckpt bs=1 seek=$(($(stat -c %%s b4.ckpt) - 1)) "
+                 "conv=notrunc 2>/dev/null && %s train %s --resume", dir, exe, f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint is corrupt (checksum mismatch)"));
+    proc_free(&p);
+    p = proc_run("cd %s && cp b4.good b4.ckpt && printf x >> b4.ckpt && %s train %s --resume", dir, exe, f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint has trailing bytes"));
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --threads 0", dir, exe, f);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "--threads takes a number from 1 to 1024, not '0'"));
+    proc_free(&p);
     /* A corrupt checkpoint is named as such. */
     proc_write(dir, "b4.ckpt", "ANIMATCKgarbage");
     p = proc_run("cd %s && %s train %s --resume", dir, exe, f);
