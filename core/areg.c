@@ -136,6 +136,54 @@ static int grow(void **arr, size_t n, size_t elem) {
     return 0;
 }
 
+/* Process-wide init/deinit bookkeeping (ABI 1.2): dlopen reference-counts
+ * a file opened by several registries, so init runs when a handle is first
+ * seen and deinit when its last registry closes it. Main thread only. */
+typedef struct lib_use {
+    void *handle;
+    uint32_t refs;
+} lib_use;
+static lib_use *g_uses;
+static size_t g_nuses;
+
+static lib_use *use_of(void *handle) {
+    for (size_t i = 0; i < g_nuses; i++)
+        if (g_uses[i].handle == handle) return &g_uses[i];
+    return NULL;
+}
+
+/* Count one more use of `handle`, calling the entry's init on the first.
+ * 0, or -1 with e set (init failed, or out of memory). */
+static int lib_acquire(void *handle, const animat_plugin_entry *en, const char *path, aerr *e) {
+    lib_use *u = use_of(handle);
+    if (u) {
+        u->refs++;
+        return 0;
+    }
+    if (grow((void **)&g_uses, g_nuses, sizeof *g_uses)) return aerr_set(e, "out of memory");
+    if (AREG_HAS(en, animat_plugin_entry, init)) {
+        char why[256] = "";
+        if (en->init(why, sizeof why) != ANIMAT_OK) {
+            why[sizeof why - 1] = 0;
+            return aerr_set(e, "%s: init failed: %s", path, why[0] ? why : "(the plugin gave no reason)");
+        }
+    }
+    g_uses[g_nuses++] = (lib_use){handle, 1};
+    return 0;
+}
+
+/* Drop one use of a library; the last one calls deinit. */
+static void lib_release(const areg_lib *lib) {
+    lib_use *u = use_of(lib->handle);
+    if (!u || --u->refs) return;
+    if (AREG_HAS(lib->entry, animat_plugin_entry, deinit)) lib->entry->deinit();
+    *u = g_uses[--g_nuses];
+    if (!g_nuses) {
+        free(g_uses);
+        g_uses = NULL;
+    }
+}
+
 int areg_open(areg *r, const char *path, aerr *e) {
     /* dlopen searches system dirs for bare names: force a path. */
     char buf[PATH_MAX];
@@ -153,7 +201,7 @@ int areg_open(areg *r, const char *path, aerr *e) {
         dlclose(h);
         return aerr_set(e, "%s: not an animat plugin: no '%s' symbol exported", path, ANIMAT_ENTRY_SYMBOL);
     }
-    if (validate(en, path, e)) {
+    if (validate(en, path, e) || lib_acquire(h, en, path, e)) {
         dlclose(h);
         return -1;
     }
@@ -164,6 +212,7 @@ int areg_open(areg *r, const char *path, aerr *e) {
         if (lib) free(lib->path);
         free(lib);
         free(ps);
+        lib_release(&(areg_lib){.handle = h, .entry = en});
         dlclose(h);
         return aerr_set(e, "out of memory");
     }
@@ -315,6 +364,7 @@ const areg_plugin *areg_resolve(areg *r, const char *value, const char *base_dir
 
 void areg_close(areg *r) {
     for (size_t i = 0; i < r->nlibs; i++) {
+        lib_release(r->libs[i]);
         dlclose(r->libs[i]->handle);
         free(r->libs[i]->plugins);
         free(r->libs[i]->path);

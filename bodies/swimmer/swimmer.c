@@ -6,6 +6,7 @@
  * allocated with h->alloc.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -301,8 +302,13 @@ static int32_t swm_step(void *self, const double *const *act, double *const *obs
 
 /* The body vtable. */
 static const animat_body_api swm_api = {
-    sizeof(animat_body_api), swm_create, swm_destroy, swm_ports, swm_control_dt, swm_reset,
-    swm_step,
+    .struct_size = sizeof(animat_body_api),
+    .create = swm_create,
+    .destroy = swm_destroy,
+    .ports = swm_ports,
+    .control_dt = swm_control_dt,
+    .reset = swm_reset,
+    .step = swm_step,
 };
 
 /* The descriptor. */
@@ -320,4 +326,4 @@ static const animat_plugin_desc swm_desc = {
 static const animat_plugin_desc *const swm_plugins[] = {&swm_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, swm_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(swm_plugins);

@@ -6,6 +6,7 @@
  * time (animat/circuit.h); nothing here is global except const tables.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -286,4 +287,4 @@ static const animat_plugin_desc mlp_desc = {
 static const animat_plugin_desc *const mlp_plugins[] = {&mlp_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, mlp_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(mlp_plugins);

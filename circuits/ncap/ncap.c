@@ -6,6 +6,7 @@
  * is global except const tables.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -356,4 +357,4 @@ static const animat_plugin_desc ncap_desc = {
 static const animat_plugin_desc *const ncap_plugins[] = {&ncap_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, ncap_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(ncap_plugins);

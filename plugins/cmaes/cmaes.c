@@ -7,6 +7,7 @@
  * every ask, so no generator state is kept between epochs.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <gsl/gsl_eigen.h>
 #include <math.h>
@@ -380,4 +381,4 @@ static const animat_plugin_desc cma_desc = {
 static const animat_plugin_desc *const cma_plugins[] = {&cma_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, cma_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(cma_plugins);

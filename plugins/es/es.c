@@ -8,6 +8,7 @@
  * kept between epochs.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -320,4 +321,4 @@ static const animat_plugin_desc es_desc = {
 static const animat_plugin_desc *const es_plugins[] = {&es_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, es_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(es_plugins);

@@ -12,6 +12,7 @@
  * global except const tables.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <math.h>
 #include <string.h>
@@ -319,4 +320,4 @@ static const animat_plugin_desc heb_desc = {
 static const animat_plugin_desc *const heb_plugins[] = {&heb_desc};
 
 /* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, heb_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(heb_plugins);

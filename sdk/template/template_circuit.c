@@ -15,6 +15,7 @@
  * has no mutable global state, so instances on different threads are safe.
  */
 #include <animat/animat.h>
+#include <animat/helpers.h>
 
 #include <math.h>
 #include <stddef.h>
@@ -202,4 +203,4 @@ static const animat_plugin_desc tpl_desc = {
 static const animat_plugin_desc *const tpl_plugins[] = {&tpl_desc};
 
 /* The only exported symbol: the handshake head, then the plugin list. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = {ANIMAT_ENTRY_HEAD, 1, tpl_plugins};
+ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(tpl_plugins);

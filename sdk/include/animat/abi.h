@@ -30,14 +30,22 @@ extern "C" {
 /* ABI version this header describes. Major: incompatible change. Minor: a
  * struct grew at its end or a new optional function/extension appeared. */
 #define ANIMAT_ABI_MAJOR 1
-#define ANIMAT_ABI_MINOR 1
+#define ANIMAT_ABI_MINOR 2
 /* History:
  *   1.0  entry, host table, body/circuit/learner kinds, params, ports.
  *   1.1  animat_circuit_api.extension (circuit capabilities by id, e.g.
  *        ANIMAT_EXT_PLASTICITY); animat_learner_api.online_reset and
  *        online_step (per-step plasticity hooks). Plugins built against 1.0
  *        keep working: their structs are shorter and the host reads none of
- *        the new fields from them. */
+ *        the new fields from them.
+ *   1.2  animat_plugin_entry.init / deinit (process-wide set-up and
+ *        tear-down); animat_body_api.extension and
+ *        animat_learner_api.extension, so every kind has an extension query.
+ *
+ * From 1.2 on the core structs (entry, descriptor, host table, the three
+ * kind tables, param and port records) are frozen: a new capability is a
+ * new extension id ("animat.NAME/REVISION") with its own table, never a new
+ * field. Extensions are asked for by id and may be absent (NULL). */
 
 /* Name of the single symbol a plugin exports. */
 #define ANIMAT_ENTRY_SYMBOL "animat_entry"
@@ -89,11 +97,31 @@ typedef struct animat_plugin_entry {
     uint32_t sizeof_size_t; /* sizeof(size_t) at plugin build time */
     uint32_t n_plugins;     /* number of entries in `plugins`, at least 1 */
     const animat_plugin_desc *const *plugins; /* static array owned by the plugin */
+
+    /* --- ABI 1.2 --- */
+
+    /* Process-wide set-up (e.g. install a library's global handler). Called
+     * once per process by the host after the handshake passes and before any
+     * other function of the plugin, on the main thread. On failure write a
+     * one-line reason (NUL-terminated, at most `cap` bytes) into `why` and
+     * return ANIMAT_ERROR: the host then refuses the file with that reason.
+     * Optional (NULL = nothing to set up). Note that the dynamic loader runs
+     * the shared object's constructors before the handshake: keep them
+     * empty, put set-up here. */
+    int32_t (*init)(char *why, uint32_t cap);
+
+    /* Process-wide tear-down: called once, on the main thread, after every
+     * instance of every plugin in this file is destroyed and before dlclose
+     * -- only if init was absent or returned ANIMAT_OK. Optional. */
+    void (*deinit)(void);
 } animat_plugin_entry;
 
 /* Initialiser for the frozen head of an entry. Use it as:
  *   ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
- *       ANIMAT_ENTRY_HEAD, 1, my_plugins };                              */
+ *       ANIMAT_ENTRY_HEAD, 1, my_plugins };
+ * or, with process-wide set-up (ABI 1.2):
+ *   ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
+ *       ANIMAT_ENTRY_HEAD, 1, my_plugins, my_init, my_deinit };          */
 #define ANIMAT_ENTRY_HEAD                                                   \
     sizeof(animat_plugin_entry), ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR,        \
         (uint32_t)sizeof(double), (uint32_t)sizeof(size_t)

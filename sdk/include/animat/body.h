@@ -58,6 +58,14 @@ typedef struct animat_body_api {
      * (the episode is then aborted). Must not allocate. Required. */
     int32_t (*step)(void *self, const double *const *act, double *const *obs,
                     animat_step_result *out);
+
+    /* --- ABI 1.2 --- */
+
+    /* Optional capabilities of this instance by string id with revision
+     * (e.g. "animat.render/1"). Returns a plugin-owned const table valid
+     * until destroy, or NULL when unsupported. Any phase after create, the
+     * instance's thread. Optional (NULL = no extensions). */
+    const void *(*extension)(void *self, const char *id);
 } animat_body_api;
 
 #ifdef __cplusplus

@@ -84,6 +84,41 @@ typedef struct animat_plasticity_ext {
     int32_t (*eligibility)(void *self, double *elig, uint32_t n);
 } animat_plasticity_ext;
 
+/* Extension "animat.units/1" (ABI 1.2): a circuit names its internal units
+ * (neurons, oscillators, layers' elements) so that experiments can record
+ * them and intervene on them the way experimenters silence or stimulate
+ * neurons. Unit i's "output" is the value the rest of the circuit (and its
+ * output ports) sees from that unit in a step. */
+#define ANIMAT_EXT_UNITS "animat.units/1"
+
+/* Override modes for animat_units_ext.override. */
+#define ANIMAT_UNIT_FREE 0u  /* no override: the unit computes its own output */
+#define ANIMAT_UNIT_CLAMP 1u /* the unit's output is `value` (silence: 0) */
+#define ANIMAT_UNIT_ADD 2u   /* the unit's output is its own plus `value` */
+
+typedef struct animat_units_ext {
+    uint32_t struct_size; /* sizeof(animat_units_ext) */
+
+    /* The unit names: an instance-owned array of *n strings ([a-z0-9_.\[\]]+,
+     * unique, e.g. "osc", "b[2].d"), valid until destroy. Any phase after
+     * create. Required. */
+    const char *const *(*names)(void *self, uint32_t *n);
+
+    /* Write unit i's output in the last step (0 after reset) to *value.
+     * ANIMAT_OK, or ANIMAT_ERROR for i out of range. Between steps, the
+     * instance's thread. Must not allocate. Required. */
+    int32_t (*get)(void *self, uint32_t i, double *value);
+
+    /* Override unit i from the next step on, until changed again or reset
+     * (reset clears every override to ANIMAT_UNIT_FREE): mode is
+     * ANIMAT_UNIT_*; the circuit applies it inside step, wherever the unit's
+     * output is used, so downstream units and output ports of the same step
+     * see the overridden value. ANIMAT_OK, or ANIMAT_ERROR for a bad i or
+     * mode. Between steps, the instance's thread. Must not allocate.
+     * Required. */
+    int32_t (*override)(void *self, uint32_t i, uint32_t mode, double value);
+} animat_units_ext;
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,6 +64,14 @@ typedef struct animat_learner_api {
      * not allocate. Optional; NULL when the learner is not online. */
     int32_t (*online_step)(void *self, double reward, const double *elig, double *theta,
                            uint32_t n);
+
+    /* --- ABI 1.2 --- */
+
+    /* Optional capabilities of this instance by string id with revision
+     * (e.g. "animat.render/1"). Returns a plugin-owned const table valid
+     * until destroy, or NULL when unsupported. Any phase after create, the
+     * instance's thread. Optional (NULL = no extensions). */
+    const void *(*extension)(void *self, const char *id);
 } animat_learner_api;
 
 #ifdef __cplusplus
