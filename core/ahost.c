@@ -79,6 +79,15 @@ static int32_t h_param_choice(const animat_host *h, const char *name, const char
     return ANIMAT_OK;
 }
 
+static int32_t h_param_string(const animat_host *h, const char *name, const char **out) {
+    const apar_value *v = name ? apar_find(of(h)->params, name) : NULL;
+    if (!v || !out) return ANIMAT_ERROR;
+    if (v->info->type == ANIMAT_PARAM_CHOICE) *out = v->choice;
+    else if (v->info->type == ANIMAT_PARAM_PATH) *out = v->path ? v->path : "";
+    else return ANIMAT_ERROR;
+    return ANIMAT_OK;
+}
+
 static int32_t h_param_list(const animat_host *h, const char *name, const double **values, uint32_t *n) {
     const apar_value *v = param(h, name, ANIMAT_PARAM_REAL_LIST);
     if (!v || !values || !n) return ANIMAT_ERROR;
@@ -127,6 +136,7 @@ int ahost_init(ahost *ah, uint32_t role, const char *role_name, const char *name
     t->rng_uniform = h_uniform;
     t->rng_gaussian = h_gaussian;
     t->extension = h_extension;
+    t->param_string = h_param_string;
     return 0;
 }
 

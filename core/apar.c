@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const animat_param_info *apar_at(const animat_param_info *params, uint32_t i) {
     return (const animat_param_info *)((const char *)params + (size_t)i * params[0].struct_size);
@@ -19,6 +21,7 @@ const char *apar_type_name(uint32_t type) {
     case ANIMAT_PARAM_BOOL: return "true or false";
     case ANIMAT_PARAM_CHOICE: return "one of the choices";
     case ANIMAT_PARAM_REAL_LIST: return "a list of numbers";
+    case ANIMAT_PARAM_PATH: return "a file path";
     default: return "an unknown type";
     }
 }
@@ -122,6 +125,8 @@ int apar_check_table(const animat_param_info *params, uint32_t n, const char *wh
                     return aerr_set(e, "plugin %s: parameter '%s' default element %g is outside [%g, %g]",
                                     who, p->name, tmp[k], p->min, p->max);
             break;
+        case ANIMAT_PARAM_PATH:
+            break;
         default:
             return aerr_set(e, "plugin %s: parameter '%s' has unknown type %u", who, p->name, p->type);
         }
@@ -174,6 +179,32 @@ static int read_number(const animat_param_info *p, const ydoc *node, const char 
     return check_number(p, node, *x, where, label, plugin, e);
 }
 
+/* A PATH value: resolve it against the folder of the file that holds it
+ * (the working directory for --set values, which have no line) and check
+ * that a readable regular file is there. */
+static int apply_path(apar_value *v, const ydoc *node, const char *where, aerr *e) {
+    char q[80], dir[ANIMAT_PARAM_PATH_MAX] = ".", full[ANIMAT_PARAM_PATH_MAX];
+    const char *s = node->str;
+    if (!*s) return aerr_at(e, node->file, node->line, node->col, "%s.%s: empty file path", where, v->info->name);
+    if (s[0] != '/' && node->line && node->file) {
+        snprintf(dir, sizeof dir, "%s", node->file);
+        char *slash = strrchr(dir, '/');
+        if (slash) *slash = 0; else strcpy(dir, ".");
+    }
+    int len = s[0] == '/' ? snprintf(full, sizeof full, "%s", s) : snprintf(full, sizeof full, "%s/%s", dir, s);
+    if (len < 0 || (size_t)len >= sizeof full)
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: file path too long", where, v->info->name);
+    struct stat st;
+    const char *why = stat(full, &st) ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file"
+                      : access(full, R_OK) ? strerror(errno) : NULL;
+    if (why)
+        return aerr_at(e, node->file, node->line, node->col, "%s.%s: %s: %s", where, v->info->name,
+                       aerr_quote(full, q, sizeof q), why);
+    free(v->path);
+    v->path = strdup(full);
+    return v->path ? 0 : aerr_set(e, "out of memory");
+}
+
 /* Apply one given value node to v. */
 static int apply(apar_value *v, const ydoc *node, const char *where, const char *plugin, aerr *e) {
     const animat_param_info *p = v->info;
@@ -203,6 +234,8 @@ static int apply(apar_value *v, const ydoc *node, const char *where, const char 
     const char *s = node->str;
     char q[80];
     switch (p->type) {
+    case ANIMAT_PARAM_PATH:
+        return apply_path(v, node, where, e);
     case ANIMAT_PARAM_BOOL:
         if (node->quoted)
             return aerr_at(e, file, node->line, node->col,
@@ -259,11 +292,11 @@ int apar_resolve(const animat_param_info *params, uint32_t n, const ydoc *given,
             char q[80];
             aerr_at(e, key->file, key->line, key->col, "%s: unknown parameter '%s' for plugin %s (known: %s)",
                     where, aerr_quote(key->str, q, sizeof q), plugin, n ? known : "none");
-            free(v);
+            apar_free(&(apar_set){v, n});
             return -1;
         }
         if (apply(&v[i], given->vals[k], where, plugin, e)) {
-            free(v);
+            apar_free(&(apar_set){v, n});
             return -1;
         }
     }
@@ -276,6 +309,7 @@ int apar_resolve(const animat_param_info *params, uint32_t n, const ydoc *given,
 }
 
 void apar_free(apar_set *s) {
+    for (uint32_t i = 0; s->v && i < s->n; i++) free(s->v[i].path);
     free(s->v);
     s->v = NULL;
     s->n = 0;

@@ -18,6 +18,7 @@ typedef struct apar_value {
     char choice_buf[64];
     double list[ANIMAT_PARAM_LIST_MAX]; /* REAL_LIST values */
     uint32_t nlist;
+    char *path;                    /* PATH: resolved, checked; owned ("" when unset) */
 } apar_value;
 
 /* The resolved parameter set of one instance. */

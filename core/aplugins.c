@@ -15,6 +15,8 @@ static void range_str(const animat_param_info *p, char *buf, size_t cap) {
         snprintf(buf, cap, "[%g, %g]", p->min, p->max);
     else if (p->type == ANIMAT_PARAM_CHOICE)
         snprintf(buf, cap, "%s", p->choices);
+    else if (p->type == ANIMAT_PARAM_PATH)
+        snprintf(buf, cap, "file, relative to the experiment");
     else
         snprintf(buf, cap, "true|false");
 }
@@ -25,6 +27,7 @@ static void default_str(const animat_param_info *p, char *buf, size_t cap) {
     case ANIMAT_PARAM_BOOL: snprintf(buf, cap, "%s", p->def != 0 ? "true" : "false"); break;
     case ANIMAT_PARAM_CHOICE: apar_choice_at(p->choices, (uint32_t)p->def, buf, cap); break;
     case ANIMAT_PARAM_REAL_LIST: snprintf(buf, cap, "[%s]", p->def_list ? p->def_list : ""); break;
+    case ANIMAT_PARAM_PATH: snprintf(buf, cap, "(none)"); break;
     default: snprintf(buf, cap, "%g", p->def);
     }
 }
@@ -35,6 +38,7 @@ static const char *type_word(uint32_t t) {
     case ANIMAT_PARAM_INT: return "int";
     case ANIMAT_PARAM_BOOL: return "bool";
     case ANIMAT_PARAM_CHOICE: return "choice";
+    case ANIMAT_PARAM_PATH: return "path";
     default: return "list";
     }
 }

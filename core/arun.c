@@ -72,6 +72,8 @@ static void cat_params(char **s, size_t *len, size_t *cap, const apar_set *ps) {
         const apar_value *v = &ps->v[i];
         if (v->info->type == ANIMAT_PARAM_CHOICE) {
             cat(s, len, cap, " %s=%s", v->info->name, v->choice);
+        } else if (v->info->type == ANIMAT_PARAM_PATH) {
+            cat(s, len, cap, " %s=%s", v->info->name, v->path ? v->path : "");
         } else if (v->info->type == ANIMAT_PARAM_REAL_LIST) {
             cat(s, len, cap, " %s=[", v->info->name);
             for (uint32_t k = 0; k < v->nlist; k++) cat(s, len, cap, "%s%.17g", k ? "," : "", v->list[k]);

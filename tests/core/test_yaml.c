@@ -2,7 +2,10 @@
  * parameter resolver (defaults, types, ranges, lists, choices). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ck_run.h"
 #include "apar.h"
@@ -148,6 +151,56 @@ START_TEST(params_errors) {
 }
 END_TEST
 
+/* PATH parameters (ABI 1.2): resolved against the folder of the file that
+ * holds them, checked to be a readable regular file, "" when unset. */
+START_TEST(params_path) {
+    static const animat_param_info pt[] = {
+        {.struct_size = sizeof(animat_param_info), .type = ANIMAT_PARAM_PATH, .name = "model", .unit = "",
+         .doc = "a model file"},
+    };
+    char dir[] = "/tmp/animat-path-XXXXXX", file[128], text[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/m.xml", dir);
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("<mujoco/>", f);
+    fclose(f);
+    aerr e;
+    apar_set s;
+    ck_assert_int_eq(apar_check_table(pt, 1, "t", &e), 0);
+    /* unset: "" */
+    ydoc *d = parse("{}", &e);
+    ck_assert_int_eq(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+    ck_assert_ptr_null(apar_find(&s, "model")->path);
+    apar_free(&s);
+    ydoc_free(d);
+    /* relative to the experiment file's folder */
+    char yfile[128];
+    snprintf(yfile, sizeof yfile, "%s/exp.yaml", dir);
+    aerr_clear(&e);
+    d = ydoc_parse(yfile, "model: m.xml\n", 13, &e);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+    ck_assert_str_eq(apar_find(&s, "model")->path, file);
+    apar_free(&s);
+    ydoc_free(d);
+    /* missing file, a directory, empty: positioned one-line errors */
+    const char *bad[][2] = {{"model: nope.xml\n", "No such file or directory"},
+                            {"model: /tmp\n", "not a regular file"},
+                            {"model: ''\n", "p.model: empty file path"}};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(text, sizeof text, "%s", bad[i][0]);
+        aerr_clear(&e);
+        d = ydoc_parse(yfile, text, strlen(text), &e);
+        ck_assert_int_ne(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+        ck_assert_msg(strstr(e.msg, bad[i][1]) && strstr(e.msg, "exp.yaml:1:8: p.model"), "%zu: %s", i, e.msg);
+        ydoc_free(d);
+    }
+    remove(file);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(table_checks) {
     aerr e;
     animat_param_info bad[2] = {table[0], table[0]};
@@ -175,6 +228,7 @@ int main(void) {
     tcase_add_test(t, params_defaults_and_values);
     tcase_add_test(t, params_errors);
     tcase_add_test(t, table_checks);
+    tcase_add_test(t, params_path);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

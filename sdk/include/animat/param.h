@@ -26,7 +26,17 @@ extern "C" {
                                      in [0, ANIMAT_PARAM_LIST_MAX]; default is
                                      `def_list` */
 
+#define ANIMAT_PARAM_PATH 6u      /* (ABI 1.2) a file path. In an experiment file it
+                                     is relative to that file's folder (from
+                                     --set: to the working directory); the host
+                                     resolves it, checks before create that it
+                                     names a readable regular file, and hands
+                                     out the resolved path with param_string.
+                                     No default: unset reads "" (the plugin
+                                     decides whether it is required). */
+
 #define ANIMAT_PARAM_LIST_MAX 64u
+#define ANIMAT_PARAM_PATH_MAX 4096u /* longest resolved path, with its NUL */
 
 /* Flags (animat_param_info.flags). */
 #define ANIMAT_PARAM_EXCITATORY 0x1u /* theta entry used as max(w, 0) when sign
