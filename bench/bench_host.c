@@ -1,8 +1,8 @@
 /* bench_host.c -- host overhead: the NCAP swimmer through animat against a
  * plain C loop doing the same work, in one run.
  *
- * Host path: aexp_load(examples/swimmer-ncap.yaml) -> asim_create ->
- * asim_episode repeatedly (swimmer body plugin + ncap circuit plugin, wired
+ * Host path: experiment_load(examples/swimmer-ncap.yaml) -> sim_create ->
+ * sim_episode repeatedly (swimmer body plugin + ncap circuit plugin, wired
  * through the host's port buffers and function tables).
  *
  * Plain path: the same 6-link model built directly with swm_build, one mjData,
@@ -31,10 +31,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "aexp.h"
-#include "ahost.h"
-#include "arun.h"
-#include "asim.h"
+#include "exp/experiment.h"
+#include "plugin/hostctx.h"
+#include "sim/runner.h"
+#include "sim/sim.h"
 #include "plain_loop.h"
 
 #ifndef ANIMAT_SRC_ROOT
@@ -68,7 +68,7 @@ typedef struct bench_returns {
 } bench_returns;
 
 /* This thread's CPU time in seconds (immune to time spent descheduled on a
- * busy machine, unlike arun_now's wall clock). Any thread. */
+ * busy machine, unlike runner_now's wall clock). Any thread. */
 static double bench_cpu_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -129,15 +129,15 @@ static int bench_parse(int argc, char **argv, bench_opts *o) {
 /* Run whole host episodes until `seconds` have passed. Episode indices
  * continue from *next (advanced). Records returns into rs. Returns 0, or -1
  * after printing the host's error. Main thread. */
-static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
+static int host_round(sim *s, uint64_t *next, double seconds, bench_round *out,
                       bench_returns *rs) {
     memset(out, 0, sizeof *out);
-    aerr e;
-    aerr_clear(&e);
-    double c0 = bench_cpu_now(), t0 = arun_now(), t1 = t0;
+    errmsg e;
+    errmsg_clear(&e);
+    double c0 = bench_cpu_now(), t0 = runner_now(), t1 = t0;
     do {
-        asim_result r;
-        if (asim_episode(s, *next, &r, &e)) {
+        sim_result r;
+        if (sim_episode(s, *next, &r, &e)) {
             fprintf(stderr, "bench_host: host: %s\n", e.msg);
             return -1;
         }
@@ -145,7 +145,7 @@ static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
         (*next)++;
         out->steps += r.steps;
         out->episodes++;
-        t1 = arun_now();
+        t1 = runner_now();
     } while (t1 - t0 < seconds);
     out->seconds = t1 - t0;
     out->cpu = bench_cpu_now() - c0;
@@ -156,7 +156,7 @@ static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
 static int plain_round(plain_sim *p, uint64_t seed, uint64_t *next, double seconds,
                        bench_round *out, bench_returns *rs) {
     memset(out, 0, sizeof *out);
-    double c0 = bench_cpu_now(), t0 = arun_now(), t1 = t0;
+    double c0 = bench_cpu_now(), t0 = runner_now(), t1 = t0;
     do {
         double ret = 0.0;
         uint64_t n = plain_episode(p, seed, *next, &ret);
@@ -169,7 +169,7 @@ static int plain_round(plain_sim *p, uint64_t seed, uint64_t *next, double secon
         (*next)++;
         out->steps += n;
         out->episodes++;
-        t1 = arun_now();
+        t1 = runner_now();
     } while (t1 - t0 < seconds);
     out->seconds = t1 - t0;
     out->cpu = bench_cpu_now() - c0;
@@ -192,7 +192,7 @@ static double bench_median(const double *v, int n) {
 
 /* Warm up, run the interleaved rounds and print the table. Returns the
  * process exit status. Main thread. */
-static int bench_run(const bench_opts *o, const aexp *x, asim *s, plain_sim *p,
+static int bench_run(const bench_opts *o, const experiment *x, sim *s, plain_sim *p,
                      bench_returns *rs) {
     uint64_t next_host = 0, next_plain = 0;
     bench_round hr[BENCH_MAX_ROUNDS], pr[BENCH_MAX_ROUNDS], warm;
@@ -258,17 +258,17 @@ int main(int argc, char **argv) {
     if (rc) return rc == 1 ? 0 : rc;
 
     /* host path */
-    aerr e;
-    aerr_clear(&e);
-    aexp x;
-    if (aexp_load(&x, o.file, NULL, 0, NULL, 0, &e)) {
+    errmsg e;
+    errmsg_clear(&e);
+    experiment x;
+    if (experiment_load(&x, o.file, NULL, 0, NULL, 0, &e)) {
         fprintf(stderr, "bench_host: %s\n", e.msg);
         return 1;
     }
-    asim s;
-    if (asim_create(&s, &x, &e)) {
+    sim s;
+    if (sim_create(&s, &x, &e)) {
         fprintf(stderr, "bench_host: %s\n", e.msg);
-        aexp_free(&x);
+        experiment_free(&x);
         return 1;
     }
 
@@ -287,7 +287,7 @@ int main(int argc, char **argv) {
     plain_destroy(&p);
     free(rs.host);
     free(rs.plain);
-    asim_destroy(&s);
-    aexp_free(&x);
+    sim_destroy(&s);
+    experiment_free(&x);
     return rc;
 }

@@ -7,10 +7,10 @@
 #include <string.h>
 
 /* Build the plain path's model (default swimmer config: 6 bodies, swim) and
- * data, and an ahost whose random stream reproduces the body's initial-state
- * draws. `x` must outlive p (its body parameters back the ahost). Returns 0,
+ * data, and an hostctx whose random stream reproduces the body's initial-state
+ * draws. `x` must outlive p (its body parameters back the hostctx). Returns 0,
  * or -1 after printing why. Create phase, main thread. */
-int plain_create(plain_sim *p, const aexp *x) {
+int plain_create(plain_sim *p, const experiment *x) {
     memset(p, 0, sizeof *p);
     swm_config cfg;
     swm_default_config(&cfg);
@@ -27,7 +27,7 @@ int plain_create(plain_sim *p, const aexp *x) {
         fprintf(stderr, "plain_loop: unexpected swimmer model layout\n");
         return -1;
     }
-    if (ahost_init(&p->rng_host, AHOST_ROLE_BODY, "body", "plain", &x->body.params)) {
+    if (hostctx_init(&p->rng_host, HOSTCTX_ROLE_BODY, "body", "plain", &x->body.params)) {
         fprintf(stderr, "plain_loop: out of memory\n");
         return -1;
     }
@@ -38,7 +38,7 @@ int plain_create(plain_sim *p, const aexp *x) {
 void plain_destroy(plain_sim *p) {
     if (p->d) mj_deleteData(p->d);
     if (p->m) mj_deleteModel(p->m);
-    ahost_fini(&p->rng_host);
+    hostctx_fini(&p->rng_host);
     memset(p, 0, sizeof *p);
 }
 
@@ -91,7 +91,7 @@ uint64_t plain_episode(plain_sim *p, uint64_t seed, uint64_t episode, double *re
     const mjModel *m = p->m;
     mjData *d = p->d;
     /* reset: zero state, root hinge ~ U(-pi, pi), joints ~ U(-L, L) */
-    ahost_reseed(&p->rng_host, seed, episode);
+    hostctx_reseed(&p->rng_host, seed, episode);
     gsl_rng *rng = p->rng_host.rng;
     mj_resetData(m, d);
     d->qpos[2] = -M_PI + 2.0 * M_PI * gsl_rng_uniform(rng);
