@@ -205,8 +205,8 @@ static int bench_run(const bench_opts *o, const experiment *x, sim *s, plain_sim
 
     printf("animat host overhead: %s\n", x->file);
     printf("body %s %s, circuit %s %s; %d rounds of >= %.2f s per path, alternating\n\n",
-           x->body.plugin->desc->name, x->body.plugin->desc->version,
-           x->circuit.plugin->desc->name, x->circuit.plugin->desc->version, o->rounds,
+           x->insts[0].plugin->desc->name, x->insts[0].plugin->desc->version,
+           x->insts[1].plugin->desc->name, x->insts[1].plugin->desc->version, o->rounds,
            o->seconds);
     printf("%-6s %-6s %10s %9s %14s %14s %9s\n", "round", "first", "episodes", "steps", "host steps/s",
            "plain steps/s", "overhead");

@@ -27,7 +27,7 @@ int plain_create(plain_sim *p, const experiment *x) {
         fprintf(stderr, "plain_loop: unexpected swimmer model layout\n");
         return -1;
     }
-    if (hostctx_init(&p->rng_host, HOSTCTX_ROLE_BODY, "body", "plain", &x->body.params)) {
+    if (hostctx_init(&p->rng_host, HOSTCTX_ROLE_BODY, "body", "plain", &x->insts[0].params)) {
         fprintf(stderr, "plain_loop: out of memory\n");
         return -1;
     }

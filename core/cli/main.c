@@ -8,6 +8,7 @@
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
 #include "sim/runner.h"
+#include "sim/buffers.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -95,7 +96,7 @@ typedef struct cli {
 
 /* Options that are shorthands for --set, and the key each one sets. */
 static const char *const shorthand_opts[] = {"--episodes", "--seed", "--epochs", "--theta"};
-static const char *const shorthand_keys[] = {"run.episodes", "run.seed", "train.epochs", "circuit.theta_file"};
+static const char *const shorthand_keys[] = {"run.episodes", "run.seed", "train.epochs", "theta_file"};
 
 /* Index of a shorthand option, or -1. */
 static int shorthand(const char *a) {
@@ -207,6 +208,26 @@ static int cmd_train(int argc, char **argv) {
     return rc;
 }
 
+/* The `animat check` summary: one line, then notes on unfed inputs. */
+static void print_check(const experiment *x, sim *s) {
+    printf("ok: %s:", x->file);
+    for (uint32_t i = 0; i < x->ninsts; i++) {
+        const experiment_inst *in = &x->insts[i];
+        const char *word = x->short_form ? experiment_kind_name(in->kind) : in->name;
+        printf("%s %s %s %s", i ? "," : "", word, in->plugin->desc->name, in->plugin->desc->version);
+        if (x->short_form && in->kind == ANIMAT_KIND_CIRCUIT) printf(" (%u parameters)", s->ntheta);
+        if (in->substeps > 1) printf(" x%u substeps", in->substeps);
+    }
+    if (!x->short_form) printf(" (%u learnable parameters)", s->ntheta);
+    printf(", %u connections, %llu episode%s, seed %llu", x->nconns, (unsigned long long)x->episodes,
+           x->episodes == 1 ? "" : "s", (unsigned long long)x->seed);
+    if (x->learner.plugin)
+        printf(", learner %s %s (%llu epochs)", x->learner.plugin->desc->name, x->learner.plugin->desc->version,
+               (unsigned long long)x->epochs);
+    putchar('\n');
+    sim_print_unfed(s, stdout);
+}
+
 /* animat run / animat check. */
 static int cmd_run(int argc, char **argv, int check_only) {
     cli c;
@@ -224,14 +245,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
         sim s;
         rc = sim_create(&s, &x, &e);
         if (!rc) {
-            printf("ok: %s: body %s %s, circuit %s %s (%u parameters), %u connections, %llu episode%s, seed %llu",
-                   x.file, x.body.plugin->desc->name, x.body.plugin->desc->version, x.circuit.plugin->desc->name,
-                   x.circuit.plugin->desc->version, s.ntheta, x.nconns, (unsigned long long)x.episodes,
-                   x.episodes == 1 ? "" : "s", (unsigned long long)x.seed);
-            if (x.learner.plugin)
-                printf(", learner %s %s (%llu epochs)", x.learner.plugin->desc->name, x.learner.plugin->desc->version,
-                       (unsigned long long)x.epochs);
-            putchar('\n');
+            print_check(&x, &s);
             sim_destroy(&s);
         }
     } else {

@@ -98,7 +98,7 @@ static int32_t h_param_list(const animat_host *h, const char *name, const double
 
 static uint32_t h_wired_size(const animat_host *h, uint32_t dir, const char *name) {
     hostctx *ah = of(h);
-    return (ah->wired && name) ? ah->wired(ah->wired_ctx, ah->role, dir, name) : 0;
+    return (ah->wired && name) ? ah->wired(ah->wired_ctx, ah->inst, dir, name) : 0;
 }
 
 static double h_uniform(const animat_host *h) { return gsl_rng_uniform(of(h)->rng); }
@@ -162,6 +162,15 @@ void hostctx_reseed(hostctx *ah, uint64_t run_seed, uint64_t episode) {
     gsl_rng_set(ah->rng, (unsigned long)((s ^ (s >> 32)) & 0xffffffffu));
     ah->has_error = 0;
     ah->error[0] = '\0';
+}
+
+uint32_t hostctx_stream_key(const char *name, uint32_t kind) {
+    if (kind == ANIMAT_KIND_BODY && !strcmp(name, "body")) return HOSTCTX_ROLE_BODY;
+    if (kind == ANIMAT_KIND_CIRCUIT && !strcmp(name, "circuit")) return HOSTCTX_ROLE_CIRCUIT;
+    if (kind == ANIMAT_KIND_LEARNER) return HOSTCTX_ROLE_LEARNER;
+    uint32_t h = 2166136261u; /* FNV-1a 32 */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 16777619u;
+    return HOSTCTX_STREAM_NAMED + (h % 0x7fffff00u);
 }
 
 const char *hostctx_take_error(hostctx *ah) {

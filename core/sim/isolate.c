@@ -59,11 +59,11 @@ static ssize_t read_all(int fd, void *buf, size_t n, double timeout) {
 /* Name the plugin that was running, from the shared phase record. */
 static void who(const sim *s, char *buf, size_t cap) {
     const sim_phase *ph = s->phase;
-    if (ph->role == HOSTCTX_ROLE_BODY || ph->role == HOSTCTX_ROLE_CIRCUIT) {
-        const sim_inst *in = ph->role == HOSTCTX_ROLE_BODY ? &s->body : &s->circuit;
-        snprintf(buf, cap, "%s (%s) %s", in->host.table.instance_name, in->plugin->desc->name,
+    if (ph->inst && ph->inst != SIM_PHASE_LEARNER && ph->inst <= s->ninsts) {
+        const instance *in = &s->insts[ph->inst - 1];
+        snprintf(buf, cap, "%s (%s) %s", in->name, in->plugin->desc->name,
                  ph->what == SIM_CALL_RESET ? "reset" : ph->what == SIM_CALL_LEARN ? "plasticity" : "step");
-    } else if (ph->role == HOSTCTX_ROLE_LEARNER && s->online.host) {
+    } else if (ph->inst == SIM_PHASE_LEARNER && s->online.host) {
         snprintf(buf, cap, "learner (%s) online_step", s->online.host->plugin_name);
     } else {
         snprintf(buf, cap, "the episode process");

@@ -27,14 +27,6 @@ static uint64_t file_hash(const char *path) {
     return hash_file(path, &h) ? 0 : h;
 }
 
-void runner_fprint_comment(FILE *f, const char *text) {
-    for (const char *p = text; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        fprintf(f, "# %.*s\n", (int)len, p);
-        p += len + (p[len] == '\n');
-    }
-}
-
 /* Append printf-style text to a growing string. */
 static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) {
@@ -89,22 +81,26 @@ char *runner_provenance(const experiment *x, const char *command) {
     cat(&s, &len, &cap, "experiment: %s fnv1a64=%016llx\n", x->file, (unsigned long long)file_hash(x->file));
     cat(&s, &len, &cap, "seed: %llu episodes: %llu max_steps: %llu\n", (unsigned long long)x->seed,
         (unsigned long long)x->episodes, (unsigned long long)x->max_steps);
-    const experiment_role *roles[3] = {&x->body, &x->circuit, &x->learner};
-    for (int k = 0; k < 3 && roles[k]->plugin; k++) {
-        const registry_plugin *p = roles[k]->plugin;
-        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", roles[k]->role, p->desc->name, p->desc->version,
+    for (uint32_t k = 0; k <= x->ninsts; k++) {
+        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+        const registry_plugin *p = in->plugin;
+        if (!p) continue;
+        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->desc->version,
             p->lib->path, (unsigned long long)file_hash(p->lib->path));
-        cat(&s, &len, &cap, "%s.params:", roles[k]->role);
-        cat_params(&s, &len, &cap, &roles[k]->params);
+        cat(&s, &len, &cap, "%s.params:", in->name);
+        cat_params(&s, &len, &cap, &in->params);
+        if (in->substeps > 1) cat(&s, &len, &cap, " substeps=%u", in->substeps);
         cat(&s, &len, &cap, "\n");
     }
     return s;
 }
 
 /* One progress line for an episode. */
-static void print_episode(FILE *out, uint64_t i, uint64_t n, const sim_result *r) {
+static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const sim_result *r) {
     fprintf(out, "episode %llu/%llu  return %.3f  steps %llu", (unsigned long long)i + 1, (unsigned long long)n, r->ret,
             (unsigned long long)r->steps);
+    for (uint32_t b = 0; r->nbodies > 1 && b < r->nbodies; b++)
+        fprintf(out, "%s%s %.3f%s", b ? ", " : "  (", s->insts[b].name, r->body_ret[b], b + 1 == r->nbodies ? ")" : "");
     for (uint32_t k = 0; k < r->nmetrics; k++)
         fprintf(out, "  mean %s %.4f%s%s", r->metric_name[k], r->metric[k], r->metric_unit[k][0] ? " " : "",
                 r->metric_unit[k]);
@@ -128,7 +124,8 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
             sim_destroy(&s);
             return -1;
         }
-        s.trace = t;
+        sim_observer o = trace_observer(t);
+        sim_observe(&s, &o);
     }
     runner_summary acc = {0};
     acc.min_return = 1e300;
@@ -156,7 +153,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
         acc.steps += r.steps;
         if (r.ret < acc.min_return) acc.min_return = r.ret;
         if (r.ret > acc.max_return) acc.max_return = r.ret;
-        if (out && !(o && o->quiet)) print_episode(out, i, x->episodes, &r);
+        if (out && !(o && o->quiet)) print_episode(out, &s, i, x->episodes, &r);
     }
     acc.seconds = runner_now() - t0;
     acc.episodes = x->episodes - failed;

@@ -34,10 +34,6 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
  * hashes, seed, plugins and their parameters. Caller frees. NULL on OOM. */
 char *runner_provenance(const experiment *x, const char *command);
 
-/* Write `text` (may be NULL) to f as comment lines, each prefixed "# ".
- * Used for the provenance at the top of every output file. */
-void runner_fprint_comment(FILE *f, const char *text);
-
 /* Monotonic clock in seconds. */
 double runner_now(void);
 

@@ -1,4 +1,5 @@
-/* sim.c -- see sim.h. */
+/* sim.c -- the step loop over the graph (see sim.h); sim_create is in
+ * build.c, the graph theta in theta.c. */
 #include "sim/sim.h"
 
 #include <math.h>
@@ -6,274 +7,55 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sim/trace.h"
-
-sim_inst *sim_role(sim *s, uint32_t role) { return role == HOSTCTX_ROLE_BODY ? &s->body : &s->circuit; }
-
-/* Port i of an instance in a direction (stride struct_size). */
-static const animat_port_info *port_at(const sim_inst *in, uint32_t dir, uint32_t i) {
-    return registry_port_at(in->ports[dir], i);
+instance *sim_find(sim *s, const char *name) {
+    for (uint32_t i = 0; i < s->ninsts; i++)
+        if (s->insts[i].name && !strcmp(s->insts[i].name, name)) return &s->insts[i];
+    return NULL;
 }
 
-int sim_port(const sim *s, uint32_t role, uint32_t dir, const char *name) {
-    const sim_inst *in = role == HOSTCTX_ROLE_BODY ? &s->body : &s->circuit;
-    for (uint32_t i = 0; i < in->nports[dir]; i++)
-        if (strcmp(port_at(in, dir, i)->name, name) == 0) return (int)i;
-    return -1;
-}
-
-/* wired_size for the plugin being created: size of the peer port, or 0. */
-static uint32_t wired(void *ctx, uint32_t role, uint32_t dir, const char *port) {
-    sim *s = ctx;
-    for (uint32_t i = 0; i < s->x->nconns; i++) {
-        const experiment_conn *c = &s->x->conns[i];
-        uint32_t peer;
-        const char *peer_port;
-        if (dir == ANIMAT_PORT_IN && c->dst_role == role && !strcmp(c->dst_port, port)) {
-            peer = c->src_role, peer_port = c->src_port;
-        } else if (dir == ANIMAT_PORT_OUT && c->src_role == role && !strcmp(c->src_port, port)) {
-            peer = c->dst_role, peer_port = c->dst_port;
-        } else {
-            continue;
-        }
-        sim_inst *pi = sim_role(s, peer);
-        if (!pi->self) return 0; /* not created yet */
-        int k = sim_port(s, peer, dir == ANIMAT_PORT_IN ? ANIMAT_PORT_OUT : ANIMAT_PORT_IN, peer_port);
-        return k < 0 ? 0 : port_at(pi, dir == ANIMAT_PORT_IN ? ANIMAT_PORT_OUT : ANIMAT_PORT_IN, (uint32_t)k)->size;
-    }
+int sim_observe(sim *s, const sim_observer *o) {
+    if (s->nobservers == SIM_MAX_OBSERVERS) return -1;
+    s->observers[s->nobservers++] = *o;
     return 0;
-}
-
-/* Failure message for a plugin call: "role (plugin): what: reason". */
-static int plugin_fail(sim_inst *in, const char *what, errmsg *e) {
-    const char *why = hostctx_take_error(&in->host);
-    return errmsg_set(e, "%s (%s): %s%s%s", in->host.table.instance_name, in->plugin->desc->name, what,
-                    *why ? ": " : "", *why ? why : " (the plugin gave no reason)");
-}
-
-/* Ask an instance for its ports and check them. */
-static int list_ports(sim_inst *in, errmsg *e) {
-    const animat_plugin_desc *d = in->plugin->desc;
-    for (uint32_t dir = 0; dir < 2; dir++) {
-        uint32_t n = 0;
-        const animat_port_info *p = d->kind == ANIMAT_KIND_BODY
-                                        ? ((const animat_body_api *)d->api)->ports(in->self, dir, &n)
-                                        : ((const animat_circuit_api *)d->api)->ports(in->self, dir, &n);
-        if (n && !p) return plugin_fail(in, "ports() returned NULL", e);
-        if (n > 4096) return plugin_fail(in, "ports() reported an absurd number of ports", e);
-        in->ports[dir] = p;
-        in->nports[dir] = n;
-        for (uint32_t i = 0; i < n; i++) {
-            const animat_port_info *pi = port_at(in, dir, i);
-            if (pi->struct_size < sizeof(animat_port_info) || !pi->name || pi->size == 0 || pi->size > (1u << 24))
-                return errmsg_set(e, "%s (%s): port %u has no name, an old struct_size or an impossible size",
-                                in->host.table.instance_name, d->name, i);
-        }
-    }
-    return 0;
-}
-
-/* Create one instance. */
-static int create_inst(sim *s, sim_inst *in, const experiment_role *r, uint32_t role, errmsg *e) {
-    in->plugin = r->plugin;
-    if (hostctx_init(&in->host, role, r->role, r->plugin->desc->name, &r->params))
-        return errmsg_set(e, "out of memory");
-    in->host.wired = wired;
-    in->host.wired_ctx = s;
-    hostctx_reseed(&in->host, s->x->seed, HOSTCTX_EPISODE_CREATE);
-    const animat_plugin_desc *d = r->plugin->desc;
-    in->self = d->kind == ANIMAT_KIND_BODY ? ((const animat_body_api *)d->api)->create(&in->host.table)
-                                           : ((const animat_circuit_api *)d->api)->create(&in->host.table);
-    if (!in->self) {
-        const char *why = hostctx_take_error(&in->host);
-        return errmsg_at(e, r->node->file, r->node->line, r->node->col, "%s (%s): create failed: %s", r->role,
-                       r->plugin->desc->name, *why ? why : "(the plugin gave no reason)");
-    }
-    return list_ports(in, e);
-}
-
-/* A positioned "has no port" error listing the ports the instance has. */
-static int no_port(sim *s, uint32_t role, uint32_t dir, const char *name, const yamltree *at, const char *label,
-                   errmsg *e) {
-    const sim_inst *in = sim_role(s, role);
-    char list[512] = "";
-    for (uint32_t i = 0; i < in->nports[dir]; i++) {
-        size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", port_at(in, dir, i)->name);
-    }
-    return errmsg_at(e, at->file, at->line, at->col, "%s: %s plugin '%s' has no %s port '%s' (it has: %s)", label,
-                   experiment_role_name(role), in->plugin->desc->name, experiment_dir_word(role, dir), name,
-                   list[0] ? list : "none");
-}
-
-/* Every connection end that belongs to `role` (0: any role) names an
- * existing port. Run after each create, so a misspelt body port is reported
- * before the circuit tries to size itself from it. */
-static int check_ends(sim *s, uint32_t role, errmsg *e) {
-    for (uint32_t c = 0; c < s->x->nconns; c++) {
-        const experiment_conn *cn = &s->x->conns[c];
-        for (int end = 0; end < 2; end++) {
-            uint32_t r = end ? cn->dst_role : cn->src_role;
-            uint32_t dir = end ? ANIMAT_PORT_IN : ANIMAT_PORT_OUT;
-            const char *name = end ? cn->dst_port : cn->src_port;
-            if ((role && r != role) || sim_port(s, r, dir, name) >= 0) continue;
-            char label[32];
-            snprintf(label, sizeof label, "wiring[%u]", c);
-            return no_port(s, r, dir, name, cn->node, label, e);
-        }
-    }
-    return 0;
-}
-
-/* Every record.ports entry names an existing port (checked by `check` and
- * before any episode, not only when a trace is opened). */
-static int check_record_ports(sim *s, errmsg *e) {
-    const yamltree *rp = s->x->record_ports;
-    for (size_t i = 0; rp && i < rp->n; i++) {
-        uint32_t role, dir;
-        char port[EXPERIMENT_NAME_MAX], label[48];
-        experiment_parse_port(rp->vals[i]->str, &role, &dir, port, sizeof port);
-        snprintf(label, sizeof label, "record.ports[%zu]", i);
-        if (sim_port(s, role, dir, port) < 0) return no_port(s, role, dir, port, rp->vals[i], label, e);
-    }
-    return 0;
-}
-
-/* Check connections and point inputs at their sources' buffers. */
-static int wire(sim *s, errmsg *e) {
-    /* Count doubles: every OUT port owns a buffer, plus one zero buffer as
-     * large as the largest IN port. */
-    size_t total = 0, zmax = 1;
-    sim_inst *all[2] = {&s->body, &s->circuit};
-    for (int k = 0; k < 2; k++) {
-        for (uint32_t i = 0; i < all[k]->nports[ANIMAT_PORT_OUT]; i++) total += port_at(all[k], ANIMAT_PORT_OUT, i)->size;
-        for (uint32_t i = 0; i < all[k]->nports[ANIMAT_PORT_IN]; i++)
-            if (port_at(all[k], ANIMAT_PORT_IN, i)->size > zmax) zmax = port_at(all[k], ANIMAT_PORT_IN, i)->size;
-        for (int dir = 0; dir < 2; dir++) {
-            all[k]->bufs[dir] = calloc(all[k]->nports[dir] + 1, sizeof(double *));
-            if (!all[k]->bufs[dir]) return errmsg_set(e, "out of memory");
-        }
-    }
-    s->pool = calloc(total + 1, sizeof(double));
-    s->zeros = calloc(zmax, sizeof(double));
-    if (!s->pool || !s->zeros) return errmsg_set(e, "out of memory");
-    double *p = s->pool;
-    for (int k = 0; k < 2; k++) {
-        for (uint32_t i = 0; i < all[k]->nports[ANIMAT_PORT_OUT]; i++) {
-            all[k]->bufs[ANIMAT_PORT_OUT][i] = p;
-            p += port_at(all[k], ANIMAT_PORT_OUT, i)->size;
-        }
-        for (uint32_t i = 0; i < all[k]->nports[ANIMAT_PORT_IN]; i++) all[k]->bufs[ANIMAT_PORT_IN][i] = s->zeros;
-    }
-    /* Each connection: both ends exist, sizes agree. */
-    for (uint32_t c = 0; c < s->x->nconns; c++) {
-        const experiment_conn *cn = &s->x->conns[c];
-        const yamltree *n = cn->node;
-        if (check_ends(s, 0, e)) return -1;
-        int si = sim_port(s, cn->src_role, ANIMAT_PORT_OUT, cn->src_port);
-        int di = sim_port(s, cn->dst_role, ANIMAT_PORT_IN, cn->dst_port);
-        const sim_inst *src = sim_role(s, cn->src_role), *dst = sim_role(s, cn->dst_role);
-        uint32_t ss = port_at(src, ANIMAT_PORT_OUT, (uint32_t)si)->size;
-        uint32_t ds = port_at(dst, ANIMAT_PORT_IN, (uint32_t)di)->size;
-        if (ss != ds)
-            return errmsg_at(e, n->file, n->line, n->col,
-                           "wiring[%u]: size mismatch: %s.%s.%s has %u values but %s.%s.%s takes %u", c,
-                           experiment_role_name(cn->src_role), experiment_dir_word(cn->src_role, ANIMAT_PORT_OUT), cn->src_port, ss,
-                           experiment_role_name(cn->dst_role), experiment_dir_word(cn->dst_role, ANIMAT_PORT_IN), cn->dst_port, ds);
-        sim_role(s, cn->dst_role)->bufs[ANIMAT_PORT_IN][di] = src->bufs[ANIMAT_PORT_OUT][si];
-    }
-    return 0;
-}
-
-int sim_get_theta(sim *s, double *theta, errmsg *e) {
-    const animat_circuit_api *c = s->circuit.plugin->desc->api;
-    if (s->ntheta && c->get_theta(s->circuit.self, theta, s->ntheta) != ANIMAT_OK)
-        return plugin_fail(&s->circuit, "get_theta failed", e);
-    return 0;
-}
-
-int sim_set_theta(sim *s, const double *theta, errmsg *e) {
-    const animat_circuit_api *c = s->circuit.plugin->desc->api;
-    if (s->ntheta && c->set_theta(s->circuit.self, theta, s->ntheta) != ANIMAT_OK)
-        return plugin_fail(&s->circuit, "set_theta failed", e);
-    return 0;
-}
-
-int sim_create(sim *s, const experiment *x, errmsg *e) {
-    memset(s, 0, sizeof *s);
-    s->x = x;
-    s->phase = &s->local_phase;
-    if (create_inst(s, &s->body, &x->body, HOSTCTX_ROLE_BODY, e)) goto fail;
-    const animat_body_api *b = x->body.plugin->desc->api;
-    s->dt = b->control_dt(s->body.self);
-    if (!(s->dt > 0) || !isfinite(s->dt)) {
-        errmsg_set(e, "body (%s): control_dt() returned %g; it must be a positive number of seconds",
-                 x->body.plugin->desc->name, s->dt);
-        goto fail;
-    }
-    if (check_ends(s, HOSTCTX_ROLE_BODY, e)) goto fail;
-    if (create_inst(s, &s->circuit, &x->circuit, HOSTCTX_ROLE_CIRCUIT, e)) goto fail;
-    const animat_circuit_api *c = x->circuit.plugin->desc->api;
-    c->theta_info(s->circuit.self, &s->ntheta);
-    if (wire(s, e) || check_record_ports(s, e)) goto fail;
-    /* An explicit initial theta replaces the circuit's own init. */
-    if (x->theta) {
-        const yamltree *n = x->theta_node;
-        if (x->ntheta != s->ntheta) {
-            errmsg_at(e, n->file, n->line, n->col, "circuit.theta: has %u values but circuit '%s' has %u parameters",
-                    x->ntheta, x->circuit.plugin->desc->name, s->ntheta);
-            goto fail;
-        }
-        if (sim_set_theta(s, x->theta, e)) goto fail;
-    }
-    return 0;
-fail:
-    sim_destroy(s);
-    return -1;
 }
 
 int sim_attach_online(sim *s, const animat_learner_api *api, void *self, hostctx *host, errmsg *e) {
-    const animat_circuit_api *c = s->circuit.plugin->desc->api;
-    const void *ext = REGISTRY_HAS(c, animat_circuit_api, extension) ? c->extension(s->circuit.self, ANIMAT_EXT_PLASTICITY) : NULL;
-    const animat_plasticity_ext *p = ext;
+    if (s->ntargets != 1)
+        return errmsg_set(e, "learner (%s) learns online: it needs exactly one target circuit (learner.targets), not %u",
+                          host->plugin_name, s->ntargets);
+    instance *c = s->targets[0];
+    const animat_plasticity_ext *p = instance_extension(c, ANIMAT_EXT_PLASTICITY);
     if (!p || p->struct_size < sizeof(animat_plasticity_ext) || !p->eligibility)
         return errmsg_set(e, "learner (%s) learns online, but circuit '%s' does not offer %s (plastic weights)",
-                        host->plugin_name, s->circuit.plugin->desc->name, ANIMAT_EXT_PLASTICITY);
+                          host->plugin_name, c->plugin->desc->name, ANIMAT_EXT_PLASTICITY);
     double *buf = calloc(2 * (size_t)s->ntheta + 1, sizeof *buf);
     if (!buf) return errmsg_set(e, "out of memory");
     free(s->online.elig);
-    s->online = (sim_online){api, self, host, p, buf, buf + s->ntheta};
+    s->online = (sim_online){api, self, host, c, p, buf, buf + s->ntheta, s->ntheta};
     return 0;
 }
 
 void sim_destroy(sim *s) {
     free(s->online.elig);
-    sim_inst *all[2] = {&s->body, &s->circuit};
-    for (int k = 0; k < 2; k++) {
-        sim_inst *in = all[k];
-        if (in->self) {
-            const animat_plugin_desc *d = in->plugin->desc;
-            if (d->kind == ANIMAT_KIND_BODY)
-                ((const animat_body_api *)d->api)->destroy(in->self);
-            else
-                ((const animat_circuit_api *)d->api)->destroy(in->self);
-        }
-        free(in->bufs[0]);
-        free(in->bufs[1]);
-        hostctx_fini(&in->host);
-    }
+    for (uint32_t i = 0; s->insts && i < s->ninsts; i++) instance_destroy(&s->insts[i]);
+    free(s->insts);
+    free(s->nodes);
+    free(s->copies);
+    free(s->delayed);
+    free(s->lo);
+    free(s->hi);
+    free(s->scratch);
     free(s->pool);
     free(s->zeros);
     if (s->shared_page) munmap(s->shared_page, sizeof(sim_phase));
     memset(s, 0, sizeof *s);
 }
 
-/* A step-phase failure: name plugin, episode and step. */
-static int step_fail(sim *s, sim_inst *in, const char *what, errmsg *e) {
+/* A step-phase failure: name instance, plugin, episode and step. */
+static int step_fail(sim *s, instance *in, const char *what, errmsg *e) {
     const char *why = hostctx_take_error(&in->host);
-    return errmsg_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->host.table.instance_name,
-                    in->plugin->desc->name, what, (unsigned long long)s->episode + 1, (unsigned long long)s->step,
-                    *why ? ": " : "", why);
+    return errmsg_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->name, in->plugin->desc->name, what,
+                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
 }
 
 /* Name of a non-finite value for messages. */
@@ -281,17 +63,16 @@ static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? 
 
 /* Every value an instance just wrote to its OUT ports must be finite: a
  * NaN or infinity would silently poison everything downstream. */
-static int check_outputs(sim *s, sim_inst *in, errmsg *e) {
+static int check_outputs(sim *s, instance *in, errmsg *e) {
     double *const *b = in->bufs[ANIMAT_PORT_OUT];
     for (uint32_t p = 0; p < in->nports[ANIMAT_PORT_OUT]; p++) {
-        const animat_port_info *pi = port_at(in, ANIMAT_PORT_OUT, p);
+        const animat_port_info *pi = &in->ports[ANIMAT_PORT_OUT][p];
         for (uint32_t i = 0; i < pi->size; i++)
             if (!isfinite(b[p][i]))
-                return errmsg_set(e, "%s (%s): %s '%s'[%u] is %s in episode %llu at step %llu",
-                                in->host.table.instance_name, in->plugin->desc->name,
-                                in->plugin->desc->kind == ANIMAT_KIND_BODY ? "observation" : "output", pi->name, i,
-                                nonfinite_name(b[p][i]), (unsigned long long)s->episode + 1,
-                                (unsigned long long)s->step);
+                return errmsg_set(e, "%s (%s): %s '%s'[%u] is %s in episode %llu at step %llu", in->name,
+                                  in->plugin->desc->name, in->kind == ANIMAT_KIND_BODY ? "observation" : "output",
+                                  pi->name, i, nonfinite_name(b[p][i]), (unsigned long long)s->episode + 1,
+                                  (unsigned long long)s->step);
     }
     return 0;
 }
@@ -300,92 +81,164 @@ static int check_outputs(sim *s, sim_inst *in, errmsg *e) {
 static int online_fail(sim *s, const char *what, errmsg *e) {
     const char *why = hostctx_take_error(s->online.host);
     return errmsg_set(e, "learner (%s): %s in episode %llu at step %llu%s%s", s->online.host->plugin_name, what,
-                    (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
+                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
 }
 
-int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
-    const animat_body_api *b = s->body.plugin->desc->api;
-    const animat_circuit_api *c = s->circuit.plugin->desc->api;
-    void *bs = s->body.self, *cs = s->circuit.self;
-    double *const *obs = s->body.bufs[ANIMAT_PORT_OUT];
-    const double *const *act = (const double *const *)s->body.bufs[ANIMAT_PORT_IN];
-    const double *const *cin = (const double *const *)s->circuit.bufs[ANIMAT_PORT_IN];
-    double *const *cout = s->circuit.bufs[ANIMAT_PORT_OUT];
-    memset(r, 0, sizeof *r);
-    s->episode = episode;
-    s->step = 0;
+/* Run a range of slice copies. */
+static inline void run_copies(const sim_copy *c, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) memcpy(c[i].dst, c[i].src, c[i].n * sizeof(double));
+}
 
-    /* Metric ports: body OUT ports flagged METRIC, up to SIM_MAX_METRICS values. */
-    uint32_t mport[SIM_MAX_METRICS], nm = 0;
-    for (uint32_t i = 0; i < s->body.nports[ANIMAT_PORT_OUT] && nm < SIM_MAX_METRICS; i++) {
-        const animat_port_info *p = port_at(&s->body, ANIMAT_PORT_OUT, i);
-        if (p->flags & ANIMAT_PORT_METRIC) {
-            mport[nm] = i;
+/* Mark the call in progress (read by isolation after a crash). */
+static inline void phase(sim *s, const instance *in, uint32_t what) {
+    s->phase->inst = in ? (uint32_t)(in - s->insts) + 1 : SIM_PHASE_LEARNER;
+    s->phase->what = what;
+}
+
+/* Metric ports: body OUT ports flagged METRIC, first value of each. */
+static uint32_t find_metrics(sim *s, sim_result *r, const double **src) {
+    uint32_t nm = 0;
+    for (uint32_t b = 0; b < s->nbodies; b++) {
+        instance *in = &s->insts[b];
+        for (uint32_t i = 0; i < in->nports[ANIMAT_PORT_OUT] && nm < SIM_MAX_METRICS; i++) {
+            const animat_port_info *p = &in->ports[ANIMAT_PORT_OUT][i];
+            if (!(p->flags & ANIMAT_PORT_METRIC)) continue;
+            src[nm] = in->bufs[ANIMAT_PORT_OUT][i];
             r->metric_name[nm] = p->name;
             r->metric_unit[nm] = p->unit ? p->unit : "";
             nm++;
         }
     }
-    r->nmetrics = nm;
+    return r->nmetrics = nm;
+}
 
-    /* Reset: body first (initial observation), then circuit. */
-    sim_phase *ph = s->phase;
-    ph->episode = episode;
-    ph->step = 0;
-    hostctx_reseed(&s->body.host, s->x->seed, episode);
-    hostctx_reseed(&s->circuit.host, s->x->seed, episode);
-    ph->role = HOSTCTX_ROLE_BODY, ph->what = SIM_CALL_RESET;
-    if (b->reset(bs, hostctx_seed(s->x->seed, episode, HOSTCTX_ROLE_BODY), obs) != ANIMAT_OK)
-        return step_fail(s, &s->body, "reset failed", e);
-    if (check_outputs(s, &s->body, e)) return -1;
-    ph->role = HOSTCTX_ROLE_CIRCUIT;
-    if (c->reset(cs, hostctx_seed(s->x->seed, episode, HOSTCTX_ROLE_CIRCUIT)) != ANIMAT_OK)
-        return step_fail(s, &s->circuit, "reset failed", e);
-    sim_online *on = &s->online;
-    if (on->api) {
-        ph->role = HOSTCTX_ROLE_LEARNER;
-        if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
-        if (sim_get_theta(s, on->theta, e)) return -1;
+/* Reset every instance for `episode`, zero delayed inputs, reset an online
+ * learner. */
+static int reset_all(sim *s, uint64_t episode, errmsg *e) {
+    const experiment *x = s->x;
+    for (uint32_t i = 0; i < s->ninsts; i++) {
+        instance *in = &s->insts[i];
+        hostctx_reseed(&in->host, x->seed, episode);
+        phase(s, in, SIM_CALL_RESET);
+        uint64_t seed = hostctx_seed(x->seed, episode, in->host.role);
+        if (in->kind == ANIMAT_KIND_BODY) {
+            const animat_body_api *b = in->plugin->desc->api;
+            if (b->reset(in->self, seed, in->bufs[ANIMAT_PORT_OUT]) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
+            if (check_outputs(s, in, e)) return -1;
+        } else {
+            const animat_circuit_api *c = in->plugin->desc->api;
+            if (c->reset(in->self, seed) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
+        }
     }
+    for (uint32_t k = 0; k < s->ndelayed; k++) memset(s->delayed[k].dst, 0, s->delayed[k].n * sizeof(double));
+    sim_online *on = &s->online;
+    if (!on->api) return 0;
+    phase(s, NULL, SIM_CALL_RESET);
+    hostctx_begin(on->host);
+    if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
+    return instance_get_theta(on->circuit, on->theta, on->ntheta, e);
+}
 
-    /* The loop: observe -> circuit -> act -> body. */
-    animat_step_result out;
-    for (;;) {
-        ph->step = s->step;
-        ph->role = HOSTCTX_ROLE_CIRCUIT, ph->what = SIM_CALL_STEP;
-        if (c->step(cs, cin, cout, s->dt) != ANIMAT_OK) return step_fail(s, &s->circuit, "step failed", e);
-        if (check_outputs(s, &s->circuit, e)) return -1;
-        if (s->trace && trace_before(s->trace, s, episode, s->step)) return errmsg_set(e, "%s", trace_error(s->trace));
+/* Every circuit in graph order: its copies, then its substeps. */
+static int step_circuits(sim *s, errmsg *e) {
+    for (uint32_t k = 0; k < s->nnodes; k++) {
+        const sim_node *nd = &s->nodes[k];
+        instance *in = nd->in;
+        const animat_circuit_api *c = in->plugin->desc->api;
+        run_copies(s->copies + nd->copy0, nd->ncopy);
+        phase(s, in, SIM_CALL_STEP);
+        hostctx_begin(&in->host);
+        for (uint32_t j = 0; j < nd->substeps; j++)
+            if (c->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], nd->dt) !=
+                ANIMAT_OK)
+                return step_fail(s, in, "step failed", e);
+        if (check_outputs(s, in, e)) return -1;
+    }
+    return 0;
+}
+
+/* Every body: copies into them, then one control step each. Adds rewards
+ * to r and ORs the end flags into *ended. */
+static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg *e) {
+    run_copies(s->copies + s->body_copy0, s->ncopies - s->body_copy0);
+    for (uint32_t b = 0; b < s->nbodies; b++) {
+        instance *in = &s->insts[b];
+        const animat_body_api *api = in->plugin->desc->api;
+        animat_step_result out;
         memset(&out, 0, sizeof out);
         out.struct_size = sizeof out;
-        ph->role = HOSTCTX_ROLE_BODY;
-        if (b->step(bs, act, obs, &out) != ANIMAT_OK) return step_fail(s, &s->body, "step failed", e);
-        if (check_outputs(s, &s->body, e)) return -1;
+        phase(s, in, SIM_CALL_STEP);
+        hostctx_begin(&in->host);
+        if (api->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], &out) !=
+            ANIMAT_OK)
+            return step_fail(s, in, "step failed", e);
+        if (check_outputs(s, in, e)) return -1;
         if (!isfinite(out.reward))
-            return errmsg_set(e, "body (%s): reward is %s in episode %llu at step %llu", s->body.plugin->desc->name,
-                            nonfinite_name(out.reward), (unsigned long long)episode + 1,
-                            (unsigned long long)s->step);
-        if (s->trace && trace_after(s->trace, out.reward)) return errmsg_set(e, "%s", trace_error(s->trace));
-        r->ret += out.reward;
-        /* Plasticity: eligibility and reward in, new weights back. */
-        if (on->api) {
-            ph->role = HOSTCTX_ROLE_CIRCUIT, ph->what = SIM_CALL_LEARN;
-            if (on->plast->eligibility(cs, on->elig, s->ntheta) != ANIMAT_OK)
-                return step_fail(s, &s->circuit, "eligibility failed", e);
-            ph->role = HOSTCTX_ROLE_LEARNER;
-            if (on->api->online_step(on->self, out.reward, on->elig, on->theta, s->ntheta) != ANIMAT_OK)
-                return online_fail(s, "online_step failed", e);
-            if (c->set_theta(cs, on->theta, s->ntheta) != ANIMAT_OK)
-                return step_fail(s, &s->circuit, "set_theta failed", e);
-        }
-        for (uint32_t k = 0; k < nm; k++) r->metric[k] += obs[mport[k]][0];
-        s->step++;
-        if (out.terminated || out.truncated || (s->x->max_steps && s->step >= s->x->max_steps)) break;
+            return errmsg_set(e, "%s (%s): reward is %s in episode %llu at step %llu", in->name, in->plugin->desc->name,
+                              nonfinite_name(out.reward), (unsigned long long)s->episode + 1,
+                              (unsigned long long)s->step);
+        *reward = b ? *reward + out.reward : out.reward; /* one body: its reward, bit for bit */
+        r->body_ret[b] += out.reward;
+        r->terminated |= out.terminated != 0;
+        r->truncated |= out.truncated != 0;
+        *ended |= out.terminated || out.truncated;
     }
-    ph->role = 0;
+    return 0;
+}
+
+/* Plasticity: eligibility and reward in, new weights back. */
+static int learn_online(sim *s, double reward, errmsg *e) {
+    sim_online *on = &s->online;
+    instance *c = on->circuit;
+    phase(s, c, SIM_CALL_LEARN);
+    hostctx_begin(&c->host);
+    if (on->plast->eligibility(c->self, on->elig, on->ntheta) != ANIMAT_OK)
+        return step_fail(s, c, "eligibility failed", e);
+    phase(s, NULL, SIM_CALL_LEARN);
+    hostctx_begin(on->host);
+    if (on->api->online_step(on->self, reward, on->elig, on->theta, on->ntheta) != ANIMAT_OK)
+        return online_fail(s, "online_step failed", e);
+    hostctx_begin(&c->host);
+    const animat_circuit_api *api = c->plugin->desc->api;
+    if (api->set_theta(c->self, on->theta, on->ntheta) != ANIMAT_OK) return step_fail(s, c, "set_theta failed", e);
+    return 0;
+}
+
+/* The observers around the body step. */
+static int observe(sim *s, int after, double reward, errmsg *e) {
+    for (uint32_t k = 0; k < s->nobservers; k++) {
+        sim_observer *o = &s->observers[k];
+        if (after ? o->after(o->ctx, reward) : o->before(o->ctx, s, s->episode, s->step))
+            return errmsg_set(e, "%s", o->error(o->ctx));
+    }
+    return 0;
+}
+
+int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
+    memset(r, 0, sizeof *r);
+    r->nbodies = s->nbodies;
+    s->episode = episode;
+    s->step = 0;
+    s->phase->episode = episode;
+    s->phase->step = 0;
+    const double *msrc[SIM_MAX_METRICS];
+    uint32_t nm = find_metrics(s, r, msrc);
+    if (reset_all(s, episode, e)) return -1;
+    for (int ended = 0; !ended;) {
+        double reward = 0;
+        s->phase->step = s->step;
+        if (step_circuits(s, e) || observe(s, 0, 0, e) || step_bodies(s, r, &reward, &ended, e) ||
+            observe(s, 1, reward, e))
+            return -1;
+        r->ret += reward;
+        if (s->online.api && learn_online(s, reward, e)) return -1;
+        run_copies(s->delayed, s->ndelayed);
+        for (uint32_t k = 0; k < nm; k++) r->metric[k] += msrc[k][0];
+        s->step++;
+        if (s->x->max_steps && s->step >= s->x->max_steps) ended = 1;
+    }
+    s->phase->inst = 0;
     r->steps = s->step;
-    r->terminated = out.terminated != 0;
-    r->truncated = out.truncated != 0;
     for (uint32_t k = 0; k < nm; k++) r->metric[k] /= (double)r->steps;
     return 0;
 }

@@ -19,10 +19,13 @@
 #include "train/ranks.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
+#include "sim/trace.h"
 
 #ifndef ANIMAT_VERSION
 #define ANIMAT_VERSION "0.0.0"
 #endif
+
+#define TRAINER_NAME_MAX 192
 
 static volatile sig_atomic_t stop_requested;
 
@@ -62,6 +65,8 @@ typedef struct trainer {
     uint32_t nw;
     uint64_t epoch;
     atomic_uint next;       /* next candidate to claim this epoch */
+    animat_param_info *info;/* n entries for the learner; owned */
+    char *names;            /* their names, TRAINER_NAME_MAX each; owned */
     int rank, ranks;
 } trainer;
 
@@ -117,14 +122,21 @@ static int evaluate(trainer *t, errmsg *e) {
 static uint64_t fingerprint(const trainer *t) {
     const experiment *x = t->x;
     uint64_t h = HASH_FNV_INIT;
-    const char *names[3] = {x->body.plugin->desc->name, x->circuit.plugin->desc->name, x->learner.plugin->desc->name};
-    for (int i = 0; i < 3; i++) h = hash_fnv(h, names[i], strlen(names[i]) + 1);
-    const params_set *ps[3] = {&x->body.params, &x->circuit.params, &x->learner.params};
-    for (int i = 0; i < 3; i++)
-        for (uint32_t k = 0; k < ps[i]->n; k++) {
-            h = hash_fnv(h, &ps[i]->v[k].real, sizeof(double));
-            h = hash_fnv(h, ps[i]->v[k].list, ps[i]->v[k].nlist * sizeof(double));
+    for (uint32_t i = 0; i <= x->ninsts; i++) {
+        const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
+        h = hash_fnv(h, in->plugin->desc->name, strlen(in->plugin->desc->name) + 1);
+        if (!x->short_form) h = hash_fnv(h, in->name, strlen(in->name) + 1);
+        if (!x->short_form) h = hash_fnv(h, &in->substeps, sizeof in->substeps);
+    }
+    for (uint32_t i = 0; i <= x->ninsts; i++) {
+        const params_set *ps = i < x->ninsts ? &x->insts[i].params : &x->learner.params;
+        for (uint32_t k = 0; k < ps->n; k++) {
+            h = hash_fnv(h, &ps->v[k].real, sizeof(double));
+            h = hash_fnv(h, ps->v[k].list, ps->v[k].nlist * sizeof(double));
         }
+    }
+    for (uint32_t i = 0; !x->short_form && i < x->nconns; i++)
+        h = hash_fnv(h, x->conns[i].node->str, strlen(x->conns[i].node->str) + 1);
     h = hash_fnv(h, &x->seed, sizeof x->seed);
     h = hash_fnv(h, &t->P, sizeof t->P);
     h = hash_fnv(h, &t->n, sizeof t->n);
@@ -135,11 +147,20 @@ static uint64_t fingerprint(const trainer *t) {
 static int write_params(trainer *t, const char *path, uint64_t epochs, const char *command, errmsg *e) {
     double *theta = malloc((t->n ? t->n : 1) * sizeof *theta);
     if (!theta) return errmsg_set(e, "out of memory");
+    hostctx_begin(&t->lhost);
     if (t->lapi->current(t->learner, theta) != ANIMAT_OK) {
         free(theta);
         return errmsg_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
                         hostctx_take_error(&t->lhost));
     }
+    for (uint32_t i = 0; i < t->n; i++)
+        if (!isfinite(theta[i])) {
+            free(theta);
+            return errmsg_set(e, "learner (%s): current() returned a non-finite value at entry %u",
+                              t->x->learner.plugin->desc->name, i);
+        }
+    sim *s0 = &t->w[0].sim;
+    sim_project(s0, theta);
     char *buf = NULL, *prov = runner_provenance(t->x, command);
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -150,8 +171,15 @@ static int write_params(trainer *t, const char *path, uint64_t epochs, const cha
     }
     fprintf(f, "# circuit parameters trained by animat: learner %s %s, %llu epochs\n",
             t->x->learner.plugin->desc->name, t->x->learner.plugin->desc->version, (unsigned long long)epochs);
-    runner_fprint_comment(f, prov);
-    fprintf(f, "circuit: %s\ntheta: [", t->x->circuit.plugin->desc->name);
+    trace_fprint_comment(f, prov);
+    if (s0->ntargets == 1) fprintf(f, "circuit: %s\n", s0->targets[0]->plugin->desc->name);
+    fprintf(f, "names: [");
+    for (uint32_t i = 0; i < t->n; i++) {
+        char name[256];
+        sim_theta_name(s0, i, name, sizeof name);
+        fprintf(f, "%s'%s'", i ? ", " : "", name);
+    }
+    fprintf(f, "]\ntheta: [");
     for (uint32_t i = 0; i < t->n; i++) fprintf(f, "%s%.17g", i ? ", " : "", theta[i]);
     fprintf(f, "]\n");
     int rc = fclose(f) ? errmsg_set(e, "out of memory") : atomicfile_write(path, buf, len, e);
@@ -194,6 +222,27 @@ static void default_output(const char *file, char *buf, size_t cap) {
 }
 
 /* Create the learner, workers and buffers. */
+/* The graph theta's metadata for the learner: host copies of each entry's
+ * record, named INSTANCE.ENTRY (t->info, t->names; owned by t). */
+static const animat_param_info *learner_info(trainer *t, errmsg *e) {
+    sim *s0 = &t->w[0].sim;
+    t->info = calloc(t->n + 1, sizeof *t->info);
+    t->names = calloc((size_t)t->n + 1, TRAINER_NAME_MAX);
+    if (!t->info || !t->names) {
+        errmsg_set(e, "out of memory");
+        return NULL;
+    }
+    for (uint32_t k = 0; k < t->n; k++) {
+        const animat_param_info *p = sim_theta_entry(s0, k);
+        size_t sz = p->struct_size < sizeof *p ? p->struct_size : sizeof *p;
+        memcpy(&t->info[k], p, sz);
+        t->info[k].struct_size = sizeof *p;
+        sim_theta_name(s0, k, t->names + (size_t)k * TRAINER_NAME_MAX, TRAINER_NAME_MAX);
+        t->info[k].name = t->names + (size_t)k * TRAINER_NAME_MAX;
+    }
+    return t->info;
+}
+
 static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->x = x;
     t->rank = ranks_rank();
@@ -218,9 +267,11 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         free(theta0);
         return -1;
     }
-    const animat_circuit_api *c = x->circuit.plugin->desc->api;
-    uint32_t ni = 0;
-    const animat_param_info *info = c->theta_info(s0->circuit.self, &ni);
+    const animat_param_info *info = learner_info(t, e);
+    if (!info && t->n) {
+        free(theta0);
+        return -1;
+    }
     if (hostctx_init(&t->lhost, HOSTCTX_ROLE_LEARNER, "learner", ld->name, &x->learner.params)) {
         free(theta0);
         return errmsg_set(e, "out of memory");
@@ -250,6 +301,8 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
 }
 
 static void teardown(trainer *t) {
+    free(t->info);
+    free(t->names);
     for (uint32_t i = 0; t->w && i < t->nw; i++) sim_destroy(&t->w[i].sim);
     free(t->w);
     if (t->learner) t->lapi->destroy(t->learner);
@@ -278,7 +331,7 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, uint6
         return NULL;
     }
     char *prov = runner_provenance(t->x, command);
-    runner_fprint_comment(f, prov);
+    trace_fprint_comment(f, prov);
     free(prov);
     fprintf(f, "# learner: %s %s, population %u, parameters %u\n", t->x->learner.plugin->desc->name,
             t->x->learner.plugin->desc->version, t->P, t->n);

@@ -87,9 +87,10 @@ static void fingerprint(const char *seed, uint64_t episode, double *out, size_t 
     open_sim(&x, &s, sets, 2);
     run_episode(&s, episode);
     /* The obs port (joints ++ velocities) after the first step. */
-    int k = sim_port(&s, 1, ANIMAT_PORT_OUT, "obs");
+    instance *body = sim_find(&s, "body");
+    int k = instance_port(body, ANIMAT_PORT_OUT, "obs");
     ck_assert_int_ge(k, 0);
-    const double *obs = s.body.bufs[ANIMAT_PORT_OUT][k];
+    const double *obs = body->bufs[ANIMAT_PORT_OUT][k];
     *len = 23 < cap ? 23 : cap;
     memcpy(out, obs, *len * sizeof *out);
     close_sim(&x, &s);
@@ -121,8 +122,9 @@ START_TEST(full_episode_bit_identical) {
             sim_result r = run_episode(&s, (uint64_t)ep);
             ret[run][ep] = r.ret;
         }
-        int k = sim_port(&s, 1, ANIMAT_PORT_OUT, "obs");
-        memcpy(fin[run], s.body.bufs[ANIMAT_PORT_OUT][k], sizeof fin[run]);
+        instance *body = sim_find(&s, "body");
+        int k = instance_port(body, ANIMAT_PORT_OUT, "obs");
+        memcpy(fin[run], body->bufs[ANIMAT_PORT_OUT][k], sizeof fin[run]);
         close_sim(&x, &s);
     }
     ck_assert_int_eq(memcmp(ret[0], ret[1], sizeof ret[0]), 0);

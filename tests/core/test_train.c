@@ -344,7 +344,7 @@ START_TEST(bad_learner_configs) {
         {"  plugin: es\n  params: {sigma: 0}", "learner.params.sigma: 0 is out of range [1e-12, "},
         {"  plugin: es\n  params: {sigma: -1}", "learner.params.sigma: -1 is out of range"},
         {"  plugin: es\n  params: {sigmaa: 0.1}", "learner.params: unknown parameter 'sigmaa' for plugin es"},
-        {"  plugin: es\n  lr: 0.1", "learner: unknown key 'lr' (expected one of: plugin, params)"},
+        {"  plugin: es\n  lr: 0.1", "learner: unknown key 'lr' (expected one of: plugin, params, targets)"},
         {"  plugin: ess", "learner.plugin: unknown learner plugin 'ess'"},
         {"  plugin: ncap", "learner.plugin: plugin 'ncap' is a circuit, not a learner"},
     };
