@@ -18,7 +18,10 @@
  *
  * Task fields, all optional, in the model's <custom> section:
  *   <text name="animat.forward_body" data="BODY"/>    forward velocity reward
- *   <numeric name="animat.forward_axis" data="X Y Z"/> in BODY's frame (default 1 0 0)
+ *   <numeric name="animat.forward_axis" data="X Y Z"/> along this axis (default 1 0 0)
+ *   <text name="animat.forward_frame" data="body|world"/> of BODY's frame (default) or the world's
+ *   <text name="animat.forward_from" data="TAIL"/>    instead: the velocity of BODY's subtree
+ *        centre of mass along the unit vector from TAIL's origin to BODY's (undulators)
  *   <text name="animat.reach_site" data="SITE"/>      reach reward: -|SITE - TARGET|
  *   <text name="animat.target_site" data="TARGET"/>   a site of the worldbody,
  *   <numeric name="animat.target_range" data="X0 X1 Y0 Y1"/> placed uniformly at reset
@@ -48,7 +51,9 @@ typedef struct mjcf_group {
 /* The task read from <custom> and the parameters. Plain data. */
 typedef struct mjcf_task {
     int forward_body;       /* body id or -1 */
-    double forward_axis[3]; /* in the body's frame */
+    double forward_axis[3]; /* in the body's frame, or the world's */
+    int forward_world;      /* 1: forward_axis is a world axis */
+    int forward_from;       /* body id or -1: subtree COM along from -> forward */
     int reach_site, target_site; /* site ids or -1 */
     double target_range[4]; /* x0 x1 y0 y1 */
     int upright_body;       /* body id or -1 */

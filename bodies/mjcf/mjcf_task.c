@@ -22,9 +22,10 @@ int mjcf_task_resolve(const mjModel *m, mjcf_task *t, char *err, int errlen) {
     t->forward_body = mjcf_named(m, "animat.forward_body", mjOBJ_BODY, err, errlen);
     t->reach_site = mjcf_named(m, "animat.reach_site", mjOBJ_SITE, err, errlen);
     t->target_site = mjcf_named(m, "animat.target_site", mjOBJ_SITE, err, errlen);
+    t->forward_from = mjcf_named(m, "animat.forward_from", mjOBJ_BODY, err, errlen);
     t->upright_body = mjcf_named(m, "animat.upright_body", mjOBJ_BODY, err, errlen);
     t->height_body = mjcf_named(m, "animat.height_body", mjOBJ_BODY, err, errlen);
-    if (t->forward_body == -2 || t->reach_site == -2 || t->target_site == -2 ||
+    if (t->forward_body == -2 || t->forward_from == -2 || t->reach_site == -2 || t->target_site == -2 ||
         t->upright_body == -2 || t->height_body == -2)
         return -1;
     double axis[3] = {1, 0, 0};
@@ -34,6 +35,12 @@ int mjcf_task_resolve(const mjModel *m, mjcf_task *t, char *err, int errlen) {
         return -1;
     }
     memcpy(t->forward_axis, axis, sizeof axis);
+    const char *frame = mjb_custom_text(m, "animat.forward_frame");
+    if (frame && strcmp(frame, "body") != 0 && strcmp(frame, "world") != 0) {
+        snprintf(err, (size_t)errlen, "mjcf: custom text 'animat.forward_frame' must be body or world, not '%.40s'", frame);
+        return -1;
+    }
+    t->forward_world = frame && strcmp(frame, "world") == 0;
     if ((t->reach_site >= 0) != (t->target_site >= 0)) {
         snprintf(err, (size_t)errlen, "mjcf: animat.reach_site and animat.target_site go together");
         return -1;
@@ -52,12 +59,39 @@ int mjcf_task_resolve(const mjModel *m, mjcf_task *t, char *err, int errlen) {
     return 0;
 }
 
-/* The body's linear velocity in its own frame (mjOBJ_XBODY: the body frame,
- * as a velocimeter at a site on the body origin sees it), along the axis. */
+/* Mass-weighted centre-of-mass velocity of body `root`'s subtree, world
+ * frame. Step phase, no allocation. */
+static void mjcf_subtree_velocity(const mjModel *m, const mjData *d, int root, double v[3]) {
+    double mass = 0.0;
+    v[0] = v[1] = v[2] = 0.0;
+    for (int b = root; b < m->nbody; b++) {
+        int a = b;
+        while (a > root) a = m->body_parentid[a];
+        if (a != root || m->body_mass[b] == 0.0) continue;
+        mjtNum vel[6];
+        mj_objectVelocity(m, d, mjOBJ_BODY, b, vel, 0);
+        for (int j = 0; j < 3; j++) v[j] += m->body_mass[b] * vel[3 + j];
+        mass += m->body_mass[b];
+    }
+    for (int j = 0; mass > 0.0 && j < 3; j++) v[j] /= mass;
+}
+
+/* With forward_from: subtree COM velocity along from -> forward. Else the
+ * linear velocity of the body's frame origin (mjOBJ_XBODY, as a velocimeter
+ * at a site there sees it) in the body's frame or the world's, along the
+ * axis. */
 double mjcf_forward_speed(const mjModel *m, const mjData *d, const mjcf_task *t) {
     if (t->forward_body < 0) return 0.0;
+    if (t->forward_from >= 0) {
+        const mjtNum *p = d->xpos + 3 * t->forward_body, *q = d->xpos + 3 * t->forward_from;
+        double u[3] = {p[0] - q[0], p[1] - q[1], p[2] - q[2]}, v[3];
+        double n = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+        if (!(n > 0.0)) return 0.0;
+        mjcf_subtree_velocity(m, d, t->forward_body, v);
+        return (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / n;
+    }
     mjtNum vel[6];
-    mj_objectVelocity(m, d, mjOBJ_XBODY, t->forward_body, vel, 1);
+    mj_objectVelocity(m, d, mjOBJ_XBODY, t->forward_body, vel, !t->forward_world);
     const double *a = t->forward_axis;
     return a[0] * vel[3] + a[1] * vel[4] + a[2] * vel[5];
 }
