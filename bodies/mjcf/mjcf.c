@@ -82,9 +82,12 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
     char err[1200];
     if (h->param_string(h, "model", &path) != ANIMAT_OK) path = "";
     b->m = mjcf_load(path, err, (int)sizeof err);
-    if (!b->m || mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) ||
-        mjcf_make_ports(b, err, (int)sizeof err)) {
+    if (!b->m) {
         h->error(h, "%s", err);
+        return -1;
+    }
+    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err)) {
+        h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }
     b->d = mj_makeData(b->m);

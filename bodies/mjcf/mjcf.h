@@ -94,7 +94,7 @@ mjModel *mjcf_load(const char *path, char *err, int errlen);
 extern const char mjcf_default_xml[];
 
 /* mjcf_ports.c: group actuators and sensors, fill b->in/out. 0, or -1 with
- * a one-line reason in err. Allocates the id maps with h->alloc. Create. */
+ * a one-line reason in err (without the file, which the caller adds). Allocates the id maps with h->alloc. Create. */
 int mjcf_make_ports(mjcf_body *b, char *err, int errlen);
 
 /* Write every OUT port from the current state. Reset/step phase. */
@@ -104,7 +104,7 @@ void mjcf_observe(const mjcf_body *b, double *const *obs);
 void mjcf_apply(const mjcf_body *b, const double *const *act);
 
 /* mjcf_task.c: resolve the <custom> names into b->task (weights already
- * set). 0, or -1 with a one-line reason in err. Create phase. */
+ * set). 0, or -1 with a one-line reason in err (without the file). Create phase. */
 int mjcf_task_resolve(const mjModel *m, mjcf_task *t, char *err, int errlen);
 
 /* Forward velocity (m/s) of the forward body along its axis; 0 without. */

@@ -43,11 +43,11 @@ static int mjcf_group_by_name(const mjModel *m, int obj, int count, const int *d
             const char *name = mj_id2name(m, obj, i);
             char stem[MJCF_NAME_MAX];
             if (!name || !*name) {
-                snprintf(err, (size_t)errlen, "mjcf: %s %d has no name (ports are named after them)", what, i);
+                snprintf(err, (size_t)errlen, "%s %d has no name (ports are named after them)", what, i);
                 return -1;
             }
             if (mjcf_stem(name, stem, sizeof stem) != 0) {
-                snprintf(err, (size_t)errlen, "mjcf: %s '%.40s': a port name must be [a-z0-9_]+ (under %d characters)",
+                snprintf(err, (size_t)errlen, "%s '%.40s': a port name must be [a-z0-9_]+ (under %d characters)",
                          what, name, MJCF_NAME_MAX);
                 return -1;
             }
@@ -55,7 +55,7 @@ static int mjcf_group_by_name(const mjModel *m, int obj, int count, const int *d
             while (g < ng && strcmp(groups[g].name, stem) != 0) g++;
             if (g < ng) continue;
             if (ng == MJCF_MAX_PORTS) {
-                snprintf(err, (size_t)errlen, "mjcf: more than %d %s ports", MJCF_MAX_PORTS, what);
+                snprintf(err, (size_t)errlen, "more than %d %s ports", MJCF_MAX_PORTS, what);
                 return -1;
             }
             memset(&groups[ng], 0, sizeof groups[ng]);
@@ -80,13 +80,13 @@ static int mjcf_add_out(mjcf_body *b, const char *name, uint32_t size, uint32_t 
 int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
     const mjModel *m = b->m;
     if (m->nu == 0) {
-        snprintf(err, (size_t)errlen, "mjcf: the model has no actuators (a body needs at least one action)");
+        snprintf(err, (size_t)errlen, "the model has no actuators (a body needs at least one action)");
         return -1;
     }
     b->act_ids = animat_alloc_array(b->h, (size_t)m->nu, sizeof(int));
     b->sen_ids = animat_alloc_array(b->h, (size_t)(m->nsensor ? m->nsensor : 1), sizeof(int));
     if (!b->act_ids || !b->sen_ids) {
-        snprintf(err, (size_t)errlen, "mjcf: out of memory");
+        snprintf(err, (size_t)errlen, "out of memory");
         return -1;
     }
     if (mjcf_group_by_name(m, mjOBJ_ACTUATOR, m->nu, NULL, b->act, &b->nact, b->act_ids, err, errlen) ||
@@ -109,7 +109,7 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
     b->port_target = b->task.target_site >= 0
         ? mjcf_add_out(b, "to_target", 3, 0, "m", "Target site minus reach site, world frame.") : -1;
     if (b->nout == 0) {
-        snprintf(err, (size_t)errlen, "mjcf: the model has no sensors and no task port; add sensors or set obs_qpos");
+        snprintf(err, (size_t)errlen, "the model has no sensors and no task port; add sensors or set obs_qpos");
         return -1;
     }
     return 0;

@@ -12,7 +12,7 @@ static int mjcf_named(const mjModel *m, const char *field, int obj, char *err, i
     if (!name) return -1;
     int id = mj_name2id(m, obj, name);
     if (id < 0)
-        snprintf(err, (size_t)errlen, "mjcf: custom text '%s' names %s '%.60s', which the model does not have",
+        snprintf(err, (size_t)errlen, "custom text '%s' names %s '%.60s', which the model does not have",
                  field, obj == mjOBJ_SITE ? "site" : "body", name);
     return id < 0 ? -2 : id;
 }
@@ -31,28 +31,28 @@ int mjcf_task_resolve(const mjModel *m, mjcf_task *t, char *err, int errlen) {
     double axis[3] = {1, 0, 0};
     int n = mjb_custom_numeric(m, "animat.forward_axis", axis, 3);
     if (n != -1 && n != 3) {
-        snprintf(err, (size_t)errlen, "mjcf: custom numeric 'animat.forward_axis' must hold 3 values, not %d", n);
+        snprintf(err, (size_t)errlen, "custom numeric 'animat.forward_axis' must hold 3 values, not %d", n);
         return -1;
     }
     memcpy(t->forward_axis, axis, sizeof axis);
     const char *frame = mjb_custom_text(m, "animat.forward_frame");
     if (frame && strcmp(frame, "body") != 0 && strcmp(frame, "world") != 0) {
-        snprintf(err, (size_t)errlen, "mjcf: custom text 'animat.forward_frame' must be body or world, not '%.40s'", frame);
+        snprintf(err, (size_t)errlen, "custom text 'animat.forward_frame' must be body or world, not '%.40s'", frame);
         return -1;
     }
     t->forward_world = frame && strcmp(frame, "world") == 0;
     if ((t->reach_site >= 0) != (t->target_site >= 0)) {
-        snprintf(err, (size_t)errlen, "mjcf: animat.reach_site and animat.target_site go together");
+        snprintf(err, (size_t)errlen, "animat.reach_site and animat.target_site go together");
         return -1;
     }
     if (t->target_site >= 0 && m->site_bodyid[t->target_site] != 0) {
-        snprintf(err, (size_t)errlen, "mjcf: the target site must belong to the worldbody (it is moved at reset)");
+        snprintf(err, (size_t)errlen, "the target site must belong to the worldbody (it is moved at reset)");
         return -1;
     }
     double r[4] = {0, 0, 0, 0};
     n = mjb_custom_numeric(m, "animat.target_range", r, 4);
     if (n != -1 && n != 4) {
-        snprintf(err, (size_t)errlen, "mjcf: custom numeric 'animat.target_range' must hold 4 values (x0 x1 y0 y1), not %d", n);
+        snprintf(err, (size_t)errlen, "custom numeric 'animat.target_range' must hold 4 values (x0 x1 y0 y1), not %d", n);
         return -1;
     }
     memcpy(t->target_range, r, sizeof r);
