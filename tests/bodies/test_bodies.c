@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mujoco/mujoco.h>
+
 #include "ck_run.h"
 #include "proc.h"
 #include "testhost.h"
@@ -193,6 +195,21 @@ START_TEST(test_mjcf_ports_shipped) {
         assert_ports(x.pin, x.nin, c[k].in, c[k].nin);
         assert_ports(x.pout, x.nout, c[k].out, c[k].nout);
         ck_assert_uint_eq(x.pout[c[k].nout - 1].flags, ANIMAT_PORT_METRIC);
+        if (*c[k].model) { /* against MuJoCo's own count of the file */
+            char path[1024], err[1000];
+            snprintf(path, sizeof path, "%s/%s", env("ANIMAT_SRC"), c[k].model);
+            mjModel *m = mj_loadXML(path, NULL, err, (int)sizeof err);
+            ck_assert_msg(m != NULL, "%s", err);
+            uint32_t nin = 0, nsen = 0;
+            for (uint32_t i = 0; i < x.nin; i++) nin += x.pin[i].size;
+            for (uint32_t i = 0; i + 2 < x.nout; i++) nsen += x.pout[i].size; /* sensor groups (then obs, speed) */
+            ck_assert_uint_eq(nin, (uint32_t)m->nu);
+            ck_assert_uint_eq(nsen, (uint32_t)m->nsensordata);
+            ck_assert_uint_eq(x.pout[c[k].nout - 2].size, (uint32_t)m->nsensordata); /* obs */
+            for (int i = 0; i < m->nu && i < 5; i++) /* stems of the first actuators */
+                ck_assert(strncmp(mj_id2name(m, mjOBJ_ACTUATOR, i), x.pin[0].name, strlen(x.pin[0].name)) == 0);
+            mj_deleteModel(m);
+        }
         inst_close(&x);
     }
 }
@@ -399,6 +416,33 @@ START_TEST(test_same_seed_same_trace) {
 }
 END_TEST
 
+/* The walker learns to walk with ES: 60 epochs (960 episodes) from the
+ * example's settings, then 10 held-out episodes (seed 100) return more than
+ * 1.5 x the untrained MLP's and move forward. Training is bit-identical for
+ * any thread count, so these figures repeat exactly. */
+START_TEST(test_walker_learns) {
+    const char *dir = proc_tmpdir();
+    proc_out p = proc_run("cd %s && %s train %s/examples/walker-mlp-es.yaml --epochs 60 --threads 2 --quiet "
+                          "--set train.output=%s/w.params.yaml --set train.curve=%s/w.csv",
+                          dir, env("ANIMAT_EXE"), env("ANIMAT_SRC"), dir, dir);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s run %s/examples/walker-mlp-es.yaml --episodes 10 --seed 100", dir,
+                 env("ANIMAT_EXE"), env("ANIMAT_SRC"));
+    ck_assert_int_eq(p.status, 0);
+    double before = mean_return(p.out);
+    proc_free(&p);
+    p = proc_run("cd %s && %s run %s/examples/walker-mlp-es.yaml --episodes 10 --seed 100 --theta %s/w.params.yaml",
+                 dir, env("ANIMAT_EXE"), env("ANIMAT_SRC"), dir);
+    ck_assert_int_eq(p.status, 0);
+    double after = mean_return(p.out);
+    fprintf(stderr, "walker: untrained %.3f, trained 60 epochs %.3f\n", before, after);
+    ck_assert_msg(after > 1.5 * before && before > 0, "untrained %g, trained %g", before, after);
+    assert_no_log(dir);
+    proc_free(&p);
+}
+END_TEST
+
 /* -------------------------------------------------------------- reacher2 */
 
 /* Ports, and rewards computed from the observations: distance reach is
@@ -455,6 +499,7 @@ int main(void) {
     tcase_add_test(cliq, test_worm_moves_forward);
     tcase_add_test(cliq, test_swimmer_media);
     tcase_add_test(cliq, test_same_seed_same_trace);
+    tcase_add_test(cliq, test_walker_learns);
     suite_add_tcase(s, cliq);
     return ck_run(s);
 }
