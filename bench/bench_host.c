@@ -49,6 +49,7 @@ typedef struct bench_opts {
     const char *file; /* experiment file */
     int rounds;       /* measured rounds per path */
     double seconds;   /* minimum wall time per round */
+    int chain;        /* plain path: NCAP passes chained per step (--chain) */
 } bench_opts;
 
 /* What one round of either path produced. */
@@ -82,18 +83,28 @@ static int bench_parse(int argc, char **argv, bench_opts *o) {
     o->file = ANIMAT_SRC_ROOT "/examples/swimmer-ncap.yaml";
     o->rounds = 5;
     o->seconds = 2.5;
+    o->chain = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: bench_host [--rounds N] [--seconds S] [EXPERIMENT.yaml]\n"
+            printf("usage: bench_host [--rounds N] [--seconds S] [--chain K] [EXPERIMENT.yaml]\n"
                    "Steps/s of the NCAP swimmer through the host vs a plain C loop.\n"
+                   "--chain K: the plain loop chains K NCAP passes per step (for a graph of K\n"
+                   "ncap circuits in a chain, e.g. bench/graph3.yaml with K = 3)\n"
                    "default experiment: %s\n",
                    o->file);
             return 1;
         }
         /* options with a value */
-        if (!strcmp(a, "--rounds") || !strcmp(a, "--seconds")) {
+        if (!strcmp(a, "--chain")) {
+            o->chain = v ? atoi(v) : 0;
+            if (o->chain < 1 || o->chain > 16) {
+                fprintf(stderr, "bench_host: --chain takes 1 to 16\n");
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--rounds") || !strcmp(a, "--seconds")) {
             char *end = NULL;
             double x = v ? strtod(v, &end) : 0.0;
             if (!v || end == v || *end) {
@@ -204,10 +215,11 @@ static int bench_run(const bench_opts *o, const experiment *x, sim *s, plain_sim
         return 1;
 
     printf("animat host overhead: %s\n", x->file);
-    printf("body %s %s, circuit %s %s; %d rounds of >= %.2f s per path, alternating\n\n",
-           x->insts[0].plugin->desc->name, x->insts[0].plugin->desc->version,
-           x->insts[1].plugin->desc->name, x->insts[1].plugin->desc->version, o->rounds,
-           o->seconds);
+    printf("body %s %s, %u circuit%s (first: %s %s); plain loop chains %d NCAP pass%s; %d rounds of >= %.2f s "
+           "per path, alternating\n\n",
+           x->insts[0].plugin->desc->name, x->insts[0].plugin->desc->version, x->ninsts - 1, x->ninsts == 2 ? "" : "s",
+           x->insts[1].plugin->desc->name, x->insts[1].plugin->desc->version, o->chain, o->chain == 1 ? "" : "es",
+           o->rounds, o->seconds);
     printf("%-6s %-6s %10s %9s %14s %14s %9s\n", "round", "first", "episodes", "steps", "host steps/s",
            "plain steps/s", "overhead");
 
@@ -281,6 +293,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_host: out of memory\n");
         memset(&p, 0, sizeof p);
     } else if (plain_create(&p, &x) == 0) {
+        p.chain = o.chain;
         rc = bench_run(&o, &x, &s, &p, &rs);
     }
 

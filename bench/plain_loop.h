@@ -32,6 +32,7 @@ typedef struct plain_sim {
     double obs[BENCH_MAX_JOINTS + 3 * SWM_MAX_BODIES];
     double speed;
     double act[BENCH_MAX_JOINTS];
+    int chain;        /* NCAP passes per step, each feeding the next (default 1) */
 } plain_sim;
 
 /* Build the plain path for experiment x (x must outlive p). 0 or -1. */
