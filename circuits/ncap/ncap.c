@@ -235,13 +235,8 @@ static void *ncap_create(const animat_host *h) {
                                 "Turning bias: added to the head's dorsal B-neuron input, subtracted from its ventral one.");
     c->out = ANIMAT_PORT_INFO("muscles", c->n, "",
                               "Muscle actions md_i - mv_i in [-1, 1], one per joint.");
-    uint32_t turn = h->wired_size(h, ANIMAT_PORT_IN, "turn");
-    if (turn > 1) {
-        h->error(h, "in.turn takes 1 value but is wired to %u", turn);
-        ncap_destroy(c);
-        return NULL;
-    }
-    c->has_turn = turn == 1;
+    /* a wired source of another size is the host's size-mismatch error */
+    c->has_turn = h->wired_size(h, ANIMAT_PORT_IN, "turn") > 0;
     return c;
 }
 
