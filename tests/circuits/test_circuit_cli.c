@@ -20,6 +20,7 @@ static const struct {
     const char *example; /* examples/ file driving it with a learner block */
 } circuits[] = {
     {"LIF_SO", "swimmer-lif.yaml"},
+    {"CTRNN_SO", "swimmer-ctrnn.yaml"},
 };
 #define N_CIRCUITS ((int)(sizeof circuits / sizeof circuits[0]))
 
