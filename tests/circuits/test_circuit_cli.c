@@ -21,6 +21,7 @@ static const struct {
 } circuits[] = {
     {"LIF_SO", "swimmer-lif.yaml"},
     {"CTRNN_SO", "swimmer-ctrnn.yaml"},
+    {"CPG_SO", "swimmer-cpg.yaml"},
 };
 #define N_CIRCUITS ((int)(sizeof circuits / sizeof circuits[0]))
 
