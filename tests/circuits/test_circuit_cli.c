@@ -22,6 +22,7 @@ static const struct {
     {"LIF_SO", "swimmer-lif.yaml"},
     {"CTRNN_SO", "swimmer-ctrnn.yaml"},
     {"CPG_SO", "swimmer-cpg.yaml"},
+    {"GRAPH_SO", "swimmer-graph.yaml"},
 };
 #define N_CIRCUITS ((int)(sizeof circuits / sizeof circuits[0]))
 
