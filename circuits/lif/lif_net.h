@@ -7,7 +7,8 @@
  *   the target exactly `delay` substeps after it was emitted.
  * A neuron spikes when v >= v_th, is reset to v_reset and held there for
  * round(t_ref / h) substeps. Within a substep of length h, v and I_syn are
- * advanced exactly for the input held constant (exponential integration).
+ * advanced exactly (the linear system solved in closed form): synaptic
+ * input that arrives at a substep's start decays during it, I_ext is held.
  *
  * Every function is reentrant: it touches only the net it is given. Memory
  * comes from the caller's allocator in lif_net_alloc (create phase); the
@@ -50,9 +51,12 @@ typedef struct lif_net {
     double *ring;      /* n_slots * n pending synaptic input, slot-major */
     uint32_t *ref;     /* n refractory substeps left */
     double *spk;       /* n outputs of the last substep (after unit overrides) */
+    double *next_ext;  /* n times to the next external Poisson spike, s */
+    double *rate_used; /* n rates next_ext was drawn for (-1: draw anew) */
     uint64_t t;        /* substeps since reset */
     double h;          /* substep the factors below are for (0: none yet) */
     double dm, ds;     /* exp(-h / tau_m), exp(-h / tau_syn) */
+    double ks;         /* v's change over h per unit of I_syn at the substep's start */
     uint32_t n_ref;    /* refractory substeps */
 } lif_net;
 
@@ -78,8 +82,9 @@ void lif_net_reset(lif_net *net);
 uint32_t lif_refractory_steps(double t_ref, double h);
 
 /* Advance one substep of h seconds: deliver this slot's pending input,
- * draw external Poisson spikes (gsl_ran_poisson on `rng`; rng may be NULL
- * only when every rate_ext is 0), integrate, spike, reset, then apply unit
+ * add external Poisson spikes (a Poisson process per neuron at rate_ext,
+ * exponential intervals from `rng`; rng may be NULL only when every
+ * rate_ext is 0), integrate, spike, reset, then apply unit
  * overrides (`units`, NULL = none; unit i is neuron i's spike output s_i in
  * {0, 1}, so CLAMP 0 silences and CLAMP 1 fires every substep) and send
  * every nonzero output s_i to its targets' ring slots as w * s_i. Adds s_i

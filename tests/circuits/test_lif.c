@@ -114,7 +114,9 @@ END_TEST
 
 /* Neuron 0 is forced to fire once (unit CLAMP 1 for one substep) at
  * substep t0; its synapse onto neuron 1 has delay d: neuron 1's synaptic
- * current is exactly 0 before t0 + d and exactly w at t0 + d. */
+ * current and membrane are exactly at rest before substep t0 + d; in
+ * substep t0 + d the input w arrives (I_syn = w at its start, w * ds at its
+ * end) and the membrane moves. */
 START_TEST(test_delay_exact) {
     th_host *t = th_new(desc(), "circuit", 1); /* only for cu_alloc's host table */
     const animat_host *h = th_table(t);
@@ -131,13 +133,54 @@ START_TEST(test_delay_exact) {
                              ANIMAT_OK);
             lif_net_substep(&net, 1e-4, &u, NULL, NULL);
             ck_assert(net.spk[0] == (s == t0 ? 1.0 : 0.0));
-            if (s < t0 + d) ck_assert_msg(net.i_syn[1] == 0.0, "d %u: input at substep %u", d, s);
-            if (s == t0 + d) ck_assert_msg(net.i_syn[1] == 0.75, "d %u: %g", d, net.i_syn[1]);
+            if (s < t0 + d)
+                ck_assert_msg(net.i_syn[1] == 0.0 && net.v[1] == 0.0, "d %u: input at substep %u", d, s);
+            if (s == t0 + d)
+                ck_assert_msg(net.i_syn[1] == 0.75 * net.ds && net.v[1] > 0.0, "d %u: %g", d, net.i_syn[1]);
         }
         cu_free(h, &u);
         lif_net_free(&net, tfree, NULL);
     }
     th_free(t);
+}
+END_TEST
+
+/* External Poisson input: with tau_syn huge (no decay) and w_ext = 1,
+ * I_syn counts the external events: 10 s at 500 Hz give 5000 +- 4 sd;
+ * counts per substep have the Poisson variance (index of dispersion ~1);
+ * a rate change takes effect at once; rate 0 adds nothing. */
+START_TEST(test_poisson_input) {
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 21);
+    lif_net net;
+    build(&net, 1, 0, NULL, NULL, 1);
+    net.cfg.tau_syn = 1e12;
+    net.cfg.w_ext = 1.0;
+    net.cfg.v_th = 1e300; /* never spikes */
+    net.rate_ext[0] = 500.0;
+    const double h = 1e-3;
+    double sum = 0.0, sum2 = 0.0, prev = 0.0;
+    for (int s = 0; s < 10000; s++) {
+        lif_net_substep(&net, h, NULL, r, NULL);
+        double k = net.i_syn[0] - prev;
+        prev = net.i_syn[0];
+        sum += k;
+        sum2 += k * k;
+    }
+    ck_assert_msg(fabs(sum - 5000.0) < 4.0 * sqrt(5000.0), "%g events", sum);
+    double mean = sum / 10000.0, var = sum2 / 10000.0 - mean * mean;
+    ck_assert_msg(fabs(var / mean - 1.0) < 0.1, "dispersion %g", var / mean);
+    /* rate 0: nothing more */
+    net.rate_ext[0] = 0.0;
+    double before = net.i_syn[0];
+    for (int s = 0; s < 1000; s++) lif_net_substep(&net, h, NULL, r, NULL);
+    ck_assert(fabs(net.i_syn[0] - before) < 1e-6); /* only the 1e-15 decay per substep */
+    /* a new rate of 2000 Hz: 2 s give 4000 +- 4 sd */
+    net.rate_ext[0] = 2000.0;
+    for (int s = 0; s < 2000; s++) lif_net_substep(&net, h, NULL, r, NULL);
+    ck_assert_msg(fabs(net.i_syn[0] - before - 4000.0) < 4.0 * sqrt(4000.0), "%g", net.i_syn[0] - before);
+    lif_net_free(&net, tfree, NULL);
+    gsl_rng_free(r);
 }
 END_TEST
 
@@ -276,6 +319,7 @@ int main(void) {
     tcase_add_test(tc, test_subthreshold_silent);
     tcase_add_test(tc, test_delay_exact);
     tcase_add_test(tc, test_random_wiring);
+    tcase_add_test(tc, test_poisson_input);
     tcase_add_test(tc, test_plugin_units_and_rate);
     tcase_add_test(tc, test_learn_delays);
     suite_add_tcase(s, tc);
