@@ -21,9 +21,10 @@
 #error "LIF_SO must name the lif plugin"
 #endif
 
-static double now(void) {
+/* Seconds on `clock` (CLOCK_MONOTONIC: wall; CLOCK_PROCESS_CPUTIME_ID: CPU). */
+static double now(clockid_t clock) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -68,7 +69,7 @@ int main(int argc, char **argv) {
     const double *in[1] = {&x};
     double *out[1] = {&y};
     long steps = (long)(seconds / (dt * substeps) + 0.5);
-    double t0 = now();
+    double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
     for (long s = 0; s < steps; s++) {
         if (api->step(c, in, out, dt * substeps) != ANIMAT_OK) return 1;
         for (uint32_t i = 0; i < (uint32_t)n; i++) {
@@ -77,9 +78,9 @@ int main(int argc, char **argv) {
             spikes += v;
         }
     }
-    double wall = now() - t0;
-    printf("animat lif: neurons %.0f synapses %u seconds %g dt %g spikes %.0f rate %.3f Hz wall %.6f s\n", n,
-           n_syn, seconds, dt, spikes, spikes / n / seconds, wall);
+    double wall = now(CLOCK_MONOTONIC) - t0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    printf("animat lif: neurons %.0f synapses %u seconds %g dt %g spikes %.0f rate %.3f Hz wall %.6f s cpu %.6f s\n",
+           n, n_syn, seconds, dt, spikes, spikes / n / seconds, wall, cpu);
     api->destroy(c);
     mh_free(m);
     return 0;

@@ -16,12 +16,16 @@ Poisson input into every neuron (rate BG, jump W_EXT nA). dt = 0.1 ms, 1 s.
 
 Brian2 comes from Debian (apt-get install python3-brian); it is a benchmark
 dependency only. Wall times: animat's is the stepping loop; Brian's is the
-net.run() call (network construction and, for standalone, compilation are
-reported separately).
+net.run() call, or for standalone the run of the compiled binary (network
+construction and compilation are
+excluded). CPU times (process CPU for animat and Brian2 runtime, the child
+process's CPU for standalone) are printed too: on a shared machine they are
+the steadier figure.
 """
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,8 +40,8 @@ def run_animat(exe, seed):
                           "--substeps", "10", "--bg-rate", str(BG), "--w-ext", str(W_EXT), "--w", str(W),
                           "--g-inh", str(G_INH), "--delay-max", str(DMAX), "--seed", str(seed)],
                          check=True, capture_output=True, text=True).stdout
-    m = re.search(r"synapses (\d+) .* spikes (\d+) .* wall ([0-9.]+) s", out)
-    return int(m.group(1)), int(m.group(2)), float(m.group(3))
+    m = re.search(r"synapses (\d+) .* spikes (\d+) .* wall ([0-9.]+) s cpu ([0-9.]+) s", out)
+    return int(m.group(1)), int(m.group(2)), float(m.group(3)), float(m.group(4))
 
 
 def run_brian(seed, standalone, workdir):
@@ -68,30 +72,36 @@ def run_brian(seed, standalone, workdir):
     mon = b2.SpikeMonitor(g)
     net = b2.Network(g, s, pin, mon)
     setup = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    net.run(SECONDS * b2.second)
     if standalone:
-        b2.device.build(directory=os.path.join(workdir, "sa%d" % seed), compile=True, run=True)
-        total = time.perf_counter() - t0
-        wall = b2.device._last_run_time
+        net.run(SECONDS * b2.second)
+        b2.device.build(directory=os.path.join(workdir, "sa%d" % seed), compile=True, run=False)
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        b2.device.run()
+        wall = time.perf_counter() - t0
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
         spikes = int(mon.num_spikes)
         nsyn = len(s)
         b2.device.reinit()
         b2.device.activate()
-        return nsyn, spikes, wall, setup, total
-    wall = time.perf_counter() - t0
-    return len(s), int(mon.num_spikes), wall, setup, None
+        return nsyn, spikes, wall, cpu
+    t0, c0 = time.perf_counter(), time.process_time()
+    net.run(SECONDS * b2.second)
+    return len(s), int(mon.num_spikes), time.perf_counter() - t0, time.process_time() - c0
 
 
 def summary(label, rows):
     spikes = [r[1] for r in rows]
     walls = [r[2] for r in rows]
+    cpus = [r[3] for r in rows]
     mean = statistics.mean(spikes)
     sd = statistics.stdev(spikes) if len(spikes) > 1 else 0.0
-    print("%-26s synapses %5.0f  spikes %8.1f +- %6.1f (rate %.2f Hz)  wall median %.4f s  (runs: %s)"
-          % (label, statistics.mean(r[0] for r in rows), mean, sd, mean / N / SECONDS, statistics.median(walls),
-             " ".join("%.4f" % w for w in walls)))
-    return statistics.median(walls), mean, sd
+    print("%-24s synapses %5.0f  spikes %7.1f +- %5.1f (%.2f Hz)  wall median %.4f s  cpu median %.4f s"
+          "  (wall runs: %s)" % (label, statistics.mean(r[0] for r in rows), mean, sd, mean / N / SECONDS,
+                                 statistics.median(walls), statistics.median(cpus),
+                                 " ".join("%.4f" % w for w in walls)))
+    return statistics.median(walls), mean, sd, statistics.median(cpus)
 
 
 def main():
@@ -107,16 +117,16 @@ def main():
     an = summary("animat lif (plugin ABI)", [run_animat(a.bench_lif, s) for s in seeds])
     with tempfile.TemporaryDirectory() as wd:
         run_brian(100, False, wd)  # warm-up: code generation and compilation caches
-        br = summary("Brian2 runtime", [run_brian(s, False, wd)[:3] for s in seeds])
+        br = summary("Brian2 runtime", [run_brian(s, False, wd) for s in seeds])
         sa = None
         if a.standalone:
             try:
-                sa = summary("Brian2 C++ standalone", [run_brian(s, True, wd)[:3] for s in seeds])
+                sa = summary("Brian2 C++ standalone", [run_brian(s, True, wd) for s in seeds])
             except Exception as e:  # report, do not hide
                 print("Brian2 C++ standalone: did not build/run here: %s" % str(e).splitlines()[0])
-    print("speed-up animat vs Brian2 runtime: %.1fx" % (br[0] / an[0]))
+    print("speed-up animat vs Brian2 runtime: %.1fx wall, %.1fx cpu" % (br[0] / an[0], br[3] / an[3]))
     if sa:
-        print("speed-up animat vs Brian2 C++ standalone: %.1fx" % (sa[0] / an[0]))
+        print("speed-up animat vs Brian2 C++ standalone: %.1fx wall, %.1fx cpu" % (sa[0] / an[0], sa[3] / an[3]))
     diff = abs(an[1] - br[1])
     pooled = (an[2] ** 2 + br[2] ** 2) ** 0.5
     print("spike count difference %.1f (%.2f%% of Brian2's), pooled run-to-run sd %.1f"
