@@ -176,6 +176,53 @@ START_TEST(test_units_plugin) {
 }
 END_TEST
 
+/* Spike count of neuron B after 1 s of input x (times in_gain 40 nA) into
+ * the file's input port, in the LIF model of the file `text` (network:
+ * file); A's count into *count_a. */
+static double lif_count_b(const char *text, double x, double *count_a) {
+    const char *path = proc_write(proc_tmpdir(), "lif.graph", text);
+    setenv("ANIMAT_GRAPH_FILE", path, 1);
+    th_host *t = th_new(desc(), "circuit", 1);
+    th_set_choice(t, "network", "file");
+    th_set_choice(t, "model", "lif");
+    th_set_real(t, "in_gain", 40.0);
+    void *c = api()->create(th_table(t));
+    ck_assert_msg(c != NULL, "%s", th_last_error(t));
+    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
+    const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
+    double y, a = 0.0, b = 0.0, v;
+    const double *in[1] = {&x};
+    double *out[1] = {&y};
+    for (int s = 0; s < 100; s++) {
+        ck_assert_int_eq(api()->step(c, in, out, 0.01), ANIMAT_OK);
+        ck_assert_int_eq(u->get(c, 0, &v), ANIMAT_OK);
+        a += v;
+        ck_assert_int_eq(u->get(c, 1, &v), ANIMAT_OK);
+        b += v;
+    }
+    api()->destroy(c);
+    th_free(t);
+    *count_a = a;
+    return b;
+}
+
+/* LIF model: an excitatory chemical synapse makes B fire from A's spikes,
+ * an inhibitory one does not; a gap junction to a silent A shunts B's
+ * suprathreshold input (25 mV alone; 13 mV at steady state with g R = 10)
+ * and silences it, where conductance 0 leaves B firing. */
+START_TEST(test_lif_model) {
+    double a;
+    ck_assert(lif_count_b("neuron A B\nchem A B 200\nin x A\nout y B\n", 1.0, &a) > 0.0);
+    ck_assert(a > 10.0);
+    ck_assert(lif_count_b("neuron A B\nchem A B -200\nin x A\nout y B\n", 1.0, &a) == 0.0);
+    ck_assert(a > 10.0);
+    ck_assert(lif_count_b("neuron A B\ngap A B 0\nin x B\nout y A\n", 0.625, &a) > 10.0);
+    ck_assert(a == 0.0);
+    ck_assert(lif_count_b("neuron A B\ngap A B 10\nin x B\nout y A\n", 0.625, &a) == 0.0);
+    ck_assert(a == 0.0);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("graph");
     TCase *tc = tcase_create("core");
@@ -186,6 +233,7 @@ int main(void) {
     tcase_add_test(tc, test_shipped_files);
     tcase_add_test(tc, test_gap_currents);
     tcase_add_test(tc, test_units_plugin);
+    tcase_add_test(tc, test_lif_model);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
