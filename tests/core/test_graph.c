@@ -378,6 +378,45 @@ START_TEST(bounds_hold_against_a_wild_learner) {
 }
 END_TEST
 
+/* The shipped graph examples validate and run; a short joint training of
+ * steer + ncap writes a parameter file with both circuits' entry names that
+ * runs back. */
+static const char *const graph_examples[] = {"swimmer-split", "swimmer-navigate-steer", "bilateral-reach",
+                                             "bilateral-left-only"};
+
+START_TEST(graph_examples_run) {
+    const char *ex = graph_examples[_i];
+    proc_out p = proc_run("cd %s && %s check %s/examples/%s.yaml", dir, exe, src, ex);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "ok: "), "%s: %s", ex, p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s run %s/examples/%s.yaml --episodes 1 --set run.max_steps=50", dir, exe, src, ex);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "episode 1/1  return "), "%s: %s", ex, p.err);
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(steer_trains_jointly) {
+    proc_out p = proc_run("cd %s && %s train %s/examples/swimmer-navigate-steer.yaml --epochs 2 --quiet "
+                          "--set learner.params.population=4 --set run.max_steps=50 --set train.output=steer.params.yaml "
+                          "--set train.curve=steer.csv",
+                          dir, exe, src);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char path[512];
+    snprintf(path, sizeof path, "%s/steer.params.yaml", dir);
+    char *s = proc_slurp(path);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_msg(strstr(s, "names: ['steer.") && strstr(s, "'ncap.w_prop', 'ncap.w_osc', 'ncap.w_ipsi', 'ncap.w_contra']"),
+                  "%s", s);
+    free(s);
+    p = proc_run("cd %s && %s run %s/examples/swimmer-navigate-steer.yaml --episodes 1 --set run.max_steps=50 "
+                 "--theta steer.params.yaml",
+                 dir, exe, src);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -400,6 +439,8 @@ int main(void) {
     tcase_add_test(t, error_message_of_the_failing_call);
     tcase_add_test(t, old_learner_trains);
     tcase_add_test(t, bounds_hold_against_a_wild_learner);
+    tcase_add_loop_test(t, graph_examples_run, 0, 4);
+    tcase_add_test(t, steer_trains_jointly);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
