@@ -17,13 +17,17 @@ int instance_check_ports(const animat_port_info *p, uint32_t n, char *why, size_
         return snprintf(why, cap, "port table struct_size %u is not a port record's", p[0].struct_size), -1;
     for (uint32_t i = 0; i < n; i++) {
         const animat_port_info *pi = registry_port_at(p, i);
-        if (pi->struct_size != p[0].struct_size || !pi->name || pi->size == 0 || pi->size > INSTANCE_MAX_PORT_SIZE)
-            return snprintf(why, cap, "port %u has no name, an old struct_size or an impossible size", i), -1;
+        if (pi->struct_size != p[0].struct_size)
+            return snprintf(why, cap, "port %u has struct_size %u, port 0 %u", i, pi->struct_size, p[0].struct_size), -1;
+        if (!pi->name) return snprintf(why, cap, "port %u has no name", i), -1;
         size_t len = strnlen(pi->name, 64);
         int ok = len > 0 && len < 64;
         for (size_t k = 0; ok && k < len; k++)
             ok = islower((unsigned char)pi->name[k]) || isdigit((unsigned char)pi->name[k]) || pi->name[k] == '_';
         if (!ok) return snprintf(why, cap, "port %u has a malformed name (want [a-z0-9_]+, under 64 characters)", i), -1;
+        if (pi->size == 0 || pi->size > INSTANCE_MAX_PORT_SIZE)
+            return snprintf(why, cap, "port %u '%s' has an impossible size %u (want 1 .. %u)", i, pi->name, pi->size,
+                            INSTANCE_MAX_PORT_SIZE), -1;
         for (uint32_t j = 0; j < i; j++)
             if (!strcmp(registry_port_at(p, j)->name, pi->name))
                 return snprintf(why, cap, "port name '%s' appears twice", pi->name), -1;

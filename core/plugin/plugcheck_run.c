@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin/instance.h"
 #include "plugin/plugcheck.h"
 #include "plugin/hostctx.h"
 #include "plugin/registry.h"
@@ -154,36 +155,16 @@ static const char *dir_word(const inst *in, uint32_t d) {
     return d == ANIMAT_PORT_IN ? "input" : "output";
 }
 
-/* Port names: [a-z0-9_]+. */
-static int port_name_ok(const char *s) {
-    if (!s || !*s) return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
-    return 1;
-}
 
-/* Validate the port table of direction d: struct_size, names, docs, sizes,
- * unique names. 0 or -1 with msg set. */
+/* Validate the port table of direction d with the host's own validator
+ * (the one every run uses), plus a doc string per port. 0 or -1 with msg. */
 static int ports_sane(const inst *in, uint32_t d, char *msg, size_t cap) {
     const char *w = dir_word(in, d);
-    if (in->n[d] > 4096) return plugcheck_fail(msg, cap, "%u %s ports (at most 4096)", in->n[d], w);
-    if (!in->n[d]) return 0;
-    if (!in->p[d]) return plugcheck_fail(msg, cap, "ports() reports %u %s ports but returns NULL", in->n[d], w);
-    if (in->p[d][0].struct_size < sizeof(animat_port_info))
-        return plugcheck_fail(msg, cap, "%s port table struct_size %u < sizeof(animat_port_info) %zu", w,
-                           in->p[d][0].struct_size, sizeof(animat_port_info));
-    for (uint32_t i = 0; i < in->n[d]; i++) {
-        const animat_port_info *q = port_at(in, d, i);
-        if (!port_name_ok(q->name))
-            return plugcheck_fail(msg, cap, "%s port %u has no valid name (want [a-z0-9_]+)", w, i);
-        if (!q->doc) return plugcheck_fail(msg, cap, "%s port '%s' has no doc string", w, q->name);
-        if (q->size < 1 || q->size > PLUGCHECK_MAX_PORT)
-            return plugcheck_fail(msg, cap, "%s port '%s' has size %u (want 1 .. %u)", w, q->name, q->size,
-                               PLUGCHECK_MAX_PORT);
-        for (uint32_t j = 0; j < i; j++)
-            if (!strcmp(port_at(in, d, j)->name, q->name))
-                return plugcheck_fail(msg, cap, "%s port name '%s' appears twice", w, q->name);
-    }
+    char why[160];
+    if (instance_check_ports(in->p[d], in->n[d], why, sizeof why))
+        return plugcheck_fail(msg, cap, "%s ports: %s", w, why);
+    for (uint32_t i = 0; i < in->n[d]; i++)
+        if (!port_at(in, d, i)->doc) return plugcheck_fail(msg, cap, "%s port '%s' has no doc string", w, port_at(in, d, i)->name);
     return 0;
 }
 
