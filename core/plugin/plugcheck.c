@@ -5,15 +5,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/child.h"
 #include "plugin/registry.h"
 
 /* Outcome of one check as reported. */
@@ -49,24 +45,18 @@ static void report(plugcheck_report *r, int result, const char *who, const char 
     fflush(r->out);
 }
 
-/* Seconds on the monotonic clock. */
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+/* What an isolated check's child runs. */
+typedef struct check_job {
+    const plugcheck_ctx *c;
+    plugcheck_fn fn;
+} check_job;
 
-/* Child side of run_isolated: run fn, send "P"/"F" + message down fd, and
- * leave without running atexit handlers or flushing the parent's buffers.
- * Never returns. */
-static void child_run(const plugcheck_ctx *c, plugcheck_fn fn, int fd) {
-    /* A crashing plugin should not leave core files behind. */
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(SIGPIPE, SIG_IGN);
+/* Child side of run_isolated: run the check, send "P"/"F" + message. */
+static void child_check(void *ctx, int fd) {
+    check_job *j = ctx;
     char msg[MSG_CAP];
     msg[0] = '\0';
-    int rc = fn(c, msg + 1, sizeof msg - 1);
+    int rc = j->fn(j->c, msg + 1, sizeof msg - 1);
     msg[0] = rc == 0 ? 'P' : 'F';
     size_t len = strlen(msg), off = 0;
     while (off < len) {
@@ -75,93 +65,34 @@ static void child_run(const plugcheck_ctx *c, plugcheck_fn fn, int fd) {
         if (k <= 0) break;
         off += (size_t)k;
     }
-    close(fd);
-    _exit(0);
-}
-
-/* Kill a child that overran and reap it. */
-static void kill_reap(pid_t pid) {
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
-    }
 }
 
 /* Run fn(c) in a forked child with a time limit of timeout_s seconds and
  * write its detail into msg (cap bytes). Returns R_PASS or R_FAIL as the
  * child reported, or R_DIED when it was killed by a signal or ran past the
  * limit (msg then says which), or R_FAIL when it exited without a report.
- * Flushes all stdio streams before forking. Phase: report; main thread. */
+ * Phase: report; main thread. */
 static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap) {
-    int fds[2];
-    fflush(NULL);
-    if (pipe(fds) != 0) {
-        snprintf(msg, cap, "cannot create a pipe: %s", strerror(errno));
+    char buf[MSG_CAP], sig[32];
+    child_result r;
+    errmsg e;
+    errmsg_clear(&e);
+    check_job job = {c, fn};
+    if (child_run(child_check, &job, timeout_s, buf, sizeof buf - 1, &r, &e)) {
+        snprintf(msg, cap, "%s", e.msg);
         return R_FAIL;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        snprintf(msg, cap, "cannot fork: %s", strerror(errno));
-        return R_FAIL;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        child_run(c, fn, fds[1]);
-    }
-    close(fds[1]);
-    /* Read the report until EOF or the deadline. */
-    char buf[MSG_CAP];
-    size_t len = 0;
-    double deadline = now_s() + timeout_s;
-    int hung = 0;
-    for (;;) {
-        double left = deadline - now_s();
-        if (left <= 0) {
-            hung = 1;
-            break;
-        }
-        struct pollfd p = {fds[0], POLLIN, 0};
-        int k = poll(&p, 1, (int)(left * 1000) + 1);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) continue; /* timed out: the loop head decides */
-        ssize_t got = read(fds[0], buf + len, sizeof buf - 1 - len);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        len += (size_t)got;
-        if (len == sizeof buf - 1) break;
-    }
-    close(fds[0]);
-    buf[len] = '\0';
-    /* Reap the child, still within the deadline. */
-    int st = 0;
-    while (!hung) {
-        pid_t w = waitpid(pid, &st, WNOHANG);
-        if (w == pid) break;
-        if (w < 0 && errno != EINTR) {
-            st = 0;
-            break;
-        }
-        if (now_s() >= deadline)
-            hung = 1;
-        else {
-            struct timespec ts = {0, 2000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    if (hung) {
-        kill_reap(pid);
+    buf[r.len] = '\0';
+    if (r.hung) {
         snprintf(msg, cap, "did not finish within %d s (hang)", timeout_s);
         return R_DIED;
     }
-    if (WIFSIGNALED(st)) {
-        const char *abbrev = sigabbrev_np(WTERMSIG(st));
-        snprintf(msg, cap, "crashed with SIG%s (signal %d)", abbrev ? abbrev : "?", WTERMSIG(st));
+    if (r.signal) {
+        snprintf(msg, cap, "crashed with %s (signal %d)", child_signame(r.signal, sig, sizeof sig), r.signal);
         return R_DIED;
     }
-    if (len == 0) {
-        snprintf(msg, cap, "the check's process exited with status %d without reporting a result",
-                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    if (r.len == 0) {
+        snprintf(msg, cap, "the check's process exited with status %d without reporting a result", r.status);
         return R_FAIL;
     }
     snprintf(msg, cap, "%s", buf + 1);
