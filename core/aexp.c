@@ -362,8 +362,9 @@ static int get_path(const ydoc *m, const char *key, const char *where, char **ou
 /* learner: and train: blocks (used by animat train; validated always). */
 static int load_train(aexp *x, aerr *e) {
     static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
-                                             "checkpoint_every", NULL};
+                                             "checkpoint_every", "episodes_per_candidate", "common_episodes", NULL};
     x->epochs = 10;
+    x->episodes_per_candidate = 1;
     x->threads = 1;
     x->checkpoint_every = 1;
     /* The optional learner block reads exactly like a body block. */
@@ -375,8 +376,22 @@ static int load_train(aexp *x, aerr *e) {
         get_uint(t, "threads", "train", 1, 1024, &x->threads, e) ||
         get_uint(t, "checkpoint_every", "train", 1, 1000000000ULL, &x->checkpoint_every, e) ||
         get_path(t, "curve", "train", &x->curve, e) || get_path(t, "output", "train", &x->output, e) ||
-        get_path(t, "checkpoint", "train", &x->checkpoint, e))
+        get_path(t, "checkpoint", "train", &x->checkpoint, e) ||
+        get_uint(t, "episodes_per_candidate", "train", 1, 1000000, &x->episodes_per_candidate, e))
         return -1;
+    /* common_episodes: none | pairs (2i, 2i+1 share episodes) | epoch; default pairs when k > 1 */
+    static const char *const modes[] = {"none", "pairs", "epoch"};
+    const ydoc *c = ydoc_get(t, "common_episodes");
+    x->common_episodes = x->episodes_per_candidate > 1;
+    for (uint64_t i = 0; c && i <= 3; i++) {
+        if (i == 3 || c->kind != YDOC_SCALAR)
+            return AT(e, c, "train.common_episodes: expected none, pairs or epoch, got %s",
+                      c->kind == YDOC_SCALAR ? c->str : ydoc_kind_name(c->kind));
+        if (!strcmp(c->str, modes[i])) {
+            x->common_episodes = i;
+            break;
+        }
+    }
     return 0;
 }
 
