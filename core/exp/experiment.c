@@ -88,8 +88,9 @@ static int load_run(experiment *x, errmsg *e) {
 /* learner: and train: blocks (used by animat train; validated always). */
 static int load_train(experiment *x, errmsg *e) {
     static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
-                                             "checkpoint_every", NULL};
+                                             "checkpoint_every", "episodes_per_candidate", "common_episodes", NULL};
     x->epochs = 10;
+    x->episodes_per_candidate = 1;
     x->threads = 1;
     x->checkpoint_every = 1;
     if (instances_load_learner(x, e)) return -1;
@@ -100,8 +101,22 @@ static int load_train(experiment *x, errmsg *e) {
         fields_uint(t, "threads", "train", 1, 1024, &x->threads, e) ||
         fields_uint(t, "checkpoint_every", "train", 1, 1000000000ULL, &x->checkpoint_every, e) ||
         fields_path(t, "curve", "train", &x->curve, e) || fields_path(t, "output", "train", &x->output, e) ||
-        fields_path(t, "checkpoint", "train", &x->checkpoint, e))
+        fields_path(t, "checkpoint", "train", &x->checkpoint, e) ||
+        fields_uint(t, "episodes_per_candidate", "train", 1, 1000000, &x->episodes_per_candidate, e))
         return -1;
+    /* common_episodes: none | pairs (2i, 2i+1 share episodes) | epoch; default pairs when k > 1 */
+    static const char *const modes[] = {"none", "pairs", "epoch"};
+    const yamltree *c = yamltree_get(t, "common_episodes");
+    x->common_episodes = x->episodes_per_candidate > 1;
+    for (uint64_t i = 0; c && i <= 3; i++) {
+        if (i == 3 || c->kind != YAMLTREE_SCALAR)
+            return AT(e, c, "train.common_episodes: expected none, pairs or epoch, got %s",
+                      c->kind == YAMLTREE_SCALAR ? c->str : yamltree_kind_name(c->kind));
+        if (!strcmp(c->str, modes[i])) {
+            x->common_episodes = i;
+            break;
+        }
+    }
     return 0;
 }
 

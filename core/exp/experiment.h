@@ -16,7 +16,8 @@
  *            episode_timeout}                      optional
  *   record:  {trace, ports}                        optional
  *   learner: {plugin, params, targets}             optional (animat train)
- *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every}
+ *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every,
+ *            episodes_per_candidate, common_episodes}
  *                                                  optional (animat train)
  * Every key is checked; every error names FILE:LINE:COL and the key. Values
  * can be overridden before validation with "a.b.c=value" strings (--set),
@@ -101,6 +102,8 @@ typedef struct experiment {
     uint64_t epochs;       /* train.epochs, default 10 */
     uint64_t threads;      /* train.threads, default 1 */
     uint64_t checkpoint_every; /* train.checkpoint_every, default 1 */
+    uint64_t episodes_per_candidate; /* train.episodes_per_candidate k, default 1: score = mean of k */
+    uint64_t common_episodes; /* train.common_episodes: 0 none, 1 pairs, 2 epoch; default 1 if k > 1 */
     char *curve;           /* train.curve path or NULL; owned */
     char *output;          /* train.output path or NULL; owned */
     char *checkpoint;      /* train.checkpoint path or NULL; owned */

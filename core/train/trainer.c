@@ -70,6 +70,45 @@ typedef struct trainer {
     int rank, ranks;
 } trainer;
 
+/* Episode index of repetition j of candidate k this epoch. With
+ * train.episodes_per_candidate = 1 and common_episodes none this is
+ * epoch*P + k, as always; `pairs` gives candidates 2i and 2i+1 (an
+ * antithetic pair) the same episodes, `epoch` gives every candidate the same. */
+static uint64_t episode_of(const trainer *t, uint32_t k, uint64_t j) {
+    uint64_t reps = t->x->episodes_per_candidate, mode = t->x->common_episodes;
+    uint64_t groups = mode == 2 ? 1 : mode == 1 ? (t->P + 1) / 2 : t->P;
+    uint64_t g = mode == 2 ? 0 : mode == 1 ? k / 2 : k;
+    return (t->epoch * groups + g) * reps + j;
+}
+
+/* Score candidate k: the mean return of its episodes (in a fixed order, so
+ * threads and ranks agree bit for bit) into *ret, their steps into *steps.
+ * A crash with run.on_crash: continue scores run.crash_return. 0, or -1
+ * with w->err set. */
+static int score(worker *w, uint32_t k, double *ret, double *steps) {
+    trainer *t = w->t;
+    *steps = 0;
+    for (uint64_t j = 0; j < t->x->episodes_per_candidate; j++) {
+        sim_result r;
+        uint64_t ep = episode_of(t, k, j);
+        int rc = t->x->isolate ? isolate_episode(&w->sim, ep, &r, &w->err) : sim_episode(&w->sim, ep, &r, &w->err) ? -1 : 0;
+        if (rc == ISOLATE_FAILED && t->x->on_crash_continue) {
+            /* run.on_crash: continue -- score the candidate and go on. */
+            fprintf(stderr, "warning: epoch %llu candidate %u: %s; scored run.crash_return = %g\n",
+                    (unsigned long long)t->epoch + 1, k, w->err.msg, t->x->crash_return);
+            errmsg_clear(&w->err);
+            *ret = t->x->crash_return;
+            return 0;
+        } else if (rc) {
+            return -1;
+        }
+        *ret = j ? *ret + r.ret : r.ret;
+        *steps += (double)r.steps;
+    }
+    if (t->x->episodes_per_candidate > 1) *ret /= (double)t->x->episodes_per_candidate;
+    return 0;
+}
+
 /* Evaluate the candidates this rank owns, claiming them one at a time. */
 static void *work(void *arg) {
     worker *w = arg;
@@ -78,26 +117,11 @@ static void *work(void *arg) {
         unsigned k = atomic_fetch_add(&t->next, 1u);
         k = k * (unsigned)t->ranks + (unsigned)t->rank; /* this rank's k-th */
         if (k >= t->P) break;
-        if (sim_set_theta(&w->sim, t->thetas + (size_t)k * t->n, &w->err)) {
+        if (sim_set_theta(&w->sim, t->thetas + (size_t)k * t->n, &w->err) ||
+            score(w, k, &t->returns[k], &t->steps[k])) {
             w->failed = 1;
             break;
         }
-        sim_result r;
-        uint64_t ep = t->epoch * t->P + k;
-        int rc = t->x->isolate ? isolate_episode(&w->sim, ep, &r, &w->err) : sim_episode(&w->sim, ep, &r, &w->err) ? -1 : 0;
-        if (rc == ISOLATE_FAILED && t->x->on_crash_continue) {
-            /* run.on_crash: continue -- score the candidate and go on. */
-            fprintf(stderr, "warning: epoch %llu candidate %u: %s; scored run.crash_return = %g\n",
-                    (unsigned long long)t->epoch + 1, k, w->err.msg, t->x->crash_return);
-            errmsg_clear(&w->err);
-            r.ret = t->x->crash_return;
-            r.steps = 0;
-        } else if (rc) {
-            w->failed = 1;
-            break;
-        }
-        t->returns[k] = r.ret;
-        t->steps[k] = (double)r.steps;
     }
     return NULL;
 }
@@ -140,6 +164,10 @@ static uint64_t fingerprint(const trainer *t) {
     h = hash_fnv(h, &x->seed, sizeof x->seed);
     h = hash_fnv(h, &t->P, sizeof t->P);
     h = hash_fnv(h, &t->n, sizeof t->n);
+    if (x->episodes_per_candidate > 1 || x->common_episodes) { /* absent before they existed */
+        h = hash_fnv(h, &x->episodes_per_candidate, sizeof x->episodes_per_candidate);
+        h = hash_fnv(h, &x->common_episodes, sizeof x->common_episodes);
+    }
     return h;
 }
 
@@ -342,6 +370,10 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, uint6
 
 int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
+    const yamltree *re = yamltree_key(yamltree_get(x->doc, "run"), "episodes");
+    if (re) /* train runs train.episodes_per_candidate episodes per candidate, never run.episodes */
+        return errmsg_at(e, re->file, re->line, re->col, "run.episodes is not used by animat train; "
+                       "set train.episodes_per_candidate (episodes averaged per candidate) instead");
     if (o->resume && !x->checkpoint) return errmsg_set(e, "%s: --resume needs train.checkpoint to be set", x->file);
     trainer t;
     memset(&t, 0, sizeof t);
@@ -414,7 +446,7 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
             mean += t.returns[k] / t.P;
             ck.steps += (uint64_t)t.steps[k];
         }
-        ck.episodes += t.P;
+        ck.episodes += t.P * x->episodes_per_candidate;
         ck.epochs_done = t.epoch + 1;
         if (best > ck.best_return) ck.best_return = best;
         ck.elapsed = runner_now() - t0;
