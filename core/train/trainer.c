@@ -368,50 +368,114 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, uint6
     return f;
 }
 
-int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
+/* Resume: restore the learner and counters from the checkpoint into *ck
+ * (which holds this run's fingerprint). 0, or -1 with e set. */
+static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
+    const experiment *x = t->x;
+    checkpoint in;
+    if (checkpoint_load(x->checkpoint, &in, e)) return -1;
+    if (in.fingerprint != ck->fingerprint || in.n_theta != t->n) {
+        checkpoint_free(&in);
+        return errmsg_set(e, "%s: checkpoint was written by a different experiment setup (plugins, parameters, seed "
+                             "or population differ)", x->checkpoint);
+    }
+    hostctx_begin(&t->lhost);
+    if (!REGISTRY_HAS(t->lapi, animat_learner_api, load) || t->lapi->load(t->learner, in.state, in.state_size) != ANIMAT_OK) {
+        checkpoint_free(&in);
+        return errmsg_set(e, "learner (%s): cannot load the checkpoint state: %s", x->learner.plugin->desc->name,
+                          hostctx_take_error(&t->lhost));
+    }
+    checkpoint_free(&in);
+    *ck = in;
+    ck->state = NULL;
+    if (out)
+        fprintf(out, "resuming %s from %s after epoch %llu\n", x->file, x->checkpoint, (unsigned long long)ck->epochs_done);
+    return 0;
+}
+
+/* Ask, evaluate, tell for epoch t->epoch. 0, or -1 with e set. */
+static int epoch_step(trainer *t, errmsg *e) {
+    const char *name = t->x->learner.plugin->desc->name;
+    hostctx_reseed(&t->lhost, t->x->seed, t->epoch);
+    if (t->lapi->ask(t->learner, t->thetas) != ANIMAT_OK)
+        return errmsg_set(e, "learner (%s): ask failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
+                          hostctx_take_error(&t->lhost));
+    if (evaluate(t, e)) return -1;
+    hostctx_begin(&t->lhost);
+    if (t->lapi->tell(t->learner, t->returns) != ANIMAT_OK)
+        return errmsg_set(e, "learner (%s): tell failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
+                          hostctx_take_error(&t->lhost));
+    return 0;
+}
+
+/* After an epoch: counters into *ck, a curve row, the progress line. 0, or
+ * -1 with e set (the curve could not be written). */
+static int epoch_record(trainer *t, checkpoint *ck, double t0, FILE *curve, FILE *out, int quiet, errmsg *e) {
+    const experiment *x = t->x;
+    double best = -INFINITY, mean = 0;
+    for (uint32_t k = 0; k < t->P; k++) {
+        best = t->returns[k] > best ? t->returns[k] : best;
+        mean += t->returns[k] / t->P;
+        ck->steps += (uint64_t)t->steps[k];
+    }
+    ck->episodes += t->P * x->episodes_per_candidate;
+    ck->epochs_done = t->epoch + 1;
+    if (best > ck->best_return) ck->best_return = best;
+    ck->elapsed = runner_now() - t0;
+    if (curve) {
+        fprintf(curve, "%llu,%llu,%llu,%.17g,%.17g,%.3f\n", (unsigned long long)ck->epochs_done,
+                (unsigned long long)ck->episodes, (unsigned long long)ck->steps, best, mean, ck->elapsed);
+        if (fflush(curve) || ferror(curve)) return errmsg_set(e, "%s: write failed: %s", x->curve, strerror(errno));
+        ck->curve_bytes = (uint64_t)ftell(curve);
+    }
+    if (out && !quiet) {
+        double left = ck->elapsed / (double)ck->epochs_done * (double)(x->epochs - ck->epochs_done);
+        fprintf(out, "epoch %llu/%llu  episodes %llu  steps %llu  best %.3f  mean %.3f  elapsed %.1f s  ETA %.0f s\n",
+                (unsigned long long)ck->epochs_done, (unsigned long long)x->epochs, (unsigned long long)ck->episodes,
+                (unsigned long long)ck->steps, best, mean, ck->elapsed, left);
+        fflush(out);
+    }
+    return 0;
+}
+
+/* The closing line. */
+static void print_end(const experiment *x, const checkpoint *ck, int interrupted, const char *outpath, FILE *out) {
+    if (!out) return;
+    if (interrupted)
+        fprintf(out, "interrupted after epoch %llu%s%s; parameters written to %s\n", (unsigned long long)ck->epochs_done,
+                x->checkpoint ? "; checkpoint written to " : "", x->checkpoint ? x->checkpoint : "", outpath);
+    else
+        fprintf(out, "trained %llu epochs (%llu episodes, %llu steps) in %.1f s (%.1f episodes/s); best candidate "
+                     "return %.3f; parameters written to %s\n",
+                (unsigned long long)ck->epochs_done, (unsigned long long)ck->episodes, (unsigned long long)ck->steps,
+                ck->elapsed, ck->elapsed > 0 ? (double)ck->episodes / ck->elapsed : 0.0, ck->best_return, outpath);
+}
+
+/* Refusals checked before any work. 0, or -1 with e set. */
+static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
     const yamltree *re = yamltree_key(yamltree_get(x->doc, "run"), "episodes");
     if (re) /* train runs train.episodes_per_candidate episodes per candidate, never run.episodes */
         return errmsg_at(e, re->file, re->line, re->col, "run.episodes is not used by animat train; "
-                       "set train.episodes_per_candidate (episodes averaged per candidate) instead");
+                         "set train.episodes_per_candidate (episodes averaged per candidate) instead");
     if (o->resume && !x->checkpoint) return errmsg_set(e, "%s: --resume needs train.checkpoint to be set", x->file);
+    return 0;
+}
+
+int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
+    if (precheck(x, o, e)) return -1;
     trainer t;
     memset(&t, 0, sizeof t);
-    int rc = -1;
+    int rc = -1, interrupted = 0, root = ranks_rank() == 0;
     FILE *curve = NULL;
     checkpoint ck;
     memset(&ck, 0, sizeof ck);
-    int root = ranks_rank() == 0;
     if (!root) out = NULL;
     if (setup(&t, x, o->threads ? o->threads : x->threads, e)) goto done;
     ck.n_theta = t.n;
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
-
-    /* Resume: restore the learner and counters from the checkpoint. */
-    if (o->resume) {
-        checkpoint in;
-        if (checkpoint_load(x->checkpoint, &in, e)) goto done;
-        if (in.fingerprint != ck.fingerprint || in.n_theta != t.n) {
-            checkpoint_free(&in);
-            errmsg_set(e, "%s: checkpoint was written by a different experiment setup (plugins, parameters, seed "
-                        "or population differ)", x->checkpoint);
-            goto done;
-        }
-        if (!REGISTRY_HAS(t.lapi, animat_learner_api, load) ||
-            t.lapi->load(t.learner, in.state, in.state_size) != ANIMAT_OK) {
-            errmsg_set(e, "learner (%s): cannot load the checkpoint state: %s", x->learner.plugin->desc->name,
-                     hostctx_take_error(&t.lhost));
-            checkpoint_free(&in);
-            goto done;
-        }
-        checkpoint_free(&in);
-        ck = in;
-        ck.state = NULL;
-        if (out)
-            fprintf(out, "resuming %s from %s after epoch %llu\n", x->file, x->checkpoint,
-                    (unsigned long long)ck.epochs_done);
-    }
+    if (o->resume && resume(&t, &ck, out, e)) goto done;
     if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, ck.curve_bytes, e))) goto done;
     char outpath[4096];
     if (x->output)
@@ -422,72 +486,17 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
                 t.ranks == 1 ? "" : "s");
-
     double start = runner_now(), t0 = start - ck.elapsed;
-    int interrupted = 0;
     for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
-        /* Ask, evaluate, tell. */
-        hostctx_reseed(&t.lhost, x->seed, t.epoch);
-        if (t.lapi->ask(t.learner, t.thetas) != ANIMAT_OK) {
-            errmsg_set(e, "learner (%s): ask failed in epoch %llu: %s", x->learner.plugin->desc->name,
-                     (unsigned long long)t.epoch + 1, hostctx_take_error(&t.lhost));
-            goto done;
-        }
-        if (evaluate(&t, e)) goto done;
-        if (t.lapi->tell(t.learner, t.returns) != ANIMAT_OK) {
-            errmsg_set(e, "learner (%s): tell failed in epoch %llu: %s", x->learner.plugin->desc->name,
-                     (unsigned long long)t.epoch + 1, hostctx_take_error(&t.lhost));
-            goto done;
-        }
-        /* Statistics, curve, progress. */
-        double best = -INFINITY, mean = 0;
-        for (uint32_t k = 0; k < t.P; k++) {
-            best = t.returns[k] > best ? t.returns[k] : best;
-            mean += t.returns[k] / t.P;
-            ck.steps += (uint64_t)t.steps[k];
-        }
-        ck.episodes += t.P * x->episodes_per_candidate;
-        ck.epochs_done = t.epoch + 1;
-        if (best > ck.best_return) ck.best_return = best;
-        ck.elapsed = runner_now() - t0;
-        if (curve) {
-            fprintf(curve, "%llu,%llu,%llu,%.17g,%.17g,%.3f\n", (unsigned long long)ck.epochs_done,
-                    (unsigned long long)ck.episodes, (unsigned long long)ck.steps, best, mean, ck.elapsed);
-            if (fflush(curve) || ferror(curve)) {
-                errmsg_set(e, "%s: write failed: %s", x->curve, strerror(errno));
-                goto done;
-            }
-            ck.curve_bytes = (uint64_t)ftell(curve);
-        }
-        if (out && !o->quiet) {
-            double left = ck.elapsed / (double)ck.epochs_done * (double)(x->epochs - ck.epochs_done);
-            fprintf(out, "epoch %llu/%llu  episodes %llu  steps %llu  best %.3f  mean %.3f  elapsed %.1f s  ETA %.0f s\n",
-                    (unsigned long long)ck.epochs_done, (unsigned long long)x->epochs,
-                    (unsigned long long)ck.episodes, (unsigned long long)ck.steps, best, mean, ck.elapsed, left);
-            fflush(out);
-        }
+        if (epoch_step(&t, e) || epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
         /* Stop requests are agreed on by every rank. */
         interrupted = ranks_max(stop_requested ? 1 : 0);
-        int last = ck.epochs_done == x->epochs;
-        if (root && x->checkpoint && (interrupted || last || ck.epochs_done % x->checkpoint_every == 0)) {
-            if (save_checkpoint(&t, &ck, e)) goto done;
-        }
-        if (root && (interrupted || last || (x->checkpoint && ck.epochs_done % x->checkpoint_every == 0)))
-            if (write_params(&t, outpath, ck.epochs_done, o->command, e)) goto done;
+        int last = ck.epochs_done == x->epochs, due = x->checkpoint && ck.epochs_done % x->checkpoint_every == 0;
+        if (root && x->checkpoint && (interrupted || last || due) && save_checkpoint(&t, &ck, e)) goto done;
+        if (root && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e)) goto done;
         if (interrupted) break;
     }
-    if (out) {
-        if (interrupted)
-            fprintf(out, "interrupted after epoch %llu%s%s; parameters written to %s\n",
-                    (unsigned long long)ck.epochs_done, x->checkpoint ? "; checkpoint written to " : "",
-                    x->checkpoint ? x->checkpoint : "", outpath);
-        else
-            fprintf(out, "trained %llu epochs (%llu episodes, %llu steps) in %.1f s (%.1f episodes/s); best candidate "
-                         "return %.3f; parameters written to %s\n",
-                    (unsigned long long)ck.epochs_done, (unsigned long long)ck.episodes,
-                    (unsigned long long)ck.steps, ck.elapsed, ck.elapsed > 0 ? (double)ck.episodes / ck.elapsed : 0.0,
-                    ck.best_return, outpath);
-    }
+    print_end(x, &ck, interrupted, outpath, out);
     if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
     rc = interrupted ? TRAINER_INTERRUPTED : 0;
 done:
