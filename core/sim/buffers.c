@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint32_t sim_end_len(const sim *s, const experiment_end *end) {
+    if (end->sliced) return end->hi - end->lo;
+    const instance *in = &s->insts[end->inst];
+    if (!in->self) return 0;
+    int k = instance_port(in, end->dir, end->port);
+    return k < 0 ? 0 : in->ports[end->dir][k].size;
+}
+
 /* Range [lo, hi) an edge writes into its destination port. */
 void sim_dst_range(const sim *s, const experiment_conn *c, uint32_t *lo, uint32_t *hi) {
     *lo = c->dst.sliced ? c->dst.lo : 0;

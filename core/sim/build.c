@@ -12,13 +12,6 @@
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 
-uint32_t sim_end_len(const sim *s, const experiment_end *end) {
-    if (end->sliced) return end->hi - end->lo;
-    const instance *in = &s->insts[end->inst];
-    if (!in->self) return 0;
-    int k = instance_port(in, end->dir, end->port);
-    return k < 0 ? 0 : in->ports[end->dir][k].size;
-}
 
 /* wired_size for the plugin being created: how many values the wiring
  * puts into (IN) or takes out of (OUT) its port, 0 when not yet known. */
