@@ -157,6 +157,29 @@ START_TEST(slices_and_concatenation) {
 }
 END_TEST
 
+/* Two bodies, each its own world: reset together, the episode ends with the
+ * shorter one, the return is the sum, each body's own return reported. */
+START_TEST(two_bodies_sum_their_rewards) {
+    experiment x;
+    sim s;
+    open_text("bodies:\n  l: {plugin: tick, params: {nv: 1, na: 1, len: 3}}\n"
+              "  r: {plugin: tick, params: {nv: 1, na: 2, len: 5}}\n"
+              "circuits:\n  p: {plugin: probe, params: {n: 1, bias: 1}}\n"
+              "wiring:\n  - l.obs.t -> p.in.x\n  - p.out.y -> l.act.a\n  - p.out.y -> r.act.a[1]\n",
+              &x, &s);
+    sim_result r = episode(&s, 0);
+    /* p.y = t + 1 at step t; l: reward y; r: reward 2y (its a[1]); 3 steps */
+    ck_assert_int_eq(r.steps, 3);
+    ck_assert_uint_eq(r.nbodies, 2);
+    ck_assert(r.body_ret[0] == 1 + 2 + 3);
+    ck_assert(r.body_ret[1] == 2 * (1 + 2 + 3));
+    ck_assert(r.ret == 18);
+    ck_assert(r.truncated);
+    sim_destroy(&s);
+    experiment_free(&x);
+}
+END_TEST
+
 /* substeps: 4 calls per control step at dt = 0.5 / 4. */
 START_TEST(substeps_run_faster) {
     experiment x;
@@ -431,6 +454,7 @@ int main(void) {
     tcase_add_test(t, delayed_edge_closes_a_loop);
     tcase_add_test(t, slices_and_concatenation);
     tcase_add_test(t, substeps_run_faster);
+    tcase_add_test(t, two_bodies_sum_their_rewards);
     tcase_add_test(t, graph_theta_projects);
     tcase_add_test(t, graph_errors);
     tcase_add_test(t, check_lists_unfed_inputs);
