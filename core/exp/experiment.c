@@ -10,6 +10,7 @@
 
 #include "exp/fields.h"
 #include "exp/instances.h"
+#include "exp/interventions.h"
 #include "exp/wiring.h"
 #include "plugin/hostctx.h"
 
@@ -135,7 +136,7 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
               const char *const *extra, uint32_t nextra, errmsg *e) {
     static const char *const top_keys[] = {"name",    "description", "body",   "circuit",  "wiring",
                                            "run",     "record",      "learner", "train",   "bodies",
-                                           "circuits", "theta_file", NULL};
+                                           "circuits", "theta_file", "interventions", NULL};
     memset(x, 0, sizeof *x);
     registry_init(&x->reg);
     x->file = strdup(file);
@@ -170,7 +171,9 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
             goto fail;
         }
     }
-    if (instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_train(x, e)) goto fail;
+    if (instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_train(x, e) ||
+        interventions_load(x, e))
+        goto fail;
     return 0;
 fail:
     experiment_free(x);
@@ -183,6 +186,7 @@ void experiment_free(experiment *x) {
     free(x->output);
     free(x->checkpoint);
     free(x->conns);
+    free(x->ivs);
     free(x->trace);
     yamltree_free(x->doc);
     registry_close(&x->reg);

@@ -10,6 +10,9 @@
  *             instances (names [a-z][a-z0-9_]*, unique across the file;
  *             body: is the instance "body", circuit: the instance "circuit")
  *   wiring:   ["SRC -> DST" | "SRC ~> DST", ...]    required (exp/wiring.h)
+ *   interventions: [{target, do, value, sigma, from, to}, ...]
+ *                           clamp/silence/perturb units or theta entries
+ *                           (exp/interventions.h)
  *   theta_file: FILE        a parameter file with entry names for any
  *                           circuits of the graph (what `animat train` writes)
  *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,
@@ -67,6 +70,17 @@ typedef struct experiment_end {
     uint32_t lo, hi;                /* sliced: elements [lo, hi) */
 } experiment_end;
 
+/* One intervention (exp/interventions.h). */
+typedef struct experiment_iv {
+    uint32_t inst;                  /* a circuit instance */
+    int on_theta;                   /* 0: a unit, 1: a theta entry */
+    char name[EXPERIMENT_NAME_MAX]; /* the unit's or entry's name */
+    uint32_t what;                  /* INTERVENTION_* */
+    double value, sigma;            /* clamp/perturb value; noise sigma */
+    double from, to;                /* window, s since reset */
+    const yamltree *node;           /* for messages */
+} experiment_iv;
+
 /* One wiring connection "SRC -> DST" (or delayed, "SRC ~> DST"). */
 typedef struct experiment_conn {
     experiment_end src, dst;
@@ -93,6 +107,8 @@ typedef struct experiment {
     double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */
     thetafile *theta_file; /* top-level theta_file of a graph, or NULL; owned */
     const yamltree *theta_file_node;
+    experiment_iv *ivs;    /* interventions; owned */
+    uint32_t nivs;
     char *trace;           /* record.trace path or NULL; owned */
     const yamltree *record_ports; /* record.ports list or NULL */
     experiment_inst learner;      /* plugin NULL when there is no learner block */

@@ -8,6 +8,7 @@
 #include "exp/wiring.h"
 #include "sim/sim.h"
 #include "sim/buffers.h"
+#include "sim/intervene.h"
 #include "sim/theta.h"
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
@@ -197,7 +198,7 @@ int sim_create(sim *s, const experiment *x, errmsg *e) {
     for (uint32_t i = 0; i < x->nconns; i++)
         if (check_sizes(s, i, e)) goto fail;
     if (check_overlaps(s, e) || sim_lay_buffers(s, e) || sim_lay_copies(s, e)) goto fail;
-    if (sim_theta_init(s, e)) goto fail;
+    if (sim_theta_init(s, e) || sim_iv_init(s, e)) goto fail;
     return 0;
 fail:
     sim_destroy(s);

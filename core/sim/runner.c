@@ -1,6 +1,8 @@
 /* runner.c -- see runner.h. */
 #include "sim/runner.h"
 
+#include "exp/interventions.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,12 @@ char *runner_provenance(const experiment *x, const char *command) {
         cat_params(&s, &len, &cap, &in->params);
         if (in->substeps > 1) cat(&s, &len, &cap, " substeps=%u", in->substeps);
         cat(&s, &len, &cap, "\n");
+    }
+    for (uint32_t k = 0; k < x->nivs; k++) {
+        const experiment_iv *v = &x->ivs[k];
+        cat(&s, &len, &cap, "intervention: %s.%s.%s %s value=%.17g sigma=%.17g from=%.17g to=%.17g\n",
+            x->insts[v->inst].name, v->on_theta ? "theta" : "unit", v->name, intervention_word(v->what), v->value,
+            v->sigma, v->from, v->to);
     }
     return s;
 }

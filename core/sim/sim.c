@@ -2,6 +2,8 @@
  * build.c, the graph theta in theta.c. */
 #include "sim/sim.h"
 
+#include "sim/intervene.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,7 @@ void sim_destroy(sim *s) {
     free(s->lo);
     free(s->hi);
     free(s->scratch);
+    sim_iv_free(s);
     free(s->pool);
     free(s->zeros);
     if (s->shared_page) munmap(s->shared_page, sizeof(sim_phase));
@@ -214,6 +217,24 @@ static int observe(sim *s, int after, double reward, errmsg *e) {
     return 0;
 }
 
+/* The control steps of one episode, after reset. 0 or -1 with e set. */
+static int run_steps(sim *s, sim_result *r, const double *const *msrc, uint32_t nm, errmsg *e) {
+    for (int ended = 0; !ended;) {
+        double reward = 0;
+        s->phase->step = s->step;
+        if ((s->nivs && sim_iv_step(s, e)) || step_circuits(s, e) || observe(s, 0, 0, e) ||
+            step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
+            return -1;
+        r->ret += reward;
+        if (s->online.api && learn_online(s, reward, e)) return -1;
+        run_copies(s->delayed, s->ndelayed);
+        for (uint32_t k = 0; k < nm; k++) r->metric[k] += msrc[k][0];
+        s->step++;
+        if (s->x->max_steps && s->step >= s->x->max_steps) ended = 1;
+    }
+    return 0;
+}
+
 int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     memset(r, 0, sizeof *r);
     r->nbodies = s->nbodies;
@@ -224,19 +245,12 @@ int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     const double *msrc[SIM_MAX_METRICS];
     uint32_t nm = find_metrics(s, r, msrc);
     if (reset_all(s, episode, e)) return -1;
-    for (int ended = 0; !ended;) {
-        double reward = 0;
-        s->phase->step = s->step;
-        if (step_circuits(s, e) || observe(s, 0, 0, e) || step_bodies(s, r, &reward, &ended, e) ||
-            observe(s, 1, reward, e))
-            return -1;
-        r->ret += reward;
-        if (s->online.api && learn_online(s, reward, e)) return -1;
-        run_copies(s->delayed, s->ndelayed);
-        for (uint32_t k = 0; k < nm; k++) r->metric[k] += msrc[k][0];
-        s->step++;
-        if (s->x->max_steps && s->step >= s->x->max_steps) ended = 1;
-    }
+    sim_iv_begin(s, episode);
+    errmsg ie;
+    errmsg_clear(&ie);
+    int rc = run_steps(s, r, msrc, nm, e);
+    if (s->nivs && sim_iv_end(s, rc ? &ie : e)) rc = -1;
+    if (rc) return -1;
     s->phase->inst = 0;
     r->steps = s->step;
     for (uint32_t k = 0; k < nm; k++) r->metric[k] /= (double)r->steps;

@@ -102,6 +102,18 @@ typedef struct sim_node {
     uint32_t copy0, ncopy;    /* its range in sim.copies */
 } sim_node;
 
+/* One intervention, resolved (sim/intervene.h). */
+typedef struct sim_iv {
+    const struct experiment_iv *x; /* its description; experiment-owned */
+    instance *in;                  /* the circuit */
+    const animat_units_ext *ux;    /* units: the circuit's extension */
+    uint32_t index;                /* unit index or theta entry */
+    uint32_t ntheta;               /* theta: the circuit's theta length */
+    uint64_t from, to;             /* active on steps [from, to) */
+    int on;                        /* active in the current step */
+    double saved;                  /* theta: the entry before the window */
+} sim_iv;
+
 typedef struct sim {
     const experiment *x;
     sim_phase *phase;         /* &local_phase, or a shared page under isolation */
@@ -125,6 +137,10 @@ typedef struct sim {
     double *scratch;          /* ntheta doubles for projection; owned */
     double *pool;             /* all port buffers; owned */
     double *zeros;            /* shared zero input; owned */
+    sim_iv *ivs;              /* interventions; owned */
+    uint32_t nivs;
+    double *ivtheta;          /* a theta buffer for them; owned */
+    void *ivrng;              /* their noise stream (gsl_rng); owned */
     sim_observer observers[SIM_MAX_OBSERVERS];
     uint32_t nobservers;
     uint64_t episode;         /* the current episode, for messages */
