@@ -8,9 +8,9 @@
 #include <animat/animat.h>
 #include <animat/helpers.h>
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
+#include "../common/mjb.h"
 #include "swimmer_model.h"
 #include "swimmer_sim.h"
 
@@ -30,7 +30,7 @@ typedef struct swm_body {
     int task;                       /* SWM_TASK_* */
     int physics_steps;              /* mj_step calls per control step */
     double control_dt;              /* physics_steps * timestep, s */
-    int quieted;                    /* holds a reference on the warning sink */
+    mjb_rft rft;                    /* medium: rft.on = 0 for MuJoCo's fluid */
     double target_speed;            /* swim reward scale, m/s */
     uint64_t step_limit;            /* control steps per episode */
     uint64_t nstep;                 /* control steps since reset */
@@ -58,6 +58,16 @@ static const animat_param_info swm_params[] = {
      NULL, "Fluid viscosity for MuJoCo's inertia-box drag model."},
     {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "target_speed", "m/s", 0.1, 1e-6, 10,
      NULL, NULL, "Head speed at which the swim reward saturates at 1."},
+    ANIMAT_P_REAL("link_length", "m", 0.1, 0.01, 1,
+                  "Length of every link; the head's geometry scales with it."),
+    ANIMAT_P_REAL("link_radius", "m", 0.01, 0.001, 0.1,
+                  "Link capsule radius and half-height of its inertial box."),
+    ANIMAT_P_CHOICE("medium", "fluid|rft", 0,
+                    "fluid: MuJoCo's inertia-box drag (density, viscosity); rft: resistive force theory drag per link (fluid off)."),
+    ANIMAT_P_REAL("rft_drag", "N*s/m", 0.05, 0, 100,
+                  "rft: tangential drag coefficient of one link."),
+    ANIMAT_P_REAL("rft_ratio", "", 1.5, 1, 100,
+                  "rft: normal/tangential drag ratio (about 1.5 water, 10 agar gel, 30-40 stiff agar)."),
 };
 #define SWM_NPARAMS ((uint32_t)(sizeof swm_params / sizeof swm_params[0]))
 
@@ -95,6 +105,31 @@ static int swm_param_range(const animat_host *h, const char *name, double lo, do
     return 0;
 }
 
+/* The medium: fluid keeps MuJoCo's drag; rft turns it off and sets up RFT
+ * over every link (axis y, rotational drag of a uniform rod, cn L^2 / 12).
+ * 0 or -1 after h->error. Create phase. */
+static int swm_read_medium(const animat_host *h, swm_config *cfg, mjb_rft *rft) {
+    const char *medium = NULL;
+    memset(rft, 0, sizeof *rft);
+    if (h->param_choice(h, "medium", &medium) != ANIMAT_OK || !medium) medium = "";
+    if (strcmp(medium, "fluid") == 0) return 0;
+    if (strcmp(medium, "rft") != 0) {
+        h->error(h, "swimmer: medium must be fluid or rft, not '%s'", medium);
+        return -1;
+    }
+    if (swm_param_range(h, "rft_drag", 0, 100, &rft->ct) ||
+        swm_param_range(h, "rft_ratio", 1, 100, &rft->ratio))
+        return -1;
+    double L = cfg->link_length;
+    rft->on = 1;
+    rft->axis = 1;
+    rft->first_body = 1;
+    rft->cr = rft->ct * rft->ratio * L * L / 12.0;
+    cfg->density = 0;
+    cfg->viscosity = 0;
+    return 0;
+}
+
 /* Resolve every parameter into cfg and b; 0 or -1 after h->error. Create. */
 static int swm_read_params(const animat_host *h, swm_config *cfg, swm_body *b) {
     double time_limit;
@@ -105,7 +140,10 @@ static int swm_read_params(const animat_host *h, swm_config *cfg, swm_body *b) {
         swm_param_range(h, "timestep", 1e-5, 0.01, &cfg->timestep) ||
         swm_param_range(h, "density", 0, 1e5, &cfg->density) ||
         swm_param_range(h, "viscosity", 0, 1e3, &cfg->viscosity) ||
-        swm_param_range(h, "target_speed", 1e-6, 10, &b->target_speed))
+        swm_param_range(h, "target_speed", 1e-6, 10, &b->target_speed) ||
+        swm_param_range(h, "link_length", 0.01, 1, &cfg->link_length) ||
+        swm_param_range(h, "link_radius", 0.001, 0.1, &cfg->link_radius) ||
+        swm_read_medium(h, cfg, &b->rft))
         return -1;
 
     /* task choice */
@@ -144,34 +182,10 @@ static void swm_make_ports(swm_body *b) {
     b->nout = nav ? 5 : 4;
 }
 
-/* MuJoCo's default warning handler prints to stdout and appends to
- * MUJOCO_LOG.TXT in the working directory. Every warning that matters is
- * also counted in mjData and turned into a precise error by swm_advance, so
- * while swimmer instances exist the global handler is a silent sink. It is
- * reference-counted and restored by the last destroy, so no pointer into
- * this library outlives it. Any thread (guarded by a mutex). */
-static pthread_mutex_t swm_warn_lock = PTHREAD_MUTEX_INITIALIZER;
-static int swm_warn_users;
-static void (*swm_warn_prev)(const char *);
-
-static void swm_warning_sink(const char *msg) { (void)msg; }
-
-static void swm_quiet_mujoco(int on) {
-    pthread_mutex_lock(&swm_warn_lock);
-    if (on && swm_warn_users++ == 0) {
-        swm_warn_prev = mju_user_warning;
-        mju_user_warning = swm_warning_sink;
-    } else if (!on && --swm_warn_users == 0) {
-        mju_user_warning = swm_warn_prev;
-    }
-    pthread_mutex_unlock(&swm_warn_lock);
-}
-
 /* Release everything; NULL is a no-op. Destroy phase. */
 static void swm_destroy(void *self) {
     swm_body *b = self;
     if (!b) return;
-    if (b->quieted) swm_quiet_mujoco(0);
     if (b->d) mj_deleteData(b->d);
     if (b->m) mj_deleteModel(b->m);
     b->h->free(b->h, b);
@@ -186,8 +200,6 @@ static void *swm_create(const animat_host *h) {
         return NULL;
     }
     b->h = h;
-    swm_quiet_mujoco(1);
-    b->quieted = 1;
 
     /* parameters */
     swm_config cfg;
@@ -277,7 +289,7 @@ static int32_t swm_step(void *self, const double *const *act, double *const *obs
     swm_body *b = self;
     double t0 = b->d->time; /* MuJoCo resets d->time when it meets a bad value */
     for (int i = 0; i < b->m->nu; i++) b->d->ctrl[i] = act[0][i];
-    const char *why = swm_advance(b->m, b->d, b->physics_steps);
+    const char *why = mjb_advance(b->m, b->d, b->physics_steps, &b->rft);
     if (why) {
         b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep",
                     t0 + b->control_dt, why, (unsigned long long)b->nstep + 1);
@@ -325,5 +337,9 @@ static const animat_plugin_desc swm_desc = {
 
 static const animat_plugin_desc *const swm_plugins[] = {&swm_desc};
 
-/* The only exported symbol. */
-ANIMAT_EXPORT const animat_plugin_entry animat_entry = ANIMAT_ENTRY(swm_plugins);
+/* The only exported symbol. MuJoCo's process-wide warning handler is set in
+ * init and removed in deinit (bodies/common/mjb_warn.c): warnings that
+ * matter become errors naming them, and nothing is printed or written to
+ * MUJOCO_LOG.TXT. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry =
+    ANIMAT_ENTRY_INIT(swm_plugins, mjb_warn_init, mjb_warn_deinit);

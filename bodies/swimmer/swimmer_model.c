@@ -25,13 +25,13 @@ static const char swm_xml_head[] =
     "  </option>\n"
     "  <default>\n"
     "    <default class=\"swimmer\">\n"
-    "      <joint type=\"hinge\" pos=\"0 -.05 0\" axis=\"0 0 1\" limited=\"true\"\n"
+    "      <joint type=\"hinge\" pos=\"0 %.17g 0\" axis=\"0 0 1\" limited=\"true\"\n"
     "             solreflimit=\".05 1\" solimplimit=\"0 .8 .1\" armature=\"1e-6\"/>\n"
     "      <default class=\"inertial\">\n"
-    "        <geom type=\"box\" size=\".001 .05 .01\" rgba=\"0 0 0 0\" mass=\".01\"/>\n"
+    "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"/>\n"
     "      </default>\n"
     "      <default class=\"visual\">\n"
-    "        <geom type=\"capsule\" size=\".01\" fromto=\"0 -.05 0 0 .05 0\" mass=\"0\"/>\n"
+    "        <geom type=\"capsule\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\" mass=\"0\"/>\n"
     "      </default>\n"
     "      <site size=\".01\" rgba=\"0 0 0 0\"/>\n"
     "    </default>\n"
@@ -43,18 +43,18 @@ static const char swm_xml_head[] =
     "  <worldbody>\n"
     "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\"/>\n"
     "    <body name=\"head\" pos=\"0 0 .05\" childclass=\"swimmer\">\n"
-    "      <geom name=\"head\" type=\"ellipsoid\" size=\".02 .04 .017\" pos=\"0 -.022 0\" mass=\"0\"/>\n"
-    "      <geom name=\"nose\" type=\"sphere\" pos=\"0 -.06 0\" size=\".004\" mass=\"0\"/>\n"
-    "      <joint name=\"rootx\" class=\"free\" type=\"slide\" axis=\"1 0 0\" pos=\"0 -.05 0\"/>\n"
-    "      <joint name=\"rooty\" class=\"free\" type=\"slide\" axis=\"0 1 0\" pos=\"0 -.05 0\"/>\n"
-    "      <joint name=\"rootz\" class=\"free\" type=\"hinge\" axis=\"0 0 1\" pos=\"0 -.05 0\"/>\n"
+    "      <geom name=\"head\" type=\"ellipsoid\" size=\"%.17g %.17g %.17g\" pos=\"0 %.17g 0\" mass=\"0\"/>\n"
+    "      <geom name=\"nose\" type=\"sphere\" pos=\"0 %.17g 0\" size=\".004\" mass=\"0\"/>\n"
+    "      <joint name=\"rootx\" class=\"free\" type=\"slide\" axis=\"1 0 0\" pos=\"0 %.17g 0\"/>\n"
+    "      <joint name=\"rooty\" class=\"free\" type=\"slide\" axis=\"0 1 0\" pos=\"0 %.17g 0\"/>\n"
+    "      <joint name=\"rootz\" class=\"free\" type=\"hinge\" axis=\"0 0 1\" pos=\"0 %.17g 0\"/>\n"
     "      <geom name=\"inertial\" class=\"inertial\"/>\n"
     "      <geom name=\"visual\" class=\"visual\"/>\n"
     "      <site name=\"head\"/>\n";
 
-/* One segment, opened inside its parent (closed later). Args: i x4, limit x2. */
+/* One segment, opened inside its parent (closed later). Args: i, L, i x3, limit x2. */
 static const char swm_xml_segment[] =
-    "<body name=\"segment_%d\" pos=\"0 .1 0\">\n"
+    "<body name=\"segment_%d\" pos=\"0 %.17g 0\">\n"
     "  <geom class=\"visual\" name=\"visual_%d\"/>\n"
     "  <geom class=\"inertial\" name=\"inertial_%d\"/>\n"
     "  <site name=\"site_%d\"/>\n"
@@ -71,6 +71,8 @@ void swm_default_config(swm_config *cfg) {
     cfg->timestep = 0.002;
     cfg->density = 3000.0;
     cfg->viscosity = 0.0;
+    cfg->link_length = 0.1;
+    cfg->link_radius = 0.01;
 }
 
 /* 2*pi / n: the model's range of +-360/n degrees, in radians. */
@@ -108,6 +110,10 @@ static int swm_check_config(const swm_config *cfg, char *err, int errlen) {
         what = "density must be in [0, 1e5] kg/m^3";
     else if (!(cfg->viscosity >= 0 && cfg->viscosity <= 1e3))
         what = "viscosity must be in [0, 1e3] Pa*s";
+    else if (!(cfg->link_length >= 0.01 && cfg->link_length <= 1))
+        what = "link_length must be in [0.01, 1] m";
+    else if (!(cfg->link_radius >= 0.001 && cfg->link_radius <= 0.1))
+        what = "link_radius must be in [0.001, 0.1] m";
     if (what && err && errlen > 0) snprintf(err, (size_t)errlen, "swimmer: %s", what);
     return what ? -1 : 0;
 }
@@ -118,12 +124,16 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
     int n = cfg->n_bodies, len = 0;
     double lim = 360.0 / (double)n;
 
-    /* options, defaults, head */
-    swm_append(buf, cap, &len, swm_xml_head, cfg->timestep, cfg->density, cfg->viscosity);
+    /* options, defaults, head; at L = 0.1 every product below is exactly
+     * the reference literal (s = 1), so the default model is unchanged */
+    double L = cfg->link_length, r = cfg->link_radius, s = L / 0.1, h = L / 2;
+    swm_append(buf, cap, &len, swm_xml_head, cfg->timestep, cfg->density, cfg->viscosity,
+               -h, h, r, r, -h, h, 0.02 * s, 0.04 * s, 0.017 * s, -0.022 * s, -0.06 * s,
+               -h, -h, -h);
 
     /* nested segment chain, then close every segment */
     for (int i = 0; i < n - 1; i++)
-        swm_append(buf, cap, &len, swm_xml_segment, i, i, i, i, i, -lim, lim);
+        swm_append(buf, cap, &len, swm_xml_segment, i, L, i, i, i, i, -lim, lim);
     for (int i = 0; i < n - 1; i++) swm_append(buf, cap, &len, "</body>\n");
     swm_append(buf, cap, &len, "    </body>\n");
     if (cfg->task == SWM_TASK_NAVIGATE) swm_append(buf, cap, &len, swm_xml_target);

@@ -33,9 +33,14 @@ typedef struct swm_config {
     double timestep;  /* physics step, s, in [1e-5, 0.01] */
     double density;   /* fluid density, kg/m^3, in [0, 1e5] */
     double viscosity; /* fluid viscosity, Pa*s, in [0, 1e3] */
+    double link_length; /* segment length L, m, in [0.01, 1]; head geometry
+                           scales with L / 0.1 */
+    double link_radius; /* capsule radius and inertial-box half-height, m,
+                           in [0.001, 0.1] */
 } swm_config;
 
-/* Fill *cfg with the reference values (6 bodies, swim, 0.002 s, 3000, 0).
+/* Fill *cfg with the reference values (6 bodies, swim, 0.002 s, 3000, 0,
+ * link length 0.1 m, radius 0.01 m).
  * cfg must not be NULL. Any phase, any thread. */
 void swm_default_config(swm_config *cfg);
 

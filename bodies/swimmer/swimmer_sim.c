@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "../common/mjb.h"
 #include "swimmer_model.h"
 
 /* dm_control's target sphere radius; rewards are full inside it. */
@@ -49,36 +50,9 @@ void swm_reset_state(mjModel *m, mjData *d, const swm_index *ix,
     mj_forward(m, d);
 }
 
-/* The first MuJoCo warning raised since the last mj_resetData that makes
- * the result untrustworthy, as a phrase for messages; NULL if none. */
-static const char *swm_flagged_bad(const mjData *d) {
-    static const struct { int id; const char *what; } bad[] = {
-        {mjWARN_BADQACC, "MuJoCo instability: bad qacc (MuJoCo reset the state)"},
-        {mjWARN_BADQVEL, "MuJoCo instability: bad qvel (MuJoCo reset the state)"},
-        {mjWARN_BADQPOS, "MuJoCo instability: bad qpos (MuJoCo reset the state)"},
-        {mjWARN_CNSTRFULL, "MuJoCo constraint buffer overflow (njmax too small)"},
-        {mjWARN_CONTACTFULL, "MuJoCo contact buffer overflow (nconmax too small)"},
-        {mjWARN_INERTIA, "MuJoCo: a body has a non-physical inertia"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (d->warning[bad[i].id].number > 0) return bad[i].what;
-    return NULL;
-}
-
-/* step2 finishes the pending step, step x (nsub-1), step1 syncs the result. */
+/* The shared control step without a medium (bodies/common/mjb_step.c). */
 const char *swm_advance(const mjModel *m, mjData *d, int nsub) {
-    mj_step2(m, d);
-    for (int k = 1; k < nsub; k++) mj_step(m, d);
-    mj_step1(m, d);
-
-    /* divergence: MuJoCo's own warnings, or a non-finite state */
-    const char *why = swm_flagged_bad(d);
-    if (why) return why;
-    for (int i = 0; i < m->nq; i++)
-        if (!isfinite(d->qpos[i])) return "non-finite qpos";
-    for (int i = 0; i < m->nv; i++)
-        if (!isfinite(d->qvel[i])) return "non-finite qvel";
-    return NULL;
+    return mjb_advance(m, d, nsub, NULL);
 }
 
 /* qpos after the three root coordinates. */

@@ -149,6 +149,9 @@ static int32_t ncap_configure(ncap_circuit *c, const animat_host *h) {
 static void ncap_fill_info(ncap_circuit *c) {
     if (c->shared) {
         memcpy(c->info, ncap_shared_info, sizeof ncap_shared_info);
+        /* the host projects flagged entries onto their sign: only flag them
+         * when the constraint is in force */
+        for (uint32_t k = 0; !c->constrained && k < NCAP_NSHARED; k++) c->info[k].flags = 0;
         return;
     }
     for (uint32_t k = 0; k < c->n_theta; k++) {
@@ -162,7 +165,7 @@ static void ncap_fill_info(ncap_circuit *c) {
         c->info[k] = (animat_param_info){
             .struct_size = sizeof(animat_param_info),
             .type = ANIMAT_PARAM_REAL,
-            .flags = role == NCAP_INH ? ANIMAT_PARAM_INHIBITORY : ANIMAT_PARAM_EXCITATORY,
+            .flags = !c->constrained ? 0 : role == NCAP_INH ? ANIMAT_PARAM_INHIBITORY : ANIMAT_PARAM_EXCITATORY,
             .name = name,
             .unit = "",
             .def = role == NCAP_INH ? -1.0 : 1.0,

@@ -4,6 +4,7 @@
  * (swimmer_model.c, swimmer_sim.c: inspect mjModel, place things by hand),
  * and the plugin loaded from $SWIMMER_SO through the ABI with the test host.
  */
+#include <dlfcn.h>
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -235,7 +236,7 @@ START_TEST(test_abi_descriptor_and_ports) {
     ck_assert_uint_eq(d->kind, ANIMAT_KIND_BODY);
     ck_assert_str_eq(d->name, "swimmer");
     ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert_uint_eq(d->n_params, 8);
+    ck_assert_uint_eq(d->n_params, 13); /* 8 + link_length, link_radius, medium, rft_drag, rft_ratio */
     for (uint32_t i = 0; i < d->n_params; i++) {
         ck_assert_ptr_nonnull(d->params[i].unit);
         ck_assert_ptr_nonnull(d->params[i].doc);
@@ -558,19 +559,36 @@ START_TEST(test_navigate_reward) {
 }
 END_TEST
 
-/* Counts MuJoCo warnings that reach the process-wide handler. While a
- * swimmer instance exists, the plugin's own sink must take them instead (its
- * errors already say what happened; MuJoCo's default would print and write
- * MUJOCO_LOG.TXT), and the previous handler is back after destroy. */
+/* Counts MuJoCo warnings that reach the process-wide handler. From ABI 1.2
+ * the plugin's entry init installs its own sink (the host calls init once
+ * after the handshake), so warnings never reach the previous handler (MuJoCo's
+ * default would print and write MUJOCO_LOG.TXT); deinit removes the sink. */
 static int n_warnings;
 static void quiet_warning(const char *msg) {
     (void)msg;
     n_warnings++;
 }
 
+/* The swimmer's entry object, from the library th_load already opened. */
+static const animat_plugin_entry *swimmer_entry(void) {
+    void *so = dlopen(getenv("SWIMMER_SO"), RTLD_NOW | RTLD_NOLOAD);
+    ck_assert_ptr_nonnull(so);
+    const animat_plugin_entry *e = dlsym(so, ANIMAT_ENTRY_SYMBOL);
+    dlclose(so); /* drops only the reference RTLD_NOLOAD added */
+    ck_assert_ptr_nonnull(e);
+    ck_assert_ptr_nonnull(e->init);
+    ck_assert_ptr_nonnull(e->deinit);
+    return e;
+}
+
 START_TEST(test_divergence_reported) {
     void (*saved)(const char *) = mju_user_warning;
     mju_user_warning = quiet_warning;
+    plugin();
+    const animat_plugin_entry *e = swimmer_entry();
+    char why[128] = "";
+    ck_assert_int_eq(e->init(why, sizeof why), ANIMAT_OK); /* as the host does */
+    ck_assert_ptr_ne(mju_user_warning, quiet_warning);
     th_host *t = host_new();
     th_set_real(t, "timestep", 0.01);
     th_set_real(t, "viscosity", 10);
@@ -594,7 +612,8 @@ START_TEST(test_divergence_reported) {
     inst_reset(&s, 2);
     for (int i = 0; i < 18; i++) ck_assert(isfinite(out_buf(&s, "velocities")[i]));
     inst_close(&s);
-    ck_assert_ptr_eq(mju_user_warning, quiet_warning); /* restored by the last destroy */
+    e->deinit();
+    ck_assert_ptr_null(mju_user_warning); /* deinit removes the sink, reinstalls nothing */
     mju_user_warning = saved;
 }
 END_TEST

@@ -62,6 +62,11 @@ extern "C" {
     {.struct_size = sizeof(animat_param_info), .type = ANIMAT_PARAM_REAL_LIST, .name = (NAME), \
      .unit = (UNIT), .min = (MIN), .max = (MAX), .def_list = (DEF_LIST), .doc = (DOC)}
 
+/* A file path (ABI 1.2), read with h->param_string; unset reads "". */
+#define ANIMAT_P_PATH(NAME, DOC)                                                        \
+    {.struct_size = sizeof(animat_param_info), .type = ANIMAT_PARAM_PATH, .name = (NAME), \
+     .unit = "", .doc = (DOC)}
+
 /* A theta entry: FLAGS is 0 or ANIMAT_PARAM_EXCITATORY / _INHIBITORY. The
  * host projects every proposal into [MIN, MAX] and onto the sign before
  * set_theta (see circuit.h), so use -INFINITY/INFINITY for "unbounded". */

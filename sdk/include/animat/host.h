@@ -87,6 +87,14 @@ struct animat_host {
      * "animat.plasticity/1". Returns a host-owned const table, or NULL when
      * the host does not offer it. Any phase. */
     const void *(*extension)(const animat_host *h, const char *id);
+
+    /* --- ABI 1.2 --- */
+
+    /* CHOICE and PATH parameters as a string (create phase only): *out is
+     * host-owned, valid until destroy; a PATH is resolved and checked (see
+     * param.h) and reads "" when the experiment does not set it. ANIMAT_OK,
+     * or ANIMAT_ERROR if `name` is not a declared CHOICE/PATH parameter. */
+    int32_t (*param_string)(const animat_host *h, const char *name, const char **out);
 };
 
 #ifdef __cplusplus

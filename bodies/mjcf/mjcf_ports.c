@@ -1,0 +1,140 @@
+/* mjcf_ports.c -- actuators and sensors grouped into ports by name. */
+#include <animat/helpers.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mjcf.h"
+
+/* The port a name belongs to: "STEM_N" (N digits) -> STEM, else the name.
+ * 0, or -1 when the result is not a valid port name. Create phase. */
+static int mjcf_stem(const char *name, char *out, size_t cap) {
+    size_t n = strlen(name), k = n;
+    while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9') k--;
+    if (k < n && k > 1 && name[k - 1] == '_') n = k - 1;
+    if (n == 0 || n >= cap) return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return -1;
+    }
+    memcpy(out, name, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* Group `count` objects of type `obj` (actuator or sensor) by stem into
+ * groups/ids; sizes from dims (NULL = 1 each). 0 or -1 with err. Create. */
+static int mjcf_group_by_name(const mjModel *m, int obj, int count, const int *dims,
+                              mjcf_group *groups, int *ngroups, int *ids, char *err, int errlen) {
+    const char *what = obj == mjOBJ_ACTUATOR ? "actuator" : "sensor";
+    int ng = 0, filled = 0;
+    for (int pass = 0; pass < 2; pass++) { /* 0: discover groups; 1: fill ids */
+        for (int g = 0; pass == 1 && g < ng; g++) {
+            groups[g].first = filled;
+            for (int i = 0; i < count; i++) {
+                char stem[MJCF_NAME_MAX];
+                mjcf_stem(mj_id2name(m, obj, i), stem, sizeof stem);
+                if (strcmp(stem, groups[g].name) != 0) continue;
+                ids[filled++] = i;
+                groups[g].count++;
+                groups[g].size += dims ? dims[i] : 1;
+            }
+        }
+        for (int i = 0; pass == 0 && i < count; i++) {
+            const char *name = mj_id2name(m, obj, i);
+            char stem[MJCF_NAME_MAX];
+            if (!name || !*name) {
+                snprintf(err, (size_t)errlen, "%s %d has no name (ports are named after them)", what, i);
+                return -1;
+            }
+            if (mjcf_stem(name, stem, sizeof stem) != 0) {
+                snprintf(err, (size_t)errlen, "%s '%.40s': a port name must be [a-z0-9_]+ (under %d characters)",
+                         what, name, MJCF_NAME_MAX);
+                return -1;
+            }
+            int g = 0;
+            while (g < ng && strcmp(groups[g].name, stem) != 0) g++;
+            if (g < ng) continue;
+            if (ng == MJCF_MAX_PORTS) {
+                snprintf(err, (size_t)errlen, "more than %d %s ports", MJCF_MAX_PORTS, what);
+                return -1;
+            }
+            memset(&groups[ng], 0, sizeof groups[ng]);
+            memcpy(groups[ng].name, stem, sizeof stem);
+            ng++;
+        }
+    }
+    *ngroups = ng;
+    return 0;
+}
+
+/* Append an OUT port unless its name is taken by a sensor group. */
+static int mjcf_add_out(mjcf_body *b, const char *name, uint32_t size, uint32_t flags,
+                        const char *unit, const char *doc) {
+    for (uint32_t i = 0; i < b->nout; i++)
+        if (strcmp(b->out[i].name, name) == 0) return -1;
+    b->out[b->nout] = ANIMAT_PORT_INFO_F(name, size, flags, unit, doc);
+    return (int)b->nout++;
+}
+
+/* See mjcf.h. */
+int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
+    const mjModel *m = b->m;
+    if (m->nu == 0) {
+        snprintf(err, (size_t)errlen, "the model has no actuators (a body needs at least one action)");
+        return -1;
+    }
+    b->act_ids = animat_alloc_array(b->h, (size_t)m->nu, sizeof(int));
+    b->sen_ids = animat_alloc_array(b->h, (size_t)(m->nsensor ? m->nsensor : 1), sizeof(int));
+    if (!b->act_ids || !b->sen_ids) {
+        snprintf(err, (size_t)errlen, "out of memory");
+        return -1;
+    }
+    if (mjcf_group_by_name(m, mjOBJ_ACTUATOR, m->nu, NULL, b->act, &b->nact, b->act_ids, err, errlen) ||
+        mjcf_group_by_name(m, mjOBJ_SENSOR, m->nsensor, m->sensor_dim, b->sen, &b->nsen, b->sen_ids, err, errlen))
+        return -1;
+    for (int g = 0; g < b->nact; g++)
+        b->in[g] = ANIMAT_PORT_INFO(b->act[g].name, (uint32_t)b->act[g].size, "",
+                                    "Actuator controls of this name group, model order.");
+    b->nin = (uint32_t)b->nact;
+    for (int g = 0; g < b->nsen; g++)
+        b->out[g] = ANIMAT_PORT_INFO(b->sen[g].name, (uint32_t)b->sen[g].size, "",
+                                     "Sensor readings of this name group, model order.");
+    b->nout = (uint32_t)b->nsen;
+    b->port_obs = m->nsensordata ? mjcf_add_out(b, "obs", (uint32_t)m->nsensordata, 0, "",
+                                                "Every sensor reading, model order.") : -1;
+    b->port_qpos = b->obs_qpos ? mjcf_add_out(b, "qpos", (uint32_t)m->nq, 0, "", "Generalised positions.") : -1;
+    b->port_qvel = b->obs_qvel ? mjcf_add_out(b, "qvel", (uint32_t)m->nv, 0, "", "Generalised velocities.") : -1;
+    b->port_speed = b->task.forward_body >= 0
+        ? mjcf_add_out(b, "speed", 1, ANIMAT_PORT_METRIC, "m/s", "Forward velocity of the forward body along its axis.") : -1;
+    b->port_target = b->task.target_site >= 0
+        ? mjcf_add_out(b, "to_target", 3, 0, "m", "Target site minus reach site, world frame.") : -1;
+    if (b->nout == 0) {
+        snprintf(err, (size_t)errlen, "the model has no sensors and no task port; add sensors or set obs_qpos");
+        return -1;
+    }
+    return 0;
+}
+
+/* See mjcf.h. */
+void mjcf_observe(const mjcf_body *b, double *const *obs) {
+    const mjModel *m = b->m;
+    const mjData *d = b->d;
+    for (int g = 0; g < b->nsen; g++) {
+        double *o = obs[g];
+        for (int k = 0; k < b->sen[g].count; k++) {
+            int s = b->sen_ids[b->sen[g].first + k];
+            for (int j = 0; j < m->sensor_dim[s]; j++) *o++ = d->sensordata[m->sensor_adr[s] + j];
+        }
+    }
+    if (b->port_obs >= 0) memcpy(obs[b->port_obs], d->sensordata, sizeof(double) * (size_t)m->nsensordata);
+    if (b->port_qpos >= 0) memcpy(obs[b->port_qpos], d->qpos, sizeof(double) * (size_t)m->nq);
+    if (b->port_qvel >= 0) memcpy(obs[b->port_qvel], d->qvel, sizeof(double) * (size_t)m->nv);
+    if (b->port_speed >= 0) obs[b->port_speed][0] = mjcf_forward_speed(m, d, &b->task);
+    if (b->port_target >= 0) mjcf_to_target(d, &b->task, obs[b->port_target]);
+}
+
+/* See mjcf.h. */
+void mjcf_apply(const mjcf_body *b, const double *const *act) {
+    for (int g = 0; g < b->nact; g++)
+        for (int k = 0; k < b->act[g].count; k++) b->d->ctrl[b->act_ids[b->act[g].first + k]] = act[g][k];
+}

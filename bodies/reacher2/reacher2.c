@@ -1,0 +1,176 @@
+/* reacher2.c -- the "reacher2" body plugin: ABI glue (see reacher2.h). */
+#include <animat/animat.h>
+#include <animat/helpers.h>
+#include <math.h>
+#include <string.h>
+
+#include "../common/mjb.h"
+#include "reacher2.h"
+
+enum { RCH_OUT_LEFT, RCH_OUT_RIGHT, RCH_OUT_OBS, RCH_OUT_DIST, RCH_NOUT };
+
+/* One instance; created by rch_create, freed by rch_destroy. */
+typedef struct rch_body {
+    const animat_host *h;
+    mjModel *m; /* own copy: reset moves the targets */
+    mjData *d;
+    rch_index ix;
+    rch_task task;
+    int physics_steps;
+    double control_dt;
+    uint64_t step_limit, nstep;
+    animat_port_info in[RCH_ARMS], out[RCH_NOUT];
+} rch_body;
+
+static const animat_param_info rch_params[] = {
+    ANIMAT_P_CHOICE("task", "reach|hold", 0, "reach: bring each fingertip to its target; hold: bring it there and keep it still."),
+    ANIMAT_P_CHOICE("reward", "distance|bounded", 0, "distance: minus each fingertip's distance to its target; bounded: 1 per arm at the target."),
+    ANIMAT_P_REAL("target_radius", "m", 0.015, 1e-4, 1, "bounded: a fingertip within this distance is at its target."),
+    ANIMAT_P_REAL("hold_speed", "m/s", 0.02, 0, 10, "bounded hold: the fingertip must also be slower than this."),
+    ANIMAT_P_REAL("hold_weight", "s", 0.1, 0, 1e3, "distance hold: minus hold_weight * fingertip speed per arm."),
+    ANIMAT_P_REAL("time_limit", "s", 10, 0.02, 3600, "Episode length in simulated seconds (then truncated)."),
+    ANIMAT_P_INT("physics_steps", "", 2, 1, 1000, "MuJoCo steps per control step."),
+    ANIMAT_P_REAL("timestep", "s", 0.01, 1e-5, 0.05, "MuJoCo timestep."),
+};
+
+/* Read the parameters into b; the timestep out. 0 or -1 after h->error. */
+static int rch_read(const animat_host *h, rch_body *b, double *timestep) {
+    double time_limit, steps;
+    static const char *const names[] = {"target_radius", "hold_speed", "hold_weight", "time_limit",
+                                        "physics_steps", "timestep"};
+    double *const outs[] = {&b->task.target_radius, &b->task.hold_speed, &b->task.hold_weight,
+                            &time_limit, &steps, timestep};
+    const char *task = "", *shape = "";
+    if (animat_param_reals(h, names, outs, ANIMAT_COUNT(names)) != ANIMAT_OK) return -1;
+    if (h->param_choice(h, "task", &task) != ANIMAT_OK || h->param_choice(h, "reward", &shape) != ANIMAT_OK) {
+        h->error(h, "reacher2: cannot read task or reward");
+        return -1;
+    }
+    b->task.task = strcmp(task, "hold") == 0 ? RCH_TASK_HOLD : RCH_TASK_REACH;
+    b->task.shape = strcmp(shape, "bounded") == 0 ? RCH_REWARD_BOUNDED : RCH_REWARD_DISTANCE;
+    b->physics_steps = (int)steps;
+    b->control_dt = steps * *timestep;
+    double n = round(time_limit / b->control_dt);
+    b->step_limit = n < 1 ? 1 : (uint64_t)n;
+    return 0;
+}
+
+/* Release everything; NULL is a no-op. Destroy phase. */
+static void rch_destroy(void *self) {
+    rch_body *b = self;
+    if (!b) return;
+    if (b->d) mj_deleteData(b->d);
+    if (b->m) mj_deleteModel(b->m);
+    b->h->free(b->h, b);
+}
+
+/* Declare the ports. Create phase. */
+static void rch_make_ports(rch_body *b) {
+    b->in[0] = ANIMAT_PORT_INFO("left", 2, "", "Left arm motors in [-1, 1]: shoulder, elbow.");
+    b->in[1] = ANIMAT_PORT_INFO("right", 2, "", "Right arm motors in [-1, 1]: shoulder, elbow.");
+    b->out[RCH_OUT_LEFT] = ANIMAT_PORT_INFO("left", RCH_OBS, "",
+        "Left arm: shoulder and elbow angle (rad), their velocities (rad/s), target minus fingertip x, y (m).");
+    b->out[RCH_OUT_RIGHT] = ANIMAT_PORT_INFO("right", RCH_OBS, "", "Right arm, as left.");
+    b->out[RCH_OUT_OBS] = ANIMAT_PORT_INFO("obs", 2 * RCH_OBS, "", "left then right.");
+    b->out[RCH_OUT_DIST] = ANIMAT_PORT_INFO_F("distance", 1, ANIMAT_PORT_METRIC, "m",
+        "Mean fingertip-to-target distance of the two arms.");
+}
+
+/* Parameters, model, data, ports; the instance or NULL after h->error. */
+static void *rch_create(const animat_host *h) {
+    rch_body *b = h->alloc(h, sizeof *b);
+    if (!b) {
+        h->error(h, "reacher2: out of memory");
+        return NULL;
+    }
+    b->h = h;
+    double timestep;
+    char err[1200];
+    if (rch_read(h, b, &timestep)) {
+        rch_destroy(b);
+        return NULL;
+    }
+    b->m = rch_build(timestep, err, (int)sizeof err);
+    if (!b->m || !(b->d = mj_makeData(b->m)) || rch_index_init(b->m, &b->ix)) {
+        h->error(h, "%s", b->m ? "reacher2: unexpected model layout" : err);
+        rch_destroy(b);
+        return NULL;
+    }
+    rch_make_ports(b);
+    return b;
+}
+
+/* Ports by direction. Any phase after create. */
+static const animat_port_info *rch_ports(void *self, uint32_t dir, uint32_t *n) {
+    rch_body *b = self;
+    return animat_ports_pick(dir, b->in, RCH_ARMS, b->out, RCH_NOUT, n);
+}
+
+/* Seconds per control step. */
+static double rch_control_dt(void *self) { return ((rch_body *)self)->control_dt; }
+
+/* Adapter to the host's stream. */
+static double rch_uniform(void *ctx) {
+    const animat_host *h = ctx;
+    return h->rng_uniform(h);
+}
+
+/* Write the OUT ports. Reset/step phase. */
+static void rch_observe(const rch_body *b, double *const *obs) {
+    rch_observe_arm(b->d, &b->ix, 0, obs[RCH_OUT_LEFT]);
+    rch_observe_arm(b->d, &b->ix, 1, obs[RCH_OUT_RIGHT]);
+    memcpy(obs[RCH_OUT_OBS], obs[RCH_OUT_LEFT], RCH_OBS * sizeof(double));
+    memcpy(obs[RCH_OUT_OBS] + RCH_OBS, obs[RCH_OUT_RIGHT], RCH_OBS * sizeof(double));
+    obs[RCH_OUT_DIST][0] = 0.5 * (rch_distance(b->d, &b->ix, 0) + rch_distance(b->d, &b->ix, 1));
+}
+
+/* New episode from the host's stream. Reset phase. */
+static int32_t rch_reset(void *self, uint64_t seed, double *const *obs) {
+    rch_body *b = self;
+    (void)seed;
+    rch_reset_state(b->m, b->d, &b->ix, rch_uniform, (void *)b->h);
+    b->nstep = 0;
+    rch_observe(b, obs);
+    return ANIMAT_OK;
+}
+
+/* One control step. No allocation. Step phase. */
+static int32_t rch_step(void *self, const double *const *act, double *const *obs, animat_step_result *out) {
+    rch_body *b = self;
+    double t0 = b->d->time;
+    for (int a = 0; a < RCH_ARMS; a++)
+        for (int k = 0; k < 2; k++) b->d->ctrl[b->ix.ctrl[a][k]] = act[a][k];
+    const char *why = mjb_advance(b->m, b->d, b->physics_steps, NULL);
+    if (why) {
+        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep",
+                    t0 + b->control_dt, why, (unsigned long long)b->nstep + 1);
+        return ANIMAT_ERROR;
+    }
+    b->nstep++;
+    rch_observe(b, obs);
+    out->reward = rch_reward(b->m, b->d, &b->ix, &b->task);
+    out->terminated = 0;
+    out->truncated = b->nstep >= b->step_limit;
+    return ANIMAT_OK;
+}
+
+static const animat_body_api rch_api = {
+    .struct_size = sizeof(animat_body_api),
+    .create = rch_create,
+    .destroy = rch_destroy,
+    .ports = rch_ports,
+    .control_dt = rch_control_dt,
+    .reset = rch_reset,
+    .step = rch_step,
+};
+
+static const animat_plugin_desc rch_desc =
+    ANIMAT_DESC(ANIMAT_KIND_BODY, "reacher2", "1.0.0",
+                "Two planar 2-link arms in one world (act.left, act.right); reach or hold random targets.",
+                rch_params, &rch_api);
+
+static const animat_plugin_desc *const rch_plugins[] = {&rch_desc};
+
+/* The only exported symbol; init/deinit own MuJoCo's warning handler. */
+ANIMAT_EXPORT const animat_plugin_entry animat_entry =
+    ANIMAT_ENTRY_INIT(rch_plugins, mjb_warn_init, mjb_warn_deinit);
