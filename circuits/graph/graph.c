@@ -5,10 +5,10 @@
  * gap conductances (>= 0), input and output gains. "animat.units/1": one
  * unit per neuron, named after it in lower case.
  *
- * The file: the ABI has no string parameter yet, so `network` chooses a
- * shipped file (graph-data/NAME.graph next to this .so, found with dladdr)
- * or `file`: the path in the environment variable ANIMAT_GRAPH_FILE (read
- * at create; relative to the working directory). Plugin glue only.
+ * The file: `file` (a PATH parameter: the host resolves it against the
+ * experiment file's folder and checks it before create), or when unset the
+ * shipped network named by `network` (graph-data/NAME.graph next to this
+ * .so, found with dladdr). Plugin glue only.
  */
 #include <animat/animat.h>
 #include <animat/helpers.h>
@@ -18,7 +18,6 @@
 #include <gsl/gsl_odeiv2.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cunits.h"
@@ -26,7 +25,7 @@
 #include "graph_file.h"
 #include "lif_net.h"
 
-#define GRAPH_PATH_MAX 4096u
+#define GRAPH_PATH_MAX ANIMAT_PARAM_PATH_MAX
 #define GRAPH_FILE_MAX (64u << 20)
 
 typedef struct graph_circuit {
@@ -58,8 +57,9 @@ typedef struct graph_circuit {
 } graph_circuit;
 
 static const animat_param_info graph_params[] = {
-    ANIMAT_P_CHOICE("network", "motor12|celegans|file", 0,
-                    "Connectome: a shipped file (graph-data/NAME.graph) or 'file': the path in $ANIMAT_GRAPH_FILE."),
+    ANIMAT_P_CHOICE("network", "motor12|celegans", 0,
+                    "Shipped connectome (graph-data/NAME.graph next to the plugin), used when file is unset."),
+    ANIMAT_P_PATH("file", "Connectome file (format: circuits/README.md); overrides network when set."),
     ANIMAT_P_CHOICE("model", "rate|lif", 0, "Neuron model: graded leaky rate units, or LIF spiking neurons."),
     ANIMAT_P_REAL("weight_scale", "", 1, 0, 1e6, "Factor applied to the file's weights and conductances at create."),
     ANIMAT_P_REAL("in_gain", "", 1, -1e6, 1e6, "Initial gain of every input element."),
@@ -104,15 +104,14 @@ static void graph_destroy(void *self) {
     h->free(h, c);
 }
 
-/* The path of the chosen network into buf. ANIMAT_ERROR after h->error. */
+/* The path of the network into buf: the `file` parameter when set (a
+ * host without param_string reads as unset), else the shipped file of the
+ * `network` choice next to this plugin. ANIMAT_ERROR after h->error. */
 static int32_t graph_path(const animat_host *h, const char *network, char *buf, size_t cap) {
-    if (strcmp(network, "file") == 0) {
-        const char *env = getenv("ANIMAT_GRAPH_FILE");
-        if (!env || !*env) {
-            h->error(h, "network: file needs the path in the environment variable ANIMAT_GRAPH_FILE");
-            return ANIMAT_ERROR;
-        }
-        snprintf(buf, cap, "%s", env);
+    const char *file = NULL;
+    if (ANIMAT_HAS(h, animat_host, param_string) && h->param_string(h, "file", &file) == ANIMAT_OK &&
+        file && *file) {
+        snprintf(buf, cap, "%s", file);
         return ANIMAT_OK;
     }
     Dl_info info;

@@ -75,10 +75,10 @@ static double lif_external(lif_net *net, uint32_t i, double h, gsl_rng *rng) {
         net->rate_used[i] = rate;
         net->next_ext[i] = rate > 0.0 ? gsl_ran_exponential(rng, 1.0 / rate) : INFINITY;
     }
-    double k = 0.0;
+    double k = 0.0, mean = 1.0 / rate;
     while (net->next_ext[i] < h) {
         k += 1.0;
-        net->next_ext[i] += gsl_ran_exponential(rng, 1.0 / rate);
+        net->next_ext[i] += gsl_ran_exponential(rng, mean);
     }
     net->next_ext[i] -= h;
     return k;
@@ -112,16 +112,16 @@ static void lif_send(lif_net *net, uint32_t i, double s) {
 void lif_net_substep(lif_net *net, double h, const cu_units *units, gsl_rng *rng,
                      double *counts) {
     lif_factors(net, h);
+    /* one pass per neuron; spikes are sent to slots t + d (d >= 1), never to
+     * this substep's slot, so every neuron still sees only earlier spikes */
     double *in = net->ring + (net->t % net->n_slots) * net->n;
     for (uint32_t i = 0; i < net->n; i++) {
-        /* synaptic current: decay, then this substep's arrivals */
+        /* this substep's arrivals and external spikes */
         double add = in[i];
+        in[i] = 0.0;
         if (net->rate_ext[i] > 0.0 || net->rate_used[i] != net->rate_ext[i])
             add += net->cfg.w_ext * lif_external(net, i, h, rng);
         net->i_syn[i] += add;
-        in[i] = 0.0;
-    }
-    for (uint32_t i = 0; i < net->n; i++) {
         double s = cu_apply(units, i, (double)lif_membrane(net, i));
         net->i_syn[i] *= net->ds; /* I_syn at the end of the substep */
         net->spk[i] = s;

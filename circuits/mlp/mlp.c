@@ -1,7 +1,8 @@
 /* mlp.c -- multilayer perceptron baseline circuit (NCAP's MLP baseline) as
  * an animat circuit plugin.
  *
- * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step);
+ * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step,
+ * the "animat.units/1" extension);
  * the maths lives in mlp_math.c. One instance is used by one thread at a
  * time (animat/circuit.h); nothing here is global except const tables.
  */
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cunits.h"
 #include "mlp_math.h"
 
 /* Longest theta name, "l<index>.w" plus NUL. */
@@ -31,6 +33,8 @@ typedef struct mlp_circuit {
     double *scratch;         /* hidden activations, or NULL without hidden layers */
     animat_param_info *info; /* theta metadata, n_theta */
     char *names;             /* "l<k>.w" and "l<k>.b", MLP_NAME_LEN each */
+    double *last_out;        /* the outputs of the last step (units); 0 after reset */
+    cu_units units;          /* "animat.units/1": every hidden and output element */
     animat_port_info in_port;  /* "obs" */
     animat_port_info out_port; /* "act" */
 } mlp_circuit;
@@ -57,6 +61,8 @@ static void mlp_destroy(void *self) {
     h->free(h, c->scratch);
     h->free(h, c->info);
     h->free(h, c->names);
+    h->free(h, c->last_out);
+    cu_free(h, &c->units);
     h->free(h, c);
 }
 
@@ -139,6 +145,19 @@ static void mlp_fill_info(mlp_circuit *c) {
     }
 }
 
+/* Units: "l<k>[j]" for element j of layer k's output (the hidden layers,
+ * then the outputs as the last layer), plus the buffer that keeps the last
+ * outputs. ANIMAT_ERROR after h->error. Phase: create. */
+static int32_t mlp_make_units(mlp_circuit *c, const animat_host *h, uint32_t n_hidden) {
+    uint32_t n_out = c->sizes[c->n_layers];
+    c->last_out = animat_alloc_array(h, n_out, sizeof(double));
+    if (!c->last_out || cu_alloc(h, &c->units, n_hidden + n_out) != ANIMAT_OK) return ANIMAT_ERROR;
+    uint32_t k = 0;
+    for (uint32_t l = 0; l < c->n_layers; l++)
+        for (uint32_t j = 0; j < c->sizes[l + 1]; j++) cu_name(&c->units, k++, "l%u[%u]", l, j);
+    return ANIMAT_OK;
+}
+
 /* Build an instance from the host's parameters (see mlp_params); "uniform"
  * init draws every entry from h->rng_uniform in theta order. Returns NULL
  * after h->error on a bad configuration or out of memory. The instance owns
@@ -174,6 +193,7 @@ static void *mlp_create(const animat_host *h) {
         goto fail;
     }
     mlp_fill_info(c);
+    if (mlp_make_units(c, h, (uint32_t)n_scratch) != ANIMAT_OK) goto fail;
     /* initial theta: per layer, weights then biases, bound 1/sqrt(fan_in) */
     if (strcmp(init, "uniform") == 0) {
         double *p = c->theta;
@@ -222,20 +242,67 @@ static int32_t mlp_set_theta(void *self, const double *theta, uint32_t n) {
     return animat_theta_set(c->h, c->theta, c->n_theta, theta, n);
 }
 
-/* New episode: the net is stateless, nothing to clear. Phase: reset. */
+/* New episode: the net is stateless; the units read 0 and every override
+ * is cleared. Phase: reset. */
 static int32_t mlp_reset(void *self, uint64_t seed) {
-    (void)self;
     (void)seed;
+    mlp_circuit *c = self;
+    uint64_t n_hidden = mlp_scratch_count(c->n_layers, c->sizes);
+    if (n_hidden) memset(c->scratch, 0, sizeof(double) * n_hidden);
+    memset(c->last_out, 0, sizeof(double) * c->sizes[c->n_layers]);
+    cu_clear(&c->units);
     return ANIMAT_OK;
 }
 
-/* One control step: out[0] = net(in[0]); dt is not used. No allocation.
+/* One control step: out[0] = net(in[0]) with unit overrides applied; dt
+ * is not used. Keeps the outputs for the units extension. No allocation.
  * Phase: step. */
 static int32_t mlp_step(void *self, const double *const *in, double *const *out, double dt) {
     (void)dt;
     mlp_circuit *c = self;
-    mlp_forward(c->n_layers, c->sizes, c->theta, in[0], c->scratch, out[0]);
+    mlp_forward_units(c->n_layers, c->sizes, c->theta, in[0], c->scratch, out[0],
+                      c->units.n_active ? &c->units : NULL);
+    memcpy(c->last_out, out[0], sizeof(double) * c->sizes[c->n_layers]);
     return ANIMAT_OK;
+}
+
+/* "animat.units/1" names: "l<k>[j]". Any phase after create. */
+static const char *const *mlp_unit_names(void *self, uint32_t *n) {
+    mlp_circuit *c = self;
+    *n = c->units.n;
+    return c->units.names;
+}
+
+/* Unit i's value in the last step: a hidden activation (scratch) or an
+ * output (last_out); 0 after reset. Between steps. */
+static int32_t mlp_unit_get(void *self, uint32_t i, double *value) {
+    mlp_circuit *c = self;
+    if (i >= c->units.n || !value) return ANIMAT_ERROR;
+    uint32_t n_hidden = c->units.n - c->sizes[c->n_layers];
+    *value = i < n_hidden ? c->scratch[i] : c->last_out[i - n_hidden];
+    return ANIMAT_OK;
+}
+
+/* Override unit i where it is computed (see mlp_forward_units). */
+static int32_t mlp_unit_override(void *self, uint32_t i, uint32_t mode, double value) {
+    mlp_circuit *c = self;
+    if (cu_override(&c->units, i, mode, value) == ANIMAT_OK) return ANIMAT_OK;
+    c->h->error(c->h, "units: bad override (unit %u of %u, mode %u, value %g)", i, c->units.n, mode,
+                value);
+    return ANIMAT_ERROR;
+}
+
+static const animat_units_ext mlp_units = {
+    .struct_size = sizeof(animat_units_ext),
+    .names = mlp_unit_names,
+    .get = mlp_unit_get,
+    .override = mlp_unit_override,
+};
+
+/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+static const void *mlp_extension(void *self, const char *id) {
+    (void)self;
+    return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &mlp_units : NULL;
 }
 
 static const animat_circuit_api mlp_api = {
@@ -248,6 +315,7 @@ static const animat_circuit_api mlp_api = {
     .set_theta = mlp_set_theta,
     .reset = mlp_reset,
     .step = mlp_step,
+    .extension = mlp_extension,
 };
 
 static const animat_plugin_desc mlp_desc =

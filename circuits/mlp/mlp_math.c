@@ -23,7 +23,13 @@ uint64_t mlp_scratch_count(uint32_t n_layers, const uint32_t *sizes) {
 
 void mlp_forward(uint32_t n_layers, const uint32_t *sizes, const double *theta,
                  const double *x, double *scratch, double *y) {
+    mlp_forward_units(n_layers, sizes, theta, x, scratch, y, NULL);
+}
+
+void mlp_forward_units(uint32_t n_layers, const uint32_t *sizes, const double *theta,
+                       const double *x, double *scratch, double *y, const cu_units *units) {
     const double *in = x;
+    uint32_t unit = 0; /* index of this layer's first unit */
     const double *p = theta;
     for (uint32_t l = 0; l < n_layers; l++) {
         uint32_t n_in = sizes[l], n_out = sizes[l + 1];
@@ -34,8 +40,9 @@ void mlp_forward(uint32_t n_layers, const uint32_t *sizes, const double *theta,
             const double *row = p + (size_t)j * n_in;
             double s = b[j];
             for (uint32_t i = 0; i < n_in; i++) s += row[i] * in[i];
-            out[j] = tanh(s);
+            out[j] = cu_apply(units, unit + j, tanh(s));
         }
+        unit += n_out;
         /* next layer reads what this one wrote */
         p = b + n_out;
         in = out;

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "cunits.h"
+
 /* Number of theta entries of the net described by `sizes` (n_layers + 1
  * entries). Computed in 64 bits so that callers can refuse overflow. Pure. */
 uint64_t mlp_theta_count(uint32_t n_layers, const uint32_t *sizes);
@@ -30,5 +32,13 @@ uint64_t mlp_scratch_count(uint32_t n_layers, const uint32_t *sizes);
  * buffers are caller-owned and must not overlap. No allocation. */
 void mlp_forward(uint32_t n_layers, const uint32_t *sizes, const double *theta,
                  const double *x, double *scratch, double *y);
+
+/* mlp_forward with "animat.units/1" overrides (`units`, NULL = none): unit
+ * k is the k-th layer output counting from the first hidden layer's first
+ * element (hidden layers in order, then the outputs), overridden where it
+ * is computed so later layers and y see it; FREE units keep their exact
+ * bits. Same buffers and rules as mlp_forward. No allocation. */
+void mlp_forward_units(uint32_t n_layers, const uint32_t *sizes, const double *theta,
+                       const double *x, double *scratch, double *y, const cu_units *units);
 
 #endif /* MLP_MATH_H */

@@ -91,6 +91,28 @@ START_TEST(test_example_runs) {
 }
 END_TEST
 
+/* graph's `file` parameter end to end: resolved against the experiment's
+ * folder; a bad network file is one line naming the experiment's line and
+ * the network file's line. */
+START_TEST(test_graph_file_error) {
+    const char *dir = proc_tmpdir();
+    proc_write(dir, "bad.graph", "neuron A B\nchem A B 1\nin x A\nout y B A\nchem B A -1\nchem A B 2\n");
+    const char *exp = proc_write(dir, "x.yaml",
+                                 "bodies:\n  swimmer: {plugin: swimmer, params: {n_bodies: 3}}\n"
+                                 "circuits:\n  g: {plugin: graph, params: {file: bad.graph}}\n"
+                                 "wiring:\n  - g.out.y -> swimmer.act.motors\n");
+    proc_out p = proc_run("%s check %s", env("ANIMAT_EXE"), exp);
+    ck_assert_int_eq(p.status, 1);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "error: %s:4:6: g (graph): create failed: %s/bad.graph:6: duplicate chemical synapse A -> B "
+             "(first on line 2)\n",
+             exp, dir);
+    ck_assert_str_eq(p.err, want);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("circuit_cli");
     TCase *tc = tcase_create("cli");
@@ -98,6 +120,7 @@ int main(void) {
     tcase_add_loop_test(tc, test_plugin_check, 0, N_CIRCUITS);
     tcase_add_loop_test(tc, test_train_threads_bit_identical, 0, N_CIRCUITS);
     tcase_add_loop_test(tc, test_example_runs, 0, N_CIRCUITS);
+    tcase_add_test(tc, test_graph_file_error);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }

@@ -3,7 +3,7 @@
  *   - bad network files are one-line errors naming file and line: unknown
  *     neuron, duplicate synapse or junction, negative gap conductance, a
  *     port naming no neuron, and more; the same line comes back through
- *     the plugin's h->error (network: file, $ANIMAT_GRAPH_FILE);
+ *     the plugin's h->error (the `file` PATH parameter);
  *   - the shipped files parse (motor12, celegans with its documented counts);
  *   - gap currents are antisymmetric; units silence a neuron's chemical
  *     output; outputs follow the port mapping (A-B). */
@@ -32,6 +32,26 @@ static void tfree(void *ctx, void *p) {
 }
 
 #define HEAD "neuron A B C\nchem A B 1.0\n"
+
+/* The test host's table with param_string answering the `file` PATH
+ * parameter (testhost's own functions find their state through
+ * host_data, so a copy of its table works). */
+typedef struct path_host {
+    animat_host h; /* first */
+    const char *file;
+} path_host;
+
+static int32_t path_string(const animat_host *h, const char *name, const char **out) {
+    if (strcmp(name, "file") != 0) return ANIMAT_ERROR;
+    *out = ((const path_host *)(const void *)h)->file;
+    return ANIMAT_OK;
+}
+
+static path_host with_file(th_host *t, const char *file) {
+    path_host p = {.h = *th_table(t), .file = file};
+    p.h.param_string = path_string;
+    return p;
+}
 
 /* Bad files and the exact message each gives. */
 static const struct {
@@ -63,24 +83,23 @@ START_TEST(test_bad_files_parser) {
 }
 END_TEST
 
-/* Through the plugin: network: file with $ANIMAT_GRAPH_FILE; create fails
- * with the same one line, the path in place of t.graph. */
+/* Through the plugin (the `file` parameter): create fails with the same
+ * one line, the path in place of t.graph. */
 START_TEST(test_bad_files_plugin) {
     const char *dir = proc_tmpdir();
     const char *path = proc_write(dir, "t.graph", bad[_i].text);
     char want[1024];
     snprintf(want, sizeof want, "%s%s", path, bad[_i].msg + strlen("t.graph"));
-    setenv("ANIMAT_GRAPH_FILE", path, 1);
     th_host *t = th_new(desc(), "circuit", 1);
-    th_set_choice(t, "network", "file");
-    ck_assert_ptr_null(api()->create(th_table(t)));
+    path_host ph = with_file(t, path);
+    ck_assert_ptr_null(api()->create(&ph.h));
     ck_assert_str_eq(th_last_error(t), want);
     th_free(t);
-    /* a missing file */
-    setenv("ANIMAT_GRAPH_FILE", "/nonexistent/x.graph", 1);
+    /* a file that cannot be opened (the host checks paths before create;
+     * the plugin still says so in one line) */
     t = th_new(desc(), "circuit", 1);
-    th_set_choice(t, "network", "file");
-    ck_assert_ptr_null(api()->create(th_table(t)));
+    ph = with_file(t, "/nonexistent/x.graph");
+    ck_assert_ptr_null(api()->create(&ph.h));
     ck_assert_str_eq(th_last_error(t), "/nonexistent/x.graph: cannot open the network file");
     th_free(t);
 }
@@ -178,15 +197,14 @@ END_TEST
 
 /* Spike count of neuron B after 1 s of input x (times in_gain 40 nA) into
  * the file's input port, in the LIF model of the file `text` (network:
- * file); A's count into *count_a. */
+ * parameter `file`); A's count into *count_a. */
 static double lif_count_b(const char *text, double x, double *count_a) {
     const char *path = proc_write(proc_tmpdir(), "lif.graph", text);
-    setenv("ANIMAT_GRAPH_FILE", path, 1);
     th_host *t = th_new(desc(), "circuit", 1);
-    th_set_choice(t, "network", "file");
     th_set_choice(t, "model", "lif");
     th_set_real(t, "in_gain", 40.0);
-    void *c = api()->create(th_table(t));
+    path_host ph = with_file(t, path);
+    void *c = api()->create(&ph.h);
     ck_assert_msg(c != NULL, "%s", th_last_error(t));
     ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
     const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
