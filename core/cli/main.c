@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
@@ -275,6 +277,9 @@ static int cmd_run(int argc, char **argv, int check_only) {
 }
 
 int main(int argc, char **argv) {
+    /* GSL's default error handler aborts the process; animat and its
+     * plugins check GSL's status codes instead (documented in sdk/README). */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);
         return 2;
