@@ -37,7 +37,7 @@ static void report(plugcheck_report *r, int result, const char *who, const char 
     if (result == R_FAIL || result == R_DIED) r->fail++;
     if (r->quiet && result != R_FAIL && result != R_DIED) return;
     if (!who)
-        fprintf(r->out, "%s  %s: %s\n", tag, what, detail);
+        fprintf(r->out, "%s  %s: %s\n", tag, what ? what : "load", detail);
     else if (!what)
         fprintf(r->out, "%s  %s: %s\n", tag, who, detail);
     else
