@@ -13,6 +13,7 @@
 
 #include "ck_run.h"
 #include "proc.h"
+#include "trainrun.h"
 
 static const char *exe, *broken, *src;
 static char dir[256];
@@ -45,25 +46,6 @@ static int read_theta(const char *path, double *theta, int cap) {
     return n;
 }
 
-/* The curve's data rows without the elapsed column (time is not a result). */
-static char *curve_data(const char *path) {
-    char *s = proc_slurp(path);
-    ck_assert_msg(s != NULL, "no curve %s", path);
-    char *out = calloc(strlen(s) + 1, 1);
-    char *o = out;
-    for (char *line = strstr(s, "epoch,"); line && *line;) {
-        char *nl = strchr(line, '\n');
-        char *last = line;
-        for (char *c = line; c < (nl ? nl : line + strlen(line)); c++)
-            if (*c == ',') last = c;
-        memcpy(o, line, (size_t)(last - line));
-        o += last - line;
-        *o++ = '\n';
-        line = nl ? nl + 1 : NULL;
-    }
-    free(s);
-    return out;
-}
 
 START_TEST(es_minimises_quadratic) {
     const char *f = func_exp("q.yaml", "quadratic", 5, "  plugin: es\n  params: {sigma: 0.1, lr: 0.05, population: 16, weight_decay: 0}",
@@ -142,22 +124,6 @@ static void train_curve(const char *exp, const char *tag, const char *prefix, co
     proc_free(&p);
 }
 
-static void assert_same_run(const char *a, const char *b) {
-    char pa[512], pb[512];
-    snprintf(pa, sizeof pa, "%s/%s.csv", dir, a);
-    snprintf(pb, sizeof pb, "%s/%s.csv", dir, b);
-    char *ca = curve_data(pa), *cb = curve_data(pb);
-    ck_assert_msg(strlen(ca) > 100, "curve too short: %s", ca);
-    ck_assert_str_eq(ca, cb);
-    free(ca);
-    free(cb);
-    snprintf(pa, sizeof pa, "%s/%s.params.yaml", dir, a);
-    snprintf(pb, sizeof pb, "%s/%s.params.yaml", dir, b);
-    char *ta = proc_slurp(pa), *tb = proc_slurp(pb);
-    ck_assert_str_eq(strstr(ta, "\ntheta:"), strstr(tb, "\ntheta:"));
-    free(ta);
-    free(tb);
-}
 
 /* The determinism tests run on one circuit and on a two-circuit graph. */
 static const char *const train_exps[] = {"swimmer-ncap-es", "swimmer-split"};
@@ -183,8 +149,8 @@ START_TEST(threads_bit_identical) {
         snprintf(o, sizeof o, "--epochs 4 --threads %d --set train.checkpoint=%s.ckpt", th, tag(name, _i));
         train_curve(exp, tag(name, _i), "", o);
     }
-    assert_same_run(tag("t1", _i), tag("t2", _i));
-    assert_same_run(tag("t1", _i), tag("t3", _i));
+    trainrun_assert_same(dir, tag("t1", _i), tag("t2", _i), 100);
+    trainrun_assert_same(dir, tag("t1", _i), tag("t3", _i), 100);
 }
 END_TEST
 
@@ -204,25 +170,11 @@ START_TEST(mpi_ranks_bit_identical) {
         snprintf(o, sizeof o, "--epochs 3 %s --set train.checkpoint=%s.ckpt", th[k], tag(names[k], _i));
         train_curve(exp, tag(names[k], _i), pre[k], o);
     }
-    assert_same_run(tag("r1", _i), tag("r2", _i));
-    assert_same_run(tag("r1", _i), tag("r2t", _i));
+    trainrun_assert_same(dir, tag("r1", _i), tag("r2", _i), 100);
+    trainrun_assert_same(dir, tag("r1", _i), tag("r2t", _i), 100);
 }
 END_TEST
 
-/* Epochs recorded in a checkpoint (the header's epochs_done field). */
-static long ckpt_epochs(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    unsigned char h[24];
-    long n = -1;
-    if (fread(h, 1, 24, f) == 24) {
-        unsigned long long e;
-        memcpy(&e, h + 16, 8);
-        n = (long)e;
-    }
-    fclose(f);
-    return n;
-}
 
 START_TEST(kill_and_resume_identical) {
     char exp[512], ck[512], o[256];
@@ -237,22 +189,7 @@ START_TEST(kill_and_resume_identical) {
              "cd %s && exec %s train %s --quiet --set train.curve=k_%d.csv --set train.output=k_%d.params.yaml "
              "--set train.checkpoint=k_%d.ckpt %s >/dev/null 2>&1",
              dir, exe, exp, _i, _i, _i, opts);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    long done = -1;
-    for (int i = 0; i < 6000 && done < 2; i++) {
-        usleep(10000);
-        done = ckpt_epochs(ck);
-    }
-    ck_assert_msg(done >= 2, "no checkpoint after 60 s");
-    kill(pid, SIGKILL);
-    int st;
-    waitpid(pid, &st, 0);
-    ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    long at = ckpt_epochs(ck);
+    long at = trainrun_kill_mid(cmd, ck, 2, 10000);
     ck_assert_msg(at >= 2 && at < 6, "killed at checkpoint epoch %ld (should be mid-run)", at);
     /* Resume to the end. */
     proc_out p = proc_run("cd %s && %s train %s --resume --set train.curve=k_%d.csv --set train.output=k_%d.params.yaml "
@@ -261,7 +198,7 @@ START_TEST(kill_and_resume_identical) {
     ck_assert_msg(p.status == 0, "%s", p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "resuming "));
     proc_free(&p);
-    assert_same_run(tag("full", _i), tag("k", _i));
+    trainrun_assert_same(dir, tag("full", _i), tag("k", _i), 100);
 }
 END_TEST
 
@@ -294,14 +231,14 @@ START_TEST(sigint_checkpoints_and_resumes) {
     int st;
     waitpid(pid, &st, 0);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 130, "status %d", st);
-    long at = ckpt_epochs(ck);
+    long at = trainrun_ckpt_epochs(ck);
     ck_assert_msg(at >= 1 && at < 5, "interrupt checkpoint at epoch %ld", at);
     proc_out p = proc_run("cd %s && %s train %s --resume --quiet --set train.curve=i.csv --set train.output=i.params.yaml "
                           "--set train.checkpoint=i.ckpt --epochs 5 --set train.checkpoint_every=100",
                           dir, exe, exp);
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
-    assert_same_run("ifull", "i");
+    trainrun_assert_same(dir, "ifull", "i", 100);
 }
 END_TEST
 
@@ -333,7 +270,7 @@ START_TEST(hebbian_changes_weights_online) {
     snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-hebbian.yaml", src);
     train_curve(exp, "h1", "", "--epochs 3");
     train_curve(exp, "h2", "", "--epochs 3");
-    assert_same_run("h1", "h2");
+    trainrun_assert_same(dir, "h1", "h2", 100);
     /* The weights moved away from the random init. */
     proc_out p = proc_run("cd %s && %s train %s --quiet --epochs 1 --set learner.params.eta=0 "
                           "--set train.output=h0.params.yaml", dir, exe, exp);

@@ -15,6 +15,7 @@
 
 #include "ck_run.h"
 #include "proc.h"
+#include "trainrun.h"
 
 static const char *exe, *src;
 static char dir[256], exp_es[512];
@@ -36,20 +37,7 @@ static void train(const char *tag, const char *prefix, const char *opts) {
 static char *curve(const char *tag) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.csv", dir, tag);
-    char *s = proc_slurp(path);
-    ck_assert_msg(s != NULL, "no curve %s", path);
-    char *out = calloc(strlen(s) + 1, 1), *o = out;
-    for (char *line = strstr(s, "epoch,"); line && *line;) {
-        char *nl = strchr(line, '\n'), *last = line;
-        for (char *c = line; c < (nl ? nl : line + strlen(line)); c++)
-            if (*c == ',') last = c;
-        memcpy(o, line, (size_t)(last - line));
-        o += last - line;
-        *o++ = '\n';
-        line = nl ? nl + 1 : NULL;
-    }
-    free(s);
-    return out;
+    return trainrun_curve(path);
 }
 
 /* Column `col` (0-based: epoch, episodes, env_steps, best, mean) of data row
@@ -64,21 +52,6 @@ static double cell(const char *tag, int row, int col) {
     return v;
 }
 
-/* Curves and learned theta of A and B are identical byte for byte. */
-static void same_run(const char *a, const char *b) {
-    char *ca = curve(a), *cb = curve(b);
-    ck_assert_msg(strlen(ca) > 60, "curve too short: %s", ca);
-    ck_assert_str_eq(ca, cb);
-    free(ca);
-    free(cb);
-    char pa[512], pb[512];
-    snprintf(pa, sizeof pa, "%s/%s.params.yaml", dir, a);
-    snprintf(pb, sizeof pb, "%s/%s.params.yaml", dir, b);
-    char *ta = proc_slurp(pa), *tb = proc_slurp(pb);
-    ck_assert_str_eq(strstr(ta, "\ntheta:"), strstr(tb, "\ntheta:"));
-    free(ta);
-    free(tb);
-}
 
 START_TEST(score_is_mean_of_k_episodes) {
     /* sigma 1e-12: every candidate is the initial theta; with common
@@ -117,7 +90,7 @@ START_TEST(common_episodes_modes) {
     /* k = 1 spelled out is the default, bit for bit (today's results). */
     train("d0", "", "--epochs 3");
     train("d1", "", "--epochs 3 --set train.episodes_per_candidate=1 --set train.common_episodes=none");
-    same_run("d0", "d1");
+    trainrun_assert_same(dir, "d0", "d1", 60);
 }
 END_TEST
 
@@ -130,8 +103,8 @@ START_TEST(threads_and_ranks_bit_identical_k3) {
     train("t2", "", o);
     snprintf(o, sizeof o, "%s --threads 3 --set train.common_episodes=pairs", k3);
     train("t3", "", o);
-    same_run("t1", "t2");
-    same_run("t1", "t3");
+    trainrun_assert_same(dir, "t1", "t2", 60);
+    trainrun_assert_same(dir, "t1", "t3", 60);
     proc_out v = proc_run("%s --version", exe);
     int has_mpi = strstr(v.out, "MPI") != NULL;
     proc_free(&v);
@@ -141,25 +114,11 @@ START_TEST(threads_and_ranks_bit_identical_k3) {
     train("r2", mpirun, k3);
     snprintf(o, sizeof o, "%s --threads 2", k3);
     train("r2t", mpirun, o);
-    same_run("t1", "r2");
-    same_run("t1", "r2t");
+    trainrun_assert_same(dir, "t1", "r2", 60);
+    trainrun_assert_same(dir, "t1", "r2t", 60);
 }
 END_TEST
 
-/* Epochs recorded in a checkpoint (the header's epochs_done field). */
-static long ckpt_epochs(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    unsigned char h[24];
-    long n = -1;
-    if (fread(h, 1, 24, f) == 24) {
-        unsigned long long e;
-        memcpy(&e, h + 16, 8);
-        n = (long)e;
-    }
-    fclose(f);
-    return n;
-}
 
 START_TEST(kill_and_resume_identical_k2) {
     const char *opts = "--epochs 8 --set train.checkpoint_every=1 --set train.episodes_per_candidate=2 "
@@ -170,26 +129,13 @@ START_TEST(kill_and_resume_identical_k2) {
     snprintf(cmd, sizeof cmd,
              "cd %s && exec %s train %s --quiet " SHORT " --set train.curve=k.csv --set train.output=k.params.yaml "
              "--set train.checkpoint=k.ckpt %s >/dev/null 2>&1", dir, exe, exp_es, opts);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    long done = -1;
-    for (int i = 0; i < 6000 && done < 2; i++) {
-        usleep(5000);
-        done = ckpt_epochs(ck);
-    }
-    kill(pid, SIGKILL);
-    int st;
-    waitpid(pid, &st, 0);
-    long at = ckpt_epochs(ck);
+    long at = trainrun_kill_mid(cmd, ck, 2, 5000);
     ck_assert_msg(at >= 2 && at < 8, "killed at checkpoint epoch %ld (should be mid-run)", at);
     proc_out p = proc_run("cd %s && %s train %s --resume --quiet " SHORT " --set train.curve=k.csv "
                           "--set train.output=k.params.yaml --set train.checkpoint=k.ckpt %s", dir, exe, exp_es, opts);
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
-    same_run("full", "k");
+    trainrun_assert_same(dir, "full", "k", 60);
     /* Resuming with another k is refused: it is part of the setup. */
     p = proc_run("cd %s && %s train %s --resume " SHORT " --set train.checkpoint=k.ckpt --epochs 9 "
                  "--set train.episodes_per_candidate=3", dir, exe, exp_es);
