@@ -90,6 +90,10 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }
+    /* the target moves at reset: a site compiled at its body's frame
+     * (pos 0, no rotation) is flagged sameframe, and MuJoCo would copy the
+     * body's frame instead of reading site_pos */
+    if (b->task.target_site >= 0) b->m->site_sameframe[b->task.target_site] = 0;
     b->d = mj_makeData(b->m);
     if (!b->d) {
         h->error(h, "mjcf: MuJoCo could not allocate the model's data");

@@ -238,6 +238,46 @@ START_TEST(test_mjcf_port_values) {
 }
 END_TEST
 
+/* Reach, upright, control cost, alive bonus and height termination on
+ * tests/bodies/models/reach_arm.xml, each against values read back from the
+ * observations: reward = -2 |to_target| + 0.5 * 1 (the falling ball stays
+ * upright) - 0.1 (u0^2 + u1^2) + 0.01 until the ball drops below 0.5 m,
+ * which ends the episode at t = sqrt(2 * 0.5 / g) = 0.319 s. */
+START_TEST(test_mjcf_task_terms) {
+    shim *s = shim_new("MJCF_SO", "tests/bodies/models/reach_arm.xml");
+    th_set_real(s->t, "physics_steps", 6); /* 0.03 s */
+    th_set_real(s->t, "reach_weight", 2);
+    th_set_real(s->t, "upright_weight", 0.5);
+    th_set_real(s->t, "ctrl_cost", 0.1);
+    th_set_real(s->t, "alive_bonus", 0.01);
+    th_set_real(s->t, "min_height", 0.5);
+    inst x;
+    inst_open(&x, "MJCF_SO", s);
+    ck_assert_msg(x.b != NULL, "%s", th_last_error(s->t));
+    static const want out[] = {{"joints", 2}, {"obs", 2}, {"to_target", 3}};
+    assert_ports(x.pout, x.nout, out, 3);
+    ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+    /* at qpos0 the tip is at (0.2, 0, 0): the target lies in [0.1, 0.2] x [-0.1, 0.1] */
+    double tx = x.obs[2][0] + 0.2, ty = x.obs[2][1];
+    ck_assert(tx >= 0.1 && tx <= 0.2 && ty >= -0.1 && ty <= 0.1 && x.obs[2][2] == 0.0);
+    x.act[0][0] = 0.3;
+    x.act[0][1] = -0.4;
+    animat_step_result r = {.struct_size = sizeof r};
+    int k = 0;
+    do {
+        ck_assert_int_eq(x.api->step(x.b, (const double *const *)x.act, x.obs, &r), ANIMAT_OK);
+        k++;
+        const double *v = x.obs[2];
+        double expect = -2.0 * sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) + 0.5 - 0.1 * (0.09 + 0.16) +
+                        (r.terminated ? 0.0 : 0.01);
+        ck_assert_double_eq_tol(r.reward, expect, 1e-12);
+    } while (!r.terminated && k < 100);
+    ck_assert_int_eq(k, 11); /* 0.30 s: still above 0.5 m; 0.33 s: below */
+    ck_assert_uint_eq(r.truncated, 0);
+    inst_close(&x);
+}
+END_TEST
+
 /* ----------------------------------------------------------- mjcf: errors */
 
 /* Each bad model is refused in create with one line naming the file and
@@ -246,8 +286,9 @@ START_TEST(test_mjcf_bad_models) {
     static const struct { const char *model, *expect; } c[] = {
         {"tests/bodies/models/no_actuators.xml", "the model has no actuators"},
         {"tests/bodies/models/malformed.xml", "MuJoCo: XML parse error"},
+        {"tests/bodies/models/bad_task.xml", "custom text 'animat.forward_body' names body 'nobody'"},
     };
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < 3; k++) {
         inst x;
         inst_open(&x, "MJCF_SO", shim_new("MJCF_SO", c[k].model));
         ck_assert_ptr_null(x.b);
@@ -462,6 +503,25 @@ START_TEST(test_reacher2) {
         assert_ports(x.pout, x.nout, out, 4);
         ck_assert_double_eq_tol(x.api->control_dt(x.b), 0.02, 1e-15);
         ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+        /* each target lies 0.05..0.2 m from its arm's base (x = -0.2, 0.2),
+         * and moves from one reset to the next: target = fingertip (from the
+         * angles; links 0.12 and 0.11 to the tip site) + the observed
+         * fingertip-to-target vector */
+        double prev[2][2] = {{0, 0}, {0, 0}};
+        for (int ep = 0; ep < 2; ep++) {
+            ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+            for (int a = 0; a < 2; a++) {
+                const double *o = x.obs[a];
+                double bx = a ? 0.2 : -0.2;
+                double tx = bx + 0.12 * cos(o[0]) + 0.11 * cos(o[0] + o[1]) + o[4];
+                double ty = 0.12 * sin(o[0]) + 0.11 * sin(o[0] + o[1]) + o[5];
+                double rad = hypot(tx - bx, ty);
+                ck_assert_msg(rad >= 0.05 - 1e-12 && rad <= 0.2 + 1e-12, "arm %d: target at %g m", a, rad);
+                if (ep) ck_assert(hypot(tx - prev[a][0], ty - prev[a][1]) > 1e-6);
+                prev[a][0] = tx;
+                prev[a][1] = ty;
+            }
+        }
         animat_step_result r = {.struct_size = sizeof r};
         x.act[0][0] = 0.5; /* left shoulder */
         for (int step = 0; step < 20; step++)
@@ -489,6 +549,7 @@ int main(void) {
     tcase_add_test(abi, test_mjcf_ports_shipped);
     tcase_add_test(abi, test_mjcf_port_values);
     tcase_add_test(abi, test_mjcf_bad_models);
+    tcase_add_test(abi, test_mjcf_task_terms);
     tcase_add_test(abi, test_reacher2);
     suite_add_tcase(s, abi);
     TCase *cliq = tcase_create("cli");
