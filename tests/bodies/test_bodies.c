@@ -418,6 +418,17 @@ START_TEST(test_swimmer_media) {
     ck_assert_ptr_nonnull(strstr(p.out, "episode 2/3  return 792.833"));
     ck_assert_ptr_nonnull(strstr(p.out, "episode 3/3  return 791.063"));
     proc_free(&p);
+    /* the design parameters reach the model: explicit defaults change
+     * nothing, other values change the returns */
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_length=0.1 --set body.params.link_radius=0.01");
+    ck_assert_double_eq(mean_return(p.out), 795.06);
+    proc_free(&p);
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_length=0.15");
+    ck_assert_double_eq(mean_return(p.out), 356.722);
+    proc_free(&p);
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_radius=0.02");
+    ck_assert_double_eq(mean_return(p.out), 547.387);
+    proc_free(&p);
     p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --set body.params.medium=rft --set body.params.rft_ratio=10");
     ck_assert_int_eq(p.status, 0);
     ck_assert_msg(mean_return(p.out) > 50.0, "%s", p.out);
