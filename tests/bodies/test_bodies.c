@@ -45,6 +45,8 @@ typedef struct shim {
     char path[1024];
 } shim;
 
+/* h->param_string for the shim: `model` from the shim, CHOICE names from
+ * the test host. Create phase, the test's thread. */
 static int32_t shim_param_string(const animat_host *h, const char *name, const char **out) {
     const shim *s = (const shim *)h;
     if (strcmp(name, "model") == 0) {
@@ -109,6 +111,7 @@ static void inst_open(inst *x, const char *so_env, shim *s) {
     for (uint32_t i = 0; i < x->nout; i++) x->obs[i] = calloc(x->pout[i].size, sizeof(double));
 }
 
+/* Destroy the instance, free its buffers, its shim and test host. */
 static void inst_close(inst *x) {
     if (x->b) x->api->destroy(x->b);
     for (uint32_t i = 0; i < x->nin; i++) free(x->act[i]);
