@@ -132,12 +132,18 @@ static const animat_port_info *mjcf_ports(void *self, uint32_t dir, uint32_t *n)
 /* Seconds per control step. Any phase after create. */
 static double mjcf_control_dt(void *self) { return ((mjcf_body *)self)->control_dt; }
 
-/* New episode from the host's stream (seed unused). Reset phase. */
+/* New episode from the host's stream (seed unused); fails, naming the
+ * MuJoCo warning, when the first mj_forward meets one. Reset phase. */
 static int32_t mjcf_reset(void *self, uint64_t seed, double *const *obs) {
     mjcf_body *b = self;
     (void)seed;
     mjcf_reset_state(b);
     b->nstep = 0;
+    const char *why = mjb_check_state(b->m, b->d); /* e.g. a drawn state MuJoCo rejects */
+    if (why) {
+        b->h->error(b->h, "mjcf: initial state: %s", why);
+        return ANIMAT_ERROR;
+    }
     mjcf_observe(b, obs);
     return ANIMAT_OK;
 }

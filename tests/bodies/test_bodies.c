@@ -448,6 +448,7 @@ START_TEST(test_same_seed_same_trace) {
         "worm-ncap.yaml --set body.params.rft_ratio=10",
         "walker-mlp-es.yaml",
         "mjcf-swimmer-ncap.yaml --set body.params.medium=rft",
+        "swimmer-ncap.yaml --set body.params.medium=rft --set body.params.link_length=0.12",
         "reacher2-mlp.yaml",
         "reacher2-mlp.yaml --set body.params.task=hold --set body.params.reward=bounded",
     };
