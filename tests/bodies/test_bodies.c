@@ -411,6 +411,28 @@ START_TEST(test_worm_moves_forward) {
 }
 END_TEST
 
+/* examples/worm-gait.sh: NCAP's head oscillator fixes the frequency (period
+ * 60 x 0.03 s: 0.556 Hz) in both media, and the body wave is shorter in
+ * agar (K = 10) than in water (K = 1.5), as Fang-Yen et al. 2010 saw. */
+START_TEST(test_worm_gait) {
+    const char *dir = proc_tmpdir();
+    proc_out p = proc_run("cd %s && %s/examples/worm-gait.sh %s", dir, env("ANIMAT_SRC"), env("ANIMAT_EXE"));
+    ck_assert_msg(p.status == 0 && proc_lines(p.out) == 2, "%s%s", p.out, p.err);
+    double f[2], wl[2], v[2];
+    const char *line = p.out;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(sscanf(strstr(line, "frequency"), "frequency %lf Hz wavelength %lf body lengths speed %lf",
+                                &f[i], &wl[i], &v[i]), 3);
+        line = strchr(line, '\n') + 1;
+    }
+    ck_assert_double_eq(f[0], 0.556);
+    ck_assert_double_eq(f[1], 0.556);
+    ck_assert_msg(wl[1] < wl[0] - 0.1, "wavelength water %g, agar %g", wl[0], wl[1]);
+    ck_assert(v[0] > 0 && v[1] > v[0]);
+    proc_free(&p);
+}
+END_TEST
+
 /* The swimmer at its defaults still gives the README's returns, and in the
  * RFT medium it swims forward too (clamped reward > 0 every episode). */
 START_TEST(test_swimmer_media) {
@@ -573,6 +595,7 @@ int main(void) {
     tcase_add_test(cliq, test_plugin_check);
     tcase_add_test(cliq, test_mjcf_swimmer_matches_plugin);
     tcase_add_test(cliq, test_worm_moves_forward);
+    tcase_add_test(cliq, test_worm_gait);
     tcase_add_test(cliq, test_swimmer_media);
     tcase_add_test(cliq, test_same_seed_same_trace);
     tcase_add_test(cliq, test_walker_learns);
