@@ -1,8 +1,8 @@
 /* bench_host.c -- host overhead: the NCAP swimmer through animat against a
  * plain C loop doing the same work, in one run.
  *
- * Host path: aexp_load(examples/swimmer-ncap.yaml) -> asim_create ->
- * asim_episode repeatedly (swimmer body plugin + ncap circuit plugin, wired
+ * Host path: experiment_load(examples/swimmer-ncap.yaml) -> sim_create ->
+ * sim_episode repeatedly (swimmer body plugin + ncap circuit plugin, wired
  * through the host's port buffers and function tables).
  *
  * Plain path: the same 6-link model built directly with swm_build, one mjData,
@@ -31,10 +31,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "aexp.h"
-#include "ahost.h"
-#include "arun.h"
-#include "asim.h"
+#include "exp/experiment.h"
+#include "plugin/hostctx.h"
+#include "sim/runner.h"
+#include "sim/sim.h"
 #include "plain_loop.h"
 
 #ifndef ANIMAT_SRC_ROOT
@@ -49,6 +49,7 @@ typedef struct bench_opts {
     const char *file; /* experiment file */
     int rounds;       /* measured rounds per path */
     double seconds;   /* minimum wall time per round */
+    int chain;        /* plain path: NCAP passes chained per step (--chain) */
 } bench_opts;
 
 /* What one round of either path produced. */
@@ -68,7 +69,7 @@ typedef struct bench_returns {
 } bench_returns;
 
 /* This thread's CPU time in seconds (immune to time spent descheduled on a
- * busy machine, unlike arun_now's wall clock). Any thread. */
+ * busy machine, unlike runner_now's wall clock). Any thread. */
 static double bench_cpu_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -82,18 +83,28 @@ static int bench_parse(int argc, char **argv, bench_opts *o) {
     o->file = ANIMAT_SRC_ROOT "/examples/swimmer-ncap.yaml";
     o->rounds = 5;
     o->seconds = 2.5;
+    o->chain = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: bench_host [--rounds N] [--seconds S] [EXPERIMENT.yaml]\n"
+            printf("usage: bench_host [--rounds N] [--seconds S] [--chain K] [EXPERIMENT.yaml]\n"
                    "Steps/s of the NCAP swimmer through the host vs a plain C loop.\n"
+                   "--chain K: the plain loop chains K NCAP passes per step (for a graph of K\n"
+                   "ncap circuits in a chain, e.g. bench/graph3.yaml with K = 3)\n"
                    "default experiment: %s\n",
                    o->file);
             return 1;
         }
         /* options with a value */
-        if (!strcmp(a, "--rounds") || !strcmp(a, "--seconds")) {
+        if (!strcmp(a, "--chain")) {
+            o->chain = v ? atoi(v) : 0;
+            if (o->chain < 1 || o->chain > 16) {
+                fprintf(stderr, "bench_host: --chain takes 1 to 16\n");
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--rounds") || !strcmp(a, "--seconds")) {
             char *end = NULL;
             double x = v ? strtod(v, &end) : 0.0;
             if (!v || end == v || *end) {
@@ -129,15 +140,15 @@ static int bench_parse(int argc, char **argv, bench_opts *o) {
 /* Run whole host episodes until `seconds` have passed. Episode indices
  * continue from *next (advanced). Records returns into rs. Returns 0, or -1
  * after printing the host's error. Main thread. */
-static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
+static int host_round(sim *s, uint64_t *next, double seconds, bench_round *out,
                       bench_returns *rs) {
     memset(out, 0, sizeof *out);
-    aerr e;
-    aerr_clear(&e);
-    double c0 = bench_cpu_now(), t0 = arun_now(), t1 = t0;
+    errmsg e;
+    errmsg_clear(&e);
+    double c0 = bench_cpu_now(), t0 = runner_now(), t1 = t0;
     do {
-        asim_result r;
-        if (asim_episode(s, *next, &r, &e)) {
+        sim_result r;
+        if (sim_episode(s, *next, &r, &e)) {
             fprintf(stderr, "bench_host: host: %s\n", e.msg);
             return -1;
         }
@@ -145,7 +156,7 @@ static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
         (*next)++;
         out->steps += r.steps;
         out->episodes++;
-        t1 = arun_now();
+        t1 = runner_now();
     } while (t1 - t0 < seconds);
     out->seconds = t1 - t0;
     out->cpu = bench_cpu_now() - c0;
@@ -156,7 +167,7 @@ static int host_round(asim *s, uint64_t *next, double seconds, bench_round *out,
 static int plain_round(plain_sim *p, uint64_t seed, uint64_t *next, double seconds,
                        bench_round *out, bench_returns *rs) {
     memset(out, 0, sizeof *out);
-    double c0 = bench_cpu_now(), t0 = arun_now(), t1 = t0;
+    double c0 = bench_cpu_now(), t0 = runner_now(), t1 = t0;
     do {
         double ret = 0.0;
         uint64_t n = plain_episode(p, seed, *next, &ret);
@@ -169,7 +180,7 @@ static int plain_round(plain_sim *p, uint64_t seed, uint64_t *next, double secon
         (*next)++;
         out->steps += n;
         out->episodes++;
-        t1 = arun_now();
+        t1 = runner_now();
     } while (t1 - t0 < seconds);
     out->seconds = t1 - t0;
     out->cpu = bench_cpu_now() - c0;
@@ -192,7 +203,7 @@ static double bench_median(const double *v, int n) {
 
 /* Warm up, run the interleaved rounds and print the table. Returns the
  * process exit status. Main thread. */
-static int bench_run(const bench_opts *o, const aexp *x, asim *s, plain_sim *p,
+static int bench_run(const bench_opts *o, const experiment *x, sim *s, plain_sim *p,
                      bench_returns *rs) {
     uint64_t next_host = 0, next_plain = 0;
     bench_round hr[BENCH_MAX_ROUNDS], pr[BENCH_MAX_ROUNDS], warm;
@@ -204,10 +215,11 @@ static int bench_run(const bench_opts *o, const aexp *x, asim *s, plain_sim *p,
         return 1;
 
     printf("animat host overhead: %s\n", x->file);
-    printf("body %s %s, circuit %s %s; %d rounds of >= %.2f s per path, alternating\n\n",
-           x->body.plugin->desc->name, x->body.plugin->desc->version,
-           x->circuit.plugin->desc->name, x->circuit.plugin->desc->version, o->rounds,
-           o->seconds);
+    printf("body %s %s, %u circuit%s (first: %s %s); plain loop chains %d NCAP pass%s; %d rounds of >= %.2f s "
+           "per path, alternating\n\n",
+           x->insts[0].plugin->desc->name, x->insts[0].plugin->desc->version, x->ninsts - 1, x->ninsts == 2 ? "" : "s",
+           x->insts[1].plugin->desc->name, x->insts[1].plugin->desc->version, o->chain, o->chain == 1 ? "" : "es",
+           o->rounds, o->seconds);
     printf("%-6s %-6s %10s %9s %14s %14s %9s\n", "round", "first", "episodes", "steps", "host steps/s",
            "plain steps/s", "overhead");
 
@@ -258,17 +270,17 @@ int main(int argc, char **argv) {
     if (rc) return rc == 1 ? 0 : rc;
 
     /* host path */
-    aerr e;
-    aerr_clear(&e);
-    aexp x;
-    if (aexp_load(&x, o.file, NULL, 0, NULL, 0, &e)) {
+    errmsg e;
+    errmsg_clear(&e);
+    experiment x;
+    if (experiment_load(&x, o.file, NULL, 0, NULL, 0, &e)) {
         fprintf(stderr, "bench_host: %s\n", e.msg);
         return 1;
     }
-    asim s;
-    if (asim_create(&s, &x, &e)) {
+    sim s;
+    if (sim_create(&s, &x, &e)) {
         fprintf(stderr, "bench_host: %s\n", e.msg);
-        aexp_free(&x);
+        experiment_free(&x);
         return 1;
     }
 
@@ -281,13 +293,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_host: out of memory\n");
         memset(&p, 0, sizeof p);
     } else if (plain_create(&p, &x) == 0) {
+        p.chain = o.chain;
         rc = bench_run(&o, &x, &s, &p, &rs);
     }
 
     plain_destroy(&p);
     free(rs.host);
     free(rs.plain);
-    asim_destroy(&s);
-    aexp_free(&x);
+    sim_destroy(&s);
+    experiment_free(&x);
     return rc;
 }

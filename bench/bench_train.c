@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aexp.h"
-#include "arun.h"
-#include "atrain.h"
+#include "exp/experiment.h"
+#include "sim/runner.h"
+#include "train/trainer.h"
 #include "plain_loop.h"
 
 #ifndef ANIMAT_SRC_ROOT
@@ -41,15 +41,15 @@ static double median(const double *v, int n) {
 
 /* One training run with `threads`; episodes/s and steps/s out. The learned
  * parameter file goes to `out`. 0 or -1 after printing why. */
-static int train_once(aexp *x, uint64_t threads, const char *out, double *eps, double *sps) {
+static int train_once(experiment *x, uint64_t threads, const char *out, double *eps, double *sps) {
     free(x->output);
     x->output = strdup(out);
-    atrain_stats st;
-    aerr e;
-    aerr_clear(&e);
-    atrain_opts o = {.threads = threads, .quiet = 1, .stats = &st};
+    trainer_stats st;
+    errmsg e;
+    errmsg_clear(&e);
+    trainer_opts o = {.threads = threads, .quiet = 1, .stats = &st};
     FILE *null = fopen("/dev/null", "w");
-    int rc = atrain_run(x, &o, null, &e);
+    int rc = trainer_run(x, &o, null, &e);
     if (null) fclose(null);
     if (rc) {
         fprintf(stderr, "bench_train: %s\n", e.msg);
@@ -80,10 +80,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_train: --rounds 1..%d, --epochs >= 1\n", MAX_ROUNDS);
         return 2;
     }
-    aexp x;
-    aerr e;
-    aerr_clear(&e);
-    if (aexp_load(&x, file, NULL, 0, NULL, 0, &e)) {
+    experiment x;
+    errmsg e;
+    errmsg_clear(&e);
+    if (experiment_load(&x, file, NULL, 0, NULL, 0, &e)) {
         fprintf(stderr, "bench_train: %s\n", e.msg);
         return 1;
     }
@@ -107,10 +107,10 @@ int main(int argc, char **argv) {
     for (int r = 0; r < rounds; r++) {
         if (train_once(&x, 1, out1, &e1[r], &s1[r]) || train_once(&x, 2, out2, &e2[r], &s2[r])) return 1;
         /* The plain loop for as many episodes as one training run. */
-        double t0 = arun_now(), ret;
+        double t0 = runner_now(), ret;
         uint64_t steps = 0;
         for (uint64_t k = 0; k < epochs * 8; k++) steps += plain_episode(&p, x.seed, ep++, &ret);
-        sp[r] = (double)steps / (arun_now() - t0);
+        sp[r] = (double)steps / (runner_now() - t0);
         ratio[r] = e2[r] / e1[r]; /* paired: the two runs of one round */
         printf("%-6d %14.2f %14.2f %8.3f %16.0f\n", r + 1, e1[r], e2[r], ratio[r], sp[r]);
     }
@@ -135,6 +135,6 @@ int main(int argc, char **argv) {
     free(a);
     free(b);
     plain_destroy(&p);
-    aexp_free(&x);
+    experiment_free(&x);
     return 0;
 }

@@ -7,10 +7,10 @@
 #include <string.h>
 
 /* Build the plain path's model (default swimmer config: 6 bodies, swim) and
- * data, and an ahost whose random stream reproduces the body's initial-state
- * draws. `x` must outlive p (its body parameters back the ahost). Returns 0,
+ * data, and an hostctx whose random stream reproduces the body's initial-state
+ * draws. `x` must outlive p (its body parameters back the hostctx). Returns 0,
  * or -1 after printing why. Create phase, main thread. */
-int plain_create(plain_sim *p, const aexp *x) {
+int plain_create(plain_sim *p, const experiment *x) {
     memset(p, 0, sizeof *p);
     swm_config cfg;
     swm_default_config(&cfg);
@@ -22,12 +22,13 @@ int plain_create(plain_sim *p, const aexp *x) {
     }
     p->d = mj_makeData(p->m);
     p->nj = p->m->nu;
+    p->chain = 1;
     p->lim = swm_joint_limit(cfg.n_bodies);
     if (!p->d || p->nj != cfg.n_bodies - 1 || p->nj > BENCH_MAX_JOINTS) {
         fprintf(stderr, "plain_loop: unexpected swimmer model layout\n");
         return -1;
     }
-    if (ahost_init(&p->rng_host, AHOST_ROLE_BODY, "body", "plain", &x->body.params)) {
+    if (hostctx_init(&p->rng_host, HOSTCTX_ROLE_BODY, "body", "plain", &x->insts[0].params)) {
         fprintf(stderr, "plain_loop: out of memory\n");
         return -1;
     }
@@ -38,7 +39,7 @@ int plain_create(plain_sim *p, const aexp *x) {
 void plain_destroy(plain_sim *p) {
     if (p->d) mj_deleteData(p->d);
     if (p->m) mj_deleteModel(p->m);
-    ahost_fini(&p->rng_host);
+    hostctx_fini(&p->rng_host);
     memset(p, 0, sizeof *p);
 }
 
@@ -65,21 +66,33 @@ static inline double plain_clamp(double x, double lo, double hi) {
 }
 
 /* The NCAP forward pass with weights (1, 1, 1, -1) inline: oscillator at the
- * head, proprioception from joint i-1, a_i = md_i - mv_i into p->act.
+ * head, proprioception from joint i-1 of `in`, a_i = md_i - mv_i into out.
  * `t` is the control step since reset. Step phase. */
-static void plain_ncap(plain_sim *p, uint64_t t) {
+static void plain_ncap(const plain_sim *p, const double *in, double *out, uint64_t t) {
     const double unit = 2.0 * M_PI / (double)(p->nj + 1);
     int first_half = (t % BENCH_OSC_PERIOD) < BENCH_OSC_PERIOD / 2u;
     double qd_prev = first_half ? 1.0 : 0.0, qv_prev = first_half ? 0.0 : 1.0;
     for (int i = 0; i < p->nj; i++) {
         /* B-neurons: od/ov at joint 0, qd/qv of joint i-1 after */
         double bd = plain_clamp(qd_prev, 0.0, 1.0), bv = plain_clamp(qv_prev, 0.0, 1.0);
-        double q = plain_clamp(p->joints[i] / unit, -1.0, 1.0);
+        double q = plain_clamp(in[i] / unit, -1.0, 1.0);
         qd_prev = plain_clamp(q, 0.0, 1.0);
         qv_prev = plain_clamp(-q, 0.0, 1.0);
         /* muscles: ipsilateral +1, contralateral -1 */
         double md = plain_clamp(bd - bv, 0.0, 1.0), mv = plain_clamp(bv - bd, 0.0, 1.0);
-        p->act[i] = md - mv;
+        out[i] = md - mv;
+    }
+}
+
+/* p->chain NCAP passes, each reading the previous one's output (the first
+ * reads the joints), the last into p->act. Step phase. */
+static void plain_circuits(plain_sim *p, uint64_t t) {
+    double tmp[2][BENCH_MAX_JOINTS];
+    const double *in = p->joints;
+    for (int c = 0; c < p->chain; c++) {
+        double *out = c + 1 == p->chain ? p->act : tmp[c % 2];
+        plain_ncap(p, in, out, t);
+        in = out;
     }
 }
 
@@ -91,7 +104,7 @@ uint64_t plain_episode(plain_sim *p, uint64_t seed, uint64_t episode, double *re
     const mjModel *m = p->m;
     mjData *d = p->d;
     /* reset: zero state, root hinge ~ U(-pi, pi), joints ~ U(-L, L) */
-    ahost_reseed(&p->rng_host, seed, episode);
+    hostctx_reseed(&p->rng_host, seed, episode);
     gsl_rng *rng = p->rng_host.rng;
     mj_resetData(m, d);
     d->qpos[2] = -M_PI + 2.0 * M_PI * gsl_rng_uniform(rng);
@@ -103,7 +116,7 @@ uint64_t plain_episode(plain_sim *p, uint64_t seed, uint64_t episode, double *re
     uint64_t t;
     for (t = 0; t < BENCH_STEP_LIMIT; t++) {
         /* circuit, then act */
-        plain_ncap(p, t);
+        plain_circuits(p, t);
         for (int i = 0; i < m->nu; i++) d->ctrl[i] = p->act[i];
         /* physics: 15 steps, ending synced (as the body does) */
         mj_step2(m, d);

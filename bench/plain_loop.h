@@ -9,8 +9,8 @@
 #include <mujoco/mujoco.h>
 #include <stdint.h>
 
-#include "aexp.h"
-#include "ahost.h"
+#include "exp/experiment.h"
+#include "plugin/hostctx.h"
 #include "swimmer_model.h"
 
 #define BENCH_PHYSICS_STEPS 15      /* swimmer default physics_steps */
@@ -24,7 +24,7 @@
 typedef struct plain_sim {
     mjModel *m;
     mjData *d;
-    ahost rng_host;   /* only its seeding and generator are used */
+    hostctx rng_host;   /* only its seeding and generator are used */
     int nj;           /* actuated joints */
     double lim;       /* segment joint limit, rad */
     double joints[BENCH_MAX_JOINTS];
@@ -32,10 +32,11 @@ typedef struct plain_sim {
     double obs[BENCH_MAX_JOINTS + 3 * SWM_MAX_BODIES];
     double speed;
     double act[BENCH_MAX_JOINTS];
+    int chain;        /* NCAP passes per step, each feeding the next (default 1) */
 } plain_sim;
 
 /* Build the plain path for experiment x (x must outlive p). 0 or -1. */
-int plain_create(plain_sim *p, const aexp *x);
+int plain_create(plain_sim *p, const experiment *x);
 
 /* Free what plain_create made; safe on a zeroed or failed plain_sim. */
 void plain_destroy(plain_sim *p);

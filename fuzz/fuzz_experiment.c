@@ -1,25 +1,25 @@
 /* fuzz_experiment.c -- libFuzzer target for the experiment loader
- * (core/aexp.c, and through it ydoc, apar and areg).
+ * (core/experiment.c, and through it yamltree, params and registry).
  *
- * The input is an experiment file, loaded with aexp_load as exp.yaml in a
+ * The input is an experiment file, loaded with experiment_load as exp.yaml in a
  * private temporary directory (see the --wrap note below); the result is checked and freed. Any error is fine: crashes,
  * leaks, undefined behaviour and timeouts are findings.
  *
  * Plugin names resolve against the built-in plugin directories (the build
  * tree's bodies/, circuits/ and plugins/, as the binary lives in it);
- * ANIMAT_PLUGIN_PATH is emptied so nothing else is loaded. Each aexp_load
+ * ANIMAT_PLUGIN_PATH is emptied so nothing else is loaded. Each experiment_load
  * scans and dlopens those directories again; to keep that cheap, every
  * built-in plugin is opened once here and never closed, so the loader's own
  * dlopen/dlclose only moves reference counts.
  *
- * ydoc_load mallocs a 16 MiB buffer for every file it reads; under
+ * yamltree_load mallocs a 16 MiB buffer for every file it reads; under
  * AddressSanitizer poisoning that buffer costs ~5 ms, which capped this
  * target at ~150 exec/s. So the target is linked with
- * -Wl,--wrap=ydoc_load: aexp.c's calls land in __wrap_ydoc_load below,
- * which hands the experiment file's bytes straight to ydoc_parse (the
+ * -Wl,--wrap=yamltree_load: experiment.c's calls land in __wrap_ydoc_load below,
+ * which hands the experiment file's bytes straight to yamltree_parse (the
  * path still names a file in the temporary directory, so base_dir and
  * relative paths behave as for a real file) and reads any other file
- * (theta_file) with a buffer of the file's size. ydoc_load itself is a
+ * (theta_file) with a buffer of the file's size. yamltree_load itself is a
  * plain fopen/fread wrapper and is not fuzzed here.
  *
  * The temporary directory also holds theta.yaml (a valid parameter file),
@@ -36,10 +36,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aerr.h"
-#include "aexp.h"
-#include "areg.h"
-#include "ydoc.h"
+#include "base/errmsg.h"
+#include "exp/experiment.h"
+#include "plugin/registry.h"
+#include "base/yamltree.h"
 
 #define CHECK(c) \
     do {         \
@@ -48,7 +48,7 @@
 
 static char dir[64];
 static char exp_path[128];
-static areg keep; /* never closed: keeps the built-in plugins mapped */
+static registry keep; /* never closed: keeps the built-in plugins mapped */
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
     (void)st, (void)flag, (void)f;
@@ -71,14 +71,14 @@ static void write_file(const char *path, const void *data, size_t size) {
 static const uint8_t *cur_data;
 static size_t cur_size;
 
-ydoc *__real_ydoc_load(const char *path, aerr *e);
-ydoc *__wrap_ydoc_load(const char *path, aerr *e);
+yamltree *__real_ydoc_load(const char *path, errmsg *e);
+yamltree *__wrap_ydoc_load(const char *path, errmsg *e);
 
-ydoc *__wrap_ydoc_load(const char *path, aerr *e) {
-    if (cur_data && strcmp(path, exp_path) == 0) return ydoc_parse(path, (const char *)cur_data, cur_size, e);
+yamltree *__wrap_ydoc_load(const char *path, errmsg *e) {
+    if (cur_data && strcmp(path, exp_path) == 0) return yamltree_parse(path, (const char *)cur_data, cur_size, e);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        aerr_set(e, "%s: cannot open: %s", path, strerror(errno));
+        errmsg_set(e, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     /* Directories, devices, FIFOs: let the real function deal with them. */
@@ -97,7 +97,7 @@ ydoc *__wrap_ydoc_load(const char *path, aerr *e) {
         free(buf);
         return __real_ydoc_load(path, e);
     }
-    ydoc *root = ydoc_parse(path, buf, got, e);
+    yamltree *root = yamltree_parse(path, buf, got, e);
     free(buf);
     return root;
 }
@@ -117,35 +117,35 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     snprintf(theta, sizeof theta, "%s/theta.yaml", dir);
     static const char theta_text[] = "circuit: ncap\ntheta: [1, 1, 1, -1]\n";
     write_file(theta, theta_text, sizeof theta_text - 1);
-    areg_init(&keep);
-    areg_scan(&keep);
+    registry_init(&keep);
+    registry_scan(&keep);
     fprintf(stderr, "fuzz_experiment: %zu built-in plugins preloaded (%zu skipped), files in %s\n",
             keep.nplugins, keep.nskipped, dir);
     return 0;
 }
 
 /* A plugin: or theta_file: value that would leave the temporary directory. */
-static int escapes(const ydoc *v) {
-    return v && v->kind == YDOC_SCALAR && (v->str[0] == '/' || strstr(v->str, ".."));
+static int escapes(const yamltree *v) {
+    return v && v->kind == YAMLTREE_SCALAR && (v->str[0] == '/' || strstr(v->str, ".."));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    aerr e;
-    aerr_clear(&e);
-    ydoc *d = ydoc_parse("exp.yaml", (const char *)data, size, &e);
+    errmsg e;
+    errmsg_clear(&e);
+    yamltree *d = yamltree_parse("exp.yaml", (const char *)data, size, &e);
     if (d) {
-        int bad = escapes(ydoc_get(ydoc_get(d, "body"), "plugin")) ||
-                  escapes(ydoc_get(ydoc_get(d, "circuit"), "plugin")) ||
-                  escapes(ydoc_get(ydoc_get(d, "circuit"), "theta_file")) ||
-                  escapes(ydoc_get(ydoc_get(d, "learner"), "plugin"));
-        ydoc_free(d);
+        int bad = escapes(yamltree_get(yamltree_get(d, "body"), "plugin")) ||
+                  escapes(yamltree_get(yamltree_get(d, "circuit"), "plugin")) ||
+                  escapes(yamltree_get(yamltree_get(d, "circuit"), "theta_file")) ||
+                  escapes(yamltree_get(yamltree_get(d, "learner"), "plugin"));
+        yamltree_free(d);
         if (bad) return -1;
     }
-    aerr_clear(&e);
-    aexp x;
+    errmsg_clear(&e);
+    experiment x;
     cur_data = data;
     cur_size = size;
-    int rc = aexp_load(&x, exp_path, NULL, 0, NULL, 0, &e);
+    int rc = experiment_load(&x, exp_path, NULL, 0, NULL, 0, &e);
     cur_data = NULL;
     if (rc == 0) {
         CHECK(!e.set);
@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(!x.ntheta || x.theta);
         CHECK(x.body.params.n == x.body.plugin->desc->n_params);
         CHECK(x.circuit.params.n == x.circuit.plugin->desc->n_params);
-        aexp_free(&x);
+        experiment_free(&x);
     } else {
         CHECK(e.set && memchr(e.msg, '\0', sizeof e.msg));
         CHECK(x.doc == NULL && x.file == NULL); /* freed on failure */

@@ -1,16 +1,16 @@
 /* fuzz_params.c -- libFuzzer target for parameter and port parsing
- * (core/apar.c: apar_resolve, apar_parse_real, apar_choice_at;
- *  core/aexp.c: aexp_parse_port).
+ * (core/params.c: params_resolve, params_parse_real, params_choice_at;
+ *  core/experiment.c: experiment_parse_port).
  *
  * Input: YAML [ '\0' string ( '\0' string )* ]
- *   - The YAML part (up to the first NUL byte) is parsed with ydoc_parse.
+ *   - The YAML part (up to the first NUL byte) is parsed with yamltree_parse.
  *     The root and every `params` mapping in it (root.params,
  *     body.params, circuit.params, learner.params -- so the example
- *     experiments are useful seeds) are resolved with apar_resolve against a
+ *     experiments are useful seeds) are resolved with params_resolve against a
  *     fixed table holding every parameter type, and against an empty table.
  *   - Every scalar of the document (keys and values), both sides of a
  *     "SRC -> DST" string, and each NUL-separated string after the YAML part
- *     go to aexp_parse_port, apar_parse_real and apar_choice_at.
+ *     go to experiment_parse_port, params_parse_real and params_choice_at.
  * Every result is checked against the documented contract; a violation
  * aborts with __builtin_trap(). Output buffers are heap blocks of exactly
  * the advertised size, so AddressSanitizer sees any overflow.
@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aerr.h"
-#include "aexp.h"
-#include "ahost.h"
-#include "apar.h"
-#include "ydoc.h"
+#include "base/errmsg.h"
+#include "exp/experiment.h"
+#include "plugin/hostctx.h"
+#include "base/params.h"
+#include "base/yamltree.h"
 
 #define CHECK(c) \
     do {         \
@@ -57,38 +57,38 @@ static const animat_param_info table[] = {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
-    aerr e;
-    aerr_clear(&e);
-    CHECK(apar_check_table(table, NTABLE, "fuzz", &e) == 0); /* the harness table is valid */
+    errmsg e;
+    errmsg_clear(&e);
+    CHECK(params_check_table(table, NTABLE, "fuzz", &e) == 0); /* the harness table is valid */
     return 0;
 }
 
-static void check_choice(const apar_value *v) {
+static void check_choice(const params_value *v) {
     const animat_param_info *p = v->info;
     char buf[64];
     CHECK(v->choice == v->choice_buf);
     CHECK(memchr(v->choice_buf, '\0', sizeof v->choice_buf));
     CHECK(v->real >= 0 && v->real == floor(v->real));
-    CHECK(apar_choice_at(p->choices, (uint32_t)v->real, buf, sizeof buf) == 0);
+    CHECK(params_choice_at(p->choices, (uint32_t)v->real, buf, sizeof buf) == 0);
     CHECK(strcmp(buf, v->choice) == 0);
 }
 
 /* Resolve `given` against the table and check every resolved value. */
-static void resolve(const ydoc *given) {
-    aerr e;
-    aerr_clear(&e);
-    apar_set s;
+static void resolve(const yamltree *given) {
+    errmsg e;
+    errmsg_clear(&e);
+    params_set s;
     memset(&s, 0xa5, sizeof s);
-    if (apar_resolve(table, NTABLE, given, "x.params", "fuzz", &s, &e)) {
+    if (params_resolve(table, NTABLE, given, "x.params", "fuzz", &s, &e)) {
         CHECK(e.set && s.v == NULL && s.n == 0);
         return;
     }
     CHECK(!e.set && s.n == NTABLE && s.v);
     for (uint32_t i = 0; i < s.n; i++) {
-        const apar_value *v = &s.v[i];
+        const params_value *v = &s.v[i];
         const animat_param_info *p = v->info;
-        CHECK(p == apar_at(table, i));
-        CHECK(apar_find(&s, p->name) == v);
+        CHECK(p == params_at(table, i));
+        CHECK(params_find(&s, p->name) == v);
         switch (p->type) {
         case ANIMAT_PARAM_INT:
             CHECK(v->real == floor(v->real));
@@ -111,30 +111,30 @@ static void resolve(const ydoc *given) {
             __builtin_trap();
         }
         /* A value given in the mapping is the one resolved. */
-        const ydoc *g = ydoc_get(given, p->name);
-        if (g && g->kind == YDOC_SCALAR && p->type != ANIMAT_PARAM_CHOICE && p->type != ANIMAT_PARAM_BOOL) {
+        const yamltree *g = yamltree_get(given, p->name);
+        if (g && g->kind == YAMLTREE_SCALAR && p->type != ANIMAT_PARAM_CHOICE && p->type != ANIMAT_PARAM_BOOL) {
             double x;
-            CHECK(apar_parse_real(g->str, &x) == 0 && x == v->real);
+            CHECK(params_parse_real(g->str, &x) == 0 && x == v->real);
         }
-        if (g && g->kind == YDOC_SEQ) CHECK(v->nlist == g->n);
+        if (g && g->kind == YAMLTREE_SEQ) CHECK(v->nlist == g->n);
     }
-    apar_free(&s);
+    params_free(&s);
     CHECK(s.v == NULL && s.n == 0);
 
     /* An empty table accepts only an empty mapping. */
-    aerr_clear(&e);
-    int rc = apar_resolve(table, 0, given, "y.params", "none", &s, &e);
+    errmsg_clear(&e);
+    int rc = params_resolve(table, 0, given, "y.params", "none", &s, &e);
     CHECK(rc == 0 ? given == NULL || given->n == 0 : e.set);
-    apar_free(&s);
+    params_free(&s);
 }
 
 /* One string through the scalar parsers. */
 static void strings(const char *s) {
     size_t len = strlen(s);
 
-    /* apar_parse_real: finite, only number characters, strtod's value. */
+    /* params_parse_real: finite, only number characters, strtod's value. */
     double x = 12345.5;
-    if (apar_parse_real(s, &x) == 0) {
+    if (params_parse_real(s, &x) == 0) {
         CHECK(isfinite(x) && len > 0);
         CHECK(strspn(s, "0123456789+-.eE") == len);
         CHECK(x == strtod(s, NULL));
@@ -142,32 +142,32 @@ static void strings(const char *s) {
         CHECK(x == 12345.5); /* untouched on failure */
     }
 
-    /* aexp_parse_port with exact-size heap buffers of a few capacities. */
-    static const size_t caps[] = {AEXP_NAME_MAX, 8, 1};
+    /* experiment_parse_port with exact-size heap buffers of a few capacities. */
+    static const size_t caps[] = {EXPERIMENT_NAME_MAX, 8, 1};
     for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
         char *port = malloc(caps[c]);
         CHECK(port);
         uint32_t role = 99, dir = 99;
-        if (aexp_parse_port(s, &role, &dir, port, caps[c]) == 0) {
+        if (experiment_parse_port(s, &role, &dir, port, caps[c]) == 0) {
             size_t pl = strnlen(port, caps[c]);
             CHECK(pl < caps[c] && pl > 0);
             CHECK(!strchr(port, '.'));
             CHECK(pl <= len && strcmp(s + len - pl, port) == 0 && s[len - pl - 1] == '.');
-            CHECK(role == AHOST_ROLE_BODY || role == AHOST_ROLE_CIRCUIT);
+            CHECK(role == HOSTCTX_ROLE_BODY || role == HOSTCTX_ROLE_CIRCUIT);
             CHECK(dir == ANIMAT_PORT_IN || dir == ANIMAT_PORT_OUT);
-            CHECK(strncmp(s, role == AHOST_ROLE_BODY ? "body." : "circuit.",
-                          role == AHOST_ROLE_BODY ? 5 : 8) == 0);
+            CHECK(strncmp(s, role == HOSTCTX_ROLE_BODY ? "body." : "circuit.",
+                          role == HOSTCTX_ROLE_BODY ? 5 : 8) == 0);
         }
         free(port);
     }
 
-    /* apar_choice_at: the string as a "a|b|c" list. */
+    /* params_choice_at: the string as a "a|b|c" list. */
     for (uint32_t idx = 0; idx < 4; idx++) {
         static const size_t ccaps[] = {64, 4};
         for (size_t c = 0; c < 2; c++) {
             char *buf = malloc(ccaps[c]);
             CHECK(buf);
-            if (apar_choice_at(s, idx, buf, ccaps[c]) == 0) {
+            if (params_choice_at(s, idx, buf, ccaps[c]) == 0) {
                 size_t bl = strnlen(buf, ccaps[c]);
                 CHECK(bl > 0 && bl < ccaps[c] && !strchr(buf, '|'));
             }
@@ -199,9 +199,9 @@ static void arrow_sides(const char *s) {
 
 static int budget; /* scalars looked at per input */
 
-static void scalars(const ydoc *n) {
+static void scalars(const yamltree *n) {
     if (budget-- <= 0) return;
-    if (n->kind == YDOC_SCALAR) {
+    if (n->kind == YAMLTREE_SCALAR) {
         strings(n->str);
         arrow_sides(n->str);
         return;
@@ -216,20 +216,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const uint8_t *nul = memchr(data, '\0', size);
     size_t ylen = nul ? (size_t)(nul - data) : size;
 
-    aerr e;
-    aerr_clear(&e);
-    ydoc *d = ydoc_parse("params.yaml", (const char *)data, ylen, &e);
+    errmsg e;
+    errmsg_clear(&e);
+    yamltree *d = yamltree_parse("params.yaml", (const char *)data, ylen, &e);
     if (d) {
         resolve(d);
         resolve(NULL);
         static const char *const roles[] = {"body", "circuit", "learner", NULL};
-        const ydoc *p = ydoc_get(d, "params");
+        const yamltree *p = yamltree_get(d, "params");
         if (p) resolve(p);
         for (const char *const *r = roles; *r; r++)
-            if ((p = ydoc_get(ydoc_get(d, *r), "params"))) resolve(p);
+            if ((p = yamltree_get(yamltree_get(d, *r), "params"))) resolve(p);
         budget = 512;
         scalars(d);
-        ydoc_free(d);
+        yamltree_free(d);
     }
 
     /* NUL-separated raw strings after the YAML part (any bytes). */

@@ -1,8 +1,8 @@
-/* fuzz_yaml.c -- libFuzzer target for the YAML tree (core/ydoc.c).
+/* fuzz_yaml.c -- libFuzzer target for the YAML tree (core/yamltree.c).
  *
- * The input is a YAML document. If ydoc_parse accepts it, the tree is walked
- * (every node's invariants checked, every key looked up again with ydoc_get
- * and ydoc_key), then ydoc_set_path overrides a few paths -- fixed ones and
+ * The input is a YAML document. If yamltree_parse accepts it, the tree is walked
+ * (every node's invariants checked, every key looked up again with yamltree_get
+ * and yamltree_key), then yamltree_set_path overrides a few paths -- fixed ones and
  * one built from the tree's own keys, as `--set` does -- and the result is
  * checked and freed. Violated invariants abort with __builtin_trap().
  */
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aerr.h"
-#include "ydoc.h"
+#include "base/errmsg.h"
+#include "base/yamltree.h"
 
 #define CHECK(c) \
     do {         \
@@ -21,37 +21,37 @@
     } while (0)
 
 /* Walk a tree: structure invariants and key lookups. `maxdepth` bounds the
- * nesting: ydoc_parse refuses more than 64 levels, but ydoc_set_path may
+ * nesting: yamltree_parse refuses more than 64 levels, but yamltree_set_path may
  * add one level per path component. */
 static int maxdepth;
 
-static void walk(const ydoc *n, int depth) {
+static void walk(const yamltree *n, int depth) {
     CHECK(depth <= maxdepth);
     CHECK(n->file != NULL);
     switch (n->kind) {
-    case YDOC_SCALAR:
+    case YAMLTREE_SCALAR:
         CHECK(n->str != NULL);
         CHECK(n->n == 0 && !n->keys && !n->vals);
         (void)strlen(n->str);
         break;
-    case YDOC_SEQ:
+    case YAMLTREE_SEQ:
         CHECK(n->str == NULL && !n->keys);
         CHECK(n->n == 0 || n->vals);
         for (size_t i = 0; i < n->n; i++) walk(n->vals[i], depth + 1);
-        CHECK(ydoc_get(n, "x") == NULL && ydoc_key(n, "x") == NULL);
+        CHECK(yamltree_get(n, "x") == NULL && yamltree_key(n, "x") == NULL);
         break;
-    case YDOC_MAP:
+    case YAMLTREE_MAP:
         CHECK(n->str == NULL);
         CHECK(n->n == 0 || (n->keys && n->vals));
         for (size_t i = 0; i < n->n; i++) {
-            const ydoc *k = n->keys[i];
-            CHECK(k && k->kind == YDOC_SCALAR && k->str);
+            const yamltree *k = n->keys[i];
+            CHECK(k && k->kind == YAMLTREE_SCALAR && k->str);
             /* Keys are unique, so a lookup finds exactly this pair. The
              * lookups are linear: sample big mappings, or the harness
              * itself goes quadratic. */
             if (n->n <= 256 || i % (n->n / 64) == 0) {
-                CHECK(ydoc_key(n, k->str) == k);
-                CHECK(ydoc_get(n, k->str) == n->vals[i]);
+                CHECK(yamltree_key(n, k->str) == k);
+                CHECK(yamltree_get(n, k->str) == n->vals[i]);
             }
             walk(k, depth + 1);
             walk(n->vals[i], depth + 1);
@@ -60,26 +60,26 @@ static void walk(const ydoc *n, int depth) {
     default:
         __builtin_trap();
     }
-    (void)ydoc_kind_name(n->kind);
+    (void)yamltree_kind_name(n->kind);
 }
 
-/* Follow a dot path (as ydoc_set_path splits it); NULL if absent. */
-static const ydoc *follow(const ydoc *n, const char *path) {
+/* Follow a dot path (as yamltree_set_path splits it); NULL if absent. */
+static const yamltree *follow(const yamltree *n, const char *path) {
     char buf[512];
     if (strlen(path) >= sizeof buf) return NULL;
     strcpy(buf, path);
     for (char *save = NULL, *c = strtok_r(buf, ".", &save); c; c = strtok_r(NULL, ".", &save))
-        if (!(n = ydoc_get(n, c))) return NULL;
+        if (!(n = yamltree_get(n, c))) return NULL;
     return n;
 }
 
 /* Set root[path] to a fixed value and check the result. */
-static void set_one(ydoc *root, const char *path, const char *text) {
-    aerr e;
-    aerr_clear(&e);
-    ydoc *v = ydoc_parse("--set", text, strlen(text), &e);
+static void set_one(yamltree *root, const char *path, const char *text) {
+    errmsg e;
+    errmsg_clear(&e);
+    yamltree *v = yamltree_parse("--set", text, strlen(text), &e);
     CHECK(v != NULL); /* the fixed values are valid YAML */
-    int rc = ydoc_set_path(root, path, v, &e);
+    int rc = yamltree_set_path(root, path, v, &e);
     CHECK(rc == 0 || rc == -1);
     CHECK(rc == 0 || e.set);
     /* On success the value sits at the path (paths without empty parts). */
@@ -89,9 +89,9 @@ static void set_one(ydoc *root, const char *path, const char *text) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    aerr e;
-    aerr_clear(&e);
-    ydoc *root = ydoc_parse("fuzz.yaml", (const char *)data, size, &e);
+    errmsg e;
+    errmsg_clear(&e);
+    yamltree *root = yamltree_parse("fuzz.yaml", (const char *)data, size, &e);
     if (!root) {
         CHECK(e.set && memchr(e.msg, '\0', sizeof e.msg));
         return 0;
@@ -102,20 +102,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     /* A path from the document's own first keys, e.g. "body.params.n". */
     char path[512] = "";
-    const ydoc *n = root;
-    for (int d = 0; d < 8 && n->kind == YDOC_MAP && n->n; d++) {
+    const yamltree *n = root;
+    for (int d = 0; d < 8 && n->kind == YAMLTREE_MAP && n->n; d++) {
         size_t len = strlen(path), klen = strlen(n->keys[0]->str);
         if (len + klen + 2 > sizeof path) break;
         snprintf(path + len, sizeof path - len, "%s%s", len ? "." : "", n->keys[0]->str);
         n = n->vals[0];
     }
-    if (root->kind == YDOC_MAP) {
+    if (root->kind == YAMLTREE_MAP) {
         if (path[0]) set_one(root, path, "[1, 2.5, {a: b}]");
         set_one(root, "body.params.n_bodies", "9");
         set_one(root, "circuit.theta", "[2, 1, 1, -1]");
         set_one(root, "a..b", "x");
         set_one(root, "", "x");
     }
-    ydoc_free(root);
+    yamltree_free(root);
     return 0;
 }

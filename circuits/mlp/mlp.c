@@ -37,14 +37,13 @@ typedef struct mlp_circuit {
 
 /* Configuration parameters, validated by the host before create. */
 static const animat_param_info mlp_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL_LIST, 0, 0, "hidden", "", 0, 1, MLP_HIDDEN_MAX,
-     NULL, "64,64", "Widths of the tanh hidden layers, input side first (integers)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_in", "", 0, 0, MLP_IO_MAX, NULL, NULL,
-     "Number of inputs; 0 takes the size of the port wired to in.obs."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_out", "", 0, 0, MLP_IO_MAX, NULL, NULL,
-     "Number of outputs; 0 takes the size of the port wired from out.act."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "init", "", 0, 0, 0, "uniform|zeros",
-     NULL, "Initial theta: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as PyTorch's nn.Linear, or zeros."},
+    ANIMAT_P_REAL_LIST("hidden", "", "64,64", 1, MLP_HIDDEN_MAX,
+                       "Widths of the tanh hidden layers, input side first (integers)."),
+    ANIMAT_P_INT("n_in", "", 0, 0, MLP_IO_MAX, "Number of inputs; 0 takes the size of the port wired to in.obs."),
+    ANIMAT_P_INT("n_out", "", 0, 0, MLP_IO_MAX,
+                 "Number of outputs; 0 takes the size of the port wired from out.act."),
+    ANIMAT_P_CHOICE("init", "uniform|zeros", 0,
+                    "Initial theta: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as PyTorch's nn.Linear, or zeros."),
 };
 
 /* Destroy an instance: frees every buffer create allocated, then the
@@ -185,10 +184,8 @@ static void *mlp_create(const animat_host *h) {
         }
     }
     /* ports */
-    c->in_port = (animat_port_info){sizeof(animat_port_info), c->sizes[0], 0, 0, "obs", "",
-                                    "Observation vector fed to the first layer."};
-    c->out_port = (animat_port_info){sizeof(animat_port_info), c->sizes[c->n_layers], 0, 0,
-                                     "act", "", "Actions in [-1, 1] (tanh output layer)."};
+    c->in_port = ANIMAT_PORT_INFO("obs", c->sizes[0], "", "Observation vector fed to the first layer.");
+    c->out_port = ANIMAT_PORT_INFO("act", c->sizes[c->n_layers], "", "Actions in [-1, 1] (tanh output layer).");
     return c;
 fail:
     mlp_destroy(c);
@@ -196,15 +193,11 @@ fail:
 }
 
 /* Ports of `dir`: one instance-owned port each way, valid until destroy.
- * Unknown dir gives NULL and *n = 0. Any phase after create. */
+ * Unknown dir gives NULL and *n = 0 (animat_ports_pick). Any phase after
+ * create. */
 static const animat_port_info *mlp_ports(void *self, uint32_t dir, uint32_t *n) {
     mlp_circuit *c = self;
-    if (dir != ANIMAT_PORT_IN && dir != ANIMAT_PORT_OUT) {
-        *n = 0;
-        return NULL;
-    }
-    *n = 1;
-    return dir == ANIMAT_PORT_IN ? &c->in_port : &c->out_port;
+    return animat_ports_pick(dir, &c->in_port, 1, &c->out_port, 1, n);
 }
 
 /* Theta metadata: instance-owned array of n_theta entries, valid until
@@ -219,30 +212,14 @@ static const animat_param_info *mlp_theta_info(void *self, uint32_t *n) {
  * Not during step. */
 static int32_t mlp_get_theta(void *self, double *theta, uint32_t n) {
     mlp_circuit *c = self;
-    if (n != c->n_theta || !theta) {
-        c->h->error(c->h, "get_theta: expected %u values, got %u", c->n_theta, n);
-        return ANIMAT_ERROR;
-    }
-    memcpy(theta, c->theta, sizeof(double) * n);
-    return ANIMAT_OK;
+    return animat_theta_get(c->h, c->theta, c->n_theta, theta, n);
 }
 
 /* Replace theta (copied); n must equal n_theta and every value must be
  * finite, otherwise nothing changes. Not during step. */
 static int32_t mlp_set_theta(void *self, const double *theta, uint32_t n) {
     mlp_circuit *c = self;
-    if (n != c->n_theta || !theta) {
-        c->h->error(c->h, "set_theta: expected %u values, got %u", c->n_theta, n);
-        return ANIMAT_ERROR;
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        if (!isfinite(theta[k])) {
-            c->h->error(c->h, "set_theta: entry %u (%s) is not finite", k, c->info[k].name);
-            return ANIMAT_ERROR;
-        }
-    }
-    memcpy(c->theta, theta, sizeof(double) * n);
-    return ANIMAT_OK;
+    return animat_theta_set(c->h, c->theta, c->n_theta, theta, n);
 }
 
 /* New episode: the net is stateless, nothing to clear. Phase: reset. */
@@ -273,16 +250,9 @@ static const animat_circuit_api mlp_api = {
     .step = mlp_step,
 };
 
-static const animat_plugin_desc mlp_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_CIRCUIT,
-    .name = "mlp",
-    .version = "1.0.0",
-    .summary = "Multilayer perceptron with tanh layers (NCAP's MLP baseline)",
-    .n_params = sizeof mlp_params / sizeof mlp_params[0],
-    .params = mlp_params,
-    .api = &mlp_api,
-};
+static const animat_plugin_desc mlp_desc =
+    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "mlp", "1.0.0",
+                "Multilayer perceptron with tanh layers (NCAP's MLP baseline)", mlp_params, &mlp_api);
 
 static const animat_plugin_desc *const mlp_plugins[] = {&mlp_desc};
 

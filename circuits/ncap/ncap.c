@@ -1,7 +1,9 @@
 /* ncap.c -- the NCAP swimmer circuit as an animat circuit plugin.
  *
  * Plugin glue only (descriptor, create/destroy, ports, theta, reset, step,
- * the "animat.plasticity/1" extension); the maths lives in ncap_math.c. One
+ * the "animat.plasticity/1" and "animat.units/1" extensions); the maths
+ * lives in ncap_math.c. The optional steering input in.turn exists only when
+ * the experiment wires it (so the default ports are unchanged). One
  * instance is used by one thread at a time (animat/circuit.h); nothing here
  * is global except const tables.
  */
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cunits.h"
 #include "ncap_math.h"
 
 /* Longest unshared theta name, "j<index>.contra_d" plus NUL. */
@@ -34,39 +37,40 @@ typedef struct ncap_circuit {
     double *trace;          /* last step's activities, NCAP_NTR * n; 0 after reset */
     animat_param_info *info; /* theta metadata, n_theta */
     char *names;            /* unshared theta names, NCAP_NAME_LEN each, or NULL */
-    animat_port_info in_port;  /* "joints" */
-    animat_port_info out_port; /* "muscles" */
+    double osc_last;        /* oscillator unit output in the last step; 0 after reset */
+    int has_turn;           /* in.turn exists (it was wired at create) */
+    cu_units units;         /* "animat.units/1": names and overrides */
+    animat_port_info in[2]; /* "joints", then "turn" when wired */
+    animat_port_info out;   /* "muscles" */
 } ncap_circuit;
 
 /* Configuration parameters, validated by the host before create. */
 static const animat_param_info ncap_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n_joints", "", 0, 0, 64, NULL, NULL,
-     "Number of actuated joints; 0 takes the size of the port wired to in.joints."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "shared", "", 1, 0, 1, NULL, NULL,
-     "Use 4 weights shared by all joints (1) or 6 separate weights per joint (0)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "sign_constraints", "", 1, 0, 1, NULL,
-     NULL, "Clip excitatory weights to >= 0 and inhibitory weights to <= 0 in the forward pass."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_CHOICE, 0, 0, "init", "", 0, 0, 0,
-     "default|random|random_sign", NULL,
-     "Initial weights: (1, 1, 1, -1), uniform random within the sign constraints, or random +-1."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "proprioception", "", 1, 0, 1, NULL,
-     NULL, "Feed each joint's angle to the B-neurons of the next joint (0 ablates it)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_BOOL, 0, 0, "oscillator", "", 1, 0, 1, NULL, NULL,
-     "Drive the head joint with the square-wave oscillator (0 ablates it)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "osc_period", "steps", 60, 2, 100000,
-     NULL, NULL, "Oscillator period in control steps: dorsal for the first half, ventral after."},
+    ANIMAT_P_INT("n_joints", "", 0, 0, 64,
+                 "Number of actuated joints; 0 takes the size of the port wired to in.joints."),
+    ANIMAT_P_BOOL("shared", 1,
+                  "Use 4 weights shared by all joints (1) or 6 separate weights per joint (0)."),
+    ANIMAT_P_BOOL("sign_constraints", 1,
+                  "Clip excitatory weights to >= 0 and inhibitory weights to <= 0 in the forward pass."),
+    ANIMAT_P_CHOICE("init", "default|random|random_sign", 0,
+                    "Initial weights: (1, 1, 1, -1), uniform random within the sign constraints, or random +-1."),
+    ANIMAT_P_BOOL("proprioception", 1,
+                  "Feed each joint's angle to the B-neurons of the next joint (0 ablates it)."),
+    ANIMAT_P_BOOL("oscillator", 1, "Drive the head joint with the square-wave oscillator (0 ablates it)."),
+    ANIMAT_P_INT("osc_period", "steps", 60, 2, 100000,
+                 "Oscillator period in control steps: dorsal for the first half, ventral after."),
 };
 
 /* Shared theta metadata: {w_prop, w_osc, w_ipsi, w_contra}. */
 static const animat_param_info ncap_shared_info[NCAP_NSHARED] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_prop", "", 1,
-     -INFINITY, INFINITY, NULL, NULL, "Proprioceptive weight from joint i-1 to the B-neurons of joint i."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_osc", "", 1,
-     -INFINITY, INFINITY, NULL, NULL, "Oscillator weight onto the head joint's B-neurons."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_EXCITATORY, 0, "w_ipsi", "", 1,
-     -INFINITY, INFINITY, NULL, NULL, "Ipsilateral B-neuron to muscle excitation."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, ANIMAT_PARAM_INHIBITORY, 0, "w_contra", "", -1,
-     -INFINITY, INFINITY, NULL, NULL, "Contralateral B-neuron to muscle inhibition."},
+    ANIMAT_THETA("w_prop", "", 1, -INFINITY, INFINITY, ANIMAT_PARAM_EXCITATORY,
+                 "Proprioceptive weight from joint i-1 to the B-neurons of joint i."),
+    ANIMAT_THETA("w_osc", "", 1, -INFINITY, INFINITY, ANIMAT_PARAM_EXCITATORY,
+                 "Oscillator weight onto the head joint's B-neurons."),
+    ANIMAT_THETA("w_ipsi", "", 1, -INFINITY, INFINITY, ANIMAT_PARAM_EXCITATORY,
+                 "Ipsilateral B-neuron to muscle excitation."),
+    ANIMAT_THETA("w_contra", "", -1, -INFINITY, INFINITY, ANIMAT_PARAM_INHIBITORY,
+                 "Contralateral B-neuron to muscle inhibition."),
 };
 
 /* Per-slot suffixes and docs of the unshared layout (joint 0 uses "osc"). */
@@ -92,17 +96,8 @@ static void ncap_destroy(void *self) {
     h->free(h, c->trace);
     h->free(h, c->info);
     h->free(h, c->names);
+    cu_free(h, &c->units);
     h->free(h, c);
-}
-
-/* Read a numeric (INT/BOOL) parameter into *out; on failure reports through
- * h->error and returns ANIMAT_ERROR. Phase: create. */
-static int32_t ncap_param(const animat_host *h, const char *name, double *out) {
-    if (h->param_real(h, name, out) != ANIMAT_OK) {
-        h->error(h, "cannot read parameter %s", name);
-        return ANIMAT_ERROR;
-    }
-    return ANIMAT_OK;
 }
 
 /* Read and check the configuration into `c` (n, flags, period) and return
@@ -110,10 +105,10 @@ static int32_t ncap_param(const animat_host *h, const char *name, double *out) {
 static int32_t ncap_configure(ncap_circuit *c, const animat_host *h) {
     double nj, shared, sign, proprio, osc, period;
     const char *init = NULL;
-    if (ncap_param(h, "n_joints", &nj) || ncap_param(h, "shared", &shared) ||
-        ncap_param(h, "sign_constraints", &sign) || ncap_param(h, "proprioception", &proprio) ||
-        ncap_param(h, "oscillator", &osc) || ncap_param(h, "osc_period", &period))
-        return -1;
+    static const char *const names[] = {"n_joints",       "shared",     "sign_constraints",
+                                        "proprioception", "oscillator", "osc_period"};
+    double *const outs[] = {&nj, &shared, &sign, &proprio, &osc, &period};
+    if (animat_param_reals(h, names, outs, ANIMAT_COUNT(names)) != ANIMAT_OK) return -1;
     if (h->param_choice(h, "init", &init) != ANIMAT_OK || !init) {
         h->error(h, "cannot read parameter init");
         return -1;
@@ -154,6 +149,9 @@ static int32_t ncap_configure(ncap_circuit *c, const animat_host *h) {
 static void ncap_fill_info(ncap_circuit *c) {
     if (c->shared) {
         memcpy(c->info, ncap_shared_info, sizeof ncap_shared_info);
+        /* the host projects flagged entries onto their sign: only flag them
+         * when the constraint is in force */
+        for (uint32_t k = 0; !c->constrained && k < NCAP_NSHARED; k++) c->info[k].flags = 0;
         return;
     }
     for (uint32_t k = 0; k < c->n_theta; k++) {
@@ -167,7 +165,7 @@ static void ncap_fill_info(ncap_circuit *c) {
         c->info[k] = (animat_param_info){
             .struct_size = sizeof(animat_param_info),
             .type = ANIMAT_PARAM_REAL,
-            .flags = role == NCAP_INH ? ANIMAT_PARAM_INHIBITORY : ANIMAT_PARAM_EXCITATORY,
+            .flags = !c->constrained ? 0 : role == NCAP_INH ? ANIMAT_PARAM_INHIBITORY : ANIMAT_PARAM_EXCITATORY,
             .name = name,
             .unit = "",
             .def = role == NCAP_INH ? -1.0 : 1.0,
@@ -176,6 +174,20 @@ static void ncap_fill_info(ncap_circuit *c) {
             .doc = ncap_slot_doc[slot],
         };
     }
+}
+
+/* Name the units (see ncap_math.h): "osc", then b[i].d, b[i].v, m[i].d,
+ * m[i].v per joint. ANIMAT_ERROR after h->error when out of memory. Phase:
+ * create. */
+static int32_t ncap_make_units(ncap_circuit *c, const animat_host *h) {
+    if (cu_alloc(h, &c->units, ncap_unit_count(c->n)) != ANIMAT_OK) return ANIMAT_ERROR;
+    static const char *const kind[NCAP_UNITS_PER_JOINT] = {"b[%u].d", "b[%u].v", "m[%u].d",
+                                                           "m[%u].v"};
+    cu_name(&c->units, NCAP_UNIT_OSC, "osc");
+    for (uint32_t i = 0; i < c->n; i++)
+        for (uint32_t k = 0; k < NCAP_UNITS_PER_JOINT; k++)
+            cu_name(&c->units, NCAP_UNIT_JOINT0 + NCAP_UNITS_PER_JOINT * i + k, kind[k], i);
+    return ANIMAT_OK;
 }
 
 /* Build an instance from the host's parameters (see ncap_params). Draws the
@@ -216,24 +228,27 @@ static void *ncap_create(const animat_host *h) {
                                           c->constrained, h->rng_uniform(h));
     }
     ncap_expand(c->n, c->shared, c->constrained, c->theta, c->w);
-    /* ports */
-    c->in_port = (animat_port_info){sizeof(animat_port_info), c->n, 0, 0, "joints", "rad",
-                                    "Joint angles, joint 0 = head joint."};
-    c->out_port = (animat_port_info){sizeof(animat_port_info), c->n, 0, 0, "muscles", "",
-                                     "Muscle actions md_i - mv_i in [-1, 1], one per joint."};
+    if (ncap_make_units(c, h) != ANIMAT_OK) {
+        ncap_destroy(c);
+        return NULL;
+    }
+    /* ports: in.turn only when the experiment wires it */
+    c->in[0] = ANIMAT_PORT_INFO("joints", c->n, "rad", "Joint angles, joint 0 = head joint.");
+    c->in[1] = ANIMAT_PORT_INFO("turn", 1, "",
+                                "Turning bias: added to the head's dorsal B-neuron input, subtracted from its ventral one.");
+    c->out = ANIMAT_PORT_INFO("muscles", c->n, "",
+                              "Muscle actions md_i - mv_i in [-1, 1], one per joint.");
+    /* a wired source of another size is the host's size-mismatch error */
+    c->has_turn = h->wired_size(h, ANIMAT_PORT_IN, "turn") > 0;
     return c;
 }
 
-/* Ports of `dir`: one instance-owned port each way, valid until destroy.
+/* Ports of `dir`: in.joints (and in.turn when wired), out.muscles;
+ * instance-owned, valid until destroy.
  * Unknown dir gives NULL and *n = 0. Any phase after create. */
 static const animat_port_info *ncap_ports(void *self, uint32_t dir, uint32_t *n) {
     ncap_circuit *c = self;
-    if (dir != ANIMAT_PORT_IN && dir != ANIMAT_PORT_OUT) {
-        *n = 0;
-        return NULL;
-    }
-    *n = 1;
-    return dir == ANIMAT_PORT_IN ? &c->in_port : &c->out_port;
+    return animat_ports_pick(dir, c->in, c->has_turn ? 2u : 1u, &c->out, 1, n);
 }
 
 /* Theta metadata: instance-owned array of n_theta entries, valid until
@@ -248,12 +263,7 @@ static const animat_param_info *ncap_theta_info(void *self, uint32_t *n) {
  * n_theta. Not during step. */
 static int32_t ncap_get_theta(void *self, double *theta, uint32_t n) {
     ncap_circuit *c = self;
-    if (n != c->n_theta || !theta) {
-        c->h->error(c->h, "get_theta: expected %u values, got %u", c->n_theta, n);
-        return ANIMAT_ERROR;
-    }
-    memcpy(theta, c->theta, sizeof(double) * n);
-    return ANIMAT_OK;
+    return animat_theta_get(c->h, c->theta, c->n_theta, theta, n);
 }
 
 /* Replace theta (copied) and recompute the effective weights. n must equal
@@ -261,42 +271,45 @@ static int32_t ncap_get_theta(void *self, double *theta, uint32_t n) {
  * during step. */
 static int32_t ncap_set_theta(void *self, const double *theta, uint32_t n) {
     ncap_circuit *c = self;
-    if (n != c->n_theta || !theta) {
-        c->h->error(c->h, "set_theta: expected %u values, got %u", c->n_theta, n);
-        return ANIMAT_ERROR;
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        if (!isfinite(theta[k])) {
-            c->h->error(c->h, "set_theta: %s is not finite", c->info[k].name);
-            return ANIMAT_ERROR;
-        }
-    }
-    memcpy(c->theta, theta, sizeof(double) * n);
+    if (animat_theta_set(c->h, c->theta, c->n_theta, theta, n) != ANIMAT_OK) return ANIMAT_ERROR;
     ncap_expand(c->n, c->shared, c->constrained, c->theta, c->w);
     return ANIMAT_OK;
 }
 
-/* New episode: restart the oscillator phase and forget the last step's
- * activities (eligibility reads 0 until the next step). The circuit is
+/* New episode: restart the oscillator phase, forget the last step's
+ * activities (eligibility and units read 0 until the next step) and clear
+ * every unit override. The circuit is
  * otherwise stateless, so `seed` is unused. Phase: reset. */
 static int32_t ncap_reset(void *self, uint64_t seed) {
     (void)seed;
     ncap_circuit *c = self;
     c->t = 0;
+    c->osc_last = 0.0;
     memset(c->trace, 0, sizeof(double) * NCAP_NTR * c->n);
+    cu_clear(&c->units);
     return ANIMAT_OK;
 }
 
-/* One control step: in[0] = joint angles, out[0] = muscle actions. The
- * oscillator uses the step count since reset, then advances it; dt is not
- * used (the period is counted in steps). Records the step's activities in
- * c->trace for the plasticity extension. No allocation. Phase: step. */
+/* One control step: in[0] = joint angles, in[1] = turn (when wired),
+ * out[0] = muscle actions. The oscillator uses the step count since reset,
+ * then advances it; dt is not used (the period is counted in steps). Unit
+ * overrides apply to the oscillator here and to B-neurons and muscles in
+ * ncap_forward_full. Records the step's activities in c->trace for the
+ * extensions. No allocation. Phase: step. */
 static int32_t ncap_step(void *self, const double *const *in, double *const *out, double dt) {
     (void)dt;
     ncap_circuit *c = self;
     double od = 0.0, ov = 0.0;
     if (c->osc) ncap_oscillator(c->t, c->period, &od, &ov);
-    ncap_forward_trace(c->n, c->w, in[0], od, ov, c->proprio, out[0], c->trace);
+    const cu_units *u = c->units.n_active ? &c->units : NULL;
+    if (u && c->units.mode[NCAP_UNIT_OSC] != ANIMAT_UNIT_FREE) {
+        c->osc_last = cu_apply(u, NCAP_UNIT_OSC, od - ov);
+        ncap_osc_split(c->osc_last, &od, &ov);
+    } else {
+        c->osc_last = od - ov;
+    }
+    double turn = c->has_turn ? in[1][0] : 0.0;
+    ncap_forward_full(c->n, c->w, in[0], od, ov, c->proprio, turn, u, out[0], c->trace);
     c->t++;
     return ANIMAT_OK;
 }
@@ -321,12 +334,56 @@ static const animat_plasticity_ext ncap_plasticity = {
     .eligibility = ncap_eligibility_ext,
 };
 
-/* Capabilities by id: ANIMAT_EXT_PLASTICITY gives a static table valid for
- * the plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
- * create; the instance's thread. */
+/* "animat.units/1" names: instance-owned, valid until destroy. Any phase
+ * after create. */
+static const char *const *ncap_unit_names(void *self, uint32_t *n) {
+    ncap_circuit *c = self;
+    *n = c->units.n;
+    return c->units.names;
+}
+
+/* "animat.units/1" get: unit i's output in the last step (0 after reset),
+ * read from the oscillator record and the step's trace. ANIMAT_ERROR for i
+ * out of range. Between steps; no allocation. */
+static int32_t ncap_unit_get(void *self, uint32_t i, double *value) {
+    ncap_circuit *c = self;
+    if (i >= c->units.n || !value) return ANIMAT_ERROR;
+    if (i == NCAP_UNIT_OSC) {
+        *value = c->osc_last;
+        return ANIMAT_OK;
+    }
+    static const uint32_t slot[NCAP_UNITS_PER_JOINT] = {NCAP_TR_BD, NCAP_TR_BV, NCAP_TR_MD,
+                                                        NCAP_TR_MV};
+    uint32_t j = (i - NCAP_UNIT_JOINT0) / NCAP_UNITS_PER_JOINT;
+    uint32_t k = (i - NCAP_UNIT_JOINT0) % NCAP_UNITS_PER_JOINT;
+    *value = c->trace[(size_t)NCAP_NTR * j + slot[k]];
+    return ANIMAT_OK;
+}
+
+/* "animat.units/1" override: see cu_override; reported through h->error on
+ * a bad index, mode or value. Between steps; no allocation. */
+static int32_t ncap_unit_override(void *self, uint32_t i, uint32_t mode, double value) {
+    ncap_circuit *c = self;
+    if (cu_override(&c->units, i, mode, value) == ANIMAT_OK) return ANIMAT_OK;
+    c->h->error(c->h, "units: bad override (unit %u of %u, mode %u, value %g)", i, c->units.n,
+                mode, value);
+    return ANIMAT_ERROR;
+}
+
+static const animat_units_ext ncap_units = {
+    .struct_size = sizeof(animat_units_ext),
+    .names = ncap_unit_names,
+    .get = ncap_unit_get,
+    .override = ncap_unit_override,
+};
+
+/* Capabilities by id: ANIMAT_EXT_PLASTICITY and ANIMAT_EXT_UNITS give
+ * static tables valid for the plugin's lifetime; any other id (or NULL)
+ * gives NULL. Any phase after create; the instance's thread. */
 static const void *ncap_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_PLASTICITY) == 0) return &ncap_plasticity;
+    if (id && strcmp(id, ANIMAT_EXT_UNITS) == 0) return &ncap_units;
     return NULL;
 }
 
@@ -343,16 +400,10 @@ static const animat_circuit_api ncap_api = {
     .extension = ncap_extension,
 };
 
-static const animat_plugin_desc ncap_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_CIRCUIT,
-    .name = "ncap",
-    .version = "1.1.0",
-    .summary = "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)",
-    .n_params = sizeof ncap_params / sizeof ncap_params[0],
-    .params = ncap_params,
-    .api = &ncap_api,
-};
+static const animat_plugin_desc ncap_desc =
+    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "ncap", "1.1.0",
+                "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)", ncap_params,
+                &ncap_api);
 
 static const animat_plugin_desc *const ncap_plugins[] = {&ncap_desc};
 

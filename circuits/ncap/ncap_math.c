@@ -78,25 +78,48 @@ void ncap_forward(uint32_t n_joints, const double *w, const double *angles,
 
 void ncap_forward_trace(uint32_t n_joints, const double *w, const double *angles,
                         double od, double ov, int proprio, double *act, double *trace) {
+    ncap_forward_full(n_joints, w, angles, od, ov, proprio, 0.0, NULL, act, trace);
+}
+
+uint32_t ncap_unit_count(uint32_t n_joints) {
+    return NCAP_UNIT_JOINT0 + NCAP_UNITS_PER_JOINT * n_joints;
+}
+
+void ncap_osc_split(double s, double *od, double *ov) {
+    *od = s > 0.0 ? s : 0.0;
+    *ov = s < 0.0 ? -s : 0.0;
+}
+
+void ncap_forward_full(uint32_t n_joints, const double *w, const double *angles, double od,
+                       double ov, int proprio, double turn, const cu_units *units, double *act,
+                       double *trace) {
     /* angle normalisation: one "segment share" of a full turn maps to 1 */
     const double unit = 2.0 * M_PI / (double)(n_joints + 1u);
     double qd_prev = 0.0, qv_prev = 0.0; /* dorsal/ventral q of joint i-1 */
     for (uint32_t i = 0; i < n_joints; i++) {
         const double *wi = w + (size_t)NCAP_NW * i;
+        const uint32_t u0 = NCAP_UNIT_JOINT0 + NCAP_UNITS_PER_JOINT * i;
         /* B-neurons: oscillator at the head, proprioception further back */
         double xd = i == 0 ? od : (proprio ? qd_prev : 0.0);
         double xv = i == 0 ? ov : (proprio ? qv_prev : 0.0);
-        double bd = ncap_graded(xd * wi[NCAP_IN_D]);
-        double bv = ncap_graded(xv * wi[NCAP_IN_V]);
+        double sd = xd * wi[NCAP_IN_D], sv = xv * wi[NCAP_IN_V];
+        if (i == 0 && turn != 0.0) { /* never touch the bits when turn is 0 */
+            sd += turn;
+            sv -= turn;
+        }
+        double bd = cu_apply(units, u0 + NCAP_U_BD, ncap_graded(sd));
+        double bv = cu_apply(units, u0 + NCAP_U_BV, ncap_graded(sv));
         /* this joint's proprioceptive state, read before act[i] is written */
         double q = ncap_clamp(angles[i] / unit, -1.0, 1.0);
         qd_prev = ncap_clamp(q, 0.0, 1.0);
         qv_prev = ncap_clamp(-q, 0.0, 1.0);
         /* muscles: ipsilateral excitation, contralateral inhibition */
-        double md = ncap_graded(bd * wi[NCAP_IPSI_D] + bv * wi[NCAP_CONTRA_D]);
-        double mv = ncap_graded(bv * wi[NCAP_IPSI_V] + bd * wi[NCAP_CONTRA_V]);
+        double md = cu_apply(units, u0 + NCAP_U_MD,
+                             ncap_graded(bd * wi[NCAP_IPSI_D] + bv * wi[NCAP_CONTRA_D]));
+        double mv = cu_apply(units, u0 + NCAP_U_MV,
+                             ncap_graded(bv * wi[NCAP_IPSI_V] + bd * wi[NCAP_CONTRA_V]));
         act[i] = md - mv;
-        /* activities for the plasticity extension */
+        /* activities for the plasticity and units extensions */
         if (trace) {
             double *tr = trace + (size_t)NCAP_NTR * i;
             tr[NCAP_TR_PRE_D] = xd;

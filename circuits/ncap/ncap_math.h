@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "cunits.h"
+
 /* Per-joint slots of the effective weight layout (and of unshared theta). */
 #define NCAP_IN_D 0u
 #define NCAP_IN_V 1u
@@ -114,5 +116,39 @@ void ncap_forward_trace(uint32_t n_joints, const double *w, const double *angles
  * accumulated joint by joint in order (w_osc: joint 0; w_prop: joints > 0).
  * Pure; no allocation. */
 void ncap_eligibility(uint32_t n_joints, int shared, const double *trace, double *elig);
+
+/* Units of the "animat.units/1" extension: unit 0 is the head oscillator
+ * "osc" (signed drive: +1 dorsal half, -1 ventral half, 0 ablated), then per
+ * joint i four units "b[i].d", "b[i].v", "m[i].d", "m[i].v" (B-neurons and
+ * muscles) at NCAP_UNIT_JOINT0 + NCAP_UNITS_PER_JOINT * i + NCAP_U_*. */
+#define NCAP_UNIT_OSC 0u
+#define NCAP_UNIT_JOINT0 1u
+#define NCAP_U_BD 0u
+#define NCAP_U_BV 1u
+#define NCAP_U_MD 2u
+#define NCAP_U_MV 3u
+#define NCAP_UNITS_PER_JOINT 4u
+
+/* Number of units for n_joints joints. Pure. */
+uint32_t ncap_unit_count(uint32_t n_joints);
+
+/* Split the signed oscillator drive s into (od, ov) = (s, 0) for s > 0,
+ * (0, -s) for s < 0 and (+0, +0) otherwise (also for -0.0), so that
+ * s = +1 / -1 / 0 give exactly ncap_oscillator's values and the ablation's.
+ * Pure. */
+void ncap_osc_split(double s, double *od, double *ov);
+
+/* ncap_forward_trace with two additions, both inert by default:
+ *   - `turn`: a turning bias added to the head joint's dorsal B-neuron input
+ *     and subtracted from its ventral one; exactly 0 (either sign) adds
+ *     nothing, so outputs are bit-identical to ncap_forward_trace;
+ *   - `units` (NULL = none): overrides of the B-neuron and muscle units
+ *     (cu_apply), applied where each unit's output is used, so muscles and
+ *     act of the same step see an overridden B-neuron.
+ * The oscillator unit is the caller's (pass od/ov after ncap_osc_split of
+ * its overridden value). Pure (reads units); no allocation. */
+void ncap_forward_full(uint32_t n_joints, const double *w, const double *angles, double od,
+                       double ov, int proprio, double turn, const cu_units *units, double *act,
+                       double *trace);
 
 #endif /* NCAP_MATH_H */

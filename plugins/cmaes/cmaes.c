@@ -52,12 +52,12 @@ typedef struct cma_learner {
 
 /* Configuration parameters, validated by the host before create. */
 static const animat_param_info cma_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "population", "", 0, 0, 1000000, NULL,
-     NULL, "Candidates per epoch lambda; 0 takes the default 4 + floor(3 ln n_theta)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "sigma0", "", 0.3, 1e-12, 1e6, NULL,
-     NULL, "Initial step size sigma, in theta's units."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "mu", "", 0, 0, 1000000, NULL, NULL,
-     "Parents recombined per epoch; 0 takes floor(population / 2)."},
+    ANIMAT_P_INT("population", "", 0, 0, 1000000,
+                  "Candidates per epoch lambda; 0 takes the default 4 + floor(3 ln n_theta)."),
+    ANIMAT_P_REAL("sigma0", "", 0.3, 1e-12, 1e6,
+                  "Initial step size sigma, in theta's units."),
+    ANIMAT_P_INT("mu", "", 0, 0, 1000000,
+                  "Parents recombined per epoch; 0 takes floor(population / 2)."),
 };
 
 /* Destroy an instance: frees every buffer create allocated, then the
@@ -367,16 +367,10 @@ static const animat_learner_api cma_api = {
     .online_step = NULL,
 };
 
-static const animat_plugin_desc cma_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_LEARNER,
-    .name = "cmaes",
-    .version = "1.0.0",
-    .summary = "CMA-ES (Hansen's tutorial, 2016): covariance matrix adaptation evolution strategy",
-    .n_params = sizeof cma_params / sizeof cma_params[0],
-    .params = cma_params,
-    .api = &cma_api,
-};
+static const animat_plugin_desc cma_desc =
+    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "cmaes", "1.0.0",
+                "CMA-ES (Hansen's tutorial, 2016): covariance matrix adaptation evolution strategy",
+                cma_params, &cma_api);
 
 static const animat_plugin_desc *const cma_plugins[] = {&cma_desc};
 

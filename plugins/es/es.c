@@ -38,26 +38,26 @@ typedef struct es_learner {
     double *u;            /* shaped returns, p */
     uint32_t *order;      /* sort scratch, p */
     uint32_t *tmp;        /* sort scratch, p */
+    int project;          /* project the mean into [lo, hi] after each step */
+    double *lo, *hi;      /* feasible box per entry (bounds and sign flags), n each */
 } es_learner;
 
 /* Configuration parameters, validated by the host before create. */
 static const animat_param_info es_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "population", "", 8, 2, 1000000, NULL,
-     NULL, "Candidates per epoch, an even number of antithetic pairs theta +- eps."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "sigma", "", 0.02, 1e-12, 1e6, NULL,
-     NULL, "Standard deviation of the Gaussian perturbations eps."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "lr", "", 0.01, 0, 1e6, NULL, NULL,
-     "Adam learning rate."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "beta1", "", 0.9, 0, 0.999999, NULL,
-     NULL, "Adam decay rate of the first moment."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "beta2", "", 0.999, 0, 0.999999999,
-     NULL, NULL, "Adam decay rate of the second moment."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "adam_eps", "", 1e-8, 1e-300, 1, NULL,
-     NULL, "Adam denominator guard added to sqrt(vhat)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "weight_decay", "", 0.005, 0, 1e6, NULL,
-     NULL, "L2 coefficient: weight_decay * theta is added to the descent direction."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "grad_clip", "", 1.0, 0, 1e300, NULL,
-     NULL, "Clamp of the negated gradient estimate to [-grad_clip, grad_clip]; 0 disables it."},
+    ANIMAT_P_INT("population", "", 8, 2, 1000000,
+                 "Candidates per epoch, an even number of antithetic pairs theta +- eps."),
+    ANIMAT_P_REAL("sigma", "", 0.02, 1e-12, 1e6, "Standard deviation of the Gaussian perturbations eps."),
+    ANIMAT_P_REAL("lr", "", 0.01, 0, 1e6, "Adam learning rate."),
+    ANIMAT_P_REAL("beta1", "", 0.9, 0, 0.999999, "Adam decay rate of the first moment."),
+    ANIMAT_P_REAL("beta2", "", 0.999, 0, 0.999999999, "Adam decay rate of the second moment."),
+    ANIMAT_P_REAL("adam_eps", "", 1e-8, 1e-300, 1, "Adam denominator guard added to sqrt(vhat)."),
+    ANIMAT_P_REAL("weight_decay", "", 0.005, 0, 1e6,
+                  "L2 coefficient: weight_decay * theta is added to the descent direction."),
+    ANIMAT_P_REAL("grad_clip", "", 1.0, 0, 1e300,
+                  "Clamp of the negated gradient estimate to [-grad_clip, grad_clip]; 0 disables it."),
+    ANIMAT_P_BOOL("project", 0,
+                  "After each step, project the mean into each theta entry's declared [min, max] and "
+                  "onto its sign flag (excitatory >= 0, inhibitory <= 0); off = estorch's unprojected mean."),
 };
 
 /* Destroy an instance: frees every buffer create allocated, then the
@@ -74,6 +74,8 @@ static void es_destroy(void *self) {
     h->free(h, L->u);
     h->free(h, L->order);
     h->free(h, L->tmp);
+    h->free(h, L->lo);
+    h->free(h, L->hi);
     h->free(h, L);
 }
 
@@ -108,6 +110,12 @@ static int32_t es_configure(es_learner *L, const animat_host *h) {
         es_param(h, "weight_decay", 0, 1e6, 0, &hp->weight_decay) ||
         es_param(h, "grad_clip", 0, 1e300, 0, &hp->grad_clip))
         return ANIMAT_ERROR;
+    double project = 0;
+    if (h->param_real(h, "project", &project) != ANIMAT_OK) {
+        h->error(h, "cannot read parameter project");
+        return ANIMAT_ERROR;
+    }
+    L->project = project != 0;
     L->p = (uint32_t)p;
     if (L->p % 2 != 0) {
         h->error(h, "population must be even (antithetic pairs), got %u", L->p);
@@ -129,7 +137,6 @@ static void *es_array(const animat_host *h, uint64_t count, uint64_t size) {
  * owns everything it allocates. Phase: create. */
 static void *es_create(const animat_host *h, uint32_t n_theta, const animat_param_info *info,
                        const double *theta0) {
-    (void)info;
     if (n_theta == 0 || !theta0) {
         h->error(h, "es needs at least one theta entry and an initial theta");
         return NULL;
@@ -161,12 +168,15 @@ static void *es_create(const animat_host *h, uint32_t n_theta, const animat_para
     L->u = es_array(h, p, sizeof(double));
     L->order = es_array(h, p, sizeof(uint32_t));
     L->tmp = es_array(h, p, sizeof(uint32_t));
-    if (!L->theta || !L->m || !L->v || !L->eps || !L->g || !L->u || !L->order || !L->tmp) {
+    L->lo = es_array(h, n, sizeof(double));
+    L->hi = es_array(h, n, sizeof(double));
+    if (!L->theta || !L->m || !L->v || !L->eps || !L->g || !L->u || !L->order || !L->tmp || !L->lo || !L->hi) {
         h->error(h, "out of memory (population %u x %u theta entries)", L->p, L->n);
         es_destroy(L);
         return NULL;
     }
     memcpy(L->theta, theta0, sizeof(double) * n_theta);
+    es_feasible_box(n_theta, info, L->lo, L->hi);
     return L;
 }
 
@@ -207,6 +217,7 @@ static int32_t es_tell(void *self, const double *returns) {
     es_gradient(L->n, L->p, L->u, L->eps, L->sigma, L->g);
     L->t++;
     es_adam_step(L->n, &L->hp, L->t, L->g, L->theta, L->m, L->v);
+    if (L->project) es_project(L->n, L->lo, L->hi, L->theta);
     L->asked = 0;
     return ANIMAT_OK;
 }
@@ -307,16 +318,10 @@ static const animat_learner_api es_api = {
     .online_step = NULL,
 };
 
-static const animat_plugin_desc es_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_LEARNER,
-    .name = "es",
-    .version = "1.0.0",
-    .summary = "OpenAI-style evolution strategies: antithetic sampling, centered ranks, Adam",
-    .n_params = sizeof es_params / sizeof es_params[0],
-    .params = es_params,
-    .api = &es_api,
-};
+static const animat_plugin_desc es_desc =
+    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "es", "1.0.0",
+                "OpenAI-style evolution strategies: antithetic sampling, centered ranks, Adam", es_params,
+                &es_api);
 
 static const animat_plugin_desc *const es_plugins[] = {&es_desc};
 

@@ -58,3 +58,22 @@ void es_adam_step(uint32_t n, const es_hyper *hp, uint64_t t, const double *g, d
         theta[i] -= hp->lr * mhat / (sqrt(vhat) + hp->adam_eps);
     }
 }
+
+void es_feasible_box(uint32_t n, const animat_param_info *info, double *lo, double *hi) {
+    for (uint32_t k = 0; k < n; k++) {
+        lo[k] = -INFINITY;
+        hi[k] = INFINITY;
+        if (!info) continue;
+        const animat_param_info *r =
+            (const animat_param_info *)((const char *)info + (size_t)k * info->struct_size);
+        lo[k] = r->min;
+        hi[k] = r->max;
+        if ((r->flags & ANIMAT_PARAM_EXCITATORY) && lo[k] < 0.0) lo[k] = 0.0;
+        if ((r->flags & ANIMAT_PARAM_INHIBITORY) && hi[k] > 0.0) hi[k] = 0.0;
+    }
+}
+
+void es_project(uint32_t n, const double *lo, const double *hi, double *theta) {
+    for (uint32_t k = 0; k < n; k++)
+        theta[k] = theta[k] < lo[k] ? lo[k] : (theta[k] > hi[k] ? hi[k] : theta[k]);
+}

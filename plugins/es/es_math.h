@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include <animat/param.h>
+
 /* Optimiser hyper-parameters (the plugin's configuration). */
 typedef struct es_hyper {
     double lr;           /* Adam step size */
@@ -53,5 +55,15 @@ void es_gradient(uint32_t n, uint32_t p, const double *u, const double *eps, dou
  * doubles each) are the moments, updated in place with `theta`. Pure. */
 void es_adam_step(uint32_t n, const es_hyper *hp, uint64_t t, const double *g, double *theta,
                   double *m, double *v);
+
+/* The feasible box of each theta entry from its metadata `info` (n records
+ * at stride info[k].struct_size, may be NULL = unbounded): lo[k] = min, or
+ * max(min, 0) for ANIMAT_PARAM_EXCITATORY; hi[k] = max, or min(max, 0) for
+ * ANIMAT_PARAM_INHIBITORY. Pure. */
+void es_feasible_box(uint32_t n, const animat_param_info *info, double *lo, double *hi);
+
+/* Clamp theta[k] into [lo[k], hi[k]] for k < n (the host's projection of a
+ * proposal, applied to the mean). Pure. */
+void es_project(uint32_t n, const double *lo, const double *hi, double *theta);
 
 #endif /* ES_MATH_H */

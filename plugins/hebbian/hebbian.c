@@ -45,14 +45,14 @@ typedef struct heb_learner {
 
 /* Configuration parameters, validated by the host before create. */
 static const animat_param_info heb_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "eta", "", 0.001, 0, 1e6, NULL, NULL,
-     "Learning rate of dw = eta * (r - b) * pre * post, per control step."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "baseline_rate", "", 0.01, 0, 1, NULL,
-     NULL, "Rate alpha of the running reward baseline b <- b + alpha (r - b), per step."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "baseline_init", "", 0, -1e300, 1e300,
-     NULL, NULL, "Reward baseline b at create (kept across episodes afterwards)."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "w_max", "", 10, 0, 1e300, NULL, NULL,
-     "Each weight is clipped to [-w_max, w_max] after every update; 0 disables the clip."},
+    ANIMAT_P_REAL("eta", "", 0.001, 0, 1e6,
+                  "Learning rate of dw = eta * (r - b) * pre * post, per control step."),
+    ANIMAT_P_REAL("baseline_rate", "", 0.01, 0, 1,
+                  "Rate alpha of the running reward baseline b <- b + alpha (r - b), per step."),
+    ANIMAT_P_REAL("baseline_init", "", 0, -1e300, 1e300,
+                  "Reward baseline b at create (kept across episodes afterwards)."),
+    ANIMAT_P_REAL("w_max", "", 10, 0, 1e300,
+                  "Each weight is clipped to [-w_max, w_max] after every update; 0 disables the clip."),
 };
 
 /* Destroy an instance and its buffers. NULL is a no-op. Phase: destroy; the
@@ -306,16 +306,10 @@ static const animat_learner_api heb_api = {
     .online_step = heb_online_step,
 };
 
-static const animat_plugin_desc heb_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_LEARNER,
-    .name = "hebbian",
-    .version = "1.0.0",
-    .summary = "Reward-modulated three-factor Hebbian rule, applied online inside each episode",
-    .n_params = sizeof heb_params / sizeof heb_params[0],
-    .params = heb_params,
-    .api = &heb_api,
-};
+static const animat_plugin_desc heb_desc =
+    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "hebbian", "1.0.0",
+                "Reward-modulated three-factor Hebbian rule, applied online inside each episode",
+                heb_params, &heb_api);
 
 static const animat_plugin_desc *const heb_plugins[] = {&heb_desc};
 

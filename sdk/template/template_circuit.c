@@ -38,16 +38,15 @@ typedef struct tpl_circuit {
 /* Configuration parameters: static, owned by the plugin. The host checks
  * type and [min, max] before create, so create can rely on them. */
 static const animat_param_info tpl_params[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "", 1.0, -100.0, 100.0, NULL,
-     NULL, "Initial gain: every output is gain times the matching input (theta[0])."},
-    {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "size", "", 0, 0, TPL_MAX_SIZE, NULL,
-     NULL, "Port size; 0 takes it from the wiring (in.x's source, else out.y's destination)."},
+    ANIMAT_P_REAL("gain", "", 1.0, -100.0, 100.0,
+                  "Initial gain: every output is gain times the matching input (theta[0])."),
+    ANIMAT_P_INT("size", "", 0, 0, TPL_MAX_SIZE,
+                 "Port size; 0 takes it from the wiring (in.x's source, else out.y's destination)."),
 };
 
 /* Metadata of theta: one entry, no sign constraint. */
 static const animat_param_info tpl_theta_info_table[] = {
-    {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "", 1.0, -INFINITY, INFINITY,
-     NULL, NULL, "Gain applied to every input."},
+    ANIMAT_THETA("gain", "", 1.0, -100.0, 100.0, 0, "Gain applied to every input (the host keeps it in [-100, 100])."),
 };
 
 /* Free the instance. NULL is a no-op. Memory came from h->alloc, so it goes
@@ -92,10 +91,8 @@ static void *tpl_create(const animat_host *h) {
     c->n = n;
 
     /* ports: instance-owned records, valid until destroy */
-    c->in_port = (animat_port_info){sizeof(animat_port_info), n, 0, 0, "x", "",
-                                    "Input vector."};
-    c->out_port = (animat_port_info){sizeof(animat_port_info), n, 0, 0, "y", "",
-                                     "Output vector: y_i = gain * x_i."};
+    c->in_port = ANIMAT_PORT_INFO("x", n, "", "Input vector.");
+    c->out_port = ANIMAT_PORT_INFO("y", n, "", "Output vector: y_i = gain * x_i.");
     return c;
 }
 
@@ -128,12 +125,7 @@ static const animat_param_info *tpl_theta_info(void *self, uint32_t *n) {
  * ANIMAT_OK, or ANIMAT_ERROR after h->error. Not during step. */
 static int32_t tpl_get_theta(void *self, double *theta, uint32_t n) {
     tpl_circuit *c = self;
-    if (n != 1 || !theta) {
-        c->h->error(c->h, "get_theta: expected 1 value, got %u", n);
-        return ANIMAT_ERROR;
-    }
-    theta[0] = c->gain;
-    return ANIMAT_OK;
+    return animat_theta_get(c->h, &c->gain, 1, theta, n);
 }
 
 /* Replace theta from the caller's buffer (copied; the caller keeps it); n
@@ -141,12 +133,7 @@ static int32_t tpl_get_theta(void *self, double *theta, uint32_t n) {
  * returned after h->error. Not during step. */
 static int32_t tpl_set_theta(void *self, const double *theta, uint32_t n) {
     tpl_circuit *c = self;
-    if (n != 1 || !theta || !isfinite(theta[0])) {
-        c->h->error(c->h, "set_theta: expected 1 finite value");
-        return ANIMAT_ERROR;
-    }
-    c->gain = theta[0];
-    return ANIMAT_OK;
+    return animat_theta_set(c->h, &c->gain, 1, theta, n);
 }
 
 /* New episode: clear per-episode state. A stateful circuit zeroes its
@@ -189,16 +176,9 @@ static const animat_circuit_api tpl_api = {
 };
 
 /* The descriptor: rename `name` (it must be unique among loaded plugins). */
-static const animat_plugin_desc tpl_desc = {
-    .struct_size = sizeof(animat_plugin_desc),
-    .kind = ANIMAT_KIND_CIRCUIT,
-    .name = "template",
-    .version = "0.1.0",
-    .summary = "Template circuit: y = gain * x (copy sdk/template to start a plugin)",
-    .n_params = sizeof tpl_params / sizeof tpl_params[0],
-    .params = tpl_params,
-    .api = &tpl_api,
-};
+static const animat_plugin_desc tpl_desc =
+    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "template", "0.1.0",
+                "Template circuit: y = gain * x (copy sdk/template to start a plugin)", tpl_params, &tpl_api);
 
 static const animat_plugin_desc *const tpl_plugins[] = {&tpl_desc};
 

@@ -44,7 +44,7 @@ END_TEST
 
 START_TEST(impossible_sizes) {
     proc_out p = proc_run("%s check %s", exe, body_exp("huge_port", "  max_steps: 10"));
-    expect_error(&p, "body (huge-port): port 0 has no name, an old struct_size or an impossible size");
+    expect_error(&p, "body (huge-port): port 0 'y' has an impossible size 1073741824 (want 1 .. 16777216)");
     p = proc_run("%s check %s", exe, body_exp("huge_alloc", "  max_steps: 10"));
     expect_error(&p, "body (huge-alloc): create failed: asked the host for an impossible 1099511627776 bytes "
                      "(limit 4294967296)");

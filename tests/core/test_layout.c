@@ -1,5 +1,7 @@
 /* test_layout.c -- architecture rules that must never erode:
  *  - nothing in core/ includes a header from bodies/, circuits/ or plugins/;
+ *  - core/ is layered (base < plugin < exp < sim < train < cli): no file
+ *    includes a header of a layer above its own;
  *  - the animat executable contains no plugin code (plugins are .so files
  *    found at run time), and links against no plugin;
  *  - every shipped plugin exports exactly one dynamic symbol, animat_entry. */
@@ -14,34 +16,61 @@
 
 static const char *src, *exe;
 
-START_TEST(core_includes_no_plugin_headers) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/core", src);
-    DIR *d = opendir(path);
-    ck_assert_ptr_nonnull(d);
-    int files = 0;
-    for (struct dirent *de; (de = readdir(d));) {
-        size_t n = strlen(de->d_name);
-        if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h"))) continue;
-        char f[2048];
-        snprintf(f, sizeof f, "%s/%s", path, de->d_name);
-        char *text = proc_slurp(f);
-        ck_assert_ptr_nonnull(text);
-        files++;
-        for (char *line = text; line && *line;) {
-            char *next = strchr(line, '\n');
-            if (next) *next = '\0';
-            if (strncmp(line, "#include", 8) == 0) {
-                const char *bad[] = {"bodies/", "circuits/", "plugins/", "swimmer", "ncap", "mlp"};
-                for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
-                    ck_assert_msg(!strstr(line, bad[k]), "%s: %s", de->d_name, line);
+/* The layers of core/, bottom to top: a file may include headers of its own
+ * layer and of layers below it, never above (so no include circles between
+ * layers). */
+static const char *const layers[] = {"base", "plugin", "exp", "sim", "train", "cli"};
+#define NLAYERS (sizeof layers / sizeof *layers)
+
+static int layer_of(const char *dir) {
+    for (size_t i = 0; i < NLAYERS; i++)
+        if (strcmp(dir, layers[i]) == 0) return (int)i;
+    return -1;
+}
+
+/* Check every #include line of one core file; returns 1 (a file seen). */
+static int check_file(const char *layer, const char *path, const char *name) {
+    char *text = proc_slurp(path);
+    ck_assert_ptr_nonnull(text);
+    int mine = layer_of(layer);
+    for (char *line = text; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next = '\0';
+        if (strncmp(line, "#include", 8) == 0) {
+            const char *bad[] = {"bodies/", "circuits/", "plugins/", "swimmer", "ncap", "mlp"};
+            for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+                ck_assert_msg(!strstr(line, bad[k]), "%s/%s: %s", layer, name, line);
+            char dir[32];
+            if (sscanf(line, "#include \"%31[a-z]/", dir) == 1) {
+                int theirs = layer_of(dir);
+                ck_assert_msg(theirs >= 0, "%s/%s: unknown layer in %s", layer, name, line);
+                ck_assert_msg(theirs <= mine, "%s/%s: layer %s includes the higher layer %s (%s)", layer, name,
+                              layer, dir, line);
             }
-            line = next ? next + 1 : NULL;
         }
-        free(text);
+        line = next ? next + 1 : NULL;
     }
-    closedir(d);
-    ck_assert_int_gt(files, 10);
+    free(text);
+    return 1;
+}
+
+START_TEST(core_layers) {
+    int files = 0;
+    for (size_t l = 0; l < NLAYERS; l++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/core/%s", src, layers[l]);
+        DIR *d = opendir(path);
+        ck_assert_msg(d != NULL, "no core/%s", layers[l]);
+        for (struct dirent *de; (de = readdir(d));) {
+            size_t n = strlen(de->d_name);
+            if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h"))) continue;
+            char f[2048];
+            snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+            files += check_file(layers[l], f, de->d_name);
+        }
+        closedir(d);
+    }
+    ck_assert_int_gt(files, 20);
 }
 END_TEST
 
@@ -84,7 +113,7 @@ int main(void) {
     if (!src || !exe) return 1;
     Suite *s = suite_create("layout");
     TCase *t = tcase_create("layout");
-    tcase_add_test(t, core_includes_no_plugin_headers);
+    tcase_add_test(t, core_layers);
     tcase_add_test(t, host_has_no_plugin_code);
     tcase_add_test(t, plugins_export_only_the_entry);
     suite_add_tcase(s, t);

@@ -7,39 +7,39 @@
 #include <string.h>
 
 #include "ck_run.h"
-#include "aexp.h"
-#include "asim.h"
+#include "exp/experiment.h"
+#include "sim/sim.h"
 
 static char example[1024];
 
 /* Load the default experiment with overrides; fails the test on error. */
-static void load(aexp *x, const char *const *sets, uint32_t n) {
-    aerr e;
-    aerr_clear(&e);
-    int rc = aexp_load(x, example, sets, n, NULL, 0, &e);
+static void load(experiment *x, const char *const *sets, uint32_t n) {
+    errmsg e;
+    errmsg_clear(&e);
+    int rc = experiment_load(x, example, sets, n, NULL, 0, &e);
     ck_assert_msg(rc == 0, "%s", e.msg);
 }
 
 /* Load with overrides and create its simulation; fails the test on error.
  * Free with close_sim. */
-static void open_sim(aexp *x, asim *s, const char *const *sets, uint32_t n) {
+static void open_sim(experiment *x, sim *s, const char *const *sets, uint32_t n) {
     load(x, sets, n);
-    aerr e;
-    aerr_clear(&e);
-    ck_assert_msg(asim_create(s, x, &e) == 0, "%s", e.msg);
+    errmsg e;
+    errmsg_clear(&e);
+    ck_assert_msg(sim_create(s, x, &e) == 0, "%s", e.msg);
 }
 
-static void close_sim(aexp *x, asim *s) {
-    asim_destroy(s);
-    aexp_free(x);
+static void close_sim(experiment *x, sim *s) {
+    sim_destroy(s);
+    experiment_free(x);
 }
 
 /* Run one episode; fails the test on error. */
-static asim_result run_episode(asim *s, uint64_t i) {
-    asim_result r;
-    aerr e;
-    aerr_clear(&e);
-    ck_assert_msg(asim_episode(s, i, &r, &e) == 0, "%s", e.msg);
+static sim_result run_episode(sim *s, uint64_t i) {
+    sim_result r;
+    errmsg e;
+    errmsg_clear(&e);
+    ck_assert_msg(sim_episode(s, i, &r, &e) == 0, "%s", e.msg);
     return r;
 }
 
@@ -48,12 +48,12 @@ static void swim(const char *n_bodies, int episodes, double *ret, double *speed)
     char set[64];
     snprintf(set, sizeof set, "body.params.n_bodies=%s", n_bodies);
     const char *sets[] = {set};
-    aexp x;
-    asim s;
+    experiment x;
+    sim s;
     open_sim(&x, &s, sets, 1);
     *ret = *speed = 0;
     for (int i = 0; i < episodes; i++) {
-        asim_result r = run_episode(&s, (uint64_t)i);
+        sim_result r = run_episode(&s, (uint64_t)i);
         ck_assert_int_eq(r.steps, 1000);
         ck_assert(r.truncated);
         ck_assert_int_eq(r.nmetrics, 1);
@@ -82,14 +82,15 @@ static void fingerprint(const char *seed, uint64_t episode, double *out, size_t 
     char set[64];
     snprintf(set, sizeof set, "run.seed=%s", seed);
     const char *sets[] = {set, "run.max_steps=1"};
-    aexp x;
-    asim s;
+    experiment x;
+    sim s;
     open_sim(&x, &s, sets, 2);
     run_episode(&s, episode);
     /* The obs port (joints ++ velocities) after the first step. */
-    int k = asim_port(&s, 1, ANIMAT_PORT_OUT, "obs");
+    instance *body = sim_find(&s, "body");
+    int k = instance_port(body, ANIMAT_PORT_OUT, "obs");
     ck_assert_int_ge(k, 0);
-    const double *obs = s.body.bufs[ANIMAT_PORT_OUT][k];
+    const double *obs = body->bufs[ANIMAT_PORT_OUT][k];
     *len = 23 < cap ? 23 : cap;
     memcpy(out, obs, *len * sizeof *out);
     close_sim(&x, &s);
@@ -114,15 +115,16 @@ START_TEST(full_episode_bit_identical) {
     double ret[2][2], fin[2][23];
     for (int run = 0; run < 2; run++) {
         const char *sets[] = {"run.seed=11"};
-        aexp x;
-        asim s;
+        experiment x;
+        sim s;
         open_sim(&x, &s, sets, 1);
         for (int ep = 0; ep < 2; ep++) {
-            asim_result r = run_episode(&s, (uint64_t)ep);
+            sim_result r = run_episode(&s, (uint64_t)ep);
             ret[run][ep] = r.ret;
         }
-        int k = asim_port(&s, 1, ANIMAT_PORT_OUT, "obs");
-        memcpy(fin[run], s.body.bufs[ANIMAT_PORT_OUT][k], sizeof fin[run]);
+        instance *body = sim_find(&s, "body");
+        int k = instance_port(body, ANIMAT_PORT_OUT, "obs");
+        memcpy(fin[run], body->bufs[ANIMAT_PORT_OUT][k], sizeof fin[run]);
         close_sim(&x, &s);
     }
     ck_assert_int_eq(memcmp(ret[0], ret[1], sizeof ret[0]), 0);
@@ -134,10 +136,10 @@ END_TEST
 START_TEST(zero_action_returns_zero) {
     /* Leave body.act.motors unwired: the host feeds it zeros. */
     const char *sets[] = {"wiring=[\"body.obs.joints -> circuit.in.joints\"]"};
-    aexp x;
-    asim s;
+    experiment x;
+    sim s;
     open_sim(&x, &s, sets, 1);
-    asim_result r = run_episode(&s, 0);
+    sim_result r = run_episode(&s, 0);
     ck_assert_int_eq(r.steps, 1000);
     ck_assert(r.ret == 0.0);
     ck_assert(r.metric[0] == 0.0);
@@ -148,15 +150,15 @@ END_TEST
 START_TEST(theta_from_file_is_used) {
     /* All weights zero: every neuron silent, so no action and no reward. */
     const char *sets[] = {"circuit.theta=[0, 0, 0, 0]"};
-    aexp x;
-    asim s;
+    experiment x;
+    sim s;
     open_sim(&x, &s, sets, 1);
     double th[4];
-    aerr e;
-    aerr_clear(&e);
-    ck_assert_int_eq(asim_get_theta(&s, th, &e), 0);
+    errmsg e;
+    errmsg_clear(&e);
+    ck_assert_int_eq(sim_get_theta(&s, th, &e), 0);
     ck_assert(th[0] == 0 && th[1] == 0 && th[2] == 0 && th[3] == 0);
-    asim_result r = run_episode(&s, 0);
+    sim_result r = run_episode(&s, 0);
     ck_assert_msg(r.ret == 0.0, "return %g", r.ret);
     close_sim(&x, &s);
 }

@@ -159,14 +159,32 @@ static void assert_same_run(const char *a, const char *b) {
     free(tb);
 }
 
+/* The determinism tests run on one circuit and on a two-circuit graph. */
+static const char *const train_exps[] = {"swimmer-ncap-es", "swimmer-split"};
+
+/* Path of loop test i's experiment into exp; tags get suffix i. */
+static void exp_of(int i, char *exp, size_t cap) { snprintf(exp, cap, "%s/examples/%s.yaml", src, train_exps[i]); }
+
+/* Tag "NAME_i" (static storage, 4 slots). */
+static const char *tag(const char *name, int i) {
+    static char buf[4][32];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s_%d", name, i);
+    return buf[k];
+}
+
 START_TEST(threads_bit_identical) {
-    char exp[512];
-    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
-    train_curve(exp, "t1", "", "--epochs 4 --threads 1 --set train.checkpoint=t1.ckpt");
-    train_curve(exp, "t2", "", "--epochs 4 --threads 2 --set train.checkpoint=t2.ckpt");
-    train_curve(exp, "t3", "", "--epochs 4 --threads 3 --set train.checkpoint=t3.ckpt");
-    assert_same_run("t1", "t2");
-    assert_same_run("t1", "t3");
+    char exp[512], o[256];
+    exp_of(_i, exp, sizeof exp);
+    for (int th = 1; th <= 3; th++) {
+        char name[8];
+        snprintf(name, sizeof name, "t%d", th);
+        snprintf(o, sizeof o, "--epochs 4 --threads %d --set train.checkpoint=%s.ckpt", th, tag(name, _i));
+        train_curve(exp, tag(name, _i), "", o);
+    }
+    assert_same_run(tag("t1", _i), tag("t2", _i));
+    assert_same_run(tag("t1", _i), tag("t3", _i));
 }
 END_TEST
 
@@ -175,17 +193,19 @@ START_TEST(mpi_ranks_bit_identical) {
     int has_mpi = strstr(v.out, "MPI") != NULL;
     proc_free(&v);
     ck_assert_msg(has_mpi, "this animat was built without MPI");
-    char exp[512];
-    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    char exp[512], o[256];
+    exp_of(_i, exp, sizeof exp);
     /* Open MPI's runtime leaks by design; under ASan, leak checking is off
      * for the 2-rank runs only (the 1-rank run above checks our code). */
     const char *mpirun = "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 mpirun --allow-run-as-root --oversubscribe "
                          "-x ASAN_OPTIONS -np 2";
-    train_curve(exp, "r1", "", "--epochs 3 --set train.checkpoint=r1.ckpt");
-    train_curve(exp, "r2", mpirun, "--epochs 3 --set train.checkpoint=r2.ckpt");
-    train_curve(exp, "r2t", mpirun, "--epochs 3 --threads 2 --set train.checkpoint=r2t.ckpt");
-    assert_same_run("r1", "r2");
-    assert_same_run("r1", "r2t");
+    const char *names[] = {"r1", "r2", "r2t"}, *pre[] = {"", mpirun, mpirun}, *th[] = {"", "", "--threads 2"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(o, sizeof o, "--epochs 3 %s --set train.checkpoint=%s.ckpt", th[k], tag(names[k], _i));
+        train_curve(exp, tag(names[k], _i), pre[k], o);
+    }
+    assert_same_run(tag("r1", _i), tag("r2", _i));
+    assert_same_run(tag("r1", _i), tag("r2t", _i));
 }
 END_TEST
 
@@ -205,17 +225,18 @@ static long ckpt_epochs(const char *path) {
 }
 
 START_TEST(kill_and_resume_identical) {
-    char exp[512], ck[512];
-    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
-    snprintf(ck, sizeof ck, "%s/k.ckpt", dir);
+    char exp[512], ck[512], o[256];
+    exp_of(_i, exp, sizeof exp);
+    snprintf(ck, sizeof ck, "%s/k_%d.ckpt", dir, _i);
     const char *opts = "--epochs 6 --set train.checkpoint_every=1";
-    train_curve(exp, "full", "", "--epochs 6 --set train.checkpoint=full.ckpt --set train.checkpoint_every=1");
+    snprintf(o, sizeof o, "--epochs 6 --set train.checkpoint=%s.ckpt --set train.checkpoint_every=1", tag("full", _i));
+    train_curve(exp, tag("full", _i), "", o);
     /* Start the same run in the background and SIGKILL it mid-way. */
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
-             "cd %s && exec %s train %s --quiet --set train.curve=k.csv --set train.output=k.params.yaml "
-             "--set train.checkpoint=k.ckpt %s >/dev/null 2>&1",
-             dir, exe, exp, opts);
+             "cd %s && exec %s train %s --quiet --set train.curve=k_%d.csv --set train.output=k_%d.params.yaml "
+             "--set train.checkpoint=k_%d.ckpt %s >/dev/null 2>&1",
+             dir, exe, exp, _i, _i, _i, opts);
     pid_t pid = fork();
     if (pid == 0) {
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -234,13 +255,13 @@ START_TEST(kill_and_resume_identical) {
     long at = ckpt_epochs(ck);
     ck_assert_msg(at >= 2 && at < 6, "killed at checkpoint epoch %ld (should be mid-run)", at);
     /* Resume to the end. */
-    proc_out p = proc_run("cd %s && %s train %s --resume --set train.curve=k.csv --set train.output=k.params.yaml "
-                          "--set train.checkpoint=k.ckpt %s",
-                          dir, exe, exp, opts);
+    proc_out p = proc_run("cd %s && %s train %s --resume --set train.curve=k_%d.csv --set train.output=k_%d.params.yaml "
+                          "--set train.checkpoint=k_%d.ckpt %s",
+                          dir, exe, exp, _i, _i, _i, opts);
     ck_assert_msg(p.status == 0, "%s", p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "resuming "));
     proc_free(&p);
-    assert_same_run("full", "k");
+    assert_same_run(tag("full", _i), tag("k", _i));
 }
 END_TEST
 
@@ -344,7 +365,7 @@ START_TEST(bad_learner_configs) {
         {"  plugin: es\n  params: {sigma: 0}", "learner.params.sigma: 0 is out of range [1e-12, "},
         {"  plugin: es\n  params: {sigma: -1}", "learner.params.sigma: -1 is out of range"},
         {"  plugin: es\n  params: {sigmaa: 0.1}", "learner.params: unknown parameter 'sigmaa' for plugin es"},
-        {"  plugin: es\n  lr: 0.1", "learner: unknown key 'lr' (expected one of: plugin, params)"},
+        {"  plugin: es\n  lr: 0.1", "learner: unknown key 'lr' (expected one of: plugin, params, targets)"},
         {"  plugin: ess", "learner.plugin: unknown learner plugin 'ess'"},
         {"  plugin: ncap", "learner.plugin: plugin 'ncap' is a circuit, not a learner"},
     };
@@ -421,9 +442,9 @@ int main(void) {
     tcase_add_test(t, es_minimises_rosenbrock);
     tcase_add_test(t, cmaes_minimises_quadratic);
     tcase_add_test(t, cmaes_minimises_rosenbrock);
-    tcase_add_test(t, threads_bit_identical);
-    tcase_add_test(t, mpi_ranks_bit_identical);
-    tcase_add_test(t, kill_and_resume_identical);
+    tcase_add_loop_test(t, threads_bit_identical, 0, 2);
+    tcase_add_loop_test(t, mpi_ranks_bit_identical, 0, 2);
+    tcase_add_loop_test(t, kill_and_resume_identical, 0, 2);
     tcase_add_test(t, sigint_checkpoints_and_resumes);
     tcase_add_test(t, hebbian_changes_weights_online);
     tcase_add_test(t, es_improves_ncap_from_random_init);

@@ -8,33 +8,33 @@
 #include <unistd.h>
 
 #include "ck_run.h"
-#include "apar.h"
-#include "ydoc.h"
+#include "base/params.h"
+#include "base/yamltree.h"
 
-static ydoc *parse(const char *text, aerr *e) {
-    aerr_clear(e);
-    return ydoc_parse("t.yaml", text, strlen(text), e);
+static yamltree *parse(const char *text, errmsg *e) {
+    errmsg_clear(e);
+    return yamltree_parse("t.yaml", text, strlen(text), e);
 }
 
 START_TEST(positions) {
-    aerr e;
-    ydoc *d = parse("a: 1\nb:\n  c: [x, 'y']\n", &e);
+    errmsg e;
+    yamltree *d = parse("a: 1\nb:\n  c: [x, 'y']\n", &e);
     ck_assert_ptr_nonnull(d);
-    ck_assert_int_eq(d->kind, YDOC_MAP);
-    ydoc *c = ydoc_get(ydoc_get(d, "b"), "c");
-    ck_assert_int_eq(c->kind, YDOC_SEQ);
+    ck_assert_int_eq(d->kind, YAMLTREE_MAP);
+    yamltree *c = yamltree_get(yamltree_get(d, "b"), "c");
+    ck_assert_int_eq(c->kind, YAMLTREE_SEQ);
     ck_assert_uint_eq(c->line, 3);
     ck_assert_uint_eq(c->col, 6);
     ck_assert_str_eq(c->vals[1]->str, "y");
     ck_assert_int_eq(c->vals[1]->quoted, 1);
     ck_assert_int_eq(c->vals[0]->quoted, 0);
-    ck_assert_uint_eq(ydoc_key(d, "b")->line, 2);
-    ydoc_free(d);
+    ck_assert_uint_eq(yamltree_key(d, "b")->line, 2);
+    yamltree_free(d);
 }
 END_TEST
 
 START_TEST(refusals) {
-    aerr e;
+    errmsg e;
     struct { const char *text, *want; } cases[] = {
         {"a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a'"},
         {"a: &x 1\nb: *x\n", "t.yaml:2:4: YAML aliases (*name) are not supported"},
@@ -46,7 +46,7 @@ START_TEST(refusals) {
         {"a: !!str 1\n", "YAML tags are not supported"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        ydoc *d = parse(cases[i].text, &e);
+        yamltree *d = parse(cases[i].text, &e);
         ck_assert_msg(d == NULL, "case %zu parsed", i);
         ck_assert_msg(strstr(e.msg, cases[i].want), "case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
     }
@@ -57,31 +57,31 @@ START_TEST(refusals) {
     ck_assert_ptr_null(parse(deep, &e));
     ck_assert_ptr_nonnull(strstr(e.msg, "nesting deeper than 64"));
     /* Empty document: an empty mapping. */
-    ydoc *d = parse("", &e);
+    yamltree *d = parse("", &e);
     ck_assert_ptr_nonnull(d);
-    ck_assert_int_eq(d->kind, YDOC_MAP);
+    ck_assert_int_eq(d->kind, YAMLTREE_MAP);
     ck_assert_uint_eq(d->n, 0);
-    ydoc_free(d);
+    yamltree_free(d);
 }
 END_TEST
 
 START_TEST(set_path) {
-    aerr e;
-    ydoc *d = parse("body:\n  params:\n    n: 1\n", &e);
-    ydoc *v = parse("[3, 4]", &e);
-    ck_assert_int_eq(ydoc_set_path(d, "body.params.n", v, &e), 0);
-    ck_assert_int_eq(ydoc_get(ydoc_get(ydoc_get(d, "body"), "params"), "n")->kind, YDOC_SEQ);
+    errmsg e;
+    yamltree *d = parse("body:\n  params:\n    n: 1\n", &e);
+    yamltree *v = parse("[3, 4]", &e);
+    ck_assert_int_eq(yamltree_set_path(d, "body.params.n", v, &e), 0);
+    ck_assert_int_eq(yamltree_get(yamltree_get(yamltree_get(d, "body"), "params"), "n")->kind, YAMLTREE_SEQ);
     v = parse("7", &e);
-    ck_assert_int_eq(ydoc_set_path(d, "run.seed", v, &e), 0); /* creates run: */
-    ck_assert_str_eq(ydoc_get(ydoc_get(d, "run"), "seed")->str, "7");
+    ck_assert_int_eq(yamltree_set_path(d, "run.seed", v, &e), 0); /* creates run: */
+    ck_assert_str_eq(yamltree_get(yamltree_get(d, "run"), "seed")->str, "7");
     v = parse("1", &e);
-    aerr_clear(&e);
-    ck_assert_int_ne(ydoc_set_path(d, "run.seed.x", v, &e), 0);
+    errmsg_clear(&e);
+    ck_assert_int_ne(yamltree_set_path(d, "run.seed.x", v, &e), 0);
     ck_assert_ptr_nonnull(strstr(e.msg, "'run.seed' is a single value, not a mapping"));
     v = parse("1", &e);
-    aerr_clear(&e);
-    ck_assert_int_ne(ydoc_set_path(d, "a..b", v, &e), 0);
-    ydoc_free(d);
+    errmsg_clear(&e);
+    ck_assert_int_ne(yamltree_set_path(d, "a..b", v, &e), 0);
+    yamltree_free(d);
 }
 END_TEST
 
@@ -94,32 +94,32 @@ static const animat_param_info table[] = {
 };
 
 /* Resolve `text` against the table; returns rc, result in *s. */
-static int resolve(const char *text, apar_set *s, aerr *e) {
-    ydoc *d = parse(text, e);
+static int resolve(const char *text, params_set *s, errmsg *e) {
+    yamltree *d = parse(text, e);
     ck_assert_ptr_nonnull(d);
-    int rc = apar_resolve(table, 5, d, "p", "test", s, e);
-    ydoc_free(d);
+    int rc = params_resolve(table, 5, d, "p", "test", s, e);
+    yamltree_free(d);
     return rc;
 }
 
 START_TEST(params_defaults_and_values) {
-    aerr e;
-    apar_set s;
-    ck_assert_int_eq(apar_check_table(table, 5, "test", &e), 0);
+    errmsg e;
+    params_set s;
+    ck_assert_int_eq(params_check_table(table, 5, "test", &e), 0);
     ck_assert_int_eq(resolve("{}", &s, &e), 0);
-    ck_assert(apar_find(&s, "n")->real == 6);
-    ck_assert_str_eq(apar_find(&s, "mode")->choice, "bb");
-    ck_assert_uint_eq(apar_find(&s, "h")->nlist, 2);
-    ck_assert(apar_find(&s, "h")->list[1] == 32);
-    apar_free(&s);
+    ck_assert(params_find(&s, "n")->real == 6);
+    ck_assert_str_eq(params_find(&s, "mode")->choice, "bb");
+    ck_assert_uint_eq(params_find(&s, "h")->nlist, 2);
+    ck_assert(params_find(&s, "h")->list[1] == 32);
+    params_free(&s);
     ck_assert_int_eq(resolve("n: 9\nx: 1e-1\non: false\nmode: c\nh: [5]\n", &s, &e), 0);
-    ck_assert(apar_find(&s, "n")->real == 9);
-    ck_assert(apar_find(&s, "x")->real == 0.1);
-    ck_assert(apar_find(&s, "on")->real == 0);
-    ck_assert_str_eq(apar_find(&s, "mode")->choice, "c");
-    ck_assert(apar_find(&s, "mode")->real == 2);
-    ck_assert_uint_eq(apar_find(&s, "h")->nlist, 1);
-    apar_free(&s);
+    ck_assert(params_find(&s, "n")->real == 9);
+    ck_assert(params_find(&s, "x")->real == 0.1);
+    ck_assert(params_find(&s, "on")->real == 0);
+    ck_assert_str_eq(params_find(&s, "mode")->choice, "c");
+    ck_assert(params_find(&s, "mode")->real == 2);
+    ck_assert_uint_eq(params_find(&s, "h")->nlist, 1);
+    params_free(&s);
 }
 END_TEST
 
@@ -143,8 +143,8 @@ START_TEST(params_errors) {
         {"[1]\n", "p: expected a mapping of parameter: value"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        aerr e;
-        apar_set s;
+        errmsg e;
+        params_set s;
         ck_assert_msg(resolve(cases[i].text, &s, &e) != 0, "case %zu accepted", i);
         ck_assert_msg(strstr(e.msg, cases[i].want), "case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
     }
@@ -165,36 +165,36 @@ START_TEST(params_path) {
     ck_assert_ptr_nonnull(f);
     fputs("<mujoco/>", f);
     fclose(f);
-    aerr e;
-    apar_set s;
-    ck_assert_int_eq(apar_check_table(pt, 1, "t", &e), 0);
+    errmsg e;
+    params_set s;
+    ck_assert_int_eq(params_check_table(pt, 1, "t", &e), 0);
     /* unset: "" */
-    ydoc *d = parse("{}", &e);
-    ck_assert_int_eq(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
-    ck_assert_ptr_null(apar_find(&s, "model")->path);
-    apar_free(&s);
-    ydoc_free(d);
+    yamltree *d = parse("{}", &e);
+    ck_assert_int_eq(params_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+    ck_assert_ptr_null(params_find(&s, "model")->path);
+    params_free(&s);
+    yamltree_free(d);
     /* relative to the experiment file's folder */
     char yfile[128];
     snprintf(yfile, sizeof yfile, "%s/exp.yaml", dir);
-    aerr_clear(&e);
-    d = ydoc_parse(yfile, "model: m.xml\n", 13, &e);
+    errmsg_clear(&e);
+    d = yamltree_parse(yfile, "model: m.xml\n", 13, &e);
     ck_assert_ptr_nonnull(d);
-    ck_assert_int_eq(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
-    ck_assert_str_eq(apar_find(&s, "model")->path, file);
-    apar_free(&s);
-    ydoc_free(d);
+    ck_assert_int_eq(params_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+    ck_assert_str_eq(params_find(&s, "model")->path, file);
+    params_free(&s);
+    yamltree_free(d);
     /* missing file, a directory, empty: positioned one-line errors */
     const char *bad[][2] = {{"model: nope.xml\n", "No such file or directory"},
                             {"model: /tmp\n", "not a regular file"},
                             {"model: ''\n", "p.model: empty file path"}};
     for (size_t i = 0; i < 3; i++) {
         snprintf(text, sizeof text, "%s", bad[i][0]);
-        aerr_clear(&e);
-        d = ydoc_parse(yfile, text, strlen(text), &e);
-        ck_assert_int_ne(apar_resolve(pt, 1, d, "p", "t", &s, &e), 0);
+        errmsg_clear(&e);
+        d = yamltree_parse(yfile, text, strlen(text), &e);
+        ck_assert_int_ne(params_resolve(pt, 1, d, "p", "t", &s, &e), 0);
         ck_assert_msg(strstr(e.msg, bad[i][1]) && strstr(e.msg, "exp.yaml:1:8: p.model"), "%zu: %s", i, e.msg);
-        ydoc_free(d);
+        yamltree_free(d);
     }
     remove(file);
     rmdir(dir);
@@ -202,19 +202,19 @@ START_TEST(params_path) {
 END_TEST
 
 START_TEST(table_checks) {
-    aerr e;
+    errmsg e;
     animat_param_info bad[2] = {table[0], table[0]};
-    aerr_clear(&e);
-    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    errmsg_clear(&e);
+    ck_assert_int_ne(params_check_table(bad, 2, "t", &e), 0);
     ck_assert_ptr_nonnull(strstr(e.msg, "parameter 'n' declared twice"));
     bad[1].name = "Bad Name";
-    aerr_clear(&e);
-    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    errmsg_clear(&e);
+    ck_assert_int_ne(params_check_table(bad, 2, "t", &e), 0);
     ck_assert_ptr_nonnull(strstr(e.msg, "invalid name"));
     bad[1] = table[3];
     bad[1].def = 7;
-    aerr_clear(&e);
-    ck_assert_int_ne(apar_check_table(bad, 2, "t", &e), 0);
+    errmsg_clear(&e);
+    ck_assert_int_ne(params_check_table(bad, 2, "t", &e), 0);
     ck_assert_ptr_nonnull(strstr(e.msg, "bad choices or default"));
 }
 END_TEST

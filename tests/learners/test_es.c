@@ -72,7 +72,7 @@ START_TEST(test_descriptor) {
     ck_assert_uint_eq(d->kind, ANIMAT_KIND_LEARNER);
     ck_assert_str_eq(d->name, "es");
     ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert_uint_eq(d->n_params, 8);
+    ck_assert_uint_eq(d->n_params, 9);
     for (uint32_t k = 0; k < d->n_params; k++) {
         ck_assert_ptr_nonnull(d->params[k].unit);
         ck_assert_ptr_nonnull(d->params[k].doc);
@@ -80,13 +80,14 @@ START_TEST(test_descriptor) {
     }
     /* NCAP.md: population 8, sigma 0.02, lr 0.01, clamp 1, decay 0.005 */
     const char *names[] = {"population", "sigma", "lr", "beta1", "beta2", "adam_eps",
-                           "weight_decay", "grad_clip"};
-    const double defs[] = {8, 0.02, 0.01, 0.9, 0.999, 1e-8, 0.005, 1.0};
-    for (uint32_t k = 0; k < 8; k++) {
+                           "weight_decay", "grad_clip", "project"};
+    const double defs[] = {8, 0.02, 0.01, 0.9, 0.999, 1e-8, 0.005, 1.0, 0};
+    for (uint32_t k = 0; k < 9; k++) {
         ck_assert_str_eq(d->params[k].name, names[k]);
         ck_assert_double_eq(d->params[k].def, defs[k]);
     }
     ck_assert_uint_eq(d->params[0].type, ANIMAT_PARAM_INT);
+    ck_assert_uint_eq(d->params[8].type, ANIMAT_PARAM_BOOL);
     const animat_learner_api *a = api();
     ck_assert_ptr_null(a->online_reset);
     ck_assert_ptr_null(a->online_step);
@@ -432,11 +433,83 @@ START_TEST(test_no_alloc_in_epoch) {
 }
 END_TEST
 
+/* Metadata with an inhibitory entry, an excitatory one capped at 0.2, a
+ * plain one and an excitatory one (static storage). */
+static const animat_param_info *box_info(void) {
+    static animat_param_info info[4];
+    const unsigned flags[4] = {ANIMAT_PARAM_INHIBITORY, ANIMAT_PARAM_EXCITATORY, 0, ANIMAT_PARAM_EXCITATORY};
+    const double max[4] = {INFINITY, 0.2, INFINITY, INFINITY};
+    for (int i = 0; i < 4; i++)
+        info[i] = (animat_param_info){.struct_size = sizeof(animat_param_info), .type = ANIMAT_PARAM_REAL,
+                                      .flags = flags[i], .name = "x", .unit = "", .min = -INFINITY,
+                                      .max = max[i], .doc = "A test coordinate."};
+    return info;
+}
+
+/* es_feasible_box turns bounds and sign flags into a box; es_project clamps. */
+START_TEST(test_feasible_box) {
+    double lo[4], hi[4];
+    es_feasible_box(4, box_info(), lo, hi);
+    const double want_lo[4] = {-INFINITY, 0, -INFINITY, 0}, want_hi[4] = {0, 0.2, INFINITY, INFINITY};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_double_eq(lo[i], want_lo[i]);
+        ck_assert_double_eq(hi[i], want_hi[i]);
+    }
+    double x[4] = {0.5, 0.7, -3, -0.1};
+    es_project(4, lo, hi, x);
+    ck_assert_double_eq(x[0], 0);
+    ck_assert_double_eq(x[1], 0.2);
+    ck_assert_double_eq(x[2], -3);
+    ck_assert_double_eq(x[3], 0);
+    es_feasible_box(2, NULL, lo, hi); /* no metadata: unbounded */
+    ck_assert(isinf(lo[1]) && lo[1] < 0 && isinf(hi[1]) && hi[1] > 0);
+}
+END_TEST
+
+/* One projected (or not) run on the quadratic centred at (0.5, 0.33, 0.16,
+ * -0.01) with box_info's constraints; the final mean into x. */
+static void box_run(int project, double *x) {
+    th_host *t = host();
+    th_set_real(t, "population", 16);
+    th_set_real(t, "sigma", 0.05);
+    th_set_real(t, "lr", 0.02);
+    th_set_real(t, "project", project);
+    double x0[4] = {-0.5, 0.1, 0.0, 0.3};
+    lu_run r = lu_open(desc(), t, 4, x0);
+    r.api->destroy(r.L); /* reopen with the constrained metadata */
+    r.L = r.api->create(th_table(t), 4, box_info(), x0);
+    ck_assert_ptr_nonnull(r.L);
+    for (uint64_t e = 0; e < 400; e++) {
+        lu_epochs(&r, 5, e, e + 1, lu_quadratic);
+        r.api->current(r.L, x);
+        if (project) /* the mean never leaves the box */
+            ck_assert_msg(x[0] <= 0 && x[1] >= 0 && x[1] <= 0.2 && x[3] >= 0, "epoch %llu: (%g, %g, %g, %g)",
+                          (unsigned long long)e, x[0], x[1], x[2], x[3]);
+    }
+    lu_close(&r);
+}
+
+/* project: true converges to the constrained optimum (0, 0.2, 0.16, 0);
+ * the default leaves the box for the unconstrained one. */
+START_TEST(test_project_mean) {
+    double x[4];
+    box_run(1, x);
+    ck_assert_double_eq_tol(x[0], 0.0, 1e-3);
+    ck_assert_double_eq_tol(x[1], 0.2, 1e-3);
+    ck_assert_double_eq_tol(x[2], 0.16, 0.05); /* Adam steps of ~lr = 0.02 */
+    ck_assert_double_eq_tol(x[3], 0.0, 0.05); /* its centre -0.01 barely pulls */
+    box_run(0, x);
+    ck_assert_msg(x[0] > 0.4 && x[1] > 0.3, "unprojected mean (%g, %g)", x[0], x[1]);
+}
+END_TEST
+
 static Suite *es_suite(void) {
     Suite *s = suite_create("es");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_descriptor);
+    tcase_add_test(tc, test_feasible_box);
+    tcase_add_test(tc, test_project_mean);
     tcase_add_test(tc, test_ranks);
     tcase_add_test(tc, test_antithetic);
     tcase_add_test(tc, test_hand_step);

@@ -52,5 +52,8 @@ static const animat_plugin_desc desc = {sizeof(animat_plugin_desc), ANIMAT_KIND_
                                         "a circuit built against ABI 1.0", 0, NULL, &table.v10};
 static const animat_plugin_desc *const list[] = {&desc};
 
+/* The 1.0 entry ended at `plugins`: its struct_size says so, and poison
+ * sits where 1.2 put init/deinit. */
 ANIMAT_EXPORT const animat_plugin_entry animat_entry = {
-    sizeof(animat_plugin_entry), ANIMAT_ABI_MAJOR, 0, (uint32_t)sizeof(double), (uint32_t)sizeof(size_t), 1, list};
+    offsetof(animat_plugin_entry, init), ANIMAT_ABI_MAJOR, 0, (uint32_t)sizeof(double), (uint32_t)sizeof(size_t), 1,
+    list, (int32_t(*)(char *, uint32_t))(uintptr_t)0x1, (void (*)(void))(uintptr_t)0x1};

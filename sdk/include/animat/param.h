@@ -39,10 +39,11 @@ extern "C" {
 #define ANIMAT_PARAM_PATH_MAX 4096u /* longest resolved path, with its NUL */
 
 /* Flags (animat_param_info.flags). */
-#define ANIMAT_PARAM_EXCITATORY 0x1u /* theta entry used as max(w, 0) when sign
-                                        constraints are on */
-#define ANIMAT_PARAM_INHIBITORY 0x2u /* theta entry used as min(w, 0) when sign
-                                        constraints are on */
+#define ANIMAT_PARAM_EXCITATORY 0x1u /* theta entry kept >= 0: the host projects
+                                        every learner proposal with max(w, 0)
+                                        before set_theta (set the flag only
+                                        while the constraint is in force) */
+#define ANIMAT_PARAM_INHIBITORY 0x2u /* theta entry kept <= 0 (min(w, 0)) */
 
 typedef struct animat_param_info {
     uint32_t struct_size; /* sizeof(animat_param_info) */
@@ -55,7 +56,9 @@ typedef struct animat_param_info {
     const char *unit;     /* required; SI unit ("s", "kg/m^3"), "" if none */
     double def;           /* default (REAL, INT, BOOL, CHOICE index) */
     double min;           /* inclusive lower bound (REAL, INT, REAL_LIST);
-                             may be -INFINITY for theta entries */
+                             may be -INFINITY for theta entries. Theta: the
+                             host clamps every learner proposal into
+                             [min, max] before set_theta */
     double max;           /* inclusive upper bound; may be +INFINITY for theta */
     const char *choices;  /* CHOICE: "a|b|c"; otherwise NULL */
     const char *def_list; /* REAL_LIST: default as "64,64" ("" = empty); else NULL */

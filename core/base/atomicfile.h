@@ -1,0 +1,39 @@
+/* atomicfile.h -- write a file so that readers see the old one or the new
+ * one, never a torn one: write PATH.tmp, fflush + fsync, rename over PATH,
+ * fsync the folder. The one place animat does this (traces, parameter
+ * files, learning curves' checkpoints, checkpoints).
+ *
+ * Lifecycle: atomicfile_open -> write to ->f -> atomicfile_commit (or
+ * atomicfile_abort, which removes PATH.tmp). Thread: one thread per
+ * atomicfile.
+ */
+#ifndef ATOMICFILE_H
+#define ATOMICFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/errmsg.h"
+
+typedef struct atomicfile {
+    FILE *f;    /* the stream to write; owned until commit/abort */
+    char *path; /* final path; owned */
+    char *tmp;  /* PATH.tmp; owned */
+} atomicfile;
+
+/* Create PATH.tmp for writing (binary). 0, or -1 with e set ("PATH.tmp:
+ * cannot write: reason") and *a zeroed. */
+int atomicfile_open(atomicfile *a, const char *path, errmsg *e);
+
+/* Flush, fsync, close and rename into place, then fsync the folder. Frees
+ * *a either way; on failure PATH.tmp is removed and PATH untouched. 0, or
+ * -1 with e set. */
+int atomicfile_commit(atomicfile *a, errmsg *e);
+
+/* Close and remove PATH.tmp; PATH untouched. NULL-safe on a zeroed *a. */
+void atomicfile_abort(atomicfile *a);
+
+/* The whole cycle for a buffer of `size` bytes. 0, or -1 with e set. */
+int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *e);
+
+#endif

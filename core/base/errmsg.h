@@ -1,0 +1,37 @@
+/* errmsg.h -- one-line error messages for the host.
+ *
+ * Every fallible host function takes an `errmsg *` and, on failure, fills it
+ * with a single line (no trailing newline) naming the file:line:col and key,
+ * or the plugin and reason, then returns a non-zero rc. The first error wins:
+ * later calls to errmsg_set on an already-set errmsg are ignored, so the message
+ * a user sees is the root cause, not its consequences.
+ */
+#ifndef ERRMSG_H
+#define ERRMSG_H
+
+#include <stddef.h>
+
+#define ERRMSG_MAX 1024
+
+typedef struct errmsg {
+    int set;             /* 1 once a message is recorded */
+    char msg[ERRMSG_MAX];  /* the message, NUL-terminated */
+} errmsg;
+
+/* Clear e (e must not be NULL). */
+void errmsg_clear(errmsg *e);
+
+/* Record a printf-style message if none is recorded yet. e may be NULL (the
+ * message is dropped). Always returns -1, so callers can `return errmsg_set(...)`. */
+int errmsg_set(errmsg *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Like errmsg_set, with a "FILE:LINE:COL: " prefix; line 0 means "no position"
+ * and prints only "FILE: ". file may be NULL ("<input>"). Returns -1. */
+int errmsg_at(errmsg *e, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* A user value fit to quote in a message: copied into buf, cut to at most
+ * 60 characters plus "..." so the reason after it always fits. Returns buf. */
+const char *errmsg_quote(const char *s, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,60 @@
+/* yamltree.h -- a small YAML document tree with source positions (libyaml).
+ *
+ * Parses one YAML document into scalars, sequences and mappings. Every node
+ * keeps the file name and 1-based line/column of where it starts, so every
+ * later error can point at it. Anchors and aliases, tags and multiple
+ * documents are refused with a positioned error. Duplicate mapping keys are
+ * refused. Nodes are owned by the tree; free the root with yamltree_free.
+ */
+#ifndef YAMLTREE_H
+#define YAMLTREE_H
+
+#include <stddef.h>
+
+#include "base/errmsg.h"
+
+#define YAMLTREE_SCALAR 1
+#define YAMLTREE_SEQ 2
+#define YAMLTREE_MAP 3
+
+typedef struct yamltree yamltree;
+struct yamltree {
+    int kind;           /* YAMLTREE_* */
+    const char *file;   /* name for messages; owned by the tree's root */
+    unsigned line, col; /* 1-based; 0 when synthesised (e.g. from --set) */
+    char *str;          /* SCALAR: value (never NULL); else NULL */
+    int quoted;         /* SCALAR: 1 if written with quotes */
+    size_t n;           /* SEQ: items; MAP: pairs */
+    yamltree **keys;        /* MAP: scalar key nodes, n of them */
+    yamltree **vals;        /* SEQ: items; MAP: values; n of them */
+    char *own_file;     /* set on parse roots only: the storage of `file` */
+    size_t cap;         /* allocated entries of keys/vals (internal) */
+};
+
+/* Parse `len` bytes of YAML named `file` (used in messages). Returns the
+ * root, or NULL with e set. An empty document yields an empty MAP. The
+ * caller frees the result with yamltree_free. */
+yamltree *yamltree_parse(const char *file, const char *text, size_t len, errmsg *e);
+
+/* Read and parse a file. NULL with e set ("FILE: cannot read: ..."). */
+yamltree *yamltree_load(const char *path, errmsg *e);
+
+/* Free a tree (NULL is a no-op). Only call on roots from yamltree_parse/load. */
+void yamltree_free(yamltree *root);
+
+/* Value for `key` in MAP m, or NULL (m NULL or not a MAP -> NULL). */
+yamltree *yamltree_get(const yamltree *m, const char *key);
+
+/* Key node for `key` in MAP m (for positions), or NULL. */
+yamltree *yamltree_key(const yamltree *m, const char *key);
+
+/* Replace or add m[path] = value, where path is dot-separated ("a.b.c") and
+ * intermediate MAPs are created as needed. `value` (a root from yamltree_parse)
+ * is adopted by the tree. Returns 0, or -1 with e set if a path component
+ * exists but is not a MAP. */
+int yamltree_set_path(yamltree *root, const char *path, yamltree *value, errmsg *e);
+
+/* Human name of a node kind: "a scalar", "a list", "a mapping". */
+const char *yamltree_kind_name(int kind);
+
+#endif

@@ -1,0 +1,303 @@
+/* main.c -- the `animat` command line. See usage() for the contract. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exp/experiment.h"
+#include "train/ranks.h"
+#include "plugin/plugcheck.h"
+#include "cli/cmd_plugins.h"
+#include "sim/runner.h"
+#include "sim/buffers.h"
+#include "sim/sim.h"
+#include "train/trainer.h"
+
+#ifndef ANIMAT_VERSION
+#define ANIMAT_VERSION "0.0.0"
+#endif
+
+#define MAX_SETS 256
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: animat COMMAND [ARGS]\n"
+            "\n"
+            "Closed-loop brain-body simulation: loads body, circuit and learner plugins\n"
+            "(shared objects) and wires them together from an experiment file (YAML).\n"
+            "\n"
+            "commands:\n"
+            "  run FILE [OPTIONS]      run the experiment's episodes; prints one line per\n"
+            "                          episode (return, steps, mean of metric ports such as\n"
+            "                          the swimmer's forward speed) and a summary\n"
+            "  check FILE [OPTIONS]    load and validate the experiment (plugins, parameters,\n"
+            "                          wiring, slices and port sizes) without running it;\n"
+            "                          lists inputs that nothing feeds (they read zeros)\n"
+            "  train FILE [OPTIONS]    learn the circuits' parameters (learner.targets, default\n"
+            "                          every circuit with parameters) with the learner block;\n"
+            "                          proposals are kept inside each entry's declared bounds;\n"
+            "                          one line per epoch (episodes, steps, best and\n"
+            "                          mean return, elapsed, ETA); writes the parameters to\n"
+            "                          train.output (default BASENAME.params.yaml), the\n"
+            "                          learning curve to train.curve and checkpoints to\n"
+            "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
+            "                          Under mpirun, candidates are spread over the ranks\n"
+            "  plugins                 list the plugins found: kind, name, version, file\n"
+            "  plugins info NAME [--set KEY=VALUE]...\n"
+            "                          a plugin's parameters (type, unit, default, range, doc)\n"
+            "                          and, for bodies and circuits, its ports at defaults or\n"
+            "                          at the given parameters (e.g. plugins info mjcf\n"
+            "                          --set model=worm.xml shows that model's ports)\n"
+            "  plugin-check FILE.so [--seed N] [--timeout S] [--quiet]\n"
+            "                          validate a plugin through the ABI (handshake, tables,\n"
+            "                          ports, finite outputs, determinism, leaks), each check\n"
+            "                          in a child process; PASS/FAIL per check, exit 1 on FAIL\n"
+            "  help, --help            this text;  version, --version: the version\n"
+            "\n"
+            "options for run, check and train:\n"
+            "  --set KEY=VALUE         override a value of the file before validation, e.g.\n"
+            "                          --set body.params.n_bodies=9  --set run.seed=3\n"
+            "                          --set circuit.theta=[1,1,1,-1]  (repeatable)\n"
+            "  --episodes N            same as --set run.episodes=N\n"
+            "  --seed N                same as --set run.seed=N\n"
+            "  --trace FILE            write a per-step CSV trace (time, observed ports,\n"
+            "                          actions, reward) to FILE; overrides record.trace\n"
+            "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
+            "  --theta FILE            start from the parameters in FILE (written by train;\n"
+            "                          entries matched by name); same as --set theta_file=FILE\n"
+            "  --quiet                 print only the summary line\n"
+            "\n"
+            "options for train only:\n"
+            "  --epochs N              same as --set train.epochs=N\n"
+            "  --threads N             evaluation threads (overrides train.threads); results\n"
+            "                          are bit-identical for any N and any number of ranks\n"
+            "  --resume                continue from train.checkpoint exactly where it stopped\n"
+            "\n"
+            "experiment keys for untrusted plugins: run.isolate: true runs each episode in\n"
+            "a child process; run.episode_timeout: S kills one that hangs; run.on_crash:\n"
+            "stop|continue decides whether a crash ends the run (train scores a crashed\n"
+            "candidate run.crash_return).\n"
+            "\n"
+            "experiments are graphs: bodies: and circuits: map names to instances (body: and\n"
+            "circuit: are the one-of-each short form); wiring edges are SRC -> DST or, read\n"
+            "one control step late, SRC ~> DST, with ends NAME.DIR.PORT[i] or [a:b]; a\n"
+            "circuit's substeps: k steps it k times per control step. See README.md for\n"
+            "the whole file format.\n"
+            "\n"
+            "plugin search order: the built-in plugin directory, then ANIMAT_PLUGIN_PATH\n"
+            "(colon-separated directories), then explicit files (--plugin, or a `plugin:`\n"
+            "value that contains '/' or ends in .so, relative to the experiment file).\n"
+            "\n"
+            "exit status: 0 on success, 1 on an error (one line on stderr naming the file,\n"
+            "line, column and key, or the plugin and reason), 2 on bad usage, 130 when\n"
+            "train was interrupted (after writing its checkpoint).\n");
+}
+
+/* Options shared by run and check. */
+typedef struct cli {
+    const char *file;
+    const char *sets[MAX_SETS];
+    uint32_t nsets;
+    const char *plugins[64];
+    uint32_t nplugins;
+    const char *trace;
+    int quiet;
+    int resume;
+    uint64_t threads;
+    char owned[4][4200]; /* storage for options rewritten as --set */
+} cli;
+
+/* Options that are shorthands for --set, and the key each one sets. */
+static const char *const shorthand_opts[] = {"--episodes", "--seed", "--epochs", "--theta"};
+static const char *const shorthand_keys[] = {"run.episodes", "run.seed", "train.epochs", "theta_file"};
+
+/* Index of a shorthand option, or -1. */
+static int shorthand(const char *a) {
+    for (int k = 0; k < 4; k++)
+        if (!strcmp(a, shorthand_opts[k])) return k;
+    return -1;
+}
+
+/* Parse run/check/train arguments. 0, or 2 after printing a usage error. */
+static int parse(int argc, char **argv, cli *c) {
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--plugin") ||
+                    !strcmp(a, "--threads") || shorthand(a) >= 0;
+        if (takes && !v) {
+            fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "--set")) {
+            if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
+            c->sets[c->nsets++] = v, i++;
+        } else if (shorthand(a) >= 0) {
+            /* --episodes/--seed/--epochs/--theta are spelled-out --set KEY=V. */
+            int k = shorthand(a);
+            char *buf = c->owned[k];
+            snprintf(buf, sizeof c->owned[0], "%s=%s", shorthand_keys[k], v);
+            if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
+            c->sets[c->nsets++] = buf, i++;
+        } else if (!strcmp(a, "--trace")) {
+            c->trace = v, i++;
+        } else if (!strcmp(a, "--plugin")) {
+            if (c->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
+            c->plugins[c->nplugins++] = v, i++;
+        } else if (!strcmp(a, "--threads")) {
+            char *end;
+            c->threads = strtoull(v, &end, 10);
+            if (*end || c->threads < 1 || c->threads > 1024) {
+                fprintf(stderr, "animat: --threads takes a number from 1 to 1024, not '%s'\n", v);
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--resume")) {
+            c->resume = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            c->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "animat: unknown option '%s' (see animat --help)\n", a);
+            return 2;
+        } else if (!c->file) {
+            c->file = a;
+        } else {
+            fprintf(stderr, "animat: unexpected argument '%s'\n", a);
+            return 2;
+        }
+    }
+    if (!c->file) {
+        fprintf(stderr, "animat: %s needs an experiment FILE (see animat --help)\n", argv[1]);
+        return 2;
+    }
+    return 0;
+}
+
+/* The command line as one string, for provenance. */
+static char *join_args(int argc, char **argv) {
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i) strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* animat train. */
+static int cmd_train(int argc, char **argv) {
+    cli c;
+    memset(&c, 0, sizeof c);
+    int rc = parse(argc, argv, &c);
+    if (rc) return rc;
+    if (ranks_init(&argc, &argv)) {
+        fprintf(stderr, "error: MPI initialisation failed\n");
+        return 1;
+    }
+    errmsg e;
+    errmsg_clear(&e);
+    experiment x;
+    if (experiment_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
+        if (ranks_rank() == 0) fprintf(stderr, "error: %s\n", e.msg);
+        ranks_finalize();
+        return 1;
+    }
+    trainer_handle_signals();
+    char *cmd = join_args(argc, argv);
+    trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet};
+    rc = trainer_run(&x, &o, stdout, &e);
+    free(cmd);
+    experiment_free(&x);
+    if (rc < 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        ranks_abort(1);
+        ranks_finalize();
+        return 1;
+    }
+    ranks_finalize();
+    return rc;
+}
+
+/* The `animat check` summary: one line, then notes on unfed inputs. */
+static void print_check(const experiment *x, sim *s) {
+    printf("ok: %s:", x->file);
+    for (uint32_t i = 0; i < x->ninsts; i++) {
+        const experiment_inst *in = &x->insts[i];
+        const char *word = x->short_form ? experiment_kind_name(in->kind) : in->name;
+        printf("%s %s %s %s", i ? "," : "", word, in->plugin->desc->name, in->plugin->desc->version);
+        if (x->short_form && in->kind == ANIMAT_KIND_CIRCUIT) printf(" (%u parameters)", s->ntheta);
+        if (in->substeps > 1) printf(" x%u substeps", in->substeps);
+    }
+    if (!x->short_form) printf(" (%u learnable parameters)", s->ntheta);
+    printf(", %u connections, %llu episode%s, seed %llu", x->nconns, (unsigned long long)x->episodes,
+           x->episodes == 1 ? "" : "s", (unsigned long long)x->seed);
+    if (x->learner.plugin)
+        printf(", learner %s %s (%llu epochs)", x->learner.plugin->desc->name, x->learner.plugin->desc->version,
+               (unsigned long long)x->epochs);
+    putchar('\n');
+    sim_print_unfed(s, stdout);
+}
+
+/* animat run / animat check. */
+static int cmd_run(int argc, char **argv, int check_only) {
+    cli c;
+    memset(&c, 0, sizeof c);
+    int rc = parse(argc, argv, &c);
+    if (rc) return rc;
+    errmsg e;
+    errmsg_clear(&e);
+    experiment x;
+    if (experiment_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return 1;
+    }
+    if (check_only) {
+        sim s;
+        rc = sim_create(&s, &x, &e);
+        if (!rc) {
+            print_check(&x, &s);
+            sim_destroy(&s);
+        }
+    } else {
+        char *cmd = join_args(argc, argv);
+        runner_opts o = {.trace = c.trace, .command = cmd, .quiet = c.quiet};
+        rc = runner_run(&x, &o, stdout, NULL, &e);
+        free(cmd);
+    }
+    experiment_free(&x);
+    if (rc) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+#ifdef ANIMAT_MPI
+        const char *mpi = ", MPI";
+#else
+        const char *mpi = "";
+#endif
+        printf("animat %s (plugin ABI %d.%d%s)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR, mpi);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc, argv, 0);
+    if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
+    if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
+    if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
+    fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
+    return 2;
+}

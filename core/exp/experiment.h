@@ -1,0 +1,131 @@
+/* experiment.h -- the experiment description: load, override, validate.
+ *
+ * An experiment is a graph of named plugin instances. A file (YAML) has
+ * these top-level keys:
+ *   name, description       free text (optional)
+ *   body:     {plugin, params}                      the short form of
+ *   circuit:  {plugin, params, theta | theta_file}  one body + one circuit
+ *   bodies:   {NAME: {plugin, params}, ...}         or maps of named
+ *   circuits: {NAME: {plugin, params, theta | theta_file, substeps}, ...}
+ *             instances (names [a-z][a-z0-9_]*, unique across the file;
+ *             body: is the instance "body", circuit: the instance "circuit")
+ *   wiring:   ["SRC -> DST" | "SRC ~> DST", ...]    required (exp/wiring.h)
+ *   theta_file: FILE        a parameter file with entry names for any
+ *                           circuits of the graph (what `animat train` writes)
+ *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,
+ *            episode_timeout}                      optional
+ *   record:  {trace, ports}                        optional
+ *   learner: {plugin, params, targets}             optional (animat train)
+ *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every,
+ *            episodes_per_candidate, common_episodes}
+ *                                                  optional (animat train)
+ * Every key is checked; every error names FILE:LINE:COL and the key. Values
+ * can be overridden before validation with "a.b.c=value" strings (--set),
+ * the value being parsed as YAML (so "[32, 32]" is a list).
+ * Port sizes are only known once instances exist: sim checks those.
+ * Thread: load and free on one thread; a loaded experiment is read-only and
+ * may be shared by any number of threads.
+ */
+#ifndef EXPERIMENT_H
+#define EXPERIMENT_H
+
+#include <stdint.h>
+
+#include "base/errmsg.h"
+#include "base/params.h"
+#include "base/yamltree.h"
+#include "exp/thetafile.h"
+#include "plugin/registry.h"
+
+#define EXPERIMENT_NAME_MAX 64
+#define EXPERIMENT_MAX_INSTS 64   /* bodies + circuits */
+#define EXPERIMENT_MAX_SUBSTEPS 100000
+
+/* One plugin instance of the experiment (a body or a circuit), or the
+ * learner. Owned by the experiment; valid until experiment_free. */
+typedef struct experiment_inst {
+    char name[EXPERIMENT_NAME_MAX]; /* instance name ("body", "steer", ...; "learner") */
+    uint32_t kind;                  /* ANIMAT_KIND_* */
+    uint32_t stream;                /* random-stream key (plugin/hostctx.h) */
+    const registry_plugin *plugin;  /* in the experiment's registry; NULL: absent learner */
+    params_set params;              /* resolved; owned */
+    const yamltree *node;           /* its block, for positions */
+    uint32_t substeps;              /* circuits: steps per control step (>= 1) */
+    double *theta;                  /* explicit initial theta or NULL; owned */
+    uint32_t ntheta;
+    const yamltree *theta_node;     /* where theta came from, for messages */
+    int theta_named;                /* theta came from a file with entry names */
+    char **theta_names;             /* those names (ntheta, each owned) or NULL */
+} experiment_inst;
+
+/* One end of a connection: NAME.DIR.PORT with an optional [i] or [a:b]. */
+typedef struct experiment_end {
+    uint32_t inst;                  /* index into experiment.insts */
+    uint32_t dir;                   /* ANIMAT_PORT_IN or ANIMAT_PORT_OUT */
+    char port[EXPERIMENT_NAME_MAX];
+    int sliced;                     /* 0: the whole port */
+    uint32_t lo, hi;                /* sliced: elements [lo, hi) */
+} experiment_end;
+
+/* One wiring connection "SRC -> DST" (or delayed, "SRC ~> DST"). */
+typedef struct experiment_conn {
+    experiment_end src, dst;
+    int delayed;                    /* reads the source's previous-step value */
+    const yamltree *node;           /* the string, for positions */
+} experiment_conn;
+
+typedef struct experiment {
+    char *file;            /* path as given; owned */
+    char *base_dir;        /* its directory (relative plugin paths); owned */
+    yamltree *doc;         /* the tree after overrides; owned */
+    registry reg;          /* loaded plugins; owned */
+    experiment_inst *insts;/* bodies first, then circuits, in file order; owned */
+    uint32_t ninsts, nbodies;
+    int short_form;        /* body:/circuit: keys (their classic messages) */
+    experiment_conn *conns;/* owned */
+    uint32_t nconns;
+    uint64_t episodes;     /* run.episodes, default 1 */
+    uint64_t seed;         /* run.seed, default 0 */
+    uint64_t max_steps;    /* run.max_steps, 0 = until a body ends the episode */
+    int isolate;           /* run.isolate: each episode in a forked process */
+    int on_crash_continue; /* run.on_crash: 0 = stop (default), 1 = continue */
+    double crash_return;   /* run.crash_return: a crashed candidate's return */
+    double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */
+    thetafile *theta_file; /* top-level theta_file of a graph, or NULL; owned */
+    const yamltree *theta_file_node;
+    char *trace;           /* record.trace path or NULL; owned */
+    const yamltree *record_ports; /* record.ports list or NULL */
+    experiment_inst learner;      /* plugin NULL when there is no learner block */
+    uint32_t targets[EXPERIMENT_MAX_INSTS]; /* learner.targets as instance indices */
+    uint32_t ntargets;     /* 0: every circuit (sim decides which have a theta) */
+    int targets_given;     /* learner.targets was written */
+    uint64_t epochs;       /* train.epochs, default 10 */
+    uint64_t threads;      /* train.threads, default 1 */
+    uint64_t checkpoint_every; /* train.checkpoint_every, default 1 */
+    uint64_t episodes_per_candidate; /* train.episodes_per_candidate k, default 1: score = mean of k */
+    uint64_t common_episodes; /* train.common_episodes: 0 none, 1 pairs, 2 epoch; default 1 if k > 1 */
+    char *curve;           /* train.curve path or NULL; owned */
+    char *output;          /* train.output path or NULL; owned */
+    char *checkpoint;      /* train.checkpoint path or NULL; owned */
+} experiment;
+
+/* Load `file`, apply `nsets` overrides "a.b=value", resolve plugins (with
+ * `extra_plugins` files loaded first, may be NULL) and validate everything
+ * that does not need an instance. 0, or -1 with e set and *x freed. */
+int experiment_load(experiment *x, const char *file, const char *const *sets, uint32_t nsets,
+                    const char *const *extra_plugins, uint32_t nextra, errmsg *e);
+
+/* Free everything in x (safe on a zeroed or failed experiment). */
+void experiment_free(experiment *x);
+
+/* The instance called `name`, or -1. */
+int experiment_find(const experiment *x, const char *name);
+
+/* Conventional direction word: body OUT "obs", body IN "act", circuit
+ * "in"/"out". */
+const char *experiment_dir_word(uint32_t kind, uint32_t dir);
+
+/* "body"/"circuit"/"learner" for a kind. */
+const char *experiment_kind_name(uint32_t kind);
+
+#endif

@@ -1,0 +1,142 @@
+/* instance.c -- see instance.h. */
+#include "plugin/instance.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const animat_body_api *body_api(const instance *in) { return in->plugin->desc->api; }
+static const animat_circuit_api *circuit_api(const instance *in) { return in->plugin->desc->api; }
+
+int instance_check_ports(const animat_port_info *p, uint32_t n, char *why, size_t cap) {
+    if (n == 0) return 0;
+    if (!p) return snprintf(why, cap, "ports() returned NULL"), -1;
+    if (n > INSTANCE_MAX_PORTS) return snprintf(why, cap, "ports() reported an absurd number of ports"), -1;
+    if (p[0].struct_size < sizeof(animat_port_info) || p[0].struct_size > 4096)
+        return snprintf(why, cap, "port table struct_size %u is not a port record's", p[0].struct_size), -1;
+    for (uint32_t i = 0; i < n; i++) {
+        const animat_port_info *pi = registry_port_at(p, i);
+        if (pi->struct_size != p[0].struct_size)
+            return snprintf(why, cap, "port %u has struct_size %u, port 0 %u", i, pi->struct_size, p[0].struct_size), -1;
+        if (!pi->name) return snprintf(why, cap, "port %u has no name", i), -1;
+        size_t len = strnlen(pi->name, 64);
+        int ok = len > 0 && len < 64;
+        for (size_t k = 0; ok && k < len; k++)
+            ok = islower((unsigned char)pi->name[k]) || isdigit((unsigned char)pi->name[k]) || pi->name[k] == '_';
+        if (!ok) return snprintf(why, cap, "port %u has a malformed name (want [a-z0-9_]+, under 64 characters)", i), -1;
+        if (pi->size == 0 || pi->size > INSTANCE_MAX_PORT_SIZE)
+            return snprintf(why, cap, "port %u '%s' has an impossible size %u (want 1 .. %u)", i, pi->name, pi->size,
+                            INSTANCE_MAX_PORT_SIZE), -1;
+        for (uint32_t j = 0; j < i; j++)
+            if (!strcmp(registry_port_at(p, j)->name, pi->name))
+                return snprintf(why, cap, "port name '%s' appears twice", pi->name), -1;
+    }
+    return 0;
+}
+
+/* Ask for the ports in both directions, validate and copy them. */
+static int list_ports(instance *in, errmsg *e) {
+    for (uint32_t dir = 0; dir < 2; dir++) {
+        uint32_t n = 0;
+        const animat_port_info *p = in->kind == ANIMAT_KIND_BODY ? body_api(in)->ports(in->self, dir, &n)
+                                                                 : circuit_api(in)->ports(in->self, dir, &n);
+        char why[160];
+        if (instance_check_ports(p, n, why, sizeof why))
+            return errmsg_set(e, "%s (%s): %s", in->name, in->plugin->desc->name, why);
+        in->nports[dir] = n;
+        in->ports[dir] = calloc(n + 1, sizeof(animat_port_info));
+        in->bufs[dir] = calloc(n + 1, sizeof(double *));
+        if (!in->ports[dir] || !in->bufs[dir]) return errmsg_set(e, "out of memory");
+        for (uint32_t i = 0; i < n; i++) {
+            in->ports[dir][i] = *registry_port_at(p, i);
+            in->ports[dir][i].struct_size = sizeof(animat_port_info);
+        }
+    }
+    return 0;
+}
+
+int instance_create(instance *in, const registry_plugin *p, const char *name, uint32_t stream,
+                    const params_set *params, uint64_t seed, hostctx_wired_fn wired, void *ctx, uint32_t idx,
+                    errmsg *e) {
+    memset(in, 0, sizeof *in);
+    in->plugin = p;
+    in->kind = p->desc->kind;
+    in->name = name;
+    if (hostctx_init(&in->host, stream, name, p->desc->name, params)) return errmsg_set(e, "out of memory");
+    in->host.wired = wired;
+    in->host.wired_ctx = ctx;
+    in->host.inst = idx;
+    hostctx_reseed(&in->host, seed, HOSTCTX_EPISODE_CREATE);
+    in->self = in->kind == ANIMAT_KIND_BODY ? body_api(in)->create(&in->host.table)
+                                            : circuit_api(in)->create(&in->host.table);
+    if (!in->self) {
+        const char *why = hostctx_take_error(&in->host);
+        errmsg_set(e, "%s (%s): create failed: %s", name, p->desc->name, *why ? why : "(the plugin gave no reason)");
+        instance_destroy(in);
+        return -1;
+    }
+    if (list_ports(in, e)) {
+        instance_destroy(in);
+        return -1;
+    }
+    return 0;
+}
+
+void instance_destroy(instance *in) {
+    if (in->self) {
+        if (in->kind == ANIMAT_KIND_BODY)
+            body_api(in)->destroy(in->self);
+        else
+            circuit_api(in)->destroy(in->self);
+    }
+    for (int d = 0; d < 2; d++) {
+        free(in->ports[d]);
+        free(in->bufs[d]);
+    }
+    hostctx_fini(&in->host);
+    memset(in, 0, sizeof *in);
+}
+
+int instance_port(const instance *in, uint32_t dir, const char *name) {
+    for (uint32_t i = 0; i < in->nports[dir]; i++)
+        if (strcmp(in->ports[dir][i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int instance_fail(instance *in, const char *what, errmsg *e) {
+    const char *why = hostctx_take_error(&in->host);
+    return errmsg_set(e, "%s (%s): %s%s%s", in->name, in->plugin->desc->name, what, *why ? ": " : "",
+                      *why ? why : " (the plugin gave no reason)");
+}
+
+const animat_param_info *instance_theta_info(instance *in, uint32_t *n) {
+    *n = 0;
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return NULL;
+    const animat_param_info *info = circuit_api(in)->theta_info(in->self, n);
+    if (!info) *n = 0;
+    return info;
+}
+
+int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e) {
+    hostctx_begin(&in->host);
+    if (n && circuit_api(in)->get_theta(in->self, theta, n) != ANIMAT_OK)
+        return instance_fail(in, "get_theta failed", e);
+    return 0;
+}
+
+int instance_set_theta(instance *in, const double *theta, uint32_t n, errmsg *e) {
+    hostctx_begin(&in->host);
+    if (n && circuit_api(in)->set_theta(in->self, theta, n) != ANIMAT_OK)
+        return instance_fail(in, "set_theta failed", e);
+    return 0;
+}
+
+const void *instance_extension(instance *in, const char *id) {
+    if (in->kind == ANIMAT_KIND_CIRCUIT) {
+        const animat_circuit_api *c = circuit_api(in);
+        return REGISTRY_HAS(c, animat_circuit_api, extension) ? c->extension(in->self, id) : NULL;
+    }
+    const animat_body_api *b = body_api(in);
+    return REGISTRY_HAS(b, animat_body_api, extension) ? b->extension(in->self, id) : NULL;
+}

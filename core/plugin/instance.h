@@ -1,0 +1,71 @@
+/* instance.h -- one live plugin instance (a body or a circuit) and its
+ * ports: the only place that creates, destroys and questions instances
+ * through their kind's function table.
+ *
+ * Ports are validated once, right after create (instance_check_ports, the
+ * one validator used by run, train, `animat plugins` and plugin-check), and
+ * the records are copied into host-owned memory: a plugin that changes its
+ * port table later cannot make the host read past a buffer.
+ * Lifecycle: instance_create -> (sim wires bufs) -> ... -> instance_destroy.
+ * Thread: one thread per instance.
+ */
+#ifndef INSTANCE_H
+#define INSTANCE_H
+
+#include <animat/animat.h>
+#include <stddef.h>
+
+#include "base/errmsg.h"
+#include "plugin/hostctx.h"
+#include "plugin/registry.h"
+
+#define INSTANCE_MAX_PORTS 4096u
+#define INSTANCE_MAX_PORT_SIZE (1u << 24)
+
+typedef struct instance {
+    hostctx host;                 /* its host table; owned */
+    const registry_plugin *plugin;/* registry-owned */
+    uint32_t kind;                /* ANIMAT_KIND_BODY or ANIMAT_KIND_CIRCUIT */
+    void *self;                   /* the plugin's instance; NULL before create */
+    animat_port_info *ports[2];   /* [ANIMAT_PORT_IN], [ANIMAT_PORT_OUT]: host copies; owned */
+    uint32_t nports[2];
+    double **bufs[2];             /* one buffer pointer per port; owned array, set by sim */
+    const char *name;             /* instance name; experiment-owned */
+} instance;
+
+/* Create an instance of plugin p called `name` with random-stream key
+ * `stream` and resolved `params` (both must outlive it), its stream seeded
+ * for create from `seed`. wired/ctx/idx answer the plugin's wired_size
+ * (wired may be NULL). Then lists, validates and copies its ports. 0, or -1
+ * with e set to "NAME (plugin): create failed: reason" (or a port problem)
+ * and *in destroyed. */
+int instance_create(instance *in, const registry_plugin *p, const char *name, uint32_t stream,
+                    const params_set *params, uint64_t seed, hostctx_wired_fn wired, void *ctx, uint32_t idx,
+                    errmsg *e);
+
+/* Destroy the plugin instance and free the copies (zeroed/failed-safe). */
+void instance_destroy(instance *in);
+
+/* Validate a port table from a plugin: n at most INSTANCE_MAX_PORTS, records
+ * of a known struct_size, names [a-z0-9_]+ unique in the table, sizes in
+ * [1, INSTANCE_MAX_PORT_SIZE]. 0, or -1 with a reason in why (cap bytes). */
+int instance_check_ports(const animat_port_info *p, uint32_t n, char *why, size_t cap);
+
+/* Index of port `name` in direction dir, or -1. */
+int instance_port(const instance *in, uint32_t dir, const char *name);
+
+/* Failure of a call: "NAME (plugin): what: reason" from the plugin's own
+ * message of that call. Returns -1. */
+int instance_fail(instance *in, const char *what, errmsg *e);
+
+/* Circuit theta: its length and metadata (plugin-owned, stride struct_size,
+ * valid until destroy); *n = 0 for bodies. */
+const animat_param_info *instance_theta_info(instance *in, uint32_t *n);
+int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e);
+int instance_set_theta(instance *in, const double *theta, uint32_t n, errmsg *e);
+
+/* The instance's extension table for `id`, or NULL (any kind, ABI 1.1 for
+ * circuits and 1.2 for bodies; older tables have none). */
+const void *instance_extension(instance *in, const char *id);
+
+#endif

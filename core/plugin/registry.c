@@ -1,0 +1,378 @@
+/* registry.c -- see registry.h. */
+#include "plugin/registry.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/params.h"
+
+#ifndef ANIMAT_PLUGIN_DIR
+#define ANIMAT_PLUGIN_DIR "/usr/local/lib/animat/plugins"
+#endif
+#ifndef ANIMAT_BUILD_ROOT
+#define ANIMAT_BUILD_ROOT ""
+#endif
+
+#define API_HAS REGISTRY_HAS
+
+/* Size of the 1.0 version of a struct: everything up to and including `last`. */
+#define SIZE_V1(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+
+void registry_init(registry *r) { memset(r, 0, sizeof *r); }
+
+const char *registry_kind_name(uint32_t kind) {
+    switch (kind) {
+    case ANIMAT_KIND_BODY: return "body";
+    case ANIMAT_KIND_CIRCUIT: return "circuit";
+    case ANIMAT_KIND_LEARNER: return "learner";
+    default: return "unknown";
+    }
+}
+
+/* Plugin names: [a-z0-9_-]+. */
+static int plugin_name_ok(const char *s) {
+    if (!s || !*s) return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) return 0;
+    return 1;
+}
+
+/* Check a kind's function table: required functions present. */
+static int check_api(const animat_plugin_desc *d, const char *path, errmsg *e) {
+    const char *missing = NULL;
+    if (!d->api) return errmsg_set(e, "%s: plugin '%s' has no function table", path, d->name);
+    uint32_t size = *(const uint32_t *)d->api;
+    if (d->kind == ANIMAT_KIND_BODY) {
+        const animat_body_api *a = d->api;
+        if (size < SIZE_V1(animat_body_api, step)) goto small;
+        missing = !API_HAS(a, animat_body_api, create)       ? "create"
+                  : !API_HAS(a, animat_body_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_body_api, ports)      ? "ports"
+                  : !API_HAS(a, animat_body_api, control_dt) ? "control_dt"
+                  : !API_HAS(a, animat_body_api, reset)      ? "reset"
+                  : !API_HAS(a, animat_body_api, step)       ? "step"
+                                                             : NULL;
+    } else if (d->kind == ANIMAT_KIND_CIRCUIT) {
+        const animat_circuit_api *a = d->api;
+        if (size < SIZE_V1(animat_circuit_api, step)) goto small;
+        missing = !API_HAS(a, animat_circuit_api, create)       ? "create"
+                  : !API_HAS(a, animat_circuit_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_circuit_api, ports)      ? "ports"
+                  : !API_HAS(a, animat_circuit_api, theta_info) ? "theta_info"
+                  : !API_HAS(a, animat_circuit_api, get_theta)  ? "get_theta"
+                  : !API_HAS(a, animat_circuit_api, set_theta)  ? "set_theta"
+                  : !API_HAS(a, animat_circuit_api, reset)      ? "reset"
+                  : !API_HAS(a, animat_circuit_api, step)       ? "step"
+                                                                : NULL;
+    } else {
+        const animat_learner_api *a = d->api;
+        if (size < SIZE_V1(animat_learner_api, current)) goto small;
+        missing = !API_HAS(a, animat_learner_api, create)       ? "create"
+                  : !API_HAS(a, animat_learner_api, destroy)    ? "destroy"
+                  : !API_HAS(a, animat_learner_api, population) ? "population"
+                  : !API_HAS(a, animat_learner_api, ask)        ? "ask"
+                  : !API_HAS(a, animat_learner_api, tell)       ? "tell"
+                  : !API_HAS(a, animat_learner_api, current)    ? "current"
+                                                                : NULL;
+    }
+    if (missing)
+        return errmsg_set(e, "%s: plugin '%s': required function '%s' is NULL", path, d->name, missing);
+    return 0;
+small:
+    return errmsg_set(e, "%s: plugin '%s': %s function table struct_size %u is smaller than ABI 1.0's", path,
+                    d->name, registry_kind_name(d->kind), size);
+}
+
+/* The handshake and descriptor checks, before anything of the plugin runs. */
+static int validate(const animat_plugin_entry *en, const char *path, errmsg *e) {
+    if (en->struct_size < SIZE_V1(animat_plugin_entry, sizeof_size_t))
+        return errmsg_set(e, "%s: entry struct_size %u is too small to be an animat plugin", path, en->struct_size);
+    if (en->abi_major != ANIMAT_ABI_MAJOR)
+        return errmsg_set(e,
+                        "%s: built for animat ABI %u.%u, this host speaks ABI %u.%u (major versions must match; "
+                        "rebuild the plugin against animat-sdk %u.x)",
+                        path, en->abi_major, en->abi_minor, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR, ANIMAT_ABI_MAJOR);
+    if (en->abi_minor > ANIMAT_ABI_MINOR)
+        return errmsg_set(e, "%s: built for animat ABI %u.%u, newer than this host's %u.%u (upgrade animat)", path,
+                        en->abi_major, en->abi_minor, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+    if (en->sizeof_double != sizeof(double) || en->sizeof_size_t != sizeof(size_t))
+        return errmsg_set(e, "%s: built with sizeof(double)=%u, sizeof(size_t)=%u; this host has %zu, %zu", path,
+                        en->sizeof_double, en->sizeof_size_t, sizeof(double), sizeof(size_t));
+    if (en->struct_size < SIZE_V1(animat_plugin_entry, plugins))
+        return errmsg_set(e, "%s: entry struct_size %u is smaller than ABI 1.0's", path, en->struct_size);
+    if (en->n_plugins < 1 || en->n_plugins > 1024 || !en->plugins)
+        return errmsg_set(e, "%s: entry lists %u plugins (want 1..1024 and a table)", path, en->n_plugins);
+    for (uint32_t i = 0; i < en->n_plugins; i++) {
+        const animat_plugin_desc *d = en->plugins[i];
+        if (!d || d->struct_size < SIZE_V1(animat_plugin_desc, api))
+            return errmsg_set(e, "%s: plugin descriptor %u is NULL or its struct_size is too small", path, i);
+        if (!plugin_name_ok(d->name))
+            return errmsg_set(e, "%s: plugin descriptor %u has an invalid name (want [a-z0-9_-]+)", path, i);
+        if (d->kind < ANIMAT_KIND_BODY || d->kind > ANIMAT_KIND_LEARNER)
+            return errmsg_set(e, "%s: plugin '%s' has unknown kind %u", path, d->name, d->kind);
+        if (!d->version || !d->summary)
+            return errmsg_set(e, "%s: plugin '%s' lacks a version or summary string", path, d->name);
+        if (check_api(d, path, e)) return -1;
+        char who[PATH_MAX + 80];
+        snprintf(who, sizeof who, "%.64s (%s)", d->name, path);
+        if (params_check_table(d->params, d->n_params, who, e)) return -1;
+    }
+    return 0;
+}
+
+/* Append to a growable array of pointers/structs. 0 or -1 on OOM. */
+static int grow(void **arr, size_t n, size_t elem) {
+    void *p = realloc(*arr, (n + 1) * elem);
+    if (!p) return -1;
+    *arr = p;
+    return 0;
+}
+
+/* Process-wide init/deinit bookkeeping (ABI 1.2): dlopen reference-counts
+ * a file opened by several registries, so init runs when a handle is first
+ * seen and deinit when its last registry closes it. Main thread only. */
+typedef struct lib_use {
+    void *handle;
+    uint32_t refs;
+} lib_use;
+static lib_use *g_uses;
+static size_t g_nuses;
+
+static lib_use *use_of(void *handle) {
+    for (size_t i = 0; i < g_nuses; i++)
+        if (g_uses[i].handle == handle) return &g_uses[i];
+    return NULL;
+}
+
+/* Count one more use of `handle`, calling the entry's init on the first.
+ * 0, or -1 with e set (init failed, or out of memory). */
+static int lib_acquire(void *handle, const animat_plugin_entry *en, const char *path, errmsg *e) {
+    lib_use *u = use_of(handle);
+    if (u) {
+        u->refs++;
+        return 0;
+    }
+    if (grow((void **)&g_uses, g_nuses, sizeof *g_uses)) return errmsg_set(e, "out of memory");
+    if (REGISTRY_HAS(en, animat_plugin_entry, init)) {
+        char why[256] = "";
+        if (en->init(why, sizeof why) != ANIMAT_OK) {
+            why[sizeof why - 1] = 0;
+            return errmsg_set(e, "%s: init failed: %s", path, why[0] ? why : "(the plugin gave no reason)");
+        }
+    }
+    g_uses[g_nuses++] = (lib_use){handle, 1};
+    return 0;
+}
+
+/* Drop one use of a library; the last one calls deinit. */
+static void lib_release(const registry_lib *lib) {
+    lib_use *u = use_of(lib->handle);
+    if (!u || --u->refs) return;
+    if (REGISTRY_HAS(lib->entry, animat_plugin_entry, deinit)) lib->entry->deinit();
+    *u = g_uses[--g_nuses];
+    if (!g_nuses) {
+        free(g_uses);
+        g_uses = NULL;
+    }
+}
+
+int registry_open(registry *r, const char *path, errmsg *e) {
+    /* dlopen searches system dirs for bare names: force a path. */
+    char buf[PATH_MAX];
+    if (!strchr(path, '/')) {
+        snprintf(buf, sizeof buf, "./%s", path);
+        path = buf;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) return errmsg_set(e, "%s: no such plugin file", path);
+    if (S_ISDIR(st.st_mode)) return errmsg_set(e, "%s: is a directory, not a plugin file", path);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return errmsg_set(e, "%s: cannot load: %s", path, dlerror());
+    const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
+    if (!en) {
+        dlclose(h);
+        return errmsg_set(e, "%s: not an animat plugin: no '%s' symbol exported", path, ANIMAT_ENTRY_SYMBOL);
+    }
+    if (validate(en, path, e) || lib_acquire(h, en, path, e)) {
+        dlclose(h);
+        return -1;
+    }
+    registry_lib *lib = calloc(1, sizeof *lib);
+    registry_plugin *ps = calloc(en->n_plugins, sizeof *ps);
+    if (!lib || !ps || !(lib->path = strdup(path)) || grow((void **)&r->libs, r->nlibs, sizeof *r->libs) ||
+        grow((void **)&r->plugins, r->nplugins + en->n_plugins - 1, sizeof *r->plugins)) {
+        if (lib) free(lib->path);
+        free(lib);
+        free(ps);
+        lib_release(&(registry_lib){.handle = h, .entry = en});
+        dlclose(h);
+        return errmsg_set(e, "out of memory");
+    }
+    lib->handle = h;
+    lib->entry = en;
+    lib->plugins = ps;
+    r->libs[r->nlibs++] = lib;
+    for (uint32_t i = 0; i < en->n_plugins; i++) {
+        registry_plugin *p = &ps[i];
+        p->desc = en->plugins[i];
+        p->lib = lib;
+        for (size_t j = 0; j < r->nplugins; j++)
+            if (strcmp(r->plugins[j]->desc->name, p->desc->name) == 0) p->shadowed = 1;
+        r->plugins[r->nplugins++] = p;
+    }
+    return 0;
+}
+
+/* Remember why a file was skipped. */
+static void note_skip(registry *r, const char *msg) {
+    if (grow((void **)&r->skipped, r->nskipped, sizeof *r->skipped)) return;
+    char *s = strdup(msg);
+    if (s) r->skipped[r->nskipped++] = s;
+}
+
+/* Compare names for a stable scan order. */
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Load every *.so in dir (sorted by name); with depth 1 also its subfolders. */
+static void scan_dir(registry *r, const char *dir, int depth) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (de->d_name[0] == '.' || grow((void **)&names, n, sizeof *names)) continue;
+        if ((names[n] = strdup(de->d_name))) n++;
+    }
+    closedir(d);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        size_t len = strlen(names[i]);
+        if (len > 3 && strcmp(names[i] + len - 3, ".so") == 0) {
+            errmsg e;
+            errmsg_clear(&e);
+            if (registry_open(r, path, &e)) note_skip(r, e.msg);
+        } else if (depth > 0) {
+            scan_dir(r, path, depth - 1);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Are we running from the build tree? Then use its plugin folders. */
+static int in_build_tree(void) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !ANIMAT_BUILD_ROOT[0]) return 0;
+    exe[n] = '\0';
+    size_t len = strlen(ANIMAT_BUILD_ROOT);
+    return strncmp(exe, ANIMAT_BUILD_ROOT, len) == 0 && exe[len] == '/';
+}
+
+void registry_builtin_dirs(char *buf, size_t cap) {
+    if (in_build_tree())
+        snprintf(buf, cap, "%s/bodies:%s/circuits:%s/plugins", ANIMAT_BUILD_ROOT, ANIMAT_BUILD_ROOT,
+                 ANIMAT_BUILD_ROOT);
+    else
+        snprintf(buf, cap, "%s", ANIMAT_PLUGIN_DIR);
+}
+
+/* Scan each entry of a colon-separated list. */
+static void scan_list(registry *r, const char *list, int depth) {
+    char *copy = strdup(list);
+    if (!copy) return;
+    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+        scan_dir(r, dir, depth);
+    free(copy);
+}
+
+void registry_scan(registry *r) {
+    if (r->scanned) return;
+    r->scanned = 1;
+    char dirs[3 * PATH_MAX];
+    registry_builtin_dirs(dirs, sizeof dirs);
+    /* The build tree keeps each plugin in its own folder: look one level down. */
+    scan_list(r, dirs, in_build_tree() ? 1 : 0);
+    const char *env = getenv("ANIMAT_PLUGIN_PATH");
+    if (env && *env) scan_list(r, env, 0);
+}
+
+const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e) {
+    for (size_t i = 0; i < r->nplugins; i++) {
+        const registry_plugin *p = r->plugins[i];
+        if (p->shadowed || strcmp(p->desc->name, name) != 0) continue;
+        if (kind && p->desc->kind != kind) {
+            errmsg_set(e, "plugin '%s' is a %s, not a %s", name, registry_kind_name(p->desc->kind), registry_kind_name(kind));
+            return NULL;
+        }
+        return p;
+    }
+    char known[512] = "";
+    for (size_t i = 0; i < r->nplugins; i++) {
+        if (r->plugins[i]->shadowed || (kind && r->plugins[i]->desc->kind != kind)) continue;
+        size_t len = strlen(known);
+        snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", r->plugins[i]->desc->name);
+    }
+    char q[80];
+    errmsg_set(e, "unknown %s%splugin '%s' (available: %s; see `animat plugins`)", kind ? registry_kind_name(kind) : "",
+             kind ? " " : "", errmsg_quote(name, q, sizeof q), known[0] ? known : "none");
+    return NULL;
+}
+
+const registry_plugin *registry_resolve(registry *r, const char *value, const char *base_dir, uint32_t kind, errmsg *e) {
+    size_t len = strlen(value);
+    if (strchr(value, '/') || (len > 3 && strcmp(value + len - 3, ".so") == 0)) {
+        char path[PATH_MAX];
+        int n;
+        if (value[0] == '/' || !base_dir || !*base_dir || !strcmp(base_dir, "."))
+            n = snprintf(path, sizeof path, "%s", value);
+        else
+            n = snprintf(path, sizeof path, "%s/%s", base_dir, value);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            char q[80];
+            errmsg_set(e, "%s: %s (a path is at most %d bytes)", errmsg_quote(value, q, sizeof q), strerror(ENAMETOOLONG),
+                     PATH_MAX - 1);
+            return NULL;
+        }
+        /* Already loaded from this path? */
+        for (size_t i = 0; i < r->nplugins; i++)
+            if (strcmp(r->plugins[i]->lib->path, path) == 0 && (!kind || r->plugins[i]->desc->kind == kind))
+                return r->plugins[i];
+        size_t before = r->nplugins;
+        if (registry_open(r, path, e)) return NULL;
+        for (size_t i = before; i < r->nplugins; i++)
+            if (!kind || r->plugins[i]->desc->kind == kind) {
+                r->plugins[i]->shadowed = 0; /* an explicit file is used as given */
+                return r->plugins[i];
+            }
+        errmsg_set(e, "%s: holds no %s plugin", path, registry_kind_name(kind));
+        return NULL;
+    }
+    registry_scan(r);
+    return registry_find(r, value, kind, e);
+}
+
+void registry_close(registry *r) {
+    for (size_t i = 0; i < r->nlibs; i++) {
+        lib_release(r->libs[i]);
+        dlclose(r->libs[i]->handle);
+        free(r->libs[i]->plugins);
+        free(r->libs[i]->path);
+        free(r->libs[i]);
+    }
+    for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i]);
+    free(r->libs);
+    free(r->plugins);
+    free(r->skipped);
+    registry_init(r);
+}

@@ -1,0 +1,91 @@
+/* registry.h -- plugin discovery, loading and the registry.
+ *
+ * Search order for a plugin named in an experiment: the built-in plugin
+ * directory (the build tree's plugin folders when animat runs from its build
+ * tree, else the install directory), then each directory of
+ * ANIMAT_PLUGIN_PATH (colon-separated), then files given explicitly (a
+ * `plugin:` value containing '/' or ending in ".so", or --plugin FILE). The
+ * first plugin with a given name wins; later ones are listed as shadowed.
+ *
+ * Every shared object passes the ABI handshake (abi.h) and descriptor checks
+ * before any of its functions is called. Thread: main thread only.
+ */
+#ifndef REGISTRY_H
+#define REGISTRY_H
+
+#include <animat/animat.h>
+#include <stddef.h>
+
+#include "base/errmsg.h"
+
+struct registry_plugin;
+
+/* Is function `field` present in a plugin's table, inside the struct_size
+ * the plugin declared? Use it before every read of an optional field. */
+#define REGISTRY_HAS(api, type, field) \
+    ((api)->struct_size >= offsetof(type, field) + sizeof((api)->field) && (api)->field)
+
+/* Element i of a plugin's port table: arrays of ABI structs are read with
+ * the stride of element 0's struct_size (abi.h), never sizeof. */
+static inline const animat_port_info *registry_port_at(const animat_port_info *ports, uint32_t i) {
+    return (const animat_port_info *)((const char *)ports + (size_t)i * ports[0].struct_size);
+}
+
+/* One loaded shared object. */
+typedef struct registry_lib {
+    struct registry_plugin *plugins;      /* entry->n_plugins records; owned */
+    char *path;                       /* as found; owned */
+    void *handle;                     /* dlopen handle; closed by registry_close */
+    const animat_plugin_entry *entry; /* inside the library */
+} registry_lib;
+
+/* One plugin (a shared object may hold several). */
+typedef struct registry_plugin {
+    const animat_plugin_desc *desc; /* inside lib; valid until registry_close */
+    const registry_lib *lib;
+    int shadowed; /* 1 if an earlier plugin has the same name */
+} registry_plugin;
+
+typedef struct registry {
+    registry_lib **libs;
+    size_t nlibs;
+    registry_plugin **plugins; /* each individually allocated: pointers stay valid */
+    size_t nplugins;
+    char **skipped; /* one-line reasons for files that failed to load */
+    size_t nskipped;
+    int scanned; /* default directories already scanned */
+} registry;
+
+/* An empty registry (no I/O). */
+void registry_init(registry *r);
+
+/* Unload everything and free r's storage (r may be reused after registry_init). */
+void registry_close(registry *r);
+
+/* Load one shared object, validate it and register its plugins. Returns 0,
+ * or -1 with e set to "PATH: reason" (nothing registered). */
+int registry_open(registry *r, const char *path, errmsg *e);
+
+/* Scan the built-in directory then ANIMAT_PLUGIN_PATH (once per registry).
+ * Files that fail are recorded in r->skipped, not fatal. */
+void registry_scan(registry *r);
+
+/* The built-in plugin directories, written as a colon-separated list into
+ * buf (cap bytes). */
+void registry_builtin_dirs(char *buf, size_t cap);
+
+/* Find a plugin by name among registered ones, requiring `kind` unless it is
+ * 0. NULL with e set: unknown name (listing known ones of that kind), or a
+ * plugin of the wrong kind. */
+const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e);
+
+/* Resolve an experiment `plugin:` value: a file path (relative to `base_dir`
+ * when not absolute) is opened explicitly, a name is looked up after
+ * registry_scan. NULL with e set. */
+const registry_plugin *registry_resolve(registry *r, const char *value, const char *base_dir, uint32_t kind,
+                                errmsg *e);
+
+/* "body", "circuit", "learner" or "unknown". */
+const char *registry_kind_name(uint32_t kind);
+
+#endif

@@ -1,0 +1,99 @@
+/* isolate.c -- see isolate.h. */
+#include "sim/isolate.h"
+
+#include "base/child.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* What the child sends back. */
+typedef struct isolate_msg {
+    int rc;
+    sim_result r;
+    char err[ERRMSG_MAX];
+} isolate_msg;
+
+/* Put s->phase in memory shared with future children (once per sim). */
+static int share_phase(sim *s, errmsg *e) {
+    if (s->shared_page) return 0;
+    void *p = mmap(NULL, sizeof(sim_phase), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return errmsg_set(e, "isolation: mmap failed: %s", strerror(errno));
+    memset(p, 0, sizeof(sim_phase));
+    s->shared_page = p;
+    s->phase = p;
+    return 0;
+}
+
+/* Name the plugin that was running, from the shared phase record. */
+static void who(const sim *s, char *buf, size_t cap) {
+    const sim_phase *ph = s->phase;
+    if (ph->inst && ph->inst != SIM_PHASE_LEARNER && ph->inst <= s->ninsts) {
+        const instance *in = &s->insts[ph->inst - 1];
+        snprintf(buf, cap, "%s (%s) %s", in->name, in->plugin->desc->name,
+                 ph->what == SIM_CALL_RESET ? "reset" : ph->what == SIM_CALL_LEARN ? "plasticity" : "step");
+    } else if (ph->inst == SIM_PHASE_LEARNER && s->online.host) {
+        snprintf(buf, cap, "learner (%s) online_step", s->online.host->plugin_name);
+    } else {
+        snprintf(buf, cap, "the episode process");
+    }
+}
+
+/* What the child runs: one episode, its result down the pipe. */
+typedef struct episode_job {
+    sim *s;
+    uint64_t episode;
+} episode_job;
+
+static void run_child(void *ctx, int fd) {
+    episode_job *j = ctx;
+    static isolate_msg m;
+    errmsg ce;
+    errmsg_clear(&ce);
+    m.rc = sim_episode(j->s, j->episode, &m.r, &ce);
+    memcpy(m.err, ce.msg, sizeof m.err);
+    for (size_t off = 0; off < sizeof m;) {
+        ssize_t k = write(fd, (const char *)&m + off, sizeof m - off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) _exit(3);
+        off += (size_t)k;
+    }
+}
+
+int isolate_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
+    if (share_phase(s, e)) return -1;
+    memset(s->phase, 0, sizeof *s->phase);
+    s->phase->episode = episode;
+    isolate_msg m;
+    child_result cr;
+    episode_job job = {s, episode};
+    errmsg ce;
+    errmsg_clear(&ce);
+    if (child_run(run_child, &job, s->x->episode_timeout, &m, sizeof m, &cr, &ce))
+        return errmsg_set(e, "isolation: %s", ce.msg);
+    char name[256], sig[32];
+    who(s, name, sizeof name);
+    unsigned long long ep = (unsigned long long)episode + 1, step = (unsigned long long)s->phase->step;
+    if (cr.hung) {
+        errmsg_set(e, "%s did not finish within %g s (run.episode_timeout) in episode %llu at step %llu; killed", name,
+                   s->x->episode_timeout, ep, step);
+        return ISOLATE_FAILED;
+    }
+    if (cr.signal) {
+        errmsg_set(e, "%s crashed with %s (signal %d) in episode %llu at step %llu", name,
+                   child_signame(cr.signal, sig, sizeof sig), cr.signal, ep, step);
+        return ISOLATE_FAILED;
+    }
+    if (cr.len != sizeof m || cr.status != 0) {
+        errmsg_set(e, "%s exited without a result (status %d) in episode %llu at step %llu", name, cr.status, ep, step);
+        return ISOLATE_FAILED;
+    }
+    if (m.rc) {
+        errmsg_set(e, "%s", m.err);
+        return ISOLATE_FAILED;
+    }
+    *r = m.r;
+    return ISOLATE_OK;
+}

@@ -1,0 +1,175 @@
+/* runner.c -- see runner.h. */
+#include "sim/runner.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/hash.h"
+#include "sim/isolate.h"
+#include "sim/sim.h"
+#include "sim/trace.h"
+
+#ifndef ANIMAT_VERSION
+#define ANIMAT_VERSION "0.0.0"
+#endif
+
+double runner_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* FNV-1a 64 of a file's bytes (a fingerprint, not security). 0 if unreadable. */
+static uint64_t file_hash(const char *path) {
+    uint64_t h = 0;
+    return hash_file(path, &h) ? 0 : h;
+}
+
+/* Append printf-style text to a growing string. */
+static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void cat(char **s, size_t *len, size_t *cap, const char *fmt, ...) {
+    if (!*s) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (*len + (size_t)n + 1 > *cap) {
+        size_t nc = (*cap + (size_t)n + 1) * 2;
+        char *p = realloc(*s, nc);
+        if (!p) {
+            free(*s);
+            *s = NULL;
+            return;
+        }
+        *s = p;
+        *cap = nc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(*s + *len, *cap - *len, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+}
+
+/* "name=value" pairs of a resolved parameter set. */
+static void cat_params(char **s, size_t *len, size_t *cap, const params_set *ps) {
+    for (uint32_t i = 0; i < ps->n; i++) {
+        const params_value *v = &ps->v[i];
+        if (v->info->type == ANIMAT_PARAM_CHOICE) {
+            cat(s, len, cap, " %s=%s", v->info->name, v->choice);
+        } else if (v->info->type == ANIMAT_PARAM_PATH) {
+            cat(s, len, cap, " %s=%s", v->info->name, v->path ? v->path : "");
+        } else if (v->info->type == ANIMAT_PARAM_REAL_LIST) {
+            cat(s, len, cap, " %s=[", v->info->name);
+            for (uint32_t k = 0; k < v->nlist; k++) cat(s, len, cap, "%s%.17g", k ? "," : "", v->list[k]);
+            cat(s, len, cap, "]");
+        } else {
+            cat(s, len, cap, " %s=%.17g", v->info->name, v->real);
+        }
+    }
+}
+
+char *runner_provenance(const experiment *x, const char *command) {
+    size_t len = 0, cap = 256;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    s[0] = '\0';
+    cat(&s, &len, &cap, "animat %s (plugin ABI %d.%d)\n", ANIMAT_VERSION, ANIMAT_ABI_MAJOR, ANIMAT_ABI_MINOR);
+    if (command) cat(&s, &len, &cap, "command: %s\n", command);
+    cat(&s, &len, &cap, "experiment: %s fnv1a64=%016llx\n", x->file, (unsigned long long)file_hash(x->file));
+    cat(&s, &len, &cap, "seed: %llu episodes: %llu max_steps: %llu\n", (unsigned long long)x->seed,
+        (unsigned long long)x->episodes, (unsigned long long)x->max_steps);
+    for (uint32_t k = 0; k <= x->ninsts; k++) {
+        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+        const registry_plugin *p = in->plugin;
+        if (!p) continue;
+        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->desc->version,
+            p->lib->path, (unsigned long long)file_hash(p->lib->path));
+        cat(&s, &len, &cap, "%s.params:", in->name);
+        cat_params(&s, &len, &cap, &in->params);
+        if (in->substeps > 1) cat(&s, &len, &cap, " substeps=%u", in->substeps);
+        cat(&s, &len, &cap, "\n");
+    }
+    return s;
+}
+
+/* One progress line for an episode. */
+static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const sim_result *r) {
+    fprintf(out, "episode %llu/%llu  return %.3f  steps %llu", (unsigned long long)i + 1, (unsigned long long)n, r->ret,
+            (unsigned long long)r->steps);
+    for (uint32_t b = 0; r->nbodies > 1 && b < r->nbodies; b++)
+        fprintf(out, "%s%s %.3f%s", b ? ", " : "  (", s->insts[b].name, r->body_ret[b], b + 1 == r->nbodies ? ")" : "");
+    for (uint32_t k = 0; k < r->nmetrics; k++)
+        fprintf(out, "  mean %s %.4f%s%s", r->metric_name[k], r->metric[k], r->metric_unit[k][0] ? " " : "",
+                r->metric_unit[k]);
+    fputc('\n', out);
+    fflush(out);
+}
+
+int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
+    const char *path = (o && o->trace) ? o->trace : x->trace;
+    if (path && x->isolate)
+        return errmsg_set(e, "%s: a trace cannot be recorded with run.isolate: true (the episodes run in child "
+                           "processes)", x->file);
+    sim s;
+    if (sim_create(&s, x, e)) return -1;
+    sim_trace *t = NULL;
+    if (path) {
+        char *prov = runner_provenance(x, o ? o->command : NULL);
+        t = trace_open(path, &s, prov, e);
+        free(prov);
+        if (!t) {
+            sim_destroy(&s);
+            return -1;
+        }
+        sim_observer o = trace_observer(t);
+        sim_observe(&s, &o);
+    }
+    runner_summary acc = {0};
+    acc.min_return = 1e300;
+    acc.max_return = -1e300;
+    double total = 0, t0 = runner_now();
+    uint64_t failed = 0;
+    for (uint64_t i = 0; i < x->episodes; i++) {
+        sim_result r;
+        int rc = x->isolate ? isolate_episode(&s, i, &r, e) : sim_episode(&s, i, &r, e) ? -1 : 0;
+        if (rc == ISOLATE_FAILED && x->on_crash_continue) {
+            /* run.on_crash: continue -- report, leave it out of the mean, go on. */
+            if (out)
+                fprintf(out, "episode %llu/%llu  FAILED: %s; continuing (run.on_crash: continue)\n",
+                        (unsigned long long)i + 1, (unsigned long long)x->episodes, e->msg);
+            errmsg_clear(e);
+            failed++;
+            continue;
+        }
+        if (rc) {
+            trace_abort(t);
+            sim_destroy(&s);
+            return -1;
+        }
+        total += r.ret;
+        acc.steps += r.steps;
+        if (r.ret < acc.min_return) acc.min_return = r.ret;
+        if (r.ret > acc.max_return) acc.max_return = r.ret;
+        if (out && !(o && o->quiet)) print_episode(out, &s, i, x->episodes, &r);
+    }
+    acc.seconds = runner_now() - t0;
+    acc.episodes = x->episodes - failed;
+    acc.mean_return = acc.episodes ? total / (double)acc.episodes : 0;
+    sim_destroy(&s);
+    if (failed == x->episodes) return errmsg_set(e, "%s: all %llu episodes failed", x->file, (unsigned long long)failed);
+    if (t && trace_commit(t, e)) return -1;
+    if (out) {
+        fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)",
+                (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s", acc.mean_return, acc.min_return,
+                acc.max_return, (unsigned long long)acc.steps, acc.seconds,
+                acc.seconds > 0 ? (double)acc.steps / acc.seconds : 0.0);
+        if (failed) fprintf(out, "; %llu episode%s failed", (unsigned long long)failed, failed == 1 ? "" : "s");
+        fputc('\n', out);
+        if (path) fprintf(out, "trace written to %s\n", path);
+    }
+    if (sum) *sum = acc;
+    return 0;
+}

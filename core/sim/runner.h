@@ -1,0 +1,40 @@
+/* runner.h -- run an experiment's episodes and report them.
+ *
+ * Used by `animat run` and the benchmarks: creates the simulation, opens the
+ * trace if asked, runs every episode printing one progress line each to
+ * `out`, then a summary, and commits the trace only if everything succeeded.
+ */
+#ifndef RUNNER_H
+#define RUNNER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/errmsg.h"
+#include "exp/experiment.h"
+
+typedef struct runner_opts {
+    const char *trace;       /* overrides record.trace when non-NULL */
+    const char *command;     /* the command line, for provenance; may be NULL */
+    int quiet;               /* 1: no per-episode lines */
+} runner_opts;
+
+typedef struct runner_summary {
+    uint64_t episodes;
+    uint64_t steps;          /* control steps in all episodes */
+    double mean_return, min_return, max_return;
+    double seconds;          /* wall time of the episode loop */
+} runner_summary;
+
+/* Run x->episodes episodes of experiment x. Progress goes to `out` (may be
+ * NULL). Fills *sum when non-NULL. 0, or -1 with e set (no trace left). */
+int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e);
+
+/* Provenance text (several lines) for experiment x: version, command, file
+ * hashes, seed, plugins and their parameters. Caller frees. NULL on OOM. */
+char *runner_provenance(const experiment *x, const char *command);
+
+/* Monotonic clock in seconds. */
+double runner_now(void);
+
+#endif

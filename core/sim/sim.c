@@ -1,0 +1,244 @@
+/* sim.c -- the step loop over the graph (see sim.h); sim_create is in
+ * build.c, the graph theta in theta.c. */
+#include "sim/sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+instance *sim_find(sim *s, const char *name) {
+    for (uint32_t i = 0; i < s->ninsts; i++)
+        if (s->insts[i].name && !strcmp(s->insts[i].name, name)) return &s->insts[i];
+    return NULL;
+}
+
+int sim_observe(sim *s, const sim_observer *o) {
+    if (s->nobservers == SIM_MAX_OBSERVERS) return -1;
+    s->observers[s->nobservers++] = *o;
+    return 0;
+}
+
+int sim_attach_online(sim *s, const animat_learner_api *api, void *self, hostctx *host, errmsg *e) {
+    if (s->ntargets != 1)
+        return errmsg_set(e, "learner (%s) learns online: it needs exactly one target circuit (learner.targets), not %u",
+                          host->plugin_name, s->ntargets);
+    instance *c = s->targets[0];
+    const animat_plasticity_ext *p = instance_extension(c, ANIMAT_EXT_PLASTICITY);
+    if (!p || p->struct_size < sizeof(animat_plasticity_ext) || !p->eligibility)
+        return errmsg_set(e, "learner (%s) learns online, but circuit '%s' does not offer %s (plastic weights)",
+                          host->plugin_name, c->plugin->desc->name, ANIMAT_EXT_PLASTICITY);
+    double *buf = calloc(2 * (size_t)s->ntheta + 1, sizeof *buf);
+    if (!buf) return errmsg_set(e, "out of memory");
+    free(s->online.elig);
+    s->online = (sim_online){api, self, host, c, p, buf, buf + s->ntheta, s->ntheta};
+    return 0;
+}
+
+void sim_destroy(sim *s) {
+    free(s->online.elig);
+    for (uint32_t i = 0; s->insts && i < s->ninsts; i++) instance_destroy(&s->insts[i]);
+    free(s->insts);
+    free(s->nodes);
+    free(s->copies);
+    free(s->delayed);
+    free(s->lo);
+    free(s->hi);
+    free(s->scratch);
+    free(s->pool);
+    free(s->zeros);
+    if (s->shared_page) munmap(s->shared_page, sizeof(sim_phase));
+    memset(s, 0, sizeof *s);
+}
+
+/* A step-phase failure: name instance, plugin, episode and step. */
+static int step_fail(sim *s, instance *in, const char *what, errmsg *e) {
+    const char *why = hostctx_take_error(&in->host);
+    return errmsg_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->name, in->plugin->desc->name, what,
+                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
+}
+
+/* Name of a non-finite value for messages. */
+static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf"; }
+
+/* Every value an instance just wrote to its OUT ports must be finite: a
+ * NaN or infinity would silently poison everything downstream. */
+static int check_outputs(sim *s, instance *in, errmsg *e) {
+    double *const *b = in->bufs[ANIMAT_PORT_OUT];
+    for (uint32_t p = 0; p < in->nports[ANIMAT_PORT_OUT]; p++) {
+        const animat_port_info *pi = &in->ports[ANIMAT_PORT_OUT][p];
+        for (uint32_t i = 0; i < pi->size; i++)
+            if (!isfinite(b[p][i]))
+                return errmsg_set(e, "%s (%s): %s '%s'[%u] is %s in episode %llu at step %llu", in->name,
+                                  in->plugin->desc->name, in->kind == ANIMAT_KIND_BODY ? "observation" : "output",
+                                  pi->name, i, nonfinite_name(b[p][i]), (unsigned long long)s->episode + 1,
+                                  (unsigned long long)s->step);
+    }
+    return 0;
+}
+
+/* A learner failure inside an episode. */
+static int online_fail(sim *s, const char *what, errmsg *e) {
+    const char *why = hostctx_take_error(s->online.host);
+    return errmsg_set(e, "learner (%s): %s in episode %llu at step %llu%s%s", s->online.host->plugin_name, what,
+                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
+}
+
+/* Run a range of slice copies. */
+static inline void run_copies(const sim_copy *c, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) memcpy(c[i].dst, c[i].src, c[i].n * sizeof(double));
+}
+
+/* Mark the call in progress (read by isolation after a crash). */
+static inline void phase(sim *s, const instance *in, uint32_t what) {
+    s->phase->inst = in ? (uint32_t)(in - s->insts) + 1 : SIM_PHASE_LEARNER;
+    s->phase->what = what;
+}
+
+/* Metric ports: body OUT ports flagged METRIC, first value of each. */
+static uint32_t find_metrics(sim *s, sim_result *r, const double **src) {
+    uint32_t nm = 0;
+    for (uint32_t b = 0; b < s->nbodies; b++) {
+        instance *in = &s->insts[b];
+        for (uint32_t i = 0; i < in->nports[ANIMAT_PORT_OUT] && nm < SIM_MAX_METRICS; i++) {
+            const animat_port_info *p = &in->ports[ANIMAT_PORT_OUT][i];
+            if (!(p->flags & ANIMAT_PORT_METRIC)) continue;
+            src[nm] = in->bufs[ANIMAT_PORT_OUT][i];
+            r->metric_name[nm] = p->name;
+            r->metric_unit[nm] = p->unit ? p->unit : "";
+            nm++;
+        }
+    }
+    return r->nmetrics = nm;
+}
+
+/* Reset every instance for `episode`, zero delayed inputs, reset an online
+ * learner. */
+static int reset_all(sim *s, uint64_t episode, errmsg *e) {
+    const experiment *x = s->x;
+    for (uint32_t i = 0; i < s->ninsts; i++) {
+        instance *in = &s->insts[i];
+        hostctx_reseed(&in->host, x->seed, episode);
+        phase(s, in, SIM_CALL_RESET);
+        uint64_t seed = hostctx_seed(x->seed, episode, in->host.role);
+        if (in->kind == ANIMAT_KIND_BODY) {
+            const animat_body_api *b = in->plugin->desc->api;
+            if (b->reset(in->self, seed, in->bufs[ANIMAT_PORT_OUT]) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
+            if (check_outputs(s, in, e)) return -1;
+        } else {
+            const animat_circuit_api *c = in->plugin->desc->api;
+            if (c->reset(in->self, seed) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
+        }
+    }
+    for (uint32_t k = 0; k < s->ndelayed; k++) memset(s->delayed[k].dst, 0, s->delayed[k].n * sizeof(double));
+    sim_online *on = &s->online;
+    if (!on->api) return 0;
+    phase(s, NULL, SIM_CALL_RESET);
+    hostctx_begin(on->host);
+    if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
+    return instance_get_theta(on->circuit, on->theta, on->ntheta, e);
+}
+
+/* Every circuit in graph order: its copies, then its substeps. */
+static int step_circuits(sim *s, errmsg *e) {
+    for (uint32_t k = 0; k < s->nnodes; k++) {
+        const sim_node *nd = &s->nodes[k];
+        instance *in = nd->in;
+        const animat_circuit_api *c = in->plugin->desc->api;
+        run_copies(s->copies + nd->copy0, nd->ncopy);
+        phase(s, in, SIM_CALL_STEP);
+        hostctx_begin(&in->host);
+        for (uint32_t j = 0; j < nd->substeps; j++)
+            if (c->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], nd->dt) !=
+                ANIMAT_OK)
+                return step_fail(s, in, "step failed", e);
+        if (check_outputs(s, in, e)) return -1;
+    }
+    return 0;
+}
+
+/* Every body: copies into them, then one control step each. Adds rewards
+ * to r and ORs the end flags into *ended. */
+static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg *e) {
+    run_copies(s->copies + s->body_copy0, s->ncopies - s->body_copy0);
+    for (uint32_t b = 0; b < s->nbodies; b++) {
+        instance *in = &s->insts[b];
+        const animat_body_api *api = in->plugin->desc->api;
+        animat_step_result out;
+        memset(&out, 0, sizeof out);
+        out.struct_size = sizeof out;
+        phase(s, in, SIM_CALL_STEP);
+        hostctx_begin(&in->host);
+        if (api->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], &out) !=
+            ANIMAT_OK)
+            return step_fail(s, in, "step failed", e);
+        if (check_outputs(s, in, e)) return -1;
+        if (!isfinite(out.reward))
+            return errmsg_set(e, "%s (%s): reward is %s in episode %llu at step %llu", in->name, in->plugin->desc->name,
+                              nonfinite_name(out.reward), (unsigned long long)s->episode + 1,
+                              (unsigned long long)s->step);
+        *reward = b ? *reward + out.reward : out.reward; /* one body: its reward, bit for bit */
+        r->body_ret[b] += out.reward;
+        r->terminated |= out.terminated != 0;
+        r->truncated |= out.truncated != 0;
+        *ended |= out.terminated || out.truncated;
+    }
+    return 0;
+}
+
+/* Plasticity: eligibility and reward in, new weights back. */
+static int learn_online(sim *s, double reward, errmsg *e) {
+    sim_online *on = &s->online;
+    instance *c = on->circuit;
+    phase(s, c, SIM_CALL_LEARN);
+    hostctx_begin(&c->host);
+    if (on->plast->eligibility(c->self, on->elig, on->ntheta) != ANIMAT_OK)
+        return step_fail(s, c, "eligibility failed", e);
+    phase(s, NULL, SIM_CALL_LEARN);
+    hostctx_begin(on->host);
+    if (on->api->online_step(on->self, reward, on->elig, on->theta, on->ntheta) != ANIMAT_OK)
+        return online_fail(s, "online_step failed", e);
+    hostctx_begin(&c->host);
+    const animat_circuit_api *api = c->plugin->desc->api;
+    if (api->set_theta(c->self, on->theta, on->ntheta) != ANIMAT_OK) return step_fail(s, c, "set_theta failed", e);
+    return 0;
+}
+
+/* The observers around the body step. */
+static int observe(sim *s, int after, double reward, errmsg *e) {
+    for (uint32_t k = 0; k < s->nobservers; k++) {
+        sim_observer *o = &s->observers[k];
+        if (after ? o->after(o->ctx, reward) : o->before(o->ctx, s, s->episode, s->step))
+            return errmsg_set(e, "%s", o->error(o->ctx));
+    }
+    return 0;
+}
+
+int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
+    memset(r, 0, sizeof *r);
+    r->nbodies = s->nbodies;
+    s->episode = episode;
+    s->step = 0;
+    s->phase->episode = episode;
+    s->phase->step = 0;
+    const double *msrc[SIM_MAX_METRICS];
+    uint32_t nm = find_metrics(s, r, msrc);
+    if (reset_all(s, episode, e)) return -1;
+    for (int ended = 0; !ended;) {
+        double reward = 0;
+        s->phase->step = s->step;
+        if (step_circuits(s, e) || observe(s, 0, 0, e) || step_bodies(s, r, &reward, &ended, e) ||
+            observe(s, 1, reward, e))
+            return -1;
+        r->ret += reward;
+        if (s->online.api && learn_online(s, reward, e)) return -1;
+        run_copies(s->delayed, s->ndelayed);
+        for (uint32_t k = 0; k < nm; k++) r->metric[k] += msrc[k][0];
+        s->step++;
+        if (s->x->max_steps && s->step >= s->x->max_steps) ended = 1;
+    }
+    s->phase->inst = 0;
+    r->steps = s->step;
+    for (uint32_t k = 0; k < nm; k++) r->metric[k] /= (double)r->steps;
+    return 0;
+}

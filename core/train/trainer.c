@@ -1,0 +1,506 @@
+/* trainer.c -- see trainer.h. */
+#include "train/trainer.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/atomicfile.h"
+#include "base/hash.h"
+#include "train/checkpoint.h"
+#include "plugin/hostctx.h"
+#include "sim/isolate.h"
+#include "train/ranks.h"
+#include "sim/runner.h"
+#include "sim/sim.h"
+#include "sim/trace.h"
+
+#ifndef ANIMAT_VERSION
+#define ANIMAT_VERSION "0.0.0"
+#endif
+
+#define TRAINER_NAME_MAX 192
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+void trainer_handle_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* One evaluation worker: its own simulation, and its share of an epoch. */
+typedef struct worker {
+    sim sim;
+    errmsg err;
+    int failed;
+    struct trainer *t;
+    pthread_t thread;
+} worker;
+
+/* Everything one training run holds. */
+typedef struct trainer {
+    const experiment *x;
+    const animat_learner_api *lapi;
+    void *learner;
+    hostctx lhost;            /* the learner's host table */
+    uint32_t P, n;          /* population, theta length */
+    double *thetas;         /* P x n candidates */
+    double *returns, *steps;/* P each (steps as doubles for the MPI sum) */
+    worker *w;
+    uint32_t nw;
+    uint64_t epoch;
+    atomic_uint next;       /* next candidate to claim this epoch */
+    animat_param_info *info;/* n entries for the learner; owned */
+    char *names;            /* their names, TRAINER_NAME_MAX each; owned */
+    int rank, ranks;
+} trainer;
+
+/* Episode index of repetition j of candidate k this epoch. With
+ * train.episodes_per_candidate = 1 and common_episodes none this is
+ * epoch*P + k, as always; `pairs` gives candidates 2i and 2i+1 (an
+ * antithetic pair) the same episodes, `epoch` gives every candidate the same. */
+static uint64_t episode_of(const trainer *t, uint32_t k, uint64_t j) {
+    uint64_t reps = t->x->episodes_per_candidate, mode = t->x->common_episodes;
+    uint64_t groups = mode == 2 ? 1 : mode == 1 ? (t->P + 1) / 2 : t->P;
+    uint64_t g = mode == 2 ? 0 : mode == 1 ? k / 2 : k;
+    return (t->epoch * groups + g) * reps + j;
+}
+
+/* Score candidate k: the mean return of its episodes (in a fixed order, so
+ * threads and ranks agree bit for bit) into *ret, their steps into *steps.
+ * A crash with run.on_crash: continue scores run.crash_return. 0, or -1
+ * with w->err set. */
+static int score(worker *w, uint32_t k, double *ret, double *steps) {
+    trainer *t = w->t;
+    *steps = 0;
+    for (uint64_t j = 0; j < t->x->episodes_per_candidate; j++) {
+        sim_result r;
+        uint64_t ep = episode_of(t, k, j);
+        int rc = t->x->isolate ? isolate_episode(&w->sim, ep, &r, &w->err) : sim_episode(&w->sim, ep, &r, &w->err) ? -1 : 0;
+        if (rc == ISOLATE_FAILED && t->x->on_crash_continue) {
+            /* run.on_crash: continue -- score the candidate and go on. */
+            fprintf(stderr, "warning: epoch %llu candidate %u: %s; scored run.crash_return = %g\n",
+                    (unsigned long long)t->epoch + 1, k, w->err.msg, t->x->crash_return);
+            errmsg_clear(&w->err);
+            *ret = t->x->crash_return;
+            return 0;
+        } else if (rc) {
+            return -1;
+        }
+        *ret = j ? *ret + r.ret : r.ret;
+        *steps += (double)r.steps;
+    }
+    if (t->x->episodes_per_candidate > 1) *ret /= (double)t->x->episodes_per_candidate;
+    return 0;
+}
+
+/* Evaluate the candidates this rank owns, claiming them one at a time. */
+static void *work(void *arg) {
+    worker *w = arg;
+    trainer *t = w->t;
+    for (;;) {
+        unsigned k = atomic_fetch_add(&t->next, 1u);
+        k = k * (unsigned)t->ranks + (unsigned)t->rank; /* this rank's k-th */
+        if (k >= t->P) break;
+        if (sim_set_theta(&w->sim, t->thetas + (size_t)k * t->n, &w->err) ||
+            score(w, k, &t->returns[k], &t->steps[k])) {
+            w->failed = 1;
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Evaluate one epoch's candidates on all workers; combine over ranks. */
+static int evaluate(trainer *t, errmsg *e) {
+    memset(t->returns, 0, t->P * sizeof *t->returns);
+    memset(t->steps, 0, t->P * sizeof *t->steps);
+    atomic_store(&t->next, 0u);
+    uint32_t started = 0;
+    for (uint32_t i = 1; i < t->nw; i++, started++)
+        if (pthread_create(&t->w[i].thread, NULL, work, &t->w[i])) break;
+    work(&t->w[0]);
+    for (uint32_t i = 1; i <= started; i++) pthread_join(t->w[i].thread, NULL);
+    for (uint32_t i = 0; i < t->nw; i++)
+        if (t->w[i].failed) return errmsg_set(e, "%s", t->w[i].err.msg);
+    if (ranks_sum(t->returns, t->P) || ranks_sum(t->steps, t->P)) return errmsg_set(e, "MPI reduction failed");
+    return 0;
+}
+
+/* Configuration fingerprint: resuming with another setup is refused. */
+static uint64_t fingerprint(const trainer *t) {
+    const experiment *x = t->x;
+    uint64_t h = HASH_FNV_INIT;
+    for (uint32_t i = 0; i <= x->ninsts; i++) {
+        const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
+        h = hash_fnv(h, in->plugin->desc->name, strlen(in->plugin->desc->name) + 1);
+        if (!x->short_form) h = hash_fnv(h, in->name, strlen(in->name) + 1);
+        if (!x->short_form) h = hash_fnv(h, &in->substeps, sizeof in->substeps);
+    }
+    for (uint32_t i = 0; i <= x->ninsts; i++) {
+        const params_set *ps = i < x->ninsts ? &x->insts[i].params : &x->learner.params;
+        for (uint32_t k = 0; k < ps->n; k++) {
+            h = hash_fnv(h, &ps->v[k].real, sizeof(double));
+            h = hash_fnv(h, ps->v[k].list, ps->v[k].nlist * sizeof(double));
+        }
+    }
+    for (uint32_t i = 0; !x->short_form && i < x->nconns; i++)
+        h = hash_fnv(h, x->conns[i].node->str, strlen(x->conns[i].node->str) + 1);
+    h = hash_fnv(h, &x->seed, sizeof x->seed);
+    h = hash_fnv(h, &t->P, sizeof t->P);
+    h = hash_fnv(h, &t->n, sizeof t->n);
+    if (x->episodes_per_candidate > 1 || x->common_episodes) { /* absent before they existed */
+        h = hash_fnv(h, &x->episodes_per_candidate, sizeof x->episodes_per_candidate);
+        h = hash_fnv(h, &x->common_episodes, sizeof x->common_episodes);
+    }
+    return h;
+}
+
+/* The parameter file `animat run` reads back (YAML, 17 significant digits). */
+static int write_params(trainer *t, const char *path, uint64_t epochs, const char *command, errmsg *e) {
+    double *theta = malloc((t->n ? t->n : 1) * sizeof *theta);
+    if (!theta) return errmsg_set(e, "out of memory");
+    hostctx_begin(&t->lhost);
+    if (t->lapi->current(t->learner, theta) != ANIMAT_OK) {
+        free(theta);
+        return errmsg_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
+                        hostctx_take_error(&t->lhost));
+    }
+    for (uint32_t i = 0; i < t->n; i++)
+        if (!isfinite(theta[i])) {
+            free(theta);
+            return errmsg_set(e, "learner (%s): current() returned a non-finite value at entry %u",
+                              t->x->learner.plugin->desc->name, i);
+        }
+    sim *s0 = &t->w[0].sim;
+    sim_project(s0, theta);
+    char *buf = NULL, *prov = runner_provenance(t->x, command);
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        free(theta);
+        free(prov);
+        return errmsg_set(e, "out of memory");
+    }
+    fprintf(f, "# circuit parameters trained by animat: learner %s %s, %llu epochs\n",
+            t->x->learner.plugin->desc->name, t->x->learner.plugin->desc->version, (unsigned long long)epochs);
+    trace_fprint_comment(f, prov);
+    if (s0->ntargets == 1) fprintf(f, "circuit: %s\n", s0->targets[0]->plugin->desc->name);
+    fprintf(f, "names: [");
+    for (uint32_t i = 0; i < t->n; i++) {
+        char name[256];
+        sim_theta_name(s0, i, name, sizeof name);
+        fprintf(f, "%s'%s'", i ? ", " : "", name);
+    }
+    fprintf(f, "]\ntheta: [");
+    for (uint32_t i = 0; i < t->n; i++) fprintf(f, "%s%.17g", i ? ", " : "", theta[i]);
+    fprintf(f, "]\n");
+    int rc = fclose(f) ? errmsg_set(e, "out of memory") : atomicfile_write(path, buf, len, e);
+    free(buf);
+    free(prov);
+    free(theta);
+    return rc;
+}
+
+/* Save a checkpoint of the state after `epochs_done` epochs. */
+static int save_checkpoint(trainer *t, checkpoint *c, errmsg *e) {
+    const animat_learner_api *l = t->lapi;
+    if (!REGISTRY_HAS(l, animat_learner_api, state_size) || !REGISTRY_HAS(l, animat_learner_api, save))
+        return errmsg_set(e, "learner (%s) cannot save its state, so train.checkpoint cannot be used",
+                        t->x->learner.plugin->desc->name);
+    uint64_t size = l->state_size(t->learner);
+    void *buf = malloc(size ? size : 1);
+    if (!buf) return errmsg_set(e, "out of memory");
+    if (l->save(t->learner, buf, size) != ANIMAT_OK) {
+        free(buf);
+        return errmsg_set(e, "learner (%s): save failed: %s", t->x->learner.plugin->desc->name,
+                        hostctx_take_error(&t->lhost));
+    }
+    c->state = buf;
+    c->state_size = size;
+    int rc = checkpoint_save(t->x->checkpoint, c, e);
+    c->state = NULL;
+    free(buf);
+    return rc;
+}
+
+/* Default output path: BASENAME.params.yaml in the working directory. */
+static void default_output(const char *file, char *buf, size_t cap) {
+    char *copy = strdup(file);
+    const char *base = copy ? basename(copy) : "experiment";
+    size_t n = strlen(base);
+    if (n > 5 && !strcmp(base + n - 5, ".yaml")) n -= 5;
+    snprintf(buf, cap, "%.*s.params.yaml", (int)n, base);
+    free(copy);
+}
+
+/* Create the learner, workers and buffers. */
+/* The graph theta's metadata for the learner: host copies of each entry's
+ * record, named INSTANCE.ENTRY (t->info, t->names; owned by t). */
+static const animat_param_info *learner_info(trainer *t, errmsg *e) {
+    sim *s0 = &t->w[0].sim;
+    t->info = calloc(t->n + 1, sizeof *t->info);
+    t->names = calloc((size_t)t->n + 1, TRAINER_NAME_MAX);
+    if (!t->info || !t->names) {
+        errmsg_set(e, "out of memory");
+        return NULL;
+    }
+    for (uint32_t k = 0; k < t->n; k++) {
+        const animat_param_info *p = sim_theta_entry(s0, k);
+        size_t sz = p->struct_size < sizeof *p ? p->struct_size : sizeof *p;
+        memcpy(&t->info[k], p, sz);
+        t->info[k].struct_size = sizeof *p;
+        sim_theta_name(s0, k, t->names + (size_t)k * TRAINER_NAME_MAX, TRAINER_NAME_MAX);
+        t->info[k].name = t->names + (size_t)k * TRAINER_NAME_MAX;
+    }
+    return t->info;
+}
+
+static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
+    t->x = x;
+    t->rank = ranks_rank();
+    t->ranks = ranks_size();
+    const animat_plugin_desc *ld = x->learner.plugin->desc;
+    t->lapi = ld->api;
+    int online = REGISTRY_HAS(t->lapi, animat_learner_api, online_step) &&
+                 REGISTRY_HAS(t->lapi, animat_learner_api, online_reset);
+    t->nw = online ? 1 : (uint32_t)threads;
+    t->w = calloc(t->nw, sizeof *t->w);
+    if (!t->w) return errmsg_set(e, "out of memory");
+    for (uint32_t i = 0; i < t->nw; i++) {
+        t->w[i].t = t;
+        if (sim_create(&t->w[i].sim, x, e)) return -1;
+    }
+    /* The learner starts from worker 0's circuit theta. */
+    sim *s0 = &t->w[0].sim;
+    t->n = s0->ntheta;
+    double *theta0 = calloc(t->n ? t->n : 1, sizeof *theta0);
+    if (!theta0) return errmsg_set(e, "out of memory");
+    if (sim_get_theta(s0, theta0, e)) {
+        free(theta0);
+        return -1;
+    }
+    const animat_param_info *info = learner_info(t, e);
+    if (!info && t->n) {
+        free(theta0);
+        return -1;
+    }
+    if (hostctx_init(&t->lhost, HOSTCTX_ROLE_LEARNER, "learner", ld->name, &x->learner.params)) {
+        free(theta0);
+        return errmsg_set(e, "out of memory");
+    }
+    hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
+    t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
+    free(theta0);
+    if (!t->learner) {
+        const yamltree *n = x->learner.node;
+        return errmsg_at(e, n->file, n->line, n->col, "learner (%s): create failed: %s", ld->name,
+                       hostctx_take_error(&t->lhost));
+    }
+    t->P = t->lapi->population(t->learner);
+    if (t->P < 1 || t->P > (1u << 24))
+        return errmsg_set(e, "learner (%s): population() returned %u", ld->name, t->P);
+    if (online && x->isolate)
+        return errmsg_set(e, "learner (%s) learns online, which cannot run with run.isolate: true (its updates would "
+                           "stay in the child process)", ld->name);
+    if (online && (t->P != 1 || t->ranks != 1))
+        return errmsg_set(e, "learner (%s) learns online: it needs population 1 and a single MPI rank", ld->name);
+    if (online && sim_attach_online(s0, t->lapi, t->learner, &t->lhost, e)) return -1;
+    t->thetas = calloc((size_t)t->P * (t->n ? t->n : 1), sizeof *t->thetas);
+    t->returns = calloc(t->P, sizeof *t->returns);
+    t->steps = calloc(t->P, sizeof *t->steps);
+    if (!t->thetas || !t->returns || !t->steps) return errmsg_set(e, "out of memory");
+    return 0;
+}
+
+static void teardown(trainer *t) {
+    free(t->info);
+    free(t->names);
+    for (uint32_t i = 0; t->w && i < t->nw; i++) sim_destroy(&t->w[i].sim);
+    free(t->w);
+    if (t->learner) t->lapi->destroy(t->learner);
+    hostctx_fini(&t->lhost);
+    free(t->thetas);
+    free(t->returns);
+    free(t->steps);
+}
+
+/* Open the curve for appending (truncated to `keep` bytes on resume), or
+ * create it with provenance and a header. NULL with e set. */
+static FILE *open_curve(const trainer *t, const char *command, int resume, uint64_t keep, errmsg *e) {
+    const char *path = t->x->curve;
+    if (resume) {
+        if (truncate(path, (off_t)keep)) {
+            errmsg_set(e, "%s: cannot truncate the learning curve to the checkpoint: %s", path, strerror(errno));
+            return NULL;
+        }
+        FILE *f = fopen(path, "a");
+        if (!f) errmsg_set(e, "%s: cannot append: %s", path, strerror(errno));
+        return f;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        errmsg_set(e, "%s: cannot write the learning curve: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *prov = runner_provenance(t->x, command);
+    trace_fprint_comment(f, prov);
+    free(prov);
+    fprintf(f, "# learner: %s %s, population %u, parameters %u\n", t->x->learner.plugin->desc->name,
+            t->x->learner.plugin->desc->version, t->P, t->n);
+    fprintf(f, "epoch,episodes,env_steps,best_return,mean_return,elapsed_s\n");
+    fflush(f);
+    return f;
+}
+
+/* Resume: restore the learner and counters from the checkpoint into *ck
+ * (which holds this run's fingerprint). 0, or -1 with e set. */
+static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
+    const experiment *x = t->x;
+    checkpoint in;
+    if (checkpoint_load(x->checkpoint, &in, e)) return -1;
+    if (in.fingerprint != ck->fingerprint || in.n_theta != t->n) {
+        checkpoint_free(&in);
+        return errmsg_set(e, "%s: checkpoint was written by a different experiment setup (plugins, parameters, seed "
+                             "or population differ)", x->checkpoint);
+    }
+    hostctx_begin(&t->lhost);
+    if (!REGISTRY_HAS(t->lapi, animat_learner_api, load) || t->lapi->load(t->learner, in.state, in.state_size) != ANIMAT_OK) {
+        checkpoint_free(&in);
+        return errmsg_set(e, "learner (%s): cannot load the checkpoint state: %s", x->learner.plugin->desc->name,
+                          hostctx_take_error(&t->lhost));
+    }
+    checkpoint_free(&in);
+    *ck = in;
+    ck->state = NULL;
+    if (out)
+        fprintf(out, "resuming %s from %s after epoch %llu\n", x->file, x->checkpoint, (unsigned long long)ck->epochs_done);
+    return 0;
+}
+
+/* Ask, evaluate, tell for epoch t->epoch. 0, or -1 with e set. */
+static int epoch_step(trainer *t, errmsg *e) {
+    const char *name = t->x->learner.plugin->desc->name;
+    hostctx_reseed(&t->lhost, t->x->seed, t->epoch);
+    if (t->lapi->ask(t->learner, t->thetas) != ANIMAT_OK)
+        return errmsg_set(e, "learner (%s): ask failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
+                          hostctx_take_error(&t->lhost));
+    if (evaluate(t, e)) return -1;
+    hostctx_begin(&t->lhost);
+    if (t->lapi->tell(t->learner, t->returns) != ANIMAT_OK)
+        return errmsg_set(e, "learner (%s): tell failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
+                          hostctx_take_error(&t->lhost));
+    return 0;
+}
+
+/* After an epoch: counters into *ck, a curve row, the progress line. 0, or
+ * -1 with e set (the curve could not be written). */
+static int epoch_record(trainer *t, checkpoint *ck, double t0, FILE *curve, FILE *out, int quiet, errmsg *e) {
+    const experiment *x = t->x;
+    double best = -INFINITY, mean = 0;
+    for (uint32_t k = 0; k < t->P; k++) {
+        best = t->returns[k] > best ? t->returns[k] : best;
+        mean += t->returns[k] / t->P;
+        ck->steps += (uint64_t)t->steps[k];
+    }
+    ck->episodes += t->P * x->episodes_per_candidate;
+    ck->epochs_done = t->epoch + 1;
+    if (best > ck->best_return) ck->best_return = best;
+    ck->elapsed = runner_now() - t0;
+    if (curve) {
+        fprintf(curve, "%llu,%llu,%llu,%.17g,%.17g,%.3f\n", (unsigned long long)ck->epochs_done,
+                (unsigned long long)ck->episodes, (unsigned long long)ck->steps, best, mean, ck->elapsed);
+        if (fflush(curve) || ferror(curve)) return errmsg_set(e, "%s: write failed: %s", x->curve, strerror(errno));
+        ck->curve_bytes = (uint64_t)ftell(curve);
+    }
+    if (out && !quiet) {
+        double left = ck->elapsed / (double)ck->epochs_done * (double)(x->epochs - ck->epochs_done);
+        fprintf(out, "epoch %llu/%llu  episodes %llu  steps %llu  best %.3f  mean %.3f  elapsed %.1f s  ETA %.0f s\n",
+                (unsigned long long)ck->epochs_done, (unsigned long long)x->epochs, (unsigned long long)ck->episodes,
+                (unsigned long long)ck->steps, best, mean, ck->elapsed, left);
+        fflush(out);
+    }
+    return 0;
+}
+
+/* The closing line. */
+static void print_end(const experiment *x, const checkpoint *ck, int interrupted, const char *outpath, FILE *out) {
+    if (!out) return;
+    if (interrupted)
+        fprintf(out, "interrupted after epoch %llu%s%s; parameters written to %s\n", (unsigned long long)ck->epochs_done,
+                x->checkpoint ? "; checkpoint written to " : "", x->checkpoint ? x->checkpoint : "", outpath);
+    else
+        fprintf(out, "trained %llu epochs (%llu episodes, %llu steps) in %.1f s (%.1f episodes/s); best candidate "
+                     "return %.3f; parameters written to %s\n",
+                (unsigned long long)ck->epochs_done, (unsigned long long)ck->episodes, (unsigned long long)ck->steps,
+                ck->elapsed, ck->elapsed > 0 ? (double)ck->episodes / ck->elapsed : 0.0, ck->best_return, outpath);
+}
+
+/* Refusals checked before any work. 0, or -1 with e set. */
+static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
+    if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
+    const yamltree *re = yamltree_key(yamltree_get(x->doc, "run"), "episodes");
+    if (re) /* train runs train.episodes_per_candidate episodes per candidate, never run.episodes */
+        return errmsg_at(e, re->file, re->line, re->col, "run.episodes is not used by animat train; "
+                         "set train.episodes_per_candidate (episodes averaged per candidate) instead");
+    if (o->resume && !x->checkpoint) return errmsg_set(e, "%s: --resume needs train.checkpoint to be set", x->file);
+    return 0;
+}
+
+int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
+    if (precheck(x, o, e)) return -1;
+    trainer t;
+    memset(&t, 0, sizeof t);
+    int rc = -1, interrupted = 0, root = ranks_rank() == 0;
+    FILE *curve = NULL;
+    checkpoint ck;
+    memset(&ck, 0, sizeof ck);
+    if (!root) out = NULL;
+    if (setup(&t, x, o->threads ? o->threads : x->threads, e)) goto done;
+    ck.n_theta = t.n;
+    ck.fingerprint = fingerprint(&t);
+    ck.best_return = -INFINITY;
+    if (o->resume && resume(&t, &ck, out, e)) goto done;
+    if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, ck.curve_bytes, e))) goto done;
+    char outpath[4096];
+    if (x->output)
+        snprintf(outpath, sizeof outpath, "%s", x->output);
+    else
+        default_output(x->file, outpath, sizeof outpath);
+    if (out && !o->resume)
+        fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
+                x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
+                t.ranks == 1 ? "" : "s");
+    double start = runner_now(), t0 = start - ck.elapsed;
+    for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
+        if (epoch_step(&t, e) || epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
+        /* Stop requests are agreed on by every rank. */
+        interrupted = ranks_max(stop_requested ? 1 : 0);
+        int last = ck.epochs_done == x->epochs, due = x->checkpoint && ck.epochs_done % x->checkpoint_every == 0;
+        if (root && x->checkpoint && (interrupted || last || due) && save_checkpoint(&t, &ck, e)) goto done;
+        if (root && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e)) goto done;
+        if (interrupted) break;
+    }
+    print_end(x, &ck, interrupted, outpath, out);
+    if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
+    rc = interrupted ? TRAINER_INTERRUPTED : 0;
+done:
+    if (curve) fclose(curve);
+    teardown(&t);
+    return rc;
+}
