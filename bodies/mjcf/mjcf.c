@@ -90,6 +90,10 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }
+    /* the target moves at reset: a site compiled at its body's frame
+     * (pos 0, no rotation) is flagged sameframe, and MuJoCo would copy the
+     * body's frame instead of reading site_pos */
+    if (b->task.target_site >= 0) b->m->site_sameframe[b->task.target_site] = 0;
     b->d = mj_makeData(b->m);
     if (!b->d) {
         h->error(h, "mjcf: MuJoCo could not allocate the model's data");
@@ -128,12 +132,18 @@ static const animat_port_info *mjcf_ports(void *self, uint32_t dir, uint32_t *n)
 /* Seconds per control step. Any phase after create. */
 static double mjcf_control_dt(void *self) { return ((mjcf_body *)self)->control_dt; }
 
-/* New episode from the host's stream (seed unused). Reset phase. */
+/* New episode from the host's stream (seed unused); fails, naming the
+ * MuJoCo warning, when the first mj_forward meets one. Reset phase. */
 static int32_t mjcf_reset(void *self, uint64_t seed, double *const *obs) {
     mjcf_body *b = self;
     (void)seed;
     mjcf_reset_state(b);
     b->nstep = 0;
+    const char *why = mjb_check_state(b->m, b->d); /* e.g. a drawn state MuJoCo rejects */
+    if (why) {
+        b->h->error(b->h, "mjcf: initial state: %s", why);
+        return ANIMAT_ERROR;
+    }
     mjcf_observe(b, obs);
     return ANIMAT_OK;
 }

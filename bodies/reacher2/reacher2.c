@@ -96,6 +96,9 @@ static void *rch_create(const animat_host *h) {
         rch_destroy(b);
         return NULL;
     }
+    /* the targets move at reset: never let MuJoCo treat them as sitting at
+     * the world's frame (sameframe), whatever their compiled position */
+    for (int a = 0; a < RCH_ARMS; a++) b->m->site_sameframe[b->ix.target[a]] = 0;
     rch_make_ports(b);
     return b;
 }

@@ -45,6 +45,8 @@ typedef struct shim {
     char path[1024];
 } shim;
 
+/* h->param_string for the shim: `model` from the shim, CHOICE names from
+ * the test host. Create phase, the test's thread. */
 static int32_t shim_param_string(const animat_host *h, const char *name, const char **out) {
     const shim *s = (const shim *)h;
     if (strcmp(name, "model") == 0) {
@@ -109,6 +111,7 @@ static void inst_open(inst *x, const char *so_env, shim *s) {
     for (uint32_t i = 0; i < x->nout; i++) x->obs[i] = calloc(x->pout[i].size, sizeof(double));
 }
 
+/* Destroy the instance, free its buffers, its shim and test host. */
 static void inst_close(inst *x) {
     if (x->b) x->api->destroy(x->b);
     for (uint32_t i = 0; i < x->nin; i++) free(x->act[i]);
@@ -238,6 +241,46 @@ START_TEST(test_mjcf_port_values) {
 }
 END_TEST
 
+/* Reach, upright, control cost, alive bonus and height termination on
+ * tests/bodies/models/reach_arm.xml, each against values read back from the
+ * observations: reward = -2 |to_target| + 0.5 * 1 (the falling ball stays
+ * upright) - 0.1 (u0^2 + u1^2) + 0.01 until the ball drops below 0.5 m,
+ * which ends the episode at t = sqrt(2 * 0.5 / g) = 0.319 s. */
+START_TEST(test_mjcf_task_terms) {
+    shim *s = shim_new("MJCF_SO", "tests/bodies/models/reach_arm.xml");
+    th_set_real(s->t, "physics_steps", 6); /* 0.03 s */
+    th_set_real(s->t, "reach_weight", 2);
+    th_set_real(s->t, "upright_weight", 0.5);
+    th_set_real(s->t, "ctrl_cost", 0.1);
+    th_set_real(s->t, "alive_bonus", 0.01);
+    th_set_real(s->t, "min_height", 0.5);
+    inst x;
+    inst_open(&x, "MJCF_SO", s);
+    ck_assert_msg(x.b != NULL, "%s", th_last_error(s->t));
+    static const want out[] = {{"joints", 2}, {"obs", 2}, {"to_target", 3}};
+    assert_ports(x.pout, x.nout, out, 3);
+    ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+    /* at qpos0 the tip is at (0.2, 0, 0): the target lies in [0.1, 0.2] x [-0.1, 0.1] */
+    double tx = x.obs[2][0] + 0.2, ty = x.obs[2][1];
+    ck_assert(tx >= 0.1 && tx <= 0.2 && ty >= -0.1 && ty <= 0.1 && x.obs[2][2] == 0.0);
+    x.act[0][0] = 0.3;
+    x.act[0][1] = -0.4;
+    animat_step_result r = {.struct_size = sizeof r};
+    int k = 0;
+    do {
+        ck_assert_int_eq(x.api->step(x.b, (const double *const *)x.act, x.obs, &r), ANIMAT_OK);
+        k++;
+        const double *v = x.obs[2];
+        double expect = -2.0 * sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) + 0.5 - 0.1 * (0.09 + 0.16) +
+                        (r.terminated ? 0.0 : 0.01);
+        ck_assert_double_eq_tol(r.reward, expect, 1e-12);
+    } while (!r.terminated && k < 100);
+    ck_assert_int_eq(k, 11); /* 0.30 s: still above 0.5 m; 0.33 s: below */
+    ck_assert_uint_eq(r.truncated, 0);
+    inst_close(&x);
+}
+END_TEST
+
 /* ----------------------------------------------------------- mjcf: errors */
 
 /* Each bad model is refused in create with one line naming the file and
@@ -246,8 +289,9 @@ START_TEST(test_mjcf_bad_models) {
     static const struct { const char *model, *expect; } c[] = {
         {"tests/bodies/models/no_actuators.xml", "the model has no actuators"},
         {"tests/bodies/models/malformed.xml", "MuJoCo: XML parse error"},
+        {"tests/bodies/models/bad_task.xml", "custom text 'animat.forward_body' names body 'nobody'"},
     };
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < 3; k++) {
         inst x;
         inst_open(&x, "MJCF_SO", shim_new("MJCF_SO", c[k].model));
         ck_assert_ptr_null(x.b);
@@ -367,6 +411,28 @@ START_TEST(test_worm_moves_forward) {
 }
 END_TEST
 
+/* examples/worm-gait.sh: NCAP's head oscillator fixes the frequency (period
+ * 60 x 0.03 s: 0.556 Hz) in both media, and the body wave is shorter in
+ * agar (K = 10) than in water (K = 1.5), as Fang-Yen et al. 2010 saw. */
+START_TEST(test_worm_gait) {
+    const char *dir = proc_tmpdir();
+    proc_out p = proc_run("cd %s && %s/examples/worm-gait.sh %s", dir, env("ANIMAT_SRC"), env("ANIMAT_EXE"));
+    ck_assert_msg(p.status == 0 && proc_lines(p.out) == 2, "%s%s", p.out, p.err);
+    double f[2], wl[2], v[2];
+    const char *line = p.out;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(sscanf(strstr(line, "frequency"), "frequency %lf Hz wavelength %lf body lengths speed %lf",
+                                &f[i], &wl[i], &v[i]), 3);
+        line = strchr(line, '\n') + 1;
+    }
+    ck_assert_double_eq(f[0], 0.556);
+    ck_assert_double_eq(f[1], 0.556);
+    ck_assert_msg(wl[1] < wl[0] - 0.1, "wavelength water %g, agar %g", wl[0], wl[1]);
+    ck_assert(v[0] > 0 && v[1] > v[0]);
+    proc_free(&p);
+}
+END_TEST
+
 /* The swimmer at its defaults still gives the README's returns, and in the
  * RFT medium it swims forward too (clamped reward > 0 every episode). */
 START_TEST(test_swimmer_media) {
@@ -376,6 +442,17 @@ START_TEST(test_swimmer_media) {
     ck_assert_ptr_nonnull(strstr(p.out, "episode 1/3  return 801.283"));
     ck_assert_ptr_nonnull(strstr(p.out, "episode 2/3  return 792.833"));
     ck_assert_ptr_nonnull(strstr(p.out, "episode 3/3  return 791.063"));
+    proc_free(&p);
+    /* the design parameters reach the model: explicit defaults change
+     * nothing, other values change the returns */
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_length=0.1 --set body.params.link_radius=0.01");
+    ck_assert_double_eq(mean_return(p.out), 795.06);
+    proc_free(&p);
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_length=0.15");
+    ck_assert_double_eq(mean_return(p.out), 356.722);
+    proc_free(&p);
+    p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --quiet --set body.params.link_radius=0.02");
+    ck_assert_double_eq(mean_return(p.out), 547.387);
     proc_free(&p);
     p = cli(&dir, "run %s/examples/swimmer-ncap.yaml --set body.params.medium=rft --set body.params.rft_ratio=10");
     ck_assert_int_eq(p.status, 0);
@@ -393,6 +470,7 @@ START_TEST(test_same_seed_same_trace) {
         "worm-ncap.yaml --set body.params.rft_ratio=10",
         "walker-mlp-es.yaml",
         "mjcf-swimmer-ncap.yaml --set body.params.medium=rft",
+        "swimmer-ncap.yaml --set body.params.medium=rft --set body.params.link_length=0.12",
         "reacher2-mlp.yaml",
         "reacher2-mlp.yaml --set body.params.task=hold --set body.params.reward=bounded",
     };
@@ -462,6 +540,25 @@ START_TEST(test_reacher2) {
         assert_ports(x.pout, x.nout, out, 4);
         ck_assert_double_eq_tol(x.api->control_dt(x.b), 0.02, 1e-15);
         ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+        /* each target lies 0.05..0.2 m from its arm's base (x = -0.2, 0.2),
+         * and moves from one reset to the next: target = fingertip (from the
+         * angles; links 0.12 and 0.11 to the tip site) + the observed
+         * fingertip-to-target vector */
+        double prev[2][2] = {{0, 0}, {0, 0}};
+        for (int ep = 0; ep < 2; ep++) {
+            ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
+            for (int a = 0; a < 2; a++) {
+                const double *o = x.obs[a];
+                double bx = a ? 0.2 : -0.2;
+                double tx = bx + 0.12 * cos(o[0]) + 0.11 * cos(o[0] + o[1]) + o[4];
+                double ty = 0.12 * sin(o[0]) + 0.11 * sin(o[0] + o[1]) + o[5];
+                double rad = hypot(tx - bx, ty);
+                ck_assert_msg(rad >= 0.05 - 1e-12 && rad <= 0.2 + 1e-12, "arm %d: target at %g m", a, rad);
+                if (ep) ck_assert(hypot(tx - prev[a][0], ty - prev[a][1]) > 1e-6);
+                prev[a][0] = tx;
+                prev[a][1] = ty;
+            }
+        }
         animat_step_result r = {.struct_size = sizeof r};
         x.act[0][0] = 0.5; /* left shoulder */
         for (int step = 0; step < 20; step++)
@@ -489,6 +586,7 @@ int main(void) {
     tcase_add_test(abi, test_mjcf_ports_shipped);
     tcase_add_test(abi, test_mjcf_port_values);
     tcase_add_test(abi, test_mjcf_bad_models);
+    tcase_add_test(abi, test_mjcf_task_terms);
     tcase_add_test(abi, test_reacher2);
     suite_add_tcase(s, abi);
     TCase *cliq = tcase_create("cli");
@@ -497,6 +595,7 @@ int main(void) {
     tcase_add_test(cliq, test_plugin_check);
     tcase_add_test(cliq, test_mjcf_swimmer_matches_plugin);
     tcase_add_test(cliq, test_worm_moves_forward);
+    tcase_add_test(cliq, test_worm_gait);
     tcase_add_test(cliq, test_swimmer_media);
     tcase_add_test(cliq, test_same_seed_same_trace);
     tcase_add_test(cliq, test_walker_learns);

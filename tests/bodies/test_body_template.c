@@ -30,6 +30,7 @@ static proc_out must(const char *what, proc_out p) {
     return p;
 }
 
+/* Install, build the template with make against the install, check, run. */
 START_TEST(test_template_body_installed_sdk) {
     const char *dir = proc_tmpdir();
     char root[1024], pcdir[2048], pc[2560];
@@ -79,6 +80,7 @@ START_TEST(test_template_body_installed_sdk) {
 }
 END_TEST
 
+/* One test case: the steps depend on each other. */
 int main(void) {
     Suite *s = suite_create("bodies-template");
     TCase *t = tcase_create("template");
