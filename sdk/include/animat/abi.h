@@ -112,7 +112,11 @@ typedef struct animat_plugin_entry {
 
     /* Process-wide tear-down: called once, on the main thread, after every
      * instance of every plugin in this file is destroyed and before dlclose
-     * -- only if init was absent or returned ANIMAT_OK. Optional. */
+     * -- only if init was absent or returned ANIMAT_OK. The host unloads
+     * files only when it is done with all of them: no file's deinit or
+     * dlclose happens while an instance of any loaded plugin file exists
+     * (so plugins sharing a library's global state, such as MuJoCo's warning
+     * handler, never see it torn down under a running instance). Optional. */
     void (*deinit)(void);
 } animat_plugin_entry;
 
