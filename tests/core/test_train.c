@@ -128,8 +128,22 @@ static void train_curve(const char *exp, const char *tag, const char *prefix, co
 /* The determinism tests run on one circuit and on a two-circuit graph. */
 static const char *const train_exps[] = {"swimmer-ncap-es", "swimmer-split"};
 
-/* Path of loop test i's experiment into exp; tags get suffix i. */
-static void exp_of(int i, char *exp, size_t cap) { snprintf(exp, cap, "%s/examples/%s.yaml", src, train_exps[i]); }
+/* Path of loop test i's experiment into exp; tags get suffix i. The graph
+ * example runs 300-step episodes here (a copy with run.max_steps appended:
+ * its run block is the file's last), to keep the suite short. */
+static void exp_of(int i, char *exp, size_t cap) {
+    snprintf(exp, cap, "%s/examples/%s.yaml", src, train_exps[i]);
+    if (i == 0) return;
+    char *text = proc_slurp(exp);
+    ck_assert_ptr_nonnull(text);
+    size_t n = strlen(text);
+    char *more = malloc(n + 32);
+    memcpy(more, text, n);
+    strcpy(more + n, "  max_steps: 300\n");
+    snprintf(exp, cap, "%s", proc_write(dir, "split-short.yaml", more));
+    free(more);
+    free(text);
+}
 
 /* Tag "NAME_i" (static storage, 4 slots). */
 static const char *tag(const char *name, int i) {
