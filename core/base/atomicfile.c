@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int atomicfile_open(atomicfile *a, const char *path, errmsg *e) {
@@ -46,6 +47,9 @@ int atomicfile_commit(atomicfile *a, errmsg *e) {
         rc = errmsg_set(e, "%s: write failed: %s", a->tmp, strerror(errno ? errno : EIO));
     if (fclose(a->f) && !rc) rc = errmsg_set(e, "%s: close failed: %s", a->tmp, strerror(errno));
     a->f = NULL;
+    struct stat st; /* re-checked here: never replace what is not a regular file */
+    if (!rc && !lstat(a->path, &st) && !S_ISREG(st.st_mode))
+        rc = errmsg_set(e, "%s: is no longer a regular file; refusing to replace it", a->path);
     if (!rc && rename(a->tmp, a->path)) rc = errmsg_set(e, "%s: cannot rename into place: %s", a->path, strerror(errno));
     if (rc)
         unlink(a->tmp);
@@ -63,6 +67,38 @@ void atomicfile_abort(atomicfile *a) {
     free(a->path);
     free(a->tmp);
     memset(a, 0, sizeof *a);
+}
+
+/* Same file? (existing files by device and inode, else by spelling) */
+static int same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    if (!stat(a, &sa) && !stat(b, &sb)) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return !strcmp(a, b);
+}
+
+int atomicfile_check(const char *path, const char *what, const char *const *others, uint32_t n, errmsg *e) {
+    if (!path || !*path) return errmsg_set(e, "%s: an empty file name", what);
+    char *d = strdup(path);
+    if (!d) return errmsg_set(e, "out of memory");
+    const char *dir = dirname(d);
+    struct stat st;
+    int rc = 0;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+        rc = errmsg_set(e, "%s: %s: folder %s does not exist", what, path, dir);
+    else if (access(dir, W_OK | X_OK))
+        rc = errmsg_set(e, "%s: %s: folder %s is not writable: %s", what, path, dir, strerror(errno));
+    free(d);
+    if (rc) return rc;
+    if (!lstat(path, &st) && !S_ISREG(st.st_mode))
+        return errmsg_set(e, "%s: %s is %s, not a regular file; refusing to replace it", what, path,
+                          S_ISDIR(st.st_mode) ? "a directory" : S_ISLNK(st.st_mode) ? "a symbolic link"
+                          : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                          : "a special file");
+    for (uint32_t i = 0; i < n; i++)
+        if (others[i] && same_file(path, others[i]))
+            return errmsg_set(e, "%s: %s is the same file as %s, an input or another output; refusing to overwrite it",
+                              what, path, others[i]);
+    return 0;
 }
 
 int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *e) {

@@ -33,6 +33,16 @@ int atomicfile_commit(atomicfile *a, errmsg *e);
 /* Close and remove PATH.tmp; PATH untouched. NULL-safe on a zeroed *a. */
 void atomicfile_abort(atomicfile *a);
 
+/* Can `path` be written this way without destroying anything? Checked
+ * before any work starts: the path is not empty; its folder exists and is
+ * writable; if something is already there it is a regular file (a
+ * directory, device, FIFO, socket or symlink is refused, never replaced);
+ * and it is none of the n paths in `others` (the experiment file, parameter
+ * files being read, the run's other outputs; NULL entries are skipped).
+ * `what` names the output in the message ("--trace", "train.curve").
+ * 0, or -1 with e set to one line. */
+int atomicfile_check(const char *path, const char *what, const char *const *others, uint32_t n, errmsg *e);
+
 /* The whole cycle for a buffer of `size` bytes. 0, or -1 with e set. */
 int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *e);
 

@@ -59,6 +59,7 @@ typedef struct experiment_inst {
     const yamltree *theta_node;     /* where theta came from, for messages */
     int theta_named;                /* theta came from a file with entry names */
     char **theta_names;             /* those names (ntheta, each owned) or NULL */
+    char *theta_path;               /* the theta_file read, resolved, or NULL; owned */
 } experiment_inst;
 
 /* One end of a connection: NAME.DIR.PORT with an optional [i] or [a:b]. */
@@ -106,6 +107,7 @@ typedef struct experiment {
     double crash_return;   /* run.crash_return: a crashed candidate's return */
     double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */
     thetafile *theta_file; /* top-level theta_file of a graph, or NULL; owned */
+    char *theta_file_path; /* its path, resolved; owned */
     const yamltree *theta_file_node;
     experiment_iv *ivs;    /* interventions; owned */
     uint32_t nivs;
@@ -133,6 +135,11 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
 
 /* Free everything in x (safe on a zeroed or failed experiment). */
 void experiment_free(experiment *x);
+
+/* The files the experiment reads (the experiment file, theta files) into
+ * out (at most cap; experiment-owned strings); returns how many. Outputs
+ * must never be one of them. */
+uint32_t experiment_inputs(const experiment *x, const char **out, uint32_t cap);
 
 /* The instance called `name`, or -1. */
 int experiment_find(const experiment *x, const char *name);

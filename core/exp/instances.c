@@ -48,6 +48,8 @@ static int inst_theta_file(experiment *x, experiment_inst *in, const yamltree *f
         return -1;
     }
     in->theta = tf.theta, in->ntheta = tf.n, in->theta_names = tf.names;
+    free(in->theta_path);
+    in->theta_path = strdup(path);
     in->theta_named = tf.names != NULL;
     tf.theta = NULL, tf.names = NULL;
     thetafile_free(&tf);
@@ -153,6 +155,7 @@ static int load_graph_theta(experiment *x, errmsg *e) {
     errmsg_clear(&fe);
     if (!(x->theta_file = calloc(1, sizeof *x->theta_file))) return errmsg_set(e, "out of memory");
     if (thetafile_read(path, x->theta_file, &fe)) return AT(e, f, "theta_file: %s", fe.msg);
+    x->theta_file_path = strdup(path);
     x->theta_file_node = f;
     return 0;
 }
@@ -215,9 +218,11 @@ void instances_free(experiment *x) {
         for (uint32_t k = 0; in->theta_names && k < in->ntheta; k++) free(in->theta_names[k]);
         free(in->theta_names);
         free(in->theta);
+        free(in->theta_path);
     }
     free(x->insts);
     params_free(&x->learner.params);
     if (x->theta_file) thetafile_free(x->theta_file);
     free(x->theta_file);
+    free(x->theta_file_path);
 }

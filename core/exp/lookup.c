@@ -20,3 +20,12 @@ int experiment_find(const experiment *x, const char *name) {
         if (!strcmp(x->insts[i].name, name)) return (int)i;
     return -1;
 }
+
+uint32_t experiment_inputs(const experiment *x, const char **out, uint32_t cap) {
+    uint32_t n = 0;
+    if (n < cap) out[n++] = x->file;
+    if (x->theta_file_path && n < cap) out[n++] = x->theta_file_path;
+    for (uint32_t i = 0; i < x->ninsts && n < cap; i++)
+        if (x->insts[i].theta_path) out[n++] = x->insts[i].theta_path;
+    return n;
+}

@@ -1,6 +1,7 @@
 /* runner.c -- see runner.h. */
 #include "sim/runner.h"
 
+#include "base/atomicfile.h"
 #include "exp/interventions.h"
 
 #include <stdarg.h>
@@ -121,6 +122,9 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     if (path && x->isolate)
         return errmsg_set(e, "%s: a trace cannot be recorded with run.isolate: true (the episodes run in child "
                            "processes)", x->file);
+    const char *inputs[EXPERIMENT_MAX_INSTS + 2];
+    uint32_t nin = experiment_inputs(x, inputs, EXPERIMENT_MAX_INSTS + 2);
+    if (path && atomicfile_check(path, o && o->trace ? "--trace" : "record.trace", inputs, nin, e)) return -1;
     sim s;
     if (sim_create(&s, x, e)) return -1;
     sim_trace *t = NULL;

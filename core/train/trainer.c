@@ -451,6 +451,22 @@ static void print_end(const experiment *x, const checkpoint *ck, int interrupted
                 ck->elapsed, ck->elapsed > 0 ? (double)ck->episodes / ck->elapsed : 0.0, ck->best_return, outpath);
 }
 
+/* Every output (curve, parameters, checkpoint) can be written without
+ * destroying an input, another output or a non-regular file. 0 or -1. */
+static int check_outputs(const experiment *x, const char *outpath, errmsg *e) {
+    const char *paths[3] = {x->curve, outpath, x->checkpoint};
+    const char *what[3] = {"train.curve", "train.output", "train.checkpoint"};
+    const char *others[EXPERIMENT_MAX_INSTS + 4];
+    for (int k = 0; k < 3; k++) {
+        if (!paths[k]) continue;
+        uint32_t n = experiment_inputs(x, others, EXPERIMENT_MAX_INSTS + 2);
+        for (int j = 0; j < 3; j++)
+            if (j != k) others[n++] = paths[j];
+        if (atomicfile_check(paths[k], what[k], others, n, e)) return -1;
+    }
+    return 0;
+}
+
 /* Refusals checked before any work. 0, or -1 with e set. */
 static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
@@ -463,7 +479,12 @@ static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
 }
 
 int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
-    if (precheck(x, o, e)) return -1;
+    char outpath[4096];
+    if (x->output)
+        snprintf(outpath, sizeof outpath, "%s", x->output);
+    else
+        default_output(x->file, outpath, sizeof outpath);
+    if (precheck(x, o, e) || check_outputs(x, outpath, e)) return -1;
     trainer t;
     memset(&t, 0, sizeof t);
     int rc = -1, interrupted = 0, root = ranks_rank() == 0;
@@ -477,11 +498,6 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
     if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, ck.curve_bytes, e))) goto done;
-    char outpath[4096];
-    if (x->output)
-        snprintf(outpath, sizeof outpath, "%s", x->output);
-    else
-        default_output(x->file, outpath, sizeof outpath);
     if (out && !o->resume)
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,

@@ -386,6 +386,52 @@ START_TEST(dummy_runs_with_max_steps) {
 }
 END_TEST
 
+/* Outputs never destroy data: an empty name, a directory, a FIFO, a device
+ * node (a private mknod copy), a symlink, the experiment file itself and two
+ * outputs on one path are refused up front with one line, and nothing is
+ * replaced. */
+START_TEST(outputs_never_destroy_data) {
+    char exp[512], path[600];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap.yaml", src);
+    proc_out p = proc_run("cd %s && rm -rf od && mkdir od && mkfifo od/fifo && ln -s ../%s od/link && "
+                          "(mknod od/null c 1 3 2>/dev/null || true) && mkdir od/dir",
+                          dir, "exp.yaml");
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    struct { const char *trace, *want; } cases[] = {
+        {"''", "--trace: an empty file name"},
+        {"od/dir", "is a directory, not a regular file; refusing to replace it"},
+        {"od/fifo", "is a FIFO, not a regular file; refusing to replace it"},
+        {"od/link", "is a symbolic link, not a regular file; refusing to replace it"},
+        {"od/nosuch/t.csv", "folder od/nosuch does not exist"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        p = proc_run("cd %s && %s run %s --episodes 1 --trace %s", dir, exe, exp, cases[i].trace);
+        ck_assert_msg(p.status == 1 && proc_lines(p.err) == 1 && strstr(p.err, cases[i].want), "%s: %s", cases[i].trace,
+                      p.err);
+        ck_assert_msg(!strstr(p.out, "episode 1/1"), "%s: ran before refusing", cases[i].trace);
+        proc_free(&p);
+    }
+    snprintf(path, sizeof path, "%s/od/null", dir);
+    if (access(path, F_OK) == 0) {
+        p = proc_run("cd %s && %s run %s --episodes 1 --trace od/null", dir, exe, exp);
+        ck_assert_msg(p.status == 1 && strstr(p.err, "is a device, not a regular file"), "%s", p.err);
+        proc_free(&p);
+    }
+    p = proc_run("cd %s && %s run %s --episodes 1 --trace %s", dir, exe, exp, exp);
+    ck_assert_msg(p.status == 1 && strstr(p.err, "is the same file as"), "%s", p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s/examples/swimmer-ncap-es.yaml --epochs 1 --set train.curve=same "
+                 "--set train.checkpoint=same", dir, exe, src);
+    ck_assert_msg(p.status == 1 && strstr(p.err, "train.curve: same is the same file as same"), "%s", p.err);
+    proc_free(&p);
+    /* nothing was replaced: the FIFO and the symlink are still what they were */
+    p = proc_run("cd %s && test -p od/fifo && test -L od/link && test -d od/dir", dir);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     /* ANIMAT_WRAP (e.g. a valgrind command) prefixes every animat run. */
     static char wrapped[2048];
@@ -427,6 +473,7 @@ int main(void) {
     tcase_add_test(t, theta_errors);
     tcase_add_test(t, set_override);
     tcase_add_test(t, usage_errors);
+    tcase_add_test(t, outputs_never_destroy_data);
     suite_add_tcase(s, t);
     TCase *c = tcase_create("commands");
     tcase_set_timeout(c, 300);
