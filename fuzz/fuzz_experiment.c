@@ -15,7 +15,7 @@
  * yamltree_load mallocs a 16 MiB buffer for every file it reads; under
  * AddressSanitizer poisoning that buffer costs ~5 ms, which capped this
  * target at ~150 exec/s. So the target is linked with
- * -Wl,--wrap=yamltree_load: experiment.c's calls land in __wrap_ydoc_load below,
+ * -Wl,--wrap=yamltree_load: experiment.c's calls land in __wrap_yamltree_load below,
  * which hands the experiment file's bytes straight to yamltree_parse (the
  * path still names a file in the temporary directory, so base_dir and
  * relative paths behave as for a real file) and reads any other file
@@ -67,14 +67,14 @@ static void write_file(const char *path, const void *data, size_t size) {
     }
 }
 
-/* The current input, served to __wrap_ydoc_load for exp_path. */
+/* The current input, served to __wrap_yamltree_load for exp_path. */
 static const uint8_t *cur_data;
 static size_t cur_size;
 
-yamltree *__real_ydoc_load(const char *path, errmsg *e);
-yamltree *__wrap_ydoc_load(const char *path, errmsg *e);
+yamltree *__real_yamltree_load(const char *path, errmsg *e);
+yamltree *__wrap_yamltree_load(const char *path, errmsg *e);
 
-yamltree *__wrap_ydoc_load(const char *path, errmsg *e) {
+yamltree *__wrap_yamltree_load(const char *path, errmsg *e) {
     if (cur_data && strcmp(path, exp_path) == 0) return yamltree_parse(path, (const char *)cur_data, cur_size, e);
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -86,7 +86,7 @@ yamltree *__wrap_ydoc_load(const char *path, errmsg *e) {
     if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
     if (len < 0 || len > (1L << 20)) {
         fclose(f);
-        return __real_ydoc_load(path, e);
+        return __real_yamltree_load(path, e);
     }
     rewind(f);
     char *buf = malloc((size_t)len + 1);
@@ -95,7 +95,7 @@ yamltree *__wrap_ydoc_load(const char *path, errmsg *e) {
     fclose(f);
     if (!buf || bad || got > (size_t)len) {
         free(buf);
-        return __real_ydoc_load(path, e);
+        return __real_yamltree_load(path, e);
     }
     yamltree *root = yamltree_parse(path, buf, got, e);
     free(buf);
@@ -149,17 +149,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cur_data = NULL;
     if (rc == 0) {
         CHECK(!e.set);
-        CHECK(x.body.plugin && x.circuit.plugin && x.doc);
+        CHECK(x.doc && x.ninsts >= 2 && x.nbodies >= 1 && x.nbodies < x.ninsts);
         CHECK(x.nconns >= 1 && x.conns);
         for (uint32_t i = 0; i < x.nconns; i++) {
-            CHECK(memchr(x.conns[i].src_port, '\0', sizeof x.conns[i].src_port));
-            CHECK(memchr(x.conns[i].dst_port, '\0', sizeof x.conns[i].dst_port));
-            CHECK(x.conns[i].src_role != x.conns[i].dst_role);
+            const experiment_conn *c = &x.conns[i];
+            CHECK(memchr(c->src.port, '\0', sizeof c->src.port) && memchr(c->dst.port, '\0', sizeof c->dst.port));
+            CHECK(c->src.inst < x.ninsts && c->dst.inst < x.ninsts);
+            CHECK(c->src.dir == ANIMAT_PORT_OUT && c->dst.dir == ANIMAT_PORT_IN);
+            CHECK(!c->src.sliced || c->src.lo < c->src.hi);
+            CHECK(!c->dst.sliced || c->dst.lo < c->dst.hi);
         }
         CHECK(x.episodes >= 1);
-        CHECK(!x.ntheta || x.theta);
-        CHECK(x.body.params.n == x.body.plugin->desc->n_params);
-        CHECK(x.circuit.params.n == x.circuit.plugin->desc->n_params);
+        for (uint32_t i = 0; i < x.ninsts; i++) {
+            const experiment_inst *in = &x.insts[i];
+            CHECK(in->plugin && in->params.n == in->plugin->desc->n_params);
+            CHECK(!in->ntheta || in->theta);
+            CHECK(in->substeps >= 1);
+        }
         experiment_free(&x);
     } else {
         CHECK(e.set && memchr(e.msg, '\0', sizeof e.msg));

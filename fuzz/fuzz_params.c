@@ -1,6 +1,6 @@
 /* fuzz_params.c -- libFuzzer target for parameter and port parsing
  * (core/params.c: params_resolve, params_parse_real, params_choice_at;
- *  core/experiment.c: experiment_parse_port).
+ *  core/exp/wiring.c: wiring_parse_end).
  *
  * Input: YAML [ '\0' string ( '\0' string )* ]
  *   - The YAML part (up to the first NUL byte) is parsed with yamltree_parse.
@@ -10,7 +10,7 @@
  *     fixed table holding every parameter type, and against an empty table.
  *   - Every scalar of the document (keys and values), both sides of a
  *     "SRC -> DST" string, and each NUL-separated string after the YAML part
- *     go to experiment_parse_port, params_parse_real and params_choice_at.
+ *     go to wiring_parse_end, params_parse_real and params_choice_at.
  * Every result is checked against the documented contract; a violation
  * aborts with __builtin_trap(). Output buffers are heap blocks of exactly
  * the advertised size, so AddressSanitizer sees any overflow.
@@ -23,6 +23,7 @@
 
 #include "base/errmsg.h"
 #include "exp/experiment.h"
+#include "exp/wiring.h"
 #include "plugin/hostctx.h"
 #include "base/params.h"
 #include "base/yamltree.h"
@@ -142,23 +143,17 @@ static void strings(const char *s) {
         CHECK(x == 12345.5); /* untouched on failure */
     }
 
-    /* experiment_parse_port with exact-size heap buffers of a few capacities. */
-    static const size_t caps[] = {EXPERIMENT_NAME_MAX, 8, 1};
-    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
-        char *port = malloc(caps[c]);
-        CHECK(port);
-        uint32_t role = 99, dir = 99;
-        if (experiment_parse_port(s, &role, &dir, port, caps[c]) == 0) {
-            size_t pl = strnlen(port, caps[c]);
-            CHECK(pl < caps[c] && pl > 0);
-            CHECK(!strchr(port, '.'));
-            CHECK(pl <= len && strcmp(s + len - pl, port) == 0 && s[len - pl - 1] == '.');
-            CHECK(role == HOSTCTX_ROLE_BODY || role == HOSTCTX_ROLE_CIRCUIT);
-            CHECK(dir == ANIMAT_PORT_IN || dir == ANIMAT_PORT_OUT);
-            CHECK(strncmp(s, role == HOSTCTX_ROLE_BODY ? "body." : "circuit.",
-                          role == HOSTCTX_ROLE_BODY ? 5 : 8) == 0);
-        }
-        free(port);
+    /* wiring_parse_end against an experiment with instances body and circuit. */
+    static experiment_inst insts[2] = {{.name = "body", .kind = ANIMAT_KIND_BODY},
+                                       {.name = "circuit", .kind = ANIMAT_KIND_CIRCUIT}};
+    static experiment fx = {.insts = insts, .ninsts = 2, .nbodies = 1};
+    experiment_end end;
+    if (wiring_parse_end(&fx, s, &end) == 0) {
+        size_t pl = strnlen(end.port, sizeof end.port);
+        CHECK(pl > 0 && pl < sizeof end.port && !strchr(end.port, '.') && !strchr(end.port, '['));
+        CHECK(end.inst < 2 && (end.dir == ANIMAT_PORT_IN || end.dir == ANIMAT_PORT_OUT));
+        CHECK(!end.sliced || end.lo < end.hi);
+        CHECK(strncmp(s, end.inst == 0 ? "body." : "circuit.", end.inst == 0 ? 5 : 8) == 0);
     }
 
     /* params_choice_at: the string as a "a|b|c" list. */
