@@ -52,3 +52,25 @@ const char *errmsg_quote(const char *s, char *buf, size_t cap) {
     memcpy(buf + max, "...", 4);
     return buf;
 }
+
+const char *errmsg_printable(const char *s, char *buf, size_t cap) {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    if (!s) s = "(null)";
+    for (size_t i = 0; s[i] && i < 4096; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int esc = ch < 0x20 || ch == 0x7f || ch == '\\';
+        if (o + (esc ? 4 : 1) + 4 > cap) {
+            while (o && ((unsigned char)buf[o] & 0xC0) == 0x80) o--; /* not inside a UTF-8 sequence */
+            memcpy(buf + o, "...", 4);
+            return buf;
+        }
+        if (esc) {
+            buf[o++] = '\\', buf[o++] = 'x', buf[o++] = hex[ch >> 4], buf[o++] = hex[ch & 15];
+        } else {
+            buf[o++] = (char)ch;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}

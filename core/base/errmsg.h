@@ -34,4 +34,9 @@ int errmsg_at(errmsg *e, const char *file, unsigned line, unsigned col, const ch
  * 60 characters plus "..." so the reason after it always fits. Returns buf. */
 const char *errmsg_quote(const char *s, char *buf, size_t cap);
 
+/* A plugin-supplied string made safe to print on one line: control bytes
+ * and backslashes as \\xNN, cut (with "...") to fit cap bytes, at most
+ * 4096 source bytes read; NULL prints as "(null)". Returns buf. */
+const char *errmsg_printable(const char *s, char *buf, size_t cap);
+
 #endif

@@ -176,6 +176,14 @@ static int parse_children(yamltree_ctx *c, yamltree *n, int depth) {
     }
 }
 
+/* A tagged node ("!custom", "!!python/object:..."): refused, never
+ * ignored, naming the tag (cut short). Returns NULL. */
+static yamltree *refuse_tag(yamltree_ctx *c, const yaml_char_t *tag, unsigned line, unsigned col) {
+    char q[80];
+    errmsg_at(c->e, c->file, line, col, "YAML tags are not supported (found %s)", errmsg_quote((const char *)tag, q, sizeof q));
+    return NULL;
+}
+
 /* Build the node that starts with event ev (ev is owned by the caller). */
 static yamltree *parse_node(yamltree_ctx *c, yaml_event_t *ev, int depth) {
     unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
@@ -186,10 +194,8 @@ static yamltree *parse_node(yamltree_ctx *c, yaml_event_t *ev, int depth) {
     yamltree *n = NULL;
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        if (ev->data.scalar.tag && !ev->data.scalar.quoted_implicit && !ev->data.scalar.plain_implicit) {
-            errmsg_at(c->e, c->file, line, col, "YAML tags are not supported");
-            return NULL;
-        }
+        if (ev->data.scalar.tag && !ev->data.scalar.quoted_implicit && !ev->data.scalar.plain_implicit)
+            return refuse_tag(c, ev->data.scalar.tag, line, col);
         if (!(n = node_new(c, YAMLTREE_SCALAR, ev))) return NULL;
         n->str = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         if (!n->str || strlen(n->str) != ev->data.scalar.length) {
@@ -201,6 +207,10 @@ static yamltree *parse_node(yamltree_ctx *c, yaml_event_t *ev, int depth) {
         return n;
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
+        if (ev->type == YAML_MAPPING_START_EVENT && ev->data.mapping_start.tag && !ev->data.mapping_start.implicit)
+            return refuse_tag(c, ev->data.mapping_start.tag, line, col);
+        if (ev->type == YAML_SEQUENCE_START_EVENT && ev->data.sequence_start.tag && !ev->data.sequence_start.implicit)
+            return refuse_tag(c, ev->data.sequence_start.tag, line, col);
         if (!(n = node_new(c, ev->type == YAML_MAPPING_START_EVENT ? YAMLTREE_MAP : YAMLTREE_SEQ, ev))) return NULL;
         if (parse_children(c, n, depth)) {
             yamltree_free(n);

@@ -57,7 +57,9 @@ static int list(FILE *out) {
     fprintf(out, "%-8s %-12s %-8s %s\n", "KIND", "NAME", "VERSION", "FILE");
     for (size_t i = 0; i < r.nplugins; i++) {
         const registry_plugin *p = r.plugins[i];
-        fprintf(out, "%-8s %-12s %-8s %s%s\n", registry_kind_name(p->desc->kind), p->desc->name, p->desc->version,
+        char ver[64];
+        fprintf(out, "%-8s %-12s %-8s %s%s\n", registry_kind_name(p->desc->kind), p->desc->name,
+                errmsg_printable(p->desc->version, ver, sizeof ver),
                 p->lib->path, p->shadowed ? "  (shadowed by an earlier one)" : "");
     }
     if (r.nplugins == 0) fprintf(out, "(no plugins found in %s or ANIMAT_PLUGIN_PATH)\n", dirs);
@@ -71,7 +73,9 @@ static void print_ports(FILE *out, const char *title, const animat_port_info *p,
     fprintf(out, "%s:\n", title);
     for (uint32_t i = 0; i < n; i++) {
         const animat_port_info *q = &p[i];
-        fprintf(out, "  %-12s size %-4u %-6s %s%s\n", q->name, q->size, q->unit ? q->unit : "", q->doc ? q->doc : "",
+        char unit[32], doc[400];
+        fprintf(out, "  %-12s size %-4u %-6s %s%s\n", q->name, q->size, errmsg_printable(q->unit ? q->unit : "", unit, sizeof unit),
+                errmsg_printable(q->doc ? q->doc : "", doc, sizeof doc),
                 (q->flags & ANIMAT_PORT_METRIC) ? " [metric: averaged per episode]" : "");
     }
     if (!n) fprintf(out, "  (none)\n");
@@ -84,11 +88,12 @@ static void print_theta(FILE *out, instance *in) {
     fprintf(out, "learnable parameters (theta): %u\n", n);
     for (uint32_t i = 0; i < n && i < 40; i++) {
         const animat_param_info *q = params_at(t, i);
-        fprintf(out, "  %-12s %-11s %s\n", q->name,
+        char name[96], doc[400];
+        fprintf(out, "  %-12s %-11s %s\n", errmsg_printable(q->name, name, sizeof name),
                 (q->flags & ANIMAT_PARAM_EXCITATORY)   ? "excitatory"
                 : (q->flags & ANIMAT_PARAM_INHIBITORY) ? "inhibitory"
                                                        : "",
-                q->doc ? q->doc : "");
+                errmsg_printable(q->doc ? q->doc : "", doc, sizeof doc));
     }
     if (n > 40) fprintf(out, "  ... (%u more)\n", n - 40);
 }
@@ -142,7 +147,9 @@ static int info(const char *name, const yamltree *given, FILE *out) {
         return 1;
     }
     const animat_plugin_desc *d = p->desc;
-    fprintf(out, "%s %s (%s plugin)\n  %s\n  file: %s\n", d->name, d->version, registry_kind_name(d->kind), d->summary,
+    char ver[64], sum[400];
+    fprintf(out, "%s %s (%s plugin)\n  %s\n  file: %s\n", d->name, errmsg_printable(d->version, ver, sizeof ver),
+            registry_kind_name(d->kind), errmsg_printable(d->summary, sum, sizeof sum),
             p->lib->path);
     fprintf(out, "\nparameters (%s.params):\n", registry_kind_name(d->kind));
     for (uint32_t i = 0; i < d->n_params; i++) {
@@ -150,8 +157,10 @@ static int info(const char *name, const yamltree *given, FILE *out) {
         char rng[128], def[128];
         range_str(q, rng, sizeof rng);
         default_str(q, def, sizeof def);
-        fprintf(out, "  %-16s %-6s default %-8s %-20s %s%s%s\n", q->name, type_word(q->type), def, rng, q->doc,
-                q->unit[0] ? " Unit: " : "", q->unit);
+        char doc[400], unit[32];
+        fprintf(out, "  %-16s %-6s default %-8s %-20s %s%s%s\n", q->name, type_word(q->type), def, rng,
+                errmsg_printable(q->doc, doc, sizeof doc), q->unit[0] ? " Unit: " : "",
+                errmsg_printable(q->unit, unit, sizeof unit));
     }
     if (!d->n_params) fprintf(out, "  (none)\n");
     print_instance(out, p, given, given ? "the given parameters" : "default parameters");

@@ -119,11 +119,21 @@ static int shorthand(const char *a) {
     return -1;
 }
 
+/* Options that only `animat train` takes. */
+static int train_only(const char *a) {
+    return !strcmp(a, "--epochs") || !strcmp(a, "--threads") || !strcmp(a, "--resume");
+}
+
 /* Parse run/check/train arguments. 0, or 2 after printing a usage error. */
 static int parse(int argc, char **argv, cli *c) {
+    int training = !strcmp(argv[1], "train");
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!training && train_only(a)) {
+            fprintf(stderr, "animat: %s is an option of animat train, not of animat %s\n", a, argv[1]);
+            return 2;
+        }
         int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--plugin") ||
                     !strcmp(a, "--threads") || shorthand(a) >= 0;
         if (takes && !v) {

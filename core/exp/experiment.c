@@ -126,6 +126,9 @@ static int apply_set(experiment *x, const char *set, errmsg *e) {
     memcpy(path, set, n);
     path[n] = '\0';
     snprintf(label, sizeof label, "--set %s", path);
+    if (!eq[1 + strspn(eq + 1, " \t")])
+        return errmsg_set(e, "--set %s=: an empty value (give one, e.g. --set %s=3; a key cannot be removed this way)",
+                          path, path);
     yamltree *v = yamltree_parse(label, eq + 1, strlen(eq + 1), e);
     if (!v) return -1;
     unposition(v);

@@ -194,6 +194,8 @@ int registry_open(registry *r, const char *path, errmsg *e) {
     struct stat st;
     if (stat(path, &st) != 0) return errmsg_set(e, "%s: no such plugin file", path);
     if (S_ISDIR(st.st_mode)) return errmsg_set(e, "%s: is a directory, not a plugin file", path);
+    /* dlopen of a FIFO or device blocks or worse: only regular files load */
+    if (!S_ISREG(st.st_mode)) return errmsg_set(e, "%s: is not a regular file (a FIFO, socket or device), not a plugin file", path);
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) return errmsg_set(e, "%s: cannot load: %s", path, dlerror());
     const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);

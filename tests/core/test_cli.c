@@ -432,6 +432,29 @@ START_TEST(outputs_never_destroy_data) {
 }
 END_TEST
 
+/* Input refusals: YAML tags on any node, an empty --set value, train-only
+ * options under run/check, and a FIFO posing as a plugin (skipped, no hang). */
+START_TEST(input_refusals) {
+    proc_out p = run_text("check", "body: !!python/object:os.system {plugin: swimmer}\n");
+    expect_error(&p, "YAML tags are not supported (found tag:yaml.org,2002:python/object:os.system)");
+    p = run_text("check", "body: {plugin: !custom swimmer}\n");
+    expect_error(&p, "YAML tags are not supported (found !custom)");
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap.yaml", src);
+    p = proc_run("%s run %s --set run=", exe, exp);
+    expect_error(&p, "--set run=: an empty value");
+    p = proc_run("%s run %s --epochs 3", exe, exp);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "--epochs is an option of animat train, not of animat run"));
+    proc_free(&p);
+    p = proc_run("cd %s && rm -rf fifo && mkdir fifo && mkfifo fifo/x.so && ANIMAT_PLUGIN_PATH=%s/fifo timeout 20 %s plugins",
+                 dir, dir, exe);
+    ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "x.so: is not a regular file (a FIFO, socket or device), not a plugin file"));
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     /* ANIMAT_WRAP (e.g. a valgrind command) prefixes every animat run. */
     static char wrapped[2048];
@@ -474,6 +497,7 @@ int main(void) {
     tcase_add_test(t, set_override);
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, outputs_never_destroy_data);
+    tcase_add_test(t, input_refusals);
     suite_add_tcase(s, t);
     TCase *c = tcase_create("commands");
     tcase_set_timeout(c, 300);

@@ -201,6 +201,20 @@ START_TEST(params_path) {
 }
 END_TEST
 
+/* Plugin strings printed safely: control bytes escaped, long ones cut. */
+START_TEST(printable_strings) {
+    char buf[32];
+    ck_assert_str_eq(errmsg_printable("a\x1b[31mb\n", buf, sizeof buf), "a\\x1b[31mb\\x0a");
+    ck_assert_str_eq(errmsg_printable(NULL, buf, sizeof buf), "(null)");
+    char longs[200];
+    memset(longs, 'x', sizeof longs - 1);
+    longs[sizeof longs - 1] = 0;
+    errmsg_printable(longs, buf, sizeof buf);
+    ck_assert_uint_lt(strlen(buf), sizeof buf);
+    ck_assert_ptr_nonnull(strstr(buf, "..."));
+}
+END_TEST
+
 START_TEST(table_checks) {
     errmsg e;
     animat_param_info bad[2] = {table[0], table[0]};
@@ -229,6 +243,7 @@ int main(void) {
     tcase_add_test(t, params_errors);
     tcase_add_test(t, table_checks);
     tcase_add_test(t, params_path);
+    tcase_add_test(t, printable_strings);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
