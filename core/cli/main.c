@@ -9,6 +9,7 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
+#include "plugin/callguard.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
 #include "sim/sim.h"
@@ -290,6 +291,7 @@ int main(int argc, char **argv) {
     /* GSL's default error handler aborts the process; animat and its
      * plugins check GSL's status codes instead (documented in sdk/README). */
     gsl_set_error_handler_off();
+    callguard_install();
     if (argc < 2) {
         usage(stderr);
         return 2;

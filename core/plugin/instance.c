@@ -1,6 +1,8 @@
 /* instance.c -- see instance.h. */
 #include "plugin/instance.h"
 
+#include "plugin/callguard.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +70,10 @@ int instance_create(instance *in, const registry_plugin *p, const char *name, ui
     in->host.wired_ctx = ctx;
     in->host.inst = idx;
     hostctx_reseed(&in->host, seed, HOSTCTX_EPISODE_CREATE);
+    callguard_enter(name, p->desc->name, "create");
     in->self = in->kind == ANIMAT_KIND_BODY ? body_api(in)->create(&in->host.table)
                                             : circuit_api(in)->create(&in->host.table);
+    callguard_leave();
     if (!in->self) {
         const char *why = hostctx_take_error(&in->host);
         errmsg_set(e, "%s (%s): create failed: %s", name, p->desc->name, *why ? why : "(the plugin gave no reason)");

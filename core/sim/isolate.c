@@ -2,6 +2,7 @@
 #include "sim/isolate.h"
 
 #include "base/child.h"
+#include "plugin/callguard.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@ typedef struct episode_job {
 
 static void run_child(void *ctx, int fd) {
     episode_job *j = ctx;
+    callguard_quiet(); /* the parent names the plugin */
     static isolate_msg m;
     errmsg ce;
     errmsg_clear(&ce);

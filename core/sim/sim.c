@@ -2,6 +2,7 @@
  * build.c, the graph theta in theta.c. */
 #include "sim/sim.h"
 
+#include "plugin/callguard.h"
 #include "sim/intervene.h"
 
 #include <math.h>
@@ -96,6 +97,8 @@ static inline void run_copies(const sim_copy *c, uint32_t n) {
 static inline void phase(sim *s, const instance *in, uint32_t what) {
     s->phase->inst = in ? (uint32_t)(in - s->insts) + 1 : SIM_PHASE_LEARNER;
     s->phase->what = what;
+    callguard_enter(in ? in->name : "learner", in ? in->plugin->desc->name : s->online.host->plugin_name,
+                    what == SIM_CALL_RESET ? "reset" : what == SIM_CALL_LEARN ? "plasticity" : "step");
 }
 
 /* Metric ports: body OUT ports flagged METRIC, first value of each. */
@@ -244,11 +247,15 @@ int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     s->phase->step = 0;
     const double *msrc[SIM_MAX_METRICS];
     uint32_t nm = find_metrics(s, r, msrc);
-    if (reset_all(s, episode, e)) return -1;
+    if (reset_all(s, episode, e)) {
+        callguard_leave();
+        return -1;
+    }
     sim_iv_begin(s, episode);
     errmsg ie;
     errmsg_clear(&ie);
     int rc = run_steps(s, r, msrc, nm, e);
+    callguard_leave();
     if (s->nivs && sim_iv_end(s, rc ? &ie : e)) rc = -1;
     if (rc) return -1;
     s->phase->inst = 0;

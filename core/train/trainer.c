@@ -14,6 +14,7 @@
 #include "base/atomicfile.h"
 #include "base/hash.h"
 #include "train/checkpoint.h"
+#include "plugin/callguard.h"
 #include "plugin/hostctx.h"
 #include "sim/isolate.h"
 #include "train/ranks.h"
@@ -305,7 +306,9 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         return errmsg_set(e, "out of memory");
     }
     hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
+    callguard_enter("learner", ld->name, "create");
     t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
+    callguard_leave();
     free(theta0);
     if (!t->learner) {
         const yamltree *n = x->learner.node;
@@ -397,12 +400,18 @@ static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
 static int epoch_step(trainer *t, errmsg *e) {
     const char *name = t->x->learner.plugin->desc->name;
     hostctx_reseed(&t->lhost, t->x->seed, t->epoch);
-    if (t->lapi->ask(t->learner, t->thetas) != ANIMAT_OK)
+    callguard_enter("learner", name, "ask");
+    int asked = t->lapi->ask(t->learner, t->thetas);
+    callguard_leave();
+    if (asked != ANIMAT_OK)
         return errmsg_set(e, "learner (%s): ask failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
                           hostctx_take_error(&t->lhost));
     if (evaluate(t, e)) return -1;
     hostctx_begin(&t->lhost);
-    if (t->lapi->tell(t->learner, t->returns) != ANIMAT_OK)
+    callguard_enter("learner", name, "tell");
+    int told = t->lapi->tell(t->learner, t->returns);
+    callguard_leave();
+    if (told != ANIMAT_OK)
         return errmsg_set(e, "learner (%s): tell failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
                           hostctx_take_error(&t->lhost));
     return 0;

@@ -455,6 +455,19 @@ START_TEST(input_refusals) {
 }
 END_TEST
 
+/* A plugin calling exit(0) in step or abort() in create cannot end animat
+ * silently: one line names the instance, plugin and call; status non-zero. */
+START_TEST(plugin_exit_and_abort) {
+    proc_out p = run_broken("run", "exits");
+    expect_error(&p, "body (exits) called exit() during step; animat stops");
+    p = run_broken("run", "aborts");
+    ck_assert_msg(p.signaled || p.status != 0, "status %d", p.status);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "body (aborts) called abort() during create; animat stops"), "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     /* ANIMAT_WRAP (e.g. a valgrind command) prefixes every animat run. */
     static char wrapped[2048];
@@ -498,6 +511,7 @@ int main(void) {
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, outputs_never_destroy_data);
     tcase_add_test(t, input_refusals);
+    tcase_add_test(t, plugin_exit_and_abort);
     suite_add_tcase(s, t);
     TCase *c = tcase_create("commands");
     tcase_set_timeout(c, 300);

@@ -15,6 +15,8 @@
  *   BROKEN_INF_REWARD  returns an infinite reward at its 3rd step
  *   BROKEN_SEGV        raises SIGSEGV in its 3rd step
  *   BROKEN_HANG        never returns from its 3rd step
+ *   BROKEN_EXIT        calls exit(0) in its 3rd step
+ *   BROKEN_ABORT       calls abort() in create
  *   BROKEN_NONDET      observations depend on a counter shared by instances
  *   BROKEN_LEAK        create mallocs memory that destroy never frees
  *   BROKEN_HUGE_PORT   declares an observation port of 2^30 values
@@ -42,6 +44,9 @@ static double shared_counter; /* shared by every instance: not reproducible */
 static void *d_create(const animat_host *h) {
 #ifdef BROKEN_HUGE_ALLOC
     if (!h->alloc(h, (size_t)1 << 40)) return NULL; /* the host must refuse */
+#endif
+#ifdef BROKEN_ABORT
+    abort();
 #endif
     the_one.h = h;
     the_one.x = 0;
@@ -87,6 +92,8 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #elif defined(BROKEN_HANG)
     if (d->steps == 3)
         for (;;) pause();
+#elif defined(BROKEN_EXIT)
+    if (d->steps == 3) exit(0);
 #endif
     d->x += act[0][0];
     obs[0][0] = d->x;
