@@ -21,3 +21,21 @@ int hash_file(const char *path, uint64_t *out) {
     *out = h;
     return 0;
 }
+
+int hash_file_prefix(const char *path, uint64_t n, uint64_t *out) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    uint64_t h = HASH_FNV_INIT, left = n;
+    unsigned char buf[65536];
+    while (left) {
+        size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+        size_t got = fread(buf, 1, want, f);
+        if (got == 0) break;
+        h = hash_fnv(h, buf, got);
+        left -= got;
+    }
+    fclose(f);
+    if (left) return -1;
+    *out = h;
+    return 0;
+}

@@ -18,4 +18,8 @@ uint64_t hash_fnv(uint64_t h, const void *data, uint64_t n);
  * (errno set). Any thread. */
 int hash_file(const char *path, uint64_t *out);
 
+/* Hash of the first n bytes of a file into *out. 0, or -1 when it cannot
+ * be read or is shorter than n bytes. Any thread. */
+int hash_file_prefix(const char *path, uint64_t n, uint64_t *out);
+
 #endif

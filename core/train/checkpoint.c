@@ -24,8 +24,15 @@ typedef struct checkpoint_head {
     uint64_t curve_bytes, fingerprint;
     double best_return;
     uint64_t state_size;
-    uint64_t checksum; /* FNV of the state bytes */
+    uint64_t checksum;   /* FNV of this header (checksum field 0) then the state */
+    uint64_t curve_hash; /* FNV of the curve file's first curve_bytes bytes */
 } checkpoint_head;
+
+/* The checksum of a header (its own checksum field taken as 0) and state. */
+static uint64_t sum_of(checkpoint_head h, const void *state, uint64_t size) {
+    h.checksum = 0;
+    return hash_fnv(hash_fnv(HASH_FNV_INIT, &h, sizeof h), state, size);
+}
 
 int checkpoint_save(const char *path, const checkpoint *c, errmsg *e) {
     checkpoint_head h;
@@ -41,7 +48,8 @@ int checkpoint_save(const char *path, const checkpoint *c, errmsg *e) {
     h.fingerprint = c->fingerprint;
     h.best_return = c->best_return;
     h.state_size = c->state_size;
-    h.checksum = hash_fnv(HASH_FNV_INIT, c->state, c->state_size);
+    h.curve_hash = c->curve_hash;
+    h.checksum = sum_of(h, c->state, c->state_size);
     char *buf = malloc(sizeof h + c->state_size);
     if (!buf) return errmsg_set(e, "out of memory");
     memcpy(buf, &h, sizeof h);
@@ -71,8 +79,8 @@ int checkpoint_load(const char *path, checkpoint *c, errmsg *e) {
             rc = errmsg_set(e, "%s: checkpoint is truncated", path);
         else if (fgetc(f) != EOF)
             rc = errmsg_set(e, "%s: checkpoint has trailing bytes", path);
-        else if (hash_fnv(HASH_FNV_INIT, c->state, h.state_size) != h.checksum)
-            rc = errmsg_set(e, "%s: checkpoint is corrupt (checksum mismatch)", path);
+        else if (sum_of(h, c->state, h.state_size) != h.checksum)
+            rc = errmsg_set(e, "%s: checkpoint is corrupt or was edited (checksum mismatch)", path);
     }
     fclose(f);
     if (rc) {
@@ -88,6 +96,7 @@ int checkpoint_load(const char *path, checkpoint *c, errmsg *e) {
     c->fingerprint = h.fingerprint;
     c->best_return = h.best_return;
     c->state_size = h.state_size;
+    c->curve_hash = h.curve_hash;
     return 0;
 }
 

@@ -17,7 +17,7 @@
 
 #include "base/errmsg.h"
 
-#define CHECKPOINT_VERSION 1u
+#define CHECKPOINT_VERSION 2u /* 2: the checksum covers the header too; curve hash */
 
 typedef struct checkpoint {
     uint32_t n_theta;
@@ -26,6 +26,7 @@ typedef struct checkpoint {
     uint64_t steps;         /* control steps so far */
     double elapsed;         /* seconds of training so far */
     uint64_t curve_bytes;   /* length of the curve CSV at this checkpoint */
+    uint64_t curve_hash;    /* FNV of those bytes: a resumed curve must match */
     uint64_t fingerprint;   /* of the configuration; must match on resume */
     double best_return;     /* best candidate return seen */
     uint64_t state_size;    /* bytes in `state` */

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/atomicfile.h"
@@ -165,6 +166,23 @@ static uint64_t fingerprint(const trainer *t) {
     h = hash_fnv(h, &x->seed, sizeof x->seed);
     h = hash_fnv(h, &t->P, sizeof t->P);
     h = hash_fnv(h, &t->n, sizeof t->n);
+    /* everything else that changes results: the episode budget, crash
+     * scoring, interventions, the learner's targets and the plugin builds */
+    h = hash_fnv(h, &x->max_steps, sizeof x->max_steps);
+    h = hash_fnv(h, &x->crash_return, sizeof x->crash_return);
+    h = hash_fnv(h, &x->on_crash_continue, sizeof x->on_crash_continue);
+    for (uint32_t i = 0; i < x->nivs; i++) {
+        const experiment_iv *v = &x->ivs[i];
+        h = hash_fnv(h, v->name, strlen(v->name) + 1);
+        double nums[5] = {v->value, v->sigma, v->from, v->to, (double)(v->what * 4 + v->inst * 2 + v->on_theta)};
+        h = hash_fnv(h, nums, sizeof nums);
+    }
+    h = hash_fnv(h, x->targets, x->ntargets * sizeof *x->targets);
+    for (uint32_t i = 0; i <= x->ninsts; i++) {
+        const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
+        uint64_t fh = 0;
+        if (hash_file(in->plugin->lib->path, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
+    }
     if (x->episodes_per_candidate > 1 || x->common_episodes) { /* absent before they existed */
         h = hash_fnv(h, &x->episodes_per_candidate, sizeof x->episodes_per_candidate);
         h = hash_fnv(h, &x->common_episodes, sizeof x->common_episodes);
@@ -234,6 +252,12 @@ static int save_checkpoint(trainer *t, checkpoint *c, errmsg *e) {
     }
     c->state = buf;
     c->state_size = size;
+    c->curve_hash = 0;
+    if (t->x->curve && hash_file_prefix(t->x->curve, c->curve_bytes, &c->curve_hash)) {
+        free(buf);
+        c->state = NULL;
+        return errmsg_set(e, "%s: cannot read back the learning curve for the checkpoint", t->x->curve);
+    }
     int rc = checkpoint_save(t->x->checkpoint, c, e);
     c->state = NULL;
     free(buf);
@@ -345,9 +369,16 @@ static void teardown(trainer *t) {
 
 /* Open the curve for appending (truncated to `keep` bytes on resume), or
  * create it with provenance and a header. NULL with e set. */
-static FILE *open_curve(const trainer *t, const char *command, int resume, uint64_t keep, errmsg *e) {
+static FILE *open_curve(const trainer *t, const char *command, int resume, const checkpoint *ck, errmsg *e) {
     const char *path = t->x->curve;
+    uint64_t keep = ck->curve_bytes, h = 0;
     if (resume) {
+        /* the curve must still hold exactly what the checkpoint saw */
+        if (hash_file_prefix(path, keep, &h) || h != ck->curve_hash) {
+            errmsg_set(e, "%s: the learning curve does not match the checkpoint (missing, cut short or edited); "
+                          "refusing to resume", path);
+            return NULL;
+        }
         if (truncate(path, (off_t)keep)) {
             errmsg_set(e, "%s: cannot truncate the learning curve to the checkpoint: %s", path, strerror(errno));
             return NULL;
@@ -476,6 +507,18 @@ static int check_outputs(const experiment *x, const char *outpath, errmsg *e) {
     return 0;
 }
 
+/* A fresh run (no --resume) moves an earlier checkpoint to PATH.prev, so a
+ * later --resume cannot continue a different run from it. 0 or -1. */
+static int move_aside(const char *path, FILE *out, errmsg *e) {
+    struct stat st;
+    if (!path || lstat(path, &st)) return 0;
+    char prev[4200];
+    snprintf(prev, sizeof prev, "%s.prev", path);
+    if (rename(path, prev)) return errmsg_set(e, "%s: cannot move the earlier checkpoint aside: %s", path, strerror(errno));
+    if (out) fprintf(out, "moved the earlier checkpoint %s to %s (this run starts afresh)\n", path, prev);
+    return 0;
+}
+
 /* Refusals checked before any work. 0, or -1 with e set. */
 static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
@@ -506,12 +549,14 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
-    if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, ck.curve_bytes, e))) goto done;
+    if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, &ck, e))) goto done;
+    if (root && !o->resume && move_aside(x->checkpoint, out, e)) goto done;
     if (out && !o->resume)
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
                 t.ranks == 1 ? "" : "s");
     double start = runner_now(), t0 = start - ck.elapsed;
+    uint64_t first = ck.epochs_done;
     for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
         if (epoch_step(&t, e) || epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
         /* Stop requests are agreed on by every rank. */
@@ -521,6 +566,10 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
         if (root && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e)) goto done;
         if (interrupted) break;
     }
+    /* a resume with nothing left still writes the parameters it reports */
+    if (root && first == x->epochs && o->resume &&
+        write_params(&t, outpath, ck.epochs_done, o->command, e))
+        goto done;
     print_end(x, &ck, interrupted, outpath, out);
     if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
     rc = interrupted ? TRAINER_INTERRUPTED : 0;

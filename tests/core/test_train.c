@@ -256,6 +256,43 @@ START_TEST(sigint_checkpoints_and_resumes) {
 }
 END_TEST
 
+/* Checkpoints validate themselves: an edited header, a changed
+ * run.max_steps and an edited curve are refused; a fresh run moves an old
+ * checkpoint aside; a resume with nothing left writes the parameters. */
+START_TEST(checkpoints_validate_themselves) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    const char *base = "--quiet --epochs 3 --set run.max_steps=50 --set train.checkpoint=v.ckpt "
+                       "--set train.curve=v.csv --set train.output=v.params.yaml";
+    proc_out p = proc_run("cd %s && rm -f v.* && %s train %s %s", dir, exe, exp, base);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    /* resume with nothing left: the parameters it reports are written */
+    p = proc_run("cd %s && rm v.params.yaml && %s train %s %s --resume && test -s v.params.yaml", dir, exe, exp, base);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    /* run.max_steps is part of the setup */
+    p = proc_run("cd %s && %s train %s %s --resume --set run.max_steps=60 --epochs 4", dir, exe, exp, base);
+    ck_assert_msg(p.status == 1 && strstr(p.err, "checkpoint was written by a different experiment setup"), "%s", p.err);
+    proc_free(&p);
+    /* an edited curve */
+    p = proc_run("cd %s && cp v.csv v.csv.bak && sed -i '$ s/^3,/3,9/' v.csv && %s train %s %s --resume --epochs 4; "
+                 "s=$?; mv v.csv.bak v.csv; exit $s", dir, exe, exp, base);
+    ck_assert_msg(p.status == 1 && strstr(p.err, "the learning curve does not match the checkpoint"), "%s", p.err);
+    proc_free(&p);
+    /* an edited header (epochs_done at offset 16) */
+    p = proc_run("cd %s && cp v.ckpt v.ckpt.bak && printf '\\001' | dd of=v.ckpt bs=1 seek=16 conv=notrunc 2>/dev/null && "
+                 "%s train %s %s --resume --epochs 4; s=$?; mv v.ckpt.bak v.ckpt; exit $s", dir, exe, exp, base);
+    ck_assert_msg(p.status == 1 && strstr(p.err, "checkpoint is corrupt or was edited (checksum mismatch)"), "%s", p.err);
+    proc_free(&p);
+    /* a fresh run moves the old checkpoint aside */
+    p = proc_run("cd %s && %s train %s %s --epochs 1 --set train.checkpoint_every=5 && test -f v.ckpt.prev", dir, exe, exp,
+                 base);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    proc_free(&p);
+}
+END_TEST
+
 /* Mean return of `animat run` over 8 episodes (seed 100) with given options. */
 static double mean_return(const char *exp, const char *opts) {
     proc_out p = proc_run("cd %s && %s run %s --episodes 8 --seed 100 --quiet %s", dir, exe, exp, opts);
@@ -359,7 +396,7 @@ START_TEST(bad_learner_configs) {
     p = proc_run("cd %s && cp b4.ckpt b4.good && printf '\\377' | dd of=b4.ckpt bs=1 seek=$(($(stat -c %%s b4.ckpt) - 1)) "
                  "conv=notrunc 2>/dev/null && %s train %s --resume", dir, exe, f);
     ck_assert_int_eq(p.status, 1);
-    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint is corrupt (checksum mismatch)"));
+    ck_assert_ptr_nonnull(strstr(p.err, "b4.ckpt: checkpoint is corrupt or was edited (checksum mismatch)"));
     proc_free(&p);
     p = proc_run("cd %s && cp b4.good b4.ckpt && printf x >> b4.ckpt && %s train %s --resume", dir, exe, f);
     ck_assert_int_eq(p.status, 1);
@@ -389,6 +426,7 @@ int main(void) {
     tcase_set_timeout(t, 600);
     tcase_add_test(t, check_names_the_learner);
     tcase_add_test(t, bad_learner_configs);
+    tcase_add_test(t, checkpoints_validate_themselves);
     tcase_add_test(t, es_minimises_quadratic);
     tcase_add_test(t, es_minimises_rosenbrock);
     tcase_add_test(t, cmaes_minimises_quadratic);
