@@ -90,6 +90,11 @@ int params_check_table(const animat_param_info *params, uint32_t n, const char *
     if (n && params[0].struct_size < offsetof(animat_param_info, doc) + sizeof(const char *))
         return errmsg_set(e, "plugin %s: parameter table struct_size %u is too small", who,
                         params[0].struct_size);
+    /* the stride must be a record's, not an address that walks off the table */
+    if (n && params[0].struct_size > PARAMS_MAX_RECORD)
+        return errmsg_set(e, "plugin %s: parameter table struct_size %u is impossible (a record is at most %u bytes)",
+                          who, params[0].struct_size, PARAMS_MAX_RECORD);
+    if (n > PARAMS_MAX_COUNT) return errmsg_set(e, "plugin %s: declares %u parameters (at most %u)", who, n, PARAMS_MAX_COUNT);
     for (uint32_t i = 0; i < n; i++) {
         const animat_param_info *p = params_at(params, i);
         if (!name_ok(p->name))

@@ -27,6 +27,11 @@ typedef struct params_set {
     uint32_t n;
 } params_set;
 
+/* Limits on plugin-supplied tables: a record's struct_size and a table's
+ * length (generous for any real plugin, small enough to refuse garbage). */
+#define PARAMS_MAX_RECORD 4096u
+#define PARAMS_MAX_COUNT 4096u
+
 /* Check a plugin's parameter table itself (names, types, default in range,
  * unique names). `who` names the plugin in messages. 0 or -1 with e set. */
 int params_check_table(const animat_param_info *params, uint32_t n, const char *who, errmsg *e);

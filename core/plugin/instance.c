@@ -118,8 +118,24 @@ const animat_param_info *instance_theta_info(instance *in, uint32_t *n) {
     *n = 0;
     if (in->kind != ANIMAT_KIND_CIRCUIT) return NULL;
     const animat_param_info *info = circuit_api(in)->theta_info(in->self, n);
-    if (!info) *n = 0;
-    return info;
+    /* an unreadable table (NULL, a stride that is no record's) has no entries */
+    if (!info || (*n && (info[0].struct_size < offsetof(animat_param_info, doc) + sizeof(const char *) ||
+                         info[0].struct_size > PARAMS_MAX_RECORD)))
+        *n = 0;
+    return *n ? info : NULL;
+}
+
+int instance_theta_check(instance *in, errmsg *e) {
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return 0;
+    uint32_t n = 0;
+    const animat_param_info *info = circuit_api(in)->theta_info(in->self, &n);
+    if (!n) return 0;
+    if (n > (1u << 24)) return errmsg_set(e, "%s (%s): theta_info reports %u entries", in->name, in->plugin->desc->name, n);
+    if (!info || info[0].struct_size < offsetof(animat_param_info, doc) + sizeof(const char *) ||
+        info[0].struct_size > PARAMS_MAX_RECORD)
+        return errmsg_set(e, "%s (%s): theta_info returns %s", in->name, in->plugin->desc->name,
+                          info ? "a table whose struct_size is no record's" : "NULL for a non-empty theta");
+    return 0;
 }
 
 int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e) {

@@ -62,6 +62,10 @@ int instance_fail(instance *in, const char *what, errmsg *e);
  * valid until destroy); *n = 0 for bodies. */
 const animat_param_info *instance_theta_info(instance *in, uint32_t *n);
 int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e);
+
+/* Is a circuit's theta_info table readable (length bounded, a record's
+ * stride, not NULL when non-empty)? 0, or -1 with e naming the instance. */
+int instance_theta_check(instance *in, errmsg *e);
 int instance_set_theta(instance *in, const double *theta, uint32_t n, errmsg *e);
 
 /* The instance's extension table for `id`, or NULL (any kind, ABI 1.1 for

@@ -80,6 +80,7 @@ static int init_targets(sim *s, errmsg *e) {
         uint32_t i = x->targets_given ? x->targets[j] : j;
         uint32_t len;
         if (s->insts[i].kind != ANIMAT_KIND_CIRCUIT) continue;
+        if (instance_theta_check(&s->insts[i], e)) return -1;
         instance_theta_info(&s->insts[i], &len);
         if (len > (1u << 24)) return errmsg_set(e, "%s: theta_info reports %u entries", s->insts[i].name, len);
         if (!len && !x->targets_given) continue;

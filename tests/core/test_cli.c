@@ -460,6 +460,12 @@ END_TEST
 START_TEST(plugin_exit_and_abort) {
     proc_out p = run_broken("run", "exits");
     expect_error(&p, "body (exits) called exit() during step; animat stops");
+    p = run_broken("check", "huge_stride");
+    expect_error(&p, "huge_stride.so): parameter table struct_size 1073741824 is impossible");
+    p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "huge_stride.so): parameter table struct_size 1073741824 is impossible"),
+                  "%d %s %s", p.status, p.out, p.err);
+    proc_free(&p);
     p = run_broken("run", "aborts");
     ck_assert_msg(p.signaled || p.status != 0, "status %d", p.status);
     ck_assert_int_eq(proc_lines(p.err), 1);

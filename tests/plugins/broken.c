@@ -17,6 +17,7 @@
  *   BROKEN_HANG        never returns from its 3rd step
  *   BROKEN_EXIT        calls exit(0) in its 3rd step
  *   BROKEN_ABORT       calls abort() in create
+ *   BROKEN_HUGE_STRIDE its parameter table's struct_size is 1 GiB
  *   BROKEN_NONDET      observations depend on a counter shared by instances
  *   BROKEN_LEAK        create mallocs memory that destroy never frees
  *   BROKEN_HUGE_PORT   declares an observation port of 2^30 values
@@ -123,7 +124,11 @@ static const animat_body_api api = {
 };
 
 static const animat_param_info params[] = {
+#ifdef BROKEN_HUGE_STRIDE
+    {1u << 30, ANIMAT_PARAM_REAL, 0, 0, "gain", "",
+#else
     {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "gain", "",
+#endif
 #ifdef BROKEN_BAD_DEFAULT
      5.0,
 #else
