@@ -2,6 +2,7 @@
 #include "base/atomicfile.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -110,4 +111,34 @@ int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *
         return rc;
     }
     return atomicfile_commit(&a, e);
+}
+
+static char guarded[4200];
+static volatile sig_atomic_t guarding;
+static struct sigaction old_int, old_term;
+
+/* Remove the guarded temporary file, then die of the signal as asked. */
+static void on_signal(int sig) {
+    if (guarding) unlink(guarded);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void atomicfile_guard(const atomicfile *a) {
+    if (!a->tmp || strlen(a->tmp) >= sizeof guarded) return;
+    strcpy(guarded, a->tmp);
+    guarding = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+}
+
+void atomicfile_unguard(void) {
+    if (!guarding) return;
+    guarding = 0;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
 }

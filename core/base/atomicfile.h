@@ -43,6 +43,12 @@ void atomicfile_abort(atomicfile *a);
  * 0, or -1 with e set to one line. */
 int atomicfile_check(const char *path, const char *what, const char *const *others, uint32_t n, errmsg *e);
 
+/* While a long write is open (a run's trace), SIGINT and SIGTERM remove
+ * its PATH.tmp before the process dies of the signal as usual, so Ctrl-C
+ * leaves nothing behind. One guarded file per process; main thread. */
+void atomicfile_guard(const atomicfile *a);
+void atomicfile_unguard(void);
+
 /* The whole cycle for a buffer of `size` bytes. 0, or -1 with e set. */
 int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *e);
 

@@ -74,6 +74,7 @@ sim_trace *trace_open(const char *path, sim *s, const char *prov, errmsg *e) {
         return NULL;
     }
     t->dt = s->dt;
+    atomicfile_guard(&t->file);
     trace_fprint_comment(t->file.f, prov);
     if (write_header(t, s, e)) {
         trace_abort(t);
@@ -108,6 +109,7 @@ static const char *error(void *ctx) { return ((sim_trace *)ctx)->err; }
 sim_observer trace_observer(sim_trace *t) { return (sim_observer){t, before, after, error}; }
 
 int trace_commit(sim_trace *t, errmsg *e) {
+    atomicfile_unguard();
     int rc = atomicfile_commit(&t->file, e);
     free(t);
     return rc;
@@ -115,6 +117,7 @@ int trace_commit(sim_trace *t, errmsg *e) {
 
 void trace_abort(sim_trace *t) {
     if (!t) return;
+    atomicfile_unguard();
     atomicfile_abort(&t->file);
     free(t);
 }
