@@ -61,7 +61,10 @@ const char *errmsg_printable(const char *s, char *buf, size_t cap) {
         unsigned char ch = (unsigned char)s[i];
         int esc = ch < 0x20 || ch == 0x7f || ch == '\\';
         if (o + (esc ? 4 : 1) + 4 > cap) {
-            while (o && ((unsigned char)buf[o] & 0xC0) == 0x80) o--; /* not inside a UTF-8 sequence */
+            if ((ch & 0xC0) == 0x80) { /* cut before the sequence this byte continues */
+                while (o && ((unsigned char)buf[o - 1] & 0xC0) == 0x80) o--;
+                if (o && ((unsigned char)buf[o - 1] & 0xC0) == 0xC0) o--;
+            }
             memcpy(buf + o, "...", 4);
             return buf;
         }
