@@ -46,10 +46,7 @@ static th_host *host(uint32_t n) {
 }
 
 static void *make(th_host *t) {
-    void *c = api()->create(th_table(t));
-    ck_assert_msg(c != NULL, "create failed: %s", th_last_error(t));
-    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
-    return c;
+    return th_circuit(t, api());
 }
 
 /* Run `steps` control steps of dt with drive d; record the upward zero

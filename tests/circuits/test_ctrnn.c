@@ -31,10 +31,7 @@ static th_host *host(uint32_t n, uint32_t nin, uint32_t nout) {
 }
 
 static void *make(th_host *t) {
-    void *c = api()->create(th_table(t));
-    ck_assert_msg(c != NULL, "create failed: %s", th_last_error(t));
-    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
-    return c;
+    return th_circuit(t, api());
 }
 
 static void step(void *c, const double *x, double *y, double dt) {

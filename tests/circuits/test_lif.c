@@ -211,10 +211,7 @@ END_TEST
 
 /* Plugin: an instance with `n_in` = `n_out` = 1. */
 static void *make(th_host *t) {
-    void *c = api()->create(th_table(t));
-    ck_assert_msg(c != NULL, "create failed: %s", th_last_error(t));
-    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
-    return c;
+    return th_circuit(t, api());
 }
 
 static th_host *host(void) {

@@ -28,10 +28,7 @@ static th_host *host(uint64_t seed) {
 
 /* Create an instance on `t` and reset it; fails the test on NULL. */
 static void *make(th_host *t) {
-    void *c = api()->create(th_table(t));
-    ck_assert_msg(c != NULL, "create failed: %s", th_last_error(t));
-    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
-    return c;
+    return th_circuit(t, api());
 }
 
 /* One control step from `angles` into `act`. */

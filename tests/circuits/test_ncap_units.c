@@ -37,10 +37,7 @@ static th_host *host(int osc, int shared, int sc, int turn) {
 }
 
 static void *make(th_host *t) {
-    void *c = api()->create(th_table(t));
-    ck_assert_msg(c != NULL, "create failed: %s", th_last_error(t));
-    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
-    return c;
+    return th_circuit(t, api());
 }
 
 static const animat_units_ext *units(void *c) {

@@ -38,4 +38,8 @@ void th_reseed(th_host *t, uint64_t seed);
 /* Last message passed to h->error, or "" (owned by t). */
 const char *th_last_error(th_host *t);
 
+/* Create a circuit instance of `api` on t and reset it (seed 0); fails the
+ * test, naming the plugin's reason, when create returns NULL or reset fails. */
+void *th_circuit(th_host *t, const animat_circuit_api *api);
+
 #endif
