@@ -293,6 +293,50 @@ START_TEST(checkpoints_validate_themselves) {
 }
 END_TEST
 
+/* kill -9 at 20 random moments (between 30 and 250 ms into each attempt,
+ * from a fixed generator), resuming after each, ends exactly where an
+ * uninterrupted run ends: curve and parameters byte for byte. */
+START_TEST(kill9_at_twenty_points) {
+    char exp[512], ck[512], cmd[4096];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap-es.yaml", src);
+    snprintf(ck, sizeof ck, "%s/r.ckpt", dir);
+    const char *opts = "--quiet --epochs 200 --set run.max_steps=100 --set train.checkpoint_every=1";
+    train_curve(exp, "rfull", "", "--epochs 200 --set run.max_steps=100 --set train.checkpoint=rfull.ckpt");
+    unlink(ck);
+    unsigned long long lcg = 12345;
+    int kills = 0, done = 0;
+    for (int attempt = 0; attempt < 400 && !done; attempt++) {
+        int resume = access(ck, F_OK) == 0;
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && exec %s train %s %s %s --set train.curve=r.csv --set train.output=r.params.yaml "
+                 "--set train.checkpoint=r.ckpt >/dev/null 2>&1",
+                 dir, exe, exp, opts, resume ? "--resume" : "");
+        if (kills >= 20) { /* the last attempt runs to the end */
+            proc_out p = proc_run("%s", cmd);
+            ck_assert_msg(p.status == 0, "final resume failed");
+            proc_free(&p);
+            done = 1;
+            break;
+        }
+        lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned delay_us = 30000u + (unsigned)((lcg >> 33) % 220000u);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+            _exit(127);
+        }
+        usleep(delay_us);
+        kill(pid, SIGKILL);
+        int st;
+        waitpid(pid, &st, 0);
+        if (WIFSIGNALED(st)) kills++;
+        else ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "attempt %d failed with status %d", attempt, st);
+    }
+    ck_assert_msg(done && kills >= 20, "only %d kills", kills);
+    trainrun_assert_same(dir, "rfull", "r", 100);
+}
+END_TEST
+
 /* Mean return of `animat run` over 8 episodes (seed 100) with given options. */
 static double mean_return(const char *exp, const char *opts) {
     proc_out p = proc_run("cd %s && %s run %s --episodes 8 --seed 100 --quiet %s", dir, exe, exp, opts);
@@ -427,6 +471,7 @@ int main(void) {
     tcase_add_test(t, check_names_the_learner);
     tcase_add_test(t, bad_learner_configs);
     tcase_add_test(t, checkpoints_validate_themselves);
+    tcase_add_test(t, kill9_at_twenty_points);
     tcase_add_test(t, es_minimises_quadratic);
     tcase_add_test(t, es_minimises_rosenbrock);
     tcase_add_test(t, cmaes_minimises_quadratic);
