@@ -474,6 +474,11 @@ START_TEST(plugin_exit_and_abort) {
     ck_assert_msg(p.status == 0 && strstr(p.out, "huge_stride.so): parameter table struct_size 1073741824 is impossible"),
                   "%d %s %s", p.status, p.out, p.err);
     proc_free(&p);
+    /* an mjcf model's ports, seen before writing an experiment */
+    p = proc_run("cd %s && %s plugins info mjcf --set body.params.model=bodies/mjcf/models/worm.xml", src, exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "ports at the given parameters") && strstr(p.out, "joints       size 11"),
+                  "%s%s", p.out, p.err);
+    proc_free(&p);
     p = run_broken("run", "aborts");
     ck_assert_msg(p.signaled || p.status != 0, "status %d", p.status);
     ck_assert_int_eq(proc_lines(p.err), 1);

@@ -398,6 +398,14 @@ START_TEST(bounds_hold_against_a_wild_learner) {
     ck_assert_int_eq(p.status, 1);
     ck_assert_msg(strstr(p.err, "theta_file: entry 2 'c.gain' names no circuit of this experiment"), "%s", p.err);
     proc_free(&p);
+    /* entries in another order: the first mismatch is named */
+    proc_write(dir, "swapped.params.yaml", "names: ['a.bias', 'a.gain', 'c.gain', 'c.bias']\ntheta: [0, 2, 2, 0]\n");
+    p = run_text("check --theta swapped.params.yaml",
+                 TICK(1, 1, 3) "circuits:\n  a: {plugin: probe, params: {n: 1}}\n  c: {plugin: probe, params: {n: 1}}\n"
+                               "wiring: [b.obs.t -> a.in.x, a.out.y -> c.in.x, c.out.y -> b.act.a]\n");
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.err, "theta_file: entry 0 is 'a.bias' in the file but 'a.gain' in the experiment"), "%s", p.err);
+    proc_free(&p);
 }
 END_TEST
 
