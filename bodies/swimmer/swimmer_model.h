@@ -1,6 +1,6 @@
 /* swimmer_model.h -- the N-link planar swimmer as an MJCF model (module swm_).
  *
- * Builds the dm_control/NCAP swimmer (see shared/NCAP.md, "Body") from a small
+ * Builds the dm_control/NCAP swimmer (Bhattasali et al. 2022, after dm_control's swimmer) from a small
  * configuration: MJCF text is generated in memory and loaded through MuJoCo's
  * virtual file system. Host-independent, so unit tests compile it directly.
  *

@@ -1,6 +1,6 @@
 /* ncap_math.h -- the pure maths of the NCAP swimmer circuit (no host, no
  * allocation): weight layout and transforms, the head oscillator and the
- * feed-forward pass over plain arrays. Facts: shared/NCAP.md, "Circuit".
+ * feed-forward pass over plain arrays. Facts: Bhattasali, Zador & Engel, NeurIPS 2022.
  *
  * Every function here is reentrant and thread-safe (no global state); it
  * reads and writes only the caller-owned arrays it is given.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/params.h"
 #include "exp/interventions.h"
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
@@ -50,7 +51,7 @@ static int find_entry(sim_iv *v, const char *where, errmsg *e) {
     uint32_t n = 0;
     const animat_param_info *info = instance_theta_info(v->in, &n);
     for (uint32_t k = 0; k < n; k++) {
-        const animat_param_info *p = (const animat_param_info *)((const char *)info + (size_t)k * info[0].struct_size);
+        const animat_param_info *p = params_at(info, k);
         if (p->name && !strcmp(p->name, v->x->name)) {
             v->index = k;
             v->ntheta = n;

@@ -1,17 +1,14 @@
 /* theta.c -- see theta.h and sim.h (graph theta, projection, names). */
 #include "sim/theta.h"
 
+#include "base/params.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
-
-/* Entry k of a theta_info table (stride struct_size). */
-static const animat_param_info *info_at(const animat_param_info *t, uint32_t k) {
-    return (const animat_param_info *)((const char *)t + (size_t)k * t[0].struct_size);
-}
 
 /* Target t and the entry within it for graph-theta index k. */
 static uint32_t locate(const sim *s, uint32_t k, uint32_t *local) {
@@ -24,7 +21,7 @@ static uint32_t locate(const sim *s, uint32_t k, uint32_t *local) {
 const animat_param_info *sim_theta_entry(sim *s, uint32_t k) {
     uint32_t local, n;
     uint32_t t = locate(s, k, &local);
-    return info_at(instance_theta_info(s->targets[t], &n), local);
+    return params_at(instance_theta_info(s->targets[t], &n), local);
 }
 
 void sim_theta_name(sim *s, uint32_t k, char *buf, size_t cap) {
@@ -100,9 +97,9 @@ static int match_names(instance *in, char *const *names, uint32_t n, const yamlt
     for (uint32_t k = 0; k < n && k < have; k++) {
         const char *dot = strchr(names[k], '.');
         const char *entry = dot ? dot + 1 : names[k];
-        if (strcmp(entry, info_at(info, k)->name))
+        if (strcmp(entry, params_at(info, k)->name))
             return AT(e, at, "%s: entry %u is '%s' in the file but '%s.%s' in the experiment", where, k, names[k],
-                      in->name, info_at(info, k)->name);
+                      in->name, params_at(info, k)->name);
     }
     return 0;
 }

@@ -1,7 +1,7 @@
 /* es.c -- OpenAI-style evolution strategies as an animat learner plugin.
  *
  * Plugin glue only (descriptor, create/destroy, ask/tell, checkpoints); the
- * maths lives in es_math.c. Facts: shared/NCAP.md, "Learner used with it".
+ * maths lives in es_math.c. Settings follow the NCAP paper's ES.
  * One instance is used by one thread at a time (animat/learner.h); nothing
  * here is global except const tables. All randomness comes from the host's
  * stream, which the host reseeds before every ask, so no generator state is

@@ -1,7 +1,7 @@
 /* es_math.h -- the pure maths of OpenAI-style evolution strategies (no host,
  * no allocation, no randomness): antithetic candidates, centered-rank
- * shaping, the gradient estimate and the Adam step. Facts: shared/NCAP.md,
- * "Learner used with it".
+ * shaping, the gradient estimate and the Adam step. As in the NCAP
+ * paper's ES.
  *
  * Every function here is reentrant and thread-safe (no global state); it
  * reads and writes only the caller-owned arrays it is given.

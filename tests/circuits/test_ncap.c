@@ -1,5 +1,5 @@
 /* test_ncap.c -- Check tests for the NCAP circuit plugin (NCAP_SO) and its
- * maths module (ncap_math.c, compiled in). Facts: shared/NCAP.md, "Circuit".
+ * maths module (ncap_math.c, compiled in). Facts: the NCAP paper's circuit.
  * Random test inputs come from a GSL generator, never from a home-made RNG.
  */
 #include <check.h>

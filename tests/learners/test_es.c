@@ -1,6 +1,6 @@
 /* test_es.c -- Check tests for the ES learner plugin (ES_SO) and its maths
- * module (es_math.c, compiled in). Facts: shared/NCAP.md, "Learner used with
- * it". The learner is driven through the ABI as the host drives it (reseed
+ * module (es_math.c, compiled in). Facts: the NCAP paper's
+ * ES. The learner is driven through the ABI as the host drives it (reseed
  * before every ask); expected perturbations are recomputed from an
  * independent GSL generator with the same seed.
  */

@@ -1,6 +1,6 @@
 /* test_ncap_elig.c -- Check tests for the NCAP circuit's plasticity extension
  * ("animat.plasticity/1"), through the plugin API only (NCAP_SO). Facts:
- * shared/NCAP.md, "Circuit"; the eligibility of a theta entry is the sum over
+ * the NCAP paper's circuit; the eligibility of a theta entry is the sum over
  * its synapses of pre * post in the last step (animat/circuit.h).
  * Random test inputs come from a GSL generator.
  */
