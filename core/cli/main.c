@@ -11,6 +11,7 @@
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_rerun.h"
 #include "plugin/callguard.h"
+#include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
 #include "sim/sim.h"
@@ -284,7 +285,8 @@ static int cmd_run(int argc, char **argv, int check_only) {
         sim s;
         rc = sim_create(&s, &x, &e);
         if (!rc) {
-            print_check(&x, &s);
+            rc = record_check_signals(&s, &e);
+            if (!rc) print_check(&x, &s);
             sim_destroy(&s);
         }
     } else {
