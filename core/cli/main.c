@@ -9,6 +9,7 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
+#include "cli/cmd_render.h"
 #include "plugin/callguard.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
@@ -44,6 +45,13 @@ static void usage(FILE *f) {
             "                          learning curve to train.curve and checkpoints to\n"
             "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
             "                          Under mpirun, candidates are spread over the ranks\n"
+            "  render FILE -o OUT.mp4 [--size WxH] [--episodes N] [--set K=V]... [--theta FILE]\n"
+            "         [--plugin F] [--quiet]\n"
+            "                          run the episodes like run and film every body (MuJoCo\n"
+            "                          bodies with the animat.mujoco/1 extension, side by\n"
+            "                          side) off-screen into an H.264 MP4 (default 640x480,\n"
+            "                          one frame per control step); needs OSMesa and the\n"
+            "                          ffmpeg program; progress with ETA on a terminal\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -313,6 +321,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv, 0);
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
+    if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
