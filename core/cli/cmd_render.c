@@ -3,7 +3,6 @@
 
 #include <animat/helpers.h>
 #include <math.h>
-#include <mujoco/mujoco.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "exp/experiment.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
+#include "view/mjapi.h"
 #include "view/render.h"
 #include "view/video.h"
 
@@ -101,6 +101,8 @@ static int render_parse(int argc, char **argv, render_job *j) {
  * same MuJoCo). 0, or -1 with e naming the first body that cannot be
  * drawn. */
 static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
+    const view_mj *mj = view_mj_load(e);
+    if (!mj) return -1;
     uint32_t k = 0;
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
@@ -111,9 +113,9 @@ static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
         if (!ANIMAT_HAS(t, animat_mujoco_ext, data) || !t->model || !t->model(in->self) || !t->data(in->self))
             return errmsg_set(e, "%s (%s): extension %s is incomplete (model and data are required)", name, plugin,
                               ANIMAT_EXT_MUJOCO);
-        if (t->mujoco_version != mj_version())
+        if (t->mujoco_version != mj->mj_version())
             return errmsg_set(e, "%s (%s): compiled against MuJoCo %d, but animat runs MuJoCo %d; rebuild the plugin",
-                              name, plugin, (int)t->mujoco_version, mj_version());
+                              name, plugin, (int)t->mujoco_version, mj->mj_version());
         ext[k++] = t;
     }
     return 0;
@@ -211,7 +213,7 @@ static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     if (sim_observe(s, &o)) return errmsg_set(e, "render: too many observers");
     if (view_video_open(&j->video, j->out, j->w, j->h, j->fps, e)) return -1;
     render_active = &j->video;
-    mju_user_error = render_mj_error;
+    *view_mj_load(e)->mju_user_error = render_mj_error; /* loaded by render_setup */
     j->t0 = runner_now();
     int rc = 0;
     for (uint64_t i = 0; i < x->episodes && !rc; i++) {
@@ -244,7 +246,8 @@ static int render_run(render_job *j, errmsg *e) {
     if (!rc) {
         rc = render_setup(j, &s, e);
         if (!rc) rc = render_film(j, &x, &s, e);
-        if (mju_user_error == render_mj_error) mju_user_error = NULL;
+        const view_mj *mj = view_mj_load(e);
+        if (mj && *mj->mju_user_error == render_mj_error) *mj->mju_user_error = NULL;
         view_render_close(j->r);
         sim_destroy(&s);
     }

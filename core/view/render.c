@@ -1,9 +1,10 @@
 /* render.c -- see render.h. */
 #include "view/render.h"
 
+#include "view/mjapi.h"
+
 #include <GL/osmesa.h>
 #include <dlfcn.h>
-#include <mujoco/mujoco.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ typedef struct view_panel {
 } view_panel;
 
 struct view_renderer {
+    const view_mj *mj;  /* MuJoCo's functions (static) */
     OSMesaContext ctx;
     view_destroy_fn destroy;
     uint8_t *osbuf;     /* OSMesa's colour buffer, w * h * 4 */
@@ -80,6 +82,10 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
         return NULL;
     }
     r->w = w, r->h = h, r->cap = nbodies;
+    if (!(r->mj = view_mj_load(e))) {
+        free(r);
+        return NULL;
+    }
     size_t px = (size_t)w * (size_t)h;
     r->osbuf = malloc(px * 4);
     r->frame = malloc(px * 3);
@@ -91,7 +97,7 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
         if (!r->ctx || !current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, w, h))
             errmsg_set(e, "rendering: OSMesa could not create a %dx%d context", w, h);
         else {
-            mjv_defaultOption(&r->opt);
+            r->mj->mjv_defaultOption(&r->opt);
             return r;
         }
     }
@@ -100,8 +106,8 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
 }
 
 /* Set up MuJoCo's camera from the body's suggestion. */
-static void view_camera(mjvCamera *c, const mjModel *m, const animat_mujoco_camera *hint) {
-    mjv_defaultCamera(c);
+static void view_camera(const view_mj *mj, mjvCamera *c, const mjModel *m, const animat_mujoco_camera *hint) {
+    mj->mjv_defaultCamera(c);
     c->type = mjCAMERA_FREE;
     c->distance = 1.5 * m->stat.extent;
     c->elevation = -45;
@@ -119,8 +125,8 @@ static void view_camera(mjvCamera *c, const mjModel *m, const animat_mujoco_came
 
 int view_render_add(view_renderer *r, const void *model, const void *data, int32_t version,
                     const animat_mujoco_camera *cam, errmsg *e) {
-    if (version != mj_version())
-        return errmsg_set(e, "compiled against MuJoCo %d, but animat runs MuJoCo %d", (int)version, mj_version());
+    if (version != r->mj->mj_version())
+        return errmsg_set(e, "compiled against MuJoCo %d, but animat runs MuJoCo %d", (int)version, r->mj->mj_version());
     if (r->n == r->cap) return errmsg_set(e, "more than %u bodies to render", r->cap);
     view_panel *p = &r->p[r->n];
     p->m = model;
@@ -132,12 +138,12 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
     mjModel sized = *p->m;
     sized.vis.global.offwidth = p->w;
     sized.vis.global.offheight = r->h;
-    mjv_defaultScene(&p->scn);
-    mjr_defaultContext(&p->con);
-    mjv_makeScene(p->m, &p->scn, 2000);
-    mjr_makeContext(&sized, &p->con, mjFONTSCALE_100);
+    r->mj->mjv_defaultScene(&p->scn);
+    r->mj->mjr_defaultContext(&p->con);
+    r->mj->mjv_makeScene(p->m, &p->scn, 2000);
+    r->mj->mjr_makeContext(&sized, &p->con, mjFONTSCALE_100);
     p->made = 1;
-    view_camera(&p->cam, p->m, cam);
+    view_camera(r->mj, &p->cam, p->m, cam);
     r->n++;
     return 0;
 }
@@ -147,10 +153,10 @@ const uint8_t *view_render_frame(view_renderer *r) {
     for (uint32_t k = 0; k < r->n; k++) {
         view_panel *p = &r->p[k];
         mjrRect vp = {0, 0, p->w, r->h};
-        mjv_updateScene(p->m, (mjData *)p->d, &r->opt, NULL, &p->cam, mjCAT_ALL, &p->scn);
-        mjr_setBuffer(mjFB_OFFSCREEN, &p->con);
-        mjr_render(vp, &p->scn, &p->con);
-        mjr_readPixels(r->panel, NULL, vp, &p->con);
+        r->mj->mjv_updateScene(p->m, (mjData *)p->d, &r->opt, NULL, &p->cam, mjCAT_ALL, &p->scn);
+        r->mj->mjr_setBuffer(mjFB_OFFSCREEN, &p->con);
+        r->mj->mjr_render(vp, &p->scn, &p->con);
+        r->mj->mjr_readPixels(r->panel, NULL, vp, &p->con);
         /* GL's rows run bottom-up; the frame's top-down */
         for (int y = 0; y < r->h; y++)
             memcpy(r->frame + (size_t)y * row + (size_t)p->x0 * 3, r->panel + (size_t)(r->h - 1 - y) * (size_t)p->w * 3,
@@ -163,8 +169,8 @@ void view_render_close(view_renderer *r) {
     if (!r) return;
     for (uint32_t k = 0; k < r->n; k++) {
         if (!r->p[k].made) continue;
-        mjr_freeContext(&r->p[k].con);
-        mjv_freeScene(&r->p[k].scn);
+        r->mj->mjr_freeContext(&r->p[k].con);
+        r->mj->mjv_freeScene(&r->p[k].scn);
     }
     if (r->ctx) r->destroy(r->ctx);
     free(r->osbuf);
