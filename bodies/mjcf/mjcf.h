@@ -19,8 +19,8 @@
  * no sensor group is called that).
  *
  * Extension "animat.mujoco/1" (animat/body.h): the instance's model and data
- * for `animat render`, and a camera tracking body 1 (or looking at the
- * origin when the model has no bodies) from 1.5 model extents.
+ * for `animat render`, and a camera tracking body 1 from twice the size of
+ * its tree of bodies (or looking at the model's centre when it has none).
  *
  * Task fields, all optional, in the model's <custom> section:
  *   <text name="animat.forward_body" data="BODY"/>    forward velocity reward

@@ -28,6 +28,7 @@ typedef struct view_panel {
 struct view_renderer {
     const view_mj *mj;  /* MuJoCo's functions (static) */
     OSMesaContext ctx;
+    view_current_fn current;
     view_destroy_fn destroy;
     uint8_t *osbuf;     /* OSMesa's colour buffer, w * h * 4 */
     uint8_t *frame;     /* w * h * 3, top row first */
@@ -75,7 +76,6 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
         return NULL;
     }
     view_create_fn create = NULL;
-    view_current_fn current = NULL;
     view_renderer *r = calloc(1, sizeof *r);
     if (!r) {
         errmsg_set(e, "out of memory");
@@ -92,9 +92,9 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
     r->panel = malloc(px * 3);
     if (!r->osbuf || !r->frame || !r->panel) {
         errmsg_set(e, "out of memory for %dx%d frames", w, h);
-    } else if (!view_load_osmesa(&create, &current, &r->destroy, e)) {
+    } else if (!view_load_osmesa(&create, &r->current, &r->destroy, e)) {
         r->ctx = create(OSMESA_RGBA, 24, 8, 0, NULL);
-        if (!r->ctx || !current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, w, h))
+        if (!r->ctx || !r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, w, h))
             errmsg_set(e, "rendering: OSMesa could not create a %dx%d context", w, h);
         else {
             r->mj->mjv_defaultOption(&r->opt);
@@ -172,7 +172,10 @@ void view_render_close(view_renderer *r) {
         r->mj->mjr_freeContext(&r->p[k].con);
         r->mj->mjv_freeScene(&r->p[k].scn);
     }
-    if (r->ctx) r->destroy(r->ctx);
+    if (r->ctx) {
+        r->current(NULL, NULL, 0, 0, 0); /* release the context, then free it */
+        r->destroy(r->ctx);
+    }
     free(r->osbuf);
     free(r->frame);
     free(r->panel);
