@@ -76,8 +76,11 @@ static int render_opt_value(render_job *j, const char *a, const char *v, int *i)
     return 1;
 }
 
-/* Parse the arguments. 0, or 2 after a usage message. */
+/* Parse the arguments. One episode unless --episodes or a later --set
+ * run.episodes says otherwise (the first --set is run.episodes=1). 0, or 2
+ * after a usage message. */
 static int render_parse(int argc, char **argv, render_job *j) {
+    render_set(j, "run.episodes=1");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc = render_opt_value(j, a, i + 1 < argc ? argv[i + 1] : NULL, &i);
