@@ -243,7 +243,8 @@ START_TEST(cli_interrupt) {
     fputs("old", f);
     fclose(f);
     proc_out p = proc_run("%s render %s/examples/swimmer-ncap.yaml -o %s --size 160x120 --set run.max_steps=100000 "
-                          "--quiet & pid=$!; i=0; while [ ! -s %s.tmp ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
+                          "--quiet & pid=$!; i=0; while [ ! -s %s.tmp ] && kill -0 $pid && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); "
+                          "done; "
                           "sleep 0.5; kill -INT $pid; wait $pid; echo status=$?", exe, src, out, out);
     ck_assert_msg(strstr(p.out, "status=130"), "%s / %s", p.out, p.err); /* died of SIGINT */
     proc_free(&p);

@@ -112,8 +112,10 @@ typedef struct animat_mujoco_ext {
     /* The instance's current state (a const mjData *): after reset or step
      * it describes the state the body just observed (positions, xpos/xmat
      * of bodies and geoms are up to date). Instance-owned, valid and at the
-     * same address until destroy; read-only for the host, and only between
-     * the body's calls, on the instance's thread. Required. */
+     * same address until destroy; read-only for the host (MuJoCo's
+     * mjv_updateScene takes a non-const mjData *, but changes no state),
+     * and only between the body's calls, on the instance's thread.
+     * Required. */
     const void *(*data)(void *self);
 
     /* Fill *cam with the body's suggested tracking camera. ANIMAT_OK, or
