@@ -30,6 +30,7 @@ typedef struct shot {
     uint8_t prev[W * H * 3];
     double var[STEPS], diff[STEPS], cx[STEPS], cy[STEPS], px[STEPS], py[STEPS];
     int npix[STEPS];
+    int halves_differ;    /* the left and right halves differed in some frame */
     uint32_t n;
 } shot;
 
@@ -59,7 +60,10 @@ static int before(void *ctx, const struct sim *s, uint64_t episode, uint64_t ste
     shot *t = ctx;
     (void)s, (void)episode, (void)step;
     if (t->n == STEPS) return 0;
-    measure(t, view_render_frame(t->r));
+    const uint8_t *f = view_render_frame(t->r);
+    measure(t, f);
+    for (int y = 0; y < H; y++)
+        t->halves_differ |= memcmp(f + (size_t)y * W * 3, f + (size_t)y * W * 3 + W / 2 * 3, W / 2 * 3) != 0;
     int k = instance_port(t->body, ANIMAT_PORT_OUT, "position");
     t->px[t->n] = t->body->bufs[ANIMAT_PORT_OUT][k][0];
     t->py[t->n] = t->body->bufs[ANIMAT_PORT_OUT][k][1];
@@ -70,8 +74,8 @@ static int after(void *ctx, double reward) { return (void)ctx, (void)reward, 0; 
 static const char *why(void *ctx) { return (void)ctx, "observer"; }
 
 /* Film STEPS steps of the NCAP swimmer with camera `cam` (NULL: the
- * swimmer's own suggestion) into *t. */
-static void film(shot *t, const animat_mujoco_camera *cam) {
+ * swimmer's own suggestion) into *t, drawn `copies` times side by side. */
+static void film(shot *t, const animat_mujoco_camera *cam, uint32_t copies) {
     char path[1024], steps[64];
     snprintf(path, sizeof path, "%s/examples/swimmer-ncap.yaml", src);
     snprintf(steps, sizeof steps, "run.max_steps=%d", STEPS);
@@ -91,10 +95,16 @@ static void film(shot *t, const animat_mujoco_camera *cam) {
     ck_assert_int_eq(own.track_body, 1); /* the head */
     memset(t, 0, sizeof *t);
     t->body = b;
-    t->r = view_render_open(W, H, 1, &e);
+    t->r = view_render_open(W, H, copies, &e);
     ck_assert_msg(t->r != NULL, "%s", e.msg);
-    ck_assert_msg(view_render_add(t->r, ext->model(b->self), ext->data(b->self), ext->mujoco_version,
-                                  cam ? cam : &own, &e) == 0, "%s", e.msg);
+    for (uint32_t k = 0; k < copies; k++)
+        ck_assert_msg(view_render_add(t->r, ext->model(b->self), ext->data(b->self), ext->mujoco_version,
+                                      cam ? cam : &own, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(view_render_add(t->r, ext->model(b->self), ext->data(b->self), ext->mujoco_version, &own, &e), -1);
+    ck_assert_ptr_nonnull(strstr(e.msg, "more than"));
+    errmsg_clear(&e);
+    ck_assert_int_eq(view_render_add(t->r, ext->model(b->self), ext->data(b->self), 210, &own, &e), -1);
+    ck_assert_ptr_nonnull(strstr(e.msg, "compiled against MuJoCo 210"));
     sim_observer o = {.ctx = t, .before = before, .after = after, .error = why};
     sim_observe(&s, &o);
     sim_result res;
@@ -112,7 +122,7 @@ START_TEST(frames_fixed_camera) {
     static shot t;
     animat_mujoco_camera cam = {.struct_size = sizeof cam, .track_body = -1, .distance = 1.0, .azimuth = 90,
                                 .elevation = -90};
-    film(&t, &cam);
+    film(&t, &cam, 1);
     for (uint32_t k = 0; k < STEPS; k++) {
         ck_assert_msg(t.var[k] > 20, "frame %u is blank (variance %g)", k, t.var[k]);
         ck_assert_msg(t.npix[k] > 30, "frame %u shows no swimmer (%d pixels)", k, t.npix[k]);
@@ -132,7 +142,7 @@ END_TEST
  * picture, yet the picture changes (it undulates, the floor slides by). */
 START_TEST(frames_tracking_camera) {
     static shot t;
-    film(&t, NULL);
+    film(&t, NULL, 1);
     for (uint32_t k = 0; k < STEPS; k++) {
         ck_assert_msg(t.var[k] > 20, "frame %u is blank (variance %g)", k, t.var[k]);
         ck_assert_msg(t.npix[k] > 30, "frame %u shows no swimmer (%d pixels)", k, t.npix[k]);
@@ -140,6 +150,17 @@ START_TEST(frames_tracking_camera) {
                       "frame %u: swimmer at (%.1f, %.1f), not in the middle", k, t.cx[k], t.cy[k]);
         if (k) ck_assert_msg(t.diff[k] > 0.01, "frame %u equals frame %u", k, k - 1);
     }
+}
+END_TEST
+
+/* Two bodies side by side: each gets half the picture and its own scene;
+ * the same swimmer twice gives two identical halves, each showing it. */
+START_TEST(frames_side_by_side) {
+    static shot t;
+    film(&t, NULL, 2);
+    ck_assert(!t.halves_differ);
+    for (uint32_t k = 0; k < STEPS; k++)
+        ck_assert_msg(t.npix[k] > 60 && t.npix[k] % 2 == 0, "frame %u: %d swimmer pixels", k, t.npix[k]);
 }
 END_TEST
 
@@ -273,6 +294,7 @@ int main(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, frames_fixed_camera);
     tcase_add_test(tc, frames_tracking_camera);
+    tcase_add_test(tc, frames_side_by_side);
     tcase_add_test(tc, cli_video);
     tcase_add_test(tc, cli_refusals);
     tcase_add_test(tc, cli_interrupt);
