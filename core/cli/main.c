@@ -10,6 +10,7 @@
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_rerun.h"
+#include "cli/cmd_render.h"
 #include "plugin/callguard.h"
 #include "sim/record.h"
 #include "sim/runner.h"
@@ -50,6 +51,13 @@ static void usage(FILE *f) {
             "                          repeat the run stored in a recording from the file alone\n"
             "                          and say whether every recorded value came out\n"
             "                          bit-identical (exit 0) or where it first differs (exit 1)\n"
+            "  render FILE -o OUT.mp4 [--size WxH] [--episodes N] [--set K=V]... [--theta FILE]\n"
+            "         [--plugin F] [--quiet]\n"
+            "                          run episodes like run (default 1) and film every body\n"
+            "                          (MuJoCo bodies with the animat.mujoco/1 extension,\n"
+            "                          side by side) off-screen into an H.264 MP4 (default\n"
+            "                          640x480, one frame per control step); needs OSMesa\n"
+            "                          and the ffmpeg program; progress with ETA on a terminal\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -331,6 +339,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
