@@ -12,6 +12,7 @@
 #include "plugin/callguard.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
+#include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -268,7 +269,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
     }
     if (check_only) {
         sim s;
-        rc = sim_create(&s, &x, &e);
+        rc = (x.isolate && isolate_create(&x, &e)) || sim_create(&s, &x, &e) ? -1 : 0;
         if (!rc) {
             print_check(&x, &s);
             sim_destroy(&s);

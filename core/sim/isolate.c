@@ -99,3 +99,76 @@ int isolate_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     *r = m.r;
     return ISOLATE_OK;
 }
+
+/* ---- create in a child ---- */
+
+/* What the create child runs and sends back. */
+typedef struct create_job {
+    const experiment *x;
+    callguard_record *rec; /* shared with the parent */
+} create_job;
+
+typedef struct create_msg {
+    int rc;
+    char err[ERRMSG_MAX];
+} create_msg;
+
+static void create_child(void *ctx, int fd) {
+    create_job *j = ctx;
+    callguard_quiet();
+    callguard_mirror(j->rec);
+    static create_msg m;
+    errmsg ce;
+    errmsg_clear(&ce);
+    sim s;
+    m.rc = sim_create(&s, j->x, &ce);
+    if (m.rc == 0) sim_destroy(&s);
+    memcpy(m.err, ce.msg, sizeof m.err);
+    callguard_mirror(NULL);
+    for (size_t off = 0; off < sizeof m;) {
+        ssize_t k = write(fd, (const char *)&m + off, sizeof m - off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) _exit(3);
+        off += (size_t)k;
+    }
+}
+
+/* The one line for a create child that did not report: who was running
+ * (from the shared record) and how the child ended. */
+static int create_died(const callguard_record *rec, const child_result *cr, double limit, int limit_set, errmsg *e) {
+    char who[256], sig[32];
+    if (rec->active)
+        snprintf(who, sizeof who, "%.63s (%.63s) %.31s", rec->inst, rec->plugin, rec->what);
+    else
+        snprintf(who, sizeof who, "creating the plugins in a child process (run.isolate)");
+    if (cr->hung)
+        return errmsg_set(e, "%s did not finish within %g s (%s); killed", who, limit,
+                          limit_set ? "run.episode_timeout" : "the create limit under run.isolate");
+    if (cr->signal)
+        return errmsg_set(e, "%s crashed with %s (signal %d)", who, child_signame(cr->signal, sig, sizeof sig),
+                          cr->signal);
+    return errmsg_set(e, "%s ended the process (exit status %d)", who, cr->status);
+}
+
+int isolate_create(const experiment *x, errmsg *e) {
+    callguard_record *rec =
+        mmap(NULL, sizeof *rec, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rec == MAP_FAILED) return errmsg_set(e, "isolation: mmap failed: %s", strerror(errno));
+    memset(rec, 0, sizeof *rec);
+    create_job job = {x, rec};
+    create_msg m;
+    child_result cr;
+    errmsg ce;
+    errmsg_clear(&ce);
+    int set = x->episode_timeout > 0;
+    double limit = set ? x->episode_timeout : ISOLATE_CREATE_TIMEOUT;
+    int rc = 0;
+    if (child_run(create_child, &job, limit, &m, sizeof m, &cr, &ce))
+        rc = errmsg_set(e, "isolation: %s", ce.msg);
+    else if (cr.hung || cr.signal || cr.len != sizeof m || cr.status != 0)
+        rc = create_died(rec, &cr, limit, set, e);
+    else if (m.rc)
+        rc = errmsg_set(e, "%s", m.err);
+    munmap(rec, sizeof *rec);
+    return rc;
+}

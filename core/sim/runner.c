@@ -126,7 +126,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     uint32_t nin = experiment_inputs(x, inputs, EXPERIMENT_MAX_INSTS + 2);
     if (path && atomicfile_check(path, o && o->trace ? "--trace" : "record.trace", inputs, nin, e)) return -1;
     sim s;
-    if (sim_create(&s, x, e)) return -1;
+    if ((x->isolate && isolate_create(x, e)) || sim_create(&s, x, e)) return -1;
     sim_trace *t = NULL;
     if (path) {
         char *prov = runner_provenance(x, o ? o->command : NULL);
