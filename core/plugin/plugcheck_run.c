@@ -25,7 +25,7 @@
 
 /* Calls through the host table's alloc/free (this process only), and the
  * host's own functions that the counting ones forward to. */
-static unsigned long n_alloc, n_free;
+static _Atomic unsigned long n_alloc, n_free; /* atomic: the threads check calls h->alloc from two threads */
 static void *(*host_alloc)(const animat_host *h, size_t size);
 static void (*host_free)(const animat_host *h, void *ptr);
 
