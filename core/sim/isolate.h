@@ -13,7 +13,7 @@
  * bodies and circuits itself, it creates (and destroys) them once in a
  * child; a plugin that crashes, aborts, calls exit() or hangs there is named
  * with the phase (create) in one line, and the host never runs it in its
- * own process. The learner's create still runs in the host.
+ * own process. isolate_learner_create does the same for the learner.
  */
 #ifndef ISOLATE_H
 #define ISOLATE_H
@@ -42,5 +42,13 @@ int isolate_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e);
  * ended the process (exit status N)", or a failure of isolation itself. Call
  * before sim_create; main thread (it forks). */
 int isolate_create(const experiment *x, errmsg *e);
+
+/* The same for a learner: api->create(&host->table, n, info, theta0) (and
+ * destroy) in a child with the same time limit; host must be reseeded as
+ * for the real create. 0 when the child came back (even if create returned
+ * NULL: the caller's own create then reports that); -1 with e set to one
+ * line ("learner (NAME) create crashed with ...") otherwise. Main thread. */
+int isolate_learner_create(const experiment *x, const animat_learner_api *api, hostctx *host, uint32_t n,
+                           const animat_param_info *info, const double *theta0, errmsg *e);
 
 #endif

@@ -331,6 +331,10 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         return errmsg_set(e, "out of memory");
     }
     hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
+    if (x->isolate && isolate_learner_create(x, t->lapi, &t->lhost, t->n, info, theta0, e)) {
+        free(theta0);
+        return -1;
+    }
     callguard_enter("learner", ld->name, "create");
     t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
     callguard_leave();

@@ -141,6 +141,19 @@ START_TEST(isolated_create) {
     snprintf(out, sizeof out, "%s/segv.params.yaml", dir);
     ck_assert_int_ne(access(out, F_OK), 0);
     proc_free(&p);
+    /* the learner's create too (a valid body and circuit) */
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/dummy.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\n"
+             "learner:\n  plugin: %s/segv_learner.so\ntrain:\n  epochs: 2\n  output: segvl.params.yaml\n"
+             "run:\n  max_steps: 5\n  isolate: true\n",
+             broken, broken);
+    p = proc_run("cd %s && %s train %s --quiet", dir, exe, proc_write(dir, "segv_learner.yaml", text));
+    ck_assert_msg(p.status == 1 && !p.signaled, "status %d: %s", p.status, p.err);
+    ck_assert_str_eq(p.err, "error: learner (segv-learner) create crashed with SIGSEGV (signal 11)\n");
+    snprintf(out, sizeof out, "%s/segvl.params.yaml", dir);
+    ck_assert_int_ne(access(out, F_OK), 0);
+    proc_free(&p);
     /* a create that fails cleanly keeps its own positioned message */
     p = proc_run("%s run %s", exe, body_exp("huge_alloc", "  max_steps: 10\n  isolate: true"));
     expect_error(&p, "g.yaml:2:3: body (huge-alloc): create failed: asked the host for an impossible");
