@@ -2,9 +2,12 @@
  *
  * Loads one shared object and exercises every plugin in it through the ABI,
  * as CLAP's clap-validator does: the handshake and descriptors (through
- * registry_open), parameter tables, ports at default parameters, reset/step
- * determinism with a fixed seed, finite outputs on random in-range inputs,
- * 100 create/destroy cycles without leaks, and for learners ask/tell,
+ * registry_open), parameter tables, ports at default (or --set) parameters,
+ * finite outputs on random in-range inputs, reset/step determinism with a
+ * fixed seed, the real-time rules of step (no allocator call, no heap growth
+ * over thousands of steps, no write outside its output buffers, no state
+ * shared between instances or threads, ports fixed after create), 100
+ * create/destroy cycles without leaks, and for learners ask/tell,
  * determinism and checkpoints. It prints one greppable line per check,
  *   PASS  swimmer: descriptor (body, version 1.0.0, 8 parameters)
  *   FAIL  nan-obs: finite: observation y[0] is not finite (NaN) at step 3
@@ -15,7 +18,9 @@
  * or hang of the validator itself.
  *
  * The second half of this header is internal: shared by plugcheck.c (command
- * line, report, process isolation) and plugcheck_run.c (the checks themselves).
+ * line, report, process isolation), plugcheck_run.c (instances under test
+ * and the first checks), plugcheck_rt.c (the step-rule checks) and
+ * plugcheck_alloc.c (allocator call counting).
  * Thread: main thread only.
  */
 #ifndef PLUGCHECK_H
@@ -32,11 +37,13 @@
 #include "plugin/hostctx.h"
 
 /* Run `plugin-check` with its own arguments: argv[0] = FILE.so, then
- * optional `--seed N`, `--timeout S` (seconds per isolated check, default
- * 10) and `--quiet` (print FAIL lines and the summary only). argv must not
- * be NULL when argc > 0. Writes the report to `out` (not NULL) and usage
- * errors to stderr. Returns the exit status: 0 when every check passed, 1
- * when any failed, 2 for bad usage. Phase: a whole command; it loads and
+ * optional `--set NAME=VALUE` (repeatable: every plugin of the file is
+ * checked at those parameters, validated as `plugins info --set` does),
+ * `--seed N`, `--timeout S` (seconds per isolated check, default 10) and
+ * `--quiet` (print FAIL lines and the summary only). argv must not be NULL
+ * when argc > 0. Writes the report to `out` (not NULL) and usage errors and
+ * bad --set values (one line) to stderr. Returns the exit status: 0 when
+ * every check passed, 1 when any failed, 2 for bad usage or --set. Phase: a whole command; it loads and
  * unloads the plugin itself and forks one child per isolated check. Thread:
  * main thread only (it forks). */
 int plugcheck_main(int argc, char **argv, FILE *out);
