@@ -14,11 +14,22 @@
  * here would take its place and blind the sanitizer, so nothing is defined
  * and the sanitizer's public malloc/free hooks count instead
  * (__sanitizer_install_malloc_and_free_hooks; a realloc counts as an
- * allocation and a free there). */
+ * allocation and a free there).
+ *
+ * Under valgrind, whose own allocator takes the place of malloc in every
+ * object including the executable, the calls never reach the functions
+ * here: counting is reported unavailable (the check then SKIPs, saying so). */
 #include "plugin/plugcheck.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define PLUGCHECK_VALGRIND 1
+#endif
+#endif
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define PLUGCHECK_SANITIZED 1
@@ -64,7 +75,12 @@ void free(void *p) {
     __libc_free(p);
 }
 
-const char *plugcheck_alloc_unavailable(void) { return NULL; }
+const char *plugcheck_alloc_unavailable(void) {
+#ifdef PLUGCHECK_VALGRIND
+    if (RUNNING_ON_VALGRIND) return "running under valgrind, whose allocator replaces malloc for every object";
+#endif
+    return NULL;
+}
 
 static void install(void) {}
 

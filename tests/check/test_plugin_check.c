@@ -76,14 +76,18 @@ START_TEST(shipped_pass) {
     ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.2, sizeof(double)=8, sizeof(size_t)=8"),
                   "%s: no load line:\n%.2000s", path, p.out);
     ck_assert_msg(strstr(p.out, ": leak: 100 create/destroy cycles"), "%s: no leak line:\n%.2000s", path, p.out);
-    ck_assert_msg(!strstr(p.out, "FAIL") && !strstr(p.out, "SKIP"), "%s:\n%.2000s", path, p.out);
+    /* under valgrind (ANIMAT_WRAP) allocator calls cannot be counted: that SKIP only */
+    const char *skip = strstr(p.out, "SKIP");
+    if (wrapped && skip && strstr(skip, ": alloc: allocator calls cannot be counted: running under valgrind"))
+        skip = strstr(skip + 4, "SKIP");
+    ck_assert_msg(!strstr(p.out, "FAIL") && !skip, "%s:\n%.2000s", path, p.out);
     ck_assert_msg(strstr(p.out, "\nplugin-check: ") && strstr(p.out, " passed, 0 failed\n"), "%s:\n%.2000s", path,
                   p.out);
     /* bodies and circuits: the step rules were checked, each on its own line */
     static const char *const rules[] = {": alloc: 200 steps: no malloc", ": growth: 5000 steps after 200 warm-up",
                                         ": bounds: reset and ", ": threads: instances with seeds 1 and 2",
                                         ": ports-stable: ports (and theta length)"};
-    for (size_t k = 0; strstr(p.out, ": ports: ") && k < sizeof rules / sizeof rules[0]; k++)
+    for (size_t k = wrapped ? 1 : 0; strstr(p.out, ": ports: ") && k < sizeof rules / sizeof rules[0]; k++)
         ck_assert_msg(strstr(p.out, rules[k]), "%s: no '%s' line:\n%.3000s", path, rules[k], p.out);
     proc_free(&p);
 }
