@@ -144,8 +144,9 @@ int plugcheck_growth(const plugcheck_ctx *c, char *msg, size_t cap);
 int plugcheck_bounds(const plugcheck_ctx *c, char *msg, size_t cap);
 
 /* Bodies and circuits: instances A and B created and run with different
- * seeds (so different inputs, reset seeds and, for circuits with random
- * initial theta, different theta) must each give what it gives alone when
+ * seeds (so different inputs and reset seeds) and, for circuits, B's theta
+ * moved by 5% of each entry's range (each instance's theta set again, A
+ * then B, before every run), must each give what it gives alone when
  * stepped interleaved on one thread and when run at once on two threads. */
 int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap);
 

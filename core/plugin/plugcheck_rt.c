@@ -3,6 +3,7 @@
  * growth, no writes outside the output buffers, no state shared between
  * instances or threads, ports fixed at create. Each runs inside a forked
  * child (plugcheck.c), on the instance helpers of plugcheck_run.c. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,8 @@ typedef struct traj {
     int rc;
     char msg[512];
     pthread_barrier_t *start; /* threaded run: wait here first */
+    double *theta;            /* a circuit's own theta; owned */
+    uint32_t ntheta, moved;   /* its length; entries perturbed (B only) */
 } traj;
 
 /* Thread body: wait for the other thread, then run trajectory 2. */
@@ -154,7 +157,45 @@ static int threaded(traj *ab, char *msg, size_t cap) {
     return 0;
 }
 
-/* Create A and B (create seeds c->seed, c->seed + 1) and their records. */
+/* Read a circuit's theta into t->theta (owned); with `perturb`, move each
+ * entry by 5% of its range (or of 1 + |entry| where the range is unbounded),
+ * kept inside [min, max] and its sign flag, so that B's weights differ from
+ * A's; t->moved counts them. Best effort: a perturbed theta the plugin
+ * refuses leaves B at its own. 0, or -1 (out of memory). */
+static int keep_theta(traj *t, int perturb) {
+    const animat_circuit_api *api = t->in.c->desc->api;
+    if (t->in.c->desc->kind != ANIMAT_KIND_CIRCUIT) return 0;
+    const animat_param_info *ti = api->theta_info(t->in.self, &t->ntheta);
+    if (!t->ntheta || !ti) return 0;
+    if (!(t->theta = calloc(t->ntheta, sizeof *t->theta))) return -1;
+    if (api->get_theta(t->in.self, t->theta, t->ntheta) != ANIMAT_OK || !perturb) return 0;
+    for (uint32_t k = 0; k < t->ntheta; k++) {
+        const animat_param_info *q = params_at(ti, k);
+        double x = t->theta[k], span = isfinite(q->max - q->min) ? q->max - q->min : 1 + fabs(x), v = x + 0.05 * span;
+        if (v > q->max) v = x - 0.05 * span;
+        if (v < q->min) v = q->min;
+        if ((q->flags & ANIMAT_PARAM_EXCITATORY) && v < 0) v = 0;
+        if ((q->flags & ANIMAT_PARAM_INHIBITORY) && v > 0) v = 0;
+        t->theta[k] = v;
+    }
+    if (api->set_theta(t->in.self, t->theta, t->ntheta) == ANIMAT_OK)
+        t->moved = t->ntheta;
+    else
+        api->get_theta(t->in.self, t->theta, t->ntheta);
+    t->in.ah.error[0] = '\0'; /* a refusal is not this check's business */
+    return 0;
+}
+
+/* Set each instance's own theta again, A then B, before a run: a plugin
+ * that keeps theta in shared storage then runs A with B's. */
+static void apply_theta(traj *ab, int from, int to) {
+    for (int k = from; k <= to; k++)
+        if (ab[k].theta)
+            ((const animat_circuit_api *)ab[k].in.c->desc->api)->set_theta(ab[k].in.self, ab[k].theta, ab[k].ntheta);
+}
+
+/* Create A and B (create seeds c->seed, c->seed + 1; B's circuit theta
+ * perturbed) and their records. */
 static int traj_new(traj *ab, const plugcheck_ctx *c, char *msg, size_t cap) {
     memset(ab, 0, 2 * sizeof *ab);
     int rc = 0;
@@ -165,6 +206,7 @@ static int traj_new(traj *ab, const plugcheck_ctx *c, char *msg, size_t cap) {
             continue;
         }
         rc = plugcheck_inst_new(&ab[k].in, c, ab[k].seed, msg, cap);
+        if (!rc && keep_theta(&ab[k], k == 1)) rc = plugcheck_fail(msg, cap, "out of memory");
         for (int i = 0; !rc && i < 3; i++)
             if (!(ab[k].rec[i] = malloc((PLUGCHECK_STEPS + 1) * plugcheck_row_width(&ab[k].in) * sizeof(double))))
                 rc = plugcheck_fail(msg, cap, "out of memory");
@@ -180,12 +222,19 @@ static int traj_new(traj *ab, const plugcheck_ctx *c, char *msg, size_t cap) {
 int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap) {
     traj ab[2];
     int rc = traj_new(ab, c, msg, cap);
-    for (int k = 0; !rc && k < 2; k++) rc = plugcheck_inst_run(&ab[k].in, ab[k].seed, ab[k].rec[0], &ab[k].n[0], msg, cap);
+    for (int k = 0; !rc && k < 2; k++) {
+        apply_theta(ab, k, k);
+        rc = plugcheck_inst_run(&ab[k].in, ab[k].seed, ab[k].rec[0], &ab[k].n[0], msg, cap);
+    }
+    apply_theta(ab, 0, 1);
     if (!rc) rc = interleaved(ab, msg, cap);
     static const char *const how[3] = {"", "stepped alternately with the other instance on one thread",
                                        "run at the same time as the other instance on another thread"};
     for (int i = 1; !rc && i < 3; i++) {
-        if (i == 2) rc = threaded(ab, msg, cap);
+        if (i == 2) {
+            apply_theta(ab, 0, 1);
+            rc = threaded(ab, msg, cap);
+        }
         for (int k = 0; !rc && k < 2; k++) {
             char what[256];
             snprintf(what, sizeof what, "instance %c (seed %llu) %s, against its run alone (state shared between "
@@ -195,11 +244,14 @@ int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap) {
     }
     if (!rc)
         snprintf(msg, cap,
-                 "instances with seeds %llu and %llu: %u and %u steps alone = stepped alternately = on two threads at "
-                 "once, bit for bit",
-                 (unsigned long long)ab[0].seed, (unsigned long long)ab[1].seed, ab[0].n[0], ab[1].n[0]);
+                 "instances with seeds %llu and %llu%s: %u and %u steps alone = stepped alternately = on two threads "
+                 "at once, bit for bit",
+                 (unsigned long long)ab[0].seed, (unsigned long long)ab[1].seed,
+                 ab[1].moved ? " (the second's theta moved by 5% of each range)" : "",
+                 ab[0].n[0], ab[1].n[0]);
     for (int k = 0; k < 2; k++) {
         for (int i = 0; i < 3; i++) free(ab[k].rec[i]);
+        free(ab[k].theta);
         plugcheck_inst_free(&ab[k].in);
     }
     return rc;
