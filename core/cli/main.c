@@ -15,6 +15,7 @@
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
+#include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -64,10 +65,13 @@ static void usage(FILE *f) {
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
             "                          --set model=worm.xml shows that model's ports)\n"
-            "  plugin-check FILE.so [--seed N] [--timeout S] [--quiet]\n"
+            "  plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
             "                          validate a plugin through the ABI (handshake, tables,\n"
-            "                          ports, finite outputs, determinism, leaks), each check\n"
-            "                          in a child process; PASS/FAIL per check, exit 1 on FAIL\n"
+            "                          ports, finite outputs, determinism, no allocation or heap\n"
+            "                          growth in step, no writes past its outputs, no state\n"
+            "                          shared between instances or threads, fixed ports, leaks)\n"
+            "                          at defaults or the --set parameters, each check in a\n"
+            "                          child process; PASS/FAIL per check, exit 1 on FAIL\n"
             "  help, --help            this text;  version, --version: the version\n"
             "\n"
             "options for run, check and train:\n"
@@ -94,10 +98,11 @@ static void usage(FILE *f) {
             "                          are bit-identical for any N and any number of ranks\n"
             "  --resume                continue from train.checkpoint exactly where it stopped\n"
             "\n"
-            "experiment keys for untrusted plugins: run.isolate: true runs each episode in\n"
-            "a child process; run.episode_timeout: S kills one that hangs; run.on_crash:\n"
-            "stop|continue decides whether a crash ends the run (train scores a crashed\n"
-            "candidate run.crash_return).\n"
+            "experiment keys for untrusted plugins: run.isolate: true creates the plugins\n"
+            "once in a child process first and runs each episode in a child process;\n"
+            "run.episode_timeout: S kills one that hangs (create: 60 s when unset);\n"
+            "run.on_crash: stop|continue decides whether a crash ends the run (train scores\n"
+            "a crashed candidate run.crash_return).\n"
             "\n"
             "experiments are graphs: bodies: and circuits: map names to instances (body: and\n"
             "circuit: are the one-of-each short form); wiring edges are SRC -> DST or, read\n"
@@ -291,7 +296,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
     }
     if (check_only) {
         sim s;
-        rc = sim_create(&s, &x, &e);
+        rc = (x.isolate && isolate_create(&x, &e)) || sim_create(&s, &x, &e) ? -1 : 0;
         if (!rc) {
             rc = record_check_signals(&s, &e);
             if (!rc) print_check(&x, &s);
