@@ -527,14 +527,16 @@ static int check_outputs(const experiment *x, const char *outpath, errmsg *e) {
 }
 
 /* A fresh run (no --resume) moves an earlier checkpoint to PATH.prev, so a
- * later --resume cannot continue a different run from it. 0 or -1. */
-static int move_aside(const char *path, FILE *out, errmsg *e) {
+ * later --resume cannot continue a different run from it, and an earlier
+ * learning curve likewise, so a fresh run that fails (a full disk) loses
+ * neither. `what` names it ("checkpoint", "curve"). 0 or -1. */
+static int move_aside(const char *path, const char *what, FILE *out, errmsg *e) {
     struct stat st;
     if (!path || lstat(path, &st)) return 0;
     char prev[4200];
     snprintf(prev, sizeof prev, "%s.prev", path);
-    if (rename(path, prev)) return errmsg_set(e, "%s: cannot move the earlier checkpoint aside: %s", path, strerror(errno));
-    if (out) fprintf(out, "moved the earlier checkpoint %s to %s (this run starts afresh)\n", path, prev);
+    if (rename(path, prev)) return errmsg_set(e, "%s: cannot move the earlier %s aside: %s", path, what, strerror(errno));
+    if (out) fprintf(out, "moved the earlier %s %s to %s (this run starts afresh)\n", what, path, prev);
     return 0;
 }
 
@@ -605,8 +607,10 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
+    if (root && !o->dry && !o->resume &&
+        (move_aside(x->checkpoint, "checkpoint", out, e) || move_aside(x->curve, "curve", out, e)))
+        goto done;
     if (root && !o->dry && x->curve && !(curve = open_curve(&t, o->command, o->resume, &ck, e))) goto done;
-    if (root && !o->dry && !o->resume && move_aside(x->checkpoint, out, e)) goto done;
     if (root && o->record && !(rec = open_record(&t, o, e))) goto done;
     if (out && !o->resume)
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",

@@ -154,9 +154,10 @@ START_TEST(train_curve_full) {
 END_TEST
 
 /* A fresh run over a finished one: the fresh run moves the earlier
- * checkpoint to ck.bin.prev (as it always does) and restarts the curve, whose
- * first rows then outgrow the limit; the earlier checkpoint is intact as
- * ck.bin.prev and the earlier parameters at their path. */
+ * checkpoint and curve to ck.bin.prev and curve.csv.prev (as it always
+ * does) and starts a new curve, whose first rows then outgrow the limit;
+ * the earlier checkpoint and curve are intact as .prev and the earlier
+ * parameters at their path. */
 START_TEST(train_fresh_full) {
     char dir[256];
     snprintf(dir, sizeof dir, "%s", proc_tmpdir());
@@ -164,14 +165,15 @@ START_TEST(train_fresh_full) {
     proc_out p = animat(dir, 0, "train t.yaml --quiet");
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
-    char *ck = bytes(dir, "ck.bin"), *out = bytes(dir, "out.params.yaml");
+    char *ck = bytes(dir, "ck.bin"), *out = bytes(dir, "out.params.yaml"), *curve = bytes(dir, "curve.csv");
     p = animat(dir, 1, "train t.yaml --quiet");
     assert_refused(&p, "curve.csv");
     proc_free(&p);
     assert_same(dir, "ck.bin.prev", ck);
+    assert_same(dir, "curve.csv.prev", curve);
     assert_same(dir, "out.params.yaml", out);
     assert_no_tmp(dir);
-    free(ck), free(out);
+    free(ck), free(out), free(curve);
 }
 END_TEST
 
