@@ -9,6 +9,7 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
+#include "cli/cmd_plot.h"
 #include "plugin/callguard.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
@@ -54,6 +55,13 @@ static void usage(FILE *f) {
             "                          validate a plugin through the ABI (handshake, tables,\n"
             "                          ports, finite outputs, determinism, leaks), each check\n"
             "                          in a child process; PASS/FAIL per check, exit 1 on FAIL\n"
+            "  plot FILE.h5 KIND -o OUT.svg|OUT.png [--signal NAME] [--episode K] [--size WxH]\n"
+            "                          a figure of a recording (--record): KIND is curve\n"
+            "                          (learning curve of a train recording), activity\n"
+            "                          (traces of a circuit's units or a port), kymograph\n"
+            "                          (joint angles over body position and time) or\n"
+            "                          trajectory (NAME.obs.position seen from above);\n"
+            "                          --episode counts from 1; see docs/plots.md\n"
             "  help, --help            this text;  version, --version: the version\n"
             "\n"
             "options for run, check and train:\n"
@@ -314,6 +322,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;
