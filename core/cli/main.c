@@ -10,6 +10,7 @@
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
+#include "cli/cmd_report.h"
 #include "plugin/callguard.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
@@ -62,6 +63,10 @@ static void usage(FILE *f) {
             "                          (joint angles over body position and time) or\n"
             "                          trajectory (NAME.obs.position seen from above);\n"
             "                          --episode counts from 1; see docs/plots.md\n"
+            "  report FILE.h5 -o OUT.html [--video FILE] [--quiet]\n"
+            "                          one self-contained HTML page: provenance, summary,\n"
+            "                          the figures above that the recording has data for,\n"
+            "                          the experiment text and the video (embedded)\n"
             "  help, --help            this text;  version, --version: the version\n"
             "\n"
             "options for run, check and train:\n"
@@ -323,6 +328,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;

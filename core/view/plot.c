@@ -53,19 +53,22 @@ void plot_buf_free(plot_buf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* cairo's write callback: append to a plot_buf. */
-static cairo_status_t buf_write(void *closure, const unsigned char *data, unsigned int len) {
-    plot_buf *b = closure;
+int plot_buf_add(plot_buf *b, const void *data, size_t len) {
     if (b->n + len > b->cap) {
         size_t cap = b->cap ? b->cap : 65536;
         while (cap < b->n + len) cap *= 2;
         unsigned char *p = realloc(b->p, cap);
-        if (!p) return CAIRO_STATUS_NO_MEMORY;
+        if (!p) return b->oom = 1, -1;
         b->p = p, b->cap = cap;
     }
-    memcpy(b->p + b->n, data, len);
+    if (len) memcpy(b->p + b->n, data, len);
     b->n += len;
-    return CAIRO_STATUS_SUCCESS;
+    return 0;
+}
+
+/* cairo's write callback: append to a plot_buf. */
+static cairo_status_t buf_write(void *closure, const unsigned char *data, unsigned int len) {
+    return plot_buf_add(closure, data, len) ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
 /* The default signal of a kind, or NULL with e set. */

@@ -36,9 +36,14 @@ typedef struct plot_opts {
 typedef struct plot_buf {
     unsigned char *p; /* owned; free with plot_buf_free */
     size_t n, cap;
+    int oom;          /* set when an append ran out of memory (then p is kept, the bytes dropped) */
 } plot_buf;
 
 void plot_buf_free(plot_buf *b);
+
+/* Append n bytes (a zeroed plot_buf is an empty one). 0, or -1 (and
+ * b->oom set) when out of memory. */
+int plot_buf_add(plot_buf *b, const void *p, size_t n);
 
 /* The kind named s ("curve", ...). 0, or -1 with e set naming the kinds. */
 int plot_kind_parse(const char *s, plot_kind *k, errmsg *e);
