@@ -1,6 +1,6 @@
 /* test_layout.c -- architecture rules that must never erode:
  *  - nothing in core/ includes a header from bodies/, circuits/ or plugins/;
- *  - core/ is layered (base < plugin < exp < sim < train < cli): no file
+ *  - core/ is layered (base < plugin < exp < sim < train < view < cli): no file
  *    includes a header of a layer above its own;
  *  - the animat executable contains no plugin code (plugins are .so files
  *    found at run time), and links against no plugin;
@@ -19,7 +19,7 @@ static const char *src, *exe;
 /* The layers of core/, bottom to top: a file may include headers of its own
  * layer and of layers below it, never above (so no include circles between
  * layers). */
-static const char *const layers[] = {"base", "plugin", "exp", "sim", "train", "cli"};
+static const char *const layers[] = {"base", "plugin", "exp", "sim", "train", "view", "cli"};
 #define NLAYERS (sizeof layers / sizeof *layers)
 
 static int layer_of(const char *dir) {
