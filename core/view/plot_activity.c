@@ -8,19 +8,39 @@
 #include "view/plot_axes.h"
 #include "view/plot_kinds.h"
 
-/* Stroke element i of s over time as series i of n. */
+/* Path point (x, y): continue the line, or start one after a gap. */
+static void pen_to(cairo_t *cr, int *pen, double x, double y) {
+    if (*pen) cairo_line_to(cr, x, y);
+    else cairo_move_to(cr, x, y);
+    *pen = 1;
+}
+
+/* Stroke element i of s over time as series i of n. More samples than
+ * twice the pixels across are drawn as each pixel's min..max envelope, so
+ * long episodes keep their look and files stay small. */
 static void activity_line(const plot_frame *f, const h5signal *s, const double *t, uint64_t i) {
     cairo_t *cr = f->cr;
+    uint64_t bins = (uint64_t)(f->x1 - f->x0) * 2, step = s->T > bins && bins ? (s->T + bins - 1) / bins : 1;
     int pen = 0;
-    for (uint64_t k = 0; k < s->T; k++) {
-        double v = s->v[k * s->n + i];
-        if (!isfinite(v)) {
+    for (uint64_t a = 0; a < s->T; a += step) {
+        double lo = INFINITY, hi = -INFINITY, first = NAN;
+        for (uint64_t k = a; k < a + step && k < s->T; k++) {
+            double v = s->v[k * s->n + i];
+            if (!isfinite(v)) continue;
+            if (isnan(first)) first = v;
+            lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+        if (isnan(first)) {
             pen = 0;
             continue;
         }
-        if (pen) cairo_line_to(cr, plot_x(f, t[k]), plot_y(f, v));
-        else cairo_move_to(cr, plot_x(f, t[k]), plot_y(f, v));
-        pen = 1;
+        double x = plot_x(f, t[a]);
+        if (step == 1) {
+            pen_to(cr, &pen, x, plot_y(f, first));
+            continue;
+        }
+        pen_to(cr, &pen, x, plot_y(f, lo));
+        cairo_line_to(cr, x, plot_y(f, hi));
     }
     plot_stroke_series(cr, (uint32_t)i, (uint32_t)s->n);
 }

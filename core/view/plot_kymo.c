@@ -9,21 +9,35 @@
 #include "view/plot_axes.h"
 #include "view/plot_kinds.h"
 
-/* The heat map as an image: column k = sample k, row i = element i;
- * colours scaled by lim. NULL when out of memory. */
+#define KYMO_COLS 2048 /* image columns at most: longer signals are averaged in bins */
+
+/* Mean of element i over samples [a, b), finite values only; NaN if none. */
+static double bin_mean(const h5signal *s, uint64_t i, uint64_t a, uint64_t b) {
+    double sum = 0;
+    uint64_t m = 0;
+    for (uint64_t k = a; k < b; k++)
+        if (isfinite(s->v[k * s->n + i])) sum += s->v[k * s->n + i], m++;
+    return m ? sum / (double)m : NAN;
+}
+
+/* The heat map as an image: column c = samples of bin c (one sample per
+ * column up to KYMO_COLS samples), row i = element i; colours scaled by
+ * lim. NULL on failure. */
 static cairo_surface_t *kymo_image(const h5signal *s, double lim) {
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)s->T, (int)s->n);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) return NULL;
+    uint64_t cols = s->T < KYMO_COLS ? s->T : KYMO_COLS;
+    if (s->n > 4096) return NULL;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)cols, (int)s->n);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) return cairo_surface_destroy(img), NULL;
     cairo_surface_flush(img);
     unsigned char *px = cairo_image_surface_get_data(img);
     int stride = cairo_image_surface_get_stride(img);
     for (uint64_t i = 0; i < s->n; i++)
-        for (uint64_t k = 0; k < s->T; k++) {
-            double c[3];
-            plot_diverging(s->v[k * s->n + i] / lim, c);
-            uint32_t v = (uint32_t)(c[0] * 255 + 0.5) << 16 | (uint32_t)(c[1] * 255 + 0.5) << 8 |
-                         (uint32_t)(c[2] * 255 + 0.5);
-            ((uint32_t *)(void *)(px + (size_t)i * (size_t)stride))[k] = v;
+        for (uint64_t c = 0; c < cols; c++) {
+            double rgb[3];
+            plot_diverging(bin_mean(s, i, c * s->T / cols, (c + 1) * s->T / cols) / lim, rgb);
+            uint32_t v = (uint32_t)(rgb[0] * 255 + 0.5) << 16 | (uint32_t)(rgb[1] * 255 + 0.5) << 8 |
+                         (uint32_t)(rgb[2] * 255 + 0.5);
+            ((uint32_t *)(void *)(px + (size_t)i * (size_t)stride))[c] = v;
         }
     cairo_surface_mark_dirty(img);
     return img;
@@ -35,7 +49,7 @@ static void kymo_paint(const plot_frame *f, cairo_surface_t *img, const h5signal
     plot_frame_clip(f);
     double xa = plot_x(f, t0), xb = plot_x(f, t1);
     cairo_translate(cr, xa, f->y0);
-    cairo_scale(cr, (xb - xa) / (double)s->T, (f->y1 - f->y0) / (double)s->n);
+    cairo_scale(cr, (xb - xa) / (double)cairo_image_surface_get_width(img), (f->y1 - f->y0) / (double)s->n);
     cairo_set_source_surface(cr, img, 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
     cairo_paint(cr);

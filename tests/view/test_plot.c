@@ -90,6 +90,24 @@ START_TEST(trajectory_has_one_series_per_episode) {
 }
 END_TEST
 
+START_TEST(long_episodes_stay_small) {
+    /* 40000 samples: the activity is drawn as a per-pixel envelope and the
+     * kymograph averaged into at most 2048 columns */
+    svg_counts c = plot_svg("long.h5", "activity", "");
+    ck_assert_int_eq(c.series, 6);
+    c = plot_svg("long.h5", "kymograph", "");
+    ck_assert_int_eq(c.images, 1);
+    char path[256];
+    const char *kinds[] = {"activity", "kymograph"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s.svg", dir, kinds[k]);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert_msg(st.st_size < 600000, "%s: %lld bytes", kinds[k], (long long)st.st_size);
+    }
+}
+END_TEST
+
 /* Decode a PNG with cairo: its size and the variance of its grey levels. */
 static double png_variance(const char *path, int *w, int *h) {
     cairo_surface_t *s = cairo_image_surface_create_from_png(path);
@@ -238,14 +256,15 @@ END_TEST
 static void fixtures(void) {
     char p[256];
     fixture run = {.kind = "run", .episodes = 2, .T = 400, .n = 5, .direction = 1, .units = 1, .position = 1};
-    fixture back = run, big = run, train = run, other = run;
+    fixture back = run, big = run, train = run, other = run, longer = run;
+    longer.T = 40000, longer.n = 3, longer.episodes = 1;
     back.direction = -1;
     big.n = 12, big.episodes = 3;
     train.kind = "train", train.units = 0, train.position = 0, train.epochs = 20, train.cands = 8;
     other.format = "animat-recording/0";
     const struct { const char *name; const fixture *f; } all[] = {
-        {"run.h5", &run}, {"back.h5", &back}, {"big.h5", &big}, {"train.h5", &train}, {"other.h5", &other}};
-    for (int i = 0; i < 5; i++) {
+        {"run.h5", &run}, {"back.h5", &back}, {"big.h5", &big}, {"train.h5", &train}, {"other.h5", &other}, {"long.h5", &longer}};
+    for (int i = 0; i < 6; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, all[i].name);
         if (fixture_write(p, all[i].f)) fprintf(stderr, "cannot write %s\n", p), exit(1);
     }
@@ -264,10 +283,12 @@ int main(void) {
     fixtures();
     Suite *s = suite_create("plot");
     TCase *t = tcase_create("plot");
+    tcase_set_timeout(t, 120);
     tcase_add_test(t, activity_has_one_series_per_element);
     tcase_add_test(t, curve_has_mean_best_and_band);
     tcase_add_test(t, kymograph_is_one_heat_map);
     tcase_add_test(t, trajectory_has_one_series_per_episode);
+    tcase_add_test(t, long_episodes_stay_small);
     tcase_add_test(t, pngs_decode_and_are_not_blank);
     tcase_add_test(t, wave_direction_synthetic);
     tcase_add_test(t, nice_ticks);

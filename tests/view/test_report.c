@@ -266,6 +266,7 @@ int main(void) {
     fixtures();
     Suite *s = suite_create("report");
     TCase *t = tcase_create("report");
+    tcase_set_timeout(t, 120); /* chromium starts in 2-3 s, more on a loaded machine */
     tcase_add_test(t, train_report_has_every_figure_it_can);
     tcase_add_test(t, run_report_says_what_is_missing);
     tcase_add_test(t, experiment_text_is_escaped);
