@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int atomicfile_open(atomicfile *a, const char *path, errmsg *e) {
+int atomicfile_name(atomicfile *a, const char *path, errmsg *e) {
     memset(a, 0, sizeof *a);
     size_t len = strlen(path);
     a->path = strdup(path);
@@ -21,6 +21,11 @@ int atomicfile_open(atomicfile *a, const char *path, errmsg *e) {
     }
     memcpy(a->tmp, path, len);
     memcpy(a->tmp + len, ".tmp", 5);
+    return 0;
+}
+
+int atomicfile_open(atomicfile *a, const char *path, errmsg *e) {
+    if (atomicfile_name(a, path, e)) return -1;
     if (!(a->f = fopen(a->tmp, "wb"))) {
         int rc = errmsg_set(e, "%s: cannot write: %s", a->tmp, strerror(errno));
         free(a->path);
@@ -42,11 +47,24 @@ static void sync_dir(const char *path) {
     free(d);
 }
 
+/* fsync a closed temporary file written by someone else (libhdf5). */
+static int sync_closed(const char *tmp) {
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 int atomicfile_commit(atomicfile *a, errmsg *e) {
     int rc = 0;
-    if (fflush(a->f) || ferror(a->f) || fsync(fileno(a->f)))
-        rc = errmsg_set(e, "%s: write failed: %s", a->tmp, strerror(errno ? errno : EIO));
-    if (fclose(a->f) && !rc) rc = errmsg_set(e, "%s: close failed: %s", a->tmp, strerror(errno));
+    if (!a->f) {
+        if (sync_closed(a->tmp)) rc = errmsg_set(e, "%s: write failed: %s", a->tmp, strerror(errno ? errno : EIO));
+    } else {
+        if (fflush(a->f) || ferror(a->f) || fsync(fileno(a->f)))
+            rc = errmsg_set(e, "%s: write failed: %s", a->tmp, strerror(errno ? errno : EIO));
+        if (fclose(a->f) && !rc) rc = errmsg_set(e, "%s: close failed: %s", a->tmp, strerror(errno));
+    }
     a->f = NULL;
     struct stat st; /* re-checked here: never replace what is not a regular file */
     if (!rc && !lstat(a->path, &st) && !S_ISREG(st.st_mode))
@@ -113,21 +131,28 @@ int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *
     return atomicfile_commit(&a, e);
 }
 
-static char guarded[4200];
-static volatile sig_atomic_t guarding;
+#define GUARD_MAX 4
+static char guarded[GUARD_MAX][4200];
+static volatile sig_atomic_t guarding[GUARD_MAX];
+static int nguarded;
 static struct sigaction old_int, old_term;
 
-/* Remove the guarded temporary file, then die of the signal as asked. */
+/* Remove the guarded temporary files, then die of the signal as asked. */
 static void on_signal(int sig) {
-    if (guarding) unlink(guarded);
+    for (int i = 0; i < GUARD_MAX; i++)
+        if (guarding[i]) unlink(guarded[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void atomicfile_guard(const atomicfile *a) {
-    if (!a->tmp || strlen(a->tmp) >= sizeof guarded) return;
-    strcpy(guarded, a->tmp);
-    guarding = 1;
+    int slot = -1;
+    for (int i = 0; i < GUARD_MAX && slot < 0; i++)
+        if (!guarding[i]) slot = i;
+    if (!a->tmp || slot < 0 || strlen(a->tmp) >= sizeof guarded[0]) return;
+    strcpy(guarded[slot], a->tmp);
+    guarding[slot] = 1;
+    if (nguarded++) return;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -136,9 +161,13 @@ void atomicfile_guard(const atomicfile *a) {
     sigaction(SIGTERM, &sa, &old_term);
 }
 
-void atomicfile_unguard(void) {
-    if (!guarding) return;
-    guarding = 0;
+void atomicfile_unguard(const atomicfile *a) {
+    int slot = -1;
+    for (int i = 0; i < GUARD_MAX && slot < 0; i++)
+        if (guarding[i] && a->tmp && !strcmp(guarded[i], a->tmp)) slot = i;
+    if (slot < 0) return;
+    guarding[slot] = 0;
+    if (--nguarded) return;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 }

@@ -21,6 +21,11 @@ typedef struct atomicfile {
     char *tmp;  /* PATH.tmp; owned */
 } atomicfile;
 
+/* Only name PATH and PATH.tmp in *a (f stays NULL): for a temporary file
+ * that another library writes by name (libhdf5); commit then fsyncs it by
+ * name. 0, or -1 (out of memory) with e set. */
+int atomicfile_name(atomicfile *a, const char *path, errmsg *e);
+
 /* Create PATH.tmp for writing (binary). 0, or -1 with e set ("PATH.tmp:
  * cannot write: reason") and *a zeroed. */
 int atomicfile_open(atomicfile *a, const char *path, errmsg *e);
@@ -43,11 +48,12 @@ void atomicfile_abort(atomicfile *a);
  * 0, or -1 with e set to one line. */
 int atomicfile_check(const char *path, const char *what, const char *const *others, uint32_t n, errmsg *e);
 
-/* While a long write is open (a run's trace), SIGINT and SIGTERM remove
- * its PATH.tmp before the process dies of the signal as usual, so Ctrl-C
- * leaves nothing behind. One guarded file per process; main thread. */
+/* While a long write is open (a run's trace, its recording), SIGINT and
+ * SIGTERM remove its PATH.tmp before the process dies of the signal as
+ * usual, so Ctrl-C leaves nothing behind. Up to 4 guarded files at once
+ * (more are not guarded); unguard before commit or abort. Main thread. */
 void atomicfile_guard(const atomicfile *a);
-void atomicfile_unguard(void);
+void atomicfile_unguard(const atomicfile *a);
 
 /* The whole cycle for a buffer of `size` bytes. 0, or -1 with e set. */
 int atomicfile_write(const char *path, const void *data, uint64_t size, errmsg *e);

@@ -46,6 +46,10 @@ static void usage(FILE *f) {
             "                          learning curve to train.curve and checkpoints to\n"
             "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
             "                          Under mpirun, candidates are spread over the ranks\n"
+            "  rerun FILE.h5 [--plugin F]... [--quiet]\n"
+            "                          repeat the run stored in a recording from the file alone\n"
+            "                          and say whether every recorded value came out\n"
+            "                          bit-identical (exit 0) or where it first differs (exit 1)\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -77,6 +81,11 @@ static void usage(FILE *f) {
             "  --seed N                same as --set run.seed=N\n"
             "  --trace FILE            write a per-step CSV trace (time, observed ports,\n"
             "                          actions, reward) to FILE; overrides record.trace\n"
+            "  --record FILE.h5        write an HDF5 recording (record.signals, default every\n"
+            "                          port, circuit units and reward; docs/recording.md) that\n"
+            "                          animat rerun can repeat; overrides record.file. With\n"
+            "                          train: learner statistics per epoch, then one episode\n"
+            "                          of the trained parameters\n"
             "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
             "  --theta FILE            start from the parameters in FILE (written by train;\n"
             "                          entries matched by name); same as --set theta_file=FILE\n"
@@ -116,6 +125,7 @@ typedef struct cli {
     const char *plugins[64];
     uint32_t nplugins;
     const char *trace;
+    const char *record;
     int quiet;
     int resume;
     uint64_t threads;
@@ -148,7 +158,7 @@ static int parse(int argc, char **argv, cli *c) {
             fprintf(stderr, "animat: %s is an option of animat train, not of animat %s\n", a, argv[1]);
             return 2;
         }
-        int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--plugin") ||
+        int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--record") || !strcmp(a, "--plugin") ||
                     !strcmp(a, "--threads") || shorthand(a) >= 0;
         if (takes && !v) {
             fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
@@ -166,6 +176,8 @@ static int parse(int argc, char **argv, cli *c) {
             c->sets[c->nsets++] = buf, i++;
         } else if (!strcmp(a, "--trace")) {
             c->trace = v, i++;
+        } else if (!strcmp(a, "--record")) {
+            c->record = v, i++;
         } else if (!strcmp(a, "--plugin")) {
             if (c->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
             c->plugins[c->nplugins++] = v, i++;
@@ -232,7 +244,8 @@ static int cmd_train(int argc, char **argv) {
     }
     trainer_handle_signals();
     char *cmd = join_args(argc, argv);
-    trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet};
+    trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet, .record = c.record,
+                      .extra_plugins = c.plugins, .nextra = c.nplugins};
     rc = trainer_run(&x, &o, stdout, &e);
     free(cmd);
     experiment_free(&x);
@@ -288,7 +301,8 @@ static int cmd_run(int argc, char **argv, int check_only) {
         }
     } else {
         char *cmd = join_args(argc, argv);
-        runner_opts o = {.trace = c.trace, .command = cmd, .quiet = c.quiet};
+        runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
+                         .extra_plugins = c.plugins, .nextra = c.nplugins};
         rc = runner_run(&x, &o, stdout, NULL, &e);
         free(cmd);
     }

@@ -23,7 +23,6 @@
 static int load_run(experiment *x, errmsg *e) {
     static const char *const run_keys[] = {"episodes", "seed",         "max_steps",       "isolate",
                                            "on_crash", "crash_return", "episode_timeout", NULL};
-    static const char *const rec_keys[] = {"trace", "ports", NULL};
     x->episodes = 1;
     x->crash_return = -1e9;
     const yamltree *r = yamltree_get(x->doc, "run");
@@ -48,15 +47,53 @@ static int load_run(experiment *x, errmsg *e) {
             return AT(e, k, "run.%s: only applies with run.isolate: true", k->str);
         }
     }
+    return 0;
+}
+
+/* record.signals: each entry "reward", "NAME.units" (a circuit) or a whole
+ * port "NAME.DIR.PORT"; whether the port or the units extension exists is
+ * checked when the recording opens, before any episode runs. */
+static int load_signals(experiment *x, const yamltree *p, errmsg *e) {
+    if (p->kind != YAMLTREE_SEQ || p->n == 0)
+        return AT(e, p, "record.signals: expected a list like [body.obs.joints, circuit.units, reward]");
+    for (size_t i = 0; i < p->n; i++) {
+        const yamltree *it = p->vals[i];
+        if (it->kind != YAMLTREE_SCALAR) return AT(e, it, "record.signals[%zu]: expected a signal name", i);
+        const char *s = it->str, *dot = strrchr(s, '.');
+        if (!strcmp(s, "reward")) continue;
+        if (dot && dot == strchr(s, '.') && !strcmp(dot, ".units")) {
+            char name[EXPERIMENT_NAME_MAX];
+            snprintf(name, sizeof name, "%.*s", (int)(dot - s), s);
+            int k = experiment_find(x, name);
+            if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
+                return AT(e, it, "record.signals[%zu]: '%s' is not a circuit of this experiment", i, name);
+            continue;
+        }
+        experiment_end end;
+        if (wiring_parse_end(x, s, &end) || end.sliced)
+            return AT(e, it, "record.signals[%zu]: '%s' is not reward, NAME.units or a port like body.obs.joints", i, s);
+    }
+    x->record_signals = p;
+    return 0;
+}
+
+/* record: block (trace, ports, file, signals, every). */
+static int load_record(experiment *x, errmsg *e) {
+    static const char *const rec_keys[] = {"trace", "ports", "file", "signals", "every", NULL};
+    x->record_every = 1;
     const yamltree *rec = yamltree_get(x->doc, "record");
     if (!rec) return 0;
     if (rec->kind != YAMLTREE_MAP) return AT(e, rec, "record: expected a mapping, got %s", yamltree_kind_name(rec->kind));
-    if (fields_only_keys(rec, "record", rec_keys, e)) return -1;
+    if (fields_only_keys(rec, "record", rec_keys, e) || fields_path(rec, "file", "record", &x->record_file, e) ||
+        fields_uint(rec, "every", "record", 1, 1000000000ULL, &x->record_every, e))
+        return -1;
     const yamltree *t = yamltree_get(rec, "trace");
     if (t) {
         if (t->kind != YAMLTREE_SCALAR || !*t->str) return AT(e, t, "record.trace: expected a file path");
         if (!(x->trace = strdup(t->str))) return errmsg_set(e, "out of memory");
     }
+    const yamltree *sig = yamltree_get(rec, "signals");
+    if (sig && load_signals(x, sig, e)) return -1;
     const yamltree *p = yamltree_get(rec, "ports");
     if (p) {
         if (p->kind != YAMLTREE_SEQ) return AT(e, p, "record.ports: expected a list of port names");
@@ -137,6 +174,11 @@ static int apply_set(experiment *x, const char *set, errmsg *e) {
 
 int experiment_load(experiment *x, const char *file, const char *const *sets, uint32_t nsets,
               const char *const *extra, uint32_t nextra, errmsg *e) {
+    return experiment_load_text(x, file, NULL, sets, nsets, extra, nextra, e);
+}
+
+int experiment_load_text(experiment *x, const char *file, const char *text, const char *const *sets, uint32_t nsets,
+                         const char *const *extra, uint32_t nextra, errmsg *e) {
     static const char *const top_keys[] = {"name",    "description", "body",   "circuit",  "wiring",
                                            "run",     "record",      "learner", "train",   "bodies",
                                            "circuits", "theta_file", "interventions", NULL};
@@ -153,7 +195,7 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
     /* Explicit plugin files come first so their names resolve. */
     for (uint32_t i = 0; i < nextra; i++)
         if (registry_open(&x->reg, extra[i], e)) goto fail;
-    if (!(x->doc = yamltree_load(file, e))) goto fail;
+    if (!(x->doc = text ? yamltree_parse(file, text, strlen(text), e) : yamltree_load(file, e))) goto fail;
     if (x->doc->kind != YAMLTREE_MAP) {
         AT(e, x->doc, "an experiment must be a mapping with body, circuit and wiring keys, not %s",
            yamltree_kind_name(x->doc->kind));
@@ -174,7 +216,7 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
             goto fail;
         }
     }
-    if (instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_train(x, e) ||
+    if (instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_record(x, e) || load_train(x, e) ||
         interventions_load(x, e))
         goto fail;
     return 0;
@@ -191,6 +233,7 @@ void experiment_free(experiment *x) {
     free(x->conns);
     free(x->ivs);
     free(x->trace);
+    free(x->record_file);
     yamltree_free(x->doc);
     registry_close(&x->reg);
     free(x->file);

@@ -17,7 +17,8 @@
  *                           circuits of the graph (what `animat train` writes)
  *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,
  *            episode_timeout}                      optional
- *   record:  {trace, ports}                        optional
+ *   record:  {trace, ports, file, signals, every}  optional (CSV trace;
+ *                                                  HDF5 recording, sim/record.h)
  *   learner: {plugin, params, targets}             optional (animat train)
  *   train:   {epochs, threads, curve, output, checkpoint, checkpoint_every,
  *            episodes_per_candidate, common_episodes}
@@ -113,6 +114,9 @@ typedef struct experiment {
     uint32_t nivs;
     char *trace;           /* record.trace path or NULL; owned */
     const yamltree *record_ports; /* record.ports list or NULL */
+    char *record_file;     /* record.file (HDF5 recording) or NULL; owned */
+    const yamltree *record_signals; /* record.signals list or NULL (= every port and reward) */
+    uint64_t record_every; /* record.every: sampling interval in control steps, default 1 */
     experiment_inst learner;      /* plugin NULL when there is no learner block */
     uint32_t targets[EXPERIMENT_MAX_INSTS]; /* learner.targets as instance indices */
     uint32_t ntargets;     /* 0: every circuit (sim decides which have a theta) */
@@ -132,6 +136,13 @@ typedef struct experiment {
  * that does not need an instance. 0, or -1 with e set and *x freed. */
 int experiment_load(experiment *x, const char *file, const char *const *sets, uint32_t nsets,
                     const char *const *extra_plugins, uint32_t nextra, errmsg *e);
+
+/* The same from `text` (NUL-terminated YAML) instead of reading `file`;
+ * `file` still names it in messages and anchors relative paths (plugins,
+ * theta files, models): `animat rerun` loads a recording's stored
+ * experiment this way. text NULL: read `file`. */
+int experiment_load_text(experiment *x, const char *file, const char *text, const char *const *sets, uint32_t nsets,
+                         const char *const *extra, uint32_t nextra, errmsg *e);
 
 /* Free everything in x (safe on a zeroed or failed experiment). */
 void experiment_free(experiment *x);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/hash.h"
 #include "sim/isolate.h"
+#include "sim/record.h"
 #include "sim/sim.h"
 #include "sim/trace.h"
 
@@ -104,8 +106,9 @@ char *runner_provenance(const experiment *x, const char *command) {
     return s;
 }
 
-/* One progress line for an episode. */
-static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const sim_result *r) {
+/* One progress line for an episode; with `elapsed` >= 0 (a terminal) and
+ * episodes left, the estimated time to finish. */
+static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const sim_result *r, double elapsed) {
     fprintf(out, "episode %llu/%llu  return %.3f  steps %llu", (unsigned long long)i + 1, (unsigned long long)n, r->ret,
             (unsigned long long)r->steps);
     for (uint32_t b = 0; r->nbodies > 1 && b < r->nbodies; b++)
@@ -113,74 +116,116 @@ static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const
     for (uint32_t k = 0; k < r->nmetrics; k++)
         fprintf(out, "  mean %s %.4f%s%s", r->metric_name[k], r->metric[k], r->metric_unit[k][0] ? " " : "",
                 r->metric_unit[k]);
+    if (elapsed >= 0 && i + 1 < n) fprintf(out, "  ETA %.0f s", elapsed / (double)(i + 1) * (double)(n - i - 1));
     fputc('\n', out);
     fflush(out);
 }
 
-int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
-    const char *path = (o && o->trace) ? o->trace : x->trace;
-    if (path && x->isolate)
-        return errmsg_set(e, "%s: a trace cannot be recorded with run.isolate: true (the episodes run in child "
-                           "processes)", x->file);
-    const char *inputs[EXPERIMENT_MAX_INSTS + 2];
-    uint32_t nin = experiment_inputs(x, inputs, EXPERIMENT_MAX_INSTS + 2);
-    if (path && atomicfile_check(path, o && o->trace ? "--trace" : "record.trace", inputs, nin, e)) return -1;
-    sim s;
-    if (sim_create(&s, x, e)) return -1;
-    sim_trace *t = NULL;
-    if (path) {
-        char *prov = runner_provenance(x, o ? o->command : NULL);
-        t = trace_open(path, &s, prov, e);
-        free(prov);
-        if (!t) {
-            sim_destroy(&s);
-            return -1;
-        }
-        sim_observer o = trace_observer(t);
-        sim_observe(&s, &o);
-    }
-    runner_summary acc = {0};
-    acc.min_return = 1e300;
-    acc.max_return = -1e300;
+/* The episode loop: one line per episode (with an ETA on a terminal),
+ * each finished episode handed to the recording. Fills *acc. 0 or -1. */
+static int run_episodes(sim *s, const runner_opts *o, FILE *out, sim_record *rec, runner_summary *acc, errmsg *e) {
+    const experiment *x = s->x;
+    memset(acc, 0, sizeof *acc);
+    acc->min_return = 1e300;
+    acc->max_return = -1e300;
     double total = 0, t0 = runner_now();
-    uint64_t failed = 0;
+    int tty = out && isatty(fileno(out));
     for (uint64_t i = 0; i < x->episodes; i++) {
         sim_result r;
-        int rc = x->isolate ? isolate_episode(&s, i, &r, e) : sim_episode(&s, i, &r, e) ? -1 : 0;
+        int rc = x->isolate ? isolate_episode(s, i, &r, e) : sim_episode(s, i, &r, e) ? -1 : 0;
         if (rc == ISOLATE_FAILED && x->on_crash_continue) {
             /* run.on_crash: continue -- report, leave it out of the mean, go on. */
             if (out)
                 fprintf(out, "episode %llu/%llu  FAILED: %s; continuing (run.on_crash: continue)\n",
                         (unsigned long long)i + 1, (unsigned long long)x->episodes, e->msg);
             errmsg_clear(e);
-            failed++;
+            acc->failed++;
             continue;
         }
-        if (rc) {
-            trace_abort(t);
-            sim_destroy(&s);
-            return -1;
-        }
+        if (rc || (rec && record_episode_end(rec, &r, e))) return -1;
         total += r.ret;
-        acc.steps += r.steps;
-        if (r.ret < acc.min_return) acc.min_return = r.ret;
-        if (r.ret > acc.max_return) acc.max_return = r.ret;
-        if (out && !(o && o->quiet)) print_episode(out, &s, i, x->episodes, &r);
+        acc->steps += r.steps;
+        if (r.ret < acc->min_return) acc->min_return = r.ret;
+        if (r.ret > acc->max_return) acc->max_return = r.ret;
+        if (out && !(o && o->quiet)) print_episode(out, s, i, x->episodes, &r, tty ? runner_now() - t0 : -1);
     }
-    acc.seconds = runner_now() - t0;
-    acc.episodes = x->episodes - failed;
-    acc.mean_return = acc.episodes ? total / (double)acc.episodes : 0;
+    acc->seconds = runner_now() - t0;
+    acc->episodes = x->episodes - acc->failed;
+    acc->mean_return = acc->episodes ? total / (double)acc->episodes : 0;
+    if (acc->failed == x->episodes)
+        return errmsg_set(e, "%s: all %llu episodes failed", x->file, (unsigned long long)acc->failed);
+    return 0;
+}
+
+/* Check the trace and recording paths before any work: not inputs, not
+ * each other, not something that is not a regular file. */
+static int check_outputs(const experiment *x, const runner_opts *o, const char *trace, const char *rec, errmsg *e) {
+    if ((trace || rec) && x->isolate)
+        return errmsg_set(e, "%s: a %s cannot be recorded with run.isolate: true (the episodes run in child "
+                             "processes)", x->file, trace ? "trace" : "recording");
+    const char *others[EXPERIMENT_MAX_INSTS + 3];
+    uint32_t n = experiment_inputs(x, others, EXPERIMENT_MAX_INSTS + 2);
+    others[n] = rec;
+    if (trace && atomicfile_check(trace, o && o->trace ? "--trace" : "record.trace", others, n + 1, e)) return -1;
+    others[n] = trace;
+    if (rec && atomicfile_check(rec, o && o->record ? "--record" : "record.file", others, n + 1, e)) return -1;
+    return 0;
+}
+
+/* Open the trace and the recording asked for, as observers of s. */
+static int open_outputs(sim *s, const runner_opts *o, const char *trace, const char *rec, sim_trace **t,
+                        sim_record **r, errmsg *e) {
+    char *prov = runner_provenance(s->x, o ? o->command : NULL);
+    if (trace && (*t = trace_open(trace, s, prov, e))) {
+        sim_observer ob = trace_observer(*t);
+        sim_observe(s, &ob);
+    }
+    record_meta m = {.kind = "run", .command = o ? o->command : NULL, .provenance = prov,
+                     .extra_plugins = o ? o->extra_plugins : NULL, .nextra = o ? o->nextra : 0};
+    if ((!trace || *t) && rec && (*r = record_open(rec, s, &m, e))) {
+        sim_observer ob = record_observer(*r);
+        sim_observe(s, &ob);
+    }
+    free(prov);
+    return (trace && !*t) || (rec && !*r) ? -1 : 0;
+}
+
+int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
+    const char *path = (o && o->trace) ? o->trace : x->trace;
+    const char *rec = (o && o->record) ? o->record : x->record_file;
+    if (check_outputs(x, o, path, rec, e)) return -1;
+    sim s;
+    if (sim_create(&s, x, e)) return -1;
+    sim_trace *t = NULL;
+    sim_record *r = NULL;
+    if (open_outputs(&s, o, path, rec, &t, &r, e)) {
+        trace_abort(t);
+        record_abort(r);
+        sim_destroy(&s);
+        return -1;
+    }
+    runner_summary acc;
+    int rc = run_episodes(&s, o, out, r, &acc, e);
     sim_destroy(&s);
-    if (failed == x->episodes) return errmsg_set(e, "%s: all %llu episodes failed", x->file, (unsigned long long)failed);
-    if (t && trace_commit(t, e)) return -1;
+    if (rc) {
+        trace_abort(t);
+        record_abort(r);
+        return -1;
+    }
+    if (t && trace_commit(t, e)) {
+        record_abort(r);
+        return -1;
+    }
+    if (r && record_commit(r, e)) return -1;
     if (out) {
         fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)",
                 (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s", acc.mean_return, acc.min_return,
                 acc.max_return, (unsigned long long)acc.steps, acc.seconds,
                 acc.seconds > 0 ? (double)acc.steps / acc.seconds : 0.0);
-        if (failed) fprintf(out, "; %llu episode%s failed", (unsigned long long)failed, failed == 1 ? "" : "s");
+        if (acc.failed) fprintf(out, "; %llu episode%s failed", (unsigned long long)acc.failed, acc.failed == 1 ? "" : "s");
         fputc('\n', out);
         if (path) fprintf(out, "trace written to %s\n", path);
+        if (rec) fprintf(out, "recording written to %s\n", rec);
     }
     if (sum) *sum = acc;
     return 0;

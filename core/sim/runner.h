@@ -15,6 +15,9 @@
 
 typedef struct runner_opts {
     const char *trace;       /* overrides record.trace when non-NULL */
+    const char *record;      /* overrides record.file (HDF5) when non-NULL */
+    const char *const *extra_plugins; /* --plugin files, kept in the recording; may be NULL */
+    uint32_t nextra;
     const char *command;     /* the command line, for provenance; may be NULL */
     int quiet;               /* 1: no per-episode lines */
 } runner_opts;
@@ -24,10 +27,13 @@ typedef struct runner_summary {
     uint64_t steps;          /* control steps in all episodes */
     double mean_return, min_return, max_return;
     double seconds;          /* wall time of the episode loop */
+    uint64_t failed;         /* episodes that crashed (run.on_crash: continue) */
 } runner_summary;
 
 /* Run x->episodes episodes of experiment x. Progress goes to `out` (may be
- * NULL). Fills *sum when non-NULL. 0, or -1 with e set (no trace left). */
+ * NULL; on a terminal each episode line ends with an ETA). Writes the trace
+ * and the HDF5 recording when asked (both checked before any work). Fills
+ * *sum when non-NULL. 0, or -1 with e set (no trace or recording left). */
 int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e);
 
 /* Provenance text (several lines) for experiment x: version, command, file

@@ -163,10 +163,16 @@ static int step_circuits(sim *s, errmsg *e) {
     return 0;
 }
 
-/* Every body: copies into them, then one control step each. Adds rewards
- * to r and ORs the end flags into *ended. */
-static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg *e) {
+/* The copies into the bodies' action ports: before the observers, so they
+ * see the action each body is about to apply. Always 0. */
+static int copy_body_inputs(sim *s) {
     run_copies(s->copies + s->body_copy0, s->ncopies - s->body_copy0);
+    return 0;
+}
+
+/* Every body: one control step each (its inputs already copied). Adds
+ * rewards to r and ORs the end flags into *ended. */
+static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg *e) {
     for (uint32_t b = 0; b < s->nbodies; b++) {
         instance *in = &s->insts[b];
         const animat_body_api *api = in->plugin->desc->api;
@@ -225,7 +231,7 @@ static int run_steps(sim *s, sim_result *r, const double *const *msrc, uint32_t 
     for (int ended = 0; !ended;) {
         double reward = 0;
         s->phase->step = s->step;
-        if ((s->nivs && sim_iv_step(s, e)) || step_circuits(s, e) || observe(s, 0, 0, e) ||
+        if ((s->nivs && sim_iv_step(s, e)) || step_circuits(s, e) || copy_body_inputs(s) || observe(s, 0, 0, e) ||
             step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
             return -1;
         r->ret += reward;

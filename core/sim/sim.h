@@ -12,7 +12,7 @@
  *   repeat: for each circuit in graph order (sources before sinks):
  *             copy its undelayed inputs; step it `substeps` times with
  *             dt = control_dt / substeps (inputs held, last output kept)
- *           observers' before(); copy body inputs; step every body;
+ *           copy body inputs; observers' before(); step every body;
  *           observers' after(reward); online plasticity;
  *           copy delayed edges (their destinations read them next step)
  *   until any body terminates or truncates, or run.max_steps.
@@ -50,7 +50,8 @@ typedef struct sim_result {
 struct sim;
 
 /* Something that watches the step loop (the CSV trace, recordings): before
- * is called after the circuits stepped and before the bodies step, after
+ * is called after the circuits stepped and the bodies' action ports were
+ * filled, before the bodies step (every port holds what this step uses), after
  * with the step's total reward. Non-zero stops the episode with the
  * observer's own message from error(). All three run on the sim's thread. */
 typedef struct sim_observer {

@@ -109,7 +109,7 @@ static const char *error(void *ctx) { return ((sim_trace *)ctx)->err; }
 sim_observer trace_observer(sim_trace *t) { return (sim_observer){t, before, after, error}; }
 
 int trace_commit(sim_trace *t, errmsg *e) {
-    atomicfile_unguard();
+    atomicfile_unguard(&t->file);
     int rc = atomicfile_commit(&t->file, e);
     free(t);
     return rc;
@@ -117,7 +117,7 @@ int trace_commit(sim_trace *t, errmsg *e) {
 
 void trace_abort(sim_trace *t) {
     if (!t) return;
-    atomicfile_unguard();
+    atomicfile_unguard(&t->file);
     atomicfile_abort(&t->file);
     free(t);
 }

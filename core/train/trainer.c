@@ -21,6 +21,7 @@
 #include "train/ranks.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
+#include "sim/record.h"
 #include "sim/trace.h"
 
 #ifndef ANIMAT_VERSION
@@ -190,24 +191,37 @@ static uint64_t fingerprint(const trainer *t) {
     return h;
 }
 
-/* The parameter file `animat run` reads back (YAML, 17 significant digits). */
-static int write_params(trainer *t, const char *path, uint64_t epochs, const char *command, errmsg *e) {
+/* The learner's estimate, finite and projected onto the bounds: a new
+ * array of t->n (caller frees), or NULL with e set. */
+static double *current_theta(trainer *t, errmsg *e) {
     double *theta = malloc((t->n ? t->n : 1) * sizeof *theta);
-    if (!theta) return errmsg_set(e, "out of memory");
+    if (!theta) {
+        errmsg_set(e, "out of memory");
+        return NULL;
+    }
     hostctx_begin(&t->lhost);
     if (t->lapi->current(t->learner, theta) != ANIMAT_OK) {
         free(theta);
-        return errmsg_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
-                        hostctx_take_error(&t->lhost));
+        errmsg_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
+                   hostctx_take_error(&t->lhost));
+        return NULL;
     }
     for (uint32_t i = 0; i < t->n; i++)
         if (!isfinite(theta[i])) {
             free(theta);
-            return errmsg_set(e, "learner (%s): current() returned a non-finite value at entry %u",
-                              t->x->learner.plugin->desc->name, i);
+            errmsg_set(e, "learner (%s): current() returned a non-finite value at entry %u",
+                       t->x->learner.plugin->desc->name, i);
+            return NULL;
         }
+    sim_project(&t->w[0].sim, theta);
+    return theta;
+}
+
+/* The parameter file `animat run` reads back (YAML, 17 significant digits). */
+static int write_params(trainer *t, const char *path, uint64_t epochs, const char *command, errmsg *e) {
+    double *theta = current_theta(t, e);
+    if (!theta) return -1;
     sim *s0 = &t->w[0].sim;
-    sim_project(s0, theta);
     char *buf = NULL, *prov = runner_provenance(t->x, command);
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -519,6 +533,15 @@ static int move_aside(const char *path, FILE *out, errmsg *e) {
     return 0;
 }
 
+/* --record: not an input, not another output. 0 or -1 with e set. */
+static int check_record(const experiment *x, const trainer_opts *o, const char *outpath, errmsg *e) {
+    if (!o->record) return 0;
+    const char *others[EXPERIMENT_MAX_INSTS + 5];
+    uint32_t n = experiment_inputs(x, others, EXPERIMENT_MAX_INSTS + 2);
+    others[n++] = x->curve, others[n++] = outpath, others[n++] = x->checkpoint;
+    return atomicfile_check(o->record, "--record", others, n, e);
+}
+
 /* Refusals checked before any work. 0, or -1 with e set. */
 static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
@@ -530,17 +553,42 @@ static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     return 0;
 }
 
+/* Open the recording on worker 0's simulation before the first epoch (the
+ * experiment it stores starts from the initial parameters). NULL + e set. */
+static sim_record *open_record(trainer *t, const trainer_opts *o, errmsg *e) {
+    char *prov = runner_provenance(t->x, o->command);
+    record_meta m = {.kind = "train", .command = o->command, .provenance = prov,
+                     .extra_plugins = o->extra_plugins, .nextra = o->nextra, .unguarded = 1};
+    sim_record *r = record_open(o->record, &t->w[0].sim, &m, e);
+    free(prov);
+    return r;
+}
+
+/* After training: one episode (episode 0) of the learner's estimate into
+ * the recording. 0 or -1 with e set. */
+static int record_final(trainer *t, sim_record *r, errmsg *e) {
+    sim *s0 = &t->w[0].sim;
+    double *theta = current_theta(t, e);
+    sim_observer ob = record_observer(r);
+    sim_result res;
+    int rc = !theta || sim_set_theta(s0, theta, e) || sim_observe(s0, &ob) || sim_episode(s0, 0, &res, e) ||
+             record_episode_end(r, &res, e);
+    free(theta);
+    return rc ? -1 : 0;
+}
+
 int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
     char outpath[4096];
     if (x->output)
         snprintf(outpath, sizeof outpath, "%s", x->output);
     else
         default_output(x->file, outpath, sizeof outpath);
-    if (precheck(x, o, e) || check_outputs(x, outpath, e)) return -1;
+    if (precheck(x, o, e) || (!o->dry && check_outputs(x, outpath, e)) || check_record(x, o, outpath, e)) return -1;
     trainer t;
     memset(&t, 0, sizeof t);
     int rc = -1, interrupted = 0, root = ranks_rank() == 0;
     FILE *curve = NULL;
+    sim_record *rec = NULL;
     checkpoint ck;
     memset(&ck, 0, sizeof ck);
     if (!root) out = NULL;
@@ -549,8 +597,9 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
-    if (root && x->curve && !(curve = open_curve(&t, o->command, o->resume, &ck, e))) goto done;
-    if (root && !o->resume && move_aside(x->checkpoint, out, e)) goto done;
+    if (root && !o->dry && x->curve && !(curve = open_curve(&t, o->command, o->resume, &ck, e))) goto done;
+    if (root && !o->dry && !o->resume && move_aside(x->checkpoint, out, e)) goto done;
+    if (root && o->record && !(rec = open_record(&t, o, e))) goto done;
     if (out && !o->resume)
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
@@ -559,21 +608,31 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     uint64_t first = ck.epochs_done;
     for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
         if (epoch_step(&t, e) || epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
+        if (rec && record_epoch(rec, t.epoch, t.returns, t.P, ck.steps, e)) goto done;
         /* Stop requests are agreed on by every rank. */
         interrupted = ranks_max(stop_requested ? 1 : 0);
-        int last = ck.epochs_done == x->epochs, due = x->checkpoint && ck.epochs_done % x->checkpoint_every == 0;
+        int last = ck.epochs_done == x->epochs, due = !o->dry && x->checkpoint && ck.epochs_done % x->checkpoint_every == 0;
         if (root && x->checkpoint && (interrupted || last || due) && save_checkpoint(&t, &ck, e)) goto done;
-        if (root && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e)) goto done;
+        if (root && !o->dry && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e))
+            goto done;
         if (interrupted) break;
     }
     /* a resume with nothing left still writes the parameters it reports */
-    if (root && first == x->epochs && o->resume &&
+    if (root && !o->dry && first == x->epochs && o->resume &&
         write_params(&t, outpath, ck.epochs_done, o->command, e))
         goto done;
-    print_end(x, &ck, interrupted, outpath, out);
+    if (rec) {
+        if (!interrupted && record_final(&t, rec, e)) goto done;
+        sim_record *r = rec;
+        rec = NULL; /* record_commit frees it, even when it fails */
+        if (record_commit(r, e)) goto done;
+    }
+    if (!o->dry) print_end(x, &ck, interrupted, outpath, out);
+    if (o->record && root && out) fprintf(out, "recording written to %s\n", o->record);
     if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
     rc = interrupted ? TRAINER_INTERRUPTED : 0;
 done:
+    record_abort(rec);
     if (curve) fclose(curve);
     teardown(&t);
     return rc;

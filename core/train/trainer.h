@@ -40,6 +40,10 @@ typedef struct trainer_opts {
     const char *command;  /* for provenance; may be NULL */
     int quiet;            /* no per-epoch lines */
     trainer_stats *stats;  /* filled on success when non-NULL; caller-owned */
+    const char *record;   /* HDF5 recording: per-epoch returns, then one episode of the result; or NULL */
+    const char *const *extra_plugins; /* --plugin files, kept in the recording; may be NULL */
+    uint32_t nextra;
+    int dry;              /* 1: write no curve, parameters or checkpoint (animat rerun) */
 } trainer_opts;
 
 /* Train experiment x. Returns 0 when all epochs ran, TRAINER_INTERRUPTED

@@ -1,0 +1,44 @@
+/* h5util.h -- the few libhdf5 idioms animat's recordings use, in one place.
+ *
+ * Attributes are written as fixed-length, NUL-terminated ASCII/UTF-8
+ * strings, uint64 or double scalars; element names as an array of
+ * variable-length strings. Readers accept fixed or variable strings, so
+ * files rewritten by other tools (h5py, h5repack) still read. Every
+ * function returns 0 or -1 with e set to one line naming `what`; nothing
+ * here prints HDF5's own error stack (h5util_quiet turns it off).
+ */
+#ifndef H5UTIL_H
+#define H5UTIL_H
+
+#include <hdf5.h>
+#include <stdint.h>
+
+#include "base/errmsg.h"
+
+/* Turn off libhdf5's automatic error printing for this process. */
+void h5util_quiet(void);
+
+/* Scalar attributes on object `obj`. */
+int h5util_put_str(hid_t obj, const char *name, const char *value, errmsg *e);
+int h5util_put_u64(hid_t obj, const char *name, uint64_t value, errmsg *e);
+int h5util_put_f64(hid_t obj, const char *name, double value, errmsg *e);
+
+/* An attribute holding n strings (element names). */
+int h5util_put_strs(hid_t obj, const char *name, const char *const *v, uint32_t n, errmsg *e);
+
+/* Read a string attribute into a new NUL-terminated buffer (caller frees).
+ * NULL with e set when absent or not a string. */
+char *h5util_get_str(hid_t obj, const char *name, errmsg *e);
+
+/* Read a numeric scalar attribute (converted by libhdf5). 0 or -1. */
+int h5util_get_u64(hid_t obj, const char *name, uint64_t *out, errmsg *e);
+int h5util_get_f64(hid_t obj, const char *name, double *out, errmsg *e);
+
+/* A whole dataset as doubles (converted by libhdf5): *out (caller frees),
+ * its rank (<= 3) and dims. 0 or -1 with e set. */
+int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint64_t dims[3], errmsg *e);
+
+/* Is `path` an HDF5 file? 1 yes, 0 no (missing, unreadable, other format). */
+int h5util_is_hdf5(const char *path);
+
+#endif

@@ -1,0 +1,429 @@
+/* record.c -- see record.h. */
+#include "sim/record.h"
+
+#include <hdf5.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/atomicfile.h"
+#include "base/h5util.h"
+#include "base/hash.h"
+#include "exp/wiring.h"
+
+/* One recorded signal and its sample buffer. */
+typedef struct rec_sig {
+    char name[3 * EXPERIMENT_NAME_MAX + 8]; /* "body.obs.joints", "circuit.units", "reward" */
+    const double *buf;                    /* a port's buffer (sim-owned), or NULL */
+    instance *in;                         /* units: the circuit (sim-owned) */
+    const animat_units_ext *ux;           /* units: its extension (plugin-owned) */
+    uint32_t n;                           /* elements per sample */
+    int reward;                           /* the step's total reward */
+    double *chunk;                        /* RECORD_CHUNK * n samples; owned */
+    hid_t ds;                             /* its dataset */
+} rec_sig;
+
+struct sim_record {
+    atomicfile af;        /* PATH and PATH.tmp (f unused: libhdf5 writes by name) */
+    hid_t file;
+    rec_sig sig[RECORD_MAX_SIGNALS];
+    uint32_t nsig;
+    uint64_t every;
+    double dt;
+    uint64_t ep;          /* index of the current episode in the file */
+    uint64_t k0;          /* sample index of chunk[0] in the current episode */
+    uint32_t fill;        /* samples in the chunk buffers */
+    int sampled;          /* the current step was sampled */
+    uint64_t T;           /* extent of the sample dimension */
+    hid_t ds_ret, ds_steps;
+    hid_t ds_lret, ds_lsteps, ds_lbest, ds_lmean; /* train: created at the first epoch */
+    uint32_t ncand;
+    char err[400];
+};
+
+/* A chunked, compressed, extendible dataset of `rank` dims (first ones
+ * start at 0), NaN-filled, double or uint64. -1 on failure. */
+static hid_t make_dataset(hid_t at, const char *name, int rank, const hsize_t *chunk, hid_t type) {
+    hsize_t dims[3] = {0, 0, 0}, maxd[3] = {H5S_UNLIMITED, H5S_UNLIMITED, H5S_UNLIMITED};
+    if (rank == 3) dims[2] = maxd[2] = chunk[2];
+    if (rank == 2 && chunk[1] != 0) dims[1] = maxd[1] = chunk[1];
+    hid_t sp = H5Screate_simple(rank, dims, maxd), pl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(pl, rank, chunk);
+    H5Pset_shuffle(pl);
+    H5Pset_deflate(pl, 4);
+    if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0) {
+        double nan = NAN;
+        H5Pset_fill_value(pl, type, &nan);
+    }
+    hid_t lc = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lc, 1);
+    hid_t d = H5Dcreate2(at, name, type, sp, lc, pl, H5P_DEFAULT);
+    H5Pclose(lc);
+    H5Pclose(pl);
+    H5Sclose(sp);
+    return d;
+}
+
+/* Write `count` values at `start` of a dataset, growing it to cover them. */
+static int write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *count, hid_t type, const void *v) {
+    hid_t sp = H5Dget_space(d);
+    hsize_t dims[3];
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    H5Sclose(sp);
+    int grow = 0;
+    for (int i = 0; i < rank; i++)
+        if (start[i] + count[i] > dims[i]) dims[i] = start[i] + count[i], grow = 1;
+    if (grow && H5Dset_extent(d, dims) < 0) return -1;
+    sp = H5Dget_space(d);
+    hid_t mem = H5Screate_simple(rank, count, NULL);
+    int rc = H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                     H5Dwrite(d, type, mem, sp, H5P_DEFAULT, v) < 0
+                 ? -1
+                 : 0;
+    H5Sclose(mem);
+    H5Sclose(sp);
+    return rc;
+}
+
+/* The attributes of one signal's dataset. */
+static int describe(rec_sig *g, const char *dir, const char *unit, const char *const *names, errmsg *e) {
+    const char *plugin = g->in ? g->in->plugin->desc->name : "";
+    return h5util_put_strs(g->ds, "names", names, g->n, e) || h5util_put_str(g->ds, "unit", unit, e) ||
+           h5util_put_str(g->ds, "instance", g->in ? g->in->name : "", e) ||
+           h5util_put_str(g->ds, "plugin", plugin, e) || h5util_put_str(g->ds, "direction", dir, e);
+}
+
+/* Create a signal's dataset and buffer. */
+static int add_signal(sim_record *r, rec_sig *g, const char *dir, const char *unit, const char *const *names,
+                      errmsg *e) {
+    for (uint32_t i = 0; i < r->nsig; i++)
+        if (&r->sig[i] != g && !strcmp(r->sig[i].name, g->name)) return errmsg_set(e, "record.signals: %s is listed twice", g->name);
+    char path[sizeof g->name + 16];
+    snprintf(path, sizeof path, "signals/%s", g->name);
+    hsize_t chunk[3] = {1, RECORD_CHUNK, g->n};
+    if ((g->ds = make_dataset(r->file, path, 3, chunk, H5T_NATIVE_DOUBLE)) < 0)
+        return errmsg_set(e, "%s: cannot create dataset %s", r->af.tmp, path);
+    if (!(g->chunk = malloc((size_t)RECORD_CHUNK * g->n * sizeof *g->chunk))) return errmsg_set(e, "out of memory");
+    return describe(g, dir, unit, names, e);
+}
+
+/* Next free signal slot, or NULL with e set. */
+static rec_sig *next_slot(sim_record *r, errmsg *e) {
+    if (r->nsig == RECORD_MAX_SIGNALS) {
+        errmsg_set(e, "record.signals: more than %u signals", RECORD_MAX_SIGNALS);
+        return NULL;
+    }
+    rec_sig *g = &r->sig[r->nsig++];
+    g->ds = -1;
+    return g;
+}
+
+/* A whole port of an instance: "NAME.DIR.PORT". */
+static int add_port(sim_record *r, sim *s, const experiment_end *end, errmsg *e) {
+    instance *in = &s->insts[end->inst];
+    const char *dir = experiment_dir_word(in->kind, end->dir);
+    int k = instance_port(in, end->dir, end->port);
+    if (k < 0) return errmsg_set(e, "record.signals: %s has no %s port '%s'", in->name, dir, end->port);
+    const animat_port_info *p = &in->ports[end->dir][k];
+    rec_sig *g = next_slot(r, e);
+    if (!g) return -1;
+    snprintf(g->name, sizeof g->name, "%s.%s.%s", in->name, dir, end->port);
+    g->buf = in->bufs[end->dir][k], g->in = in, g->n = p->size;
+    size_t w = strlen(p->name) + 16;
+    const char **names = calloc(p->size, sizeof *names);
+    char *text = malloc(w * p->size);
+    int rc = names && text ? 0 : errmsg_set(e, "out of memory");
+    for (uint32_t i = 0; !rc && i < p->size; i++) {
+        snprintf(text + i * w, w, "%s[%u]", p->name, i);
+        names[i] = text + i * w;
+    }
+    if (!rc) rc = add_signal(r, g, dir, p->unit ? p->unit : "", names, e);
+    free(names);
+    free(text);
+    return rc;
+}
+
+/* A circuit's units through its units extension: "NAME.units". */
+static int add_units(sim_record *r, instance *in, int required, errmsg *e) {
+    const animat_units_ext *ux = instance_extension(in, ANIMAT_EXT_UNITS);
+    if (!ux) return required ? errmsg_set(e, "record.signals: circuit '%s' (%s) has no units to record (it lacks the "
+                                             "%s extension)", in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS)
+                             : 0;
+    uint32_t n = 0;
+    const char *const *names = ux->names(in->self, &n);
+    if (!names || n == 0) return required ? errmsg_set(e, "record.signals: circuit '%s' names no units", in->name) : 0;
+    rec_sig *g = next_slot(r, e);
+    if (!g) return -1;
+    snprintf(g->name, sizeof g->name, "%s.units", in->name);
+    g->in = in, g->ux = ux, g->n = n;
+    return add_signal(r, g, "units", "", names, e);
+}
+
+/* The step's total reward: "reward". */
+static int add_reward(sim_record *r, errmsg *e) {
+    rec_sig *g = next_slot(r, e);
+    if (!g) return -1;
+    snprintf(g->name, sizeof g->name, "reward");
+    g->reward = 1, g->n = 1;
+    const char *names[] = {"reward"};
+    return add_signal(r, g, "reward", "", names, e);
+}
+
+/* record.signals, or every port of every instance, every circuit's units
+ * (where it has them) and the reward. */
+static int add_signals(sim_record *r, sim *s, errmsg *e) {
+    const yamltree *list = s->x->record_signals;
+    for (size_t i = 0; list && i < list->n; i++) {
+        const char *name = list->vals[i]->str;
+        size_t len = strlen(name);
+        if (!strcmp(name, "reward")) {
+            if (add_reward(r, e)) return -1;
+        } else if (len > 6 && !strcmp(name + len - 6, ".units")) {
+            char inst[EXPERIMENT_NAME_MAX];
+            snprintf(inst, sizeof inst, "%.*s", (int)(len - 6), name);
+            if (add_units(r, sim_find(s, inst), 1, e)) return -1;
+        } else {
+            experiment_end end;
+            if (wiring_parse_end(s->x, name, &end) || add_port(r, s, &end, e)) return -1;
+        }
+    }
+    for (uint32_t i = 0; !list && i < s->ninsts; i++) {
+        instance *in = &s->insts[i];
+        for (uint32_t d = 0; d < 2; d++)
+            for (uint32_t k = 0; k < in->nports[d]; k++) {
+                experiment_end end = {.inst = i, .dir = d};
+                snprintf(end.port, sizeof end.port, "%s", in->ports[d][k].name);
+                if (add_port(r, s, &end, e)) return -1;
+            }
+        if (in->kind == ANIMAT_KIND_CIRCUIT && add_units(r, in, 0, e)) return -1;
+    }
+    return list ? 0 : add_reward(r, e);
+}
+
+/* The plugins as text, one line each: "kind name version fnv1a64 path". */
+static char *plugin_lines(const experiment *x) {
+    size_t cap = 256 * (x->ninsts + 1) + 1, len = 0;
+    char *s = calloc(1, cap);
+    for (uint32_t k = 0; s && k <= x->ninsts; k++) {
+        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+        if (!in->plugin) continue;
+        uint64_t h = 0;
+        hash_file(in->plugin->lib->path, &h);
+        int n = snprintf(s + len, cap - len, "%s %s %s %016llx %s\n", in->name, in->plugin->desc->name,
+                         in->plugin->desc->version, (unsigned long long)h, in->plugin->lib->path);
+        if (n > 0) len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+    }
+    return s;
+}
+
+/* Root attributes: format, provenance, the resolved experiment. */
+static int describe_root(sim_record *r, sim *s, const record_meta *m, errmsg *e) {
+    const experiment *x = s->x;
+    char *text = record_resolved_text(s, e), *plugins = plugin_lines(x), *abs = realpath(x->file, NULL);
+    size_t elen = 1;
+    for (uint32_t i = 0; i < m->nextra; i++) elen += strlen(m->extra_plugins[i]) + 1;
+    char *extra = calloc(1, elen);
+    for (uint32_t i = 0; extra && i < m->nextra; i++) strcat(strcat(extra, m->extra_plugins[i]), "\n");
+    int rc = !text || !plugins || !extra ? (text ? errmsg_set(e, "out of memory") : -1)
+             : h5util_put_str(r->file, "format", RECORD_FORMAT, e) || h5util_put_str(r->file, "kind", m->kind, e) ||
+                       h5util_put_str(r->file, "animat_version", ANIMAT_VERSION, e) ||
+                       h5util_put_str(r->file, "command", m->command ? m->command : "", e) ||
+                       h5util_put_str(r->file, "experiment", text, e) ||
+                       h5util_put_str(r->file, "experiment_file", x->file, e) ||
+                       h5util_put_str(r->file, "experiment_path", abs ? abs : x->file, e) ||
+                       h5util_put_str(r->file, "extra_plugins", extra, e) ||
+                       h5util_put_str(r->file, "provenance", m->provenance ? m->provenance : "", e) ||
+                       h5util_put_u64(r->file, "seed", x->seed, e) || h5util_put_str(r->file, "plugins", plugins, e) ||
+                       h5util_put_f64(r->file, "dt", s->dt, e) || h5util_put_u64(r->file, "every", r->every, e)
+                   ? -1
+                   : 0;
+    free(text), free(plugins), free(abs), free(extra);
+    return rc;
+}
+
+/* The per-episode datasets. */
+static int make_episode_sets(sim_record *r, errmsg *e) {
+    hsize_t c1[1] = {256};
+    r->ds_ret = make_dataset(r->file, "episodes/return", 1, c1, H5T_NATIVE_DOUBLE);
+    r->ds_steps = make_dataset(r->file, "episodes/steps", 1, c1, H5T_NATIVE_UINT64);
+    return r->ds_ret < 0 || r->ds_steps < 0 ? errmsg_set(e, "%s: cannot create the episode datasets", r->af.tmp) : 0;
+}
+
+sim_record *record_open(const char *path, sim *s, const record_meta *m, errmsg *e) {
+    sim_record *r = calloc(1, sizeof *r);
+    if (!r || atomicfile_name(&r->af, path, e)) {
+        if (!r) errmsg_set(e, "out of memory");
+        free(r);
+        return NULL;
+    }
+    r->every = s->x->record_every ? s->x->record_every : 1;
+    r->dt = s->dt;
+    r->ds_ret = r->ds_steps = r->ds_lret = r->ds_lsteps = r->ds_lbest = r->ds_lmean = -1;
+    h5util_quiet();
+    r->file = H5Fcreate(r->af.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (r->file < 0) {
+        errmsg_set(e, "%s: cannot create the HDF5 file", r->af.tmp);
+        record_abort(r);
+        return NULL;
+    }
+    if (!m->unguarded) atomicfile_guard(&r->af);
+    if (add_signals(r, s, e) || make_episode_sets(r, e) || describe_root(r, s, m, e)) {
+        record_abort(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Write the buffered samples of the current episode. */
+static int flush(sim_record *r) {
+    for (uint32_t i = 0; r->fill && i < r->nsig; i++) {
+        rec_sig *g = &r->sig[i];
+        hsize_t start[3] = {r->ep, r->k0, 0}, count[3] = {1, r->fill, g->n};
+        if (write_block(g->ds, 3, start, count, H5T_NATIVE_DOUBLE, g->chunk)) {
+            snprintf(r->err, sizeof r->err, "%s: cannot write %s (disk full?)", r->af.tmp, g->name);
+            return -1;
+        }
+    }
+    r->k0 += r->fill;
+    if (r->k0 > r->T) r->T = r->k0;
+    r->fill = 0;
+    return 0;
+}
+
+/* Observer: take a sample on every `every`-th control step. */
+static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
+    (void)s, (void)episode;
+    sim_record *r = ctx;
+    r->sampled = step % r->every == 0;
+    if (!r->sampled) return 0;
+    for (uint32_t i = 0; i < r->nsig; i++) {
+        rec_sig *g = &r->sig[i];
+        double *dst = g->chunk + (size_t)r->fill * g->n;
+        if (g->buf) {
+            memcpy(dst, g->buf, g->n * sizeof *dst);
+        } else if (g->ux) {
+            for (uint32_t u = 0; u < g->n; u++)
+                if (g->ux->get(g->in->self, u, &dst[u]) != ANIMAT_OK) {
+                    snprintf(r->err, sizeof r->err, "%s (%s): units get failed for unit %u", g->in->name,
+                             g->in->plugin->desc->name, u);
+                    return -1;
+                }
+        }
+    }
+    r->fill++;
+    return 0;
+}
+
+/* Observer: the reward of a sampled step; write full buffers. */
+static int after(void *ctx, double reward) {
+    sim_record *r = ctx;
+    if (!r->sampled) return 0;
+    for (uint32_t i = 0; i < r->nsig; i++)
+        if (r->sig[i].reward) r->sig[i].chunk[r->fill - 1] = reward;
+    return r->fill == RECORD_CHUNK ? flush(r) : 0;
+}
+
+static const char *error(void *ctx) { return ((sim_record *)ctx)->err; }
+
+sim_observer record_observer(sim_record *r) { return (sim_observer){r, before, after, error}; }
+
+int record_episode_end(sim_record *r, const sim_result *res, errmsg *e) {
+    if (flush(r)) return errmsg_set(e, "%s", r->err);
+    hsize_t start[1] = {r->ep}, count[1] = {1};
+    uint64_t steps = res->steps;
+    if (write_block(r->ds_ret, 1, start, count, H5T_NATIVE_DOUBLE, &res->ret) ||
+        write_block(r->ds_steps, 1, start, count, H5T_NATIVE_UINT64, &steps))
+        return errmsg_set(e, "%s: cannot write the episode's return (disk full?)", r->af.tmp);
+    /* Every signal covers this episode, even one that took no sample. */
+    for (uint32_t i = 0; i < r->nsig; i++) {
+        hsize_t dims[3] = {r->ep + 1, r->T, r->sig[i].n};
+        if (H5Dset_extent(r->sig[i].ds, dims) < 0) return errmsg_set(e, "%s: cannot extend %s", r->af.tmp, r->sig[i].name);
+    }
+    r->ep++, r->k0 = 0;
+    if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) return errmsg_set(e, "%s: write failed (disk full?)", r->af.tmp);
+    return 0;
+}
+
+/* The learner datasets, at the first epoch (n candidates per epoch). */
+static int make_learner_sets(sim_record *r, uint32_t n, errmsg *e) {
+    hsize_t c2[2] = {64, n}, c1[1] = {256};
+    r->ncand = n;
+    r->ds_lret = make_dataset(r->file, "learner/returns", 2, c2, H5T_NATIVE_DOUBLE);
+    r->ds_lsteps = make_dataset(r->file, "learner/env_steps", 1, c1, H5T_NATIVE_UINT64);
+    r->ds_lbest = make_dataset(r->file, "learner/best", 1, c1, H5T_NATIVE_DOUBLE);
+    r->ds_lmean = make_dataset(r->file, "learner/mean", 1, c1, H5T_NATIVE_DOUBLE);
+    return r->ds_lret < 0 || r->ds_lsteps < 0 || r->ds_lbest < 0 || r->ds_lmean < 0
+               ? errmsg_set(e, "%s: cannot create the learner datasets", r->af.tmp)
+               : 0;
+}
+
+int record_epoch(sim_record *r, uint64_t epoch, const double *returns, uint32_t n, uint64_t env_steps, errmsg *e) {
+    if (n == 0) return 0;
+    if (r->ds_lret < 0 && make_learner_sets(r, n, e)) return -1;
+    if (n != r->ncand) return errmsg_set(e, "%s: epoch %llu has %u candidates, not %u", r->af.tmp,
+                                         (unsigned long long)epoch + 1, n, r->ncand);
+    double best = returns[0], sum = 0;
+    for (uint32_t i = 0; i < n; i++) best = returns[i] > best ? returns[i] : best, sum += returns[i];
+    double mean = sum / n;
+    hsize_t s2[2] = {epoch, 0}, c2[2] = {1, n}, s1[1] = {epoch}, c1[1] = {1};
+    if (write_block(r->ds_lret, 2, s2, c2, H5T_NATIVE_DOUBLE, returns) ||
+        write_block(r->ds_lsteps, 1, s1, c1, H5T_NATIVE_UINT64, &env_steps) ||
+        write_block(r->ds_lbest, 1, s1, c1, H5T_NATIVE_DOUBLE, &best) ||
+        write_block(r->ds_lmean, 1, s1, c1, H5T_NATIVE_DOUBLE, &mean))
+        return errmsg_set(e, "%s: cannot write epoch %llu (disk full?)", r->af.tmp, (unsigned long long)epoch + 1);
+    return 0;
+}
+
+/* /time: the time of every sample index. */
+static int write_time(sim_record *r, errmsg *e) {
+    hsize_t n = r->T;
+    double *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t) return errmsg_set(e, "out of memory");
+    for (hsize_t k = 0; k < n; k++) t[k] = (double)(k * r->every) * r->dt;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(r->file, "time", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0 ||
+             h5util_put_str(d, "unit", "s", e);
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(sp);
+    free(t);
+    return rc ? errmsg_set(e, "%s: cannot write /time", r->af.tmp) : 0;
+}
+
+/* Close every HDF5 handle; -1 if the file did not close cleanly. */
+static int close_all(sim_record *r) {
+    for (uint32_t i = 0; i < r->nsig; i++) {
+        if (r->sig[i].ds >= 0) H5Dclose(r->sig[i].ds);
+        free(r->sig[i].chunk);
+        r->sig[i].ds = -1, r->sig[i].chunk = NULL;
+    }
+    hid_t *ds[] = {&r->ds_ret, &r->ds_steps, &r->ds_lret, &r->ds_lsteps, &r->ds_lbest, &r->ds_lmean};
+    for (size_t i = 0; i < sizeof ds / sizeof *ds; i++)
+        if (*ds[i] >= 0) H5Dclose(*ds[i]), *ds[i] = -1;
+    int rc = r->file >= 0 && H5Fclose(r->file) < 0 ? -1 : 0;
+    r->file = -1;
+    return rc;
+}
+
+int record_commit(sim_record *r, errmsg *e) {
+    int rc = write_time(r, e);
+    if (close_all(r) && !rc) rc = errmsg_set(e, "%s: cannot close the HDF5 file (disk full?)", r->af.tmp);
+    atomicfile_unguard(&r->af);
+    if (rc) {
+        atomicfile_abort(&r->af);
+    } else {
+        rc = atomicfile_commit(&r->af, e);
+    }
+    free(r);
+    return rc;
+}
+
+void record_abort(sim_record *r) {
+    if (!r) return;
+    close_all(r);
+    atomicfile_unguard(&r->af);
+    atomicfile_abort(&r->af);
+    free(r);
+}
