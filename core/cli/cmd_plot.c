@@ -7,6 +7,7 @@
 #include "base/atomicfile.h"
 #include "view/h5read.h"
 #include "view/plot.h"
+#include "view/plot_wave.h"
 
 typedef struct plot_args {
     const char *file, *kind, *out, *signal, *episode, *size;
@@ -52,6 +53,24 @@ static int plot_options(const plot_args *a, plot_opts *o, plot_format *fmt, errm
     return 0;
 }
 
+/* For a kymograph: one line saying which way the wave travels (the data
+ * behind the picture, view/plot_wave.h). */
+static void print_wave(const h5rec *r, const plot_opts *o, FILE *out) {
+    char *sig = plot_signal_for(r, o, NULL);
+    h5signal s;
+    if (!sig || h5rec_signal(r, sig, o->episode, &s, NULL)) {
+        free(sig);
+        return;
+    }
+    int32_t *lags = calloc(s.n ? s.n : 1, sizeof *lags);
+    int dir = lags ? plot_wave_direction(s.v, s.T, s.n, lags) : 0;
+    fprintf(out, "wave along %s: %s; cross-correlation peak lag of each element behind the one before (samples):",
+            sig, dir > 0 ? "head to tail" : dir < 0 ? "tail to head" : "no consistent direction");
+    for (uint64_t i = 0; lags && i + 1 < s.n; i++) fprintf(out, " %d", lags[i]);
+    fputc('\n', out);
+    free(lags), free(sig), h5signal_free(&s);
+}
+
 int cmd_plot_main(int argc, char **argv, FILE *out) {
     plot_args a;
     int rc = parse_plot(argc, argv, &a);
@@ -72,6 +91,7 @@ int cmd_plot_main(int argc, char **argv, FILE *out) {
     }
     plot_buf b;
     rc = plot_render(&r, &o, fmt, &b, &e);
+    if (!rc && o.kind == PLOT_KYMOGRAPH) print_wave(&r, &o, out);
     h5rec_close(&r);
     if (!rc) rc = atomicfile_write(a.out, b.p, b.n, &e);
     plot_buf_free(&b);

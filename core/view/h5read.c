@@ -25,6 +25,7 @@ static int attr_strings(hid_t attr, char ***out) {
         if (v && H5Tis_variable_str(type) > 0) {
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(type)); /* ASCII and UTF-8 do not convert into each other */
             char **raw = calloc((size_t)cnt + 1, sizeof *raw);
             if (raw && H5Aread(attr, mt, raw) >= 0) {
                 for (hssize_t i = 0; i < cnt; i++) v[i] = strdup(raw[i] ? raw[i] : "");
@@ -37,6 +38,7 @@ static int attr_strings(hid_t attr, char ***out) {
             size_t sz = H5Tget_size(type);
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, sz);
+            H5Tset_cset(mt, H5Tget_cset(type));
             char *raw = calloc((size_t)cnt * sz + 1, 1);
             if (raw && H5Aread(attr, mt, raw) >= 0) {
                 for (hssize_t i = 0; i < cnt; i++) v[i] = strndup(raw + (size_t)i * sz, sz);

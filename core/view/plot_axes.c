@@ -165,7 +165,7 @@ void plot_color(uint32_t i, uint32_t n, double rgb[3]) {
         memcpy(rgb, palette[i % 10], sizeof palette[0]);
         return;
     }
-    hue((double)i / n, rgb);
+    hue(0.9 * i / (n - 1), rgb); /* not all the way round: the last hue stays apart from the first */
 }
 
 void plot_stroke_series(cairo_t *cr, uint32_t i, uint32_t n) {

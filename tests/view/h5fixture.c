@@ -8,8 +8,15 @@
 
 #include <hdf5.h>
 
-/* A fixed-length string attribute on obj. */
+#include "base/h5util.h"
+
+/* A string attribute as the recorder writes it (fixed-length UTF-8). */
 static void attr_str(hid_t obj, const char *name, const char *v) {
+    h5util_put_str(obj, name, v, NULL);
+}
+
+/* A fixed-length ASCII string attribute (as other tools may write). */
+static void attr_ascii(hid_t obj, const char *name, const char *v) {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, strlen(v) ? strlen(v) : 1);
     hid_t s = H5Screate(H5S_SCALAR);
@@ -45,14 +52,8 @@ static void signal_attrs(hid_t d, const char *base, uint32_t n, const char *unit
         names[i] = malloc(64);
         snprintf(names[i], 64, "%s[%u]", base, i);
     }
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    hsize_t dim = n;
-    hid_t s = H5Screate_simple(1, &dim, NULL);
-    hid_t a = H5Acreate2(d, "names", t, s, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, t, names);
-    H5Aclose(a), H5Sclose(s), H5Tclose(t);
-    attr_str(d, "unit", unit);
+    h5util_put_strs(d, "names", (const char *const *)names, n, NULL);
+    attr_ascii(d, "unit", unit);
     attr_str(d, "direction", dir);
     for (uint32_t i = 0; i < n; i++) free(names[i]);
     free(names);

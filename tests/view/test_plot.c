@@ -176,6 +176,50 @@ START_TEST(wave_direction_synthetic) {
 }
 END_TEST
 
+START_TEST(real_swimmer_wave_travels_head_to_tail) {
+    /* the NCAP swimmer, recorded by animat run --record: the kymograph's data */
+    proc_out p = proc_run("cd %s && %s %s run examples/swimmer-ncap.yaml --episodes 1 --record %s/real.h5 --quiet",
+                          src, wrap, exe, dir);
+    ck_assert_msg(p.status == 0, "run --record: %s", p.err);
+    proc_free(&p);
+    char path[256];
+    snprintf(path, sizeof path, "%s/real.h5", dir);
+    int32_t lags[4];
+    ck_assert_int_eq(wave_of(path, lags), 1);
+    for (int i = 0; i < 4; i++) ck_assert_int_gt(lags[i], 0);
+    /* and every plot kind that has data draws it: units of the circuit, one series each */
+    errmsg e;
+    errmsg_clear(&e);
+    h5rec r;
+    ck_assert(!h5rec_open(&r, path, &e));
+    h5signal units;
+    ck_assert_msg(!h5rec_signal(&r, "circuit.units", 0, &units, &e), "%s", e.msg);
+    uint64_t n = units.n;
+    h5signal_free(&units);
+    h5rec_close(&r);
+    svg_counts c = plot_svg("real.h5", "activity", "");
+    ck_assert_int_eq(c.series, (int)n);
+    ck_assert_int_eq(c.colours, (int)n);
+    c = plot_svg("real.h5", "kymograph", "");
+    ck_assert_int_eq(c.images, 1);
+    c = plot_svg("real.h5", "activity", "--signal circuit.out.muscles");
+    ck_assert_int_eq(c.series, 5);
+}
+END_TEST
+
+START_TEST(real_learning_curve) {
+    proc_out p = proc_run("cd %s && %s %s train examples/swimmer-ncap-train.yaml --epochs 3 --set run.max_steps=200 "
+                          "--set train.output=%s/t.params.yaml --set train.curve=%s/t.curve.csv "
+                          "--set train.checkpoint=%s/t.ckpt --record %s/treal.h5 --quiet",
+                          src, wrap, exe, dir, dir, dir, dir);
+    ck_assert_msg(p.status == 0, "train --record: %s", p.err);
+    proc_free(&p);
+    svg_counts c = plot_svg("treal.h5", "curve", "");
+    ck_assert_int_eq(c.series, 2);
+    ck_assert_int_eq(c.bands, 1);
+}
+END_TEST
+
 START_TEST(nice_ticks) {
     double first, step;
     ck_assert_int_eq(plot_nice_ticks(0, 12, 7, &first, &step), 7);
@@ -291,6 +335,8 @@ int main(void) {
     tcase_add_test(t, long_episodes_stay_small);
     tcase_add_test(t, pngs_decode_and_are_not_blank);
     tcase_add_test(t, wave_direction_synthetic);
+    tcase_add_test(t, real_swimmer_wave_travels_head_to_tail);
+    tcase_add_test(t, real_learning_curve);
     tcase_add_test(t, nice_ticks);
     tcase_add_test(t, bad_input_is_refused_up_front);
     tcase_add_test(t, existing_output_survives_a_failed_plot);
