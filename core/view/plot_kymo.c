@@ -80,13 +80,17 @@ static void kymo_rows(const plot_frame *f, const h5signal *s) {
 static void kymo_bar(const plot_frame *f, double lim, const h5signal *s) {
     cairo_t *cr = f->cr;
     double x = f->x1 + 20, w = 16, h = f->y1 - f->y0;
-    for (int k = 0; k < 100; k++) {
+    /* the scale is linear between its three colours: one gradient draws it exactly */
+    cairo_pattern_t *g = cairo_pattern_create_linear(0, f->y0, 0, f->y0 + h);
+    for (int k = 0; k < 3; k++) {
         double c[3];
-        plot_diverging(1 - 2 * (k + 0.5) / 100, c);
-        cairo_set_source_rgb(cr, c[0], c[1], c[2]);
-        cairo_rectangle(cr, x, f->y0 + h * k / 100, w, h / 100 + 0.5);
-        cairo_fill(cr);
+        plot_diverging(1.0 - k, c);
+        cairo_pattern_add_color_stop_rgb(g, k / 2.0, c[0], c[1], c[2]);
     }
+    cairo_rectangle(cr, x, f->y0, w, h);
+    cairo_set_source(cr, g);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
     plot_frame bar = *f; /* ticks through a frame whose y range is the scale */
     bar.ymin = -lim, bar.ymax = lim;
     double first, step;
