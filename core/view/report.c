@@ -19,7 +19,7 @@ static const char *const style =
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "pre{background:#f6f6f6;padding:.8em;overflow-x:auto;white-space:pre-wrap}"
-    "figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
+    "figure{margin:1em 0}figure svg{max-width:100%;height:auto}figure svg image{image-rendering:pixelated}"
     "figure.missing{color:#a33;border:1px dashed #caa;padding:.5em}video{max-width:100%}";
 
 /* The MIME type of a video path, or NULL. */
