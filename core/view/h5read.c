@@ -1,10 +1,12 @@
 /* h5read.c -- see h5read.h. */
 #include "view/h5read.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <hdf5.h>
 
@@ -128,8 +130,11 @@ int h5rec_open(h5rec *r, const char *path, errmsg *e) {
     quiet_hdf5();
     memset(r, 0, sizeof *r);
     r->file = -1;
+    struct stat st; /* a FIFO or device would block or never end: regular files only */
+    if (stat(path, &st)) return errmsg_set(e, "%s: cannot read: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return errmsg_set(e, "%s: not a regular file (expected an animat recording)", path);
     FILE *f = fopen(path, "rb");
-    if (!f) return errmsg_set(e, "%s: cannot read: no such file or not readable", path);
+    if (!f) return errmsg_set(e, "%s: cannot read: %s", path, strerror(errno));
     fclose(f);
     if (H5Fis_hdf5(path) <= 0) return errmsg_set(e, "%s: not an HDF5 file (expected an animat recording)", path);
     hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -308,6 +313,11 @@ int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errm
     hsize_t dim[3];
     hid_t d = open_signal(r, name, dim, e);
     if (d < 0) return -1;
+    if (dim[1] == 0 || dim[2] == 0) {
+        H5Dclose(d);
+        return errmsg_set(e, "%s: signal %s is empty (%llu samples of %llu elements)", r->path, name,
+                          (unsigned long long)dim[1], (unsigned long long)dim[2]);
+    }
     if (k >= dim[0]) {
         H5Dclose(d);
         return errmsg_set(e, "%s: signal %s has %llu episode%s; there is no episode %llu", r->path, name,

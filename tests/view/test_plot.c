@@ -253,7 +253,11 @@ START_TEST(bad_input_is_refused_up_front) {
     snprintf(args, sizeof args, "%s/other.h5 activity -o %s", dir, out);
     refused(args, "is not animat-recording/1", out);
     snprintf(args, sizeof args, "%s/missing.h5 activity -o %s", dir, out);
-    refused(args, "cannot read", out);
+    refused(args, "cannot read: No such file or directory", out);
+    snprintf(args, sizeof args, "%s/fifo.h5 activity -o %s", dir, out); /* would block if opened */
+    refused(args, "not a regular file", out);
+    snprintf(args, sizeof args, "%s/cut.h5 activity -o %s", dir, out); /* a truncated recording */
+    refused(args, "cut.h5", out);
     snprintf(args, sizeof args, "%s/run.h5 histogram -o %s", dir, out);
     refused(args, "unknown plot kind 'histogram'", out);
     snprintf(args, sizeof args, "%s/run.h5 activity --signal circuit.nope -o %s", dir, out);
@@ -313,6 +317,10 @@ static void fixtures(void) {
         if (fixture_write(p, all[i].f)) fprintf(stderr, "cannot write %s\n", p), exit(1);
     }
     proc_write(dir, "text.h5", "this is not HDF5\n");
+    snprintf(p, sizeof p, "%s/fifo.h5", dir);
+    mkfifo(p, 0644);
+    proc_out cut = proc_run("head -c 3000 %s/run.h5 > %s/cut.h5", dir, dir);
+    proc_free(&cut);
     snprintf(p, sizeof p, "%s/adir.svg", dir);
     mkdir(p, 0755);
 }
