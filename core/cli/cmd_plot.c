@@ -71,7 +71,8 @@ static void print_wave(const h5rec *r, const plot_opts *o, FILE *out) {
     free(lags), free(sig), h5signal_free(&s);
 }
 
-int cmd_plot_main(int argc, char **argv, FILE *out) {
+/* The command itself; cmd_plot_main runs it, then frees cairo's caches. */
+static int run_plot(int argc, char **argv, FILE *out) {
     plot_args a;
     int rc = parse_plot(argc, argv, &a);
     if (rc) return rc;
@@ -101,4 +102,10 @@ int cmd_plot_main(int argc, char **argv, FILE *out) {
     }
     fprintf(out, "wrote %s (%s)\n", a.out, plot_kind_name(o.kind));
     return 0;
+}
+
+int cmd_plot_main(int argc, char **argv, FILE *out) {
+    int rc = run_plot(argc, argv, out);
+    plot_release();
+    return rc;
 }

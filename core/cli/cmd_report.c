@@ -33,7 +33,8 @@ static int parse_report(int argc, char **argv, report_args *a) {
     return 0;
 }
 
-int cmd_report_main(int argc, char **argv, FILE *out) {
+/* The command itself; cmd_report_main runs it, then frees cairo's caches. */
+static int run_report(int argc, char **argv, FILE *out) {
     report_args a;
     int rc = parse_report(argc, argv, &a);
     if (rc) return rc;
@@ -58,4 +59,10 @@ int cmd_report_main(int argc, char **argv, FILE *out) {
     }
     if (!a.quiet) fprintf(out, "wrote %s\n", a.out);
     return 0;
+}
+
+int cmd_report_main(int argc, char **argv, FILE *out) {
+    int rc = run_report(argc, argv, out);
+    plot_release();
+    return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 
 #include "view/plot_kinds.h"
 
@@ -152,6 +153,11 @@ double *plot_time_axis(const h5rec *r, uint64_t T) {
     double *v = malloc((T ? T : 1) * sizeof *v);
     for (uint64_t k = 0; v && k < T; k++) v[k] = (double)k * dt * every;
     return v;
+}
+
+void plot_release(void) {
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap) {

@@ -68,4 +68,9 @@ char *plot_signal_for(const h5rec *r, const plot_opts *o, errmsg *e);
  * or -1 with e set (missing data, bad episode, cairo failure). */
 int plot_render(const h5rec *r, const plot_opts *o, plot_format fmt, plot_buf *out, errmsg *e);
 
+/* Free the caches cairo and fontconfig keep for the whole process (fonts,
+ * patterns), so that leak checkers see none at exit. Call once, when no
+ * cairo surface or context is alive any more (the end of a command). */
+void plot_release(void);
+
 #endif

@@ -350,6 +350,7 @@ int main(void) {
     tcase_add_test(t, existing_output_survives_a_failed_plot);
     suite_add_tcase(s, t);
     int rc = ck_run(s);
-    proc_run("rm -rf %s", dir);
+    proc_out rm = proc_run("rm -rf %s", dir);
+    proc_free(&rm);
     return rc;
 }

@@ -276,6 +276,7 @@ int main(void) {
     tcase_add_test(t, bad_input_is_refused_up_front);
     suite_add_tcase(s, t);
     int rc = ck_run(s);
-    proc_run("rm -rf %s", dir);
+    proc_out rm = proc_run("rm -rf %s", dir);
+    proc_free(&rm);
     return rc;
 }
