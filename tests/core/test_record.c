@@ -1,0 +1,305 @@
+/* test_record.c -- HDF5 recordings end to end: every recorded value equals
+ * what the run produced (checked against the 17-digit CSV trace of the same
+ * run, with libhdf5 and with h5dump), `animat rerun` reports identical and
+ * catches a changed value, train recordings, killed runs never leave a torn
+ * file, and bad input is refused before any work. Runs the real binary. */
+#include <check.h>
+#include <hdf5.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ck_run.h"
+#include "proc.h"
+
+static const char *exe, *src;
+
+#define EXP "body:\n  plugin: swimmer\n  params:\n    n_bodies: 6\ncircuit:\n  plugin: ncap\n" \
+            "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+
+/* Read dataset `name` of file `path` whole (caller frees); dims out. */
+static double *read_set(const char *path, const char *name, hsize_t dims[3], int *rank) {
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_msg(f >= 0, "cannot open %s", path);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    ck_assert_msg(d >= 0, "%s has no dataset %s", path, name);
+    hid_t sp = H5Dget_space(d);
+    dims[0] = dims[1] = dims[2] = 1;
+    *rank = H5Sget_simple_extent_ndims(sp);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    double *v = malloc(dims[0] * dims[1] * dims[2] * sizeof *v);
+    ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+    return v;
+}
+
+/* Column index of `name` in a CSV header line. */
+static int column(const char *header, const char *name) {
+    int k = 0;
+    for (const char *p = header; *p && *p != '\n'; k++) {
+        size_t len = strcspn(p, ",\n");
+        if (len == strlen(name) && !strncmp(p, name, len)) return k;
+        p += len + (p[len] == ',');
+    }
+    return -1;
+}
+
+/* Every traced value of joints, muscles and reward equals the recording's,
+ * bit for bit: two independent writers of the same run. */
+START_TEST(values_equal_trace) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  episodes: 2\n  max_steps: 60\n");
+    proc_out p = proc_run("cd %s && %s run %s --trace t.csv --record r.h5", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "run failed: %s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "recording written to r.h5"));
+    proc_free(&p);
+    char path[512], h5[512];
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    char *csv = proc_slurp(path);
+    char *line = csv;
+    while (*line == '#') line = strchr(line, '\n') + 1;
+    const char *names[] = {"body.obs.joints", "circuit.out.muscles", "reward"};
+    const char *col0[] = {"body.obs.joints[0]", "circuit.out.muscles[0]", "reward"};
+    for (int s = 0; s < 3; s++) {
+        char set[128];
+        snprintf(set, sizeof set, "signals/%s", names[s]);
+        hsize_t d[3];
+        int rank;
+        double *v = read_set(h5, set, d, &rank);
+        ck_assert_int_eq(rank, 3);
+        ck_assert_int_eq(d[0], 2);
+        ck_assert_int_eq(d[1], 60);
+        int c0 = column(line, col0[s]);
+        ck_assert_int_ge(c0, 3);
+        uint64_t checked = 0;
+        for (const char *row = strchr(line, '\n') + 1; *row; row = strchr(row, '\n') + 1) {
+            char *end;
+            unsigned long ep = strtoul(row, &end, 10) - 1, step = strtoul(end + 1, &end, 10);
+            const char *f = row;
+            for (int k = 0; k < c0; k++) f = strchr(f, ',') + 1;
+            for (hsize_t i = 0; i < d[2]; i++) {
+                double want = strtod(f, &end);
+                f = end + 1;
+                double got = v[(ep * d[1] + step) * d[2] + i];
+                ck_assert_msg(memcmp(&want, &got, sizeof got) == 0, "%s[%lu,%lu,%llu]: trace %.17g, recording %.17g",
+                              names[s], ep, step, (unsigned long long)i, want, got);
+                checked++;
+            }
+        }
+        ck_assert_int_eq(checked, 2 * 60 * d[2]);
+        free(v);
+    }
+    free(csv);
+}
+END_TEST
+
+/* h5dump (hdf5-tools) reads the same values and the provenance. */
+START_TEST(h5dump_reads_it) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  max_steps: 20\n  seed: 7\n");
+    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5", dir, exe, exp);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    p = proc_run("h5dump -m %%.17g -d /episodes/return %s/r.h5", dir);
+    ck_assert_int_eq(p.status, 0);
+    char h5[512];
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    hsize_t d[3];
+    int rank;
+    double *ret = read_set(h5, "episodes/return", d, &rank);
+    char want[64];
+    snprintf(want, sizeof want, "(0): %.17g", ret[0]);
+    ck_assert_msg(strstr(p.out, want), "h5dump printed %s, not %s", p.out, want);
+    free(ret);
+    proc_free(&p);
+    p = proc_run("h5dump -A %s/r.h5", dir);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_ptr_nonnull(strstr(p.out, "animat-recording/1"));
+    ck_assert_ptr_nonnull(strstr(p.out, "seed: 7"));
+    ck_assert_ptr_nonnull(strstr(p.out, "ncap"));
+    ck_assert_ptr_nonnull(strstr(p.out, "\"joints[4]\""));
+    proc_free(&p);
+}
+END_TEST
+
+/* rerun: identical; after one value is changed, it names that value. */
+START_TEST(rerun_identical_then_differs) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  episodes: 2\n  max_steps: 40\n");
+    proc_out p = proc_run("cd %s && %s run %s --quiet --set body.params.n_bodies=5 --record r.h5", dir, exe, exp);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    p = proc_run("cd / && %s rerun %s/r.h5", exe, dir);
+    ck_assert_msg(p.status == 0, "rerun: %s %s", p.out, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "rerun identical: "));
+    proc_free(&p);
+    char h5[512];
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, "signals/circuit.out.muscles", H5P_DEFAULT), sp = H5Dget_space(d);
+    hsize_t start[3] = {1, 17, 2}, count[3] = {1, 1, 1};
+    H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t mem = H5Screate_simple(3, count, NULL);
+    double v = 0.125;
+    ck_assert_int_ge(H5Dwrite(d, H5T_NATIVE_DOUBLE, mem, sp, H5P_DEFAULT, &v), 0);
+    H5Sclose(mem), H5Sclose(sp), H5Dclose(d), H5Fclose(f);
+    p = proc_run("%s rerun %s/r.h5", exe, dir);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.out, "rerun differs: signals/circuit.out.muscles[1, 17, 2]: recorded 0.125, now "), "%s",
+                  p.out);
+    proc_free(&p);
+}
+END_TEST
+
+/* train --record: per-epoch returns of every candidate, then one episode of
+ * the result; rerun repeats the training without writing its outputs. */
+START_TEST(train_recording) {
+    const char *dir = proc_tmpdir();
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", EXP,
+             "run:\n  max_steps: 50\nlearner:\n  plugin: es\n  params:\n    population: 6\n"
+             "train:\n  epochs: 3\n");
+    const char *exp = proc_write(dir, "exp.yaml", text);
+    proc_out p = proc_run("cd %s && %s train %s --quiet --record t.h5", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "train: %s", p.err);
+    proc_free(&p);
+    char h5[512];
+    snprintf(h5, sizeof h5, "%s/t.h5", dir);
+    hsize_t d[3];
+    int rank;
+    double *r = read_set(h5, "learner/returns", d, &rank);
+    ck_assert_int_eq(rank, 2);
+    ck_assert_int_eq(d[0], 3);
+    ck_assert_int_eq(d[1], 6);
+    double *steps = read_set(h5, "learner/env_steps", d, &rank);
+    ck_assert_double_eq(steps[0], 300);
+    ck_assert_double_eq(steps[2], 900);
+    double *best = read_set(h5, "learner/best", d, &rank);
+    double m = r[6];
+    for (int i = 7; i < 12; i++) m = r[i] > m ? r[i] : m;
+    ck_assert_double_eq(best[1], m);
+    free(r), free(steps), free(best);
+    double *sig = read_set(h5, "signals/body.obs.joints", d, &rank);
+    ck_assert_int_eq(d[0], 1);
+    ck_assert_int_eq(d[1], 50);
+    free(sig);
+    p = proc_run("cd %s && rm -f exp.params.yaml exp.ckpt && %s rerun t.h5 && ls", dir, exe);
+    ck_assert_msg(p.status == 0, "rerun: %s %s", p.out, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "rerun identical"));
+    ck_assert_ptr_null(strstr(p.out, "exp.params.yaml"));
+    proc_free(&p);
+}
+END_TEST
+
+/* record.every and record.signals: the samples asked for and their times. */
+START_TEST(every_and_signals) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  max_steps: 50\nrecord:\n  file: r.h5\n  every: 3\n"
+                                                    "  signals: [circuit.units, reward]\n");
+    proc_out p = proc_run("cd %s && %s run %s --quiet", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char h5[512];
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    hsize_t d[3];
+    int rank;
+    double *t = read_set(h5, "time", d, &rank);
+    ck_assert_int_eq(d[0], 17); /* steps 0, 3, ..., 48 */
+    ck_assert_double_eq_tol(t[16], 48 * 0.03, 1e-12);
+    free(t);
+    double *u = read_set(h5, "signals/circuit.units", d, &rank);
+    ck_assert_int_eq(d[1], 17);
+    ck_assert_int_gt(d[2], 4);
+    free(u);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_int_le(H5Lexists(f, "signals/body.obs.joints", H5P_DEFAULT), 0);
+    H5Fclose(f);
+}
+END_TEST
+
+/* SIGKILL mid-run: the earlier recording at PATH is untouched (or there
+ * is none) -- never a torn file. SIGINT removes the temporary file. */
+START_TEST(killed_run_leaves_old_file) {
+    const char *dir = proc_tmpdir();
+    proc_write(dir, "r.h5", "earlier\n");
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  episodes: 2000\n"); /* one static slot */
+    for (int sig = 0; sig < 2; sig++) {
+        proc_out p = proc_run("cd %s && (%s run %s --quiet --record r.h5 & pid=$!; sleep 1; kill -%s $pid; wait $pid;"
+                              " echo rc=$?)", dir, exe, exp, sig ? "INT" : "KILL");
+        ck_assert_msg(strstr(p.out, sig ? "rc=130" : "rc=137"), "sig %d: %s %s", sig, p.out, p.err);
+        proc_free(&p);
+        char path[512];
+        snprintf(path, sizeof path, "%s/r.h5", dir);
+        char *old = proc_slurp(path);
+        ck_assert_str_eq(old, "earlier\n");
+        free(old);
+        struct stat st;
+        snprintf(path, sizeof path, "%s/r.h5.tmp", dir);
+        if (sig) ck_assert_int_ne(stat(path, &st), 0);
+    }
+}
+END_TEST
+
+/* Bad input: one line, exit 1, nothing written. */
+static void expect_error(proc_out *p, const char *want) {
+    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
+    ck_assert_int_eq(p->status, 1);
+    ck_assert_int_eq(proc_lines(p->err), 1);
+    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
+    proc_free(p);
+}
+
+START_TEST(bad_input) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.obs.nothing]\n");
+    proc_out p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
+    expect_error(&p, "record.signals: body has no obs port 'nothing'");
+    exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.units]\n");
+    p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
+    expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
+    exp = proc_write(dir, "exp.yaml", EXP);
+    p = proc_run("%s run %s --record %s/no/such/r.h5", exe, exp, dir);
+    expect_error(&p, "--record: ");
+    p = proc_run("%s run %s --record %s", exe, exp, exp);
+    expect_error(&p, "refusing to overwrite it");
+    p = proc_run("cd %s && ls", dir);
+    ck_assert_ptr_null(strstr(p.out, "r.h5"));
+    proc_free(&p);
+    p = proc_run("%s rerun %s", exe, exp);
+    expect_error(&p, "not an HDF5 file");
+    char other[512];
+    snprintf(other, sizeof other, "%s/other.h5", dir);
+    hid_t f = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Fclose(f);
+    p = proc_run("%s rerun %s", exe, other);
+    expect_error(&p, "not an animat recording");
+    p = proc_run("%s rerun %s", exe, dir);
+    expect_error(&p, "not a regular file");
+}
+END_TEST
+
+int main(void) {
+    exe = getenv("ANIMAT_EXE");
+    src = getenv("ANIMAT_SRC");
+    if (!exe || !src) return 77;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("record");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, values_equal_trace);
+    tcase_add_test(tc, h5dump_reads_it);
+    tcase_add_test(tc, rerun_identical_then_differs);
+    tcase_add_test(tc, train_recording);
+    tcase_add_test(tc, every_and_signals);
+    tcase_add_test(tc, killed_run_leaves_old_file);
+    tcase_add_test(tc, bad_input);
+    suite_add_tcase(s, tc);
+    return ck_run(s);
+}
