@@ -21,12 +21,14 @@ static double bin_mean(const h5signal *s, uint64_t i, uint64_t a, uint64_t b) {
 }
 
 /* The heat map as an image: column c = samples of bin c (one sample per
- * column up to KYMO_COLS samples), row i = element i; colours scaled by
- * lim. NULL on failure. */
+ * column up to KYMO_COLS samples), rows of element i = i-th band of rows;
+ * colours scaled by lim. NULL on failure. */
 static cairo_surface_t *kymo_image(const h5signal *s, double lim) {
     uint64_t cols = s->T < KYMO_COLS ? s->T : KYMO_COLS;
     if (s->n > 4096) return NULL;
-    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)cols, (int)s->n);
+    uint64_t rep = s->n < 64 ? 64 / s->n : 1; /* pixel rows per element: viewers that smooth
+                                                 * images blend neighbouring rows only at their edges */
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)cols, (int)(s->n * rep));
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) return cairo_surface_destroy(img), NULL;
     cairo_surface_flush(img);
     unsigned char *px = cairo_image_surface_get_data(img);
@@ -37,19 +39,21 @@ static cairo_surface_t *kymo_image(const h5signal *s, double lim) {
             plot_diverging(bin_mean(s, i, c * s->T / cols, (c + 1) * s->T / cols) / lim, rgb);
             uint32_t v = (uint32_t)(rgb[0] * 255 + 0.5) << 16 | (uint32_t)(rgb[1] * 255 + 0.5) << 8 |
                          (uint32_t)(rgb[2] * 255 + 0.5);
-            ((uint32_t *)(void *)(px + (size_t)i * (size_t)stride))[c] = v;
+            for (uint64_t k = 0; k < rep; k++)
+                ((uint32_t *)(void *)(px + (size_t)(i * rep + k) * (size_t)stride))[c] = v;
         }
     cairo_surface_mark_dirty(img);
     return img;
 }
 
 /* Paint the image over the plot area (time t0..t1 across). */
-static void kymo_paint(const plot_frame *f, cairo_surface_t *img, const h5signal *s, double t0, double t1) {
+static void kymo_paint(const plot_frame *f, cairo_surface_t *img, double t0, double t1) {
     cairo_t *cr = f->cr;
     plot_frame_clip(f);
     double xa = plot_x(f, t0), xb = plot_x(f, t1);
     cairo_translate(cr, xa, f->y0);
-    cairo_scale(cr, (xb - xa) / (double)cairo_image_surface_get_width(img), (f->y1 - f->y0) / (double)s->n);
+    cairo_scale(cr, (xb - xa) / (double)cairo_image_surface_get_width(img),
+                (f->y1 - f->y0) / (double)cairo_image_surface_get_height(img));
     cairo_set_source_surface(cr, img, 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
     cairo_paint(cr);
@@ -129,7 +133,7 @@ int plot_kymograph(const h5rec *r, const plot_opts *o, const char *signal, cairo
     plot_frame f;
     plot_frame_init(&f, cr, o->W, o->H, 90);
     plot_frame_range(&f, t[0], t[s.T - 1] + dt, 0, (double)s.n, 0);
-    kymo_paint(&f, img, &s, t[0], t[s.T - 1] + dt);
+    kymo_paint(&f, img, t[0], t[s.T - 1] + dt);
     cairo_surface_destroy(img);
     kymo_rows(&f, &s);
     kymo_bar(&f, lim, &s);
