@@ -48,6 +48,13 @@ void plot_frame_range(plot_frame *f, double xmin, double xmax, double ymin, doub
     f->xmin = xmin, f->xmax = xmax, f->ymin = ymin, f->ymax = ymax;
 }
 
+void plot_frame_equal(plot_frame *f) {
+    double sx = (f->x1 - f->x0) / (f->xmax - f->xmin), sy = (f->y1 - f->y0) / (f->ymax - f->ymin);
+    double s = fmin(sx, sy), cx = (f->xmin + f->xmax) / 2, cy = (f->ymin + f->ymax) / 2;
+    double hw = (f->x1 - f->x0) / s / 2, hh = (f->y1 - f->y0) / s / 2;
+    f->xmin = cx - hw, f->xmax = cx + hw, f->ymin = cy - hh, f->ymax = cy + hh;
+}
+
 int plot_nice_ticks(double lo, double hi, int want, double *first, double *step) {
     *first = 0, *step = 1;
     if (!isfinite(lo) || !isfinite(hi) || hi <= lo || want < 2) return 0;

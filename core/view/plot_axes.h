@@ -35,6 +35,11 @@ double plot_y(const plot_frame *f, double v);
  * one, and `pad` (fraction of the span) is added on each side. */
 void plot_frame_range(plot_frame *f, double xmin, double xmax, double ymin, double ymax, double pad);
 
+/* Equal aspect (maps, trajectories): widen the x or the y range about its
+ * centre so that one data unit is as long across as up; the old ranges stay
+ * inside the new ones. */
+void plot_frame_equal(plot_frame *f);
+
 /* Ticks at "nice" numbers (1, 2, 5 x 10^k) covering [lo, hi], at most about
  * `want` of them: sets *first and *step and returns the count (>= 2 for a
  * finite non-empty range, 0 otherwise). */

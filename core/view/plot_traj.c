@@ -37,10 +37,7 @@ static void traj_range(plot_frame *f, const h5signal *ep, int n) {
         }
     double px = 0.05 * (x1 - x0);
     plot_frame_range(f, x0 - px, x1 + px, y0, y1, 0.05);
-    double sx = (f->x1 - f->x0) / (f->xmax - f->xmin), sy = (f->y1 - f->y0) / (f->ymax - f->ymin);
-    double s = fmin(sx, sy), cx = (f->xmin + f->xmax) / 2, cy = (f->ymin + f->ymax) / 2;
-    double hw = (f->x1 - f->x0) / s / 2, hh = (f->y1 - f->y0) / s / 2;
-    f->xmin = cx - hw, f->xmax = cx + hw, f->ymin = cy - hh, f->ymax = cy + hh;
+    plot_frame_equal(f);
 }
 
 /* Episode k's path as series k of n, then its start and end markers. */

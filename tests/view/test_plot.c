@@ -220,6 +220,29 @@ START_TEST(real_learning_curve) {
 }
 END_TEST
 
+START_TEST(equal_aspect) {
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 800, 500);
+    cairo_t *cr = cairo_create(surf);
+    plot_frame f;
+    plot_frame_init(&f, cr, 800, 500, 130);
+    const double ranges[2][4] = {{0, 10, 0, 1}, {-0.1, 0.1, -3, 2}};
+    for (int k = 0; k < 2; k++) {
+        plot_frame_range(&f, ranges[k][0], ranges[k][1], ranges[k][2], ranges[k][3], 0);
+        plot_frame_equal(&f);
+        double sx = (f.x1 - f.x0) / (f.xmax - f.xmin), sy = (f.y1 - f.y0) / (f.ymax - f.ymin);
+        ck_assert_msg(fabs(sx / sy - 1) < 1e-12, "x %g px/unit, y %g px/unit", sx, sy);
+        ck_assert(f.xmin <= ranges[k][0] && f.xmax >= ranges[k][1]);
+        ck_assert(f.ymin <= ranges[k][2] && f.ymax >= ranges[k][3]);
+        /* one range is kept exactly, the other widened */
+        ck_assert(fabs(f.xmax - f.xmin - (ranges[k][1] - ranges[k][0])) < 1e-12 ||
+                  fabs(f.ymax - f.ymin - (ranges[k][3] - ranges[k][2])) < 1e-12);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    plot_release();
+}
+END_TEST
+
 START_TEST(nice_ticks) {
     double first, step;
     ck_assert_int_eq(plot_nice_ticks(0, 12, 7, &first, &step), 7);
@@ -346,6 +369,7 @@ int main(void) {
     tcase_add_test(t, real_swimmer_wave_travels_head_to_tail);
     tcase_add_test(t, real_learning_curve);
     tcase_add_test(t, nice_ticks);
+    tcase_add_test(t, equal_aspect);
     tcase_add_test(t, bad_input_is_refused_up_front);
     tcase_add_test(t, existing_output_survives_a_failed_plot);
     suite_add_tcase(s, t);
