@@ -96,6 +96,18 @@ int h5rec_attr_num(const h5rec *r, const char *name, double *v) {
     return rc;
 }
 
+int h5rec_attr_u64(const h5rec *r, const char *name, uint64_t *v) {
+    hid_t f = (hid_t)r->file;
+    if (H5Aexists(f, name) <= 0) return -1;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    hid_t t = H5Aget_type(a);
+    int rc = H5Tget_class(t) == H5T_INTEGER && H5Aread(a, H5T_NATIVE_UINT64, v) >= 0 ? 0 : -1;
+    H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
 int h5rec_has(const h5rec *r, const char *path) {
     hid_t f = (hid_t)r->file;
     /* H5Lexists needs every intermediate group to exist: check each prefix. */

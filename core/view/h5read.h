@@ -54,6 +54,10 @@ char *h5rec_attr_str(const h5rec *r, const char *name);
 /* A root numeric attribute as a double; 0, or -1 when absent. */
 int h5rec_attr_num(const h5rec *r, const char *name, double *v);
 
+/* A root integer attribute as a uint64 (exact, e.g. the seed); 0, or -1
+ * when absent or not an integer. */
+int h5rec_attr_u64(const h5rec *r, const char *name, uint64_t *v);
+
 /* 1 if the dataset at PATH ("/learner/returns") exists, else 0. */
 int h5rec_has(const h5rec *r, const char *path);
 

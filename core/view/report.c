@@ -52,8 +52,8 @@ int report_video_check(const char *path, errmsg *e) {
 static void page_head(plot_buf *b, const h5rec *r) {
     char *file = h5rec_attr_str(r, "experiment_file"), *cmd = h5rec_attr_str(r, "command"),
          *ver = h5rec_attr_str(r, "animat_version"), *plugins = h5rec_attr_str(r, "plugins");
-    double seed = NAN;
-    h5rec_attr_num(r, "seed", &seed);
+    uint64_t seed = 0;
+    int has_seed = !h5rec_attr_u64(r, "seed", &seed);
     report_raw(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>animat report: ");
     report_text(b, file ? file : r->path);
     report_fmt(b, "</title><style>%s</style></head>\n<body>\n<h1>animat report: ", style);
@@ -65,7 +65,7 @@ static void page_head(plot_buf *b, const h5rec *r) {
     report_raw(b, "</td></tr>\n<tr><th>command</th><td><code>");
     report_text(b, cmd ? cmd : "(not recorded)");
     report_raw(b, "</code></td></tr>\n<tr><th>seed</th><td>");
-    if (isfinite(seed)) report_fmt(b, "%.0f", seed);
+    if (has_seed) report_fmt(b, "%llu", (unsigned long long)seed);
     else report_raw(b, "(not recorded)");
     report_raw(b, "</td></tr>\n<tr><th>animat version</th><td>");
     report_text(b, ver ? ver : "(not recorded)");

@@ -102,7 +102,7 @@ static void root(hid_t f, const fixture *x) {
     attr_str(f, "experiment", x->experiment ? x->experiment : "name: fixture\nrun: {episodes: 2}\n");
     attr_str(f, "experiment_file", "examples/fixture.yaml");
     attr_str(f, "plugins", "body swimmer 1.0.0 abc123 /p/swimmer.so\ncircuit ncap 1.1.0 def456 /p/ncap.so\n");
-    uint64_t seed = 7;
+    uint64_t seed = 18446744073709551557u; /* above 2^53: must print exactly */
     uint32_t every = 1;
     double dt = 0.03;
     attr_num(f, "seed", H5T_NATIVE_UINT64, &seed);

@@ -99,6 +99,7 @@ START_TEST(train_report_has_every_figure_it_can) {
     ck_assert_str_eq(figure(dom, "fig-activity"), "svg");
     ck_assert_str_eq(figure(dom, "fig-trajectory"), "svg");
     ck_assert_ptr_nonnull(strstr(dom, "ncap 1.1.0 def456"));                 /* provenance */
+    ck_assert_ptr_nonnull(strstr(dom, "<th>seed</th><td>18446744073709551557</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>epochs × candidates</th>"));      /* summary */
     ck_assert_ptr_nonnull(strstr(dom, "<td class=\"num\">10.5</td>"));        /* mean of 10 and 11 */
     /* nothing loaded from elsewhere (xmlns="http://www.w3.org/..." names, loads nothing) */
