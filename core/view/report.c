@@ -75,28 +75,45 @@ static void page_head(plot_buf *b, const h5rec *r) {
     free(file), free(cmd), free(ver), free(plugins);
 }
 
-/* Summary numbers from /episodes and /learner. 0 or -1 with e set. */
+/* The episodes' rows of the summary: count, return mean/min/max over the
+ * finite returns (as `animat run` prints them), steps. 0 or -1 with e set. */
+static int summary_episodes(plot_buf *b, const h5rec *r, errmsg *e) {
+    report_fmt(b, "<tr><th>episodes</th><td class=\"num\">%llu</td></tr>\n", (unsigned long long)r->episodes);
+    if (!r->episodes) return 0;
+    h5array ret;
+    if (h5rec_read(r, "/episodes/return", &ret, e)) return -1;
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    uint64_t m = 0;
+    for (uint64_t i = 0; i < ret.dim[0]; i++)
+        if (isfinite(ret.v[i])) sum += ret.v[i], lo = fmin(lo, ret.v[i]), hi = fmax(hi, ret.v[i]), m++;
+    h5array_free(&ret);
+    if (m)
+        report_fmt(b,
+                   "<tr><th>return: mean</th><td class=\"num\">%.3f</td></tr>\n"
+                   "<tr><th>return: min</th><td class=\"num\">%.3f</td></tr>\n"
+                   "<tr><th>return: max</th><td class=\"num\">%.3f</td></tr>\n",
+                   sum / (double)m, lo, hi);
+    if (m < r->episodes)
+        report_fmt(b, "<tr><th>episodes without a return</th><td class=\"num\">%llu</td></tr>\n",
+                   (unsigned long long)(r->episodes - m));
+    h5array steps;
+    if (!h5rec_read(r, "/episodes/steps", &steps, NULL)) {
+        double n = 0;
+        for (uint64_t i = 0; i < steps.dim[0]; i++) n += steps.v[i];
+        report_fmt(b, "<tr><th>control steps (all episodes)</th><td class=\"num\">%.0f</td></tr>\n", n);
+        h5array_free(&steps);
+    }
+    return 0;
+}
+
+/* Summary numbers from /episodes, the root attributes and /learner. 0 or
+ * -1 with e set. */
 static int page_summary(plot_buf *b, const h5rec *r, errmsg *e) {
     report_raw(b, "<h2>Summary</h2>\n<table id=\"summary\">\n");
-    h5array ret = {0}, steps = {0};
-    if (r->episodes && (h5rec_read(r, "/episodes/return", &ret, e) || h5rec_read(r, "/episodes/steps", &steps, e)))
-        return h5array_free(&ret), -1;
-    double sum = 0, lo = INFINITY, hi = -INFINITY, nsteps = 0;
-    for (uint64_t i = 0; i < ret.dim[0] && ret.v; i++)
-        sum += ret.v[i], lo = fmin(lo, ret.v[i]), hi = fmax(hi, ret.v[i]);
-    for (uint64_t i = 0; i < steps.dim[0] && steps.v; i++) nsteps += steps.v[i];
-    report_fmt(b, "<tr><th>episodes</th><td class=\"num\">%llu</td></tr>\n", (unsigned long long)r->episodes);
-    if (r->episodes)
-        report_fmt(b,
-                   "<tr><th>return: mean</th><td class=\"num\">%.4g</td></tr>\n"
-                   "<tr><th>return: min</th><td class=\"num\">%.4g</td></tr>\n"
-                   "<tr><th>return: max</th><td class=\"num\">%.4g</td></tr>\n"
-                   "<tr><th>control steps (all episodes)</th><td class=\"num\">%.0f</td></tr>\n",
-                   sum / (double)r->episodes, lo, hi, nsteps);
+    if (summary_episodes(b, r, e)) return -1;
     double dt = NAN;
     if (!h5rec_attr_num(r, "dt", &dt)) report_fmt(b, "<tr><th>control step</th><td class=\"num\">%g s</td></tr>\n", dt);
-    h5array_free(&ret), h5array_free(&steps);
-    h5array l = {0};
+    h5array l;
     if (h5rec_has(r, "/learner/returns") && !h5rec_read(r, "/learner/returns", &l, NULL)) {
         report_fmt(b, "<tr><th>epochs &times; candidates</th><td class=\"num\">%llu &times; %llu</td></tr>\n",
                    (unsigned long long)l.dim[0], (unsigned long long)l.dim[1]);

@@ -101,7 +101,9 @@ START_TEST(train_report_has_every_figure_it_can) {
     ck_assert_ptr_nonnull(strstr(dom, "ncap 1.1.0 def456"));                 /* provenance */
     ck_assert_ptr_nonnull(strstr(dom, "<th>seed</th><td>18446744073709551557</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>epochs × candidates</th>"));      /* summary */
-    ck_assert_ptr_nonnull(strstr(dom, "<td class=\"num\">10.5</td>"));        /* mean of 10 and 11 */
+    ck_assert_ptr_nonnull(strstr(dom, "<th>return: mean</th><td class=\"num\">10.500</td>")); /* of 10 and 11 */
+    ck_assert_ptr_nonnull(strstr(dom, "<th>return: max</th><td class=\"num\">11.000</td>"));
+    ck_assert_ptr_nonnull(strstr(dom, "<th>control steps (all episodes)</th><td class=\"num\">600</td>"));
     /* nothing loaded from elsewhere (xmlns="http://www.w3.org/..." names, loads nothing) */
     const char *external[] = {"src=\"http", "href=\"http", "url(http", "@import", "src=\"//", "href=\"//"};
     for (int i = 0; i < 6; i++) ck_assert_msg(!strstr(dom, external[i]), "external reference %s", external[i]);
