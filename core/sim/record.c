@@ -12,36 +12,7 @@
 #include "base/h5util.h"
 #include "base/hash.h"
 #include "exp/wiring.h"
-
-/* One recorded signal and its sample buffer. */
-typedef struct rec_sig {
-    char name[3 * EXPERIMENT_NAME_MAX + 8]; /* "body.obs.joints", "circuit.units", "reward" */
-    const double *buf;                    /* a port's buffer (sim-owned), or NULL */
-    instance *in;                         /* units: the circuit (sim-owned) */
-    const animat_units_ext *ux;           /* units: its extension (plugin-owned) */
-    uint32_t n;                           /* elements per sample */
-    int reward;                           /* the step's total reward */
-    double *chunk;                        /* RECORD_CHUNK * n samples; owned */
-    hid_t ds;                             /* its dataset */
-} rec_sig;
-
-struct sim_record {
-    atomicfile af;        /* PATH and PATH.tmp (f unused: libhdf5 writes by name) */
-    hid_t file;
-    rec_sig sig[RECORD_MAX_SIGNALS];
-    uint32_t nsig;
-    uint64_t every;
-    double dt;
-    uint64_t ep;          /* index of the current episode in the file */
-    uint64_t k0;          /* sample index of chunk[0] in the current episode */
-    uint32_t fill;        /* samples in the chunk buffers */
-    int sampled;          /* the current step was sampled */
-    uint64_t T;           /* extent of the sample dimension */
-    hid_t ds_ret, ds_steps;
-    hid_t ds_lret, ds_lsteps, ds_lbest, ds_lmean; /* train: created at the first epoch */
-    uint32_t ncand;
-    char err[400];
-};
+#include "sim/record_impl.h"
 
 /* A chunked, compressed, extendible dataset of `rank` dims (first ones
  * start at 0), NaN-filled, double or uint64. -1 on failure. */
@@ -52,7 +23,7 @@ static hid_t make_dataset(hid_t at, const char *name, int rank, const hsize_t *c
     hid_t sp = H5Screate_simple(rank, dims, maxd), pl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(pl, rank, chunk);
     H5Pset_shuffle(pl);
-    H5Pset_deflate(pl, 4);
+    H5Pset_deflate(pl, 1);
     if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0) {
         double nan = NAN;
         H5Pset_fill_value(pl, type, &nan);
@@ -64,27 +35,6 @@ static hid_t make_dataset(hid_t at, const char *name, int rank, const hsize_t *c
     H5Pclose(pl);
     H5Sclose(sp);
     return d;
-}
-
-/* Write `count` values at `start` of a dataset, growing it to cover them. */
-static int write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *count, hid_t type, const void *v) {
-    hid_t sp = H5Dget_space(d);
-    hsize_t dims[3];
-    H5Sget_simple_extent_dims(sp, dims, NULL);
-    H5Sclose(sp);
-    int grow = 0;
-    for (int i = 0; i < rank; i++)
-        if (start[i] + count[i] > dims[i]) dims[i] = start[i] + count[i], grow = 1;
-    if (grow && H5Dset_extent(d, dims) < 0) return -1;
-    sp = H5Dget_space(d);
-    hid_t mem = H5Screate_simple(rank, count, NULL);
-    int rc = H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-                     H5Dwrite(d, type, mem, sp, H5P_DEFAULT, v) < 0
-                 ? -1
-                 : 0;
-    H5Sclose(mem);
-    H5Sclose(sp);
-    return rc;
 }
 
 /* The attributes of one signal's dataset. */
@@ -105,7 +55,8 @@ static int add_signal(sim_record *r, rec_sig *g, const char *dir, const char *un
     hsize_t chunk[3] = {1, RECORD_CHUNK, g->n};
     if ((g->ds = make_dataset(r->file, path, 3, chunk, H5T_NATIVE_DOUBLE)) < 0)
         return errmsg_set(e, "%s: cannot create dataset %s", r->af.tmp, path);
-    if (!(g->chunk = malloc((size_t)RECORD_CHUNK * g->n * sizeof *g->chunk))) return errmsg_set(e, "out of memory");
+    for (int b = 0; b < 2; b++)
+        if (!(g->chunk[b] = malloc((size_t)RECORD_CHUNK * g->n * sizeof *g->chunk[b]))) return errmsg_set(e, "out of memory");
     return describe(g, dir, unit, names, e);
 }
 
@@ -269,26 +220,24 @@ sim_record *record_open(const char *path, sim *s, const record_meta *m, errmsg *
         return NULL;
     }
     if (!m->unguarded) atomicfile_guard(&r->af);
-    if (add_signals(r, s, e) || make_episode_sets(r, e) || describe_root(r, s, m, e)) {
+    if (add_signals(r, s, e) || make_episode_sets(r, e) || describe_root(r, s, m, e) || recwriter_start(r, e)) {
         record_abort(r);
         return NULL;
     }
     return r;
 }
 
-/* Write the buffered samples of the current episode. */
-static int flush(sim_record *r) {
-    for (uint32_t i = 0; r->fill && i < r->nsig; i++) {
-        rec_sig *g = &r->sig[i];
-        hsize_t start[3] = {r->ep, r->k0, 0}, count[3] = {1, r->fill, g->n};
-        if (write_block(g->ds, 3, start, count, H5T_NATIVE_DOUBLE, g->chunk)) {
-            snprintf(r->err, sizeof r->err, "%s: cannot write %s (disk full?)", r->af.tmp, g->name);
-            return -1;
-        }
-    }
+/* Hand the buffered samples (and, at an episode's end, its result) to the
+ * writer thread and switch to the other buffer. 0, or -1 with r->err set
+ * (an earlier write failed). */
+static int hand_off(sim_record *r, const sim_result *res) {
+    rec_job j = {.buf = r->cur, .ep = r->ep, .k0 = r->k0, .fill = r->fill, .end = res != NULL};
+    if (res) j.ret = res->ret, j.steps = res->steps;
+    if (recwriter_post(r, &j)) return -1;
+    r->cur ^= 1;
     r->k0 += r->fill;
-    if (r->k0 > r->T) r->T = r->k0;
     r->fill = 0;
+    if (res) r->ep++, r->k0 = 0;
     return 0;
 }
 
@@ -300,7 +249,7 @@ static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
     if (!r->sampled) return 0;
     for (uint32_t i = 0; i < r->nsig; i++) {
         rec_sig *g = &r->sig[i];
-        double *dst = g->chunk + (size_t)r->fill * g->n;
+        double *dst = g->chunk[r->cur] + (size_t)r->fill * g->n;
         if (g->buf) {
             memcpy(dst, g->buf, g->n * sizeof *dst);
         } else if (g->ux) {
@@ -321,8 +270,8 @@ static int after(void *ctx, double reward) {
     sim_record *r = ctx;
     if (!r->sampled) return 0;
     for (uint32_t i = 0; i < r->nsig; i++)
-        if (r->sig[i].reward) r->sig[i].chunk[r->fill - 1] = reward;
-    return r->fill == RECORD_CHUNK ? flush(r) : 0;
+        if (r->sig[i].reward) r->sig[i].chunk[r->cur][r->fill - 1] = reward;
+    return r->fill == RECORD_CHUNK ? hand_off(r, NULL) : 0;
 }
 
 static const char *error(void *ctx) { return ((sim_record *)ctx)->err; }
@@ -330,20 +279,7 @@ static const char *error(void *ctx) { return ((sim_record *)ctx)->err; }
 sim_observer record_observer(sim_record *r) { return (sim_observer){r, before, after, error}; }
 
 int record_episode_end(sim_record *r, const sim_result *res, errmsg *e) {
-    if (flush(r)) return errmsg_set(e, "%s", r->err);
-    hsize_t start[1] = {r->ep}, count[1] = {1};
-    uint64_t steps = res->steps;
-    if (write_block(r->ds_ret, 1, start, count, H5T_NATIVE_DOUBLE, &res->ret) ||
-        write_block(r->ds_steps, 1, start, count, H5T_NATIVE_UINT64, &steps))
-        return errmsg_set(e, "%s: cannot write the episode's return (disk full?)", r->af.tmp);
-    /* Every signal covers this episode, even one that took no sample. */
-    for (uint32_t i = 0; i < r->nsig; i++) {
-        hsize_t dims[3] = {r->ep + 1, r->T, r->sig[i].n};
-        if (H5Dset_extent(r->sig[i].ds, dims) < 0) return errmsg_set(e, "%s: cannot extend %s", r->af.tmp, r->sig[i].name);
-    }
-    r->ep++, r->k0 = 0;
-    if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) return errmsg_set(e, "%s: write failed (disk full?)", r->af.tmp);
-    return 0;
+    return hand_off(r, res) ? errmsg_set(e, "%s", r->err) : 0;
 }
 
 /* The learner datasets, at the first epoch (n candidates per epoch). */
@@ -361,6 +297,7 @@ static int make_learner_sets(sim_record *r, uint32_t n, errmsg *e) {
 
 int record_epoch(sim_record *r, uint64_t epoch, const double *returns, uint32_t n, uint64_t env_steps, errmsg *e) {
     if (n == 0) return 0;
+    if (recwriter_wait(r)) return errmsg_set(e, "%s", r->err); /* libhdf5 is used by one thread at a time */
     if (r->ds_lret < 0 && make_learner_sets(r, n, e)) return -1;
     if (n != r->ncand) return errmsg_set(e, "%s: epoch %llu has %u candidates, not %u", r->af.tmp,
                                          (unsigned long long)epoch + 1, n, r->ncand);
@@ -368,10 +305,10 @@ int record_epoch(sim_record *r, uint64_t epoch, const double *returns, uint32_t 
     for (uint32_t i = 0; i < n; i++) best = returns[i] > best ? returns[i] : best, sum += returns[i];
     double mean = sum / n;
     hsize_t s2[2] = {epoch, 0}, c2[2] = {1, n}, s1[1] = {epoch}, c1[1] = {1};
-    if (write_block(r->ds_lret, 2, s2, c2, H5T_NATIVE_DOUBLE, returns) ||
-        write_block(r->ds_lsteps, 1, s1, c1, H5T_NATIVE_UINT64, &env_steps) ||
-        write_block(r->ds_lbest, 1, s1, c1, H5T_NATIVE_DOUBLE, &best) ||
-        write_block(r->ds_lmean, 1, s1, c1, H5T_NATIVE_DOUBLE, &mean))
+    if (rec_write_block(r->ds_lret, 2, s2, c2, H5T_NATIVE_DOUBLE, returns) ||
+        rec_write_block(r->ds_lsteps, 1, s1, c1, H5T_NATIVE_UINT64, &env_steps) ||
+        rec_write_block(r->ds_lbest, 1, s1, c1, H5T_NATIVE_DOUBLE, &best) ||
+        rec_write_block(r->ds_lmean, 1, s1, c1, H5T_NATIVE_DOUBLE, &mean))
         return errmsg_set(e, "%s: cannot write epoch %llu (disk full?)", r->af.tmp, (unsigned long long)epoch + 1);
     return 0;
 }
@@ -396,8 +333,8 @@ static int write_time(sim_record *r, errmsg *e) {
 static int close_all(sim_record *r) {
     for (uint32_t i = 0; i < r->nsig; i++) {
         if (r->sig[i].ds >= 0) H5Dclose(r->sig[i].ds);
-        free(r->sig[i].chunk);
-        r->sig[i].ds = -1, r->sig[i].chunk = NULL;
+        free(r->sig[i].chunk[0]), free(r->sig[i].chunk[1]);
+        r->sig[i].ds = -1, r->sig[i].chunk[0] = r->sig[i].chunk[1] = NULL;
     }
     hid_t *ds[] = {&r->ds_ret, &r->ds_steps, &r->ds_lret, &r->ds_lsteps, &r->ds_lbest, &r->ds_lmean};
     for (size_t i = 0; i < sizeof ds / sizeof *ds; i++)
@@ -408,7 +345,8 @@ static int close_all(sim_record *r) {
 }
 
 int record_commit(sim_record *r, errmsg *e) {
-    int rc = write_time(r, e);
+    int rc = recwriter_stop(r) ? errmsg_set(e, "%s", r->err) : 0;
+    if (!rc) rc = write_time(r, e);
     if (close_all(r) && !rc) rc = errmsg_set(e, "%s: cannot close the HDF5 file (disk full?)", r->af.tmp);
     atomicfile_unguard(&r->af);
     if (rc) {
@@ -422,6 +360,7 @@ int record_commit(sim_record *r, errmsg *e) {
 
 void record_abort(sim_record *r) {
     if (!r) return;
+    recwriter_stop(r);
     close_all(r);
     atomicfile_unguard(&r->af);
     atomicfile_abort(&r->af);

@@ -17,6 +17,7 @@
 #include "proc.h"
 
 static const char *exe, *src;
+static const char *bare; /* the binary itself: kill tests (valgrind starts too slowly) and cheap refusals */
 
 #define EXP "body:\n  plugin: swimmer\n  params:\n    n_bodies: 6\ncircuit:\n  plugin: ncap\n" \
             "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
@@ -104,7 +105,7 @@ END_TEST
 START_TEST(h5dump_reads_it) {
     const char *dir = proc_tmpdir();
     const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  max_steps: 20\n  seed: 7\n");
-    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5", dir, exe, exp);
+    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5", dir, bare, exp);
     ck_assert_int_eq(p.status, 0);
     proc_free(&p);
     p = proc_run("h5dump -m %%.17g -d /episodes/return %s/r.h5", dir);
@@ -232,7 +233,7 @@ START_TEST(killed_run_leaves_old_file) {
     const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  episodes: 2000\n"); /* one static slot */
     for (int sig = 0; sig < 2; sig++) {
         proc_out p = proc_run("cd %s && (%s run %s --quiet --record r.h5 & pid=$!; sleep 1; kill -%s $pid; wait $pid;"
-                              " echo rc=$?)", dir, exe, exp, sig ? "INT" : "KILL");
+                              " echo rc=$?)", dir, bare, exp, sig ? "INT" : "KILL");
         ck_assert_msg(strstr(p.out, sig ? "rc=130" : "rc=137"), "sig %d: %s %s", sig, p.out, p.err);
         proc_free(&p);
         char path[512];
@@ -262,33 +263,40 @@ START_TEST(bad_input) {
     proc_out p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
     expect_error(&p, "record.signals: body has no obs port 'nothing'");
     exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.units]\n");
-    p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
+    p = proc_run("cd %s && %s run %s --record r.h5", dir, bare, exp);
     expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
     exp = proc_write(dir, "exp.yaml", EXP);
-    p = proc_run("%s run %s --record %s/no/such/r.h5", exe, exp, dir);
+    p = proc_run("%s run %s --record %s/no/such/r.h5", bare, exp, dir);
     expect_error(&p, "--record: ");
-    p = proc_run("%s run %s --record %s", exe, exp, exp);
+    p = proc_run("%s run %s --record %s", bare, exp, exp);
     expect_error(&p, "refusing to overwrite it");
     p = proc_run("cd %s && ls", dir);
     ck_assert_ptr_null(strstr(p.out, "r.h5"));
     proc_free(&p);
-    p = proc_run("%s rerun %s", exe, exp);
+    p = proc_run("%s rerun %s", bare, exp);
     expect_error(&p, "not an HDF5 file");
     char other[512];
     snprintf(other, sizeof other, "%s/other.h5", dir);
     hid_t f = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     H5Fclose(f);
-    p = proc_run("%s rerun %s", exe, other);
+    p = proc_run("%s rerun %s", bare, other);
     expect_error(&p, "not an animat recording");
-    p = proc_run("%s rerun %s", exe, dir);
+    p = proc_run("%s rerun %s", bare, dir);
     expect_error(&p, "not a regular file");
 }
 END_TEST
 
 int main(void) {
-    exe = getenv("ANIMAT_EXE");
+    exe = bare = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
     if (!exe || !src) return 77;
+    /* ANIMAT_WRAP (e.g. a valgrind command) prefixes every other animat run. */
+    static char wrapped[2048];
+    const char *wrap = getenv("ANIMAT_WRAP");
+    if (wrap && *wrap) {
+        snprintf(wrapped, sizeof wrapped, "%s %s", wrap, exe);
+        exe = wrapped;
+    }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     Suite *s = suite_create("record");
     TCase *tc = tcase_create("record");

@@ -1,0 +1,90 @@
+/* record_impl.h -- the inside of a recording, shared by record.c (the
+ * observer and the file's structure) and record_writer.c (the thread that
+ * writes samples). Not a public header.
+ *
+ * Threads: the sim's thread fills one of two sample buffers while the
+ * writer thread compresses and writes the other (libhdf5 is used by one
+ * thread at a time: the writer while it runs a job, the sim's thread only
+ * when the writer is idle -- open, record_epoch, commit).
+ */
+#ifndef RECORD_IMPL_H
+#define RECORD_IMPL_H
+
+#include <hdf5.h>
+#include <pthread.h>
+
+#include "base/atomicfile.h"
+#include "sim/record.h"
+
+/* One recorded signal and its two sample buffers. */
+typedef struct rec_sig {
+    char name[3 * EXPERIMENT_NAME_MAX + 8]; /* "body.obs.joints", "circuit.units", "reward" */
+    const double *buf;                    /* a port's buffer (sim-owned), or NULL */
+    instance *in;                         /* the instance (sim-owned); NULL for reward */
+    const animat_units_ext *ux;           /* units: its extension (plugin-owned) */
+    uint32_t n;                           /* elements per sample */
+    int reward;                           /* the step's total reward */
+    double *chunk[2];                     /* RECORD_CHUNK * n samples each; owned */
+    hid_t ds;                             /* its dataset */
+} rec_sig;
+
+/* What the writer does next: samples [k0, k0 + fill) of episode ep from
+ * buffer `buf`, and at an episode's end its return and step count. */
+typedef struct rec_job {
+    int buf;
+    uint64_t ep, k0;
+    uint32_t fill;
+    int end;
+    double ret;
+    uint64_t steps;
+} rec_job;
+
+struct sim_record {
+    atomicfile af;        /* PATH and PATH.tmp (f unused: libhdf5 writes by name) */
+    hid_t file;
+    rec_sig sig[RECORD_MAX_SIGNALS];
+    uint32_t nsig;
+    uint64_t every;
+    double dt;
+    /* the sim's thread */
+    uint64_t ep;          /* index of the current episode in the file */
+    uint64_t k0;          /* sample index of the current buffer's first sample */
+    uint32_t fill;        /* samples in the current buffer */
+    int cur;              /* the buffer being filled */
+    int sampled;          /* the current step was sampled */
+    /* the writer (or the sim's thread while the writer is idle) */
+    uint64_t T;           /* extent of the sample dimension */
+    hid_t ds_ret, ds_steps;
+    hid_t ds_lret, ds_lsteps, ds_lbest, ds_lmean; /* train: created at the first epoch */
+    uint32_t ncand;
+    /* the hand-off, under mu */
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int busy;             /* a job is posted or running */
+    int quit;
+    int failed;           /* a write failed; err says which */
+    rec_job job;
+    char err[400];
+};
+
+/* Write `count` values at `start` of an extendible dataset of `rank`
+ * dims, growing it to cover them. 0 or -1. */
+int rec_write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *count, hid_t type, const void *v);
+
+/* Start the writer thread. 0, or -1 with e set. */
+int recwriter_start(sim_record *r, errmsg *e);
+
+/* Wait until the writer is idle, then post j. 0, or -1 if a write failed
+ * (r->err says which). */
+int recwriter_post(sim_record *r, const rec_job *j);
+
+/* Wait until the writer is idle. 0, or -1 if a write failed. */
+int recwriter_wait(sim_record *r);
+
+/* Finish the last job and join the thread (no-op if not started). 0, or
+ * -1 if a write failed. */
+int recwriter_stop(sim_record *r);
+
+#endif
