@@ -261,6 +261,22 @@ char *h5rec_find_signal(const h5rec *r, const char *pattern) {
     return hit;
 }
 
+char *h5rec_find_signals(const h5rec *r, const char *pattern) {
+    char **names;
+    int n = h5rec_signals(r, &names, NULL);
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        if (!fnmatch(pattern, names[i], 0)) len += strlen(names[i]) + 1;
+    char *out = len ? calloc(len, 1) : NULL;
+    for (int i = 0; out && i < n; i++)
+        if (!fnmatch(pattern, names[i], 0)) {
+            if (out[0]) strcat(out, ",");
+            strcat(out, names[i]);
+        }
+    h5rec_names_free(names, n < 0 ? 0 : n);
+    return out;
+}
+
 /* "a, b, c" of the recorded signals, into buf. */
 static const char *signal_list(const h5rec *r, char *buf, size_t cap) {
     char **names;

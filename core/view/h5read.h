@@ -76,6 +76,10 @@ void h5rec_names_free(char **names, int n);
  * any run of characters ("*.obs.joints"); caller frees. NULL when none. */
 char *h5rec_find_signal(const h5rec *r, const char *pattern);
 
+/* Every signal matching PATTERN, in file order, joined by commas
+ * ("a.units,b.units"); caller frees. NULL when none. */
+char *h5rec_find_signals(const h5rec *r, const char *pattern);
+
 /* Read episode K (0-based) of /signals/NAME, shape (E, T, n). 0, or -1 with
  * e set ("PATH: no signal 'NAME' (recorded: a, b)", "episode K of E"). */
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);

@@ -76,8 +76,8 @@ static cairo_status_t buf_write(void *closure, const unsigned char *data, unsign
 static char *default_signal(const h5rec *r, plot_kind k, errmsg *e) {
     char *s = NULL;
     if (k == PLOT_ACTIVITY) {
-        s = h5rec_find_signal(r, "*.units");
-        if (!s) s = h5rec_find_signal(r, "*.out.*");
+        s = h5rec_find_signals(r, "*.units");
+        if (!s) s = h5rec_find_signals(r, "*.out.*");
         if (!s) errmsg_set(e, "%s: activity needs a circuit signal (NAME.units or NAME.out.PORT); none recorded "
                               "(choose one with --signal)", r->path);
     } else if (k == PLOT_KYMOGRAPH) {
@@ -102,11 +102,19 @@ char *plot_signal_for(const h5rec *r, const plot_opts *o, errmsg *e) {
         return strdup("learner");
     }
     if (!o->signal) return default_signal(r, o->kind, e);
-    if (!h5rec_signal_episodes(r, o->signal)) {
-        h5signal s; /* for the message listing what was recorded */
-        if (!h5rec_signal(r, o->signal, 0, &s, e)) h5signal_free(&s);
+    if (strchr(o->signal, ',') && o->kind != PLOT_ACTIVITY) {
+        errmsg_set(e, "--signal: %s draws one signal, not a list", plot_kind_name(o->kind));
         return NULL;
     }
+    char *list = strdup(o->signal), *save = NULL;
+    for (char *name = list ? strtok_r(list, ",", &save) : NULL; name; name = strtok_r(NULL, ",", &save))
+        if (!h5rec_signal_episodes(r, name)) {
+            h5signal s; /* for the message listing what was recorded */
+            if (!h5rec_signal(r, name, 0, &s, e)) h5signal_free(&s);
+            free(list);
+            return NULL;
+        }
+    free(list);
     return strdup(o->signal);
 }
 

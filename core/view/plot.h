@@ -27,7 +27,7 @@ typedef enum plot_format { PLOT_SVG, PLOT_PNG } plot_format;
 
 typedef struct plot_opts {
     plot_kind kind;
-    const char *signal; /* signal to draw; NULL: the kind's default */
+    const char *signal; /* signal to draw; NULL: the kind's default; activity: a comma-separated list */
     uint64_t episode;   /* 0-based episode (activity, kymograph) */
     double W, H;        /* size in px (PNG) or pt (SVG); 0: 800 x 500 */
 } plot_opts;
@@ -56,8 +56,9 @@ int plot_format_of(const char *path, plot_format *f, errmsg *e);
 /* "WxH" -> *W, *H (each 100..8000). 0, or -1 with e set. */
 int plot_size_parse(const char *s, double *W, double *H, errmsg *e);
 
-/* The signal a kind draws: o->signal if set, else the kind's default
- * (activity: the first *.units, else the first circuit *.out.* signal;
+/* The signal a kind draws: o->signal if set (each name checked), else the
+ * kind's default (activity: every *.units signal, else every circuit
+ * *.out.* signal, as a comma-separated list;
  * kymograph: the first *.obs.joints; trajectory: the first
  * *.obs.position). Returns a new string (caller frees), or NULL with e set
  * naming what is needed and what was recorded. curve returns "learner". */

@@ -144,6 +144,7 @@ int fixture_write(const char *path, const fixture *x) {
     free(t), free(ret), free(steps);
     signal(f, x, "body.obs.joints", x->n, "joints", "rad", "obs", joints);
     if (x->units) signal(f, x, "circuit.units", 2 * x->n, "unit", "", "units", units);
+    if (x->cpg) signal(f, x, "cpg.units", 3, "phase", "", "units", units);
     if (x->position) signal(f, x, "body.obs.position", 2, "position", "m", "obs", position);
     if (x->epochs) learner(f, x);
     return H5Fclose(f) < 0 ? -1 : 0;

@@ -12,6 +12,7 @@ typedef struct fixture {
     uint32_t episodes, T, n; /* episodes, samples, joints */
     int direction;          /* +1: wave head to tail, -1: tail to head */
     int units;              /* record circuit.units (2n units) */
+    int cpg;                /* also record a second circuit's units: cpg.units (3 units) */
     int position;           /* record body.obs.position */
     uint32_t epochs, cands; /* train: learner statistics */
     const char *experiment; /* root attribute `experiment` (NULL: a default) */

@@ -62,9 +62,12 @@ START_TEST(activity_has_one_series_per_element) {
     c = plot_svg("run.h5", "activity", "--signal body.obs.joints --episode 2");
     ck_assert_int_eq(c.series, 5);
     ck_assert_int_eq(c.colours, 5);
-    c = plot_svg("big.h5", "activity", ""); /* 24 units: hues, still distinct */
-    ck_assert_int_eq(c.series, 24);
-    ck_assert_int_eq(c.colours, 24);
+    c = plot_svg("big.h5", "activity", ""); /* every circuit's units: 24 + 3, hues, still distinct */
+    ck_assert_int_eq(c.series, 27);
+    ck_assert_int_eq(c.colours, 27);
+    c = plot_svg("run.h5", "activity", "--signal circuit.units,body.obs.joints"); /* a list */
+    ck_assert_int_eq(c.series, 15);
+    ck_assert_int_eq(c.colours, 15);
 }
 END_TEST
 
@@ -285,6 +288,10 @@ START_TEST(bad_input_is_refused_up_front) {
     refused(args, "unknown plot kind 'histogram'", out);
     snprintf(args, sizeof args, "%s/run.h5 activity --signal circuit.nope -o %s", dir, out);
     refused(args, "no signal 'circuit.nope' (recorded: body.obs.joints, body.obs.position, circuit.units)", out);
+    snprintf(args, sizeof args, "%s/run.h5 activity --signal circuit.units,nope -o %s", dir, out);
+    refused(args, "no signal 'nope'", out);
+    snprintf(args, sizeof args, "%s/run.h5 kymograph --signal body.obs.joints,circuit.units -o %s", dir, out);
+    refused(args, "kymograph draws one signal, not a list", out);
     snprintf(args, sizeof args, "%s/run.h5 activity --episode 3 -o %s", dir, out);
     refused(args, "there is no episode 3", out);
     snprintf(args, sizeof args, "%s/run.h5 curve -o %s", dir, out);
@@ -330,7 +337,7 @@ static void fixtures(void) {
     fixture back = run, big = run, train = run, other = run, longer = run;
     longer.T = 40000, longer.n = 3, longer.episodes = 1;
     back.direction = -1;
-    big.n = 12, big.episodes = 3;
+    big.n = 12, big.episodes = 3, big.cpg = 1;
     train.kind = "train", train.units = 0, train.position = 0, train.epochs = 20, train.cands = 8;
     other.format = "animat-recording/0";
     const struct { const char *name; const fixture *f; } all[] = {
