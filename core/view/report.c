@@ -12,6 +12,13 @@
 const char *const report_figures[4] = {"fig-curve", "fig-kymograph", "fig-activity", "fig-trajectory"};
 static const plot_kind figure_kinds[4] = {PLOT_CURVE, PLOT_KYMOGRAPH, PLOT_ACTIVITY, PLOT_TRAJECTORY};
 static const char *const figure_titles[4] = {"Learning curve", "Kymograph", "Activity", "Trajectory"};
+static const char *const figure_captions[4] = {
+    "Return of every candidate against the environment steps taken by the end of each epoch: mean over "
+    "candidates, best candidate, and the min..max band.",
+    "Joint angles of episode 1 over body position (joint 0, the head, at the top) and time; stripes slanting "
+    "down to the right are a wave travelling from head to tail.",
+    "Every circuit's units (or, without units, its output ports) over time in episode 1, one line per element.",
+    "The body's path seen from above, one line per episode, equal aspect; circle: start, square: end."};
 
 static const char *const style =
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
@@ -20,7 +27,8 @@ static const char *const style =
     "td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "pre{background:#f6f6f6;padding:.8em;overflow-x:auto;white-space:pre-wrap}"
     "figure{margin:1em 0}figure svg{max-width:100%;height:auto}figure svg image{image-rendering:pixelated}"
-    "figure.missing{color:#a33;border:1px dashed #caa;padding:.5em}video{max-width:100%}";
+    "figure.missing{color:#a33;border:1px dashed #caa;padding:.5em}video{max-width:100%}"
+    "figcaption{color:#555;font-size:.9em;max-width:50em}";
 
 /* The MIME type of a video path, or NULL. */
 static const char *video_type(const char *path) {
@@ -113,6 +121,15 @@ static int page_summary(plot_buf *b, const h5rec *r, errmsg *e) {
     if (summary_episodes(b, r, e)) return -1;
     double dt = NAN;
     if (!h5rec_attr_num(r, "dt", &dt)) report_fmt(b, "<tr><th>control step</th><td class=\"num\">%g s</td></tr>\n", dt);
+    char **names;
+    int n = h5rec_signals(r, &names, NULL);
+    report_raw(b, "<tr><th>signals recorded</th><td>");
+    for (int i = 0; i < n; i++) {
+        report_raw(b, i ? ", " : "");
+        report_text(b, names[i]);
+    }
+    report_raw(b, n > 0 ? "</td></tr>\n" : "none</td></tr>\n");
+    h5rec_names_free(names, n < 0 ? 0 : n);
     h5array l;
     if (h5rec_has(r, "/learner/returns") && !h5rec_read(r, "/learner/returns", &l, NULL)) {
         report_fmt(b, "<tr><th>epochs &times; candidates</th><td class=\"num\">%llu &times; %llu</td></tr>\n",
@@ -141,7 +158,7 @@ static void page_figure(plot_buf *b, const h5rec *r, int k) {
     snprintf(prefix, sizeof prefix, "%s-", report_figures[k]);
     report_fmt(b, "<figure id=\"%s\">", report_figures[k]);
     report_svg(b, &svg, prefix);
-    report_raw(b, "</figure>\n");
+    report_fmt(b, "<figcaption>%s</figcaption></figure>\n", figure_captions[k]);
     plot_buf_free(&svg);
 }
 

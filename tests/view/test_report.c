@@ -100,6 +100,8 @@ START_TEST(train_report_has_every_figure_it_can) {
     ck_assert_str_eq(figure(dom, "fig-trajectory"), "svg");
     ck_assert_ptr_nonnull(strstr(dom, "ncap 1.1.0 def456"));                 /* provenance */
     ck_assert_ptr_nonnull(strstr(dom, "<th>seed</th><td>18446744073709551557</td>"));
+    ck_assert_ptr_nonnull(strstr(dom, "<th>signals recorded</th><td>body.obs.joints, body.obs.position, "
+                                      "circuit.units</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>epochs × candidates</th>"));      /* summary */
     ck_assert_ptr_nonnull(strstr(dom, "<th>return: mean</th><td class=\"num\">10.500</td>")); /* of 10 and 11 */
     ck_assert_ptr_nonnull(strstr(dom, "<th>return: max</th><td class=\"num\">11.000</td>"));
