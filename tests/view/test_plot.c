@@ -341,7 +341,8 @@ static void fixtures(void) {
     train.kind = "train", train.units = 0, train.position = 0, train.epochs = 20, train.cands = 8;
     other.format = "animat-recording/0";
     const struct { const char *name; const fixture *f; } all[] = {
-        {"run.h5", &run}, {"back.h5", &back}, {"big.h5", &big}, {"train.h5", &train}, {"other.h5", &other}, {"long.h5", &longer}};
+        {"run.h5", &run},     {"back.h5", &back},   {"big.h5", &big},
+        {"train.h5", &train}, {"other.h5", &other}, {"long.h5", &longer}};
     for (int i = 0; i < 6; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, all[i].name);
         if (fixture_write(p, all[i].f)) fprintf(stderr, "cannot write %s\n", p), exit(1);

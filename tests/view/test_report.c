@@ -162,7 +162,8 @@ static double png_variance(const char *path, int *w, int *h) {
 
 START_TEST(screenshot_is_not_blank) {
     make_report("train.h5", "shot", "");
-    proc_out p = proc_run("timeout 60 " CHROMIUM " --screenshot=%s/shot.png --window-size=1000,2400 file://%s/shot.html",
+    proc_out p = proc_run("timeout 60 " CHROMIUM " --screenshot=%s/shot.png --window-size=1000,2400 "
+                          "file://%s/shot.html",
                           dir, dir);
     ck_assert_msg(p.status == 0, "chromium: %s", p.err);
     proc_free(&p);
