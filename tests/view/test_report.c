@@ -126,6 +126,26 @@ START_TEST(run_report_says_what_is_missing) {
 }
 END_TEST
 
+START_TEST(real_recording_report) {
+    /* a recording of the NCAP swimmer made by animat run --record */
+    proc_out p = proc_run("cd %s && %s %s run examples/swimmer-ncap.yaml --episodes 2 --set run.max_steps=300 "
+                          "--record %s/real.h5 --quiet",
+                          src, wrap, exe, dir);
+    ck_assert_msg(p.status == 0, "run --record: %s", p.err);
+    proc_free(&p);
+    make_report("real.h5", "real", "");
+    char *dom = load_dom("real");
+    ck_assert_str_eq(figure(dom, "fig-kymograph"), "svg");
+    ck_assert_str_eq(figure(dom, "fig-activity"), "svg");
+    ck_assert_ptr_nonnull(strstr(figure(dom, "fig-curve"), "class=\"missing\""));
+    ck_assert_ptr_nonnull(strstr(dom, "<th>episodes</th><td class=\"num\">2</td>"));
+    ck_assert_ptr_nonnull(strstr(dom, "<th>control steps (all episodes)</th><td class=\"num\">600</td>"));
+    ck_assert_ptr_nonnull(strstr(dom, "circuit ncap "));
+    ck_assert_ptr_nonnull(strstr(dom, "name: swimmer-ncap"));
+    free(dom);
+}
+END_TEST
+
 START_TEST(experiment_text_is_escaped) {
     make_report("evil.h5", "evil", "");
     char *html = NULL;
@@ -275,6 +295,7 @@ int main(void) {
     tcase_set_timeout(t, 120); /* chromium starts in 2-3 s, more on a loaded machine */
     tcase_add_test(t, train_report_has_every_figure_it_can);
     tcase_add_test(t, run_report_says_what_is_missing);
+    tcase_add_test(t, real_recording_report);
     tcase_add_test(t, experiment_text_is_escaped);
     tcase_add_test(t, screenshot_is_not_blank);
     tcase_add_test(t, video_is_embedded_and_plays);
