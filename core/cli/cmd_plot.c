@@ -48,7 +48,7 @@ static int plot_options(const plot_args *a, plot_opts *o, plot_format *fmt, errm
         unsigned long long k = strtoull(a->episode, &end, 10);
         if (*end || k < 1 || a->episode[0] == '-')
             return errmsg_set(e, "--episode takes an episode number from 1, not '%s'", a->episode);
-        o->episode = k - 1;
+        o->episode = k - 1, o->one_episode = 1;
     }
     return 0;
 }

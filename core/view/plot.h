@@ -28,7 +28,8 @@ typedef enum plot_format { PLOT_SVG, PLOT_PNG } plot_format;
 typedef struct plot_opts {
     plot_kind kind;
     const char *signal; /* signal to draw; NULL: the kind's default; activity: a comma-separated list */
-    uint64_t episode;   /* 0-based episode (activity, kymograph) */
+    uint64_t episode;   /* 0-based episode (activity, kymograph; trajectory with one_episode) */
+    int one_episode;    /* trajectory: draw only `episode` (default: every episode, at most 64) */
     double W, H;        /* size in px (PNG) or pt (SVG); 0: 800 x 500 */
 } plot_opts;
 

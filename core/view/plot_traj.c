@@ -11,12 +11,15 @@
 
 #define TRAJ_MAX 64 /* episodes drawn at most */
 
-/* Every episode of the signal (at most TRAJ_MAX); returns the count or -1. */
-static int traj_load(const h5rec *r, const char *signal, h5signal *ep, errmsg *e) {
-    uint64_t E = h5rec_signal_episodes(r, signal);
-    int n = (int)(E < TRAJ_MAX ? E : TRAJ_MAX);
+/* The episodes to draw (every one, at most TRAJ_MAX, or o->episode alone)
+ * into ep, their numbers into num. Returns the count or -1 with e set. */
+static int traj_load(const h5rec *r, const plot_opts *o, const char *signal, h5signal *ep, uint64_t *num,
+                     errmsg *e) {
+    uint64_t E = h5rec_signal_episodes(r, signal), first = o->one_episode ? o->episode : 0;
+    int n = o->one_episode ? 1 : (int)(E < TRAJ_MAX ? E : TRAJ_MAX);
     for (int k = 0; k < n; k++) {
-        if (!h5rec_signal(r, signal, (uint64_t)k, &ep[k], e) && ep[k].n >= 2) continue;
+        num[k] = first + (uint64_t)k;
+        if (!h5rec_signal(r, signal, num[k], &ep[k], e) && ep[k].n >= 2) continue;
         if (!e || !e->set) errmsg_set(e, "%s: %s has %llu element(s); a trajectory needs x and y", r->path, signal,
                                       (unsigned long long)ep[k].n);
         for (int j = 0; j <= k; j++) h5signal_free(&ep[j]);
@@ -63,8 +66,9 @@ static void traj_draw(const plot_frame *f, const h5signal *s, uint32_t k, uint32
 
 int plot_trajectory(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e) {
     h5signal ep[TRAJ_MAX];
+    uint64_t num[TRAJ_MAX];
     memset(ep, 0, sizeof ep);
-    int n = traj_load(r, signal, ep, e);
+    int n = traj_load(r, o, signal, ep, num, e);
     if (n < 0) return -1;
     plot_frame f;
     plot_frame_init(&f, cr, o->W, o->H, 130);
@@ -76,7 +80,7 @@ int plot_trajectory(const h5rec *r, const plot_opts *o, const char *signal, cair
     const char *np[TRAJ_MAX];
     double colors[TRAJ_MAX][3];
     for (int k = 0; k < n; k++) {
-        snprintf(names[k], sizeof names[k], "episode %d", k + 1);
+        snprintf(names[k], sizeof names[k], "episode %llu", (unsigned long long)num[k] + 1);
         np[k] = names[k];
         plot_color((uint32_t)k, (uint32_t)n, colors[k]);
     }

@@ -90,6 +90,8 @@ START_TEST(trajectory_has_one_series_per_episode) {
     ck_assert_int_eq(c.series, 2);
     c = plot_svg("big.h5", "trajectory", "");
     ck_assert_int_eq(c.series, 3);
+    c = plot_svg("big.h5", "trajectory", "--episode 2");
+    ck_assert_int_eq(c.series, 1);
 }
 END_TEST
 
@@ -293,6 +295,8 @@ START_TEST(bad_input_is_refused_up_front) {
     snprintf(args, sizeof args, "%s/run.h5 kymograph --signal body.obs.joints,circuit.units -o %s", dir, out);
     refused(args, "kymograph draws one signal, not a list", out);
     snprintf(args, sizeof args, "%s/run.h5 activity --episode 3 -o %s", dir, out);
+    refused(args, "there is no episode 3", out);
+    snprintf(args, sizeof args, "%s/run.h5 trajectory --episode 3 -o %s", dir, out);
     refused(args, "there is no episode 3", out);
     snprintf(args, sizeof args, "%s/run.h5 curve -o %s", dir, out);
     refused(args, "curve needs a train recording", out);
