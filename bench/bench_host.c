@@ -9,7 +9,7 @@
  * and per control step exactly the work the plugins do, written inline: the
  * NCAP forward pass with the default weights (1, 1, 1, -1), d->ctrl, the
  * body's physics sequence (mj_step2, 14 x mj_step, mj_step1, divergence
- * checks), the body's observation ports (joints, velocities, obs, speed) and
+ * checks), the body's observation ports (joints, velocities, obs, speed, position) and
  * the swim reward. Initial states are drawn from the host's own random stream
  * for (run seed, episode, body), so episode k follows the same trajectory on
  * both paths; the benchmark checks that returns agree bit for bit, which

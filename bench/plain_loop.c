@@ -44,7 +44,7 @@ void plain_destroy(plain_sim *p) {
 }
 
 /* The body's observation work: joint angles, per-body (vx, vy, wz), the
- * concatenated obs and the head's forward speed. Step phase. */
+ * concatenated obs, the head's forward speed and its position. Step phase. */
 static void plain_observe(plain_sim *p) {
     const mjData *d = p->d;
     int nb = p->nj + 1;
@@ -56,6 +56,7 @@ static void plain_observe(plain_sim *p) {
         p->vel[3 * b + 2] = s[5];
     }
     p->speed = -d->sensordata[1];
+    p->position[0] = d->xpos[3], p->position[1] = d->xpos[4]; /* body 1: the head */
     memcpy(p->obs, p->joints, (size_t)p->nj * sizeof(double));
     memcpy(p->obs + p->nj, p->vel, (size_t)(3 * nb) * sizeof(double));
 }

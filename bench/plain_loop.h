@@ -31,6 +31,7 @@ typedef struct plain_sim {
     double vel[3 * SWM_MAX_BODIES];
     double obs[BENCH_MAX_JOINTS + 3 * SWM_MAX_BODIES];
     double speed;
+    double position[2];
     double act[BENCH_MAX_JOINTS];
     int chain;        /* NCAP passes per step, each feeding the next (default 1) */
 } plain_sim;

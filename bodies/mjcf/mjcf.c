@@ -169,6 +169,15 @@ static int32_t mjcf_step(void *self, const double *const *act, double *const *ob
     return ANIMAT_OK;
 }
 
+/* Capabilities by id: ANIMAT_EXT_MUJOCO (mjcf_view.c) gives a static table
+ * valid for the plugin's lifetime; any other id (or NULL) gives NULL. Any
+ * phase after create; the instance's thread. */
+static const void *mjcf_extension(void *self, const char *id) {
+    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &mjcf_mujoco_ext;
+    return NULL;
+}
+
 static const animat_body_api mjcf_api = {
     .struct_size = sizeof(animat_body_api),
     .create = mjcf_create,
@@ -177,6 +186,7 @@ static const animat_body_api mjcf_api = {
     .control_dt = mjcf_control_dt,
     .reset = mjcf_reset,
     .step = mjcf_step,
+    .extension = mjcf_extension,
 };
 
 static const animat_plugin_desc mjcf_desc =

@@ -13,8 +13,14 @@
  * of their first element, elements in model order. IN ports are actuator
  * groups (one value per actuator); OUT ports are sensor groups, then "obs"
  * (every sensor, model order), then "qpos"/"qvel" (parameters obs_qpos,
- * obs_qvel), then "speed" (metric; when the model names a forward body) and
- * "to_target" (when it names reach and target sites).
+ * obs_qvel), then "speed" (metric; when the model names a forward body),
+ * "to_target" (when it names reach and target sites) and "position" (world
+ * x, y of body 1, the first body under the worldbody, when there is one and
+ * no sensor group is called that).
+ *
+ * Extension "animat.mujoco/1" (animat/body.h): the instance's model and data
+ * for `animat render`, and a camera tracking body 1 from twice the size of
+ * its tree of bodies (or looking at the model's centre when it has none).
  *
  * Task fields, all optional, in the model's <custom> section:
  *   <text name="animat.forward_body" data="BODY"/>    forward velocity reward
@@ -80,9 +86,9 @@ typedef struct mjcf_body {
     int *sen_ids;           /* nsensor: sensor ids in port order */
     mjcf_group act[MJCF_MAX_PORTS], sen[MJCF_MAX_PORTS];
     int nact, nsen;         /* groups */
-    animat_port_info in[MJCF_MAX_PORTS], out[MJCF_MAX_PORTS + 5];
+    animat_port_info in[MJCF_MAX_PORTS], out[MJCF_MAX_PORTS + 6];
     uint32_t nin, nout;
-    int port_obs, port_qpos, port_qvel, port_speed, port_target; /* OUT index or -1 */
+    int port_obs, port_qpos, port_qvel, port_speed, port_target, port_position; /* OUT index or -1 */
 } mjcf_body;
 
 /* mjcf_model.c: load `path` ("" = the built-in default model) into a new
@@ -102,6 +108,10 @@ void mjcf_observe(const mjcf_body *b, double *const *obs);
 
 /* Copy every IN port into d->ctrl. Step phase. */
 void mjcf_apply(const mjcf_body *b, const double *const *act);
+
+/* mjcf_view.c: the animat.mujoco/1 table (static, valid for the plugin's
+ * lifetime). */
+extern const animat_mujoco_ext mjcf_mujoco_ext;
 
 /* mjcf_task.c: resolve the <custom> names into b->task (weights already
  * set). 0, or -1 with a one-line reason in err (without the file). Create phase. */

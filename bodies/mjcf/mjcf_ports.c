@@ -108,6 +108,8 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         ? mjcf_add_out(b, "speed", 1, ANIMAT_PORT_METRIC, "m/s", "Forward velocity of the forward body along its axis.") : -1;
     b->port_target = b->task.target_site >= 0
         ? mjcf_add_out(b, "to_target", 3, 0, "m", "Target site minus reach site, world frame.") : -1;
+    b->port_position = m->nbody > 1
+        ? mjcf_add_out(b, "position", 2, 0, "m", "World x, y of body 1 (the first body under the worldbody).") : -1;
     if (b->nout == 0) {
         snprintf(err, (size_t)errlen, "the model has no sensors and no task port; add sensors or set obs_qpos");
         return -1;
@@ -131,6 +133,7 @@ void mjcf_observe(const mjcf_body *b, double *const *obs) {
     if (b->port_qvel >= 0) memcpy(obs[b->port_qvel], d->qvel, sizeof(double) * (size_t)m->nv);
     if (b->port_speed >= 0) obs[b->port_speed][0] = mjcf_forward_speed(m, d, &b->task);
     if (b->port_target >= 0) mjcf_to_target(d, &b->task, obs[b->port_target]);
+    if (b->port_position >= 0) memcpy(obs[b->port_position], d->xpos + 3, 2 * sizeof(double));
 }
 
 /* See mjcf.h. */

@@ -157,6 +157,39 @@ static int32_t rch_step(void *self, const double *const *act, double *const *obs
     return ANIMAT_OK;
 }
 
+/* animat.mujoco/1: the instance's model and data, read-only for the host.
+ * Any phase after create, the instance's thread. */
+static const void *rch_mj_model(void *self) { return ((rch_body *)self)->m; }
+static const void *rch_mj_data(void *self) { return ((rch_body *)self)->d; }
+
+/* animat.mujoco/1: both arms and their targets from straight above (a
+ * fixed camera on the origin, 0.8 m up). ANIMAT_OK. No allocation. */
+static int32_t rch_mj_camera(void *self, animat_mujoco_camera *cam) {
+    (void)self;
+    cam->track_body = -1;
+    cam->distance = 0.8;
+    cam->azimuth = 90.0;
+    cam->elevation = -90.0;
+    return ANIMAT_OK;
+}
+
+static const animat_mujoco_ext rch_mujoco = {
+    .struct_size = sizeof(animat_mujoco_ext),
+    .mujoco_version = mjVERSION_HEADER,
+    .model = rch_mj_model,
+    .data = rch_mj_data,
+    .camera = rch_mj_camera,
+};
+
+/* Capabilities by id: ANIMAT_EXT_MUJOCO gives a static table valid for the
+ * plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
+ * create; the instance's thread. */
+static const void *rch_extension(void *self, const char *id) {
+    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &rch_mujoco;
+    return NULL;
+}
+
 static const animat_body_api rch_api = {
     .struct_size = sizeof(animat_body_api),
     .create = rch_create,
@@ -165,6 +198,7 @@ static const animat_body_api rch_api = {
     .control_dt = rch_control_dt,
     .reset = rch_reset,
     .step = rch_step,
+    .extension = rch_extension,
 };
 
 static const animat_plugin_desc rch_desc =

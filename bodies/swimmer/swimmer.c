@@ -14,12 +14,13 @@
 #include "swimmer_model.h"
 #include "swimmer_sim.h"
 
-/* OUT port order; PORT_TARGET exists for the navigate task only. The `obs`
- * port concatenates joints, velocities, then target; dm_control's navigate
- * observation orders them joints, target, velocities (documented in the
- * port's doc so a policy trained elsewhere is wired knowingly). */
+/* OUT port order; PORT_TARGET exists for the navigate task only, and
+ * `position` comes last (index 4 for swim, 5 for navigate: b->port_position).
+ * The `obs` port concatenates joints, velocities, then target; dm_control's
+ * navigate observation orders them joints, target, velocities (documented in
+ * the port's doc so a policy trained elsewhere is wired knowingly). */
 enum { SWM_PORT_JOINTS, SWM_PORT_VELOCITIES, SWM_PORT_OBS, SWM_PORT_SPEED, SWM_PORT_TARGET,
-       SWM_NOUT_MAX };
+       SWM_NOUT_MAX = SWM_PORT_TARGET + 2 };
 
 /* One body instance. Created by swm_create, freed by swm_destroy. */
 typedef struct swm_body {
@@ -36,7 +37,9 @@ typedef struct swm_body {
     uint64_t nstep;                 /* control steps since reset */
     animat_port_info in[1];         /* "motors" */
     animat_port_info out[SWM_NOUT_MAX];
-    uint32_t nout;                  /* 4 (swim) or 5 (navigate) */
+    uint32_t nout;                  /* 5 (swim) or 6 (navigate) */
+    uint32_t port_position;         /* OUT index of "position": nout - 1 */
+    double view_distance;           /* camera distance, m: 2 * n_bodies * link_length */
 } swm_body;
 
 /* Configuration parameters, validated by the host and again in create. */
@@ -179,7 +182,10 @@ static void swm_make_ports(swm_body *b) {
     if (nav)
         swm_port(&b->out[SWM_PORT_TARGET], "target", 2, 0, "m",
                  "Target position relative to the nose, in the head frame (x, y).");
-    b->nout = nav ? 5 : 4;
+    b->port_position = nav ? 5 : 4;
+    swm_port(&b->out[b->port_position], "position", 2, 0, "m",
+             "World x, y of the head body's origin (for trajectories).");
+    b->nout = b->port_position + 1;
 }
 
 /* Release everything; NULL is a no-op. Destroy phase. */
@@ -224,6 +230,7 @@ static void *swm_create(const animat_host *h) {
         return NULL;
     }
     swm_make_ports(b);
+    b->view_distance = 2.0 * cfg.n_bodies * cfg.link_length;
     return b;
 }
 
@@ -260,6 +267,8 @@ static void swm_observe(swm_body *b, double *const *obs) {
     swm_joints(b->m, b->d, &b->ix, obs[SWM_PORT_JOINTS]);
     swm_velocities(b->m, b->d, &b->ix, obs[SWM_PORT_VELOCITIES]);
     obs[SWM_PORT_SPEED][0] = swm_forward_speed(b->m, b->d);
+    obs[b->port_position][0] = b->d->xpos[3 * b->ix.head_body];
+    obs[b->port_position][1] = b->d->xpos[3 * b->ix.head_body + 1];
 
     /* obs = joints ++ velocities (++ target) */
     double *all = obs[SWM_PORT_OBS];
@@ -312,6 +321,40 @@ static int32_t swm_step(void *self, const double *const *act, double *const *obs
     return ANIMAT_OK;
 }
 
+/* animat.mujoco/1: the instance's model and data, read-only for the host.
+ * Any phase after create, the instance's thread. */
+static const void *swm_mj_model(void *self) { return ((swm_body *)self)->m; }
+static const void *swm_mj_data(void *self) { return ((swm_body *)self)->d; }
+
+/* animat.mujoco/1: a camera following the head body's subtree (the whole
+ * swimmer's centre of mass) from above, far enough to see every link.
+ * ANIMAT_OK. No allocation. Any phase after create. */
+static int32_t swm_mj_camera(void *self, animat_mujoco_camera *cam) {
+    const swm_body *b = self;
+    cam->track_body = b->ix.head_body;
+    cam->distance = b->view_distance;
+    cam->azimuth = 90.0;
+    cam->elevation = -60.0;
+    return ANIMAT_OK;
+}
+
+static const animat_mujoco_ext swm_mujoco = {
+    .struct_size = sizeof(animat_mujoco_ext),
+    .mujoco_version = mjVERSION_HEADER,
+    .model = swm_mj_model,
+    .data = swm_mj_data,
+    .camera = swm_mj_camera,
+};
+
+/* Capabilities by id: ANIMAT_EXT_MUJOCO gives a static table valid for the
+ * plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
+ * create; the instance's thread. */
+static const void *swm_extension(void *self, const char *id) {
+    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &swm_mujoco;
+    return NULL;
+}
+
 /* The body vtable. */
 static const animat_body_api swm_api = {
     .struct_size = sizeof(animat_body_api),
@@ -321,6 +364,7 @@ static const animat_body_api swm_api = {
     .control_dt = swm_control_dt,
     .reset = swm_reset,
     .step = swm_step,
+    .extension = swm_extension,
 };
 
 /* The descriptor. */

@@ -1,7 +1,10 @@
 /* swimmer_model.c -- MJCF generation and loading for the swimmer (swm_).
  *
  * The text reproduces dm_control's suite/swimmer.xml plus its _make_model()
- * (segments, motors, sensors), without cameras, lights and materials. */
+ * (segments, motors, sensors), without cameras and lights. Its colours
+ * (dm_control's common materials: a blue checker floor, "self" links, the
+ * "target" sphere) only matter to `animat render`; they change nothing in
+ * the physics. */
 #include "swimmer_model.h"
 
 #include <math.h>
@@ -31,7 +34,8 @@ static const char swm_xml_head[] =
     "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"/>\n"
     "      </default>\n"
     "      <default class=\"visual\">\n"
-    "        <geom type=\"capsule\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\" mass=\"0\"/>\n"
+    "        <geom type=\"capsule\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\" mass=\"0\"\n"
+    "              material=\"self\"/>\n"
     "      </default>\n"
     "      <site size=\".01\" rgba=\"0 0 0 0\"/>\n"
     "    </default>\n"
@@ -40,10 +44,21 @@ static const char swm_xml_head[] =
     "    </default>\n"
     "    <motor gear=\"5e-4\" ctrllimited=\"true\" ctrlrange=\"-1 1\"/>\n"
     "  </default>\n"
+    "  <visual>\n"
+    "    <headlight ambient=\".4 .4 .4\" diffuse=\".8 .8 .8\" specular=\".1 .1 .1\"/>\n"
+    "  </visual>\n"
+    "  <asset>\n"
+    "    <texture name=\"grid\" type=\"2d\" builtin=\"checker\" rgb1=\".1 .2 .3\" rgb2=\".2 .3 .4\"\n"
+    "             width=\"300\" height=\"300\" mark=\"edge\" markrgb=\".2 .3 .4\"/>\n"
+    "    <material name=\"grid\" texture=\"grid\" texrepeat=\"1 1\" texuniform=\"true\"/>\n"
+    "    <material name=\"self\" rgba=\".7 .5 .3 1\"/>\n"
+    "    <material name=\"target\" rgba=\".6 .3 .3 1\"/>\n"
+    "  </asset>\n"
     "  <worldbody>\n"
-    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\"/>\n"
+    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\" material=\"grid\"/>\n"
     "    <body name=\"head\" pos=\"0 0 .05\" childclass=\"swimmer\">\n"
-    "      <geom name=\"head\" type=\"ellipsoid\" size=\"%.17g %.17g %.17g\" pos=\"0 %.17g 0\" mass=\"0\"/>\n"
+    "      <geom name=\"head\" type=\"ellipsoid\" size=\"%.17g %.17g %.17g\" pos=\"0 %.17g 0\" mass=\"0\"\n"
+    "            material=\"self\"/>\n"
     "      <geom name=\"nose\" type=\"sphere\" pos=\"0 %.17g 0\" size=\".004\" mass=\"0\"/>\n"
     "      <joint name=\"rootx\" class=\"free\" type=\"slide\" axis=\"1 0 0\" pos=\"0 %.17g 0\"/>\n"
     "      <joint name=\"rooty\" class=\"free\" type=\"slide\" axis=\"0 1 0\" pos=\"0 %.17g 0\"/>\n"
@@ -62,7 +77,7 @@ static const char swm_xml_segment[] =
 
 /* dm_control's target sphere (navigate only); moved at every reset. */
 static const char swm_xml_target[] =
-    "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\"/>\n";
+    "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\" material=\"target\"/>\n";
 
 /* Reference configuration of NCAP.md. */
 void swm_default_config(swm_config *cfg) {

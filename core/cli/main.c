@@ -12,7 +12,9 @@
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
 #include "cli/cmd_rerun.h"
+#include "cli/cmd_render.h"
 #include "plugin/callguard.h"
+#include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
 #include "sim/sim.h"
@@ -51,6 +53,13 @@ static void usage(FILE *f) {
             "                          repeat the run stored in a recording from the file alone\n"
             "                          and say whether every recorded value came out\n"
             "                          bit-identical (exit 0) or where it first differs (exit 1)\n"
+            "  render FILE -o OUT.mp4 [--size WxH] [--episodes N] [--set K=V]... [--theta FILE]\n"
+            "         [--plugin F] [--quiet]\n"
+            "                          run episodes like run (default 1) and film every body\n"
+            "                          (MuJoCo bodies with the animat.mujoco/1 extension,\n"
+            "                          side by side) off-screen into an H.264 MP4 (default\n"
+            "                          640x480, one frame per control step); needs OSMesa\n"
+            "                          and the ffmpeg program; progress with ETA on a terminal\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -298,7 +307,8 @@ static int cmd_run(int argc, char **argv, int check_only) {
         sim s;
         rc = sim_create(&s, &x, &e);
         if (!rc) {
-            print_check(&x, &s);
+            rc = record_check_signals(&s, &e);
+            if (!rc) print_check(&x, &s);
             sim_destroy(&s);
         }
     } else {
@@ -343,6 +353,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);

@@ -202,7 +202,32 @@ static int make_episode_sets(sim_record *r, errmsg *e) {
     return r->ds_ret < 0 || r->ds_steps < 0 ? errmsg_set(e, "%s: cannot create the episode datasets", r->af.tmp) : 0;
 }
 
+int record_check_signals(sim *s, errmsg *e) {
+    const yamltree *list = s->x->record_signals;
+    for (size_t i = 0; list && i < list->n; i++) {
+        const char *name = list->vals[i]->str;
+        size_t len = strlen(name);
+        experiment_end end;
+        if (!strcmp(name, "reward")) continue;
+        if (len > 6 && !strcmp(name + len - 6, ".units")) {
+            char inst[EXPERIMENT_NAME_MAX];
+            snprintf(inst, sizeof inst, "%.*s", (int)(len - 6), name);
+            instance *in = sim_find(s, inst);
+            if (!instance_extension(in, ANIMAT_EXT_UNITS))
+                return errmsg_set(e, "record.signals: circuit '%s' (%s) has no units to record (it lacks the %s "
+                                     "extension)", in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
+        } else if (!wiring_parse_end(s->x, name, &end)) {
+            instance *in = &s->insts[end.inst];
+            if (instance_port(in, end.dir, end.port) < 0)
+                return errmsg_set(e, "record.signals: %s has no %s port '%s'", in->name,
+                                  experiment_dir_word(in->kind, end.dir), end.port);
+        }
+    }
+    return 0;
+}
+
 sim_record *record_open(const char *path, sim *s, const record_meta *m, errmsg *e) {
+    if (record_check_signals(s, e)) return NULL;
     sim_record *r = calloc(1, sizeof *r);
     if (!r || atomicfile_name(&r->af, path, e)) {
         if (!r) errmsg_set(e, "out of memory");

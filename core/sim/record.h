@@ -41,6 +41,10 @@ typedef struct record_meta {
     int unguarded;          /* 1: leave SIGINT alone (train stops cleanly on it itself) */
 } record_meta;
 
+/* Does every record.signals entry exist in s (ports, units extensions)?
+ * `animat check` and record_open ask. 0, or -1 with e set. */
+int record_check_signals(sim *s, errmsg *e);
+
 /* Create PATH.tmp and one dataset per signal of s (x->record_signals, or
  * every port and reward). Fails, before any work, on a signal that does
  * not exist (no such port; a circuit without the units extension). NULL

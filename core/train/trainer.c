@@ -536,6 +536,9 @@ static int move_aside(const char *path, FILE *out, errmsg *e) {
 /* --record: not an input, not another output. 0 or -1 with e set. */
 static int check_record(const experiment *x, const trainer_opts *o, const char *outpath, errmsg *e) {
     if (!o->record) return 0;
+    if (x->isolate)
+        return errmsg_set(e, "%s: a recording cannot be made with run.isolate: true (the episodes run in child "
+                             "processes)", x->file);
     const char *others[EXPERIMENT_MAX_INSTS + 5];
     uint32_t n = experiment_inputs(x, others, EXPERIMENT_MAX_INSTS + 2);
     others[n++] = x->curve, others[n++] = outpath, others[n++] = x->checkpoint;

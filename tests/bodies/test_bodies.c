@@ -177,19 +177,19 @@ static char *data_lines(const char *path) {
 START_TEST(test_mjcf_ports_shipped) {
     static const want sw_in[] = {{"motors", 5}};
     static const want sw_out[] = {{"joints", 5}, {"head_vel", 3}, {"head_gyro", 3}, {"velocimeter", 15},
-                                  {"gyro", 15}, {"obs", 41}, {"speed", 1}};
+                                  {"gyro", 15}, {"obs", 41}, {"speed", 1}, {"position", 2}};
     static const want wo_in[] = {{"muscles", 11}};
-    static const want wo_out[] = {{"joints", 11}, {"head_pos", 3}, {"obs", 14}, {"speed", 1}};
+    static const want wo_out[] = {{"joints", 11}, {"head_pos", 3}, {"obs", 14}, {"speed", 1}, {"position", 2}};
     static const want wa_in[] = {{"motors", 8}};
     static const want wa_out[] = {{"joints", 8}, {"joint_vel", 8}, {"torso_vel", 3}, {"torso_gyro", 3},
-                                  {"torso_up", 3}, {"obs", 25}, {"speed", 1}};
+                                  {"torso_up", 3}, {"obs", 25}, {"speed", 1}, {"position", 2}};
     static const want de_in[] = {{"motors", 2}};
-    static const want de_out[] = {{"joints", 2}, {"obs", 2}, {"speed", 1}};
+    static const want de_out[] = {{"joints", 2}, {"obs", 2}, {"speed", 1}, {"position", 2}};
     static const struct { const char *model; const want *in, *out; uint32_t nin, nout; } c[] = {
-        {"bodies/mjcf/models/swimmer6.xml", sw_in, sw_out, 1, 7},
-        {"bodies/mjcf/models/worm.xml", wo_in, wo_out, 1, 4},
-        {"bodies/mjcf/models/walker.xml", wa_in, wa_out, 1, 7},
-        {"", de_in, de_out, 1, 3},
+        {"bodies/mjcf/models/swimmer6.xml", sw_in, sw_out, 1, 8},
+        {"bodies/mjcf/models/worm.xml", wo_in, wo_out, 1, 5},
+        {"bodies/mjcf/models/walker.xml", wa_in, wa_out, 1, 8},
+        {"", de_in, de_out, 1, 4},
     };
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
         inst x;
@@ -197,7 +197,7 @@ START_TEST(test_mjcf_ports_shipped) {
         ck_assert_msg(x.b != NULL, "%s: %s", c[k].model, th_last_error(x.s->t));
         assert_ports(x.pin, x.nin, c[k].in, c[k].nin);
         assert_ports(x.pout, x.nout, c[k].out, c[k].nout);
-        ck_assert_uint_eq(x.pout[c[k].nout - 1].flags, ANIMAT_PORT_METRIC);
+        ck_assert_uint_eq(x.pout[c[k].nout - 2].flags, ANIMAT_PORT_METRIC); /* speed, then position */
         if (*c[k].model) { /* against MuJoCo's own count of the file */
             char path[1024], err[1000];
             snprintf(path, sizeof path, "%s/%s", env("ANIMAT_SRC"), c[k].model);
@@ -205,10 +205,10 @@ START_TEST(test_mjcf_ports_shipped) {
             ck_assert_msg(m != NULL, "%s", err);
             uint32_t nin = 0, nsen = 0;
             for (uint32_t i = 0; i < x.nin; i++) nin += x.pin[i].size;
-            for (uint32_t i = 0; i + 2 < x.nout; i++) nsen += x.pout[i].size; /* sensor groups (then obs, speed) */
+            for (uint32_t i = 0; i + 3 < x.nout; i++) nsen += x.pout[i].size; /* sensor groups (then obs, speed, position) */
             ck_assert_uint_eq(nin, (uint32_t)m->nu);
             ck_assert_uint_eq(nsen, (uint32_t)m->nsensordata);
-            ck_assert_uint_eq(x.pout[c[k].nout - 2].size, (uint32_t)m->nsensordata); /* obs */
+            ck_assert_uint_eq(x.pout[c[k].nout - 3].size, (uint32_t)m->nsensordata); /* obs */
             for (int i = 0; i < m->nu && i < 5; i++) /* stems of the first actuators */
                 ck_assert(strncmp(mj_id2name(m, mjOBJ_ACTUATOR, i), x.pin[0].name, strlen(x.pin[0].name)) == 0);
             mj_deleteModel(m);
@@ -228,8 +228,9 @@ START_TEST(test_mjcf_port_values) {
     inst x;
     inst_open(&x, "MJCF_SO", s);
     ck_assert_ptr_nonnull(x.b);
-    static const want out[] = {{"joints", 11}, {"head_pos", 3}, {"obs", 14}, {"qpos", 14}, {"qvel", 14}, {"speed", 1}};
-    assert_ports(x.pout, x.nout, out, 6);
+    static const want out[] = {{"joints", 11}, {"head_pos", 3}, {"obs", 14}, {"qpos", 14}, {"qvel", 14}, {"speed", 1},
+                               {"position", 2}};
+    assert_ports(x.pout, x.nout, out, 7);
     ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
     for (int i = 0; i < 11; i++) {
         ck_assert_double_eq(x.obs[0][i], x.obs[3][3 + i]); /* joint_i after rootx, rooty, rootz */
@@ -237,6 +238,9 @@ START_TEST(test_mjcf_port_values) {
         ck_assert(fabs(x.obs[0][i]) <= M_PI / 3 + 1e-12 && x.obs[0][i] != 0.0); /* drawn in range */
     }
     ck_assert_double_eq(x.obs[4][0], 0.0);
+    /* position: the head body's origin, 0.025 m from its "head" site
+     * (head_pos) whatever the drawn heading (the worm lies in the plane) */
+    ck_assert_double_eq_tol(hypot(x.obs[6][0] - x.obs[1][0], x.obs[6][1] - x.obs[1][1]), 0.025, 1e-12);
     inst_close(&x);
 }
 END_TEST
@@ -257,8 +261,8 @@ START_TEST(test_mjcf_task_terms) {
     inst x;
     inst_open(&x, "MJCF_SO", s);
     ck_assert_msg(x.b != NULL, "%s", th_last_error(s->t));
-    static const want out[] = {{"joints", 2}, {"obs", 2}, {"to_target", 3}};
-    assert_ports(x.pout, x.nout, out, 3);
+    static const want out[] = {{"joints", 2}, {"obs", 2}, {"to_target", 3}, {"position", 2}};
+    assert_ports(x.pout, x.nout, out, 4);
     ck_assert_int_eq(x.api->reset(x.b, 1, x.obs), ANIMAT_OK);
     /* at qpos0 the tip is at (0.2, 0, 0): the target lies in [0.1, 0.2] x [-0.1, 0.1] */
     double tx = x.obs[2][0] + 0.2, ty = x.obs[2][1];

@@ -155,7 +155,7 @@ END_TEST
 
 START_TEST(unknown_port) {
     proc_out p = run_text("check", OK_BODY OK_CIRCUIT "wiring:\n  - body.obs.jionts -> circuit.in.joints\n");
-    expect_error(&p, "wiring[0]: body plugin 'swimmer' has no obs port 'jionts' (it has: joints, velocities, obs, speed)");
+    expect_error(&p, "wiring[0]: body plugin 'swimmer' has no obs port 'jionts' (it has: joints, velocities, obs, speed, position)");
 }
 END_TEST
 

@@ -244,29 +244,31 @@ START_TEST(test_abi_descriptor_and_ports) {
     }
 
     /* swim */
-    static const char *names[] = {"joints", "velocities", "obs", "speed", "target"};
+    static const char *names[] = {"joints", "velocities", "obs", "speed", "position"};
+    static const char *nnames[] = {"joints", "velocities", "obs", "speed", "target", "position"};
     inst s;
     inst_open(&s, 6, "swim", 3000);
     ck_assert_uint_eq(s.nin, 1);
     ck_assert_str_eq(s.pin[0].name, "motors");
     ck_assert_uint_eq(s.pin[0].size, 5);
-    ck_assert_uint_eq(s.nout, 4);
-    uint32_t sizes[] = {5, 18, 23, 1};
-    for (int i = 0; i < 4; i++) {
+    ck_assert_uint_eq(s.nout, 5);
+    uint32_t sizes[] = {5, 18, 23, 1, 2};
+    for (int i = 0; i < 5; i++) {
         ck_assert_str_eq(s.pout[i].name, names[i]);
         ck_assert_uint_eq(s.pout[i].size, sizes[i]);
         ck_assert_uint_eq(s.pout[i].flags, i == 3 ? ANIMAT_PORT_METRIC : 0);
     }
     ck_assert_str_eq(s.pout[3].unit, "m/s");
+    ck_assert_str_eq(s.pout[4].unit, "m");
     ck_assert_double_eq_tol(s.api->control_dt(s.b), 0.03, 1e-15);
     inst_close(&s);
 
     /* navigate */
     inst_open(&s, 6, "navigate", 3000);
-    ck_assert_uint_eq(s.nout, 5);
-    uint32_t nsizes[] = {5, 18, 25, 1, 2};
-    for (int i = 0; i < 5; i++) {
-        ck_assert_str_eq(s.pout[i].name, names[i]);
+    ck_assert_uint_eq(s.nout, 6);
+    uint32_t nsizes[] = {5, 18, 25, 1, 2, 2};
+    for (int i = 0; i < 6; i++) {
+        ck_assert_str_eq(s.pout[i].name, nnames[i]);
         ck_assert_uint_eq(s.pout[i].size, nsizes[i]);
     }
     inst_close(&s);

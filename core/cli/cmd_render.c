@@ -1,0 +1,277 @@
+/* cmd_render.c -- see cmd_render.h. */
+#include "cli/cmd_render.h"
+
+#include <animat/helpers.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exp/experiment.h"
+#include "sim/runner.h"
+#include "sim/sim.h"
+#include "view/mjapi.h"
+#include "view/render.h"
+#include "view/video.h"
+
+#define RENDER_MAX_SETS 256
+#define RENDER_MAX_FPS 60.0 /* steps are subsampled above this rate */
+
+/* The command line and the state of one render. */
+typedef struct render_job {
+    const char *file, *out, *size;
+    const char *sets[RENDER_MAX_SETS];
+    uint32_t nsets;
+    const char *plugins[64];
+    uint32_t nplugins;
+    char owned[2][4200];      /* --episodes / --theta rewritten as --set */
+    int w, h, quiet, tty;
+    view_renderer *r;
+    view_video video;
+    uint32_t stride;          /* render every stride-th control step */
+    double fps;
+    uint64_t frames, expect;  /* frames written; expected in all (0 = unknown) */
+    double t0, shown;         /* start, last progress line (runner_now) */
+    char err[1100];           /* the observer's message */
+} render_job;
+
+/* The video being written, for the MuJoCo error handler. */
+static view_video *render_active;
+
+/* MuJoCo's fatal errors (e.g. GL failing in mjr_makeContext) end the
+ * process: remove the partial video first, then say why in one line. */
+static void render_mj_error(const char *msg) {
+    if (render_active) view_video_abort(render_active);
+    fprintf(stderr, "error: render: MuJoCo: %s\n", msg);
+    exit(1);
+}
+
+/* Store "KEY=VALUE" as a --set. 0, or 2 after a usage message. */
+static int render_set(render_job *j, const char *text) {
+    if (j->nsets == RENDER_MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
+    j->sets[j->nsets++] = text;
+    return 0;
+}
+
+/* Options with a value. 1 when `a` was one (*i advanced), 0 when not, 2
+ * after a usage message. */
+static int render_opt_value(render_job *j, const char *a, const char *v, int *i) {
+    static const char *const names[] = {"-o", "--size", "--set", "--plugin", "--episodes", "--theta"};
+    int k = 0;
+    while (k < 6 && strcmp(a, names[k])) k++;
+    if (k == 6) return 0;
+    if (!v) return fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a), 2;
+    (*i)++;
+    if (k == 0) j->out = v;
+    else if (k == 1) j->size = v;
+    else if (k == 2) return render_set(j, v) ? 2 : 1;
+    else if (k == 3) {
+        if (j->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
+        j->plugins[j->nplugins++] = v;
+    } else {
+        snprintf(j->owned[k - 4], sizeof j->owned[0], "%s=%s", k == 4 ? "run.episodes" : "theta_file", v);
+        return render_set(j, j->owned[k - 4]) ? 2 : 1;
+    }
+    return 1;
+}
+
+/* Parse the arguments. One episode unless --episodes or a later --set
+ * run.episodes says otherwise (the first --set is run.episodes=1). 0, or 2
+ * after a usage message. */
+static int render_parse(int argc, char **argv, render_job *j) {
+    render_set(j, "run.episodes=1");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc = render_opt_value(j, a, i + 1 < argc ? argv[i + 1] : NULL, &i);
+        if (rc == 2) return 2;
+        if (rc == 1) continue;
+        if (!strcmp(a, "--quiet")) j->quiet = 1;
+        else if (a[0] == '-' && a[1]) return fprintf(stderr, "animat: unknown option '%s' for render (see animat --help)\n", a), 2;
+        else if (!j->file) j->file = a;
+        else return fprintf(stderr, "animat: unexpected argument '%s'\n", a), 2;
+    }
+    if (!j->file) return fprintf(stderr, "animat: render needs an experiment FILE (see animat --help)\n"), 2;
+    if (!j->out) return fprintf(stderr, "animat: render needs an output file: -o FILE.mp4 (see animat --help)\n"), 2;
+    errmsg e;
+    errmsg_clear(&e);
+    if (view_parse_size(j->size ? j->size : "640x480", "--size", &j->w, &j->h, &e))
+        return fprintf(stderr, "animat: %s\n", e.msg), 2;
+    return 0;
+}
+
+/* Every body's animat.mujoco/1 table, checked (all required fields, the
+ * same MuJoCo). 0, or -1 with e naming the first body that cannot be
+ * drawn. */
+static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
+    const view_mj *mj = view_mj_load(e);
+    if (!mj) return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < s->ninsts; i++) {
+        instance *in = &s->insts[i];
+        if (in->kind != ANIMAT_KIND_BODY) continue;
+        const animat_mujoco_ext *t = instance_extension(in, ANIMAT_EXT_MUJOCO);
+        const char *name = in->name, *plugin = in->plugin->desc->name;
+        if (!t) return errmsg_set(e, "%s (%s): no rendering support (extension %s)", name, plugin, ANIMAT_EXT_MUJOCO);
+        if (!ANIMAT_HAS(t, animat_mujoco_ext, data) || !t->model || !t->model(in->self) || !t->data(in->self))
+            return errmsg_set(e, "%s (%s): extension %s is incomplete (model and data are required)", name, plugin,
+                              ANIMAT_EXT_MUJOCO);
+        if (t->mujoco_version != mj->mj_version())
+            return errmsg_set(e, "%s (%s): compiled against MuJoCo %d, but animat runs MuJoCo %d; rebuild the plugin",
+                              name, plugin, (int)t->mujoco_version, mj->mj_version());
+        ext[k++] = t;
+    }
+    return 0;
+}
+
+/* Open the renderer and add every body with its own camera suggestion. */
+static int render_setup(render_job *j, sim *s, errmsg *e) {
+    const animat_mujoco_ext *ext[SIM_MAX_BODIES];
+    if (render_tables(s, ext, e)) return -1;
+    j->r = view_render_open(j->w, j->h, s->nbodies, e);
+    if (!j->r) return -1;
+    for (uint32_t k = 0, i = 0; i < s->ninsts; i++) {
+        instance *in = &s->insts[i];
+        if (in->kind != ANIMAT_KIND_BODY) continue;
+        animat_mujoco_camera cam;
+        memset(&cam, 0, sizeof cam);
+        cam.struct_size = sizeof cam;
+        int hint = ANIMAT_HAS(ext[k], animat_mujoco_ext, camera) && ext[k]->camera(in->self, &cam) == ANIMAT_OK;
+        if (view_render_add(j->r, ext[k]->model(in->self), ext[k]->data(in->self), ext[k]->mujoco_version,
+                            hint ? &cam : NULL, e))
+            return -1;
+        k++;
+    }
+    return 0;
+}
+
+/* Control steps an episode is expected to take: run.max_steps, else the
+ * first body's time_limit parameter (s), else 0 (unknown). */
+static uint64_t render_expected_steps(const experiment *x, double dt) {
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < x->ninsts && x->insts[i].kind == ANIMAT_KIND_BODY && !n; i++)
+        for (uint32_t k = 0; k < x->insts[i].params.n; k++)
+            if (!strcmp(x->insts[i].params.v[k].info->name, "time_limit") && dt > 0)
+                n = (uint64_t)fmax(1, round(x->insts[i].params.v[k].real / dt));
+    if (x->max_steps && (!n || x->max_steps < n)) n = x->max_steps;
+    return n;
+}
+
+/* The carriage-return progress line, at most 4 times a second (always for
+ * the last frame). Terminal only. */
+static void render_progress(render_job *j, int last) {
+    double now = runner_now(), el = now - j->t0;
+    if (!j->tty || (!last && now - j->shown < 0.25)) return;
+    j->shown = now;
+    double rate = el > 0 ? (double)j->frames / el : 0;
+    printf("\rrender: frame %llu", (unsigned long long)j->frames);
+    if (j->expect) printf("/%llu", (unsigned long long)j->expect);
+    printf("  %.1f frames/s", rate);
+    if (j->expect && rate > 0 && j->expect >= j->frames)
+        printf("  ETA %.0f s   ", (double)(j->expect - j->frames) / rate);
+    else printf("   ");
+    if (last) putchar('\n');
+    fflush(stdout);
+}
+
+/* The observer: before the bodies step, film every stride-th step. */
+static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint64_t step) {
+    render_job *j = ctx;
+    errmsg e;
+    (void)s;
+    (void)episode;
+    if (step % j->stride) return 0;
+    errmsg_clear(&e);
+    if (view_video_write(&j->video, view_render_frame(j->r), &e)) {
+        snprintf(j->err, sizeof j->err, "%s", e.msg);
+        return 1;
+    }
+    j->frames++;
+    render_progress(j, 0);
+    return 0;
+}
+
+static int render_after(void *ctx, double reward) {
+    (void)ctx;
+    (void)reward;
+    return 0;
+}
+
+static const char *render_error(void *ctx) { return ((render_job *)ctx)->err; }
+
+/* Frame rate: one frame per control step (1 / dt), or every k-th step
+ * when that exceeds RENDER_MAX_FPS (k = ceil(rate / RENDER_MAX_FPS)). */
+static void render_rate(render_job *j, double dt) {
+    double rate = dt > 0 ? 1.0 / dt : RENDER_MAX_FPS;
+    j->stride = rate > RENDER_MAX_FPS ? (uint32_t)ceil(rate / RENDER_MAX_FPS - 1e-9) : 1;
+    j->fps = dt > 0 ? 1.0 / (dt * j->stride) : RENDER_MAX_FPS;
+}
+
+/* Run the episodes with the camera rolling, then commit the video. */
+static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
+    render_rate(j, s->dt);
+    uint64_t steps = render_expected_steps(x, s->dt);
+    j->expect = steps ? x->episodes * ((steps + j->stride - 1) / j->stride) : 0;
+    sim_observer o = {.ctx = j, .before = render_before, .after = render_after, .error = render_error};
+    if (sim_observe(s, &o)) return errmsg_set(e, "render: too many observers");
+    if (view_video_open(&j->video, j->out, j->w, j->h, j->fps, e)) return -1;
+    render_active = &j->video;
+    *view_mj_load(e)->mju_user_error = render_mj_error; /* loaded by render_setup */
+    j->t0 = runner_now();
+    int rc = 0;
+    for (uint64_t i = 0; i < x->episodes && !rc; i++) {
+        sim_result r;
+        rc = sim_episode(s, i, &r, e);
+    }
+    if (j->frames) render_progress(j, 1);
+    double el = runner_now() - j->t0;
+    if (!rc && !j->frames) rc = errmsg_set(e, "render: the episodes took no steps: nothing to film");
+    if (rc) view_video_abort(&j->video);
+    else rc = view_video_commit(&j->video, e);
+    render_active = NULL;
+    if (!rc && !j->quiet)
+        printf("wrote %s: %llu frames of %dx%d at %.4g frames/s (%.2f s of video), rendered in %.2f s "
+               "(%.1f frames/s)\n", j->out, (unsigned long long)j->frames, j->w, j->h, j->fps,
+               (double)j->frames / j->fps, el, el > 0 ? (double)j->frames / el : 0.0);
+    return rc;
+}
+
+/* Load, check everything, film. 0 or -1 with e set. */
+static int render_run(render_job *j, errmsg *e) {
+    experiment x;
+    if (view_video_check(e) || experiment_load(&x, j->file, j->sets, j->nsets, j->plugins, j->nplugins, e)) return -1;
+    const char *inputs[EXPERIMENT_MAX_INSTS + 2];
+    uint32_t nin = experiment_inputs(&x, inputs, EXPERIMENT_MAX_INSTS + 2);
+    sim s;
+    memset(&s, 0, sizeof s);
+    int rc = atomicfile_check(j->out, "-o", inputs, nin, e);
+    if (!rc) rc = sim_create(&s, &x, e);
+    if (!rc) {
+        rc = render_setup(j, &s, e);
+        if (!rc) rc = render_film(j, &x, &s, e);
+        const view_mj *mj = view_mj_load(e);
+        if (mj && *mj->mju_user_error == render_mj_error) *mj->mju_user_error = NULL;
+        view_render_close(j->r);
+        sim_destroy(&s);
+    }
+    experiment_free(&x);
+    return rc;
+}
+
+int cmd_render_main(int argc, char **argv) {
+    render_job *j = calloc(1, sizeof *j);
+    if (!j) return fprintf(stderr, "error: out of memory\n"), 1;
+    int rc = render_parse(argc, argv, j);
+    if (!rc) {
+        errmsg e;
+        errmsg_clear(&e);
+        j->tty = !j->quiet && isatty(STDOUT_FILENO);
+        j->video.fd = -1;
+        if (render_run(j, &e)) {
+            fprintf(stderr, "error: %s\n", e.msg);
+            rc = 1;
+        }
+    }
+    free(j);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* render.h -- off-screen pictures of MuJoCo bodies, on the CPU.
+ *
+ * One renderer draws the bodies of one simulation into W x H RGB frames
+ * with MuJoCo's own renderer (mjv_updateScene, mjr_render, mjr_readPixels)
+ * in an OSMesa context: no display, no GPU. n bodies are drawn side by
+ * side, each in its own panel of about W/n x H pixels with its own camera
+ * (panel k spans columns W*k/n .. W*(k+1)/n - 1).
+ *
+ * OSMesa is loaded when the first renderer opens (dlopen of libOSMesa.so.8
+ * with RTLD_GLOBAL, kept for the life of the process): MuJoCo 2.2.2's GL
+ * loader (glad, in mjr_makeContext) looks up OSMesaGetProcAddress in the
+ * process's global symbol scope, so it finds OSMesa's GL functions without
+ * libGL or a display. Linking libOSMesa into the `animat` binary instead
+ * would cost every animat command ~0.13 s of start-up (it pulls in LLVM);
+ * see docs/render.md.
+ *
+ * Lifecycle: view_render_open -> view_render_add per body -> (the bodies
+ * step) view_render_frame per step -> view_render_close. Everything is
+ * allocated by open/add; view_render_frame does not allocate. Thread: the
+ * thread that opened it (the OSMesa context is current on it).
+ */
+#ifndef VIEW_RENDER_H
+#define VIEW_RENDER_H
+
+#include <animat/animat.h>
+#include <stdint.h>
+
+#include "base/errmsg.h"
+
+#define VIEW_MAX_BODIES 16
+#define VIEW_MIN_SIZE 16
+#define VIEW_MAX_SIZE 4096
+
+typedef struct view_renderer view_renderer;
+
+/* Parse a frame size "WxH" (each even, in [VIEW_MIN_SIZE, VIEW_MAX_SIZE]:
+ * H.264 in yuv420p needs even sizes). 0, or -1 with e set to one line
+ * naming `what` (e.g. "--size"). Pure. */
+int view_parse_size(const char *text, const char *what, int *w, int *h, errmsg *e);
+
+/* Load OSMesa and create a renderer for frames of w x h for up to nbodies
+ * bodies (1..VIEW_MAX_BODIES). NULL with e set ("rendering needs OSMesa:
+ * ...") when OSMesa or its context is unavailable. Caller owns the result
+ * (view_render_close). */
+view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e);
+
+/* Add the next body: its model and data (a const mjModel * and const
+ * mjData *, owned by the body plugin and valid until the renderer is
+ * closed) and its camera. Uploads the model's meshes and textures and
+ * allocates its scene. 0, or -1 with e set (too many bodies, or MuJoCo's
+ * version differs: `version` is the plugin's mjVERSION_HEADER). */
+int view_render_add(view_renderer *r, const void *model, const void *data, int32_t version,
+                    const animat_mujoco_camera *cam, errmsg *e);
+
+/* Draw every body's current state into the renderer's frame and return
+ * it: w * h * 3 bytes, RGB, top row first, renderer-owned, overwritten by
+ * the next call, valid until close. No allocation. */
+const uint8_t *view_render_frame(view_renderer *r);
+
+/* Free the scenes, GL objects, context and buffers (NULL is a no-op).
+ * OSMesa stays loaded. */
+void view_render_close(view_renderer *r);
+
+#endif
