@@ -209,6 +209,8 @@ START_TEST(real_swimmer_wave_travels_head_to_tail) {
     ck_assert_int_eq(c.images, 1);
     c = plot_svg("real.h5", "activity", "--signal circuit.out.muscles");
     ck_assert_int_eq(c.series, 5);
+    c = plot_svg("real.h5", "trajectory", ""); /* the swimmer's head, body.obs.position */
+    ck_assert_int_eq(c.series, 1);
 }
 END_TEST
 

@@ -137,6 +137,7 @@ START_TEST(real_recording_report) {
     char *dom = load_dom("real");
     ck_assert_str_eq(figure(dom, "fig-kymograph"), "svg");
     ck_assert_str_eq(figure(dom, "fig-activity"), "svg");
+    ck_assert_str_eq(figure(dom, "fig-trajectory"), "svg");
     ck_assert_ptr_nonnull(strstr(figure(dom, "fig-curve"), "class=\"missing\""));
     ck_assert_ptr_nonnull(strstr(dom, "<th>episodes</th><td class=\"num\">2</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>control steps (all episodes)</th><td class=\"num\">600</td>"));
@@ -215,6 +216,17 @@ START_TEST(video_is_embedded_and_plays) {
     proc_free(&p);
     char *dom = load_dom("video");
     ck_assert_msg(strstr(dom, "data-video=\"ok 96\""), "video did not load: %.200s", dom);
+    free(dom);
+    /* an H.264 MP4 filmed by animat render (30 frames) plays embedded too */
+    p = proc_run("cd %s && %s %s render examples/swimmer-ncap.yaml --set run.max_steps=30 --size 160x120 "
+                 "-o %s/swim.mp4 --quiet",
+                 src, wrap, exe, dir);
+    ck_assert_msg(p.status == 0, "render: %s", p.err);
+    proc_free(&p);
+    snprintf(extra, sizeof extra, "--video %s/swim.mp4", dir);
+    make_report("run.h5", "mp4", extra);
+    dom = load_dom("mp4");
+    ck_assert_msg(strstr(dom, "data-video=\"ok 160\""), "mp4 did not load: %.200s", dom);
     free(dom);
 }
 END_TEST
