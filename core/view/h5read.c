@@ -10,10 +10,7 @@
 
 #include <hdf5.h>
 
-/* libhdf5 prints its error stack by default; ours go through errmsg. */
-static void quiet_hdf5(void) {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
+#include "base/h5util.h"
 
 /* The strings of a string attribute (scalar or 1-D; fixed or variable
  * length): returns the count and sets *out (caller frees), or -1. */
@@ -68,15 +65,10 @@ static int obj_strings(hid_t obj, const char *name, char ***out) {
     return n;
 }
 
-/* The first string of attribute NAME of OBJ, or NULL. Caller frees. */
+/* The string attribute NAME of OBJ (fixed or variable length), or NULL.
+ * Caller frees. */
 static char *obj_str(hid_t obj, const char *name) {
-    char **v;
-    int n = obj_strings(obj, name, &v);
-    if (n < 0) return NULL;
-    char *s = n > 0 ? v[0] : strdup("");
-    for (int i = 1; i < n; i++) free(v[i]);
-    free(v);
-    return s;
+    return h5util_get_str(obj, name, NULL);
 }
 
 char *h5rec_attr_str(const h5rec *r, const char *name) {
@@ -84,28 +76,11 @@ char *h5rec_attr_str(const h5rec *r, const char *name) {
 }
 
 int h5rec_attr_num(const h5rec *r, const char *name, double *v) {
-    hid_t f = (hid_t)r->file;
-    if (H5Aexists(f, name) <= 0) return -1;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    hid_t t = H5Aget_type(a);
-    H5T_class_t c = H5Tget_class(t);
-    int rc = (c == H5T_INTEGER || c == H5T_FLOAT) && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0 ? 0 : -1;
-    H5Tclose(t);
-    H5Aclose(a);
-    return rc;
+    return h5util_get_f64((hid_t)r->file, name, v, NULL);
 }
 
 int h5rec_attr_u64(const h5rec *r, const char *name, uint64_t *v) {
-    hid_t f = (hid_t)r->file;
-    if (H5Aexists(f, name) <= 0) return -1;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0) return -1;
-    hid_t t = H5Aget_type(a);
-    int rc = H5Tget_class(t) == H5T_INTEGER && H5Aread(a, H5T_NATIVE_UINT64, v) >= 0 ? 0 : -1;
-    H5Tclose(t);
-    H5Aclose(a);
-    return rc;
+    return h5util_get_u64((hid_t)r->file, name, v, NULL);
 }
 
 int h5rec_has(const h5rec *r, const char *path) {
@@ -139,7 +114,7 @@ static uint64_t length_of(const h5rec *r, const char *path) {
 }
 
 int h5rec_open(h5rec *r, const char *path, errmsg *e) {
-    quiet_hdf5();
+    h5util_quiet(); /* our errors go through errmsg, not libhdf5's stack */
     memset(r, 0, sizeof *r);
     r->file = -1;
     struct stat st; /* a FIFO or device would block or never end: regular files only */
@@ -148,7 +123,7 @@ int h5rec_open(h5rec *r, const char *path, errmsg *e) {
     FILE *f = fopen(path, "rb");
     if (!f) return errmsg_set(e, "%s: cannot read: %s", path, strerror(errno));
     fclose(f);
-    if (H5Fis_hdf5(path) <= 0) return errmsg_set(e, "%s: not an HDF5 file (expected an animat recording)", path);
+    if (!h5util_is_hdf5(path)) return errmsg_set(e, "%s: not an HDF5 file (expected an animat recording)", path);
     hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (fid < 0) return errmsg_set(e, "%s: cannot open as HDF5", path);
     r->file = fid;
@@ -181,32 +156,15 @@ void h5rec_close(h5rec *r) {
 int h5rec_read(const h5rec *r, const char *path, h5array *a, errmsg *e) {
     memset(a, 0, sizeof *a);
     if (!h5rec_has(r, path)) return errmsg_set(e, "%s: no dataset %s", r->path, path);
-    hid_t d = H5Dopen2((hid_t)r->file, path, H5P_DEFAULT);
-    hid_t s = H5Dget_space(d), t = H5Dget_type(d);
-    hsize_t dim[3] = {1, 1, 1};
-    int rank = H5Sget_simple_extent_ndims(s);
-    H5T_class_t c = H5Tget_class(t);
-    int rc = -1;
-    if (rank < 1 || rank > 3 || (c != H5T_INTEGER && c != H5T_FLOAT)) {
-        errmsg_set(e, "%s: %s is not a numeric array of rank 1 to 3", r->path, path);
-    } else {
-        H5Sget_simple_extent_dims(s, dim, NULL);
-        size_t n = (size_t)(dim[0] * dim[1] * dim[2]);
-        a->v = malloc((n ? n : 1) * sizeof *a->v);
-        if (a->v && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->v) >= 0) {
-            a->rank = (uint32_t)rank;
-            for (int i = 0; i < 3; i++) a->dim[i] = dim[i];
-            rc = 0;
-        } else {
-            free(a->v);
-            a->v = NULL;
-            errmsg_set(e, "%s: cannot read %s", r->path, path);
-        }
-    }
-    H5Tclose(t);
-    H5Sclose(s);
-    H5Dclose(d);
-    return rc;
+    errmsg why;
+    errmsg_clear(&why);
+    int rank = 0;
+    uint64_t dim[3] = {1, 1, 1};
+    if (h5util_read_all((hid_t)r->file, path, &a->v, &rank, dim, &why))
+        return errmsg_set(e, "%s: %s", r->path, why.msg);
+    a->rank = (uint32_t)rank;
+    for (int i = 0; i < 3; i++) a->dim[i] = dim[i];
+    return 0;
 }
 
 void h5array_free(h5array *a) {
