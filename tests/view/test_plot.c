@@ -75,6 +75,8 @@ START_TEST(curve_has_mean_best_and_band) {
     svg_counts c = plot_svg("train.h5", "curve", "");
     ck_assert_int_eq(c.series, 2);
     ck_assert_int_eq(c.bands, 1);
+    c = plot_svg("train1.h5", "curve", ""); /* a single epoch still draws both lines */
+    ck_assert_int_eq(c.series, 2);
 }
 END_TEST
 
@@ -340,16 +342,18 @@ END_TEST
 static void fixtures(void) {
     char p[256];
     fixture run = {.kind = "run", .episodes = 2, .T = 400, .n = 5, .direction = 1, .units = 1, .position = 1};
-    fixture back = run, big = run, train = run, other = run, longer = run;
+    fixture back = run, big = run, train = run, other = run, longer = run, train1;
     longer.T = 40000, longer.n = 3, longer.episodes = 1;
     back.direction = -1;
     big.n = 12, big.episodes = 3, big.cpg = 1;
     train.kind = "train", train.units = 0, train.position = 0, train.epochs = 20, train.cands = 8;
     other.format = "animat-recording/0";
+    train1 = train, train1.epochs = 1, train1.cands = 4;
     const struct { const char *name; const fixture *f; } all[] = {
         {"run.h5", &run},     {"back.h5", &back},   {"big.h5", &big},
-        {"train.h5", &train}, {"other.h5", &other}, {"long.h5", &longer}};
-    for (int i = 0; i < 6; i++) {
+        {"train.h5", &train}, {"other.h5", &other}, {"long.h5", &longer},
+        {"train1.h5", &train1}};
+    for (int i = 0; i < 7; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, all[i].name);
         if (fixture_write(p, all[i].f)) fprintf(stderr, "cannot write %s\n", p), exit(1);
     }
