@@ -17,6 +17,7 @@
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
+#include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -66,18 +67,21 @@ static void usage(FILE *f) {
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
             "                          --set model=worm.xml shows that model's ports)\n"
-            "  plugin-check FILE.so [--seed N] [--timeout S] [--quiet]\n"
+            "  plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
             "                          validate a plugin through the ABI (handshake, tables,\n"
-            "                          ports, finite outputs, determinism, leaks), each check\n"
-            "                          in a child process; PASS/FAIL per check, exit 1 on FAIL\n"
+            "                          ports, finite outputs, determinism, no allocation or heap\n"
+            "                          growth in step, no writes past its outputs, no state\n"
+            "                          shared between instances or threads, fixed ports, leaks)\n"
+            "                          at defaults or the --set parameters, each check in a\n"
+            "                          child process; PASS/FAIL per check, exit 1 on FAIL\n"
             "  plot FILE.h5 KIND -o OUT.svg|OUT.png [--signal NAME] [--episode K] [--size WxH]\n"
             "                          a figure of a recording (--record): KIND is curve\n"
             "                          (learning curve of a train recording), activity\n"
-            "                          (traces of every circuit's units, or of the ports\n"
-            "                          in --signal A,B,...), kymograph\n"
-            "                          (joint angles over body position and time) or\n"
-            "                          trajectory (NAME.obs.position seen from above);\n"
-            "                          --episode counts from 1; see docs/plots.md\n"
+            "                          (every circuit's units over time, or the signals in\n"
+            "                          --signal A,B,...), kymograph (joint angles over body\n"
+            "                          position and time) or trajectory (NAME.obs.position\n"
+            "                          seen from above); --episode counts from 1; see\n"
+            "                          docs/plots.md\n"
             "  report FILE.h5 -o OUT.html [--video FILE] [--quiet]\n"
             "                          one self-contained HTML page: provenance, summary,\n"
             "                          the figures above that the recording has data for,\n"
@@ -108,10 +112,11 @@ static void usage(FILE *f) {
             "                          are bit-identical for any N and any number of ranks\n"
             "  --resume                continue from train.checkpoint exactly where it stopped\n"
             "\n"
-            "experiment keys for untrusted plugins: run.isolate: true runs each episode in\n"
-            "a child process; run.episode_timeout: S kills one that hangs; run.on_crash:\n"
-            "stop|continue decides whether a crash ends the run (train scores a crashed\n"
-            "candidate run.crash_return).\n"
+            "experiment keys for untrusted plugins: run.isolate: true creates the plugins\n"
+            "once in a child process first and runs each episode in a child process;\n"
+            "run.episode_timeout: S kills one that hangs (create: 60 s when unset);\n"
+            "run.on_crash: stop|continue decides whether a crash ends the run (train scores\n"
+            "a crashed candidate run.crash_return).\n"
             "\n"
             "experiments are graphs: bodies: and circuits: map names to instances (body: and\n"
             "circuit: are the one-of-each short form); wiring edges are SRC -> DST or, read\n"
@@ -305,7 +310,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
     }
     if (check_only) {
         sim s;
-        rc = sim_create(&s, &x, &e);
+        rc = (x.isolate && isolate_create(&x, &e)) || sim_create(&s, &x, &e) ? -1 : 0;
         if (!rc) {
             rc = record_check_signals(&s, &e);
             if (!rc) print_check(&x, &s);

@@ -13,14 +13,26 @@ typedef struct call {
 
 static _Thread_local call current;
 static int quiet;
+static callguard_record *mirror;
 
 void callguard_quiet(void) { quiet = 1; }
 
+void callguard_mirror(callguard_record *rec) { mirror = rec; }
+
 void callguard_enter(const char *inst, const char *plugin, const char *what) {
     current = (call){inst, plugin, what};
+    if (mirror) {
+        snprintf(mirror->inst, sizeof mirror->inst, "%s", inst ? inst : "?");
+        snprintf(mirror->plugin, sizeof mirror->plugin, "%s", plugin ? plugin : "?");
+        snprintf(mirror->what, sizeof mirror->what, "%s", what ? what : "a call");
+        mirror->active = 1;
+    }
 }
 
-void callguard_leave(void) { current.inst = NULL; }
+void callguard_leave(void) {
+    current.inst = NULL;
+    if (mirror) mirror->active = 0;
+}
 
 /* "error: INST (PLUGIN) called VERB during WHAT" into buf. */
 static size_t message(const char *verb, char *buf, size_t cap) {
@@ -44,7 +56,7 @@ static void on_exit_hook(void) {
 
 /* abort() inside a plugin call: say so, then die of SIGABRT as asked. */
 static void on_abort(int sig) {
-    if (current.inst) {
+    if (current.inst && !quiet) {
         char buf[512];
         size_t n = message("abort()", buf, sizeof buf);
         if (write(STDERR_FILENO, buf, n) < 0) {

@@ -21,8 +21,22 @@ void callguard_enter(const char *inst, const char *plugin, const char *what);
 /* This thread is back in host code. */
 void callguard_leave(void);
 
-/* In a child process whose parent reports for it (episode isolation):
- * exit() in a plugin call still ends with status 1, but prints nothing. */
+/* In a child process whose parent reports for it (isolation): exit() in a
+ * plugin call still ends with status 1 and abort() with SIGABRT, but
+ * neither prints anything. */
 void callguard_quiet(void);
+
+/* The call in progress as text, for another process to read. */
+typedef struct callguard_record {
+    int active;     /* 1 between enter and leave */
+    char inst[64];  /* instance name, cut to fit */
+    char plugin[64];
+    char what[32];
+} callguard_record;
+
+/* Also copy every enter/leave of this process into *rec (memory shared with
+ * a parent that names the plugin after this process crashed or hung);
+ * NULL stops. For a child process that calls plugins from one thread. */
+void callguard_mirror(callguard_record *rec);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/child.h"
+#include "base/yamltree.h"
 #include "plugin/registry.h"
 
 /* Outcome of one check as reported. */
@@ -51,13 +52,13 @@ typedef struct check_job {
     plugcheck_fn fn;
 } check_job;
 
-/* Child side of run_isolated: run the check, send "P"/"F" + message. */
+/* Child side of run_isolated: run the check, send "P"/"F"/"S" + message. */
 static void child_check(void *ctx, int fd) {
     check_job *j = ctx;
     char msg[MSG_CAP];
     msg[0] = '\0';
     int rc = j->fn(j->c, msg + 1, sizeof msg - 1);
-    msg[0] = rc == 0 ? 'P' : 'F';
+    msg[0] = rc == 0 ? 'P' : rc > 0 ? 'S' : 'F';
     size_t len = strlen(msg), off = 0;
     while (off < len) {
         ssize_t k = write(fd, msg + off, len - off);
@@ -68,8 +69,8 @@ static void child_check(void *ctx, int fd) {
 }
 
 /* Run fn(c) in a forked child with a time limit of timeout_s seconds and
- * write its detail into msg (cap bytes). Returns R_PASS or R_FAIL as the
- * child reported, or R_DIED when it was killed by a signal or ran past the
+ * write its detail into msg (cap bytes). Returns R_PASS, R_FAIL or R_SKIP as
+ * the child reported, or R_DIED when it was killed by a signal or ran past the
  * limit (msg then says which), or R_FAIL when it exited without a report.
  * Phase: report; main thread. */
 static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap) {
@@ -96,7 +97,7 @@ static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, 
         return R_FAIL;
     }
     snprintf(msg, cap, "%s", buf + 1);
-    return buf[0] == 'P' ? R_PASS : R_FAIL;
+    return buf[0] == 'P' ? R_PASS : buf[0] == 'S' ? R_SKIP : R_FAIL;
 }
 
 /* Run one isolated check and report it under `what`. Returns its result. */
@@ -129,9 +130,34 @@ static int params_extra(const animat_plugin_desc *d, char *msg, size_t cap) {
     return 0;
 }
 
+/* The checks that step a body or circuit, in order; each needs a created
+ * instance with valid ports, and none runs after the finite check crashed
+ * or hung (a plugin that dies in step would only die again). */
+static void stepping_checks(plugcheck_report *r, const plugcheck_ctx *c) {
+    static const struct {
+        const char *what;
+        plugcheck_fn fn;
+    } later[] = {{"determinism", plugcheck_determinism}, {"alloc", plugcheck_alloc},
+                 {"growth", plugcheck_growth},           {"bounds", plugcheck_bounds},
+                 {"threads", plugcheck_threads},         {"ports-stable", plugcheck_ports_stable}};
+    const char *name = c->desc->name;
+    int ports = isolated(r, c, "ports", plugcheck_ports);
+    int fin = R_SKIP;
+    if (ports == R_PASS)
+        fin = isolated(r, c, "finite", plugcheck_finite);
+    else
+        report(r, R_SKIP, name, "finite", "needs a created instance with valid ports");
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
+        if (ports == R_PASS && fin != R_DIED)
+            isolated(r, c, later[i].what, later[i].fn);
+        else
+            report(r, R_SKIP, name, later[i].what,
+                   ports == R_PASS ? "the finite check crashed or hung" : "needs a created instance with valid ports");
+}
+
 /* Every check of one plugin, in order; later checks are skipped where an
  * earlier failure makes them meaningless. Phase: report; main thread. */
-static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint64_t seed) {
+static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint64_t seed, const yamltree *given) {
     char msg[MSG_CAP];
     const char *kind = registry_kind_name(d->kind);
     /* descriptor: registry validated it; say what it holds. */
@@ -144,10 +170,9 @@ static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint6
     errmsg_clear(&e);
     params_set ps = {0};
     if (params_check_table(d->params, d->n_params, d->name, &e) == 0 && params_extra(d, msg, sizeof msg) == 0 &&
-        params_resolve(d->params, d->n_params, NULL, "params", d->name, &ps, &e) == 0) {
-        snprintf(msg, sizeof msg,
-                 "%u declared; defaults in range, names unique, docs and units present; every default resolves",
-                 d->n_params);
+        params_resolve(d->params, d->n_params, given, "params", d->name, &ps, &e) == 0) {
+        snprintf(msg, sizeof msg, "%u declared; defaults in range, names unique, docs and units present; %s",
+                 d->n_params, given ? "the --set values resolve; every check runs at them" : "every default resolves");
         report(r, R_PASS, d->name, "parameters", msg);
     } else {
         report(r, R_FAIL, d->name, "parameters", e.set ? e.msg : msg);
@@ -155,23 +180,13 @@ static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint6
         return;
     }
 
-    plugcheck_ctx c = {d, &ps, seed};
+    plugcheck_ctx c = {d, &ps, given != NULL, seed};
     if (d->kind == ANIMAT_KIND_LEARNER) {
         isolated(r, &c, "learner", plugcheck_learner);
         isolated(r, &c, "determinism", plugcheck_learner_determinism);
         isolated(r, &c, "checkpoint", plugcheck_checkpoint);
     } else {
-        int ports = isolated(r, &c, "ports", plugcheck_ports);
-        int fin = R_SKIP;
-        if (ports == R_PASS)
-            fin = isolated(r, &c, "finite", plugcheck_finite);
-        else
-            report(r, R_SKIP, d->name, "finite", "needs a created instance with valid ports");
-        if (ports == R_PASS && fin != R_DIED)
-            isolated(r, &c, "determinism", plugcheck_determinism);
-        else
-            report(r, R_SKIP, d->name, "determinism",
-                   ports == R_PASS ? "the finite check crashed or hung" : "needs a created instance with valid ports");
+        stepping_checks(r, &c);
     }
     isolated(r, &c, "leak", plugcheck_leak);
     params_free(&ps);
@@ -180,7 +195,8 @@ static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint6
 /* One line of usage on stderr; returns 2. */
 static int usage(const char *why) {
     if (why) fprintf(stderr, "plugin-check: %s\n", why);
-    fprintf(stderr, "usage: animat plugin-check FILE.so [--seed N] [--timeout SECONDS] [--quiet]\n");
+    fprintf(stderr, "usage: animat plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout SECONDS] "
+                    "[--quiet]\n");
     return 2;
 }
 
@@ -195,52 +211,154 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
-int plugcheck_main(int argc, char **argv, FILE *out) {
-    const char *path = NULL;
-    uint64_t seed = 1, timeout = 10;
-    plugcheck_report r = {out, 0, 10, 0, 0};
-    /* arguments */
+/* The command line. */
+typedef struct plugcheck_args {
+    const char *path;
+    uint64_t seed, timeout;
+    int quiet;
+    char **sets; /* the NAME=VALUE of each --set, in order; owned (the array) */
+    int nsets;
+} plugcheck_args;
+
+/* Parse argv into *a (a->sets allocated; free it). 0, or 2 after usage(). */
+static int parse_args(int argc, char **argv, plugcheck_args *a) {
+    *a = (plugcheck_args){NULL, 1, 10, 0, calloc((size_t)argc + 1, sizeof(char *)), 0};
+    if (!a->sets) return usage("out of memory");
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--seed")) {
-            if (++i >= argc || parse_u64(argv[i], &seed)) return usage("--seed needs a non-negative integer");
+            if (++i >= argc || parse_u64(argv[i], &a->seed)) return usage("--seed needs a non-negative integer");
         } else if (!strcmp(argv[i], "--timeout")) {
-            if (++i >= argc || parse_u64(argv[i], &timeout) || timeout < 1 || timeout > 86400)
+            if (++i >= argc || parse_u64(argv[i], &a->timeout) || a->timeout < 1 || a->timeout > 86400)
                 return usage("--timeout needs a number of seconds in [1, 86400]");
+        } else if (!strcmp(argv[i], "--set")) {
+            const char *eq = ++i < argc ? strchr(argv[i], '=') : NULL;
+            if (!eq || eq == argv[i] || !eq[1]) return usage("--set needs NAME=VALUE (a name and a non-empty value)");
+            a->sets[a->nsets++] = argv[i];
         } else if (!strcmp(argv[i], "--quiet")) {
-            r.quiet = 1;
+            a->quiet = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             char why[256];
             snprintf(why, sizeof why, "unknown option '%.200s'", argv[i]);
             return usage(why);
-        } else if (path) {
+        } else if (a->path) {
             return usage("give exactly one plugin file");
         } else {
-            path = argv[i];
+            a->path = argv[i];
         }
     }
-    if (!path) return usage("no plugin file given");
-    r.timeout_s = (int)timeout;
+    return a->path ? 0 : usage("no plugin file given");
+}
 
-    /* load: handshake, descriptors, function tables, parameter tables */
+/* NAME=VALUE pairs as one YAML flow mapping "{NAME: VALUE, ...}", parsed,
+ * as `animat plugins info --set` builds it (NAME may be spelt params.NAME or
+ * ROLE.params.NAME). NULL with e set; the caller frees the tree. */
+static yamltree *sets_tree(char *const *sets, int n, errmsg *e) {
+    size_t cap = 4;
+    for (int i = 0; i < n; i++) cap += strlen(sets[i]) + 4;
+    char *t = calloc(cap, 1);
+    if (!t) return errmsg_set(e, "out of memory"), NULL;
+    size_t len = (size_t)snprintf(t, cap, "{");
+    for (int i = 0; i < n; i++) {
+        const char *key = sets[i], *eq = strchr(key, '='), *dot = strstr(key, "params.");
+        if (dot && dot < eq) key = dot + 7;
+        len += (size_t)snprintf(t + len, cap - len, "%s%.*s: %s", i ? ", " : "", (int)(eq - key), key, eq + 1);
+    }
+    snprintf(t + len, cap - len, "}");
+    yamltree *y = yamltree_parse("--set", t, strlen(t), e);
+    free(t);
+    return y;
+}
+
+/* A message from the joined --set text without its "--set:1:8: " position
+ * (a column of text the user never wrote). */
+static const char *unpositioned(const char *msg) {
+    return !strncmp(msg, "--set:", 6) && strstr(msg, ": ") ? strstr(msg, ": ") + 2 : msg;
+}
+
+/* Resolve `given` against every plugin of the file whose parameter table is
+ * itself valid (a bad table is a FAIL reported by check_plugin). Returns 0,
+ * or 2 after one line on stderr naming the --set and the reason. */
+static int sets_valid(const registry *reg, char *const *sets, int n, const yamltree *given) {
+    for (size_t i = 0; i < reg->nplugins; i++) {
+        const animat_plugin_desc *d = reg->plugins[i]->desc;
+        errmsg e;
+        errmsg_clear(&e);
+        params_set ps = {0};
+        if (params_check_table(d->params, d->n_params, d->name, &e)) continue;
+        if (params_resolve(d->params, d->n_params, given, "params", d->name, &ps, &e) == 0) {
+            params_free(&ps);
+            continue;
+        }
+        /* "--set:1:8: params.gain: ..." names a column of the joined text: drop it */
+        fprintf(stderr, "plugin-check: --set %s%s: %s\n", sets[0], n > 1 ? " ..." : "", unpositioned(e.msg));
+        return 2;
+    }
+    return 0;
+}
+
+/* Parse and validate each --set alone (so the message names it), then all
+ * together into *given (repeated names). 0, or 2 after one line on stderr. */
+static int sets_load(const registry *reg, const plugcheck_args *a, yamltree **given) {
+    errmsg e;
+    errmsg_clear(&e);
+    for (int i = 0; i <= a->nsets; i++) {
+        int one = i < a->nsets;
+        yamltree *y = sets_tree(one ? a->sets + i : a->sets, one ? 1 : a->nsets, &e);
+        if (!y) {
+            fprintf(stderr, "plugin-check: --set %s: %s\n", one ? a->sets[i] : "(all)", unpositioned(e.msg));
+            return 2;
+        }
+        if (sets_valid(reg, one ? a->sets + i : a->sets, one ? 1 : a->nsets, y)) {
+            yamltree_free(y);
+            return 2;
+        }
+        if (one)
+            yamltree_free(y);
+        else
+            *given = y;
+    }
+    return 0;
+}
+
+/* Load the file, validate --set, check every plugin, print the summary.
+ * Returns the exit status. */
+static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
     registry reg;
     registry_init(&reg);
     errmsg e;
     errmsg_clear(&e);
     char msg[MSG_CAP];
-    if (registry_open(&reg, path, &e)) {
-        report(&r, R_FAIL, NULL, "load", e.msg);
+    yamltree *given = NULL;
+    if (registry_open(&reg, a->path, &e)) {
+        report(r, R_FAIL, NULL, "load", e.msg);
     } else {
+        if (a->nsets && sets_load(&reg, a, &given)) {
+            registry_close(&reg);
+            return 2;
+        }
         const animat_plugin_entry *en = reg.libs[0]->entry;
         int len = snprintf(
             msg, sizeof msg, "handshake ABI %u.%u, sizeof(double)=%u, sizeof(size_t)=%u; %u plugin%s:", en->abi_major,
             en->abi_minor, en->sizeof_double, en->sizeof_size_t, en->n_plugins, en->n_plugins == 1 ? "" : "s");
         for (size_t i = 0; i < reg.nplugins && len > 0 && (size_t)len < sizeof msg; i++)
             len += snprintf(msg + len, sizeof msg - (size_t)len, "%s %s", i ? "," : "", reg.plugins[i]->desc->name);
-        report(&r, R_PASS, NULL, "load", msg);
-        for (size_t i = 0; i < reg.nplugins; i++) check_plugin(&r, reg.plugins[i]->desc, seed);
+        report(r, R_PASS, NULL, "load", msg);
+        for (size_t i = 0; i < reg.nplugins; i++) check_plugin(r, reg.plugins[i]->desc, a->seed, given);
     }
+    yamltree_free(given);
     registry_close(&reg);
-    fprintf(out, "plugin-check: %u passed, %u failed\n", r.pass, r.fail);
-    fflush(out);
-    return r.fail ? 1 : 0;
+    fprintf(r->out, "plugin-check: %u passed, %u failed\n", r->pass, r->fail);
+    fflush(r->out);
+    return r->fail ? 1 : 0;
+}
+
+int plugcheck_main(int argc, char **argv, FILE *out) {
+    plugcheck_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (!rc) {
+        plugcheck_report r = {out, a.quiet, (int)a.timeout, 0, 0};
+        rc = load_and_check(&a, &r);
+    }
+    free(a.sets);
+    return rc;
 }

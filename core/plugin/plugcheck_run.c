@@ -25,14 +25,11 @@
 
 /* Calls through the host table's alloc/free (this process only), and the
  * host's own functions that the counting ones forward to. */
-static unsigned long n_alloc, n_free;
+static _Atomic unsigned long n_alloc, n_free; /* atomic: the threads check calls h->alloc from two threads */
 static void *(*host_alloc)(const animat_host *h, size_t size);
 static void (*host_free)(const animat_host *h, void *ptr);
 
-/* Write a printf-style detail into msg (cap bytes) and return -1 (FAIL),
- * so that checks can `return plugcheck_fail(...)`. */
-static int plugcheck_fail(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int plugcheck_fail(char *msg, size_t cap, const char *fmt, ...) {
+int plugcheck_fail(char *msg, size_t cap, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, cap, fmt, ap);
@@ -69,8 +66,9 @@ static uint32_t role_of(uint32_t kind) {
 }
 
 /* Initialise `ah` for c's plugin as the host would, with counting alloc/free
- * and the synthetic wiring, seeded for create. 0 or -1 (out of memory). */
-static int host_init(hostctx *ah, const plugcheck_ctx *c) {
+ * and the synthetic wiring, seeded for create with run seed `seed`. 0 or -1
+ * (out of memory). */
+static int host_init(hostctx *ah, const plugcheck_ctx *c, uint64_t seed) {
     uint32_t role = role_of(c->desc->kind);
     if (hostctx_init(ah, role, registry_kind_name(c->desc->kind), c->desc->name, c->params)) return -1;
     ah->quiet = 1;
@@ -79,7 +77,7 @@ static int host_init(hostctx *ah, const plugcheck_ctx *c) {
     host_free = ah->table.free;
     ah->table.alloc = count_alloc;
     ah->table.free = count_free;
-    hostctx_reseed(ah, c->seed, HOSTCTX_EPISODE_CREATE);
+    hostctx_reseed(ah, seed, HOSTCTX_EPISODE_CREATE);
     return 0;
 }
 
@@ -131,45 +129,34 @@ static void destroy_any(const plugcheck_ctx *c, void *self) {
 
 /* ---- bodies and circuits ---- */
 
-/* One body or circuit instance with its host table and port buffers. */
-typedef struct inst {
-    const plugcheck_ctx *c;
-    hostctx ah;
-    const hostctx *peer; /* another live instance's host, or NULL */
-    void *self;
-    uint32_t n[2];                /* ports per direction (index ANIMAT_PORT_*) */
-    const animat_port_info *p[2]; /* the plugin's tables, stride p[d][0].struct_size */
-    size_t total[2];              /* doubles per direction */
-    double *flat[2];              /* all buffers of a direction, contiguous; owned */
-    double **buf[2];              /* one pointer per port into flat; owned */
-} inst;
+/* The guard pattern around every port buffer: a signalling-NaN payload no
+ * computation produces, compared bit for bit. */
+static const uint64_t canary_bits = 0x7ff4a5a5deadbeefull;
 
 /* Port i of direction d. */
-static const animat_port_info *port_at(const inst *in, uint32_t d, uint32_t i) {
+const animat_port_info *plugcheck_port_at(const plugcheck_inst *in, uint32_t d, uint32_t i) {
     return registry_port_at(in->p[d], i);
 }
 
-/* "action"/"observation" for bodies, "input"/"output" for circuits. */
-static const char *dir_word(const inst *in, uint32_t d) {
+const char *plugcheck_dir_word(const plugcheck_inst *in, uint32_t d) {
     if (in->c->desc->kind == ANIMAT_KIND_BODY) return d == ANIMAT_PORT_IN ? "action" : "observation";
     return d == ANIMAT_PORT_IN ? "input" : "output";
 }
 
-
 /* Validate the port table of direction d with the host's own validator
  * (the one every run uses), plus a doc string per port. 0 or -1 with msg. */
-static int ports_sane(const inst *in, uint32_t d, char *msg, size_t cap) {
-    const char *w = dir_word(in, d);
+static int ports_sane(const plugcheck_inst *in, uint32_t d, char *msg, size_t cap) {
+    const char *w = plugcheck_dir_word(in, d);
     char why[160];
     if (instance_check_ports(in->p[d], in->n[d], why, sizeof why))
         return plugcheck_fail(msg, cap, "%s ports: %s", w, why);
     for (uint32_t i = 0; i < in->n[d]; i++)
-        if (!port_at(in, d, i)->doc) return plugcheck_fail(msg, cap, "%s port '%s' has no doc string", w, port_at(in, d, i)->name);
+        if (!plugcheck_port_at(in, d, i)->doc)
+            return plugcheck_fail(msg, cap, "%s port '%s' has no doc string", w, plugcheck_port_at(in, d, i)->name);
     return 0;
 }
 
-/* Release an instance and its buffers (safe on a zeroed or half-made one). */
-static void inst_free(inst *in) {
+void plugcheck_inst_free(plugcheck_inst *in) {
     destroy_any(in->c, in->self);
     in->self = NULL;
     for (int d = 0; d < 2; d++) {
@@ -178,98 +165,187 @@ static void inst_free(inst *in) {
         in->flat[d] = NULL;
         in->buf[d] = NULL;
     }
+    free(in->sent);
+    in->sent = NULL;
+    if (in->g) gsl_rng_free(in->g);
+    in->g = NULL;
     hostctx_fini(&in->ah);
 }
 
-/* Create a body or circuit at defaults, read and validate its ports and
- * allocate one buffer per port. 0, or -1 with msg set (in then needs
- * inst_free all the same). */
-static int inst_new(inst *in, const plugcheck_ctx *c, char *msg, size_t cap) {
+/* Guard block g of direction d: before port g and after port g - 1. */
+static double *guard_at(const plugcheck_inst *in, uint32_t d, uint32_t g) {
+    return g == 0 ? in->flat[d] : in->buf[d][g - 1] + plugcheck_port_at(in, d, g - 1)->size;
+}
+
+/* Write the canaries before and after every port buffer. */
+static void guards_fill(plugcheck_inst *in) {
+    for (uint32_t d = 0; d < 2; d++)
+        for (uint32_t i = 0; i <= in->n[d]; i++) {
+            double *g = guard_at(in, d, i);
+            for (uint32_t k = 0; k < PLUGCHECK_GUARD; k++) memcpy(&g[k], &canary_bits, sizeof g[k]);
+        }
+}
+
+/* Lay out direction d: guard, port 0, guard, port 1, ..., guard. 0 or -1. */
+static int lay_buffers(plugcheck_inst *in, uint32_t d) {
+    in->flat[d] = calloc(in->total[d] + PLUGCHECK_GUARD * ((size_t)in->n[d] + 1), sizeof(double));
+    in->buf[d] = calloc(in->n[d] ? in->n[d] : 1, sizeof(double *));
+    if (!in->flat[d] || !in->buf[d]) return -1;
+    size_t off = PLUGCHECK_GUARD;
+    for (uint32_t i = 0; i < in->n[d]; i++) {
+        in->buf[d][i] = in->flat[d] + off;
+        off += plugcheck_port_at(in, d, i)->size + PLUGCHECK_GUARD;
+    }
+    return 0;
+}
+
+int plugcheck_inst_new(plugcheck_inst *in, const plugcheck_ctx *c, uint64_t seed, char *msg, size_t cap) {
     memset(in, 0, sizeof *in);
     in->c = c;
-    if (host_init(&in->ah, c)) return plugcheck_fail(msg, cap, "out of memory");
+    if (host_init(&in->ah, c, seed)) return plugcheck_fail(msg, cap, "out of memory");
     in->self = create_any(c, &in->ah);
-    if (!in->self) return plugcheck_fail(msg, cap, "create at default parameters returned NULL: %s", err_of(&in->ah));
+    if (!in->self) return plugcheck_fail(msg, cap, "create at %s parameters returned NULL: %s",
+                                         c->given ? "the given" : "default", err_of(&in->ah));
     for (uint32_t d = 0; d < 2; d++) {
         in->p[d] = c->desc->kind == ANIMAT_KIND_BODY
                        ? ((const animat_body_api *)c->desc->api)->ports(in->self, d, &in->n[d])
                        : ((const animat_circuit_api *)c->desc->api)->ports(in->self, d, &in->n[d]);
         if (ports_sane(in, d, msg, cap)) return -1;
-        for (uint32_t i = 0; i < in->n[d]; i++) in->total[d] += port_at(in, d, i)->size;
-        in->flat[d] = calloc(in->total[d] ? in->total[d] : 1, sizeof(double));
-        in->buf[d] = calloc(in->n[d] ? in->n[d] : 1, sizeof(double *));
-        if (!in->flat[d] || !in->buf[d]) return plugcheck_fail(msg, cap, "out of memory for port buffers");
-        for (uint32_t i = 0, off = 0; i < in->n[d]; off += port_at(in, d, i)->size, i++)
-            in->buf[d][i] = in->flat[d] + off;
+        for (uint32_t i = 0; i < in->n[d]; i++) in->total[d] += plugcheck_port_at(in, d, i)->size;
+        if (lay_buffers(in, d)) return plugcheck_fail(msg, cap, "out of memory for port buffers");
     }
+    if (!(in->sent = calloc(in->total[ANIMAT_PORT_IN] + 1, sizeof(double))))
+        return plugcheck_fail(msg, cap, "out of memory for port buffers");
+    guards_fill(in);
     return 0;
 }
 
 /* The error an instance's plugin reported. A plugin that (wrongly) keeps
  * one host pointer for all its instances reports through the last created
  * one's table, so look there too. */
-static const char *inst_err(const inst *in) {
+static const char *inst_err(const plugcheck_inst *in) {
     if (!in->ah.error[0] && in->peer && in->peer->error[0]) return in->peer->error;
     return err_of(&in->ah);
 }
 
-/* Doubles per recorded row: every output value, then the reward. */
-static size_t row_width(const inst *in) { return in->total[ANIMAT_PORT_OUT] + 1; }
+size_t plugcheck_row_width(const plugcheck_inst *in) { return in->total[ANIMAT_PORT_OUT] + 1; }
 
-/* One trajectory: reseed and reset for episode 0, then up to PLUGCHECK_STEPS
- * steps on uniform [-1, 1] inputs from a fixed stream (bodies stop at
- * terminated/truncated). Row 0 of rec holds the body's first observation
- * (zeros for circuits); row t the outputs and reward of step t. rec holds
- * (PLUGCHECK_STEPS + 1) rows. Writes the steps taken to *nsteps. 0 or -1. */
-static int inst_run(inst *in, double *rec, uint32_t *nsteps, char *msg, size_t cap) {
-    const plugcheck_ctx *c = in->c;
-    size_t w = row_width(in), nout = in->total[ANIMAT_PORT_OUT];
-    int body = c->desc->kind == ANIMAT_KIND_BODY;
-    const animat_body_api *ba = c->desc->api;
-    const animat_circuit_api *ca = c->desc->api;
-    *nsteps = 0;
-    memset(in->flat[ANIMAT_PORT_OUT], 0, (nout ? nout : 1) * sizeof(double));
-    memset(rec, 0, (PLUGCHECK_STEPS + 1) * w * sizeof(double));
-    gsl_rng *g = input_stream(c->seed, 0);
-    if (!g) return plugcheck_fail(msg, cap, "out of memory");
-    /* reset */
-    hostctx_reseed(&in->ah, c->seed, 0);
-    uint64_t seed = hostctx_seed(c->seed, 0, in->ah.role);
-    int32_t rc = body ? ba->reset(in->self, seed, in->buf[ANIMAT_PORT_OUT]) : ca->reset(in->self, seed);
-    if (rc != ANIMAT_OK) {
-        gsl_rng_free(g);
-        return plugcheck_fail(msg, cap, "reset returned %s: %s", rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status",
-                           inst_err(in));
-    }
-    if (body) memcpy(rec, in->flat[ANIMAT_PORT_OUT], nout * sizeof(double));
-    /* steps */
-    for (uint32_t t = 1; t <= PLUGCHECK_STEPS; t++) {
-        for (size_t k = 0; k < in->total[ANIMAT_PORT_IN]; k++)
-            in->flat[ANIMAT_PORT_IN][k] = 2.0 * gsl_rng_uniform(g) - 1.0;
-        animat_step_result res = {.struct_size = sizeof res};
-        const double *const *act = (const double *const *)in->buf[ANIMAT_PORT_IN];
-        rc = body ? ba->step(in->self, act, in->buf[ANIMAT_PORT_OUT], &res)
-                  : ca->step(in->self, act, in->buf[ANIMAT_PORT_OUT], PLUGCHECK_CIRCUIT_DT);
-        if (rc != ANIMAT_OK) {
-            gsl_rng_free(g);
-            return plugcheck_fail(msg, cap, "step %u returned %s on inputs in [-1, 1]: %s", t,
-                               rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status", inst_err(in));
+/* "step 3" or "reset" (t = 0). */
+void plugcheck_step_name(uint32_t t, char *buf, size_t cap) {
+    if (t)
+        snprintf(buf, cap, "step %u", t);
+    else
+        snprintf(buf, cap, "reset");
+}
+
+/* Is guard block g of direction d intact? Guard g lies before port g and
+ * after port g - 1. */
+static int guard_ok(const plugcheck_inst *in, uint32_t d, uint32_t g) {
+    const double *p = guard_at(in, d, g);
+    for (uint32_t k = 0; k < PLUGCHECK_GUARD; k++)
+        if (memcmp(&p[k], &canary_bits, sizeof p[k])) return 0;
+    return 1;
+}
+
+/* After the reset or step t: every canary intact and the inputs as sent.
+ * 0, or -1 with msg naming the port. */
+static int guards_check(const plugcheck_inst *in, uint32_t t, char *msg, size_t cap) {
+    char when[32];
+    plugcheck_step_name(t, when, sizeof when);
+    for (uint32_t d = 0; d < 2; d++)
+        for (uint32_t g = 0; in->n[d] && g <= in->n[d]; g++) {
+            if (guard_ok(in, d, g)) continue;
+            const animat_port_info *q = plugcheck_port_at(in, d, g ? g - 1 : 0);
+            return plugcheck_fail(msg, cap, "%s wrote %s %s port '%s' (size %u)", when,
+                                  g ? "past the end of" : "before the start of", plugcheck_dir_word(in, d), q->name,
+                                  q->size);
         }
-        memcpy(rec + t * w, in->flat[ANIMAT_PORT_OUT], nout * sizeof(double));
-        rec[t * w + nout] = res.reward;
-        *nsteps = t;
-        if (body && (res.terminated || res.truncated)) break;
+    for (uint32_t i = 0, k = 0; t && i < in->n[ANIMAT_PORT_IN]; i++)
+        for (uint32_t j = 0; j < plugcheck_port_at(in, ANIMAT_PORT_IN, i)->size; j++, k++)
+            if (memcmp(&in->buf[ANIMAT_PORT_IN][i][j], &in->sent[k], sizeof(double)))
+                return plugcheck_fail(msg, cap, "%s wrote into its %s port '%s'[%u] (inputs are read-only)", when,
+                                      plugcheck_dir_word(in, ANIMAT_PORT_IN), plugcheck_port_at(in, ANIMAT_PORT_IN, i)->name, j);
+    return 0;
+}
+
+/* Every output value into row (total[OUT] doubles). */
+static void gather_out(const plugcheck_inst *in, double *row) {
+    for (uint32_t i = 0, k = 0; i < in->n[ANIMAT_PORT_OUT]; i++) {
+        uint32_t n = plugcheck_port_at(in, ANIMAT_PORT_OUT, i)->size;
+        memcpy(row + k, in->buf[ANIMAT_PORT_OUT][i], n * sizeof(double));
+        k += n;
     }
-    gsl_rng_free(g);
+}
+
+int plugcheck_inst_reset(plugcheck_inst *in, uint64_t seed, double *row, char *msg, size_t cap) {
+    const plugcheck_ctx *c = in->c;
+    int body = c->desc->kind == ANIMAT_KIND_BODY;
+    for (uint32_t i = 0; i < in->n[ANIMAT_PORT_OUT]; i++)
+        memset(in->buf[ANIMAT_PORT_OUT][i], 0, plugcheck_port_at(in, ANIMAT_PORT_OUT, i)->size * sizeof(double));
+    guards_fill(in);
+    if (in->g) gsl_rng_free(in->g);
+    if (!(in->g = input_stream(seed, 0))) return plugcheck_fail(msg, cap, "out of memory");
+    in->t = 0;
+    hostctx_reseed(&in->ah, seed, 0);
+    uint64_t s = hostctx_seed(seed, 0, in->ah.role);
+    int32_t rc = body ? ((const animat_body_api *)c->desc->api)->reset(in->self, s, in->buf[ANIMAT_PORT_OUT])
+                      : ((const animat_circuit_api *)c->desc->api)->reset(in->self, s);
+    if (rc != ANIMAT_OK)
+        return plugcheck_fail(msg, cap, "reset returned %s: %s", rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status",
+                              inst_err(in));
+    if (in->guard && guards_check(in, 0, msg, cap)) return -1;
+    if (row) {
+        memset(row, 0, plugcheck_row_width(in) * sizeof(double));
+        if (body) gather_out(in, row);
+    }
+    return 0;
+}
+
+int plugcheck_inst_step(plugcheck_inst *in, animat_step_result *res, double *row, char *msg, size_t cap) {
+    const plugcheck_ctx *c = in->c;
+    for (uint32_t i = 0, k = 0; i < in->n[ANIMAT_PORT_IN]; i++)
+        for (uint32_t j = 0; j < plugcheck_port_at(in, ANIMAT_PORT_IN, i)->size; j++, k++)
+            in->buf[ANIMAT_PORT_IN][i][j] = in->sent[k] = 2.0 * gsl_rng_uniform(in->g) - 1.0;
+    *res = (animat_step_result){.struct_size = sizeof *res};
+    const double *const *act = (const double *const *)in->buf[ANIMAT_PORT_IN];
+    uint32_t t = ++in->t;
+    if (in->count_alloc) plugcheck_alloc_begin();
+    int32_t rc = c->desc->kind == ANIMAT_KIND_BODY
+                     ? ((const animat_body_api *)c->desc->api)->step(in->self, act, in->buf[ANIMAT_PORT_OUT], res)
+                     : ((const animat_circuit_api *)c->desc->api)
+                           ->step(in->self, act, in->buf[ANIMAT_PORT_OUT], PLUGCHECK_CIRCUIT_DT);
+    if (in->count_alloc) in->allocs += plugcheck_alloc_end();
+    if (rc != ANIMAT_OK)
+        return plugcheck_fail(msg, cap, "step %u returned %s on inputs in [-1, 1]: %s", t,
+                              rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status", inst_err(in));
+    if (in->guard && guards_check(in, t, msg, cap)) return -1;
+    if (row) {
+        gather_out(in, row);
+        row[in->total[ANIMAT_PORT_OUT]] = res->reward;
+    }
+    return 0;
+}
+
+int plugcheck_inst_run(plugcheck_inst *in, uint64_t seed, double *rec, uint32_t *nsteps, char *msg, size_t cap) {
+    size_t w = plugcheck_row_width(in);
+    *nsteps = 0;
+    memset(rec, 0, (PLUGCHECK_STEPS + 1) * w * sizeof(double));
+    if (plugcheck_inst_reset(in, seed, rec, msg, cap)) return -1;
+    for (uint32_t t = 1; t <= PLUGCHECK_STEPS; t++) {
+        animat_step_result res;
+        if (plugcheck_inst_step(in, &res, rec + t * w, msg, cap)) return -1;
+        *nsteps = t;
+        if (in->c->desc->kind == ANIMAT_KIND_BODY && (res.terminated || res.truncated)) break;
+    }
     return 0;
 }
 
 /* Name value k of a recorded row: "observation y[0]" or "reward". */
-static void value_name(const inst *in, size_t k, char *buf, size_t cap) {
+void plugcheck_value_name(const plugcheck_inst *in, size_t k, char *buf, size_t cap) {
     for (uint32_t i = 0; i < in->n[ANIMAT_PORT_OUT]; i++) {
-        const animat_port_info *q = port_at(in, ANIMAT_PORT_OUT, i);
+        const animat_port_info *q = plugcheck_port_at(in, ANIMAT_PORT_OUT, i);
         if (k < q->size) {
-            snprintf(buf, cap, "%s %s[%zu]", dir_word(in, ANIMAT_PORT_OUT), q->name, k);
+            snprintf(buf, cap, "%s %s[%zu]", plugcheck_dir_word(in, ANIMAT_PORT_OUT), q->name, k);
             return;
         }
         k -= q->size;
@@ -277,18 +353,10 @@ static void value_name(const inst *in, size_t k, char *buf, size_t cap) {
     snprintf(buf, cap, "reward");
 }
 
-/* "step 3" or "reset" (row 0 of a body). */
-static void step_name(uint32_t t, char *buf, size_t cap) {
-    if (t)
-        snprintf(buf, cap, "step %u", t);
-    else
-        snprintf(buf, cap, "reset");
-}
-
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_ports(const plugcheck_ctx *c, char *msg, size_t cap) {
-    inst in;
-    int rc = inst_new(&in, c, msg, cap);
+    plugcheck_inst in;
+    int rc = plugcheck_inst_new(&in, c, c->seed, msg, cap);
     char extra[256] = "";
     /* bodies: the control interval */
     if (!rc && c->desc->kind == ANIMAT_KIND_BODY) {
@@ -335,23 +403,23 @@ int plugcheck_ports(const plugcheck_ctx *c, char *msg, size_t cap) {
     if (!rc)
         snprintf(
             msg, cap,
-            "created at defaults (wired_size answers %u); %u %s port%s (%zu value%s), %u %s port%s (%zu value%s)%s",
-            PLUGCHECK_WIRED_SIZE, in.n[0], dir_word(&in, 0), in.n[0] == 1 ? "" : "s", in.total[0],
-            in.total[0] == 1 ? "" : "s", in.n[1], dir_word(&in, 1), in.n[1] == 1 ? "" : "s", in.total[1],
+            "created at %s (wired_size answers %u); %u %s port%s (%zu value%s), %u %s port%s (%zu value%s)%s",
+            c->given ? "the --set parameters" : "defaults", PLUGCHECK_WIRED_SIZE, in.n[0], plugcheck_dir_word(&in, 0), in.n[0] == 1 ? "" : "s", in.total[0],
+            in.total[0] == 1 ? "" : "s", in.n[1], plugcheck_dir_word(&in, 1), in.n[1] == 1 ? "" : "s", in.total[1],
             in.total[1] == 1 ? "" : "s", extra);
-    inst_free(&in);
+    plugcheck_inst_free(&in);
     return rc;
 }
 
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_finite(const plugcheck_ctx *c, char *msg, size_t cap) {
-    inst in;
+    plugcheck_inst in;
     double *rec = NULL;
     uint32_t steps = 0;
-    int rc = inst_new(&in, c, msg, cap);
-    size_t w = row_width(&in);
+    int rc = plugcheck_inst_new(&in, c, c->seed, msg, cap);
+    size_t w = plugcheck_row_width(&in);
     if (!rc && !(rec = malloc((PLUGCHECK_STEPS + 1) * w * sizeof *rec))) rc = plugcheck_fail(msg, cap, "out of memory");
-    if (!rc) rc = inst_run(&in, rec, &steps, msg, cap);
+    if (!rc) rc = plugcheck_inst_run(&in, c->seed, rec, &steps, msg, cap);
     /* scan every value of every row (row 0: a body's first observation) */
     int body = c->desc->kind == ANIMAT_KIND_BODY;
     for (uint32_t t = body ? 0 : 1; !rc && t <= steps; t++)
@@ -359,31 +427,31 @@ int plugcheck_finite(const plugcheck_ctx *c, char *msg, size_t cap) {
             double x = rec[t * w + k];
             if (isfinite(x)) continue;
             char what[160], when[32];
-            value_name(&in, k, what, sizeof what);
-            step_name(t, when, sizeof when);
+            plugcheck_value_name(&in, k, what, sizeof what);
+            plugcheck_step_name(t, when, sizeof when);
             rc = plugcheck_fail(msg, cap, "%s is not finite (%s) at %s", what, nonfinite_word(x), when);
         }
     if (!rc)
         snprintf(msg, cap, "%u step%s on uniform [-1, 1] %ss%s: every %s%s finite", steps, steps == 1 ? "" : "s",
-                 dir_word(&in, 0), body ? "" : " (dt " PLUGCHECK_DT_STR " s)", dir_word(&in, 1), body ? " and reward" : "");
+                 plugcheck_dir_word(&in, 0), body ? "" : " (dt " PLUGCHECK_DT_STR " s)", plugcheck_dir_word(&in, 1), body ? " and reward" : "");
     free(rec);
-    inst_free(&in);
+    plugcheck_inst_free(&in);
     return rc;
 }
 
 /* Compare two trajectories bit for bit; 0, or -1 with msg naming `what`,
  * the first differing value and its step. */
-static int same_run(const inst *in, const double *a, uint32_t na, const double *b, uint32_t nb, const char *what,
+int plugcheck_same_run(const plugcheck_inst *in, const double *a, uint32_t na, const double *b, uint32_t nb, const char *what,
                     char *msg, size_t cap) {
     if (na != nb) return plugcheck_fail(msg, cap, "%s: episode lengths differ (%u vs %u steps)", what, na, nb);
-    size_t w = row_width(in);
+    size_t w = plugcheck_row_width(in);
     for (uint32_t t = 0; t <= na; t++)
         for (size_t k = 0; k < w; k++) {
             const double *x = a + t * w + k, *y = b + t * w + k;
             if (!memcmp(x, y, sizeof *x)) continue;
             char name[160], when[32];
-            value_name(in, k, name, sizeof name);
-            step_name(t, when, sizeof when);
+            plugcheck_value_name(in, k, name, sizeof name);
+            plugcheck_step_name(t, when, sizeof when);
             return plugcheck_fail(msg, cap, "%s: %s differs at %s (%.17g vs %.17g)", what, name, when, *x, *y);
         }
     return 0;
@@ -391,21 +459,21 @@ static int same_run(const inst *in, const double *a, uint32_t na, const double *
 
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_determinism(const plugcheck_ctx *c, char *msg, size_t cap) {
-    inst a, b;
+    plugcheck_inst a, b;
     double *rec[3] = {NULL, NULL, NULL};
     uint32_t n[3] = {0, 0, 0};
-    int rc = inst_new(&a, c, msg, cap);
+    int rc = plugcheck_inst_new(&a, c, c->seed, msg, cap);
     if (rc) {
         memset(&b, 0, sizeof b);
         b.c = c;
     } else {
-        rc = inst_new(&b, c, msg, cap);
+        rc = plugcheck_inst_new(&b, c, c->seed, msg, cap);
         a.peer = &b.ah;
         b.peer = &a.ah;
     }
     if (!rc && (a.total[0] != b.total[0] || a.total[1] != b.total[1]))
         rc = plugcheck_fail(msg, cap, "a second instance at the same parameters has different port sizes");
-    size_t w = row_width(&a);
+    size_t w = plugcheck_row_width(&a);
     for (int i = 0; !rc && i < 3; i++)
         if (!(rec[i] = malloc((PLUGCHECK_STEPS + 1) * w * sizeof(double)))) rc = plugcheck_fail(msg, cap, "out of memory");
     /* circuits: the same create seed gives the same initial theta */
@@ -431,20 +499,20 @@ int plugcheck_determinism(const plugcheck_ctx *c, char *msg, size_t cap) {
         free(tb);
     }
     /* instance a, instance b, then a again after a second reset */
-    if (!rc) rc = inst_run(&a, rec[0], &n[0], msg, cap);
-    if (!rc) rc = inst_run(&b, rec[1], &n[1], msg, cap);
-    if (!rc) rc = inst_run(&a, rec[2], &n[2], msg, cap);
-    if (!rc) rc = same_run(&a, rec[0], n[0], rec[1], n[1], "two instances with the same seed and inputs", msg, cap);
-    if (!rc) rc = same_run(&a, rec[0], n[0], rec[2], n[2], "a second reset of the same instance", msg, cap);
+    if (!rc) rc = plugcheck_inst_run(&a, c->seed, rec[0], &n[0], msg, cap);
+    if (!rc) rc = plugcheck_inst_run(&b, c->seed, rec[1], &n[1], msg, cap);
+    if (!rc) rc = plugcheck_inst_run(&a, c->seed, rec[2], &n[2], msg, cap);
+    if (!rc) rc = plugcheck_same_run(&a, rec[0], n[0], rec[1], n[1], "two instances with the same seed and inputs", msg, cap);
+    if (!rc) rc = plugcheck_same_run(&a, rec[0], n[0], rec[2], n[2], "a second reset of the same instance", msg, cap);
     if (!rc)
         snprintf(
             msg, cap,
             "two instances with seed %llu: %u step%s bit-identical (every %s%s); a second reset of one reproduces them",
-            (unsigned long long)c->seed, n[0], n[0] == 1 ? "" : "s", dir_word(&a, 1),
+            (unsigned long long)c->seed, n[0], n[0] == 1 ? "" : "s", plugcheck_dir_word(&a, 1),
             c->desc->kind == ANIMAT_KIND_BODY ? " and reward" : "");
     for (int i = 0; i < 3; i++) free(rec[i]);
-    inst_free(&b);
-    inst_free(&a);
+    plugcheck_inst_free(&b);
+    plugcheck_inst_free(&a);
     return rc;
 }
 
@@ -455,7 +523,7 @@ extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak)
 /* Bytes the allocator holds in use: glibc's main arena plus mmapped chunks,
  * under ASan the sanitizer allocator's live bytes, or under valgrind every
  * live block memcheck knows of. */
-static long long heap_in_use(void) {
+long long plugcheck_heap_in_use(void) {
     if (__sanitizer_get_current_allocated_bytes) return (long long)__sanitizer_get_current_allocated_bytes();
 #ifdef PLUGCHECK_VALGRIND
     if (RUNNING_ON_VALGRIND) {
@@ -472,17 +540,17 @@ static long long heap_in_use(void) {
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_leak(const plugcheck_ctx *c, char *msg, size_t cap) {
     hostctx ah;
-    if (host_init(&ah, c)) return plugcheck_fail(msg, cap, "out of memory");
+    if (host_init(&ah, c, c->seed)) return plugcheck_fail(msg, cap, "out of memory");
     int rc = 0;
     long long before = 0, half = 0;
     /* warm-up cycles (lazy one-time allocations, allocator caches), then the
      * measured ones, with a reading at the start and in the middle */
     for (int i = -PLUGCHECK_WARMUP; !rc && i < PLUGCHECK_CYCLES; i++) {
         if (i == 0) {
-            before = heap_in_use();
+            before = plugcheck_heap_in_use();
             n_alloc = n_free = 0;
         }
-        if (i == PLUGCHECK_CYCLES / 2) half = heap_in_use();
+        if (i == PLUGCHECK_CYCLES / 2) half = plugcheck_heap_in_use();
         hostctx_reseed(&ah, c->seed, HOSTCTX_EPISODE_CREATE);
         void *self = create_any(c, &ah);
         if (!self)
@@ -490,7 +558,7 @@ int plugcheck_leak(const plugcheck_ctx *c, char *msg, size_t cap) {
                              PLUGCHECK_CYCLES + PLUGCHECK_WARMUP, err_of(&ah));
         destroy_any(c, self);
     }
-    long long after = heap_in_use(), grew = after - before, grew2 = after - half;
+    long long after = plugcheck_heap_in_use(), grew = after - before, grew2 = after - half;
     /* a leak grows the heap steadily: over all cycles and over the last half
      * (a cache that fills once does not) */
     if (!rc && n_alloc != n_free)
@@ -538,7 +606,7 @@ static int lrn_new(lrn *l, const plugcheck_ctx *c, char *msg, size_t cap) {
     memset(l, 0, sizeof *l);
     l->c = c;
     l->api = c->desc->api;
-    if (host_init(&l->ah, c)) return plugcheck_fail(msg, cap, "out of memory");
+    if (host_init(&l->ah, c, c->seed)) return plugcheck_fail(msg, cap, "out of memory");
     l->self = create_any(c, &l->ah);
     if (!l->self)
         return plugcheck_fail(msg, cap, "create(n_theta %u) at default parameters returned NULL: %s", PLUGCHECK_LEARNER_N,

@@ -99,3 +99,120 @@ int isolate_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     *r = m.r;
     return ISOLATE_OK;
 }
+
+/* ---- create in a child ---- */
+
+/* A probe: fn(ctx, fd) in a child whose plugin calls are mirrored into
+ * `rec`, memory shared with the parent. */
+typedef struct probe_job {
+    void (*fn)(void *ctx, int fd);
+    void *ctx;
+    callguard_record *rec;
+} probe_job;
+
+static void probe_child(void *ctx, int fd) {
+    probe_job *j = ctx;
+    callguard_quiet();
+    callguard_mirror(j->rec);
+    j->fn(j->ctx, fd);
+    callguard_mirror(NULL);
+}
+
+/* Write all of buf to fd, or _exit(3). */
+static void send_all(int fd, const void *buf, size_t len) {
+    for (size_t off = 0; off < len;) {
+        ssize_t k = write(fd, (const char *)buf + off, len - off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) _exit(3);
+        off += (size_t)k;
+    }
+}
+
+/* The one line for a probe child that did not report: who was running
+ * (from the shared record) and how the child ended. */
+static int probe_died(const callguard_record *rec, const child_result *cr, double limit, int limit_set, errmsg *e) {
+    char who[256], sig[32];
+    if (rec->active)
+        snprintf(who, sizeof who, "%.63s (%.63s) %.31s", rec->inst, rec->plugin, rec->what);
+    else
+        snprintf(who, sizeof who, "creating the plugins in a child process (run.isolate)");
+    if (cr->hung)
+        return errmsg_set(e, "%s did not finish within %g s (%s); killed", who, limit,
+                          limit_set ? "run.episode_timeout" : "the create limit under run.isolate");
+    if (cr->signal)
+        return errmsg_set(e, "%s crashed with %s (signal %d)", who, child_signame(cr->signal, sig, sizeof sig),
+                          cr->signal);
+    return errmsg_set(e, "%s ended the process (exit status %d)", who, cr->status);
+}
+
+/* Run fn in a probe child with x's create time limit; its report (len bytes)
+ * into msg. 0 when it reported in full and exited 0, else -1 with e set. */
+static int probe(const experiment *x, void (*fn)(void *ctx, int fd), void *ctx, void *msg, size_t len, errmsg *e) {
+    callguard_record *rec = mmap(NULL, sizeof *rec, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rec == MAP_FAILED) return errmsg_set(e, "isolation: mmap failed: %s", strerror(errno));
+    memset(rec, 0, sizeof *rec);
+    probe_job job = {fn, ctx, rec};
+    child_result cr;
+    errmsg ce;
+    errmsg_clear(&ce);
+    int set = x->episode_timeout > 0, rc = 0;
+    double limit = set ? x->episode_timeout : ISOLATE_CREATE_TIMEOUT;
+    if (child_run(probe_child, &job, limit, msg, len, &cr, &ce))
+        rc = errmsg_set(e, "isolation: %s", ce.msg);
+    else if (cr.hung || cr.signal || cr.len != len || cr.status != 0)
+        rc = probe_died(rec, &cr, limit, set, e);
+    munmap(rec, sizeof *rec);
+    return rc;
+}
+
+/* What the create child sends back. */
+typedef struct create_msg {
+    int rc;
+    char err[ERRMSG_MAX];
+} create_msg;
+
+static void create_child(void *ctx, int fd) {
+    static create_msg m;
+    errmsg ce;
+    errmsg_clear(&ce);
+    sim s;
+    m.rc = sim_create(&s, ctx, &ce);
+    if (m.rc == 0) sim_destroy(&s);
+    memcpy(m.err, ce.msg, sizeof m.err);
+    send_all(fd, &m, sizeof m);
+}
+
+int isolate_create(const experiment *x, errmsg *e) {
+    create_msg m;
+    if (probe(x, create_child, (void *)x, &m, sizeof m, e)) return -1;
+    return m.rc ? errmsg_set(e, "%s", m.err) : 0;
+}
+
+/* A learner create to try. */
+typedef struct learner_job {
+    const animat_learner_api *api;
+    hostctx *host;
+    uint32_t n;
+    const animat_param_info *info;
+    const double *theta0;
+} learner_job;
+
+static void learner_child(void *ctx, int fd) {
+    learner_job *j = ctx;
+    callguard_enter("learner", j->host->plugin_name, "create");
+    void *self = j->api->create(&j->host->table, j->n, j->info, j->theta0);
+    callguard_leave();
+    if (self) {
+        callguard_enter("learner", j->host->plugin_name, "destroy");
+        j->api->destroy(self);
+        callguard_leave();
+    }
+    send_all(fd, "k", 1);
+}
+
+int isolate_learner_create(const experiment *x, const animat_learner_api *api, hostctx *host, uint32_t n,
+                           const animat_param_info *info, const double *theta0, errmsg *e) {
+    char k;
+    learner_job job = {api, host, n, info, theta0};
+    return probe(x, learner_child, &job, &k, 1, e);
+}

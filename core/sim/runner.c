@@ -195,7 +195,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     const char *rec = (o && o->record) ? o->record : x->record_file;
     if (check_outputs(x, o, path, rec, e)) return -1;
     sim s;
-    if (sim_create(&s, x, e)) return -1;
+    if ((x->isolate && isolate_create(x, e)) || sim_create(&s, x, e)) return -1;
     sim_trace *t = NULL;
     sim_record *r = NULL;
     if (open_outputs(&s, o, path, rec, &t, &r, e)) {

@@ -321,6 +321,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->nw = online ? 1 : (uint32_t)threads;
     t->w = calloc(t->nw, sizeof *t->w);
     if (!t->w) return errmsg_set(e, "out of memory");
+    if (x->isolate && isolate_create(x, e)) return -1; /* a plugin dying in create is named, not run here */
     for (uint32_t i = 0; i < t->nw; i++) {
         t->w[i].t = t;
         if (sim_create(&t->w[i].sim, x, e)) return -1;
@@ -344,6 +345,10 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         return errmsg_set(e, "out of memory");
     }
     hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
+    if (x->isolate && isolate_learner_create(x, t->lapi, &t->lhost, t->n, info, theta0, e)) {
+        free(theta0);
+        return -1;
+    }
     callguard_enter("learner", ld->name, "create");
     t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
     callguard_leave();

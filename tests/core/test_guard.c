@@ -2,7 +2,8 @@
  * returns NaN/Inf, asks for an impossible size or makes MuJoCo unstable is
  * stopped with a message naming it, the episode and the step; with
  * run.isolate a segfaulting or hanging plugin fails its episode and, with
- * run.on_crash: continue, the run or training goes on. */
+ * run.on_crash: continue, the run or training goes on; a plugin that dies
+ * in create under run.isolate is named with the phase. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,62 @@ START_TEST(isolation_gives_the_same_results) {
 }
 END_TEST
 
+/* run.isolate covers create: a body that crashes, aborts, calls exit() or
+ * hangs in create is named with the phase in one line, exit 1, for run,
+ * check and train alike. */
+START_TEST(isolated_create) {
+    static const struct {
+        const char *so, *want;
+    } c[] = {
+        {"segv_create", "error: body (segv-create) create crashed with SIGSEGV (signal 11)\n"},
+        {"aborts", "error: body (aborts) create crashed with SIGABRT (signal 6)\n"},
+        {"exit_create", "error: body (exit-create) create ended the process (exit status 1)\n"},
+        {"hang_create", "error: body (hang-create) create did not finish within 1 s (run.episode_timeout); killed\n"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        for (int cmd = 0; cmd < 2; cmd++) {
+            proc_out p = proc_run("%s %s %s", exe, cmd ? "check" : "run",
+                                  body_exp(c[i].so, "  max_steps: 10\n  isolate: true\n  episode_timeout: 1"));
+            ck_assert_msg(!p.signaled && p.status == 1, "%s: status %d signaled %d: %s", c[i].so, p.status,
+                          p.signaled, p.err);
+            ck_assert_str_eq(p.err, c[i].want);
+            ck_assert_str_eq(p.out, "");
+            proc_free(&p);
+        }
+    /* train: the same line before any epoch (the learner is never created) */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/segv_create.so\ncircuit:\n  plugin: mlp\nwiring:\n"
+             "  - body.obs.y -> circuit.in.x\n  - circuit.out.y -> body.act.u\n"
+             "learner:\n  plugin: es\ntrain:\n  epochs: 2\n  output: segv.params.yaml\n"
+             "run:\n  max_steps: 5\n  isolate: true\n",
+             broken);
+    proc_out p = proc_run("cd %s && %s train %s --quiet", dir, exe, proc_write(dir, "segv_train.yaml", text));
+    ck_assert_msg(p.status == 1 && !p.signaled, "status %d: %s", p.status, p.err);
+    ck_assert_str_eq(p.err, "error: body (segv-create) create crashed with SIGSEGV (signal 11)\n");
+    char out[512];
+    snprintf(out, sizeof out, "%s/segv.params.yaml", dir);
+    ck_assert_int_ne(access(out, F_OK), 0);
+    proc_free(&p);
+    /* the learner's create too (a valid body and circuit) */
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/dummy.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\n"
+             "learner:\n  plugin: %s/segv_learner.so\ntrain:\n  epochs: 2\n  output: segvl.params.yaml\n"
+             "run:\n  max_steps: 5\n  isolate: true\n",
+             broken, broken);
+    p = proc_run("cd %s && %s train %s --quiet", dir, exe, proc_write(dir, "segv_learner.yaml", text));
+    ck_assert_msg(p.status == 1 && !p.signaled, "status %d: %s", p.status, p.err);
+    ck_assert_str_eq(p.err, "error: learner (segv-learner) create crashed with SIGSEGV (signal 11)\n");
+    snprintf(out, sizeof out, "%s/segvl.params.yaml", dir);
+    ck_assert_int_ne(access(out, F_OK), 0);
+    proc_free(&p);
+    /* a create that fails cleanly keeps its own positioned message */
+    p = proc_run("%s run %s", exe, body_exp("huge_alloc", "  max_steps: 10\n  isolate: true"));
+    expect_error(&p, "g.yaml:2:3: body (huge-alloc): create failed: asked the host for an impossible");
+}
+END_TEST
+
 /* ES on a quadratic whose body segfaults when x[0] > 0.6: with isolation
  * and on_crash: continue, training survives the crashing candidates. */
 static const char *fragile_exp(const char *on_crash) {
@@ -162,6 +219,7 @@ int main(void) {
     tcase_add_test(t, isolation_gives_the_same_results);
     tcase_add_test(t, isolated_training_survives_crashes);
     tcase_add_test(t, isolation_config_errors);
+    tcase_add_test(t, isolated_create);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -23,6 +23,14 @@
  *   BROKEN_HUGE_PORT   declares an observation port of 2^30 values
  *   BROKEN_DUP_PARAM   declares the same parameter name twice
  *   BROKEN_HUGE_ALLOC  asks the host for 2^40 bytes in create
+ *   BROKEN_STEP_ALLOC  mallocs and frees a scratch buffer in every step
+ *   BROKEN_STEP_LEAK   mallocs 256 bytes in every step and never frees them
+ *   BROKEN_OVERRUN     writes one value past its observation buffer at step 3
+ *   BROKEN_STATIC      keeps its state in a static variable shared by instances
+ *   BROKEN_PORT_CHANGE its observation port grows from 1 to 2 values after step 1
+ *   BROKEN_SEGV_CREATE raises SIGSEGV in create
+ *   BROKEN_HANG_CREATE never returns from create
+ *   BROKEN_EXIT_CREATE calls exit(0) in create
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
 /* Positional struct initialisers on purpose: the fixtures are spelt the way
@@ -36,7 +44,12 @@
 
 typedef struct dummy { const animat_host *h; double x; int steps; } dummy;
 
-static dummy the_one; /* create never allocates: enough for these tests */
+#ifdef BROKEN_STATIC
+static double static_x; /* one accumulator for every instance */
+#define X_OF(d) static_x
+#else
+#define X_OF(d) ((d)->x)
+#endif
 
 #ifdef BROKEN_NONDET
 static double shared_counter; /* shared by every instance: not reproducible */
@@ -49,15 +62,28 @@ static void *d_create(const animat_host *h) {
 #ifdef BROKEN_ABORT
     abort();
 #endif
-    the_one.h = h;
-    the_one.x = 0;
+#if defined(BROKEN_SEGV_CREATE)
+    raise(SIGSEGV);
+#elif defined(BROKEN_HANG_CREATE)
+    for (;;) pause();
+#elif defined(BROKEN_EXIT_CREATE)
+    exit(0);
+#endif
+    dummy *d = h->alloc(h, sizeof *d);
+    if (!d) return NULL;
+    d->h = h;
+    d->x = 0;
+    d->steps = 0;
 #ifdef BROKEN_LEAK
     volatile char *lost = malloc(4096); /* never freed */
     if (lost) lost[0] = 1;
 #endif
-    return &the_one;
+    return d;
 }
-static void d_destroy(void *self) { (void)self; }
+static void d_destroy(void *self) {
+    dummy *d = self;
+    if (d) d->h->free(d->h, d);
+}
 
 static const animat_port_info d_in[] = {{sizeof(animat_port_info), 1, 0, 0, "u", "", "input"}};
 #ifdef BROKEN_HUGE_PORT
@@ -66,15 +92,22 @@ static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1u << 30, 0,
 static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1, 0, 0, "y", "", "output"}};
 #endif
 
+#ifdef BROKEN_PORT_CHANGE
+static const animat_port_info d_out2[] = {{sizeof(animat_port_info), 2, 0, 0, "y", "", "output"}};
+#endif
+
 static const animat_port_info *d_ports(void *self, uint32_t dir, uint32_t *n) {
     (void)self;
     *n = 1;
+#ifdef BROKEN_PORT_CHANGE
+    if (dir == ANIMAT_PORT_OUT && ((dummy *)self)->steps > 0) return d_out2;
+#endif
     return dir == ANIMAT_PORT_IN ? d_in : d_out;
 }
 static double d_dt(void *self) { (void)self; return 0.01; }
 static int32_t d_reset(void *self, uint64_t seed, double *const *obs) {
     (void)seed;
-    ((dummy *)self)->x = 0;
+    X_OF((dummy *)self) = 0;
     ((dummy *)self)->steps = 0;
     obs[0][0] = 0;
     return ANIMAT_OK;
@@ -96,9 +129,19 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #elif defined(BROKEN_EXIT)
     if (d->steps == 3) exit(0);
 #endif
-    d->x += act[0][0];
-    obs[0][0] = d->x;
+    X_OF(d) += act[0][0];
+    obs[0][0] = X_OF(d);
     out->reward = 1;
+#if defined(BROKEN_STEP_ALLOC)
+    volatile double *scratch = malloc(8 * sizeof(double)); /* allocated and freed: still forbidden */
+    if (scratch) scratch[0] = obs[0][0];
+    free((void *)scratch);
+#elif defined(BROKEN_STEP_LEAK)
+    volatile char *lost = malloc(256); /* never freed: the heap grows every step */
+    if (lost) lost[0] = 1;
+#elif defined(BROKEN_OVERRUN)
+    if (d->steps == 3) obs[0][1] = 0; /* the port has one value */
+#endif
 #if defined(BROKEN_NAN)
     if (d->steps == 3) obs[0][0] = 0.0 / 0.0;
 #elif defined(BROKEN_INF_REWARD)

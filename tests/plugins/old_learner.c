@@ -4,12 +4,20 @@
  * where the newer fields would be: a host that read past struct_size would
  * call them and crash. The learner is a fixed-step hill climber: candidate 0
  * is the current theta + 0.1 in every entry, candidate 1 the current - 0.1;
- * it moves to the better one. */
+ * it moves to the better one. Built with -DOL_SEGV_CREATE it is
+ * "segv-learner", which raises SIGSEGV in create (the isolation tests). */
 /* Positional struct initialisers on purpose: spelt as 1.1 sources were. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <animat/animat.h>
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
+
+#ifdef OL_SEGV_CREATE
+#define OL_NAME "segv-learner"
+#else
+#define OL_NAME "old-learner"
+#endif
 
 #define OL_MAX 64
 
@@ -21,6 +29,9 @@ typedef struct ol {
 
 static void *ol_create(const animat_host *h, uint32_t n, const animat_param_info *info, const double *theta0) {
     (void)info;
+#ifdef OL_SEGV_CREATE
+    raise(SIGSEGV);
+#endif
     if (n > OL_MAX) {
         h->error(h, "at most %d parameters", OL_MAX);
         return NULL;
@@ -64,7 +75,7 @@ static const struct {
 } table = {{offsetof(animat_learner_api, extension), ol_create, ol_destroy, ol_population, ol_ask, ol_tell,
             ol_current, NULL, NULL, NULL, NULL, NULL, (const void *(*)(void *, const char *))(uintptr_t)0x1}};
 
-static const animat_plugin_desc desc = {sizeof(animat_plugin_desc), ANIMAT_KIND_LEARNER, "old-learner", "1.1.0",
+static const animat_plugin_desc desc = {sizeof(animat_plugin_desc), ANIMAT_KIND_LEARNER, OL_NAME, "1.1.0",
                                         "a learner built against ABI 1.1", 0, NULL, &table.v11};
 static const animat_plugin_desc *const list[] = {&desc};
 
