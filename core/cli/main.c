@@ -9,6 +9,8 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_plugins.h"
+#include "cli/cmd_plot.h"
+#include "cli/cmd_report.h"
 #include "cli/cmd_rerun.h"
 #include "cli/cmd_render.h"
 #include "plugin/callguard.h"
@@ -72,6 +74,18 @@ static void usage(FILE *f) {
             "                          shared between instances or threads, fixed ports, leaks)\n"
             "                          at defaults or the --set parameters, each check in a\n"
             "                          child process; PASS/FAIL per check, exit 1 on FAIL\n"
+            "  plot FILE.h5 KIND -o OUT.svg|OUT.png [--signal NAME] [--episode K] [--size WxH]\n"
+            "                          a figure of a recording (--record): KIND is curve\n"
+            "                          (learning curve of a train recording), activity\n"
+            "                          (every circuit's units over time, or the signals in\n"
+            "                          --signal A,B,...), kymograph (joint angles over body\n"
+            "                          position and time) or trajectory (NAME.obs.position\n"
+            "                          seen from above); --episode counts from 1; see\n"
+            "                          docs/plots.md\n"
+            "  report FILE.h5 -o OUT.html [--video FILE] [--quiet]\n"
+            "                          one self-contained HTML page: provenance, summary,\n"
+            "                          the figures above that the recording has data for,\n"
+            "                          the experiment text and the video (embedded)\n"
             "  help, --help            this text;  version, --version: the version\n"
             "\n"
             "options for run, check and train:\n"
@@ -346,6 +360,8 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;

@@ -1,0 +1,91 @@
+/* h5read.h -- read the HDF5 recordings that `animat run/train --record`
+ * write (format animat-recording/1, docs/recording.md), for plots and the
+ * report. Read-only; libhdf5's own error printing is switched off and every
+ * failure becomes one errmsg line naming the file and the dataset.
+ *
+ * Lifecycle: h5rec_open -> queries/reads -> h5rec_close. Arrays returned are
+ * owned by the caller (free with h5array_free / h5signal_free). One thread.
+ */
+#ifndef H5READ_H
+#define H5READ_H
+
+#include <stdint.h>
+
+#include "base/errmsg.h"
+
+#define H5REC_FORMAT "animat-recording/1"
+
+typedef struct h5rec {
+    int64_t file;   /* the open HDF5 file (hid_t) */
+    char *path;     /* as given; owned */
+    char *kind;     /* root attribute `kind`: "run" or "train"; owned */
+    uint64_t episodes; /* length of /episodes/return (0 if absent) */
+    uint64_t T;     /* length of /time (0 if absent) */
+} h5rec;
+
+/* A dataset read whole as doubles (integers converted), row-major. */
+typedef struct h5array {
+    double *v;       /* dim[0] * dim[1] * dim[2] values; owned */
+    uint32_t rank;   /* 1..3 */
+    uint64_t dim[3]; /* unused dimensions are 1 */
+} h5array;
+
+/* One episode of a signal /signals/NAME: T samples of n elements. */
+typedef struct h5signal {
+    char *name;      /* NAME; owned */
+    double *v;       /* T * n values, sample-major (v[t*n + i]); NaN after the episode ended; owned */
+    uint64_t T, n;
+    char **elems;    /* n element names (attribute `names`; "NAME[i]" when absent); owned */
+    char *unit;      /* attribute `unit`, "" when absent; owned */
+    char *direction; /* attribute `direction`, "" when absent; owned */
+} h5signal;
+
+/* Open PATH and check it is an HDF5 file whose root attribute `format` is
+ * animat-recording/1. 0, or -1 with e set ("PATH: not an HDF5 file",
+ * "PATH: format 'x' is not animat-recording/1") and *r zeroed. */
+int h5rec_open(h5rec *r, const char *path, errmsg *e);
+
+/* Close the file and free *r. NULL-safe on a zeroed *r. */
+void h5rec_close(h5rec *r);
+
+/* A root string attribute, or NULL when absent or not a string. Caller frees. */
+char *h5rec_attr_str(const h5rec *r, const char *name);
+
+/* A root numeric attribute as a double; 0, or -1 when absent. */
+int h5rec_attr_num(const h5rec *r, const char *name, double *v);
+
+/* A root integer attribute as a uint64 (exact, e.g. the seed); 0, or -1
+ * when absent or not an integer. */
+int h5rec_attr_u64(const h5rec *r, const char *name, uint64_t *v);
+
+/* 1 if the dataset at PATH ("/learner/returns") exists, else 0. */
+int h5rec_has(const h5rec *r, const char *path);
+
+/* Read the whole dataset PATH (rank 1..3, numeric) as doubles. 0, or -1
+ * with e set and *a zeroed. */
+int h5rec_read(const h5rec *r, const char *path, h5array *a, errmsg *e);
+void h5array_free(h5array *a);
+
+/* The names of the recorded signals (members of /signals), in file order.
+ * Returns the count (0 when none) and sets *names (caller frees each and the
+ * array with h5rec_names_free), or -1 with e set. */
+int h5rec_signals(const h5rec *r, char ***names, errmsg *e);
+void h5rec_names_free(char **names, int n);
+
+/* The first signal whose name matches PATTERN, where '*' in PATTERN matches
+ * any run of characters ("*.obs.joints"); caller frees. NULL when none. */
+char *h5rec_find_signal(const h5rec *r, const char *pattern);
+
+/* Every signal matching PATTERN, in file order, joined by commas
+ * ("a.units,b.units"); caller frees. NULL when none. */
+char *h5rec_find_signals(const h5rec *r, const char *pattern);
+
+/* Read episode K (0-based) of /signals/NAME, shape (E, T, n). 0, or -1 with
+ * e set ("PATH: no signal 'NAME' (recorded: a, b)", "episode K of E"). */
+int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
+void h5signal_free(h5signal *s);
+
+/* The number of episodes of signal NAME (its first dimension), 0 if absent. */
+uint64_t h5rec_signal_episodes(const h5rec *r, const char *name);
+
+#endif
