@@ -28,9 +28,14 @@ static hid_t make_dataset(hid_t at, const char *name, int rank, const hsize_t *c
         double nan = NAN;
         H5Pset_fill_value(pl, type, &nan);
     }
-    hid_t lc = H5Pcreate(H5P_LINK_CREATE);
+    hid_t lc = H5Pcreate(H5P_LINK_CREATE), ac = H5Pcreate(H5P_DATASET_ACCESS);
     H5Pset_create_intermediate_group(lc, 1);
-    hid_t d = H5Dcreate2(at, name, type, sp, lc, pl, H5P_DEFAULT);
+    /* No chunk cache: each chunk is compressed and written when the writer
+     * thread writes it (beside the step loop), not all at once when the
+     * episode ends. */
+    H5Pset_chunk_cache(ac, 0, 0, 1.0);
+    hid_t d = H5Dcreate2(at, name, type, sp, lc, pl, ac);
+    H5Pclose(ac);
     H5Pclose(lc);
     H5Pclose(pl);
     H5Sclose(sp);

@@ -26,7 +26,7 @@
 #include "sim/sim.h"
 
 #define RECORD_FORMAT "animat-recording/1"
-#define RECORD_CHUNK 1024u
+#define RECORD_CHUNK 128u
 #define RECORD_MAX_SIGNALS 512u
 
 typedef struct sim_record sim_record;
