@@ -243,7 +243,13 @@ sim_record *record_open(const char *path, sim *s, const record_meta *m, errmsg *
     r->dt = s->dt;
     r->ds_ret = r->ds_steps = r->ds_lret = r->ds_lsteps = r->ds_lbest = r->ds_lmean = -1;
     h5util_quiet();
-    r->file = H5Fcreate(r->af.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* The 1.8 file format or later: attributes over 64 KiB (the resolved
+     * experiment of a 64x64 MLP with its weights inlined) go to dense
+     * attribute storage instead of failing. */
+    hid_t fa = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_libver_bounds(fa, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    r->file = H5Fcreate(r->af.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fa);
+    H5Pclose(fa);
     if (r->file < 0) {
         errmsg_set(e, "%s: cannot create the HDF5 file", r->af.tmp);
         record_abort(r);

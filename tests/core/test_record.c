@@ -159,6 +159,24 @@ START_TEST(rerun_identical_then_differs) {
 }
 END_TEST
 
+/* A 64x64 MLP's 6021 weights are inlined into the stored experiment (an
+ * attribute over 64 KiB): the file still writes, and reruns identically. */
+START_TEST(large_experiment_text) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml",
+                                 "body:\n  plugin: swimmer\ncircuit:\n  plugin: mlp\n  params: {hidden: [64, 64]}\n"
+                                 "wiring:\n  - body.obs.obs -> circuit.in.obs\n  - circuit.out.act -> body.act.motors\n"
+                                 "run:\n  max_steps: 10\n");
+    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5 && %s rerun r.h5", dir, exe, exp, exe);
+    ck_assert_msg(p.status == 0, "%s %s", p.out, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "rerun identical"));
+    proc_free(&p);
+    p = proc_run("h5dump -a experiment %s/r.h5 | wc -c", dir);
+    ck_assert_int_gt(atoi(p.out), 65536);
+    proc_free(&p);
+}
+END_TEST
+
 /* train --record: per-epoch returns of every candidate, then one episode of
  * the result; rerun repeats the training without writing its outputs. */
 START_TEST(train_recording) {
@@ -307,6 +325,7 @@ int main(void) {
     tcase_add_test(tc, h5dump_reads_it);
     tcase_add_test(tc, rerun_identical_then_differs);
     tcase_add_test(tc, train_recording);
+    tcase_add_test(tc, large_experiment_text);
     tcase_add_test(tc, every_and_signals);
     tcase_add_test(tc, killed_run_leaves_old_file);
     tcase_add_test(tc, bad_input);
