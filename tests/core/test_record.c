@@ -120,6 +120,22 @@ START_TEST(h5dump_reads_it) {
     ck_assert_msg(strstr(p.out, want), "h5dump printed %s, not %s", p.out, want);
     free(ret);
     proc_free(&p);
+    /* every value of a whole signal, as h5dump prints it, equals libhdf5's */
+    p = proc_run("h5dump -m %%.17g -d /signals/body.obs.joints -y -w 0 %s/r.h5 | sed -n '/DATA {/,/}/p' | "
+                 "tr -s ' ,' '\n\n' | grep -E '^-?[0-9]'", dir);
+    ck_assert_int_eq(p.status, 0);
+    double *v = read_set(h5, "signals/body.obs.joints", d, &rank);
+    char *q = p.out, *end;
+    for (hsize_t i = 0; i < d[0] * d[1] * d[2]; i++, q = end) {
+        double x = strtod(q, &end);
+        ck_assert_msg(end != q, "h5dump printed only %llu values", (unsigned long long)i);
+        ck_assert_msg(memcmp(&x, &v[i], sizeof x) == 0, "value %llu: h5dump %.17g, libhdf5 %.17g",
+                      (unsigned long long)i, x, v[i]);
+    }
+    ck_assert_double_eq(strtod(q, &end), 0);
+    ck_assert_ptr_eq(end, q); /* nothing more */
+    free(v);
+    proc_free(&p);
     p = proc_run("h5dump -A %s/r.h5", dir);
     ck_assert_int_eq(p.status, 0);
     ck_assert_ptr_nonnull(strstr(p.out, "animat-recording/1"));
