@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+void h5util_init(void) {
+    H5dont_atexit();
+    h5util_quiet();
+}
+
 void h5util_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 /* Create attribute `name` of `type` on obj over a scalar or 1-D space and

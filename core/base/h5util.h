@@ -15,7 +15,15 @@
 
 #include "base/errmsg.h"
 
-/* Turn off libhdf5's automatic error printing for this process. */
+/* Call first in a process that uses libhdf5, before any other HDF5 call:
+ * turns off libhdf5's clean-up at exit (H5dont_atexit). After a write
+ * failed (a full disk), closing the file fails and leaves it open, and the
+ * library's own clean-up at exit then crashes closing it again; animat
+ * removes such a file itself. Then as h5util_quiet. */
+void h5util_init(void);
+
+/* Turn off libhdf5's automatic error printing for the calling thread
+ * (Debian's libhdf5 is thread-safe: error stacks are per thread). */
 void h5util_quiet(void);
 
 /* Scalar attributes on object `obj`. */

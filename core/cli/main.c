@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/h5util.h"
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
@@ -335,6 +336,7 @@ int main(int argc, char **argv) {
     /* GSL's default error handler aborts the process; animat and its
      * plugins check GSL's status codes instead (documented in sdk/README). */
     gsl_set_error_handler_off();
+    h5util_init();
     callguard_install();
     if (argc < 2) {
         usage(stderr);

@@ -1,6 +1,7 @@
 /* record.c -- see record.h. */
 #include "sim/record.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <limits.h>
 #include <math.h>
@@ -340,18 +341,20 @@ int record_epoch(sim_record *r, uint64_t epoch, const double *returns, uint32_t 
     double best = returns[0], sum = 0;
     for (uint32_t i = 0; i < n; i++) best = returns[i] > best ? returns[i] : best, sum += returns[i];
     double mean = sum / n;
+    errno = 0;
     hsize_t s2[2] = {epoch, 0}, c2[2] = {1, n}, s1[1] = {epoch}, c1[1] = {1};
     if (rec_write_block(r->ds_lret, 2, s2, c2, H5T_NATIVE_DOUBLE, returns) ||
         rec_write_block(r->ds_lsteps, 1, s1, c1, H5T_NATIVE_UINT64, &env_steps) ||
         rec_write_block(r->ds_lbest, 1, s1, c1, H5T_NATIVE_DOUBLE, &best) ||
         rec_write_block(r->ds_lmean, 1, s1, c1, H5T_NATIVE_DOUBLE, &mean))
-        return errmsg_set(e, "%s: cannot write epoch %llu (disk full?)", r->af.tmp, (unsigned long long)epoch + 1);
+        return errmsg_set(e, "%s: cannot write epoch %llu: %s", r->af.tmp, (unsigned long long)epoch + 1, rec_why());
     return 0;
 }
 
 /* /time: the time of every sample index. */
 static int write_time(sim_record *r, errmsg *e) {
     hsize_t n = r->T;
+    errno = 0;
     double *t = malloc((n ? n : 1) * sizeof *t);
     if (!t) return errmsg_set(e, "out of memory");
     for (hsize_t k = 0; k < n; k++) t[k] = (double)(k * r->every) * r->dt;
@@ -362,7 +365,7 @@ static int write_time(sim_record *r, errmsg *e) {
     if (d >= 0) H5Dclose(d);
     H5Sclose(sp);
     free(t);
-    return rc ? errmsg_set(e, "%s: cannot write /time", r->af.tmp) : 0;
+    return rc ? errmsg_set(e, "%s: cannot write /time: %s", r->af.tmp, rec_why()) : 0;
 }
 
 /* Close every HDF5 handle; -1 if the file did not close cleanly. */
@@ -383,7 +386,8 @@ static int close_all(sim_record *r) {
 int record_commit(sim_record *r, errmsg *e) {
     int rc = recwriter_stop(r) ? errmsg_set(e, "%s", r->err) : 0;
     if (!rc) rc = write_time(r, e);
-    if (close_all(r) && !rc) rc = errmsg_set(e, "%s: cannot close the HDF5 file (disk full?)", r->af.tmp);
+    errno = 0;
+    if (close_all(r) && !rc) rc = errmsg_set(e, "%s: cannot close the HDF5 file: %s", r->af.tmp, rec_why());
     atomicfile_unguard(&r->af);
     if (rc) {
         atomicfile_abort(&r->af);

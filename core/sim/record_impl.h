@@ -73,6 +73,11 @@ struct sim_record {
  * dims, growing it to cover them. 0 or -1. */
 int rec_write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *count, hid_t type, const void *v);
 
+/* Why a libhdf5 write failed: the system's reason when it left one in
+ * errno (EFBIG, ENOSPC, EIO; set errno = 0 before the call), else a guess.
+ * Static storage. */
+const char *rec_why(void);
+
 /* Start the writer thread. 0, or -1 with e set. */
 int recwriter_start(sim_record *r, errmsg *e);
 

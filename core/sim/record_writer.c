@@ -1,8 +1,10 @@
 /* record_writer.c -- the recording's writer thread (see record_impl.h):
  * chunk compression and HDF5 writes happen beside the step loop, not in it. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/h5util.h"
 #include "sim/record_impl.h"
 
 int rec_write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *count, hid_t type, const void *v) {
@@ -25,13 +27,16 @@ int rec_write_block(hid_t d, int rank, const hsize_t *start, const hsize_t *coun
     return rc;
 }
 
+const char *rec_why(void) { return errno ? strerror(errno) : "HDF5 write error (disk full?)"; }
+
 /* The samples of a job, one block per signal. */
 static int write_samples(sim_record *r, const rec_job *j) {
     for (uint32_t i = 0; j->fill && i < r->nsig; i++) {
         rec_sig *g = &r->sig[i];
         hsize_t start[3] = {j->ep, j->k0, 0}, count[3] = {1, j->fill, g->n};
+        errno = 0;
         if (rec_write_block(g->ds, 3, start, count, H5T_NATIVE_DOUBLE, g->chunk[j->buf])) {
-            snprintf(r->err, sizeof r->err, "%s: cannot write %s (disk full?)", r->af.tmp, g->name);
+            snprintf(r->err, sizeof r->err, "%s: cannot write %s: %s", r->af.tmp, g->name, rec_why());
             return -1;
         }
     }
@@ -43,9 +48,10 @@ static int write_samples(sim_record *r, const rec_job *j) {
  * it (even one that took no sample), everything flushed to the file. */
 static int end_episode(sim_record *r, const rec_job *j) {
     hsize_t start[1] = {j->ep}, count[1] = {1};
+    errno = 0;
     if (rec_write_block(r->ds_ret, 1, start, count, H5T_NATIVE_DOUBLE, &j->ret) ||
         rec_write_block(r->ds_steps, 1, start, count, H5T_NATIVE_UINT64, &j->steps)) {
-        snprintf(r->err, sizeof r->err, "%s: cannot write the episode's return (disk full?)", r->af.tmp);
+        snprintf(r->err, sizeof r->err, "%s: cannot write the episode's return: %s", r->af.tmp, rec_why());
         return -1;
     }
     for (uint32_t i = 0; i < r->nsig; i++) {
@@ -55,8 +61,9 @@ static int end_episode(sim_record *r, const rec_job *j) {
             return -1;
         }
     }
+    errno = 0;
     if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
-        snprintf(r->err, sizeof r->err, "%s: write failed (disk full?)", r->af.tmp);
+        snprintf(r->err, sizeof r->err, "%s: write failed: %s", r->af.tmp, rec_why());
         return -1;
     }
     return 0;
@@ -65,6 +72,7 @@ static int end_episode(sim_record *r, const rec_job *j) {
 /* The thread: run each posted job; after a failure, skip the rest. */
 static void *writer(void *arg) {
     sim_record *r = arg;
+    h5util_quiet(); /* error stacks are per thread */
     pthread_mutex_lock(&r->mu);
     for (;;) {
         while (!r->busy && !r->quit) pthread_cond_wait(&r->cv, &r->mu);

@@ -226,6 +226,38 @@ START_TEST(run_trace_full) {
 }
 END_TEST
 
+/* A recording (HDF5, written by libhdf5 on a writer thread) that cannot be
+ * written: run and train stop with one line naming the file and the
+ * reason, no crash at exit, the earlier recording byte-identical, no
+ * r.h5.tmp left. */
+START_TEST(run_record_full) {
+    char dir[256], text[1024];
+    snprintf(dir, sizeof dir, "%s", proc_tmpdir());
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/dummy.so\ncircuit:\n  plugin: ncap\nwiring:\n"
+             "  - body.obs.y -> circuit.in.joints\n  - circuit.out.muscles -> body.act.u\nrun:\n  max_steps: 20\n"
+             "learner:\n  plugin: es\n  params: {population: 4}\ntrain:\n  epochs: 2\n",
+             broken);
+    proc_write(dir, "r.yaml", text);
+    proc_out p = animat(dir, 0, "run r.yaml --quiet --record r.h5");
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && cp r.h5 was.h5", dir);
+    proc_free(&p);
+    const char *cmds[] = {"run r.yaml --quiet --record r.h5 --set run.max_steps=3000 --episodes 3",
+                          "train r.yaml --quiet --record r.h5 --set train.output=o.params.yaml"};
+    for (int k = 0; k < 2; k++) {
+        p = animat(dir, 1, cmds[k]);
+        assert_refused(&p, "r.h5");
+        proc_free(&p);
+        p = proc_run("cd %s && cmp r.h5 was.h5 && echo same", dir);
+        ck_assert_msg(strstr(p.out, "same"), "%s: the earlier recording changed: %s", cmds[k], p.out);
+        proc_free(&p);
+        assert_no_tmp(dir);
+    }
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -238,6 +270,7 @@ int main(void) {
     tcase_add_test(t, train_params_full);
     tcase_add_test(t, train_fresh_full);
     tcase_add_test(t, run_trace_full);
+    tcase_add_test(t, run_record_full);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
