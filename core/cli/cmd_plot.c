@@ -1,6 +1,7 @@
 /* cmd_plot.c -- see cmd_plot.h. */
 #include "cli/cmd_plot.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,8 +46,9 @@ static int plot_options(const plot_args *a, plot_opts *o, plot_format *fmt, errm
     if (a->size && plot_size_parse(a->size, &o->W, &o->H, e)) return -1;
     if (a->episode) {
         char *end;
+        errno = 0;
         unsigned long long k = strtoull(a->episode, &end, 10);
-        if (*end || k < 1 || a->episode[0] == '-')
+        if (*end || k < 1 || a->episode[0] == '-' || errno == ERANGE)
             return errmsg_set(e, "--episode takes an episode number from 1, not '%s'", a->episode);
         o->episode = k - 1, o->one_episode = 1;
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "exp/experiment.h"
@@ -93,6 +94,9 @@ static int render_parse(int argc, char **argv, render_job *j) {
     }
     if (!j->file) return fprintf(stderr, "animat: render needs an experiment FILE (see animat --help)\n"), 2;
     if (!j->out) return fprintf(stderr, "animat: render needs an output file: -o FILE.mp4 (see animat --help)\n"), 2;
+    const char *dot = strrchr(j->out, '.');
+    if (!dot || strcasecmp(dot, ".mp4"))
+        return fprintf(stderr, "animat: render: -o %s: the video is an H.264 MP4; give a name ending in .mp4\n", j->out), 2;
     errmsg e;
     errmsg_clear(&e);
     if (view_parse_size(j->size ? j->size : "640x480", "--size", &j->w, &j->h, &e))

@@ -2,6 +2,7 @@
 #include "cli/cmd_report.h"
 
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/atomicfile.h"
@@ -42,6 +43,11 @@ static int run_report(int argc, char **argv, FILE *out) {
     errmsg_clear(&e);
     const char *others[2] = {a.file, a.video};
     h5rec r;
+    const char *dot = strrchr(a.out, '.');
+    if (!dot || (strcasecmp(dot, ".html") && strcasecmp(dot, ".htm"))) {
+        fprintf(stderr, "error: -o %s: a report is an HTML page; give a name ending in .html\n", a.out);
+        return 1;
+    }
     if (atomicfile_check(a.out, "-o", others, 2, &e) || (a.video && report_video_check(a.video, &e)) ||
         h5rec_open(&r, a.file, &e)) {
         fprintf(stderr, "error: %s\n", e.msg);

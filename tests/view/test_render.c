@@ -248,7 +248,11 @@ START_TEST(cli_refusals) {
     p = proc_run("%s render %s/%s -o %s/no/such/dir/out.mp4", exe, src, ex, dir);
     expect_refusal(&p, 1, "error: -o");
     p = proc_run("%s render %s/%s -o %s", exe, src, ex, dir);
+    expect_refusal(&p, 2, "give a name ending in .mp4");
+    p = proc_run("mkdir -p %s/d.mp4 && %s render %s/%s -o %s/d.mp4", dir, exe, src, ex, dir);
     expect_refusal(&p, 1, "error: -o");
+    p = proc_run("%s render %s/%s -o %s/%s", exe, src, ex, src, ex); /* the experiment itself */
+    expect_refusal(&p, 2, "give a name ending in .mp4");
     p = proc_run("PATH=/nonexistent %s render %s/%s -o %s/out.mp4", exe, src, ex, dir);
     expect_refusal(&p, 1, "error: render: the ffmpeg program is not on PATH");
 }

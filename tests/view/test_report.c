@@ -249,6 +249,8 @@ START_TEST(bad_input_is_refused_up_front) {
     refused(args, "-o", NULL);
     snprintf(args, sizeof args, "%s/run.h5 -o %s/run.h5", dir, dir);
     refused(args, "-o", NULL);
+    snprintf(args, sizeof args, "%s/run.h5 -o %s/exp.yaml", dir, dir);
+    refused(args, "a report is an HTML page", NULL);
     snprintf(args, sizeof args, "%s/run.h5 -o %s --video %s/none.mp4", dir, out, dir);
     refused(args, "none.mp4: no such file", out);
     snprintf(args, sizeof args, "%s/run.h5 -o %s --video %s/run.h5", dir, out, dir);
