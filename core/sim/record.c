@@ -211,7 +211,8 @@ static int make_episode_sets(sim_record *r, errmsg *e) {
 int record_check_signals(sim *s, errmsg *e) {
     const yamltree *list = s->x->record_signals;
     for (size_t i = 0; list && i < list->n; i++) {
-        const char *name = list->vals[i]->str;
+        const yamltree *it = list->vals[i];
+        const char *name = it->str;
         size_t len = strlen(name);
         experiment_end end;
         if (!strcmp(name, "reward")) continue;
@@ -220,13 +221,14 @@ int record_check_signals(sim *s, errmsg *e) {
             snprintf(inst, sizeof inst, "%.*s", (int)(len - 6), name);
             instance *in = sim_find(s, inst);
             if (!instance_extension(in, ANIMAT_EXT_UNITS))
-                return errmsg_set(e, "record.signals: circuit '%s' (%s) has no units to record (it lacks the %s "
-                                     "extension)", in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
+                return errmsg_at(e, it->file, it->line, it->col,
+                                 "record.signals[%zu]: circuit '%s' (%s) has no units to record (it lacks the %s "
+                                 "extension)", i, in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
         } else if (!wiring_parse_end(s->x, name, &end)) {
             instance *in = &s->insts[end.inst];
             if (instance_port(in, end.dir, end.port) < 0)
-                return errmsg_set(e, "record.signals: %s has no %s port '%s'", in->name,
-                                  experiment_dir_word(in->kind, end.dir), end.port);
+                return errmsg_at(e, it->file, it->line, it->col, "record.signals[%zu]: %s has no %s port '%s'", i,
+                                 in->name, experiment_dir_word(in->kind, end.dir), end.port);
         }
     }
     return 0;

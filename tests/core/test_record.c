@@ -295,9 +295,9 @@ START_TEST(bad_input) {
     const char *dir = proc_tmpdir();
     const char *exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.obs.nothing]\n");
     proc_out p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
-    expect_error(&p, "record.signals: body has no obs port 'nothing'");
+    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
     p = proc_run("%s check %s", bare, exp);
-    expect_error(&p, "record.signals: body has no obs port 'nothing'");
+    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
     exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.units]\n");
     p = proc_run("cd %s && %s run %s --record r.h5", dir, bare, exp);
     expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
