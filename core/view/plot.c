@@ -151,28 +151,7 @@ int plot_render(const h5rec *r, const plot_opts *o, plot_format fmt, plot_buf *o
     return rc;
 }
 
-double *plot_time_axis(const h5rec *r, uint64_t T) {
-    h5array t;
-    if (!h5rec_read(r, "/time", &t, NULL) && t.dim[0] >= T) return t.v;
-    h5array_free(&t);
-    double dt = 1, every = 1;
-    h5rec_attr_num(r, "dt", &dt);
-    h5rec_attr_num(r, "every", &every);
-    double *v = malloc((T ? T : 1) * sizeof *v);
-    for (uint64_t k = 0; v && k < T; k++) v[k] = (double)k * dt * every;
-    return v;
-}
-
 void plot_release(void) {
     cairo_debug_reset_static_data();
     FcFini();
-}
-
-const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap) {
-    char *ef = h5rec_attr_str(r, "experiment_file");
-    const char *base = ef ? strrchr(ef, '/') : NULL;
-    base = base ? base + 1 : ef ? ef : r->path;
-    snprintf(buf, cap, "%s — %s", what, base);
-    free(ef);
-    return buf;
 }

@@ -21,17 +21,7 @@
 
 #include "base/errmsg.h"
 #include "view/h5read.h"
-
-typedef enum plot_kind { PLOT_CURVE, PLOT_ACTIVITY, PLOT_KYMOGRAPH, PLOT_TRAJECTORY, PLOT_NKINDS } plot_kind;
-typedef enum plot_format { PLOT_SVG, PLOT_PNG } plot_format;
-
-typedef struct plot_opts {
-    plot_kind kind;
-    const char *signal; /* signal to draw; NULL: the kind's default; activity: a comma-separated list */
-    uint64_t episode;   /* 0-based episode (activity, kymograph; trajectory with one_episode) */
-    int one_episode;    /* trajectory: draw only `episode` (default: every episode, at most 64) */
-    double W, H;        /* size in px (PNG) or pt (SVG); 0: 800 x 500 */
-} plot_opts;
+#include "view/plot_data.h"
 
 /* A growing byte buffer (the rendered file). */
 typedef struct plot_buf {

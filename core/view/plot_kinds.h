@@ -11,18 +11,12 @@
 
 #include <cairo.h>
 
-#include "view/plot.h"
+#include "base/errmsg.h"
+#include "view/plot_data.h"
 
 int plot_curve(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 int plot_activity(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 int plot_kymograph(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 int plot_trajectory(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
-
-/* "basename of the experiment_file attribute (kind)", for titles; into buf. */
-const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap);
-
-/* The sample times: /time when it has at least T entries, else k * dt *
- * every from the root attributes. Caller frees; NULL when out of memory. */
-double *plot_time_axis(const h5rec *r, uint64_t T);
 
 #endif

@@ -1,0 +1,33 @@
+/* plot_data.h -- what every plot kind reads besides its signal: the
+ * options, a title naming the experiment, and the sample times. Below
+ * plot.h (the dispatcher) and the kinds (plot_kinds.h), so that neither
+ * depends on the other's file.
+ */
+#ifndef PLOT_DATA_H
+#define PLOT_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "view/h5read.h"
+
+typedef enum plot_kind { PLOT_CURVE, PLOT_ACTIVITY, PLOT_KYMOGRAPH, PLOT_TRAJECTORY, PLOT_NKINDS } plot_kind;
+typedef enum plot_format { PLOT_SVG, PLOT_PNG } plot_format;
+
+typedef struct plot_opts {
+    plot_kind kind;
+    const char *signal; /* signal to draw; NULL: the kind's default; activity: a comma-separated list */
+    uint64_t episode;   /* 0-based episode (activity, kymograph; trajectory with one_episode) */
+    int one_episode;    /* trajectory: draw only `episode` (default: every episode, at most 64) */
+    double W, H;        /* size in px (PNG) or pt (SVG); 0: 800 x 500 */
+} plot_opts;
+
+/* "WHAT — basename of the experiment_file attribute", for titles; written
+ * into buf (cap bytes), which is returned. */
+const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap);
+
+/* The sample times: /time when it has at least T entries, else k * dt *
+ * every from the root attributes. Caller frees; NULL when out of memory. */
+double *plot_time_axis(const h5rec *r, uint64_t T);
+
+#endif
