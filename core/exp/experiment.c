@@ -50,30 +50,38 @@ static int load_run(experiment *x, errmsg *e) {
     return 0;
 }
 
-/* record.signals: each entry "reward", "NAME.units" (a circuit) or a whole
- * port "NAME.DIR.PORT"; whether the port or the units extension exists is
- * checked when the recording opens, before any episode runs. */
+/* record.signals entry i: "reward", "NAME.units" (a circuit) or a whole
+ * port "NAME.DIR.PORT", resolved into *g. Whether the port or the units
+ * extension exists is checked when instances exist (record_check_signals),
+ * before any episode runs. */
+static int load_signal(experiment *x, const yamltree *it, size_t i, experiment_signal *g, errmsg *e) {
+    if (it->kind != YAMLTREE_SCALAR) return AT(e, it, "record.signals[%zu]: expected a signal name", i);
+    const char *s = it->str, *dot = strchr(s, '.');
+    g->node = it;
+    if (!strcmp(s, "reward")) return g->what = EXPERIMENT_SIGNAL_REWARD, 0;
+    if (dot && !strcmp(dot, ".units")) {
+        char name[EXPERIMENT_NAME_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)(dot - s), s);
+        int k = experiment_find(x, name);
+        if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
+            return AT(e, it, "record.signals[%zu]: '%s' is not a circuit of this experiment", i, name);
+        g->what = EXPERIMENT_SIGNAL_UNITS, g->inst = (uint32_t)k;
+        return 0;
+    }
+    if (wiring_parse_end(x, s, &g->end) || g->end.sliced)
+        return AT(e, it, "record.signals[%zu]: '%s' is not reward, NAME.units or a port like body.obs.joints", i, s);
+    g->what = EXPERIMENT_SIGNAL_PORT;
+    return 0;
+}
+
+/* record.signals: a non-empty list of entries (load_signal). */
 static int load_signals(experiment *x, const yamltree *p, errmsg *e) {
     if (p->kind != YAMLTREE_SEQ || p->n == 0)
         return AT(e, p, "record.signals: expected a list like [body.obs.joints, circuit.units, reward]");
-    for (size_t i = 0; i < p->n; i++) {
-        const yamltree *it = p->vals[i];
-        if (it->kind != YAMLTREE_SCALAR) return AT(e, it, "record.signals[%zu]: expected a signal name", i);
-        const char *s = it->str, *dot = strrchr(s, '.');
-        if (!strcmp(s, "reward")) continue;
-        if (dot && dot == strchr(s, '.') && !strcmp(dot, ".units")) {
-            char name[EXPERIMENT_NAME_MAX];
-            snprintf(name, sizeof name, "%.*s", (int)(dot - s), s);
-            int k = experiment_find(x, name);
-            if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
-                return AT(e, it, "record.signals[%zu]: '%s' is not a circuit of this experiment", i, name);
-            continue;
-        }
-        experiment_end end;
-        if (wiring_parse_end(x, s, &end) || end.sliced)
-            return AT(e, it, "record.signals[%zu]: '%s' is not reward, NAME.units or a port like body.obs.joints", i, s);
-    }
-    x->record_signals = p;
+    if (!(x->record_sigs = calloc(p->n, sizeof *x->record_sigs))) return errmsg_set(e, "out of memory");
+    x->nrecord_sigs = (uint32_t)p->n;
+    for (size_t i = 0; i < p->n; i++)
+        if (load_signal(x, p->vals[i], i, &x->record_sigs[i], e)) return -1;
     return 0;
 }
 
@@ -234,6 +242,7 @@ void experiment_free(experiment *x) {
     free(x->ivs);
     free(x->trace);
     free(x->record_file);
+    free(x->record_sigs);
     yamltree_free(x->doc);
     registry_close(&x->reg);
     free(x->file);

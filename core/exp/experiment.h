@@ -83,6 +83,17 @@ typedef struct experiment_iv {
     const yamltree *node;           /* for messages */
 } experiment_iv;
 
+/* One record.signals entry, resolved when the experiment loads. */
+#define EXPERIMENT_SIGNAL_REWARD 0u /* the step's total reward */
+#define EXPERIMENT_SIGNAL_UNITS 1u  /* a circuit's units: NAME.units */
+#define EXPERIMENT_SIGNAL_PORT 2u   /* a whole port: NAME.DIR.PORT */
+typedef struct experiment_signal {
+    uint32_t what;                  /* EXPERIMENT_SIGNAL_* */
+    uint32_t inst;                  /* UNITS: the circuit's index */
+    experiment_end end;             /* PORT: the port (never sliced) */
+    const yamltree *node;           /* the entry, for positions */
+} experiment_signal;
+
 /* One wiring connection "SRC -> DST" (or delayed, "SRC ~> DST"). */
 typedef struct experiment_conn {
     experiment_end src, dst;
@@ -115,7 +126,8 @@ typedef struct experiment {
     char *trace;           /* record.trace path or NULL; owned */
     const yamltree *record_ports; /* record.ports list or NULL */
     char *record_file;     /* record.file (HDF5 recording) or NULL; owned */
-    const yamltree *record_signals; /* record.signals list or NULL (= every port and reward) */
+    experiment_signal *record_sigs; /* record.signals resolved, or NULL (= every port, units, reward); owned */
+    uint32_t nrecord_sigs;
     uint64_t record_every; /* record.every: sampling interval in control steps, default 1 */
     experiment_inst learner;      /* plugin NULL when there is no learner block */
     uint32_t targets[EXPERIMENT_MAX_INSTS]; /* learner.targets as instance indices */

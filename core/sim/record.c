@@ -131,22 +131,15 @@ static int add_reward(sim_record *r, errmsg *e) {
 /* record.signals, or every port of every instance, every circuit's units
  * (where it has them) and the reward. */
 static int add_signals(sim_record *r, sim *s, errmsg *e) {
-    const yamltree *list = s->x->record_signals;
-    for (size_t i = 0; list && i < list->n; i++) {
-        const char *name = list->vals[i]->str;
-        size_t len = strlen(name);
-        if (!strcmp(name, "reward")) {
-            if (add_reward(r, e)) return -1;
-        } else if (len > 6 && !strcmp(name + len - 6, ".units")) {
-            char inst[EXPERIMENT_NAME_MAX];
-            snprintf(inst, sizeof inst, "%.*s", (int)(len - 6), name);
-            if (add_units(r, sim_find(s, inst), 1, e)) return -1;
-        } else {
-            experiment_end end;
-            if (wiring_parse_end(s->x, name, &end) || add_port(r, s, &end, e)) return -1;
-        }
+    const experiment *x = s->x;
+    for (uint32_t i = 0; i < x->nrecord_sigs; i++) {
+        const experiment_signal *g = &x->record_sigs[i];
+        int rc = g->what == EXPERIMENT_SIGNAL_REWARD  ? add_reward(r, e)
+                 : g->what == EXPERIMENT_SIGNAL_UNITS ? add_units(r, &s->insts[g->inst], 1, e)
+                                                      : add_port(r, s, &g->end, e);
+        if (rc) return -1;
     }
-    for (uint32_t i = 0; !list && i < s->ninsts; i++) {
+    for (uint32_t i = 0; !x->record_sigs && i < s->ninsts; i++) {
         instance *in = &s->insts[i];
         for (uint32_t d = 0; d < 2; d++)
             for (uint32_t k = 0; k < in->nports[d]; k++) {
@@ -156,7 +149,7 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
             }
         if (in->kind == ANIMAT_KIND_CIRCUIT && add_units(r, in, 0, e)) return -1;
     }
-    return list ? 0 : add_reward(r, e);
+    return x->record_sigs ? 0 : add_reward(r, e);
 }
 
 /* The plugins as text, one line each: "kind name version fnv1a64 path". */
@@ -209,26 +202,20 @@ static int make_episode_sets(sim_record *r, errmsg *e) {
 }
 
 int record_check_signals(sim *s, errmsg *e) {
-    const yamltree *list = s->x->record_signals;
-    for (size_t i = 0; list && i < list->n; i++) {
-        const yamltree *it = list->vals[i];
-        const char *name = it->str;
-        size_t len = strlen(name);
-        experiment_end end;
-        if (!strcmp(name, "reward")) continue;
-        if (len > 6 && !strcmp(name + len - 6, ".units")) {
-            char inst[EXPERIMENT_NAME_MAX];
-            snprintf(inst, sizeof inst, "%.*s", (int)(len - 6), name);
-            instance *in = sim_find(s, inst);
+    for (uint32_t i = 0; i < s->x->nrecord_sigs; i++) {
+        const experiment_signal *g = &s->x->record_sigs[i];
+        const yamltree *at = g->node;
+        if (g->what == EXPERIMENT_SIGNAL_UNITS) {
+            instance *in = &s->insts[g->inst];
             if (!instance_extension(in, ANIMAT_EXT_UNITS))
-                return errmsg_at(e, it->file, it->line, it->col,
-                                 "record.signals[%zu]: circuit '%s' (%s) has no units to record (it lacks the %s "
+                return errmsg_at(e, at->file, at->line, at->col,
+                                 "record.signals[%u]: circuit '%s' (%s) has no units to record (it lacks the %s "
                                  "extension)", i, in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
-        } else if (!wiring_parse_end(s->x, name, &end)) {
-            instance *in = &s->insts[end.inst];
-            if (instance_port(in, end.dir, end.port) < 0)
-                return errmsg_at(e, it->file, it->line, it->col, "record.signals[%zu]: %s has no %s port '%s'", i,
-                                 in->name, experiment_dir_word(in->kind, end.dir), end.port);
+        } else if (g->what == EXPERIMENT_SIGNAL_PORT) {
+            instance *in = &s->insts[g->end.inst];
+            if (instance_port(in, g->end.dir, g->end.port) < 0)
+                return errmsg_at(e, at->file, at->line, at->col, "record.signals[%u]: %s has no %s port '%s'", i,
+                                 in->name, experiment_dir_word(in->kind, g->end.dir), g->end.port);
         }
     }
     return 0;

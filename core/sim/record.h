@@ -45,7 +45,7 @@ typedef struct record_meta {
  * `animat check` and record_open ask. 0, or -1 with e set. */
 int record_check_signals(sim *s, errmsg *e);
 
-/* Create PATH.tmp and one dataset per signal of s (x->record_signals, or
+/* Create PATH.tmp and one dataset per signal of s (x->record_sigs, or
  * every port and reward). Fails, before any work, on a signal that does
  * not exist (no such port; a circuit without the units extension). NULL
  * with e set. */

@@ -298,6 +298,10 @@ START_TEST(bad_input) {
     expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
     p = proc_run("%s check %s", bare, exp);
     expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
+    /* a port named "units" is a port, not a circuit's units */
+    exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.obs.units]\n");
+    p = proc_run("%s check %s", bare, exp);
+    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'units'");
     exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.units]\n");
     p = proc_run("cd %s && %s run %s --record r.h5", dir, bare, exp);
     expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
