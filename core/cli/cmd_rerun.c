@@ -2,99 +2,65 @@
  * recording alone and compare every recorded value bit for bit. */
 #include "cli/cmd_rerun.h"
 
-#include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/h5util.h"
 #include "exp/experiment.h"
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "train/trainer.h"
+#include "view/h5read.h"
 
 #define RERUN_MAX_PLUGINS 64
 
 /* What the recording says about how to repeat it. */
 typedef struct rerun_src {
+    h5rec rec;                        /* the recording, open until src_free */
     char *kind, *text, *path, *extra; /* root attributes; owned */
     const char *plugins[RERUN_MAX_PLUGINS];
     uint32_t nplugins;
 } rerun_src;
 
 static void src_free(rerun_src *r) {
+    h5rec_close(&r->rec);
     free(r->kind), free(r->text), free(r->path), free(r->extra);
     memset(r, 0, sizeof *r);
 }
 
-/* Open `path` as a recording and read its root attributes. 0 or -1 with e
- * set to one line naming the file. */
+/* Open `path` as a recording (h5rec_open: a regular, readable HDF5 file
+ * of format animat-recording/1) and read what repeating it needs. 0 or -1
+ * with e set to one line naming the file. */
 static int read_src(const char *path, rerun_src *r, errmsg *e) {
-    struct stat st;
-    if (stat(path, &st)) return errmsg_set(e, "%s: cannot open: no such file", path);
-    if (!S_ISREG(st.st_mode)) return errmsg_set(e, "%s: not a regular file", path);
-    h5util_quiet();
-    if (!h5util_is_hdf5(path)) return errmsg_set(e, "%s: not an HDF5 file (expected an animat recording)", path);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) return errmsg_set(e, "%s: cannot open the HDF5 file", path);
-    errmsg ae;
-    errmsg_clear(&ae);
-    char *format = h5util_get_str(f, "format", &ae);
-    int rc = 0;
-    if (!format || strcmp(format, RECORD_FORMAT))
-        rc = errmsg_set(e, "%s: not an animat recording (format %s, expected %s)", path, format ? format : "missing",
-                        RECORD_FORMAT);
-    else if (!(r->kind = h5util_get_str(f, "kind", &ae)) || !(r->text = h5util_get_str(f, "experiment", &ae)) ||
-             !(r->path = h5util_get_str(f, "experiment_path", &ae)) ||
-             !(r->extra = h5util_get_str(f, "extra_plugins", &ae)))
-        rc = errmsg_set(e, "%s: damaged recording: %s", path, ae.msg);
-    else if (strcmp(r->kind, "run") && strcmp(r->kind, "train"))
-        rc = errmsg_set(e, "%s: unknown recording kind '%s'", path, r->kind);
-    free(format);
-    H5Fclose(f);
-    for (char *p = r->extra, *nl; !rc && p && *p && r->nplugins < RERUN_MAX_PLUGINS; p = nl + 1) {
+    if (h5rec_open(&r->rec, path, e)) return -1;
+    static const char *const keys[] = {"kind", "experiment", "experiment_path", "extra_plugins"};
+    char **vals[] = {&r->kind, &r->text, &r->path, &r->extra};
+    for (int k = 0; k < 4; k++)
+        if (!(*vals[k] = h5rec_attr_str(&r->rec, keys[k])))
+            return errmsg_set(e, "%s: damaged recording: no string attribute '%s'", path, keys[k]);
+    if (strcmp(r->kind, "run") && strcmp(r->kind, "train"))
+        return errmsg_set(e, "%s: unknown recording kind '%s'", path, r->kind);
+    for (char *p = r->extra, *nl; *p && r->nplugins < RERUN_MAX_PLUGINS; p = nl + 1) {
         if (!(nl = strchr(p, '\n'))) break;
         *nl = '\0';
         r->plugins[r->nplugins++] = p;
     }
-    return rc;
+    return 0;
 }
 
-/* Every dataset path under the groups a recording has, into names (cap). */
-static uint32_t list_datasets(hid_t f, char names[][256], uint32_t cap) {
-    static const char *const groups[] = {"episodes", "signals", "learner"};
-    uint32_t n = 0;
-    if (H5Lexists(f, "time", H5P_DEFAULT) > 0) snprintf(names[n++], 256, "time");
-    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
-        if (H5Lexists(f, groups[g], H5P_DEFAULT) <= 0) continue;
-        hid_t gr = H5Gopen2(f, groups[g], H5P_DEFAULT);
-        H5G_info_t info;
-        if (gr < 0 || H5Gget_info(gr, &info) < 0) info.nlinks = 0;
-        for (hsize_t i = 0; i < info.nlinks && n < cap; i++) {
-            char name[200];
-            if (H5Lget_name_by_idx(gr, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) > 0)
-                snprintf(names[n++], 256, "%s/%s", groups[g], name);
-        }
-        if (gr >= 0) H5Gclose(gr);
-    }
-    return n;
-}
-
-/* Compare one dataset of two files bit for bit. 0 same, 1 differs (why in
- * e), -1 unreadable (e set). Adds the values compared to *count. */
-static int compare_one(hid_t a, hid_t b, const char *name, uint64_t *count, errmsg *e) {
-    double *va = NULL, *vb = NULL;
-    int ra = 0, rb = 0;
-    uint64_t da[3] = {1, 1, 1}, db[3] = {1, 1, 1};
+/* Compare dataset `name` of two recordings bit for bit. 0 same, 1 differs
+ * (why in e), -1 unreadable (e set). Adds the values compared to *count. */
+static int compare_one(const h5rec *a, const h5rec *b, const char *name, uint64_t *count, errmsg *e) {
+    h5array va, vb;
     errmsg ee;
-    if (h5util_read_all(a, name, &va, &ra, da, e)) return -1;
-    if (h5util_read_all(b, name, &vb, &rb, db, &ee)) {
-        free(va);
+    if (h5rec_read(a, name, &va, e)) return -1;
+    if (h5rec_read(b, name, &vb, &ee)) {
+        h5array_free(&va);
         return errmsg_set(e, "%s: missing from the rerun (%s)", name, ee.msg), 1;
     }
+    const uint64_t *da = va.dim, *db = vb.dim;
     int rc = 0;
-    if (ra != rb || memcmp(da, db, sizeof da)) {
+    if (va.rank != vb.rank || memcmp(da, db, sizeof va.dim)) {
         rc = 1;
         errmsg_set(e, "%s: shape %llux%llux%llu recorded, %llux%llux%llu now", name, (unsigned long long)da[0],
                    (unsigned long long)da[1], (unsigned long long)da[2], (unsigned long long)db[0],
@@ -102,28 +68,47 @@ static int compare_one(hid_t a, hid_t b, const char *name, uint64_t *count, errm
     }
     uint64_t n = da[0] * da[1] * da[2];
     for (uint64_t i = 0; !rc && i < n; i++)
-        if (memcmp(&va[i], &vb[i], sizeof *va)) {
+        if (memcmp(&va.v[i], &vb.v[i], sizeof *va.v)) {
             rc = 1;
             uint64_t k = i / da[2] % da[1], ep = i / (da[1] * da[2]);
             errmsg_set(e, "%s[%llu, %llu, %llu]: recorded %.17g, now %.17g", name, (unsigned long long)ep,
-                       (unsigned long long)k, (unsigned long long)(i % da[2]), va[i], vb[i]);
+                       (unsigned long long)k, (unsigned long long)(i % da[2]), va.v[i], vb.v[i]);
         }
     if (!rc) *count += n;
-    free(va), free(vb);
+    h5array_free(&va), h5array_free(&vb);
     return rc;
 }
 
-/* Compare every dataset of `orig` with `again`. 0 identical (summary in
- * e), 1 differs, -1 error. */
-static int compare_files(const char *orig, const char *again, uint32_t *nsets, uint64_t *nvals, errmsg *e) {
-    static char names[RECORD_MAX_SIGNALS + 16][256];
-    hid_t a = H5Fopen(orig, H5F_ACC_RDONLY, H5P_DEFAULT), b = H5Fopen(again, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int rc = a < 0 || b < 0 ? errmsg_set(e, "cannot open %s", a < 0 ? orig : again) : 0;
-    uint32_t n = rc ? 0 : list_datasets(a, names, RECORD_MAX_SIGNALS + 16);
-    for (uint32_t i = 0; !rc && i < n; i++) rc = compare_one(a, b, names[i], nvals, e);
-    *nsets = n;
-    if (a >= 0) H5Fclose(a);
-    if (b >= 0) H5Fclose(b);
+/* Compare every dataset of group `group`. 0 identical, 1 differs, -1
+ * error; *nsets and *nvals count what was compared. */
+static int compare_group(const h5rec *a, const h5rec *b, const char *group, uint32_t *nsets, uint64_t *nvals,
+                         errmsg *e) {
+    char **names;
+    int n = h5rec_members(a, group, &names, e), rc = n < 0 ? -1 : 0;
+    for (int i = 0; !rc && i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", group, names[i]);
+        ++*nsets;
+        rc = compare_one(a, b, path, nvals, e);
+    }
+    if (n >= 0) h5rec_names_free(names, n);
+    return rc;
+}
+
+/* Compare every dataset of the recording with the rerun's at `again`. 0
+ * identical, 1 differs, -1 error. */
+static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, uint64_t *nvals, errmsg *e) {
+    static const char *const groups[] = {"episodes", "signals", "learner"};
+    h5rec b;
+    if (h5rec_open(&b, again, e)) return -1;
+    int rc = 0;
+    if (h5rec_has(orig, "time")) {
+        ++*nsets;
+        rc = compare_one(orig, &b, "time", nvals, e);
+    }
+    for (size_t g = 0; !rc && g < sizeof groups / sizeof *groups; g++)
+        rc = compare_group(orig, &b, groups[g], nsets, nvals, e);
+    h5rec_close(&b);
     return rc;
 }
 
@@ -176,7 +161,7 @@ int cmd_rerun_main(int argc, char **argv, FILE *out) {
     if (!rc) rc = repeat(&src, again, &e);
     uint32_t nsets = 0;
     uint64_t nvals = 0;
-    if (!rc) rc = compare_files(file, again, &nsets, &nvals, &e);
+    if (!rc) rc = compare_files(&src.rec, again, &nsets, &nvals, &e);
     if (tmpdir) unlink(again), rmdir(dir);
     src_free(&src);
     if (rc < 0) return fprintf(stderr, "error: %s\n", e.msg), 1;

@@ -186,11 +186,11 @@ static herr_t add_name(hid_t g, const char *name, const H5L_info_t *info, void *
     return grown[n] ? 0 : -1;
 }
 
-int h5rec_signals(const h5rec *r, char ***names, errmsg *e) {
+int h5rec_members(const h5rec *r, const char *group, char ***names, errmsg *e) {
     *names = calloc(1, sizeof **names);
     if (!*names) return errmsg_set(e, "out of memory");
-    if (H5Lexists((hid_t)r->file, "/signals", H5P_DEFAULT) <= 0) return 0;
-    hid_t g = H5Gopen2((hid_t)r->file, "/signals", H5P_DEFAULT);
+    if (H5Lexists((hid_t)r->file, group, H5P_DEFAULT) <= 0) return 0;
+    hid_t g = H5Gopen2((hid_t)r->file, group, H5P_DEFAULT);
     hsize_t idx = 0;
     herr_t rc = g >= 0 ? H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_name, names) : -1;
     if (g >= 0) H5Gclose(g);
@@ -199,10 +199,12 @@ int h5rec_signals(const h5rec *r, char ***names, errmsg *e) {
     if (rc < 0) {
         h5rec_names_free(*names, n);
         *names = NULL;
-        return errmsg_set(e, "%s: cannot list /signals", r->path);
+        return errmsg_set(e, "%s: cannot list %s", r->path, group);
     }
     return n;
 }
+
+int h5rec_signals(const h5rec *r, char ***names, errmsg *e) { return h5rec_members(r, "/signals", names, e); }
 
 void h5rec_names_free(char **names, int n) {
     for (int i = 0; names && i < n; i++) free(names[i]);

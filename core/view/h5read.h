@@ -12,8 +12,9 @@
 #include <stdint.h>
 
 #include "base/errmsg.h"
+#include "sim/record.h"
 
-#define H5REC_FORMAT "animat-recording/1"
+#define H5REC_FORMAT RECORD_FORMAT /* written by sim/record.c */
 
 typedef struct h5rec {
     int64_t file;   /* the open HDF5 file (hid_t) */
@@ -66,9 +67,12 @@ int h5rec_has(const h5rec *r, const char *path);
 int h5rec_read(const h5rec *r, const char *path, h5array *a, errmsg *e);
 void h5array_free(h5array *a);
 
-/* The names of the recorded signals (members of /signals), in file order.
- * Returns the count (0 when none) and sets *names (caller frees each and the
- * array with h5rec_names_free), or -1 with e set. */
+/* The names of the members of GROUP ("/signals", "/learner"), in file
+ * order. Returns the count (0 when the group is absent or empty) and sets
+ * *names (NULL-terminated; free with h5rec_names_free), or -1 with e set. */
+int h5rec_members(const h5rec *r, const char *group, char ***names, errmsg *e);
+
+/* The names of the recorded signals: h5rec_members(r, "/signals", ...). */
 int h5rec_signals(const h5rec *r, char ***names, errmsg *e);
 void h5rec_names_free(char **names, int n);
 
