@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli/setopts.h"
 #include "exp/experiment.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
@@ -70,9 +71,9 @@ static int render_opt_value(render_job *j, const char *a, const char *v, int *i)
     else if (k == 3) {
         if (j->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
         j->plugins[j->nplugins++] = v;
-    } else {
-        snprintf(j->owned[k - 4], sizeof j->owned[0], "%s=%s", k == 4 ? "run.episodes" : "theta_file", v);
-        return render_set(j, j->owned[k - 4]) ? 2 : 1;
+    } else { /* --episodes, --theta: spelled-out --set KEY=V */
+        char *buf = setopts_format(setopts_index(a), v, j->owned[k - 4], sizeof j->owned[0]);
+        return render_set(j, buf) ? 2 : 1;
     }
     return 1;
 }

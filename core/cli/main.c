@@ -13,6 +13,7 @@
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
 #include "cli/cmd_rerun.h"
+#include "cli/setopts.h"
 #include "cli/cmd_render.h"
 #include "plugin/callguard.h"
 #include "sim/record.h"
@@ -146,19 +147,8 @@ typedef struct cli {
     int quiet;
     int resume;
     uint64_t threads;
-    char owned[4][4200]; /* storage for options rewritten as --set */
+    char owned[SETOPTS_N][4200]; /* storage for options rewritten as --set (cli/setopts.h) */
 } cli;
-
-/* Options that are shorthands for --set, and the key each one sets. */
-static const char *const shorthand_opts[] = {"--episodes", "--seed", "--epochs", "--theta"};
-static const char *const shorthand_keys[] = {"run.episodes", "run.seed", "train.epochs", "theta_file"};
-
-/* Index of a shorthand option, or -1. */
-static int shorthand(const char *a) {
-    for (int k = 0; k < 4; k++)
-        if (!strcmp(a, shorthand_opts[k])) return k;
-    return -1;
-}
 
 /* Options that only `animat train` takes. */
 static int train_only(const char *a) {
@@ -176,7 +166,7 @@ static int parse(int argc, char **argv, cli *c) {
             return 2;
         }
         int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--record") || !strcmp(a, "--plugin") ||
-                    !strcmp(a, "--threads") || shorthand(a) >= 0;
+                    !strcmp(a, "--threads") || setopts_index(a) >= 0;
         if (takes && !v) {
             fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
             return 2;
@@ -184,13 +174,11 @@ static int parse(int argc, char **argv, cli *c) {
         if (!strcmp(a, "--set")) {
             if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
             c->sets[c->nsets++] = v, i++;
-        } else if (shorthand(a) >= 0) {
+        } else if (setopts_index(a) >= 0) {
             /* --episodes/--seed/--epochs/--theta are spelled-out --set KEY=V. */
-            int k = shorthand(a);
-            char *buf = c->owned[k];
-            snprintf(buf, sizeof c->owned[0], "%s=%s", shorthand_keys[k], v);
+            int k = setopts_index(a);
             if (c->nsets == MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
-            c->sets[c->nsets++] = buf, i++;
+            c->sets[c->nsets++] = setopts_format(k, v, c->owned[k], sizeof c->owned[0]), i++;
         } else if (!strcmp(a, "--trace")) {
             c->trace = v, i++;
         } else if (!strcmp(a, "--record")) {
