@@ -1,6 +1,7 @@
 /* h5util.c -- see h5util.h. */
 #include "base/h5util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,17 @@ int h5util_get_f64(hid_t obj, const char *name, double *out, errmsg *e) {
     return get_num(obj, name, H5T_NATIVE_DOUBLE, out, e);
 }
 
+int h5util_cells(const uint64_t *dims, int rank, size_t *cells, errmsg *e) {
+    uint64_t n = 1;
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] && n > (SIZE_MAX / sizeof(double)) / dims[i])
+            return errmsg_set(e, "dataset too large to read (%d dims, %llu x ...)", rank, (unsigned long long)dims[0]);
+        n *= dims[i];
+    }
+    *cells = (size_t)n;
+    return 0;
+}
+
 int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint64_t dims[3], errmsg *e) {
     *out = NULL;
     if (H5Lexists(file, path, H5P_DEFAULT) <= 0) return errmsg_set(e, "no dataset '%s'", path);
@@ -111,8 +123,12 @@ int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint6
     size_t n = 1;
     if (r >= 1 && r <= 3) {
         H5Sget_simple_extent_dims(sp, hd, NULL);
-        for (int i = 0; i < r; i++) n *= hd[i], dims[i] = hd[i];
+        for (int i = 0; i < r; i++) dims[i] = hd[i];
         *rank = r;
+        if (h5util_cells(dims, r, &n, NULL)) {
+            H5Sclose(sp), H5Dclose(d);
+            return errmsg_set(e, "dataset '%s' is too large to read", path);
+        }
         *out = malloc((n ? n : 1) * sizeof **out);
     }
     int ok = *out && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0;

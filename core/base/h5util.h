@@ -46,6 +46,11 @@ int h5util_get_f64(hid_t obj, const char *name, double *out, errmsg *e);
  * its rank (<= 3) and dims. 0 or -1 with e set. */
 int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint64_t dims[3], errmsg *e);
 
+/* The number of values in a dataset of `rank` dims, into *cells, when
+ * buffers for them as doubles can be sized without overflow (a hostile
+ * file can declare dims whose product wraps). 0, or -1 with e set. */
+int h5util_cells(const uint64_t *dims, int rank, size_t *cells, errmsg *e);
+
 /* Is `path` an HDF5 file? 1 yes, 0 no (missing, unreadable, other format). */
 int h5util_is_hdf5(const char *path);
 

@@ -311,9 +311,15 @@ int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errm
         return errmsg_set(e, "%s: signal %s has %llu episode%s; there is no episode %llu", r->path, name,
                           (unsigned long long)dim[0], dim[0] == 1 ? "" : "s", (unsigned long long)k + 1);
     }
+    uint64_t td[2] = {dim[1], dim[2]};
+    size_t cells;
+    if (h5util_cells(td, 2, &cells, NULL)) {
+        H5Dclose(d);
+        return errmsg_set(e, "%s: signal %s is too large to read (%llu samples of %llu elements)", r->path, name,
+                          (unsigned long long)dim[1], (unsigned long long)dim[2]);
+    }
     s->name = strdup(name);
     s->T = dim[1], s->n = dim[2];
-    size_t cells = (size_t)(s->T * s->n);
     s->v = malloc((cells ? cells : 1) * sizeof *s->v);
     hsize_t start[3] = {k, 0, 0}, count[3] = {1, dim[1], dim[2]};
     hid_t fs = H5Dget_space(d), ms = H5Screate_simple(3, count, NULL);

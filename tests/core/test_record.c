@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/h5util.h"
 #include "ck_run.h"
 #include "proc.h"
 
@@ -282,6 +283,58 @@ START_TEST(killed_run_leaves_old_file) {
 }
 END_TEST
 
+/* A hostile recording: datasets whose declared dims multiply past 2^64
+ * (chunked, so the file stays tiny). Reading them must be refused, not
+ * sized from a wrapped product. */
+static void hostile_recording(const char *path) {
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    const char *fmt = "animat-recording/1";
+    H5Tset_size(t, strlen(fmt) + 1);
+    hid_t sc = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(f, "format", t, sc, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, t, fmt);
+    H5Aclose(a);
+    const char *attrs[] = {"kind", "experiment", "experiment_path", "extra_plugins"};
+    const char *vals[] = {"run\0", "x: 1\0", "/nonexistent\0", "\0"};
+    for (int i = 0; i < 4; i++) {
+        H5Tset_size(t, strlen(vals[i]) + 1);
+        a = H5Acreate2(f, attrs[i], t, sc, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, t, vals[i]);
+        H5Aclose(a);
+    }
+    hsize_t dims[3] = {1, 1ull << 33, 1ull << 33}, chunk[3] = {1, 1, 1};
+    hid_t sp = H5Screate_simple(3, dims, NULL), pl = H5Pcreate(H5P_DATASET_CREATE), lc = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_chunk(pl, 3, chunk);
+    H5Pset_create_intermediate_group(lc, 1);
+    hid_t d = H5Dcreate2(f, "signals/body.obs.joints", H5T_NATIVE_DOUBLE, sp, lc, pl, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    H5Dclose(d), H5Pclose(lc), H5Pclose(pl), H5Sclose(sp), H5Sclose(sc), H5Tclose(t), H5Fclose(f);
+}
+
+START_TEST(hostile_dims_refused) {
+    const char *dir = proc_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/huge.h5", dir);
+    hostile_recording(path);
+    proc_out p = proc_run("%s plot %s kymograph -o %s/k.svg", bare, path, dir);
+    ck_assert_msg(!p.signaled && p.status == 1, "status %d signaled %d: %s", p.status, p.signaled, p.err);
+    ck_assert_msg(strstr(p.err, "is too large to read"), "%s", p.err);
+    proc_free(&p);
+    /* rerun compares datasets read whole (h5util_read_all): refused too */
+    double *v = NULL;
+    int rank = 0;
+    uint64_t dims[3];
+    errmsg e;
+    errmsg_clear(&e);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert_int_eq(h5util_read_all(f, "signals/body.obs.joints", &v, &rank, dims, &e), -1);
+    ck_assert_ptr_null(v);
+    ck_assert_msg(strstr(e.msg, "too large to read"), "%s", e.msg);
+    H5Fclose(f);
+}
+END_TEST
+
 /* Bad input: one line, exit 1, nothing written. */
 static void expect_error(proc_out *p, const char *want) {
     ck_assert_msg(!p->signaled, "crashed: %s", p->err);
@@ -349,6 +402,7 @@ int main(void) {
     tcase_add_test(tc, every_and_signals);
     tcase_add_test(tc, killed_run_leaves_old_file);
     tcase_add_test(tc, bad_input);
+    tcase_add_test(tc, hostile_dims_refused);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
