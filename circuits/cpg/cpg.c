@@ -1,7 +1,9 @@
 /* cpg.c -- the oscillator-chain CPG (cpg_math.c) integrated with GSL
  * odeiv2, as an animat circuit plugin: a locomotion controller whose
  * out.y drives one joint per oscillator, with a tonic drive input
- * (in.drive) and sensory feedback (in.feedback, e.g. the joint angles).
+ * (in.drive) and sensory feedback (in.feedback, e.g. the joint angles);
+ * out.phase reports the oscillators' phases (unwrapped, rad), so that a
+ * recording holds the phase state (`animat analyze ... sindy`).
  * theta = {freq, amp, coupling, phase_lag, fb_gain}, shared by the chain.
  * "animat.units/1": osc[i] is oscillator i's amplitude. Plugin glue only;
  * one instance per thread at a time; nothing global but const tables.
@@ -30,7 +32,7 @@ typedef struct cpg_circuit {
     gsl_odeiv2_system sys;
     gsl_odeiv2_driver *driver;
     cu_units units;
-    animat_port_info in[2], out;
+    animat_port_info in[2], out[2];
 } cpg_circuit;
 
 static const animat_param_info cpg_params[] = {
@@ -128,14 +130,16 @@ static void *cpg_create(const animat_host *h) {
     c->in[0] = ANIMAT_PORT_INFO("drive", 1, "", "Tonic drive d: amplitude R (1 + d), frequency nu (1 + k_nu d).");
     c->in[1] = ANIMAT_PORT_INFO("feedback", c->n, "",
                                 "Sensory feedback f_i (e.g. joint i's angle): phase term -sigma f_i sin(theta_i).");
-    c->out = ANIMAT_PORT_INFO("y", c->n, "", "Oscillator outputs r_i cos(theta_i), one per joint.");
+    c->out[0] = ANIMAT_PORT_INFO("y", c->n, "", "Oscillator outputs r_i cos(theta_i), one per joint.");
+    c->out[1] = ANIMAT_PORT_INFO("phase", c->n, "rad",
+                                 "Oscillator phases theta_i at the end of the step, unwrapped (for analysis).");
     return c;
 }
 
-/* Ports: in.drive, in.feedback, out.y; instance-owned. Any phase. */
+/* Ports: in.drive, in.feedback, out.y, out.phase; instance-owned. Any phase. */
 static const animat_port_info *cpg_ports(void *self, uint32_t dir, uint32_t *n) {
     cpg_circuit *c = self;
-    return animat_ports_pick(dir, c->in, 2, &c->out, 1, n);
+    return animat_ports_pick(dir, c->in, 2, c->out, 2, n);
 }
 
 /* Theta metadata: a static table of CPG_NTHETA entries. Any phase. */
@@ -170,7 +174,8 @@ static int32_t cpg_reset(void *self, uint64_t seed) {
 }
 
 /* One control step: drive and feedback held over [0, dt], GSL
- * integrates, out.y from the end state. No allocation. Phase: step. */
+ * integrates, out.y and out.phase from the end state. No allocation.
+ * Phase: step. */
 static int32_t cpg_step(void *self, const double *const *in, double *const *out, double dt) {
     cpg_circuit *c = self;
     c->model.drive = in[0][0];
@@ -183,6 +188,7 @@ static int32_t cpg_step(void *self, const double *const *in, double *const *out,
         return ANIMAT_ERROR;
     }
     cpg_outputs(&c->model, c->state, out[0]);
+    memcpy(out[1], c->state, c->n * sizeof(double));
     memcpy(c->last, c->r, c->n * sizeof(double));
     return ANIMAT_OK;
 }

@@ -54,9 +54,9 @@ static void *make(th_host *t) {
  * returns the number of crossings found for output 0 and 1 in n0/n1. */
 static void crossings(void *c, double d, double dt, int steps, double skip, double *t0, int *n0,
                       double *t1, int *n1, double *ymax) {
-    double fb[2] = {0, 0}, y[2], prev[2] = {0, 0};
+    double fb[2] = {0, 0}, y[2], ph[2], prev[2] = {0, 0};
     const double *in[2] = {&d, fb};
-    double *out[1] = {y};
+    double *out[2] = {y, ph};
     *n0 = *n1 = 0;
     *ymax = 0.0;
     for (int s = 1; s <= steps; s++) {
@@ -116,9 +116,9 @@ START_TEST(test_units) {
     uint32_t n;
     ck_assert_str_eq(u->names(c, &n)[1], "osc[1]");
     ck_assert_int_eq(u->override(c, 1, ANIMAT_UNIT_CLAMP, 0.0), ANIMAT_OK);
-    double drive = 0.0, fb[2] = {0, 0}, y[2], v;
+    double drive = 0.0, fb[2] = {0, 0}, y[2], ph[2], v;
     const double *in[2] = {&drive, fb};
-    double *out[1] = {y};
+    double *out[2] = {y, ph};
     for (int s = 0; s < 3000; s++) {
         ck_assert_int_eq(api()->step(c, in, out, 0.001), ANIMAT_OK);
         ck_assert(y[1] == 0.0);
@@ -129,6 +129,13 @@ START_TEST(test_units) {
     ck_assert(fabs(v - 1.0) < 1e-3);
     /* oscillator 0 uncoupled: theta_0 = 2 pi t, so y0(3 s) = r cos(6 pi) */
     ck_assert_msg(fabs(y[0] - v) < 1e-6, "y0 = %.9g, r = %.9g", y[0], v);
+    /* out.phase is that phase, unwrapped (6 pi, not 0), and out.y = r cos(phase) */
+    ck_assert_msg(fabs(ph[0] - 6 * M_PI) < 1e-6, "phase0 = %.9g", ph[0]);
+    ck_assert(fabs(y[0] - v * cos(ph[0])) < 1e-12);
+    uint32_t nout;
+    const animat_port_info *po = api()->ports(c, ANIMAT_PORT_OUT, &nout);
+    ck_assert_uint_eq(nout, 2);
+    ck_assert_str_eq(po[1].name, "phase");
     ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
     for (int s = 0; s < 1000; s++) ck_assert_int_eq(api()->step(c, in, out, 0.001), ANIMAT_OK);
     ck_assert(y[1] != 0.0);
