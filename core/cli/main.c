@@ -9,6 +9,7 @@
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
+#include "cli/cmd_analyze.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -88,6 +89,15 @@ static void usage(FILE *f) {
             "                          one self-contained HTML page: provenance, summary,\n"
             "                          the figures above that the recording has data for,\n"
             "                          the experiment text and the video (embedded)\n"
+            "  analyze FILE.h5 pca|dmd|sindy [--signals S,...] [--episode K] [--from T]\n"
+            "         [--to T] [--plot OUT.svg|png] [-o TABLE.csv|md] [--rank R]\n"
+            "         [--degree D] [--threshold L] [--phase] [--derivative S,...]\n"
+            "                          dynamics of a recording (default: every circuit's\n"
+            "                          units): PCA (explained variance, loadings), DMD\n"
+            "                          (eigenvalues as frequency in Hz and growth rate in\n"
+            "                          1/s) or SINDy (sparse equations over a polynomial\n"
+            "                          library of degree D, 1..5; --phase: of cos and sin\n"
+            "                          of phases); see docs/analysis.md\n"
             "  help, --help            this text;  version, --version: the version\n"
             "\n"
             "options for run, check and train:\n"
@@ -352,6 +362,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;
