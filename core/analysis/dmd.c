@@ -11,23 +11,28 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
-/* The thin SVD of X = U S V^T (m x N, N >= m), computed as the SVD of
- * X^T = V S U^T (gsl_linalg_SV_decomp wants rows >= columns). */
+/* The thin SVD of X = U S V^T (m x N), k = min(m, N) singular values.
+ * gsl_linalg_SV_decomp wants rows >= columns: with N >= m it factors
+ * X^T = V S U^T, else X itself. */
 typedef struct svd {
-    gsl_matrix *A; /* N x m: V of X */
-    gsl_matrix *W; /* m x m: U of X */
-    gsl_vector *S; /* m singular values, descending */
+    gsl_matrix *A; /* N x k: V of X */
+    gsl_matrix *W; /* m x k: U of X */
+    gsl_vector *S; /* k singular values, descending */
 } svd;
 
-/* Thin SVD of X (m x N, given as x sample-major) when N >= m. 0 or -1. */
+/* Thin SVD of X (m x N, x sample-major: X[j][t] = x[t*m + j]). 0 or -1. */
 static int svd_of(const double *x, uint64_t N, uint32_t m, svd *s) {
-    s->A = gsl_matrix_alloc(N, m), s->W = gsl_matrix_alloc(m, m), s->S = gsl_vector_alloc(m);
-    gsl_vector *work = gsl_vector_alloc(m);
-    int rc = !s->A || !s->W || !s->S || !work ? -1 : 0;
+    int tall = N >= m; /* factor X^T (N x m) */
+    size_t rows = tall ? N : m, k = tall ? m : N;
+    gsl_matrix *L = gsl_matrix_alloc(rows, k), *R = gsl_matrix_alloc(k, k);
+    s->S = gsl_vector_alloc(k);
+    gsl_vector *work = gsl_vector_alloc(k);
+    int rc = !L || !R || !s->S || !work ? -1 : 0;
     for (uint64_t t = 0; !rc && t < N; t++)
-        for (uint32_t j = 0; j < m; j++) gsl_matrix_set(s->A, t, j, x[t * m + j]);
-    if (!rc && gsl_linalg_SV_decomp(s->A, s->W, s->S, work)) rc = -1;
+        for (uint32_t j = 0; j < m; j++) gsl_matrix_set(L, tall ? t : j, tall ? j : t, x[t * m + j]);
+    if (!rc && gsl_linalg_SV_decomp(L, R, s->S, work)) rc = -1;
     gsl_vector_free(work);
+    s->A = tall ? L : R, s->W = tall ? R : L; /* X^T = L S R^T gives V = L, U = R; X = L S R^T gives U = L, V = R */
     return rc;
 }
 
@@ -122,13 +127,11 @@ int an_dmd_run(const double *x, uint64_t T, uint32_t m, double dt, uint32_t rank
     memset(d, 0, sizeof *d);
     if (T < 3 || m < 1) return errmsg_set(e, "dmd needs at least 3 samples and 1 variable");
     uint64_t N = T - 1;
-    if (N < m) return errmsg_set(e, "dmd: %llu snapshots are fewer than the %u variables; choose a longer window",
-                                 (unsigned long long)N, m);
     svd s = {0};
     if (svd_of(x, N, m, &s)) return svd_free(&s), errmsg_set(e, "dmd: the SVD failed (out of memory or GSL)");
-    d->n_sv = m, d->N = N;
-    d->sv = malloc(m * sizeof *d->sv);
-    for (uint32_t k = 0; d->sv && k < m; k++) d->sv[k] = gsl_vector_get(s.S, k);
+    d->n_sv = (uint32_t)s.S->size, d->N = N;
+    d->sv = malloc(d->n_sv * sizeof *d->sv);
+    for (uint32_t k = 0; d->sv && k < d->n_sv; k++) d->sv[k] = gsl_vector_get(s.S, k);
     d->r = keep(s.S, rank);
     int rc = d->sv ? 0 : errmsg_set(e, "out of memory");
     if (!rc && d->r == 0) rc = errmsg_set(e, "dmd: the data are all zero (no singular value above 0)");

@@ -26,7 +26,7 @@ typedef struct an_dmd_mode {
 
 typedef struct an_dmd {
     uint32_t r;          /* rank used */
-    uint32_t n_sv;       /* singular values stored (min(m, T-1)) */
+    uint32_t n_sv;       /* singular values stored: min(m, T-1) */
     double *sv;          /* n_sv singular values of X, descending; owned */
     an_dmd_mode *modes;  /* r modes, by mean_amplitude descending; owned */
     uint64_t N;          /* snapshots (T - 1) */

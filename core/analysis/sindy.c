@@ -97,7 +97,7 @@ static double term_value(const library *L, uint32_t k, const double *x) {
     return v;
 }
 
-/* Least squares of y (N) on the columns `act` (n of them) of Th (N x P):
+/* Least squares of y (rows of Th) on the columns `act` (n of them) of Th:
  * coefficients into c (P entries, zero outside act). Columns are scaled to
  * unit norm; singular values below 1e-12 of the largest are dropped. */
 static int lsq(const gsl_matrix *Th, const double *cnorm, const uint32_t *act, uint32_t n, const double *const *ys,
@@ -213,21 +213,50 @@ static int results(an_sindy *s, const library *L, const char *const *names) {
     return 0;
 }
 
-/* Fit every equation: one shared least squares, then STLSQ each. */
+/* Theta = Q R (gsl_linalg_QR_decomp): least squares on columns S of Theta
+ * against y is least squares on columns S of R (P x P) against the first P
+ * entries of Q^T y, since Q's columns are orthonormal; so every refit works
+ * on P rows instead of N. *R and z[i] (P each) are the caller's. 0 or -1. */
+static int compress(const gsl_matrix *Th, double *const *y, uint32_t m, gsl_matrix **R, double **z) {
+    size_t N = Th->size1, P = Th->size2;
+    gsl_matrix *A = gsl_matrix_alloc(N, P);
+    gsl_vector *tau = gsl_vector_alloc(P), *v = gsl_vector_alloc(N);
+    *R = gsl_matrix_calloc(P, P);
+    int rc = A && tau && v && *R ? 0 : -1;
+    if (!rc) gsl_matrix_memcpy(A, Th);
+    if (!rc && gsl_linalg_QR_decomp(A, tau)) rc = -1;
+    for (size_t i = 0; !rc && i < P; i++)
+        for (size_t j = i; j < P; j++) gsl_matrix_set(*R, i, j, gsl_matrix_get(A, i, j));
+    for (uint32_t i = 0; !rc && i < m; i++) {
+        for (size_t t = 0; t < N; t++) gsl_vector_set(v, t, y[i][t]);
+        if (gsl_linalg_QR_QTvec(A, tau, v) || !(z[i] = malloc(P * sizeof **z))) rc = -1;
+        for (size_t k = 0; !rc && k < P; k++) z[i][k] = gsl_vector_get(v, k);
+    }
+    gsl_matrix_free(A), gsl_vector_free(tau), gsl_vector_free(v);
+    return rc;
+}
+
+/* Fit every equation: one shared least squares, then STLSQ each, on the
+ * compressed system. */
 static int identify(an_sindy *s, const gsl_matrix *Th, const double *cnorm, double *const *y, double lam) {
     uint32_t P = s->P, m = s->m, *act = malloc(P * sizeof *act);
-    double **c = calloc(m, sizeof *c);
-    int rc = act && c ? 0 : -1;
+    double **c = calloc(m, sizeof *c), **z = calloc(m, sizeof *z);
+    gsl_matrix *R = NULL;
+    int rc = act && c && z ? 0 : -1;
+    if (!rc) rc = compress(Th, y, m, &R, z);
     for (uint32_t i = 0; !rc && i < m; i++)
         if (!(c[i] = calloc(P, sizeof **c))) rc = -1;
     for (uint32_t k = 0; act && k < P; k++) act[k] = k;
-    if (!rc) rc = lsq(Th, cnorm, act, P, (const double *const *)y, c, m);
+    if (!rc) rc = lsq(R, cnorm, act, P, (const double *const *)z, c, m);
     for (uint32_t i = 0; !rc && i < m; i++) {
-        rc = stlsq(Th, cnorm, y[i], lam, c[i], act);
+        rc = stlsq(R, cnorm, z[i], lam, c[i], act);
         for (uint32_t k = 0; k < P; k++) s->xi[(size_t)k * m + i] = c[i][k];
     }
-    for (uint32_t i = 0; c && i < m; i++) free(c[i]);
-    free(c), free(act);
+    for (uint32_t i = 0; i < m; i++) {
+        if (c) free(c[i]);
+        if (z) free(z[i]);
+    }
+    free(c), free(z), free(act), gsl_matrix_free(R);
     return rc;
 }
 

@@ -2,10 +2,12 @@
  * & Kutz, PNAS 2016): dx/dt = Theta(x) Xi with Theta a library of candidate
  * terms and Xi sparse, found by sequentially thresholded least squares
  * (least squares, zero every |coefficient| < threshold, refit on the terms
- * left, until nothing changes). Least squares by truncated SVD
- * (gsl_linalg_SV_decomp on column-normalised terms; singular values below
- * 1e-12 of the largest dropped), so a degenerate library gives the
- * minimum-norm fit instead of failing. Pure maths; no I/O.
+ * left, until nothing changes). The library matrix is QR-factored once
+ * (gsl_linalg_QR_decomp), so every refit is on its P x P triangle; each
+ * least squares is a truncated SVD (gsl_linalg_SV_decomp on
+ * column-normalised terms; singular values below 1e-12 of the largest
+ * dropped), so a degenerate library gives the minimum-norm fit instead of
+ * failing. Pure maths; no I/O.
  *
  * Library: every product of at most `degree` factors (1..5), the constant
  * included. A plain variable's factor is x_j (powers allowed). A phase

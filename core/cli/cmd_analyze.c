@@ -129,34 +129,38 @@ static void result_free(an_result *r) {
     an_table_free(&r->table);
 }
 
-/* Load the data (and the recorded derivative) and run the method. 0 or -1. */
+/* Load the chosen signals and, for --derivative, the derivatives into *d
+ * (checked to match). 0 or -1 with e set; nothing printed. */
+static int load(const h5rec *rec, const an_args *a, const an_opts *o, an_series *x, an_series *d, errmsg *e) {
+    if (an_series_load(rec, &o->sel, o->kind == AN_PCA ? 2 : 3, x, e)) return -1;
+    an_select ds = o->sel;
+    ds.signals = a->deriv;
+    if (!a->deriv) return 0;
+    if (an_series_load(rec, &ds, 3, d, e)) return -1;
+    if (d->m == x->m && d->T == x->T) return 0;
+    return errmsg_set(e, "--derivative %s: %u variables over %llu samples, but --signals %s has %u over %llu", a->deriv,
+                      d->m, (unsigned long long)d->T, x->signals, x->m, (unsigned long long)x->T);
+}
+
+/* Load the data and run the method; print the results. 0 or -1. */
 static int compute(const h5rec *rec, const an_args *a, const an_opts *o, an_result *r, FILE *out, errmsg *e) {
-    if (an_series_load(rec, &o->sel, o->kind == AN_PCA ? 2 : 3, &r->s, e)) return -1;
+    an_series d = {0};
+    int rc = load(rec, a, o, &r->s, &d, e);
+    if (!rc && o->kind == AN_PCA) rc = an_pca_run(r->s.x, r->s.T, r->s.m, &r->pca, e);
+    if (!rc && o->kind == AN_DMD) rc = an_dmd_run(r->s.x, r->s.T, r->s.m, r->s.dt, o->rank, &r->dmd, e);
+    if (!rc && o->kind == AN_SINDY) {
+        an_sindy_opts so = {.degree = o->degree, .threshold = o->threshold, .phase = a->phase, .dxdt = d.x};
+        rc = an_sindy_run(r->s.x, r->s.T, r->s.m, (const char *const *)r->s.names, r->s.dt, &so, &r->sindy, e);
+    }
+    an_series_free(&d);
+    if (rc) return -1;
     fprintf(out, "%s of %s, episode %llu, t in [%g, %g] s: %llu samples x %u variables (every %g s)\n",
             o->kind == AN_PCA ? "PCA" : o->kind == AN_DMD ? "DMD" : "SINDy", r->s.signals,
             (unsigned long long)o->sel.episode + 1, r->s.t0, r->s.t0 + (double)(r->s.T - 1) * r->s.dt,
             (unsigned long long)r->s.T, r->s.m, r->s.dt);
-    if (o->kind == AN_PCA) {
-        if (an_pca_run(r->s.x, r->s.T, r->s.m, &r->pca, e)) return -1;
-        return an_pca_summary(&r->pca, &r->s, &r->table, out);
-    }
-    if (o->kind == AN_DMD) {
-        if (an_dmd_run(r->s.x, r->s.T, r->s.m, r->s.dt, o->rank, &r->dmd, e)) return -1;
-        return an_dmd_summary(&r->dmd, &r->table, out);
-    }
-    an_series d = {0};
-    an_select ds = o->sel;
-    ds.signals = a->deriv;
-    if (a->deriv && an_series_load(rec, &ds, 3, &d, e)) return -1;
-    if (a->deriv && (d.m != r->s.m || d.T != r->s.T)) {
-        an_series_free(&d);
-        return errmsg_set(e, "--derivative %s: %u variables over %llu samples, but --signals has %u over %llu",
-                          a->deriv, d.m, (unsigned long long)d.T, r->s.m, (unsigned long long)r->s.T);
-    }
-    an_sindy_opts so = {.degree = o->degree, .threshold = o->threshold, .phase = a->phase, .dxdt = d.x};
-    int rc = an_sindy_run(r->s.x, r->s.T, r->s.m, (const char *const *)r->s.names, r->s.dt, &so, &r->sindy, e);
-    an_series_free(&d);
-    return rc ? -1 : an_sindy_summary(&r->sindy, &r->s, &r->table, out);
+    if (o->kind == AN_PCA) return an_pca_summary(&r->pca, &r->s, &r->table, out);
+    if (o->kind == AN_DMD) return an_dmd_summary(&r->dmd, &r->table, out);
+    return an_sindy_summary(&r->sindy, &r->s, &r->table, out);
 }
 
 /* Write the table (-o) and the figure (--plot). 0 or -1 with e set. */

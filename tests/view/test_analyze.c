@@ -144,6 +144,22 @@ START_TEST(pca_of_a_travelling_wave_has_two_components) {
 }
 END_TEST
 
+START_TEST(sindy_takes_a_recorded_derivative) {
+    /* --derivative names the targets instead of finite differences: given
+     * x itself as dx/dt, the identified system is dx_i/dt = 1 x_i */
+    proc_out p = analyze("wave.h5 sindy --signals body.obs.position --derivative body.obs.position --degree 1 -o d.csv");
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char cells[MAXROWS][8][80];
+    int rows = read_csv("d.csv", cells);
+    ck_assert_int_eq(rows, 1 + 2);
+    for (int r = 1; r < rows; r++) {
+        ck_assert_str_eq(cells[r][0], cells[r][1]);
+        ck_assert_msg(fabs(strtod(cells[r][2], NULL) - 1) < 1e-9, "%s: %s", cells[r][1], cells[r][2]);
+    }
+}
+END_TEST
+
 /* ARGS fails with exit 1 and one line holding WANT; OUT is not written. */
 static void refused(const char *args, const char *want, const char *out) {
     proc_out p = analyze(args);
@@ -174,6 +190,12 @@ START_TEST(bad_input_is_one_line_and_writes_nothing) {
     refused("wave.h5 sindy --signals body.obs.joints,circuit.units --degree 5 -o x.csv", "terms, more than",
             "x.csv");
     refused("plain.h5 dmd -o x.csv", "no circuit units recorded", "x.csv");
+    refused("wave.h5 sindy --signals body.obs.joints --derivative circuit.units -o x.csv",
+            "--derivative circuit.units: 10 variables over 400 samples, but --signals body.obs.joints has 5", "x.csv");
+    refused("wave.h5 dmd --threshold 1 -o x.csv", "options of sindy, not dmd", "x.csv");
+    refused("wave.h5 sindy --rank 3 -o x.csv", "--rank is an option of dmd", "x.csv");
+    refused("wave.h5 sindy --threshold -1 -o x.csv", "--threshold takes a number from 0", "x.csv");
+    refused("wave.h5 pca -o wave.h5", "-o", "x.csv"); /* never over the recording */
     proc_out p = analyze("wave.h5 pca --signals");
     ck_assert_int_eq(p.status, 2);
     proc_free(&p);
@@ -188,7 +210,8 @@ int main(void) {
     if (!exe || !src || !d) return 1;
     snprintf(dir, sizeof dir, "%s", d);
     char p[256];
-    fixture wave = {.kind = "run", .episodes = 2, .T = 400, .n = 5, .direction = 1, .units = 1}, plain = wave;
+    fixture wave = {.kind = "run", .episodes = 2, .T = 400, .n = 5, .direction = 1, .units = 1, .position = 1};
+    fixture plain = wave;
     plain.units = 0;
     snprintf(p, sizeof p, "%s/wave.h5", dir);
     if (fixture_write(p, &wave)) return 1;
@@ -200,6 +223,7 @@ int main(void) {
     tcase_add_test(t, dmd_finds_the_ncap_head_oscillator_period);
     tcase_add_test(t, sindy_finds_the_cpg_phase_equations);
     tcase_add_test(t, pca_of_a_travelling_wave_has_two_components);
+    tcase_add_test(t, sindy_takes_a_recorded_derivative);
     tcase_add_test(t, bad_input_is_one_line_and_writes_nothing);
     suite_add_tcase(s, t);
     int rc = ck_run(s);
