@@ -57,7 +57,8 @@ static int fill(an_series *s, const h5signal *sig, int n, uint64_t a, uint64_t b
     uint64_t j = 0;
     for (int k = 0; k < n; k++)
         for (uint64_t i = 0; i < sig[k].n; i++, j++) {
-            if (asprintf(&s->names[j], "%s%s%s", n > 1 ? sig[k].name : "", n > 1 ? ":" : "", sig[k].elems[i]) < 0) return s->names[j] = NULL, -1;
+            const char *pre = n > 1 ? sig[k].name : "", *sep = n > 1 ? ":" : "";
+            if (asprintf(&s->names[j], "%s%s%s", pre, sep, sig[k].elems[i]) < 0) return s->names[j] = NULL, -1;
             for (uint64_t t = a; t < b; t++) s->x[(t - a) * m + j] = sig[k].v[t * sig[k].n + i];
         }
     return 0;

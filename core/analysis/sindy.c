@@ -268,12 +268,13 @@ int an_sindy_run(const double *x, uint64_t T, uint32_t m, const char *const *nam
     if (T < 3 || m < 1) return errmsg_set(e, "sindy needs at least 3 samples and 1 variable");
     library L;
     library_count(&L, m, o->degree, o->phase);
-    if (L.P > AN_SINDY_MAX_TERMS || L.P > T - 2)
-        return errmsg_set(e, "sindy: a degree-%u library of %u variables has %s%u terms, more than %s (%llu); "
-                          "lower --degree or choose fewer --signals", o->degree, m, L.P > AN_SINDY_MAX_TERMS ? "over " : "",
-                          L.P > AN_SINDY_MAX_TERMS ? AN_SINDY_MAX_TERMS : L.P,
-                          L.P > AN_SINDY_MAX_TERMS ? "the limit" : "the samples fitted",
-                          (unsigned long long)(L.P > AN_SINDY_MAX_TERMS ? AN_SINDY_MAX_TERMS : T - 2));
+    if (L.P > AN_SINDY_MAX_TERMS)
+        return errmsg_set(e, "sindy: a degree-%u library of %u variables has over %d terms, more than the limit; lower "
+                          "--degree or choose fewer --signals", o->degree, m, AN_SINDY_MAX_TERMS);
+    if (L.P > T - 2)
+        return errmsg_set(e, "sindy: a degree-%u library of %u variables has %u terms, more than the %llu samples "
+                          "fitted; lower --degree, choose fewer --signals or a longer window", o->degree, m, L.P,
+                          (unsigned long long)(T - 2));
     s->m = m, s->N = T - 2;
     double *u = unwrapped(x, T, m, o->phase), *cnorm = malloc(L.P * sizeof *cnorm);
     double **y = calloc(m, sizeof *y);

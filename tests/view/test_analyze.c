@@ -147,7 +147,8 @@ END_TEST
 START_TEST(sindy_takes_a_recorded_derivative) {
     /* --derivative names the targets instead of finite differences: given
      * x itself as dx/dt, the identified system is dx_i/dt = 1 x_i */
-    proc_out p = analyze("wave.h5 sindy --signals body.obs.position --derivative body.obs.position --degree 1 -o d.csv");
+    proc_out p =
+        analyze("wave.h5 sindy --signals body.obs.position --derivative body.obs.position --degree 1 -o d.csv");
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
     char cells[MAXROWS][8][80];
