@@ -275,6 +275,10 @@ int an_sindy_run(const double *x, uint64_t T, uint32_t m, const char *const *nam
         return errmsg_set(e, "sindy: a degree-%u library of %u variables has %u terms, more than the %llu samples "
                           "fitted; lower --degree, choose fewer --signals or a longer window", o->degree, m, L.P,
                           (unsigned long long)(T - 2));
+    if ((double)L.P * (double)(T - 2) > AN_SINDY_MAX_VALUES)
+        return errmsg_set(e, "sindy: the library matrix would hold %u terms x %llu samples, over %d values; use a "
+                          "shorter window (--from/--to) or a smaller library", L.P, (unsigned long long)(T - 2),
+                          AN_SINDY_MAX_VALUES);
     s->m = m, s->N = T - 2;
     double *u = unwrapped(x, T, m, o->phase), *cnorm = malloc(L.P * sizeof *cnorm);
     double **y = calloc(m, sizeof *y);

@@ -26,6 +26,7 @@
 
 #define AN_SINDY_MAX_DEGREE 5
 #define AN_SINDY_MAX_TERMS 5000
+#define AN_SINDY_MAX_VALUES 25000000 /* samples x terms of the library matrix (200 MB) */
 
 typedef struct an_sindy_opts {
     uint32_t degree;   /* 1..AN_SINDY_MAX_DEGREE */
@@ -51,7 +52,8 @@ uint32_t an_sindy_terms(uint32_t m, uint32_t degree, int phase);
 
 /* Identify dx/dt from x (T x m, sample-major; T >= 3) with sample interval
  * dt, variable names `names`. 0, or -1 with e set (a library larger than
- * AN_SINDY_MAX_TERMS or than the samples, out of memory, GSL failure). */
+ * AN_SINDY_MAX_TERMS or than the samples, a library matrix over
+ * AN_SINDY_MAX_VALUES, out of memory, GSL failure). */
 int an_sindy_run(const double *x, uint64_t T, uint32_t m, const char *const *names, double dt,
                  const an_sindy_opts *o, an_sindy *s, errmsg *e);
 

@@ -191,12 +191,14 @@ START_TEST(bad_input_is_one_line_and_writes_nothing) {
     refused("wave.h5 sindy --signals body.obs.joints,circuit.units --degree 5 -o x.csv", "terms, more than",
             "x.csv");
     refused("plain.h5 dmd -o x.csv", "no circuit units recorded", "x.csv");
+    refused("long.h5 sindy --degree 5 -o x.csv", "library matrix would hold 1287 terms x 39998 samples", "x.csv");
     refused("wave.h5 sindy --signals body.obs.joints --derivative circuit.units -o x.csv",
             "--derivative circuit.units: 10 variables over 400 samples, but --signals body.obs.joints has 5", "x.csv");
     refused("wave.h5 dmd --threshold 1 -o x.csv", "options of sindy, not dmd", "x.csv");
     refused("wave.h5 sindy --rank 3 -o x.csv", "--rank is an option of dmd", "x.csv");
     refused("wave.h5 sindy --threshold -1 -o x.csv", "--threshold takes a number from 0", "x.csv");
-    refused("wave.h5 pca -o wave.h5", "-o", "x.csv"); /* never over the recording */
+    refused("wave.h5 pca -o wave.h5", "-o wave.h5: unknown table format '.h5'", "x.csv"); /* never the recording */
+    refused("wave.h5 pca -o x.csv --plot x.csv", "x.csv is the same file as x.csv", "x.csv");
     proc_out p = analyze("wave.h5 pca --signals");
     ck_assert_int_eq(p.status, 2);
     proc_free(&p);
@@ -218,6 +220,9 @@ int main(void) {
     if (fixture_write(p, &wave)) return 1;
     snprintf(p, sizeof p, "%s/plain.h5", dir);
     if (fixture_write(p, &plain)) return 1;
+    fixture longer = {.kind = "run", .episodes = 1, .T = 40000, .n = 4, .direction = 1, .units = 1};
+    snprintf(p, sizeof p, "%s/long.h5", dir);
+    if (fixture_write(p, &longer)) return 1;
     Suite *s = suite_create("analyze");
     TCase *t = tcase_create("analyze");
     tcase_set_timeout(t, 120);
