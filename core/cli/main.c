@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/atomicfile.h"
 #include "base/h5util.h"
 #include "exp/experiment.h"
 #include "train/ranks.h"
@@ -326,6 +327,7 @@ int main(int argc, char **argv) {
     gsl_set_error_handler_off();
     h5util_init();
     callguard_install();
+    atomicfile_anchor(); /* outputs resolve against this folder, whatever plugins chdir() to */
     if (argc < 2) {
         usage(stderr);
         return 2;
