@@ -40,7 +40,7 @@ static int create_tmp(atomicfile *a, const char *path, errmsg *e) {
             r[6] = '\0';
             snprintf(a->tmp, len + 12, "%s.%s.tmp", path, r);
         }
-        int fd = openat(anchor_fd, a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        int fd = openat(anchor_fd, a->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd >= 0) return fd;
         if (errno != EEXIST) return errmsg_set(e, "%s: cannot write: %s", a->tmp, strerror(errno));
     }
