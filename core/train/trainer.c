@@ -599,6 +599,13 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
+    if (o->resume && ck.epochs_done > x->epochs) {
+        errmsg_set(e, "%s: the checkpoint is at epoch %llu, past train.epochs %llu: nothing to resume and no file "
+                      "written (resume with --epochs %llu or more, or train afresh without --resume)",
+                   x->checkpoint, (unsigned long long)ck.epochs_done, (unsigned long long)x->epochs,
+                   (unsigned long long)ck.epochs_done);
+        goto done;
+    }
     if (root && !o->dry && !o->resume &&
         (move_aside(x->checkpoint, "checkpoint", out, e) || move_aside(x->curve, "curve", out, e)))
         goto done;

@@ -112,6 +112,36 @@ START_TEST(train_outputs) {
 }
 END_TEST
 
+/* --resume with fewer epochs than the checkpoint holds: refused in one
+ * line, nothing written (it used to print "parameters written" and write
+ * nothing); and a body calling exit() in create under train is named. */
+START_TEST(train_resume_past_end) {
+    const char *dir = proc_tmpdir();
+    write_train(dir);
+    proc_out p = proc_run("cd %s && %s train t.yaml --quiet --epochs 3 >/dev/null && rm out.params.yaml && "
+                          "%s train t.yaml --resume --epochs 2", dir, exe, exe);
+    ck_assert_msg(p.status == 1, "status %d: %s", p.status, p.out);
+    ck_assert_str_eq(p.err, "error: ck.bin: the checkpoint is at epoch 3, past train.epochs 2: nothing to resume and "
+                            "no file written (resume with --epochs 3 or more, or train afresh without --resume)\n");
+    ck_assert_ptr_null(strstr(p.out, "written"));
+    proc_free(&p);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/out.params.yaml", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/exit_create.so\ncircuit:\n  plugin: %s/funcbody.so\n  params: {init: 0.5}\n"
+             "wiring:\n  - circuit.out.y -> body.act.u\nlearner:\n  plugin: es\ntrain:\n  epochs: 2\n", broken, broken);
+    proc_write(dir, "x.yaml", text);
+    for (int threads = 1; threads <= 2; threads++) {
+        p = proc_run("cd %s && %s train x.yaml --threads %d", dir, exe, threads);
+        ck_assert_msg(p.status == 1 && !p.signaled, "status %d: %s", p.status, p.err);
+        ck_assert_str_eq(p.err, "error: body (exit-create) called exit() during create; animat stops\n");
+        proc_free(&p);
+    }
+}
+END_TEST
+
 START_TEST(plot_and_report) {
     const char *dir = proc_tmpdir();
     proc_write(dir, "x.yaml", EXP);
@@ -181,6 +211,7 @@ int main(void) {
     tcase_add_test(t, run_trace_and_record);
     tcase_add_test(t, record_file_key);
     tcase_add_test(t, train_outputs);
+    tcase_add_test(t, train_resume_past_end);
     tcase_add_test(t, plot_and_report);
     tcase_add_test(t, tmp_name_taken);
     tcase_add_test(t, chdir_in_create);
