@@ -20,6 +20,7 @@
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
+#include "sim/intervene.h"
 #include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
@@ -286,6 +287,7 @@ static void print_check(const experiment *x, sim *s) {
                (unsigned long long)x->epochs);
     putchar('\n');
     sim_print_unfed(s, stdout);
+    sim_iv_print_notes(s, stdout);
 }
 
 /* animat run / animat check. */
