@@ -1,11 +1,20 @@
 /* atomicfile.h -- write a file so that readers see the old one or the new
- * one, never a torn one: write PATH.tmp, fflush + fsync, rename over PATH,
- * fsync the folder. The one place animat does this (traces, parameter
- * files, learning curves' checkpoints, checkpoints).
+ * one, never a torn one, and never through anything planted in the folder:
+ * create a temporary file in PATH's folder exclusively (O_CREAT | O_EXCL |
+ * O_NOFOLLOW: PATH.tmp, or PATH.XXXXXX.tmp when that name is taken, so a
+ * symbolic link or file planted at PATH.tmp is never opened), write,
+ * fflush + fsync, rename over PATH, fsync the folder. The one place animat
+ * creates output files (traces, recordings, videos, parameter files,
+ * learning curves, checkpoints, figures, pages).
+ *
+ * Relative paths are resolved against the working directory that
+ * atomicfile_anchor saw (held as a directory fd), so plugin code that
+ * calls chdir() cannot redirect an output; before atomicfile_anchor (unit
+ * tests), against the current working directory.
  *
  * Lifecycle: atomicfile_open -> write to ->f -> atomicfile_commit (or
- * atomicfile_abort, which removes PATH.tmp). Thread: one thread per
- * atomicfile.
+ * atomicfile_abort, which removes the temporary file). Thread: one thread
+ * per atomicfile.
  */
 #ifndef ATOMICFILE_H
 #define ATOMICFILE_H
@@ -16,19 +25,39 @@
 #include "base/errmsg.h"
 
 typedef struct atomicfile {
-    FILE *f;    /* the stream to write; owned until commit/abort */
-    char *path; /* final path; owned */
-    char *tmp;  /* PATH.tmp; owned */
+    FILE *f;          /* the stream to write (atomicfile_open); owned until commit/abort */
+    char *path;       /* final path; owned */
+    char *tmp;        /* the temporary file's path (for messages); owned */
+    int fd;           /* atomicfile_name: the temporary file, open; owned; else -1 */
+    char byname[32];  /* atomicfile_name: "/proc/self/fd/N", a name that opens exactly that file */
 } atomicfile;
 
-/* Only name PATH and PATH.tmp in *a (f stays NULL): for a temporary file
- * that another library writes by name (libhdf5); commit then fsyncs it by
- * name. 0, or -1 (out of memory) with e set. */
+/* Record the current working directory (as an fd) that relative output
+ * paths are resolved against from now on. Call once at start-up, before
+ * any plugin is loaded. Idempotent. */
+void atomicfile_anchor(void);
+
+/* Create the temporary file exclusively and keep it open as ->fd, with f
+ * NULL: for a library that opens the file by name (libhdf5), which is
+ * given ->byname (the descriptor's /proc name, so nothing else can be
+ * opened in its place); commit fsyncs and closes ->fd. 0, or -1 with e set
+ * and *a zeroed. */
 int atomicfile_name(atomicfile *a, const char *path, errmsg *e);
 
-/* Create PATH.tmp for writing (binary). 0, or -1 with e set ("PATH.tmp:
- * cannot write: reason") and *a zeroed. */
+/* Create the temporary file exclusively for writing (binary). 0, or -1
+ * with e set ("PATH.tmp: cannot write: reason") and *a zeroed. */
 int atomicfile_open(atomicfile *a, const char *path, errmsg *e);
+
+/* A file written in place while it grows (a learning curve): create PATH
+ * itself exclusively (it must not exist: move the earlier one aside
+ * first), or, with `append`, open the existing regular file (never a
+ * symbolic link, FIFO or device), cut it to `keep` bytes and append.
+ * The stream, or NULL with e set. */
+FILE *atomicfile_live(const char *path, int append, uint64_t keep, errmsg *e);
+
+/* rename(from, to) with both resolved like every output (a symbolic link
+ * at `to` is replaced, never followed). 0, or -1 with errno set. */
+int atomicfile_rename(const char *from, const char *to);
 
 /* Flush, fsync, close and rename into place, then fsync the folder. Frees
  * *a either way; on failure PATH.tmp is removed and PATH untouched. 0, or

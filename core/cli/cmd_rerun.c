@@ -1,11 +1,20 @@
 /* cmd_rerun.c -- `animat rerun FILE.h5`: repeat a recorded run from the
- * recording alone and compare every recorded value bit for bit. */
+ * recording alone and compare every recorded value bit for bit.
+ *
+ * A recording is data, not code: the stored experiment's outputs
+ * (record.trace/file, train.output/curve/checkpoint) are dropped, plugins
+ * are found by name on the normal search path and must hash as recorded,
+ * and a plugin file named by path (plugin: /x.so, extra_plugins) or one
+ * whose hash differs is refused unless --allow-plugin-paths is given. */
 #include "cli/cmd_rerun.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/hash.h"
+#include "base/yamltree.h"
 #include "exp/experiment.h"
 #include "sim/record.h"
 #include "sim/runner.h"
@@ -18,13 +27,16 @@
 typedef struct rerun_src {
     h5rec rec;                        /* the recording, open until src_free */
     char *kind, *text, *path, *extra; /* root attributes; owned */
+    char *hashes;                     /* root attribute plugins: "inst name version hash path" lines; owned */
+    char label[4200];                 /* "FILE (stored experiment)": the stored experiment's name in messages */
+    uint32_t nfromrec;                /* plugins[0..nfromrec) come from the recording's extra_plugins */
     const char *plugins[RERUN_MAX_PLUGINS];
     uint32_t nplugins;
 } rerun_src;
 
 static void src_free(rerun_src *r) {
     h5rec_close(&r->rec);
-    free(r->kind), free(r->text), free(r->path), free(r->extra);
+    free(r->kind), free(r->text), free(r->path), free(r->extra), free(r->hashes);
     memset(r, 0, sizeof *r);
 }
 
@@ -33,9 +45,10 @@ static void src_free(rerun_src *r) {
  * with e set to one line naming the file. */
 static int read_src(const char *path, rerun_src *r, errmsg *e) {
     if (h5rec_open(&r->rec, path, e)) return -1;
-    static const char *const keys[] = {"kind", "experiment", "experiment_path", "extra_plugins"};
-    char **vals[] = {&r->kind, &r->text, &r->path, &r->extra};
-    for (int k = 0; k < 4; k++)
+    static const char *const keys[] = {"kind", "experiment", "experiment_path", "extra_plugins", "plugins"};
+    char **vals[] = {&r->kind, &r->text, &r->path, &r->extra, &r->hashes};
+    snprintf(r->label, sizeof r->label, "%s (stored experiment)", path);
+    for (int k = 0; k < 5; k++)
         if (!(*vals[k] = h5rec_attr_str(&r->rec, keys[k])))
             return errmsg_set(e, "%s: damaged recording: no string attribute '%s'", path, keys[k]);
     if (strcmp(r->kind, "run") && strcmp(r->kind, "train"))
@@ -45,7 +58,94 @@ static int read_src(const char *path, rerun_src *r, errmsg *e) {
         *nl = '\0';
         r->plugins[r->nplugins++] = p;
     }
+    r->nfromrec = r->nplugins;
     return 0;
+}
+
+/* Is a plugin: value a file path (rather than a name)? The rule of
+ * registry_resolve: it holds '/' or ends in .so. */
+static int is_path(const yamltree *v) {
+    if (!v || v->kind != YAMLTREE_SCALAR) return 0;
+    size_t n = strlen(v->str);
+    return strchr(v->str, '/') || (n > 3 && !strcmp(v->str + n - 3, ".so"));
+}
+
+/* Append the plugin files the stored experiment names by path, and those
+ * in extra_plugins, to buf (", "-separated). How many. */
+static int path_plugins(const rerun_src *r, char *buf, size_t cap, errmsg *e) {
+    int n = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < r->nfromrec; i++, n++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (extra_plugins)", n ? ", " : "", r->plugins[i]);
+    yamltree *doc = yamltree_parse(r->label, r->text, strlen(r->text), e);
+    if (!doc) return -1;
+    static const char *const single[] = {"body", "circuit", "learner"}, *const maps[] = {"bodies", "circuits"};
+    for (int k = 0; k < 3; k++) {
+        const yamltree *v = yamltree_get(yamltree_get(doc, single[k]), "plugin");
+        if (is_path(v) && ++n)
+            snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (%s.plugin)", n > 1 ? ", " : "", v->str, single[k]);
+    }
+    for (int k = 0; k < 2; k++) {
+        const yamltree *m = yamltree_get(doc, maps[k]);
+        for (size_t i = 0; m && m->kind == YAMLTREE_MAP && i < m->n; i++) {
+            const yamltree *v = yamltree_get(m->vals[i], "plugin");
+            if (is_path(v) && ++n)
+                snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (%s.%s.plugin)", n > 1 ? ", " : "", v->str,
+                         maps[k], m->keys[i]->str);
+        }
+    }
+    yamltree_free(doc);
+    return n;
+}
+
+/* The recorded hash of instance `name`'s plugin file, or 0 with *found 0. */
+static uint64_t recorded_hash(const rerun_src *r, const char *name, int *found) {
+    size_t len = strlen(name);
+    *found = 0;
+    for (const char *p = r->hashes; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+        char plugin[128], version[64];
+        uint64_t h;
+        if (!strncmp(p, name, len) && p[len] == ' ' &&
+            sscanf(p + len, " %127s %63s %" SCNx64, plugin, version, &h) == 3) {
+            *found = 1;
+            return h;
+        }
+    }
+    return 0;
+}
+
+/* Print each instance's plugin (name, version, file) and check its hash
+ * against the recording's. 0, or -1 with e set (a plugin that hashes
+ * differently, unless `allow`). */
+static int check_plugins(const rerun_src *r, const experiment *x, int allow, FILE *out, errmsg *e) {
+    for (uint32_t k = 0; k <= x->ninsts; k++) {
+        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+        if (!in->plugin) continue;
+        uint64_t now = 0;
+        int found;
+        uint64_t then = recorded_hash(r, in->name, &found);
+        int same = !hash_file(in->plugin->lib->path, &now) && found && now == then;
+        if (out)
+            fprintf(out, "  %s: %s %s from %s (%s)\n", in->name, in->plugin->desc->name, in->plugin->desc->version,
+                    in->plugin->lib->path, same ? "hash as recorded" : "HASH DIFFERS from the recording");
+        if (!same && !allow)
+            return errmsg_set(e, "%s: %s (%s) resolves to %s, whose fnv1a64 hash %016" PRIx64 " is not the recorded "
+                              "%s; refusing to run it (pass --allow-plugin-paths to run it anyway)", r->label,
+                              in->name, in->plugin->desc->name, in->plugin->lib->path, now,
+                              found ? "one" : "plugin list");
+    }
+    if (out) fflush(out);
+    return 0;
+}
+
+/* Drop every output the stored experiment names: rerun writes only its own
+ * temporary recording. */
+static void drop_outputs(experiment *x) {
+    char **outs[] = {&x->trace, &x->record_file, &x->curve, &x->output, &x->checkpoint};
+    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
+        free(*outs[i]);
+        *outs[i] = NULL;
+    }
 }
 
 /* Compare dataset `name` of two recordings bit for bit. 0 same, 1 differs
@@ -95,6 +195,21 @@ static int compare_group(const h5rec *a, const h5rec *b, const char *group, uint
     return rc;
 }
 
+/* Every dataset of group `group` in the rerun b must exist in the
+ * recording a (one deleted from the file is a difference, not a pass).
+ * 0, 1 (why in e) or -1. */
+static int missing_in(const h5rec *a, const h5rec *b, const char *group, errmsg *e) {
+    char **names;
+    int n = h5rec_members(b, group, &names, e), rc = n < 0 ? -1 : 0;
+    for (int i = 0; !rc && i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", group, names[i]);
+        if (!h5rec_has(a, path)) rc = (errmsg_set(e, "%s: missing from the recording (the rerun has it)", path), 1);
+    }
+    if (n >= 0) h5rec_names_free(names, n);
+    return rc;
+}
+
 /* Compare every dataset of the recording with the rerun's at `again`. 0
  * identical, 1 differs, -1 error. */
 static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, uint64_t *nvals, errmsg *e) {
@@ -106,22 +221,39 @@ static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, 
         ++*nsets;
         rc = compare_one(orig, &b, "time", nvals, e);
     }
+    if (!rc && !h5rec_has(orig, "time") && h5rec_has(&b, "time"))
+        rc = (errmsg_set(e, "time: missing from the recording (the rerun has it)"), 1);
     for (size_t g = 0; !rc && g < sizeof groups / sizeof *groups; g++)
         rc = compare_group(orig, &b, groups[g], nsets, nvals, e);
+    for (size_t g = 0; !rc && g < sizeof groups / sizeof *groups; g++) rc = missing_in(orig, &b, groups[g], e);
     h5rec_close(&b);
     return rc;
 }
 
-/* Repeat the recorded run into `out` (a new recording). 0 or -1. */
-static int repeat(const rerun_src *r, const char *out, errmsg *e) {
+/* Repeat the recorded run into `again` (a new recording), after the
+ * plugin checks. 0 or -1. */
+static int repeat(const rerun_src *r, const char *again, int allow, FILE *out, errmsg *e) {
+    char files[2048];
+    int npath = path_plugins(r, files, sizeof files, e);
+    if (npath < 0) return -1;
+    if (npath && !allow)
+        return errmsg_set(e, "%s: the recording names plugin files by path: %s; a recording is data, so rerun loads "
+                          "plugins by name only (pass --allow-plugin-paths to load these files: they run code)",
+                          r->label, files);
+    if (npath && out) fprintf(out, "  loading plugin files named by the recording (--allow-plugin-paths): %s\n", files);
     experiment x;
-    if (experiment_load_text(&x, r->path, r->text, NULL, 0, r->plugins, r->nplugins, e)) return -1;
+    if (experiment_load_stored(&x, r->label, r->path, r->text, r->plugins, r->nplugins, e)) return -1;
+    drop_outputs(&x);
+    if (check_plugins(r, &x, allow, out, e)) {
+        experiment_free(&x);
+        return -1;
+    }
     int rc;
     if (!strcmp(r->kind, "train")) {
-        trainer_opts o = {.quiet = 1, .dry = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        trainer_opts o = {.quiet = 1, .dry = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins};
         rc = trainer_run(&x, &o, NULL, e) ? -1 : 0;
     } else {
-        runner_opts o = {.quiet = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        runner_opts o = {.quiet = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins};
         rc = runner_run(&x, &o, NULL, NULL, e);
     }
     experiment_free(&x);
@@ -131,8 +263,12 @@ static int repeat(const rerun_src *r, const char *out, errmsg *e) {
 int cmd_rerun_main(int argc, char **argv, FILE *out) {
     const char *file = NULL, *more[RERUN_MAX_PLUGINS];
     uint32_t nmore = 0;
+    int allow = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--quiet")) {
+        if (!strcmp(argv[i], "--allow-plugin-paths")) {
+            allow = 1;
+            continue;
+        } else if (!strcmp(argv[i], "--quiet")) {
             out = NULL;
         } else if (!strcmp(argv[i], "--plugin") && i + 1 < argc && nmore < RERUN_MAX_PLUGINS) {
             more[nmore++] = argv[++i];
@@ -158,7 +294,7 @@ int cmd_rerun_main(int argc, char **argv, FILE *out) {
     if (!rc && !(tmpdir = mkdtemp(dir))) rc = errmsg_set(&e, "cannot create a temporary folder in %s", base);
     snprintf(again, sizeof again, "%s/rerun.h5", dir);
     if (!rc && out) fprintf(out, "repeating the %s recorded in %s\n", src.kind, file), fflush(out);
-    if (!rc) rc = repeat(&src, again, &e);
+    if (!rc) rc = repeat(&src, again, allow, out, &e);
     uint32_t nsets = 0;
     uint64_t nvals = 0;
     if (!rc) rc = compare_files(&src.rec, again, &nsets, &nvals, &e);

@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/atomicfile.h"
 #include "base/h5util.h"
 #include "exp/experiment.h"
 #include "train/ranks.h"
@@ -20,6 +21,7 @@
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
+#include "sim/intervene.h"
 #include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
@@ -53,17 +55,22 @@ static void usage(FILE *f) {
             "                          learning curve to train.curve and checkpoints to\n"
             "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
             "                          Under mpirun, candidates are spread over the ranks\n"
-            "  rerun FILE.h5 [--plugin F]... [--quiet]\n"
+            "  rerun FILE.h5 [--plugin F]... [--allow-plugin-paths] [--quiet]\n"
             "                          repeat the run stored in a recording from the file alone\n"
             "                          and say whether every recorded value came out\n"
-            "                          bit-identical (exit 0) or where it first differs (exit 1)\n"
+            "                          bit-identical (exit 0) or where it first differs (exit 1);\n"
+            "                          writes none of the stored experiment's outputs; plugins\n"
+            "                          are found by name and must hash as recorded (plugin files\n"
+            "                          named by path, or other hashes: --allow-plugin-paths)\n"
             "  render FILE -o OUT.mp4 [--size WxH] [--episodes N] [--set K=V]... [--theta FILE]\n"
             "         [--plugin F] [--quiet]\n"
             "                          run episodes like run (default 1) and film every body\n"
             "                          (MuJoCo bodies with the animat.mujoco/1 extension,\n"
             "                          side by side) off-screen into an H.264 MP4 (default\n"
             "                          640x480, one frame per control step); needs OSMesa\n"
-            "                          and the ffmpeg program; progress with ETA on a terminal\n"
+            "                          and the ffmpeg program; progress with ETA on a terminal;\n"
+            "                          an ffmpeg idle for ANIMAT_FFMPEG_TIMEOUT s (default 60)\n"
+            "                          is stopped\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -292,6 +299,7 @@ static void print_check(const experiment *x, sim *s) {
                (unsigned long long)x->epochs);
     putchar('\n');
     sim_print_unfed(s, stdout);
+    sim_iv_print_notes(s, stdout);
 }
 
 /* animat run / animat check. */
@@ -336,6 +344,7 @@ int main(int argc, char **argv) {
     gsl_set_error_handler_off();
     h5util_init();
     callguard_install();
+    atomicfile_anchor(); /* outputs resolve against this folder, whatever plugins chdir() to */
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -185,15 +185,29 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
     return experiment_load_text(x, file, NULL, sets, nsets, extra, nextra, e);
 }
 
+/* experiment_load_text with relative paths anchored at `origin`'s folder. */
+static int load_from(experiment *x, const char *file, const char *origin, const char *text, const char *const *sets,
+                uint32_t nsets, const char *const *extra, uint32_t nextra, errmsg *e);
+
 int experiment_load_text(experiment *x, const char *file, const char *text, const char *const *sets, uint32_t nsets,
                          const char *const *extra, uint32_t nextra, errmsg *e) {
+    return load_from(x, file, file, text, sets, nsets, extra, nextra, e);
+}
+
+int experiment_load_stored(experiment *x, const char *label, const char *origin, const char *text,
+                           const char *const *extra, uint32_t nextra, errmsg *e) {
+    return load_from(x, label, origin, text, NULL, 0, extra, nextra, e);
+}
+
+static int load_from(experiment *x, const char *file, const char *origin, const char *text, const char *const *sets,
+                uint32_t nsets, const char *const *extra, uint32_t nextra, errmsg *e) {
     static const char *const top_keys[] = {"name",    "description", "body",   "circuit",  "wiring",
                                            "run",     "record",      "learner", "train",   "bodies",
                                            "circuits", "theta_file", "interventions", NULL};
     memset(x, 0, sizeof *x);
     registry_init(&x->reg);
     x->file = strdup(file);
-    char *tmp = strdup(file);
+    char *tmp = strdup(origin);
     x->base_dir = tmp ? strdup(dirname(tmp)) : NULL;
     free(tmp);
     if (!x->file || !x->base_dir) {

@@ -156,6 +156,13 @@ int experiment_load(experiment *x, const char *file, const char *const *sets, ui
 int experiment_load_text(experiment *x, const char *file, const char *text, const char *const *sets, uint32_t nsets,
                          const char *const *extra, uint32_t nextra, errmsg *e);
 
+/* A recording's stored experiment: `text` is named `label` in messages
+ * ("run.h5 (stored experiment)", never a file on disk) while relative
+ * paths resolve against the folder of `origin` (the experiment's original
+ * path). */
+int experiment_load_stored(experiment *x, const char *label, const char *origin, const char *text,
+                           const char *const *extra, uint32_t nextra, errmsg *e);
+
 /* Free everything in x (safe on a zeroed or failed experiment). */
 void experiment_free(experiment *x);
 

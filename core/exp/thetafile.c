@@ -44,10 +44,9 @@ static int read_doc(const yamltree *d, thetafile *t, errmsg *e) {
     for (size_t i = 0; i < d->n; i++) {
         int ok = 0;
         for (size_t k = 0; k < 3; k++) ok |= !strcmp(d->keys[i]->str, keys[k]);
-        char q[80];
-        if (!ok)
-            return AT(e, d->keys[i], "unknown key '%s' (expected one of: circuit, names, theta)",
-                      errmsg_quote(d->keys[i]->str, q, sizeof q));
+        if (!ok) /* the key is not quoted: the file may be anything (theta_file: /etc/shadow) */
+            return AT(e, d->keys[i], "unknown key (expected one of: circuit, names, theta; the file's text is not "
+                                     "quoted)");
     }
     const yamltree *c = yamltree_get(d, "circuit"), *th = yamltree_get(d, "theta"), *nm = yamltree_get(d, "names");
     if (!th) return AT(e, d, "missing required key 'theta'");

@@ -84,6 +84,47 @@ int sim_iv_init(sim *s, errmsg *e) {
     return 0;
 }
 
+/* Step window [from, to) of intervention v, cut to run.max_steps. */
+static void iv_window(const sim *s, const sim_iv *v, uint64_t *from, uint64_t *to) {
+    uint64_t end = s->x->max_steps ? s->x->max_steps : UINT64_MAX;
+    *from = v->from;
+    *to = v->to < end ? v->to : end;
+}
+
+uint32_t sim_iv_print_notes(const sim *s, FILE *f) {
+    uint32_t lines = 0;
+    for (uint32_t i = 0; i < s->nivs; i++) {
+        const sim_iv *a = &s->ivs[i];
+        uint64_t af, at;
+        iv_window(s, a, &af, &at);
+        const char *kind = a->x->on_theta ? "theta" : "unit";
+        if (af >= at) {
+            if (a->from < a->to)
+                fprintf(f, "note: interventions[%u] (%s.%s.%s) never acts: it starts at %g s, after the last control "
+                           "step (run.max_steps %llu x %g s)\n", i, a->in->name, kind, a->x->name, a->x->from,
+                        (unsigned long long)s->x->max_steps, s->dt);
+            else
+                fprintf(f, "note: interventions[%u] (%s.%s.%s) never acts: no control step starts in [%g, %g) s "
+                           "(steps are %g s apart)\n", i, a->in->name, kind, a->x->name, a->x->from, a->x->to, s->dt);
+            lines++;
+            continue;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            const sim_iv *b = &s->ivs[j];
+            uint64_t bf, bt;
+            iv_window(s, b, &bf, &bt);
+            if (b->in != a->in || b->x->on_theta != a->x->on_theta || strcmp(b->x->name, a->x->name) ||
+                (af > bf ? af : bf) >= (at < bt ? at : bt))
+                continue;
+            fprintf(f, "note: interventions[%u] and interventions[%u] both act on %s.%s.%s at the same time; they "
+                       "are applied in list order\n", j, i, a->in->name, kind, a->x->name);
+            lines++;
+            break;
+        }
+    }
+    return lines;
+}
+
 void sim_iv_free(sim *s) {
     free(s->ivs);
     free(s->ivtheta);

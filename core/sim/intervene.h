@@ -15,6 +15,8 @@
 #ifndef SIM_INTERVENE_H
 #define SIM_INTERVENE_H
 
+#include <stdio.h>
+
 #include "sim/sim.h"
 
 /* Resolve every intervention against the live circuits (unit and entry
@@ -30,6 +32,12 @@ int sim_iv_step(sim *s, errmsg *e);
 
 /* End of an episode (also after a failure): restore theta entries. 0 or -1. */
 int sim_iv_end(sim *s, errmsg *e);
+
+/* `animat check`'s notes on interventions that look like mistakes: one
+ * that never acts (its window holds no control step start, or starts
+ * after run.max_steps) and two on the same target whose windows overlap.
+ * One "note: ..." line each to f; returns how many. */
+uint32_t sim_iv_print_notes(const sim *s, FILE *f);
 
 /* Free what sim_iv_init allocated. */
 void sim_iv_free(sim *s);

@@ -238,7 +238,7 @@ sim_record *record_open(const char *path, sim *s, const record_meta *m, errmsg *
      * attribute storage instead of failing. */
     hid_t fa = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fa, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-    r->file = H5Fcreate(r->af.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fa);
+    r->file = H5Fcreate(r->af.byname, H5F_ACC_TRUNC, H5P_DEFAULT, fa);
     H5Pclose(fa);
     if (r->file < 0) {
         errmsg_set(e, "%s: cannot create the HDF5 file", r->af.tmp);

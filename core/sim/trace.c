@@ -20,9 +20,14 @@ struct sim_trace {
 
 void trace_fprint_comment(FILE *f, const char *text) {
     for (const char *p = text; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        fprintf(f, "# %.*s\n", (int)len, p);
-        p += len + (p[len] == '\n');
+        fputs("# ", f);
+        for (; *p && *p != '\n'; p++) {
+            unsigned char c = (unsigned char)*p; /* a CR or ESC from a command line must not rewrite the line */
+            if ((c < 0x20 && c != '\t') || c == 0x7f) fprintf(f, "\\x%02x", c);
+            else fputc(c, f);
+        }
+        fputc('\n', f);
+        p += *p == '\n';
     }
 }
 

@@ -41,7 +41,8 @@ int trace_commit(sim_trace *t, errmsg *e);
 void trace_abort(sim_trace *t);
 
 /* Write `text` (may be NULL) to f as comment lines, each prefixed "# ":
- * the provenance at the top of every output file. */
+ * the provenance at the top of every output file. Control characters
+ * other than tab (CR, ESC, ...) are written as \xNN. */
 void trace_fprint_comment(FILE *f, const char *text);
 
 #endif

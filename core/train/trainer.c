@@ -398,19 +398,10 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, const
                           "refusing to resume", path);
             return NULL;
         }
-        if (truncate(path, (off_t)keep)) {
-            errmsg_set(e, "%s: cannot truncate the learning curve to the checkpoint: %s", path, strerror(errno));
-            return NULL;
-        }
-        FILE *f = fopen(path, "a");
-        if (!f) errmsg_set(e, "%s: cannot append: %s", path, strerror(errno));
-        return f;
+        return atomicfile_live(path, 1, keep, e);
     }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        errmsg_set(e, "%s: cannot write the learning curve: %s", path, strerror(errno));
-        return NULL;
-    }
+    FILE *f = atomicfile_live(path, 0, 0, e);
+    if (!f) return NULL;
     char *prov = runner_provenance(t->x, command);
     trace_fprint_comment(f, prov);
     free(prov);
@@ -531,11 +522,12 @@ static int check_outputs(const experiment *x, const char *outpath, errmsg *e) {
  * learning curve likewise, so a fresh run that fails (a full disk) loses
  * neither. `what` names it ("checkpoint", "curve"). 0 or -1. */
 static int move_aside(const char *path, const char *what, FILE *out, errmsg *e) {
-    struct stat st;
-    if (!path || lstat(path, &st)) return 0;
+    if (!path) return 0;
     char prev[4200];
     snprintf(prev, sizeof prev, "%s.prev", path);
-    if (rename(path, prev)) return errmsg_set(e, "%s: cannot move the earlier %s aside: %s", path, what, strerror(errno));
+    int rc = atomicfile_rename(path, prev);
+    if (rc && errno == ENOENT) return 0;
+    if (rc) return errmsg_set(e, "%s: cannot move the earlier %s aside: %s", path, what, strerror(errno));
     if (out) fprintf(out, "moved the earlier %s %s to %s (this run starts afresh)\n", what, path, prev);
     return 0;
 }
@@ -607,6 +599,13 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     ck.fingerprint = fingerprint(&t);
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
+    if (o->resume && ck.epochs_done > x->epochs) {
+        errmsg_set(e, "%s: the checkpoint is at epoch %llu, past train.epochs %llu: nothing to resume and no file "
+                      "written (resume with --epochs %llu or more, or train afresh without --resume)",
+                   x->checkpoint, (unsigned long long)ck.epochs_done, (unsigned long long)x->epochs,
+                   (unsigned long long)ck.epochs_done);
+        goto done;
+    }
     if (root && !o->dry && !o->resume &&
         (move_aside(x->checkpoint, "checkpoint", out, e) || move_aside(x->curve, "curve", out, e)))
         goto done;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,41 @@ static uint64_t length_of(const h5rec *r, const char *path) {
     return rank >= 1 ? dim[0] : 0;
 }
 
+/* The recording's description must be one a reader can trust: dt a
+ * positive finite number of seconds, every at least 1, and each signal's
+ * element names (when given) one per element. 0, or -1 with e set. */
+static int check_meta(const h5rec *r, errmsg *e) {
+    double dt;
+    uint64_t every;
+    if (!h5rec_attr_num(r, "dt", &dt) && !(isfinite(dt) && dt > 0))
+        return errmsg_set(e, "%s: damaged recording: dt is %g, not a positive number of seconds", r->path, dt);
+    if (H5Aexists((hid_t)r->file, "every") > 0 && (h5rec_attr_u64(r, "every", &every) || every == 0))
+        return errmsg_set(e, "%s: damaged recording: every (the sampling interval) is not a whole number >= 1",
+                          r->path);
+    char **names;
+    int n = h5rec_members(r, "/signals", &names, e), rc = n < 0 ? -1 : 0;
+    for (int i = 0; !rc && i < n; i++) {
+        char path[600], **v;
+        snprintf(path, sizeof path, "/signals/%s", names[i]);
+        hid_t d = h5rec_has(r, path) ? H5Dopen2((hid_t)r->file, path, H5P_DEFAULT) : -1;
+        if (d < 0) continue;
+        hid_t sp = H5Dget_space(d);
+        hsize_t dim[3] = {0, 0, 0};
+        int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+        if (rank == 3) H5Sget_simple_extent_dims(sp, dim, NULL);
+        if (sp >= 0) H5Sclose(sp);
+        int k = obj_strings(d, "names", &v);
+        H5Dclose(d);
+        for (int j = 0; j < k; j++) free(v[j]);
+        if (k >= 0) free(v);
+        if (rank == 3 && k >= 0 && (uint64_t)k != dim[2])
+            rc = errmsg_set(e, "%s: damaged recording: signal %s has %d element names for %llu elements", r->path,
+                            names[i], k, (unsigned long long)dim[2]);
+    }
+    if (n >= 0) h5rec_names_free(names, n);
+    return rc;
+}
+
 int h5rec_open(h5rec *r, const char *path, errmsg *e) {
     h5util_quiet(); /* our errors go through errmsg, not libhdf5's stack */
     memset(r, 0, sizeof *r);
@@ -143,6 +179,11 @@ int h5rec_open(h5rec *r, const char *path, errmsg *e) {
     if (!r->kind) r->kind = strdup("run");
     r->episodes = length_of(r, "/episodes/return");
     r->T = length_of(r, "/time");
+    if (!r->path || !r->kind || check_meta(r, e)) {
+        if (!r->path || !r->kind) errmsg_set(e, "out of memory");
+        h5rec_close(r);
+        return -1;
+    }
     return 0;
 }
 

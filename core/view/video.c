@@ -4,16 +4,34 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* SIGPIPE's disposition while a video is open (ffmpeg dying must become an
  * error message, not a silent death that leaves PATH.tmp behind). */
 static struct sigaction view_old_pipe;
+
+/* How long ffmpeg may take no frame data, or take to finish after the last
+ * frame, before render stops it: ANIMAT_FFMPEG_TIMEOUT seconds (1 to
+ * 86400), default 60. */
+static int view_timeout_s(void) {
+    const char *t = getenv("ANIMAT_FFMPEG_TIMEOUT");
+    long v = t ? strtol(t, NULL, 10) : 0;
+    return v >= 1 && v <= 86400 ? (int)v : 60;
+}
+
+static double view_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 int view_video_check(errmsg *e) {
     const char *path = getenv("PATH");
@@ -79,6 +97,7 @@ int view_video_open(view_video *v, const char *path, int w, int h, double fps, e
         return errmsg_set(e, "render: cannot start ffmpeg: %s", strerror(errno));
     }
     fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    fcntl(p[1], F_SETFL, O_NONBLOCK); /* writes wait in poll, with a limit */
     v->pid = pid;
     v->fd = p[1];
     struct sigaction ign;
@@ -88,19 +107,46 @@ int view_video_open(view_video *v, const char *path, int w, int h, double fps, e
     return 0;
 }
 
-/* Wait for ffmpeg; "" when it exited with status 0, else why, into buf. */
+/* Wait for ffmpeg, at most the timeout (then it is killed); "" when it
+ * exited with status 0, else why, into buf. */
 static const char *view_reap(view_video *v, char *buf, size_t cap) {
-    int st = 0;
+    int st = 0, limit = view_timeout_s(), killed = 0;
+    double end = view_now() + limit;
     pid_t r;
-    do r = waitpid(v->pid, &st, 0);
-    while (r < 0 && errno == EINTR);
+    for (;;) {
+        r = waitpid(v->pid, &st, killed ? 0 : WNOHANG);
+        if (r != 0 && !(r < 0 && errno == EINTR)) break;
+        if (r == 0 && view_now() > end) {
+            kill(v->pid, SIGKILL);
+            killed = 1;
+        } else if (r == 0) {
+            struct timespec ts = {0, 10000000};
+            nanosleep(&ts, NULL);
+        }
+    }
     v->pid = 0;
     buf[0] = '\0';
     if (r < 0) snprintf(buf, cap, "cannot wait for ffmpeg: %s", strerror(errno));
+    else if (killed) snprintf(buf, cap, "ffmpeg did not finish within %d s after the last frame; stopped it", limit);
     else if (WIFSIGNALED(st)) snprintf(buf, cap, "ffmpeg was killed by signal %d", WTERMSIG(st));
     else if (WEXITSTATUS(st) == 127) snprintf(buf, cap, "ffmpeg could not be started");
     else if (WEXITSTATUS(st)) snprintf(buf, cap, "ffmpeg failed (exit status %d)", WEXITSTATUS(st));
     return buf;
+}
+
+/* Wait until the pipe takes data again, at most the timeout. 0, or -1 (it
+ * did not: ffmpeg stopped reading). */
+static int view_wait_writable(int fd) {
+    int limit = view_timeout_s();
+    double end = view_now() + limit;
+    for (;;) {
+        double left = end - view_now();
+        if (left <= 0) return -1;
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int k = poll(&p, 1, (int)(left * 1000) + 1);
+        if (k > 0) return 0;
+        if (k < 0 && errno != EINTR) return -1;
+    }
 }
 
 int view_video_write(view_video *v, const uint8_t *rgb, errmsg *e) {
@@ -108,6 +154,13 @@ int view_video_write(view_video *v, const uint8_t *rgb, errmsg *e) {
     while (done < v->frame_bytes) {
         ssize_t k = write(v->fd, rgb + done, v->frame_bytes - done);
         if (k < 0 && errno == EINTR) continue;
+        if (k < 0 && errno == EAGAIN && view_wait_writable(v->fd) == 0) continue;
+        if (k < 0 && errno == EAGAIN) {
+            int limit = view_timeout_s();
+            view_video_abort(v);
+            return errmsg_set(e, "render: ffmpeg took no frame data for %d s (at frame %llu); stopped it, no video "
+                              "written (ANIMAT_FFMPEG_TIMEOUT sets the limit)", limit, (unsigned long long)v->frames + 1);
+        }
         if (k <= 0) {
             char why[200];
             close(v->fd);
@@ -122,11 +175,48 @@ int view_video_write(view_video *v, const uint8_t *rgb, errmsg *e) {
     return 0;
 }
 
+/* Big-endian 32/64-bit values of an MP4 box header. */
+static uint64_t view_be(const uint8_t *b, int n) {
+    uint64_t x = 0;
+    for (int i = 0; i < n; i++) x = x << 8 | b[i];
+    return x;
+}
+
+/* Is the file that ffmpeg wrote a whole MP4? Its top-level boxes must
+ * tile the file exactly, start with ftyp and include moov (the index
+ * ffmpeg writes last: a file cut short by a full disk lacks it or ends
+ * inside a box). 0, or -1 with why in buf. */
+static int view_check_mp4(int fd, char *buf, size_t cap) {
+    struct stat st;
+    if (fstat(fd, &st) || st.st_size == 0) {
+        snprintf(buf, cap, "ffmpeg exited with status 0 but wrote no video (an empty file)");
+        return -1;
+    }
+    uint64_t off = 0, size = (uint64_t)st.st_size;
+    int moov = 0, boxes = 0;
+    while (off < size) {
+        uint8_t h[16];
+        if (size - off < 8 || pread(fd, h, 8, (off_t)off) != 8) break;
+        uint64_t len = view_be(h, 4);
+        if (len == 1 && (size - off < 16 || pread(fd, h + 8, 8, (off_t)off + 8) != 8)) break;
+        if (len == 1) len = view_be(h + 8, 8);
+        else if (len == 0) len = size - off;
+        if (len < 8 || len > size - off || (boxes == 0 && memcmp(h + 4, "ftyp", 4))) break;
+        moov |= !memcmp(h + 4, "moov", 4);
+        off += len;
+        boxes++;
+    }
+    if (off == size && moov) return 0;
+    snprintf(buf, cap, "ffmpeg exited with status 0 but its output is not a whole MP4 file (%llu bytes%s; disk full?)",
+             (unsigned long long)size, off == size ? ", no moov index" : ", cut inside a box");
+    return -1;
+}
+
 int view_video_commit(view_video *v, errmsg *e) {
     char why[200];
     close(v->fd);
     v->fd = -1;
-    if (view_reap(v, why, sizeof why)[0]) {
+    if (view_reap(v, why, sizeof why)[0] || view_check_mp4(fileno(v->file.f), why, sizeof why)) {
         view_video_abort(v);
         return errmsg_set(e, "render: %s; no video written", why);
     }

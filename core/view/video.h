@@ -8,8 +8,12 @@
  * exactly the file animat created (never a new PATH.tmp after an
  * interrupt removed it). Frames go down a pipe to its standard input.
  * view_video_commit closes the pipe, waits for ffmpeg and renames PATH.tmp
- * over PATH only when ffmpeg succeeded; view_video_abort kills ffmpeg and
- * removes PATH.tmp. PATH is never half-written.
+ * over PATH only when ffmpeg exited with status 0 and the file is a whole
+ * MP4 (top-level boxes tile it exactly, ftyp first, moov present);
+ * view_video_abort kills ffmpeg and removes PATH.tmp. PATH is never
+ * half-written. An ffmpeg that takes no frame data, or does not exit after
+ * the last frame, for ANIMAT_FFMPEG_TIMEOUT seconds (default 60) is
+ * killed and the video refused: render never blocks without a limit.
  *
  * Lifecycle: open -> write* -> commit | abort. Thread: the main thread
  * (atomicfile guards up to 4 files per process).

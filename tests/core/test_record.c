@@ -176,6 +176,113 @@ START_TEST(rerun_identical_then_differs) {
 }
 END_TEST
 
+/* Root attribute `name` of recording h5 becomes `value`; with `from`, the
+ * old value with its first `from` replaced by `value` instead. */
+static void set_attr(const char *h5, const char *name, const char *from, const char *value) {
+    hid_t f = H5Fopen(h5, H5F_ACC_RDWR, H5P_DEFAULT);
+    ck_assert_int_ge(f, 0);
+    errmsg e;
+    char *old = h5util_get_str(f, name, &e), buf[65536];
+    ck_assert_ptr_nonnull(old);
+    if (from) {
+        char *at = strstr(old, from);
+        ck_assert_msg(at != NULL, "'%s' not in %s: %s", from, name, old);
+        snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - old), old, value, at + strlen(from));
+    } else {
+        snprintf(buf, sizeof buf, "%s", value);
+    }
+    free(old);
+    ck_assert_int_ge(H5Adelete(f, name), 0);
+    ck_assert_int_eq(h5util_put_str(f, name, buf, &e), 0);
+    H5Fclose(f);
+}
+
+/* A recording is data: plugin files named by path (plugin: FILE,
+ * extra_plugins) are refused unless --allow-plugin-paths, naming the flag
+ * and the files; so is a plugin whose file hashes differently. Before,
+ * rerun loaded whatever the file named and said identical. */
+START_TEST(rerun_plugin_paths) {
+    const char *dir = proc_tmpdir();
+    char text[1024];
+    snprintf(text, sizeof text, "body:\n  plugin: swimmer\ncircuit:\n  plugin: %s\nwiring:\n"
+             "  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+             "run:\n  max_steps: 20\n", getenv("NCAP_SO"));
+    const char *exp = proc_write(dir, "exp.yaml", text);
+    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5 && %s run %s --quiet --record s.h5 "
+                          "--plugin %s --set circuit.plugin=ncap", dir, exe, exp, exe, exp, getenv("NCAP_SO"));
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char want[2048];
+    snprintf(want, sizeof want, "error: %s/r.h5 (stored experiment): the recording names plugin files by path: "
+             "%s (circuit.plugin); a recording is data, so rerun loads plugins by name only (pass "
+             "--allow-plugin-paths to load these files: they run code)\n", dir, getenv("NCAP_SO"));
+    p = proc_run("%s rerun %s/r.h5", exe, dir);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_str_eq(p.err, want);
+    ck_assert_ptr_null(strstr(p.out, "identical"));
+    proc_free(&p);
+    p = proc_run("%s rerun %s/s.h5", exe, dir);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.err, "ncap.so (extra_plugins); a recording is data") && strstr(p.err, "--allow-plugin-paths"),
+                  "%s", p.err);
+    proc_free(&p);
+    p = proc_run("%s rerun %s/r.h5 --allow-plugin-paths", exe, dir);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "rerun identical") && strstr(p.out, "(hash as recorded)"), "%s %s",
+                  p.out, p.err);
+    proc_free(&p);
+    /* a plugin found by name whose file hashes differently from the record */
+    p = proc_run("cd %s && %s run %s --quiet --record n.h5 --set circuit.plugin=ncap", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char h5[512];
+    snprintf(h5, sizeof h5, "%s/n.h5", dir);
+    set_attr(h5, "plugins", "body swimmer 1.0.0 ", "body swimmer 1.0.0 0000000000000000 x");
+    p = proc_run("%s rerun %s", exe, h5);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.err, "body (swimmer) resolves to ") && strstr(p.err, "is not the recorded one; refusing to "
+                  "run it (pass --allow-plugin-paths to run it anyway)"), "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "HASH DIFFERS from the recording"));
+    proc_free(&p);
+}
+END_TEST
+
+/* The stored experiment's outputs are never written (rerun writes only
+ * its own temporary recording), a dataset deleted from the recording is a
+ * difference, and errors in the stored experiment name the recording. */
+START_TEST(rerun_hostile_recording) {
+    const char *dir = proc_tmpdir();
+    const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  max_steps: 20\n");
+    proc_out p = proc_run("cd %s && %s run %s --quiet --record r.h5", dir, exe, exp);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char h5[512], v[600], outs[3200];
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    snprintf(v, sizeof v, "%s/victim", dir);
+    snprintf(outs, sizeof outs, "record:\n  trace: %s.csv\n  file: %s.h5\ntrain:\n  output: %s.yaml\n  curve: "
+             "%s.curve\n  checkpoint: %s.ck\nrun:", v, v, v, v, v);
+    set_attr(h5, "experiment", "run:", outs);
+    p = proc_run("%s rerun %s && ls %s", exe, h5, dir);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "rerun identical"), "%s %s", p.out, p.err);
+    ck_assert_ptr_null(strstr(p.out, "victim"));
+    proc_free(&p);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDWR, H5P_DEFAULT);
+    ck_assert_int_ge(H5Ldelete(f, "signals/body.obs.joints", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    p = proc_run("%s rerun %s", exe, h5);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.out, "rerun differs: signals/body.obs.joints: missing from the recording (the rerun has it)"),
+                  "%s", p.out);
+    proc_free(&p);
+    set_attr(h5, "experiment", "n_bodies: 6", "n_bodies: 40");
+    p = proc_run("%s rerun %s", exe, h5);
+    ck_assert_int_eq(p.status, 1);
+    char want[700];
+    snprintf(want, sizeof want, "error: %s (stored experiment):", h5);
+    ck_assert_msg(!strncmp(p.err, want, strlen(want)) && strstr(p.err, "n_bodies: 40 is out of range"), "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 /* A 64x64 MLP's 6021 weights are inlined into the stored experiment (an
  * attribute over 64 KiB): the file still writes, and reruns identically. */
 START_TEST(large_experiment_text) {
@@ -276,9 +383,11 @@ START_TEST(killed_run_leaves_old_file) {
         char *old = proc_slurp(path);
         ck_assert_str_eq(old, "earlier\n");
         free(old);
-        struct stat st;
-        snprintf(path, sizeof path, "%s/r.h5.tmp", dir);
-        if (sig) ck_assert_int_ne(stat(path, &st), 0);
+        /* SIGKILL leaves r.h5.tmp behind; the next run then takes a fresh
+         * name (r.h5.XXXXXX.tmp), which SIGINT removes */
+        proc_out l = proc_run("ls %s | grep -cE '^r\\.h5\\.([a-z0-9]{6}\\.)?tmp$'", dir);
+        ck_assert_msg(atoi(l.out) == 1, "sig %d: %s temporary files left", sig, l.out);
+        proc_free(&l);
     }
 }
 END_TEST
@@ -397,6 +506,8 @@ int main(void) {
     tcase_add_test(tc, values_equal_trace);
     tcase_add_test(tc, h5dump_reads_it);
     tcase_add_test(tc, rerun_identical_then_differs);
+    tcase_add_test(tc, rerun_plugin_paths);
+    tcase_add_test(tc, rerun_hostile_recording);
     tcase_add_test(tc, train_recording);
     tcase_add_test(tc, large_experiment_text);
     tcase_add_test(tc, every_and_signals);

@@ -31,6 +31,7 @@
  *   BROKEN_SEGV_CREATE raises SIGSEGV in create
  *   BROKEN_HANG_CREATE never returns from create
  *   BROKEN_EXIT_CREATE calls exit(0) in create
+ *   BROKEN_CHDIR_CREATE calls chdir("/") in create (and is otherwise valid)
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
 /* Positional struct initialisers on purpose: the fixtures are spelt the way
@@ -68,6 +69,8 @@ static void *d_create(const animat_host *h) {
     for (;;) pause();
 #elif defined(BROKEN_EXIT_CREATE)
     exit(0);
+#elif defined(BROKEN_CHDIR_CREATE)
+    if (chdir("/")) return NULL;
 #endif
     dummy *d = h->alloc(h, sizeof *d);
     if (!d) return NULL;

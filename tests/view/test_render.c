@@ -284,6 +284,57 @@ START_TEST(cli_interrupt) {
 }
 END_TEST
 
+/* A fake ffmpeg first on PATH (dir/fake/ffmpeg running `script`), then
+ * render 5 frames into dir/out.mp4 (with a symbolic link planted at
+ * out.mp4.tmp, which must not be followed). */
+static proc_out render_with_fake(const char *script, const char *env) {
+    proc_out p = proc_run("mkdir -p %s/fake && printf '#!/bin/sh\\n%s\\n' > %s/fake/ffmpeg && chmod +x %s/fake/ffmpeg && "
+                          "echo victim > %s/victim && ln -sf victim %s/out.mp4.tmp", dir, script, dir, dir, dir, dir);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    p = proc_run("PATH=%s/fake:$PATH %s %s render %s/examples/swimmer-ncap.yaml -o %s/out.mp4 --size 160x120 "
+                 "--set run.max_steps=5 --quiet", dir, env, exe, src, dir);
+    char v[1100];
+    snprintf(v, sizeof v, "%s/victim", dir);
+    char *text = proc_slurp(v);
+    ck_assert_str_eq(text, "victim\n");
+    free(text);
+    snprintf(v, sizeof v, "%s/out.mp4.tmp", dir);
+    remove(v);
+    return p;
+}
+
+/* ffmpeg that fails, that writes nothing, that stops reading, that never
+ * exits: one line, exit 1, no file -- and never a hang. */
+START_TEST(cli_ffmpeg_failures) {
+    proc_out p = render_with_fake("cat >/dev/null; exit 1", "");
+    expect_refusal(&p, 1, "error: render: ffmpeg failed (exit status 1); no video written");
+    p = render_with_fake("cat >/dev/null; exit 0", "");
+    expect_refusal(&p, 1, "error: render: ffmpeg exited with status 0 but wrote no video");
+    p = render_with_fake("cat >/dev/null; printf 0000ftypisom >&3; exit 0", "");
+    expect_refusal(&p, 1, "but its output is not a whole MP4 file");
+    p = render_with_fake("exec sleep 100", "ANIMAT_FFMPEG_TIMEOUT=1");
+    expect_refusal(&p, 1, "error: render: ffmpeg took no frame data for 1 s (at frame 2)");
+    p = render_with_fake("cat >/dev/null; exec sleep 100", "ANIMAT_FFMPEG_TIMEOUT=1");
+    expect_refusal(&p, 1, "error: render: ffmpeg did not finish within 1 s after the last frame");
+}
+END_TEST
+
+/* A disk that fills up under ffmpeg (`ulimit -f`, SIGXFSZ ignored: its
+ * writes fail with EFBIG): exit 1, no file. */
+START_TEST(cli_disk_full) {
+    proc_out p = proc_run("sh -c \"trap '' XFSZ; ulimit -f 10; exec %s render %s/examples/swimmer-ncap.yaml -o %s/out.mp4 "
+                          "--size 160x120 --set run.max_steps=100 --quiet\"", exe, src, dir);
+    ck_assert_msg(!p.signaled && p.status == 1, "status %d: %s", p.status, p.err);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "error: render: ") && strstr(p.err, "no video written"), "%s", p.err);
+    char out[1100];
+    snprintf(out, sizeof out, "%s/out.mp4", dir);
+    ck_assert(!exists(out));
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
@@ -302,6 +353,8 @@ int main(void) {
     tcase_add_test(tc, cli_video);
     tcase_add_test(tc, cli_refusals);
     tcase_add_test(tc, cli_interrupt);
+    tcase_add_test(tc, cli_ffmpeg_failures);
+    tcase_add_test(tc, cli_disk_full);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
