@@ -43,6 +43,7 @@ uint32_t lif_net_state(lif_net *net, cs_region *r, uint32_t k) {
     cs_add(r, &k, net->ring, (size_t)net->n_slots * n);
     cs_add(r, &k, net->ref, net->n * sizeof *net->ref);
     cs_add(r, &k, &net->t, sizeof net->t);
+    cs_add(r, &k, &net->n_ref, sizeof net->n_ref);
     double *scalars[] = {&net->h, &net->dm, &net->ds, &net->ks};
     for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) cs_add(r, &k, scalars[i], sizeof(double));
     return k;

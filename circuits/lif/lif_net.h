@@ -81,7 +81,8 @@ void lif_net_reset(lif_net *net);
 
 /* Append the regions of the net's dynamic state (potentials, currents,
  * external drive, delay-line ring, refractory counts, last outputs, Poisson
- * clocks, substep count and the factors of the substep size) to r[k..];
+ * clocks, substep count, the factors of the substep size and the
+ * refractory count they imply) to r[k..];
  * returns the new count (cstate.h). Wiring and weights are not state. */
 uint32_t lif_net_state(lif_net *net, cs_region *r, uint32_t k);
 
