@@ -175,7 +175,8 @@ static int parse_state(cli *c, uint64_t *at) {
         return 2;
     }
     char *end = NULL;
-    if (c->state_at && (c->state_at[0] < '0' || c->state_at[0] > '9' || (*at = strtoull(c->state_at, &end, 10), *end))) {
+    int digit = c->state_at && c->state_at[0] >= '0' && c->state_at[0] <= '9';
+    if (c->state_at && (!digit || (*at = strtoull(c->state_at, &end, 10), *end))) {
         fprintf(stderr, "animat: --state-at takes a number of control steps, not '%s'\n", c->state_at);
         return 2;
     }

@@ -31,18 +31,18 @@ static uint64_t fp_graph(const experiment *x, uint64_t h) {
     return h;
 }
 
-uint64_t experiment_fingerprint(const experiment *x) {
+uint64_t experiment_iv_fingerprint(const experiment_iv *v) {
+    uint64_t h = fnv_str(HASH_FNV_INIT, v->name);
+    double nums[5] = {v->value, v->sigma, v->from, v->to, (double)(v->what * 4 + v->inst * 2 + v->on_theta)};
+    return hash_fnv(h, nums, sizeof nums);
+}
+
+uint64_t experiment_setup_fingerprint(const experiment *x) {
     uint64_t h = fp_graph(x, HASH_FNV_INIT);
     h = hash_fnv(h, &x->seed, sizeof x->seed);
     h = hash_fnv(h, &x->max_steps, sizeof x->max_steps);
     h = hash_fnv(h, &x->crash_return, sizeof x->crash_return);
     h = hash_fnv(h, &x->on_crash_continue, sizeof x->on_crash_continue);
-    for (uint32_t i = 0; i < x->nivs; i++) {
-        const experiment_iv *v = &x->ivs[i];
-        h = fnv_str(h, v->name);
-        double nums[5] = {v->value, v->sigma, v->from, v->to, (double)(v->what * 4 + v->inst * 2 + v->on_theta)};
-        h = hash_fnv(h, nums, sizeof nums);
-    }
     h = hash_fnv(h, x->targets, x->ntargets * sizeof *x->targets);
     for (uint32_t i = 0; i <= x->ninsts; i++) {
         const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
@@ -51,4 +51,13 @@ uint64_t experiment_fingerprint(const experiment *x) {
     }
     h = hash_fnv(h, &x->episodes_per_candidate, sizeof x->episodes_per_candidate);
     return hash_fnv(h, &x->common_episodes, sizeof x->common_episodes);
+}
+
+uint64_t experiment_fingerprint(const experiment *x) {
+    uint64_t h = experiment_setup_fingerprint(x);
+    for (uint32_t i = 0; i < x->nivs; i++) {
+        uint64_t v = experiment_iv_fingerprint(&x->ivs[i]);
+        h = hash_fnv(h, &v, sizeof v);
+    }
+    return h;
 }

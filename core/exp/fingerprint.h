@@ -20,4 +20,12 @@
  * Any thread. */
 uint64_t experiment_fingerprint(const experiment *x);
 
+/* The same without the interventions: what experiment states are checked
+ * against, so that one state can be continued under other interventions
+ * (docs/state.md, branching). */
+uint64_t experiment_setup_fingerprint(const experiment *x);
+
+/* One intervention's description (target, action, value, sigma, window). */
+uint64_t experiment_iv_fingerprint(const experiment_iv *v);
+
 #endif

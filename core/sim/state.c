@@ -28,8 +28,16 @@ static const char magic[8] = {'A', 'N', 'I', 'M', 'A', 'T', 'S', 'T'};
 /* The state file's own head, in front of the sim payload. */
 typedef struct state_head {
     char version[32];     /* ANIMAT_VERSION, NUL-padded */
-    uint64_t fingerprint; /* experiment_fingerprint */
+    uint64_t fingerprint; /* experiment_setup_fingerprint (interventions aside) */
 } state_head;
+
+/* One intervention in the payload. */
+typedef struct sim_iv_state {
+    uint64_t fingerprint; /* experiment_iv_fingerprint of its description */
+    int32_t on;
+    int32_t reserved;     /* 0 */
+    double saved;
+} sim_iv_state;
 
 /* A writer that only counts when p is NULL. */
 typedef struct wbuf {
@@ -108,13 +116,22 @@ static void get_rng(rbuf *r, gsl_rng *g) {
     else get(r, gsl_rng_state(g), n);
 }
 
+/* Theta as it is outside the open theta interventions' windows: their
+ * entries hold the value saved before the window (an intervention still
+ * open when the state is continued sets it again before the next step). */
+static void undo_theta_ivs(const sim *s, const instance *in, double *theta) {
+    for (uint32_t i = 0; i < s->nivs; i++)
+        if (s->ivs[i].on && s->ivs[i].x->on_theta && s->ivs[i].in == in) theta[s->ivs[i].index] = s->ivs[i].saved;
+}
+
 /* One instance: stream, theta, own state (written by the plugin). */
-static int put_instance(wbuf *w, instance *in, double *theta, errmsg *e) {
+static int put_instance(wbuf *w, const sim *s, instance *in, double *theta, errmsg *e) {
     put_rng(w, in->host.rng);
     uint32_t nt = 0;
     instance_theta_info(in, &nt);
     put(w, &nt, sizeof nt);
     if (w->p && nt && instance_get_theta(in, theta, nt, e)) return -1;
+    if (w->p) undo_theta_ivs(s, in, theta);
     put(w, theta, (uint64_t)nt * sizeof(double));
     uint64_t n = statext_size(in);
     put(w, &n, sizeof n);
@@ -122,6 +139,17 @@ static int put_instance(wbuf *w, instance *in, double *theta, errmsg *e) {
     if (w->p && statext_save(in, w->p + w->n, n, e)) return -1;
     w->n += n;
     return 0;
+}
+
+/* The interventions: each one's description fingerprint, window state and
+ * saved theta entry, then their noise stream (when there are any). */
+static void put_ivs(wbuf *w, const sim *s) {
+    put(w, &s->nivs, sizeof s->nivs);
+    for (uint32_t i = 0; i < s->nivs; i++) {
+        sim_iv_state v = {experiment_iv_fingerprint(s->ivs[i].x), s->ivs[i].on, 0, s->ivs[i].saved};
+        put(w, &v, sizeof v);
+    }
+    if (s->nivs) put_rng(w, s->ivrng);
 }
 
 /* The whole payload (counting only when w->p is NULL). */
@@ -134,15 +162,10 @@ static int put_all(wbuf *w, sim *s, const sim_result *r, double *theta, errmsg *
     put(w, r->body_ret, r->nbodies * sizeof(double));
     put(w, r->metric, r->nmetrics * sizeof(double));
     for (uint32_t i = 0; i < s->ninsts; i++) {
-        if (put_instance(w, &s->insts[i], theta, e)) return -1;
+        if (put_instance(w, s, &s->insts[i], theta, e)) return -1;
         put_ports(w, s, &s->insts[i]);
     }
-    for (uint32_t i = 0; i < s->nivs; i++) {
-        int32_t on = s->ivs[i].on;
-        put(w, &on, sizeof on);
-        put(w, &s->ivs[i].saved, sizeof s->ivs[i].saved);
-    }
-    if (s->nivs) put_rng(w, s->ivrng);
+    put_ivs(w, s);
     return 0;
 }
 
@@ -200,6 +223,50 @@ static int get_instance(rbuf *r, instance *in, double *theta, errmsg *e) {
     return 0;
 }
 
+/* The interventions' noise stream, when the saved run had one. */
+static void get_iv_rng(rbuf *r, sim *s) {
+    if (s->nivs) {
+        get_rng(r, s->ivrng);
+        return;
+    }
+    uint64_t size = 0; /* a stream this experiment has no use for */
+    get(r, &size, sizeof size);
+    if (size > r->n - r->at) r->bad = 1;
+    else r->at += size;
+}
+
+/* The interventions back. The experiment's interventions may differ from
+ * the saved run's (branching, docs/state.md): each live one takes the
+ * state of an unused saved one with the same description, else starts
+ * closed; the noise stream comes back when the saved run had one, else it
+ * stays as sim_iv_begin seeded it. */
+static int get_ivs(rbuf *r, sim *s, errmsg *e) {
+    uint32_t n = 0;
+    get(r, &n, sizeof n);
+    if (r->bad || (uint64_t)n * sizeof(sim_iv_state) > r->n - r->at) {
+        r->bad = 1;
+        return 0;
+    }
+    sim_iv_state *saved = malloc((n ? n : 1) * sizeof *saved);
+    if (!saved) return errmsg_set(e, "out of memory");
+    get(r, saved, n * sizeof *saved);
+    for (uint32_t i = 0; i < s->nivs; i++) {
+        uint64_t fp = experiment_iv_fingerprint(s->ivs[i].x);
+        s->ivs[i].on = 0;
+        for (uint32_t k = 0; k < n; k++)
+            if (saved[k].fingerprint == fp) {
+                saved[k].fingerprint = 0; /* used */
+                s->ivs[i].on = saved[k].on != 0;
+                s->ivs[i].saved = saved[k].saved;
+                break;
+            }
+    }
+    free(saved);
+    if (!n) return 0;
+    get_iv_rng(r, s);
+    return 0;
+}
+
 /* Everything after the counters. 0, or -1 with e set by a plugin. */
 static int get_rest(rbuf *r, sim *s, errmsg *e) {
     double *theta = malloc(max_theta(s) * sizeof *theta);
@@ -210,13 +277,7 @@ static int get_rest(rbuf *r, sim *s, errmsg *e) {
         get_ports(r, s, &s->insts[i]);
     }
     free(theta);
-    for (uint32_t i = 0; !rc && i < s->nivs; i++) {
-        int32_t on = 0;
-        get(r, &on, sizeof on);
-        get(r, &s->ivs[i].saved, sizeof s->ivs[i].saved);
-        s->ivs[i].on = on != 0;
-    }
-    if (!rc && s->nivs) get_rng(r, s->ivrng);
+    if (!rc) rc = get_ivs(r, s, e);
     return rc;
 }
 
@@ -243,7 +304,7 @@ int sim_state_write(const char *path, const experiment *x, const void *buf, uint
     state_head h;
     memset(&h, 0, sizeof h);
     snprintf(h.version, sizeof h.version, "%s", ANIMAT_VERSION);
-    h.fingerprint = experiment_fingerprint(x);
+    h.fingerprint = experiment_setup_fingerprint(x);
     unsigned char *all = malloc(sizeof h + size);
     if (!all) return errmsg_set(e, "out of memory");
     memcpy(all, &h, sizeof h);
@@ -268,9 +329,9 @@ int sim_state_read(const char *path, const experiment *x, void **buf, uint64_t *
         if (strcmp(h.version, ANIMAT_VERSION))
             rc = errmsg_set(e, "%s: state file was written by animat %s; this is animat %s", path, h.version,
                             ANIMAT_VERSION);
-        else if (h.fingerprint != experiment_fingerprint(x))
+        else if (h.fingerprint != experiment_setup_fingerprint(x))
             rc = errmsg_set(e, "%s: state file was written by a different experiment setup (plugins, their "
-                               "versions or builds, parameters, wiring, seed or interventions differ)", path);
+                               "versions or builds, parameters, wiring, seed or run.max_steps differ)", path);
     }
     if (rc) {
         free(all);

@@ -103,6 +103,43 @@ START_TEST(interventions_and_edges_of_the_episode) {
 }
 END_TEST
 
+START_TEST(branching_under_other_interventions) {
+    /* the state of a run without interventions, continued under
+     * interventions that start at or after the saved step, equals the
+     * uninterrupted run of those interventions from that step on */
+    const char *graph = "bodies:\n  swimmer: {plugin: swimmer, params: {n_bodies: 6, task: swim}}\n"
+                        "circuits:\n  ncap: {plugin: ncap}\n"
+                        "wiring:\n  - swimmer.obs.joints -> ncap.in.joints\n"
+                        "  - ncap.out.muscles -> swimmer.act.motors\n";
+    char text[2048], bare[1024], variant[1024];
+    snprintf(text, sizeof text, "%srun:\n  seed: 5\n", graph);
+    snprintf(bare, sizeof bare, "%s", proc_write(dir, "bare.yaml", text));
+    snprintf(text, sizeof text,
+             "%sinterventions:\n  - {target: ncap.unit.osc, do: silence, from: 1.0}\n"
+             "  - {target: ncap.theta.w_ipsi, do: perturb, value: -0.5, from: 0.75, to: 1.5}\n"
+             "run:\n  seed: 5\n", graph);
+    snprintf(variant, sizeof variant, "%s", proc_write(dir, "variant.yaml", text));
+    proc_out p = proc_run("cd %s && %s run %s --episodes 1 " STEPS " --trace bare.csv --state-at %d --state-out b.state "
+                          "--quiet && %s run %s --episodes 1 " STEPS " --trace variant.csv --quiet && "
+                          "%s run %s " STEPS " --trace branch.csv --state-in b.state --quiet",
+                          dir, exe, bare, AT, exe, variant, exe, variant);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+    char path[512];
+    snprintf(path, sizeof path, "%s/variant.csv", dir);
+    char *want = rows_from(path, AT);
+    snprintf(path, sizeof path, "%s/branch.csv", dir);
+    char *got = rows_from(path, 0);
+    snprintf(path, sizeof path, "%s/bare.csv", dir);
+    char *unperturbed = rows_from(path, AT);
+    ck_assert_msg(strcmp(want, got) == 0, "the branch differs from the uninterrupted variant");
+    ck_assert_msg(strcmp(want, unperturbed) != 0, "the interventions changed nothing");
+    free(want);
+    free(got);
+    free(unperturbed);
+}
+END_TEST
+
 /* Assert: exit 1, one stderr line containing `want`. */
 static void expect_error(proc_out *p, const char *want) {
     ck_assert_msg(!p->signaled, "crashed: %s", p->err);
@@ -207,8 +244,8 @@ START_TEST(bad_state_options) {
     ck_assert_str_eq(p.out, "keep");
     proc_free(&p);
     /* more than one episode, isolation, a directory as output */
-    p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 2 " STEPS " --state-at 5 --state-out x.state",
-                 dir, exe, src);
+    p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 2 " STEPS
+                 " --state-at 5 --state-out x.state", dir, exe, src);
     expect_error(&p, "--state-out x.state: the run must have exactly one episode (--episodes 1), not 2");
     p = run_swimmer("--set run.isolate=true --state-at 5 --state-out x.state");
     expect_error(&p, "--state-* cannot be used with run.isolate: true");
@@ -264,6 +301,7 @@ int main(void) {
     tcase_set_timeout(t, 300);
     tcase_add_test(t, every_example_resumes_bit_for_bit);
     tcase_add_test(t, interventions_and_edges_of_the_episode);
+    tcase_add_test(t, branching_under_other_interventions);
     tcase_add_test(t, bad_state_files);
     tcase_add_test(t, bad_state_options);
     tcase_add_test(t, instance_without_the_extension);
