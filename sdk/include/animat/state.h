@@ -39,8 +39,6 @@
 
 #include <stdint.h>
 
-#include "host.h"
-
 #ifdef __cplusplus
 extern "C" {
 #endif
