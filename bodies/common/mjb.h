@@ -56,6 +56,24 @@ const char *mjb_check_state(const mjModel *m, const mjData *d);
  * NULL. No allocation. Step phase, the instance's thread. */
 const char *mjb_advance(const mjModel *m, mjData *d, int nsub, const mjb_rft *rft);
 
+/* ---- state save/load for "animat.state/1" (mjb_state.c) ---- */
+
+/* Bytes of a body's state: its control-step counter, then d's time, qpos,
+ * qvel, act, ctrl, qacc_warmstart (the solver's warm start), qfrc_applied,
+ * xfrc_applied, mocap poses, userdata and sensordata, then the model's
+ * site_pos and geom_pos (bodies move targets at reset). Any phase. */
+uint64_t mjb_state_size(const mjModel *m, const mjData *d);
+
+/* Write the state (with the body's counter nstep) into buf of `size`
+ * bytes. 0, or -1 when size is not mjb_state_size. No allocation. */
+int mjb_state_save(const mjModel *m, const mjData *d, uint64_t nstep, void *buf, uint64_t size);
+
+/* Read a state mjb_state_save wrote for the same model into m and d (the
+ * counter into *nstep), then mj_step1, so that d is exactly as mjb_advance
+ * left it. 0, or -1 when size is not mjb_state_size (nothing changed). No
+ * allocation. Between steps, the instance's thread. */
+int mjb_state_load(mjModel *m, mjData *d, uint64_t *nstep, const void *buf, uint64_t size);
+
 /* ---- resistive force theory (mjb_rft.c) ---- */
 
 /* Write RFT drag into d->xfrc_applied for every body the medium covers,

@@ -169,11 +169,39 @@ static int32_t mjcf_step(void *self, const double *const *act, double *const *ob
     return ANIMAT_OK;
 }
 
+/* "animat.state/1" (animat/state.h): the step counter and the MuJoCo
+ * state (mjb_state_*: simulation state, warm start, time, the moved
+ * targets). The host's stream and the port buffers are the host's. */
+static uint64_t mjcf_state_size(void *self) {
+    const mjcf_body *b = self;
+    return mjb_state_size(b->m, b->d);
+}
+
+static int32_t mjcf_state_save(void *self, void *buf, uint64_t size) {
+    mjcf_body *b = self;
+    if (mjb_state_save(b->m, b->d, b->nstep, buf, size) == 0) return ANIMAT_OK;
+    b->h->error(b->h, "mjcf: state save: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
+                (unsigned long long)mjb_state_size(b->m, b->d));
+    return ANIMAT_ERROR;
+}
+
+static int32_t mjcf_state_load(void *self, const void *buf, uint64_t size) {
+    mjcf_body *b = self;
+    if (mjb_state_load(b->m, b->d, &b->nstep, buf, size) == 0) return ANIMAT_OK;
+    b->h->error(b->h, "mjcf: state load: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
+                (unsigned long long)mjb_state_size(b->m, b->d));
+    return ANIMAT_ERROR;
+}
+
+static const animat_state_ext mjcf_state = {sizeof(animat_state_ext), 0, mjcf_state_size, mjcf_state_save,
+                                            mjcf_state_load};
+
 /* Capabilities by id: ANIMAT_EXT_MUJOCO (mjcf_view.c) gives a static table
  * valid for the plugin's lifetime; any other id (or NULL) gives NULL. Any
  * phase after create; the instance's thread. */
 static const void *mjcf_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &mjcf_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &mjcf_mujoco_ext;
     return NULL;
 }

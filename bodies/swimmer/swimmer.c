@@ -346,11 +346,39 @@ static const animat_mujoco_ext swm_mujoco = {
     .camera = swm_mj_camera,
 };
 
+/* "animat.state/1" (animat/state.h): the step counter and the MuJoCo
+ * state (mjb_state_*: simulation state, warm start, time, the moved
+ * targets). The host's stream and the port buffers are the host's. */
+static uint64_t swm_state_size(void *self) {
+    const swm_body *b = self;
+    return mjb_state_size(b->m, b->d);
+}
+
+static int32_t swm_state_save(void *self, void *buf, uint64_t size) {
+    swm_body *b = self;
+    if (mjb_state_save(b->m, b->d, b->nstep, buf, size) == 0) return ANIMAT_OK;
+    b->h->error(b->h, "swimmer: state save: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
+                (unsigned long long)mjb_state_size(b->m, b->d));
+    return ANIMAT_ERROR;
+}
+
+static int32_t swm_state_load(void *self, const void *buf, uint64_t size) {
+    swm_body *b = self;
+    if (mjb_state_load(b->m, b->d, &b->nstep, buf, size) == 0) return ANIMAT_OK;
+    b->h->error(b->h, "swimmer: state load: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
+                (unsigned long long)mjb_state_size(b->m, b->d));
+    return ANIMAT_ERROR;
+}
+
+static const animat_state_ext swm_state = {sizeof(animat_state_ext), 0, swm_state_size, swm_state_save,
+                                            swm_state_load};
+
 /* Capabilities by id: ANIMAT_EXT_MUJOCO gives a static table valid for the
  * plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
  * create; the instance's thread. */
 static const void *swm_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &swm_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &swm_mujoco;
     return NULL;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cpg_math.h"
+#include "cstate_ode.h"
 #include "cunits.h"
 
 typedef struct cpg_circuit {
@@ -223,9 +224,42 @@ static const animat_units_ext cpg_units = {
     .override = cpg_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): phases, amplitudes and their
+ * velocities, the amplitudes of the last step and the integrator's step
+ * size (explicit steppers only: cstate_ode.h). */
+static uint32_t cpg_state_regions(cpg_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    cs_add(r, &k, c->state, 3u * c->n * sizeof(double));
+    cs_add(r, &k, c->r, c->n * sizeof(double));
+    cs_add(r, &k, c->last, c->n * sizeof(double));
+    cs_add_ode(r, &k, c->driver);
+    return k;
+}
+
+static uint64_t cpg_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, cpg_state_regions(self, r));
+}
+
+static int32_t cpg_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = cpg_state_regions(self, r);
+    return cs_save(((cpg_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t cpg_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = cpg_state_regions(self, r);
+    return cs_load(((cpg_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext cpg_state = {sizeof(animat_state_ext), 0, cpg_state_size, cpg_state_save,
+                                            cpg_state_load};
+
 /* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
 static const void *cpg_extension(void *self, const char *id) {
-    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0)
+        return cs_ode_saveable(((cpg_circuit *)self)->driver) ? &cpg_state : NULL;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &cpg_units : NULL;
 }
 

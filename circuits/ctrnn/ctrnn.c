@@ -16,6 +16,7 @@
 
 #include "ctrnn_math.h"
 #include "ctrnn_ode.h"
+#include "cstate_ode.h"
 #include "cunits.h"
 
 typedef struct ctrnn_circuit {
@@ -291,9 +292,41 @@ static const animat_units_ext ctrnn_units = {
     .override = ctrnn_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): states, rates, last rates and
+ * the integrator's step size (explicit steppers only: cstate_ode.h). */
+static uint32_t ctrnn_state_regions(ctrnn_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    cs_add(r, &k, c->y, sizeof(double) * c->n);
+    cs_add(r, &k, c->r, sizeof(double) * c->n);
+    cs_add(r, &k, c->last, sizeof(double) * c->n);
+    cs_add_ode(r, &k, c->ode.driver);
+    return k;
+}
+
+static uint64_t ctrnn_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, ctrnn_state_regions(self, r));
+}
+
+static int32_t ctrnn_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = ctrnn_state_regions(self, r);
+    return cs_save(((ctrnn_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t ctrnn_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = ctrnn_state_regions(self, r);
+    return cs_load(((ctrnn_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext ctrnn_state = {sizeof(animat_state_ext), 0, ctrnn_state_size, ctrnn_state_save,
+                                            ctrnn_state_load};
+
 /* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
 static const void *ctrnn_extension(void *self, const char *id) {
-    (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0)
+        return cs_ode_saveable(((ctrnn_circuit *)self)->ode.driver) ? &ctrnn_state : NULL;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &ctrnn_units : NULL;
 }
 

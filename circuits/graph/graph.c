@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cstate_ode.h"
 #include "cunits.h"
 #include "graph_dyn.h"
 #include "graph_file.h"
@@ -407,9 +408,45 @@ static const animat_units_ext graph_units = {
     .override = graph_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): voltages, activities, unit
+ * outputs and rates, then the LIF network (lif_net_state) or the rate
+ * model's integrator step size. */
+static uint32_t graph_state_regions(graph_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    size_t n = c->g.n;
+    cs_add(r, &k, c->v, n * sizeof(double));
+    cs_add(r, &k, c->act, n * sizeof(double));
+    cs_add(r, &k, c->last, n * sizeof(double));
+    cs_add(r, &k, c->rates, n * sizeof(double));
+    if (c->lif) k = lif_net_state(&c->net, r, k);
+    else cs_add_ode(r, &k, c->driver);
+    return k;
+}
+
+static uint64_t graph_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, graph_state_regions(self, r));
+}
+
+static int32_t graph_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = graph_state_regions(self, r);
+    return cs_save(((graph_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t graph_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = graph_state_regions(self, r);
+    return cs_load(((graph_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext graph_state = {sizeof(animat_state_ext), 0, graph_state_size, graph_state_save,
+                                            graph_state_load};
+
 /* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
 static const void *graph_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &graph_state;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &graph_units : NULL;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "chrng.h"
+#include "cstate.h"
 #include "cunits.h"
 #include "lif_build.h"
 #include "lif_encode.h"
@@ -359,9 +360,41 @@ static const animat_units_ext lif_units = {
     .override = lif_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): the network (lif_net_state:
+ * potentials, currents, delay lines, refractory counts, Poisson clocks),
+ * the filtered rates and the last spike counts. */
+static uint32_t lif_state_regions(lif_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    k = lif_net_state(&c->net, r, k);
+    cs_add(r, &k, c->rates, sizeof *c->rates * c->net.n);
+    cs_add(r, &k, c->counts, sizeof *c->counts * c->net.n);
+    return k;
+}
+
+static uint64_t lif_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, lif_state_regions(self, r));
+}
+
+static int32_t lif_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = lif_state_regions(self, r);
+    return cs_save(((lif_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t lif_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = lif_state_regions(self, r);
+    return cs_load(((lif_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext lif_state = {sizeof(animat_state_ext), 0, lif_state_size, lif_state_save,
+                                            lif_state_load};
+
 /* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
 static const void *lif_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &lif_state;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &lif_units : NULL;
 }
 

@@ -36,6 +36,19 @@ void lif_net_free(lif_net *net, lif_free_fn release, void *ctx) {
     memset(net, 0, sizeof *net);
 }
 
+uint32_t lif_net_state(lif_net *net, cs_region *r, uint32_t k) {
+    size_t n = net->n * sizeof(double);
+    double *arrays[] = {net->v, net->i_syn, net->i_ext, net->rate_ext, net->spk, net->next_ext, net->rate_used};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) cs_add(r, &k, arrays[i], n);
+    cs_add(r, &k, net->ring, (size_t)net->n_slots * n);
+    cs_add(r, &k, net->ref, net->n * sizeof *net->ref);
+    cs_add(r, &k, &net->t, sizeof net->t);
+    cs_add(r, &k, &net->n_ref, sizeof net->n_ref);
+    double *scalars[] = {&net->h, &net->dm, &net->ds, &net->ks};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) cs_add(r, &k, scalars[i], sizeof(double));
+    return k;
+}
+
 void lif_net_reset(lif_net *net) {
     for (uint32_t i = 0; i < net->n; i++) {
         net->v[i] = net->cfg.v_rest;

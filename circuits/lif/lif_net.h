@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cstate.h"
 #include "cunits.h"
 
 /* Neuron and synapse constants shared by every neuron. */
@@ -77,6 +78,13 @@ void lif_net_free(lif_net *net, lif_free_fn release, void *ctx);
  * refractory, t = 0. Keeps wiring, weights, i_ext and rate_ext. No
  * allocation. */
 void lif_net_reset(lif_net *net);
+
+/* Append the regions of the net's dynamic state (potentials, currents,
+ * external drive, delay-line ring, refractory counts, last outputs, Poisson
+ * clocks, substep count, the factors of the substep size and the
+ * refractory count they imply) to r[k..];
+ * returns the new count (cstate.h). Wiring and weights are not state. */
+uint32_t lif_net_state(lif_net *net, cs_region *r, uint32_t k);
 
 /* Substeps of refractoriness for substep h: round(t_ref / h). Pure. */
 uint32_t lif_refractory_steps(double t_ref, double h);

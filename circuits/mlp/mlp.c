@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cstate.h"
 #include "cunits.h"
 #include "mlp_math.h"
 
@@ -299,9 +300,40 @@ static const animat_units_ext mlp_units = {
     .override = mlp_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): the hidden activations and
+ * outputs of the last step (what the units report). */
+static uint32_t mlp_state_regions(mlp_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    uint64_t n_hidden = mlp_scratch_count(c->n_layers, c->sizes);
+    if (n_hidden) cs_add(r, &k, c->scratch, sizeof(double) * n_hidden);
+    cs_add(r, &k, c->last_out, sizeof(double) * c->sizes[c->n_layers]);
+    return k;
+}
+
+static uint64_t mlp_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, mlp_state_regions(self, r));
+}
+
+static int32_t mlp_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = mlp_state_regions(self, r);
+    return cs_save(((mlp_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t mlp_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = mlp_state_regions(self, r);
+    return cs_load(((mlp_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext mlp_state = {sizeof(animat_state_ext), 0, mlp_state_size, mlp_state_save,
+                                            mlp_state_load};
+
 /* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
 static const void *mlp_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &mlp_state;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &mlp_units : NULL;
 }
 

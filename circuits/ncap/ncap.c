@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cstate.h"
 #include "cunits.h"
 #include "ncap_math.h"
 
@@ -377,11 +378,42 @@ static const animat_units_ext ncap_units = {
     .override = ncap_unit_override,
 };
 
+/* "animat.state/1" (animat/state.h): the oscillator step count,
+ * the last activities and the oscillator output. Theta is the host's. */
+static uint32_t ncap_state_regions(ncap_circuit *c, cs_region *r) {
+    uint32_t k = 0;
+    cs_add(r, &k, &c->t, sizeof c->t);
+    cs_add(r, &k, c->trace, sizeof(double) * NCAP_NTR * c->n);
+    cs_add(r, &k, &c->osc_last, sizeof c->osc_last);
+    return k;
+}
+
+static uint64_t ncap_state_size(void *self) {
+    cs_region r[CS_MAX_REGIONS];
+    return cs_size(r, ncap_state_regions(self, r));
+}
+
+static int32_t ncap_state_save(void *self, void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = ncap_state_regions(self, r);
+    return cs_save(((ncap_circuit *)self)->h, r, k, buf, size);
+}
+
+static int32_t ncap_state_load(void *self, const void *buf, uint64_t size) {
+    cs_region r[CS_MAX_REGIONS];
+    uint32_t k = ncap_state_regions(self, r);
+    return cs_load(((ncap_circuit *)self)->h, r, k, buf, size);
+}
+
+static const animat_state_ext ncap_state = {sizeof(animat_state_ext), 0, ncap_state_size, ncap_state_save,
+                                            ncap_state_load};
+
 /* Capabilities by id: ANIMAT_EXT_PLASTICITY and ANIMAT_EXT_UNITS give
  * static tables valid for the plugin's lifetime; any other id (or NULL)
  * gives NULL. Any phase after create; the instance's thread. */
 static const void *ncap_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &ncap_state;
     if (id && strcmp(id, ANIMAT_EXT_PLASTICITY) == 0) return &ncap_plasticity;
     if (id && strcmp(id, ANIMAT_EXT_UNITS) == 0) return &ncap_units;
     return NULL;

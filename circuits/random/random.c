@@ -6,6 +6,7 @@
  */
 #include <animat/animat.h>
 #include <animat/helpers.h>
+#include <string.h>
 
 /* One instance: the host table and the output port record. */
 typedef struct random_circuit {
@@ -89,6 +90,38 @@ static int32_t random_step(void *self, const double *const *in, double *const *o
     return ANIMAT_OK;
 }
 
+/* "animat.state/1" (animat/state.h): empty -- every draw comes from the
+ * host's stream, which the host saves itself. Only size 0 is accepted. */
+static uint64_t random_state_size(void *self) {
+    (void)self;
+    return 0;
+}
+
+static int32_t random_state_copy(random_circuit *c, uint64_t size) {
+    if (size == 0) return ANIMAT_OK;
+    c->h->error(c->h, "state: %llu bytes, this instance's state is 0 bytes", (unsigned long long)size);
+    return ANIMAT_ERROR;
+}
+
+static int32_t random_state_save(void *self, void *buf, uint64_t size) {
+    (void)buf;
+    return random_state_copy(self, size);
+}
+
+static int32_t random_state_load(void *self, const void *buf, uint64_t size) {
+    (void)buf;
+    return random_state_copy(self, size);
+}
+
+static const animat_state_ext random_state = {sizeof(animat_state_ext), 0, random_state_size, random_state_save,
+                                              random_state_load};
+
+/* Capabilities by id: ANIMAT_EXT_STATE; any other id gives NULL. */
+static const void *random_extension(void *self, const char *id) {
+    (void)self;
+    return id && strcmp(id, ANIMAT_EXT_STATE) == 0 ? &random_state : NULL;
+}
+
 static const animat_circuit_api random_api = {
     .struct_size = sizeof(animat_circuit_api),
     .create = random_create,
@@ -99,6 +132,7 @@ static const animat_circuit_api random_api = {
     .set_theta = random_set_theta,
     .reset = random_reset,
     .step = random_step,
+    .extension = random_extension,
 };
 
 static const animat_plugin_desc random_desc =

@@ -121,6 +121,11 @@ static void usage(FILE *f) {
             "                          train: learner statistics per epoch, then one episode\n"
             "                          of the trained parameters\n"
             "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
+            "  --state-at K --state-out S.state   (run) write the whole experiment's state\n"
+            "                          after control step K of the only episode to S.state;\n"
+            "                          the run goes on to the episode's end (docs/state.md)\n"
+            "  --state-in S.state      (run) continue the episode saved in S.state from its\n"
+            "                          step: the same steps, bit for bit, as without the stop\n"
             "  --theta FILE            start from the parameters in FILE (written by train;\n"
             "                          entries matched by name); same as --set theta_file=FILE\n"
             "  --quiet                 print only the summary line\n"
@@ -161,6 +166,8 @@ typedef struct cli {
     uint32_t nplugins;
     const char *trace;
     const char *record;
+    const char *state_out, *state_in; /* run only (sim/state.h) */
+    const char *state_at;
     int quiet;
     int resume;
     uint64_t threads;
@@ -172,18 +179,43 @@ static int train_only(const char *a) {
     return !strcmp(a, "--epochs") || !strcmp(a, "--threads") || !strcmp(a, "--resume");
 }
 
+/* Options that only `animat run` takes. */
+static int run_only(const char *a) {
+    return !strcmp(a, "--state-at") || !strcmp(a, "--state-out") || !strcmp(a, "--state-in");
+}
+
+/* --state-at K: a step count; --state-at and --state-out come together.
+ * 0, or 2 after printing a usage error. */
+static int parse_state(cli *c, uint64_t *at) {
+    if (!c->state_at != !c->state_out) {
+        fprintf(stderr, "animat: --state-at and --state-out go together (see animat --help)\n");
+        return 2;
+    }
+    char *end = NULL;
+    int digit = c->state_at && c->state_at[0] >= '0' && c->state_at[0] <= '9';
+    if (c->state_at && (!digit || (*at = strtoull(c->state_at, &end, 10), *end))) {
+        fprintf(stderr, "animat: --state-at takes a number of control steps, not '%s'\n", c->state_at);
+        return 2;
+    }
+    return 0;
+}
+
 /* Parse run/check/train arguments. 0, or 2 after printing a usage error. */
 static int parse(int argc, char **argv, cli *c) {
     int training = !strcmp(argv[1], "train");
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[1], "run") && run_only(a)) {
+            fprintf(stderr, "animat: %s is an option of animat run, not of animat %s\n", a, argv[1]);
+            return 2;
+        }
         if (!training && train_only(a)) {
             fprintf(stderr, "animat: %s is an option of animat train, not of animat %s\n", a, argv[1]);
             return 2;
         }
         int takes = !strcmp(a, "--set") || !strcmp(a, "--trace") || !strcmp(a, "--record") || !strcmp(a, "--plugin") ||
-                    !strcmp(a, "--threads") || setopts_index(a) >= 0;
+                    !strcmp(a, "--threads") || run_only(a) || setopts_index(a) >= 0;
         if (takes && !v) {
             fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a);
             return 2;
@@ -200,6 +232,8 @@ static int parse(int argc, char **argv, cli *c) {
             c->trace = v, i++;
         } else if (!strcmp(a, "--record")) {
             c->record = v, i++;
+        } else if (run_only(a)) {
+            *(a[8] == 'a' ? &c->state_at : a[8] == 'o' ? &c->state_out : &c->state_in) = v, i++;
         } else if (!strcmp(a, "--plugin")) {
             if (c->nplugins == 64) return fprintf(stderr, "animat: too many --plugin\n"), 2;
             c->plugins[c->nplugins++] = v, i++;
@@ -306,7 +340,9 @@ static void print_check(const experiment *x, sim *s) {
 static int cmd_run(int argc, char **argv, int check_only) {
     cli c;
     memset(&c, 0, sizeof c);
+    uint64_t state_at = 0;
     int rc = parse(argc, argv, &c);
+    if (!rc) rc = parse_state(&c, &state_at);
     if (rc) return rc;
     errmsg e;
     errmsg_clear(&e);
@@ -326,7 +362,8 @@ static int cmd_run(int argc, char **argv, int check_only) {
     } else {
         char *cmd = join_args(argc, argv);
         runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
-                         .extra_plugins = c.plugins, .nextra = c.nplugins};
+                         .extra_plugins = c.plugins, .nextra = c.nplugins, .state_out = c.state_out,
+                         .state_at = state_at, .state_in = c.state_in};
         rc = runner_run(&x, &o, stdout, NULL, &e);
         free(cmd);
     }

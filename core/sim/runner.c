@@ -14,6 +14,7 @@
 #include "sim/isolate.h"
 #include "sim/record.h"
 #include "sim/sim.h"
+#include "sim/state.h"
 #include "sim/trace.h"
 
 #ifndef ANIMAT_VERSION
@@ -123,21 +124,22 @@ static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const
 
 /* The episode loop: one line per episode (with an ETA on a terminal),
  * each finished episode handed to the recording. Fills *acc. 0 or -1. */
-static int run_episodes(sim *s, const runner_opts *o, FILE *out, sim_record *rec, runner_summary *acc, errmsg *e) {
+static int run_episodes(sim *s, const runner_opts *o, uint64_t first, uint64_t end, FILE *out, sim_record *rec,
+                        runner_summary *acc, errmsg *e) {
     const experiment *x = s->x;
     memset(acc, 0, sizeof *acc);
     acc->min_return = 1e300;
     acc->max_return = -1e300;
     double total = 0, t0 = runner_now();
     int tty = out && isatty(fileno(out));
-    for (uint64_t i = 0; i < x->episodes; i++) {
+    for (uint64_t i = first; i < end; i++) {
         sim_result r;
         int rc = x->isolate ? isolate_episode(s, i, &r, e) : sim_episode(s, i, &r, e) ? -1 : 0;
         if (rc == ISOLATE_FAILED && x->on_crash_continue) {
             /* run.on_crash: continue -- report, leave it out of the mean, go on. */
             if (out)
                 fprintf(out, "episode %llu/%llu  FAILED: %s; continuing (run.on_crash: continue)\n",
-                        (unsigned long long)i + 1, (unsigned long long)x->episodes, e->msg);
+                        (unsigned long long)i + 1, (unsigned long long)end, e->msg);
             errmsg_clear(e);
             acc->failed++;
             continue;
@@ -147,12 +149,12 @@ static int run_episodes(sim *s, const runner_opts *o, FILE *out, sim_record *rec
         acc->steps += r.steps;
         if (r.ret < acc->min_return) acc->min_return = r.ret;
         if (r.ret > acc->max_return) acc->max_return = r.ret;
-        if (out && !(o && o->quiet)) print_episode(out, s, i, x->episodes, &r, tty ? runner_now() - t0 : -1);
+        if (out && !(o && o->quiet)) print_episode(out, s, i, end, &r, tty ? runner_now() - t0 : -1);
     }
     acc->seconds = runner_now() - t0;
-    acc->episodes = x->episodes - acc->failed;
+    acc->episodes = end - first - acc->failed;
     acc->mean_return = acc->episodes ? total / (double)acc->episodes : 0;
-    if (acc->failed == x->episodes)
+    if (acc->failed == end - first)
         return errmsg_set(e, "%s: all %llu episodes failed", x->file, (unsigned long long)acc->failed);
     return 0;
 }
@@ -190,23 +192,94 @@ static int open_outputs(sim *s, const runner_opts *o, const char *trace, const c
     return (trace && !*t) || (rec && !*r) ? -1 : 0;
 }
 
+/* --state-out / --state-in of one run (sim/state.h). */
+typedef struct runner_state {
+    const runner_opts *o;
+    void *out;           /* the snapshot, once taken; owned */
+    uint64_t out_size;
+    void *in;            /* the state read; owned */
+    uint64_t in_size, episode;
+} runner_state;
+
+static int take_state(void *ctx, sim *s, sim_result *r, errmsg *e) {
+    runner_state *st = ctx;
+    return sim_state_save(s, r, &st->out, &st->out_size, e);
+}
+
+static int give_state(void *ctx, sim *s, sim_result *r, errmsg *e) {
+    runner_state *st = ctx;
+    errmsg le;
+    errmsg_clear(&le);
+    if (sim_state_load(s, st->in, st->in_size, r, &le)) return errmsg_set(e, "%s: %s", st->o->state_in, le.msg);
+    return 0;
+}
+
+/* Before any work: the options fit together, the output can be written,
+ * the input is a state of this experiment. 0 or -1 with e set. */
+static int state_check(const experiment *x, const runner_opts *o, const char *trace, const char *rec,
+                       runner_state *st, errmsg *e) {
+    memset(st, 0, sizeof *st);
+    st->o = o;
+    if (!o || (!o->state_out && !o->state_in)) return 0;
+    if (x->isolate) return errmsg_set(e, "%s: --state-* cannot be used with run.isolate: true", x->file);
+    if (o->state_in && rec)
+        return errmsg_set(e, "--state-in %s: a recording (%s) cannot start in the middle of an episode", o->state_in,
+                          rec);
+    if (o->state_out && !o->state_in && x->episodes != 1)
+        return errmsg_set(e, "--state-out %s: the run must have exactly one episode (--episodes 1), not %llu",
+                          o->state_out, (unsigned long long)x->episodes);
+    const char *others[EXPERIMENT_MAX_INSTS + 5];
+    uint32_t n = experiment_inputs(x, others, EXPERIMENT_MAX_INSTS + 2);
+    others[n++] = trace;
+    others[n++] = rec;
+    others[n++] = o->state_in;
+    if (o->state_out && atomicfile_check(o->state_out, "--state-out", others, n, e)) return -1;
+    return o->state_in ? sim_state_read(o->state_in, x, &st->in, &st->in_size, &st->episode, e) : 0;
+}
+
+/* After a successful episode: write the snapshot, or say why none was
+ * taken. 0 or -1 with e set. */
+static int state_finish(const experiment *x, const runner_state *st, const runner_summary *acc, FILE *out,
+                        errmsg *e) {
+    const runner_opts *o = st->o;
+    if (!o || !o->state_out) return 0;
+    if (!st->out)
+        return errmsg_set(e, "--state-at %llu is beyond the episode: it ended after %llu control steps",
+                          (unsigned long long)o->state_at, (unsigned long long)acc->steps);
+    if (sim_state_write(o->state_out, x, st->out, st->out_size, e)) return -1;
+    if (out)
+        fprintf(out, "state after step %llu written to %s\n", (unsigned long long)o->state_at, o->state_out);
+    return 0;
+}
+
 int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
     const char *path = (o && o->trace) ? o->trace : x->trace;
     const char *rec = (o && o->record) ? o->record : x->record_file;
-    if (check_outputs(x, o, path, rec, e)) return -1;
+    runner_state st;
+    if (check_outputs(x, o, path, rec, e) || state_check(x, o, path, rec, &st, e)) return -1;
     sim s;
-    if ((x->isolate && isolate_create(x, e)) || sim_create(&s, x, e)) return -1;
+    if ((x->isolate && isolate_create(x, e)) || sim_create(&s, x, e)) {
+        free(st.in);
+        return -1;
+    }
     sim_trace *t = NULL;
     sim_record *r = NULL;
-    if (open_outputs(&s, o, path, rec, &t, &r, e)) {
+    if ((o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, rec, &t, &r, e)) {
         trace_abort(t);
         record_abort(r);
         sim_destroy(&s);
+        free(st.in);
         return -1;
     }
+    if (o && o->state_out) s.snap = (sim_hook){take_state, &st, o->state_at};
+    if (o && o->state_in) s.restore = (sim_hook){give_state, &st, 0};
     runner_summary acc;
-    int rc = run_episodes(&s, o, out, r, &acc, e);
+    uint64_t first = o && o->state_in ? st.episode : 0, end = o && o->state_in ? first + 1 : x->episodes;
+    int rc = run_episodes(&s, o, first, end, out, r, &acc, e);
     sim_destroy(&s);
+    if (!rc) rc = state_finish(x, &st, &acc, out, e);
+    free(st.in);
+    free(st.out);
     if (rc) {
         trace_abort(t);
         record_abort(r);

@@ -20,6 +20,13 @@ typedef struct runner_opts {
     uint32_t nextra;
     const char *command;     /* the command line, for provenance; may be NULL */
     int quiet;               /* 1: no per-episode lines */
+    /* Experiment state (sim/state.h, docs/state.md): with state_out, the
+     * state after state_at control steps of the run's only episode is
+     * written there (the run goes on to the episode's end); with state_in,
+     * the run is that state's episode, continued from its step. */
+    const char *state_out;   /* may be NULL */
+    uint64_t state_at;
+    const char *state_in;    /* may be NULL */
 } runner_opts;
 
 typedef struct runner_summary {

@@ -231,6 +231,7 @@ static int run_steps(sim *s, sim_result *r, const double *const *msrc, uint32_t 
     for (int ended = 0; !ended;) {
         double reward = 0;
         s->phase->step = s->step;
+        if (s->snap.fn && s->step == s->snap.at && s->snap.fn(s->snap.ctx, s, r, e)) return -1;
         if ((s->nivs && sim_iv_step(s, e)) || step_circuits(s, e) || copy_body_inputs(s) || observe(s, 0, 0, e) ||
             step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
             return -1;
@@ -260,7 +261,8 @@ int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     sim_iv_begin(s, episode);
     errmsg ie;
     errmsg_clear(&ie);
-    int rc = run_steps(s, r, msrc, nm, e);
+    int rc = s->restore.fn ? s->restore.fn(s->restore.ctx, s, r, e) : 0;
+    if (!rc) rc = run_steps(s, r, msrc, nm, e);
     callguard_leave();
     if (s->nivs && sim_iv_end(s, rc ? &ie : e)) rc = -1;
     if (rc) return -1;

@@ -115,6 +115,14 @@ typedef struct sim_iv {
     double saved;                  /* theta: the entry before the window */
 } sim_iv;
 
+/* A hook into an episode (`animat run --state-*`, sim/state.h). Runs on
+ * the sim's thread; non-zero ends the episode with e set. */
+typedef struct sim_hook {
+    int (*fn)(void *ctx, struct sim *s, sim_result *r, errmsg *e); /* NULL: no hook */
+    void *ctx;
+    uint64_t at; /* snap: the step count it runs at */
+} sim_hook;
+
 typedef struct sim {
     const experiment *x;
     sim_phase *phase;         /* &local_phase, or a shared page under isolation */
@@ -146,6 +154,8 @@ typedef struct sim {
     uint32_t nobservers;
     uint64_t episode;         /* the current episode, for messages */
     uint64_t step;            /* the current step, for messages */
+    sim_hook snap;            /* runs after snap.at control steps, before the next */
+    sim_hook restore;         /* runs once after the episode's reset, before its first step */
 } sim;
 
 /* Create instances and wiring for experiment x (which must outlive s).

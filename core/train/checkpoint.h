@@ -6,9 +6,11 @@
  * own state (learner_api.save). The learner's random stream needs no saving:
  * the host reseeds it from (run seed, epoch) before every ask.
  *
- * Files are written atomically (base/atomicfile.h): to PATH.tmp, fflush +
- * fsync, rename over PATH, fsync of the directory. A reader sees the old file or the new one,
- * never a torn one, even if the process is killed with SIGKILL.
+ * Files are sealed files (base/sealfile.h: checksummed, checked on reading,
+ * shared with experiment states) written atomically (base/atomicfile.h):
+ * to PATH.tmp, fflush + fsync, rename over PATH, fsync of the directory. A
+ * reader sees the old file or the new one, never a torn one, even if the
+ * process is killed with SIGKILL.
  */
 #ifndef CHECKPOINT_H
 #define CHECKPOINT_H
@@ -17,7 +19,7 @@
 
 #include "base/errmsg.h"
 
-#define CHECKPOINT_VERSION 2u /* 2: the checksum covers the header too; curve hash */
+#define CHECKPOINT_VERSION 3u /* 2: the checksum covers the header too; curve hash; 3: a sealed file */
 
 typedef struct checkpoint {
     uint32_t n_theta;

@@ -14,6 +14,7 @@
 
 #include "base/atomicfile.h"
 #include "base/hash.h"
+#include "exp/fingerprint.h"
 #include "train/checkpoint.h"
 #include "plugin/callguard.h"
 #include "plugin/hostctx.h"
@@ -145,50 +146,12 @@ static int evaluate(trainer *t, errmsg *e) {
     return 0;
 }
 
-/* Configuration fingerprint: resuming with another setup is refused. */
+/* Configuration fingerprint: resuming with another setup is refused. The
+ * experiment's (exp/fingerprint.h), then the population and theta size. */
 static uint64_t fingerprint(const trainer *t) {
-    const experiment *x = t->x;
-    uint64_t h = HASH_FNV_INIT;
-    for (uint32_t i = 0; i <= x->ninsts; i++) {
-        const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
-        h = hash_fnv(h, in->plugin->desc->name, strlen(in->plugin->desc->name) + 1);
-        if (!x->short_form) h = hash_fnv(h, in->name, strlen(in->name) + 1);
-        if (!x->short_form) h = hash_fnv(h, &in->substeps, sizeof in->substeps);
-    }
-    for (uint32_t i = 0; i <= x->ninsts; i++) {
-        const params_set *ps = i < x->ninsts ? &x->insts[i].params : &x->learner.params;
-        for (uint32_t k = 0; k < ps->n; k++) {
-            h = hash_fnv(h, &ps->v[k].real, sizeof(double));
-            h = hash_fnv(h, ps->v[k].list, ps->v[k].nlist * sizeof(double));
-        }
-    }
-    for (uint32_t i = 0; !x->short_form && i < x->nconns; i++)
-        h = hash_fnv(h, x->conns[i].node->str, strlen(x->conns[i].node->str) + 1);
-    h = hash_fnv(h, &x->seed, sizeof x->seed);
+    uint64_t h = experiment_fingerprint(t->x);
     h = hash_fnv(h, &t->P, sizeof t->P);
-    h = hash_fnv(h, &t->n, sizeof t->n);
-    /* everything else that changes results: the episode budget, crash
-     * scoring, interventions, the learner's targets and the plugin builds */
-    h = hash_fnv(h, &x->max_steps, sizeof x->max_steps);
-    h = hash_fnv(h, &x->crash_return, sizeof x->crash_return);
-    h = hash_fnv(h, &x->on_crash_continue, sizeof x->on_crash_continue);
-    for (uint32_t i = 0; i < x->nivs; i++) {
-        const experiment_iv *v = &x->ivs[i];
-        h = hash_fnv(h, v->name, strlen(v->name) + 1);
-        double nums[5] = {v->value, v->sigma, v->from, v->to, (double)(v->what * 4 + v->inst * 2 + v->on_theta)};
-        h = hash_fnv(h, nums, sizeof nums);
-    }
-    h = hash_fnv(h, x->targets, x->ntargets * sizeof *x->targets);
-    for (uint32_t i = 0; i <= x->ninsts; i++) {
-        const experiment_inst *in = i < x->ninsts ? &x->insts[i] : &x->learner;
-        uint64_t fh = 0;
-        if (hash_file(in->plugin->lib->path, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
-    }
-    if (x->episodes_per_candidate > 1 || x->common_episodes) { /* absent before they existed */
-        h = hash_fnv(h, &x->episodes_per_candidate, sizeof x->episodes_per_candidate);
-        h = hash_fnv(h, &x->common_episodes, sizeof x->common_episodes);
-    }
-    return h;
+    return hash_fnv(h, &t->n, sizeof t->n);
 }
 
 /* The learner's estimate, finite and projected onto the bounds: a new

@@ -280,8 +280,8 @@ START_TEST(checkpoints_validate_themselves) {
                  "s=$?; mv v.csv.bak v.csv; exit $s", dir, exe, exp, base);
     ck_assert_msg(p.status == 1 && strstr(p.err, "the learning curve does not match the checkpoint"), "%s", p.err);
     proc_free(&p);
-    /* an edited header (epochs_done at offset 16) */
-    p = proc_run("cd %s && cp v.ckpt v.ckpt.bak && printf '\\001' | dd of=v.ckpt bs=1 seek=16 conv=notrunc 2>/dev/null && "
+    /* an edited header (epochs_done at offset 40: after the 32-byte sealed-file head and n_theta) */
+    p = proc_run("cd %s && cp v.ckpt v.ckpt.bak && printf '\\001' | dd of=v.ckpt bs=1 seek=40 conv=notrunc 2>/dev/null && "
                  "%s train %s %s --resume --epochs 4; s=$?; mv v.ckpt.bak v.ckpt; exit $s", dir, exe, exp, base);
     ck_assert_msg(p.status == 1 && strstr(p.err, "checkpoint is corrupt or was edited (checksum mismatch)"), "%s", p.err);
     proc_free(&p);

@@ -31,11 +31,13 @@ char *trainrun_curve(const char *path) {
 long trainrun_ckpt_epochs(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) return -1;
-    unsigned char h[24];
+    /* epochs_done: after the 32-byte sealed-file head (base/sealfile.h),
+     * n_theta and a reserved word (train/checkpoint.c) */
+    unsigned char h[48];
     long n = -1;
-    if (fread(h, 1, 24, f) == 24) {
+    if (fread(h, 1, 48, f) == 48) {
         unsigned long long e;
-        memcpy(&e, h + 16, 8);
+        memcpy(&e, h + 40, 8);
         n = (long)e;
     }
     fclose(f);

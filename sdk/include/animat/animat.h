@@ -11,4 +11,5 @@
 #include "learner.h"
 #include "param.h"
 #include "port.h"
+#include "state.h"
 #endif /* ANIMAT_ANIMAT_H */
