@@ -207,6 +207,17 @@ START_TEST(theta_errors) {
 }
 END_TEST
 
+START_TEST(theta_from_pipe) {
+    /* bash's <(...) is a pipe whose writer may come late: it must read */
+    const char *path = proc_write(dir, "exp.yaml", OK_BODY OK_CIRCUIT OK_WIRING);
+    proc_out p = proc_run("bash -c \"%s check %s --theta <(sleep 0.2; printf 'theta: [2, 1, 1, -1]\\\\n')\"", exe, path);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "ok: "), "status %d: %s", p.status, p.err);
+    proc_free(&p);
+    p = proc_run("bash -c \"%s check %s --theta <(printf 'theta: [2, 1]')\"", exe, path);
+    expect_error(&p, "has 2 values");
+}
+END_TEST
+
 START_TEST(set_override) {
     proc_out p = run_text("check --set body.params.n_bodies=99", OK_BODY OK_CIRCUIT OK_WIRING);
     expect_error(&p, "--set body.params.n_bodies: body.params.n_bodies: 99 is out of range [3, 16]");
@@ -527,6 +538,7 @@ int main(void) {
     tcase_add_test(t, run_block_errors);
     tcase_add_test(t, theta_errors);
     tcase_add_test(t, set_override);
+    tcase_add_test(t, theta_from_pipe);
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, outputs_never_destroy_data);
     tcase_add_test(t, input_refusals);
