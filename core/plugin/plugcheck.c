@@ -20,6 +20,7 @@
 #define R_DIED 3 /* crashed or hung: a FAIL after which related checks skip */
 
 #define MSG_CAP 1024
+#define OUT_CAP 65536 /* a check's own stdout/stderr kept and shown, bytes */
 
 /* The report: where lines go and what was counted. */
 typedef struct plugcheck_report {
@@ -57,7 +58,11 @@ static void child_check(void *ctx, int fd) {
     check_job *j = ctx;
     char msg[MSG_CAP];
     msg[0] = '\0';
+    plugcheck_proc before;
+    plugcheck_proc_snap(&before);
     int rc = j->fn(j->c, msg + 1, sizeof msg - 1);
+    /* a check that passed still fails when the plugin changed the process */
+    if (rc >= 0 && plugcheck_proc_diff(&before, msg + 1, sizeof msg - 1)) rc = -1;
     msg[0] = rc == 0 ? 'P' : rc > 0 ? 'S' : 'F';
     size_t len = strlen(msg), off = 0;
     while (off < len) {
@@ -73,13 +78,17 @@ static void child_check(void *ctx, int fd) {
  * the child reported, or R_DIED when it was killed by a signal or ran past the
  * limit (msg then says which), or R_FAIL when it exited without a report.
  * Phase: report; main thread. */
-static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap) {
+static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap,
+                        child_result *out_r, char *out) {
     char buf[MSG_CAP], sig[32];
     child_result r;
     errmsg e;
     errmsg_clear(&e);
     check_job job = {c, fn};
-    if (child_run(child_check, &job, timeout_s, buf, sizeof buf - 1, &r, &e)) {
+    child_opts o = {.timeout_s = timeout_s, .own_group = 1, .out = out, .out_cap = OUT_CAP};
+    int failed = child_run_opts(child_check, &job, &o, buf, sizeof buf - 1, &r, &e);
+    *out_r = r;
+    if (failed) {
         snprintf(msg, cap, "%s", e.msg);
         return R_FAIL;
     }
@@ -100,11 +109,29 @@ static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, 
     return buf[0] == 'P' ? R_PASS : buf[0] == 'S' ? R_SKIP : R_FAIL;
 }
 
+/* Show what a check's process wrote to stdout/stderr (at most OUT_CAP
+ * bytes), each line as "      | text" with control characters as '?'. */
+static void show_output(FILE *f, const char *out, const child_result *cr) {
+    if (!cr->out_len) return;
+    int bol = 1;
+    for (size_t i = 0; i < cr->out_len; i++) {
+        if (bol) fputs("      | ", f);
+        unsigned char ch = (unsigned char)out[i];
+        fputc(ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f) ? ch : '?', f);
+        bol = ch == '\n';
+    }
+    if (!bol) fputc('\n', f);
+    if (cr->out_cut) fprintf(f, "      ... output cut (the check wrote more than %d bytes)\n", OUT_CAP);
+}
+
 /* Run one isolated check and report it under `what`. Returns its result. */
 static int isolated(plugcheck_report *r, const plugcheck_ctx *c, const char *what, plugcheck_fn fn) {
     char msg[MSG_CAP];
-    int res = run_isolated(c, fn, r->timeout_s, msg, sizeof msg);
+    static char out[OUT_CAP];
+    child_result cr;
+    int res = run_isolated(c, fn, r->timeout_s, msg, sizeof msg, &cr, out);
     report(r, res, c->desc->name, what, msg);
+    if (!r->quiet || res != R_PASS) show_output(r->out, out, &cr);
     return res;
 }
 

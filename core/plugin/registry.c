@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/params.h"
+#include "plugin/plugindex.h"
 
 #ifndef ANIMAT_PLUGIN_DIR
 #define ANIMAT_PLUGIN_DIR "/usr/local/lib/animat/plugins"
@@ -243,8 +244,14 @@ static void note_skip(registry *r, const char *msg) {
 /* Compare names for a stable scan order. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Load every *.so in dir (sorted by name); with depth 1 also its subfolders. */
-static void scan_dir(registry *r, const char *dir, int depth) {
+/* The plugin files a scan found, in load order. */
+typedef struct found {
+    char **paths; /* owned */
+    size_t n;
+} found;
+
+/* Collect every *.so in dir (sorted by name); with depth 1 also its subfolders. */
+static void scan_dir(found *f, const char *dir, int depth) {
     DIR *d = opendir(dir);
     if (!d) return;
     char **names = NULL;
@@ -260,11 +267,11 @@ static void scan_dir(registry *r, const char *dir, int depth) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         size_t len = strlen(names[i]);
         if (len > 3 && strcmp(names[i] + len - 3, ".so") == 0) {
-            errmsg e;
-            errmsg_clear(&e);
-            if (registry_open(r, path, &e)) note_skip(r, e.msg);
+            char *copy = strdup(path);
+            if (copy && !grow((void **)&f->paths, f->n, sizeof *f->paths)) f->paths[f->n++] = copy;
+            else free(copy);
         } else if (depth > 0) {
-            scan_dir(r, path, depth - 1);
+            scan_dir(f, path, depth - 1);
         }
         free(names[i]);
     }
@@ -289,13 +296,25 @@ void registry_builtin_dirs(char *buf, size_t cap) {
         snprintf(buf, cap, "%s", ANIMAT_PLUGIN_DIR);
 }
 
-/* Scan each entry of a colon-separated list. */
-static void scan_list(registry *r, const char *list, int depth) {
+/* Collect from each entry of a colon-separated list. */
+static void scan_list(found *f, const char *list, int depth) {
     char *copy = strdup(list);
     if (!copy) return;
     for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-        scan_dir(r, dir, depth);
+        scan_dir(f, dir, depth);
     free(copy);
+}
+
+/* The probe (plugindex.h) of one file: load it and run the handshake and
+ * descriptor checks, nothing of the plugin called. Runs in a child. */
+static int try_load(const char *path, errmsg *e) {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0; /* registry_open says what is wrong */
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return errmsg_set(e, "%s: cannot load: %s", path, dlerror());
+    const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
+    if (!en) return errmsg_set(e, "%s: not an animat plugin: no '%s' symbol exported", path, ANIMAT_ENTRY_SYMBOL);
+    return validate(en, path, e);
 }
 
 void registry_scan(registry *r) {
@@ -303,10 +322,23 @@ void registry_scan(registry *r) {
     r->scanned = 1;
     char dirs[3 * PATH_MAX];
     registry_builtin_dirs(dirs, sizeof dirs);
+    found f = {0};
     /* The build tree keeps each plugin in its own folder: look one level down. */
-    scan_list(r, dirs, in_build_tree() ? 1 : 0);
+    scan_list(&f, dirs, in_build_tree() ? 1 : 0);
     const char *env = getenv("ANIMAT_PLUGIN_PATH");
-    if (env && *env) scan_list(r, env, 0);
+    if (env && *env) scan_list(&f, env, 0);
+    plugindex_verdict *v = calloc(f.n ? f.n : 1, sizeof *v);
+    if (v) plugindex_probe(f.paths, f.n, try_load, v);
+    for (size_t i = 0; i < f.n; i++) {
+        errmsg e;
+        errmsg_clear(&e);
+        if (v && v[i].crashed) fprintf(stderr, "warning: skipped plugin file %s\n", v[i].why);
+        if (v && !v[i].ok) note_skip(r, v[i].why);
+        else if (registry_open(r, f.paths[i], &e)) note_skip(r, e.msg);
+        free(f.paths[i]);
+    }
+    free(f.paths);
+    free(v);
 }
 
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e) {

@@ -287,10 +287,44 @@ START_TEST(plugins_list_and_info) {
     expect_error(&p, "unknown plugin 'nosuch'");
     /* A rejected file on ANIMAT_PLUGIN_PATH is reported, not fatal. */
     p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
-    ck_assert_int_eq(p.status, 0);
+    ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "skipped: "));
     ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.2"));
     ck_assert_ptr_nonnull(strstr(p.out, "body     dummy"));
+    proc_free(&p);
+}
+END_TEST
+
+/* A .so whose constructor aborts, lying in ANIMAT_PLUGIN_PATH (the test
+ * plugins' folder holds ctor_abort.so), killed every `animat run` with
+ * SIGABRT: now discovery probes it in a child, names it in one warning line
+ * and skips it, cold (no index) and warm (index present), and a corrupt
+ * index is ignored and rebuilt. */
+START_TEST(aborting_constructor_skipped) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap.yaml", src);
+    const char *garbage[] = {NULL, NULL, "animat-plugin-index 1 animat 0.1.0\n1 2 3 x\n", "\x01\x02junk"};
+    for (int k = 0; k < 4; k++) { /* cold, warm, corrupt, foreign */
+        if (garbage[k]) ck_assert_ptr_nonnull(proc_write(dir, "cache/animat/plugin-index", garbage[k]));
+        proc_out p = proc_run("cd %s && %sXDG_CACHE_HOME=%s/cache ANIMAT_PLUGIN_PATH=%s %s run %s --episodes 1",
+                              dir, k == 0 ? "rm -rf cache; " : "", dir, broken, exe, exp);
+        ck_assert_msg(!p.signaled && p.status == 0, "pass %d: status %d: %s", k, p.status, p.err);
+        ck_assert_msg(strstr(p.out, "1 episode: mean return 801.283"), "%s", p.out);
+        ck_assert_int_eq(proc_lines(p.err), 1);
+        ck_assert_msg(strstr(p.err, "warning: skipped plugin file ") && strstr(p.err, "/ctor_abort.so: loading it "
+                                                                              "killed the process with SIGABRT"),
+                      "pass %d: %s", k, p.err);
+        proc_free(&p);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/cache/animat/plugin-index", dir);
+    char *index = proc_slurp(path);
+    ck_assert_msg(index && !strncmp(index, "animat-plugin-index 1 ", 22) && strstr(index, "/ctor_abort.so\t"), "%s",
+                  index ? index : "(none)");
+    free(index);
+    proc_out p = proc_run("XDG_CACHE_HOME=%s/cache ANIMAT_PLUGIN_PATH=%s %s plugins", dir, broken, exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "body     dummy") && strstr(p.out, "circuit  ncap"), "%s", p.out);
+    ck_assert_msg(strstr(p.out, "ctor_abort.so: loading it killed the process with SIGABRT"), "%s", p.out);
     proc_free(&p);
 }
 END_TEST
@@ -548,6 +582,7 @@ int main(void) {
     tcase_set_timeout(c, 300);
     tcase_add_test(c, help_and_version);
     tcase_add_test(c, plugins_list_and_info);
+    tcase_add_test(c, aborting_constructor_skipped);
     tcase_add_test(c, run_prints_episodes);
     tcase_add_test(c, trace_reproducible);
     tcase_add_test(c, failure_leaves_no_trace);

@@ -1,0 +1,42 @@
+/* plugindex.h -- which plugin files of the search path are safe to load in
+ * animat's own process: probed in a forked child, remembered by file
+ * identity.
+ *
+ * A shared object runs code when it is loaded (its constructors): one that
+ * aborts or hangs there, lying anywhere in ANIMAT_PLUGIN_PATH, would end
+ * every `animat run`. So a file not seen before is first loaded in a child
+ * process (dlopen + the descriptor checks, nothing of the plugin called);
+ * one child probes every new file in turn, and when it dies on one, that
+ * file is marked and a new child goes on with the rest. The verdicts are
+ * kept in an index file, $XDG_CACHE_HOME/animat/plugin-index (or
+ * ~/.cache/animat/plugin-index), one line per file keyed by path, device,
+ * inode, size and mtime in ns: a changed file is probed again. The index is
+ * written atomically (atomicfile_write); one that is corrupt, from another
+ * animat version or larger than 4 MiB is ignored and rebuilt. Failing to
+ * write it is not an error (the probe is then repeated next time).
+ * Thread: main thread only (it forks).
+ */
+#ifndef PLUGINDEX_H
+#define PLUGINDEX_H
+
+#include <stddef.h>
+
+#include "base/errmsg.h"
+
+/* What loading one file did. */
+typedef struct plugindex_verdict {
+    int ok;        /* 1: loads and passes the checks: load it in-process */
+    int crashed;   /* 1: killed its probe (signal, exit or hang) at load */
+    char why[600]; /* !ok: one line "PATH: reason" */
+} plugindex_verdict;
+
+/* Decide for each of the n files in paths: from the index when the file is
+ * unchanged, else by probing it in a child with try(path, e) (0 when the
+ * file loads and passes, -1 with e set). v has n entries. */
+void plugindex_probe(char *const *paths, size_t n, int (*try)(const char *path, errmsg *e), plugindex_verdict *v);
+
+/* The index file's path into buf (cap bytes); "" when neither
+ * XDG_CACHE_HOME nor HOME is set. */
+const char *plugindex_file(char *buf, size_t cap);
+
+#endif
