@@ -24,7 +24,7 @@
 #define PROBE_OUT_CAP (1u << 20)   /* one child's report, bytes */
 
 /* The header line: an index of another version is ignored. */
-#define INDEX_HEAD "animat-plugin-index 1 animat " ANIMAT_VERSION "\n"
+#define INDEX_HEAD "animat-plugin-index 2 animat " ANIMAT_VERSION "\n"
 
 /* One remembered file. */
 typedef struct entry {
@@ -155,7 +155,7 @@ typedef struct probe_job {
     char *const *paths;
     const size_t *todo;
     size_t n;
-    int (*try)(const char *path, errmsg *e);
+    plugindex_try_fn try;
 } probe_job;
 
 /* Write all of s to fd. */
@@ -172,22 +172,21 @@ static void put(int fd, const char *s) {
 static void probe_child(void *ctx, int fd) {
     const probe_job *j = ctx;
     for (size_t k = 0; k < j->n; k++) {
-        char line[1200];
+        char line[PLUGINDEX_WHY_MAX + 64], names[PLUGINDEX_WHY_MAX] = "";
         snprintf(line, sizeof line, "B %zu\n", j->todo[k]);
         put(fd, line);
         errmsg e;
         errmsg_clear(&e);
-        int bad = j->try(j->paths[j->todo[k]], &e);
+        int bad = j->try(j->paths[j->todo[k]], names, sizeof names, &e);
         for (char *p = e.msg; *p; p++)
             if (*p == '\n' || *p == '\t') *p = ' ';
-        snprintf(line, sizeof line, "R %zu %d %s\n", j->todo[k], !bad, bad ? e.msg : "");
+        snprintf(line, sizeof line, "R %zu %d %.*s\n", j->todo[k], !bad, PLUGINDEX_WHY_MAX - 1, bad ? e.msg : names);
         put(fd, line);
     }
 }
 
 /* Probe the files todo[0..n) in children until each has a verdict. */
-static void probe_all(char *const *paths, size_t *todo, size_t n, int (*try)(const char *, errmsg *),
-                      plugindex_verdict *v) {
+static void probe_all(char *const *paths, size_t *todo, size_t n, plugindex_try_fn try, plugindex_verdict *v) {
     char *out = malloc(PROBE_OUT_CAP + 1);
     while (out && n) {
         probe_job job = {paths, todo, n, try};
@@ -204,7 +203,7 @@ static void probe_all(char *const *paths, size_t *todo, size_t n, int (*try)(con
             if (sscanf(l, "B %zu", &i) == 1 && i < SIZE_MAX) begun = i;
             else if (sscanf(l, "R %zu %d %n", &i, &ok, &used) == 2 && used && i == begun) {
                 v[i].ok = ok;
-                if (!ok) snprintf(v[i].why, sizeof v[i].why, "%.590s", l + used);
+                snprintf(v[i].why, sizeof v[i].why, "%.*s", PLUGINDEX_WHY_MAX - 1, l + used);
                 begun = SIZE_MAX;
                 done++;
             }
@@ -232,7 +231,7 @@ static void probe_all(char *const *paths, size_t *todo, size_t n, int (*try)(con
     free(out);
 }
 
-void plugindex_probe(char *const *paths, size_t n, int (*try)(const char *path, errmsg *e), plugindex_verdict *v) {
+void plugindex_probe(char *const *paths, size_t n, plugindex_try_fn try, plugindex_verdict *v) {
     char file[4096];
     plugindex_file(file, sizeof file);
     index_t old = {0}, now = {0};
@@ -250,7 +249,7 @@ void plugindex_probe(char *const *paths, size_t n, int (*try)(const char *path, 
                 known = 1;
                 v[i].ok = e->ok;
                 v[i].crashed = e->crashed;
-                snprintf(v[i].why, sizeof v[i].why, "%s", e->why);
+                snprintf(v[i].why, sizeof v[i].why, "%.*s", PLUGINDEX_WHY_MAX - 1, e->why);
             }
         }
         if (!known && todo) todo[nt++] = i;

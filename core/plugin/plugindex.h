@@ -23,17 +23,24 @@
 
 #include "base/errmsg.h"
 
+#define PLUGINDEX_WHY_MAX 2048
+
 /* What loading one file did. */
 typedef struct plugindex_verdict {
-    int ok;        /* 1: loads and passes the checks: load it in-process */
+    int ok;        /* 1: loads and passes the checks: load it in-process when used */
     int crashed;   /* 1: killed its probe (signal, exit or hang) at load */
-    char why[600]; /* !ok: one line "PATH: reason" */
+    char why[PLUGINDEX_WHY_MAX]; /* !ok: one line "PATH: reason"; ok: its plugins as "KIND:NAME ..."
+                                    ("" when unknown: the file is then loaded to learn them) */
 } plugindex_verdict;
 
+/* The probe of one file, run in the child: 0 with the file's plugins
+ * written into names (cap bytes, "KIND:NAME ..."; "" when they do not fit)
+ * when it loads and passes, -1 with e set when it does not. */
+typedef int (*plugindex_try_fn)(const char *path, char *names, size_t cap, errmsg *e);
+
 /* Decide for each of the n files in paths: from the index when the file is
- * unchanged, else by probing it in a child with try(path, e) (0 when the
- * file loads and passes, -1 with e set). v has n entries. */
-void plugindex_probe(char *const *paths, size_t n, int (*try)(const char *path, errmsg *e), plugindex_verdict *v);
+ * unchanged, else by probing it in a child with try. v has n entries. */
+void plugindex_probe(char *const *paths, size_t n, plugindex_try_fn try, plugindex_verdict *v);
 
 /* The index file's path into buf (cap bytes); "" when neither
  * XDG_CACHE_HOME nor HOME is set. */

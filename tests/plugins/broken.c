@@ -32,6 +32,8 @@
  *   BROKEN_HANG_CREATE never returns from create
  *   BROKEN_EXIT_CREATE calls exit(0) in create
  *   BROKEN_CTOR_ABORT  calls abort() in a constructor: when the file is loaded
+ *   BROKEN_CTOR_MARK   a valid body whose constructor creates the file named by
+ *                      $ANIMAT_TEST_CTOR_MARK (shows when the file is loaded)
  *   BROKEN_FORK        its first create forks 20 children that sleep 30 s
  *   BROKEN_SIGINT      create sets SIGINT to ignored (Ctrl-C does nothing)
  *   BROKEN_UMASK       create sets the umask to 0777
@@ -57,6 +59,13 @@ typedef struct dummy { const animat_host *h; double x; int steps; int index; } d
 
 #ifdef BROKEN_CTOR_ABORT
 __attribute__((constructor)) static void ctor_abort(void) { abort(); }
+#endif
+#ifdef BROKEN_CTOR_MARK
+__attribute__((constructor)) static void ctor_mark(void) {
+    const char *m = getenv("ANIMAT_TEST_CTOR_MARK");
+    FILE *f = m ? fopen(m, "a") : NULL;
+    if (f) fclose(f);
+}
 #endif
 #ifdef BROKEN_CROSS
 static int n_created;       /* instances created so far in this process */
