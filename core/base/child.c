@@ -53,7 +53,7 @@ static void read_some(int *fd, char *buf, size_t cap, size_t *got, int *full) {
 static void collect(pid_t pid, int rfd, int ofd, const child_opts *o, char *buf, size_t cap, child_result *r,
                     double deadline) {
     int gone = 0;
-    while (rfd >= 0 || ofd >= 0) {
+    while (!gone || rfd >= 0 || ofd >= 0) { /* both pipes closed: still wait (bounded) for its end */
         int ms = left_ms(deadline);
         if (ms == 0) {
             r->hung = 1;
