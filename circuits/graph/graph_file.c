@@ -43,7 +43,10 @@ static uint64_t mix64(uint64_t x) {
 /* FNV-1a of a name, ignoring case (names are unique ignoring case), salted. */
 static uint64_t hash_name(const char *s, uint64_t salt) {
     uint64_t h = 1469598103934665603ull ^ salt;
-    for (; *s; s++) h = (h ^ (uint64_t)(unsigned char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s)) * 1099511628211ull;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        h = (h ^ (uint64_t)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
+    }
     return h;
 }
 

@@ -347,6 +347,39 @@ static int sets_load(const registry *reg, const plugcheck_args *a, yamltree **gi
     return 0;
 }
 
+/* Child side of load_survives: load the file as the check will. */
+static void child_load(void *ctx, int fd) {
+    registry reg;
+    registry_init(&reg);
+    errmsg e;
+    errmsg_clear(&e);
+    char ok = registry_open(&reg, ctx, &e) ? 'F' : 'P';
+    if (write(fd, &ok, 1) < 0) _exit(1);
+    _exit(0); /* no deinit, no destructors: only the load is probed */
+}
+
+/* Does loading the file (constructors, init) leave a process alive? 0, or
+ * -1 with msg saying how it died. Phase: report; main thread. */
+static int load_survives(const char *path, int timeout_s, char *msg, size_t cap) {
+    char res = 0, sig[32];
+    child_result cr;
+    errmsg e;
+    errmsg_clear(&e);
+    child_opts o = {.timeout_s = timeout_s, .own_group = 1};
+    if (child_run_opts(child_load, (void *)path, &o, &res, 1, &cr, &e)) return 0; /* cannot fork: load as before */
+    if (cr.len == 1) return 0;
+    if (cr.hung)
+        snprintf(msg, cap, "%s: loading it did not finish within %d s (a constructor or init hangs)", path,
+                 timeout_s);
+    else if (cr.signal)
+        snprintf(msg, cap, "%s: loading it killed the process with %s (a constructor or init crashes)", path,
+                 child_signame(cr.signal, sig, sizeof sig));
+    else
+        snprintf(msg, cap, "%s: loading it ended the process with status %d (a constructor or init exits)", path,
+                 cr.status);
+    return -1;
+}
+
 /* Load the file, validate --set, check every plugin, print the summary.
  * Returns the exit status. */
 static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
@@ -356,7 +389,9 @@ static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
     errmsg_clear(&e);
     char msg[MSG_CAP];
     yamltree *given = NULL;
-    if (registry_open(&reg, a->path, &e)) {
+    if (load_survives(a->path, r->timeout_s, msg, sizeof msg)) {
+        report(r, R_FAIL, NULL, "load", msg);
+    } else if (registry_open(&reg, a->path, &e)) {
         report(r, R_FAIL, NULL, "load", e.msg);
     } else {
         if (a->nsets && sets_load(&reg, a, &given)) {

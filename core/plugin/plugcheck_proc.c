@@ -47,8 +47,9 @@ int plugcheck_proc_diff(const plugcheck_proc *before, char *msg, size_t cap) {
     for (int i = 0; i < PLUGCHECK_NSIG; i++)
         if (now.handler[i] != before->handler[i]) {
             const char *abbrev = sigabbrev_np(watched[i]);
-            return plugcheck_fail(msg, cap, "the plugin changed the handling of SIG%s (%s); a plugin must leave signals "
-                                            "to the host", abbrev ? abbrev : "?",
+            return plugcheck_fail(msg, cap,
+                                  "the plugin changed the handling of SIG%s (%s); a plugin must leave signals to "
+                                  "the host", abbrev ? abbrev : "?",
                                   now.handler[i] == (void *)SIG_IGN   ? "now ignored"
                                   : now.handler[i] == (void *)SIG_DFL ? "now the default"
                                                                       : "now a handler of its own");

@@ -290,7 +290,8 @@ static int other_check(const plugcheck_inst *in, uint32_t t, char *msg, size_t c
     for (uint32_t d = 0; d < 2; d++)
         for (uint32_t g = 0; o->n[d] && g <= o->n[d]; g++)
             if (!guard_ok(o, d, g))
-                return plugcheck_fail(msg, cap, "%s of one instance wrote next to another instance's %s port '%s'", when,
+                return plugcheck_fail(msg, cap, "%s of one instance wrote next to another instance's %s port '%s'",
+                                      when,
                                       plugcheck_dir_word(o, d), plugcheck_port_at(o, d, g ? g - 1 : 0)->name);
     for (uint32_t d = 0; d < 2; d++)
         for (uint32_t i = 0, k = 0; i < o->n[d]; i++)

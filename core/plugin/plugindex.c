@@ -213,13 +213,16 @@ static void probe_all(char *const *paths, size_t *todo, size_t n, plugindex_try_
             v[begun].crashed = 1;
             v[begun].ok = 0;
             if (r.hung)
-                snprintf(v[begun].why, sizeof v[begun].why, "%s: did not finish loading within %g s (its constructor hangs?)",
+                snprintf(v[begun].why, sizeof v[begun].why,
+                         "%s: did not finish loading within %g s (its constructor hangs?)",
                          paths[begun], PROBE_TIMEOUT_S);
             else if (r.signal)
-                snprintf(v[begun].why, sizeof v[begun].why, "%s: loading it killed the process with %s (its constructor crashes)",
+                snprintf(v[begun].why, sizeof v[begun].why,
+                         "%s: loading it killed the process with %s (its constructor crashes)",
                          paths[begun], child_signame(r.signal, sig, sizeof sig));
             else
-                snprintf(v[begun].why, sizeof v[begun].why, "%s: loading it ended the process (exit status %d in its constructor)",
+                snprintf(v[begun].why, sizeof v[begun].why,
+                         "%s: loading it ended the process (exit status %d in its constructor)",
                          paths[begun], r.status);
             done++;
         } else if (done < n) {

@@ -56,6 +56,7 @@ static const struct {
      "instance A (seed 1) stepped alternately with the other instance on one thread, against its run alone"},
     {"port_change.so", "FAIL  port-change: ports-stable: ",
      "after step 1: observation port 'y' has size 2 flags 0, but create reported size 1"},
+    {"ctor_abort.so", "FAIL  load: ", "ctor_abort.so: loading it killed the process with SIGABRT"},
     {"forks.so", "FAIL  forks: ports: ", "the plugin started a child process (fork)"},
     {"sigint.so", "FAIL  sigint: ports: ", "the plugin changed the handling of SIGINT (now ignored)"},
     {"umask.so", "FAIL  umask: ports: ", "to 777 (files animat writes would get other permissions)"},

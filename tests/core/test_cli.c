@@ -210,7 +210,8 @@ END_TEST
 START_TEST(theta_from_pipe) {
     /* bash's <(...) is a pipe whose writer may come late: it must read */
     const char *path = proc_write(dir, "exp.yaml", OK_BODY OK_CIRCUIT OK_WIRING);
-    proc_out p = proc_run("bash -c \"%s check %s --theta <(sleep 0.2; printf 'theta: [2, 1, 1, -1]\\\\n')\"", exe, path);
+    proc_out p =
+        proc_run("bash -c \"%s check %s --theta <(sleep 0.2; printf 'theta: [2, 1, 1, -1]\\\\n')\"", exe, path);
     ck_assert_msg(p.status == 0 && strstr(p.out, "ok: "), "status %d: %s", p.status, p.err);
     proc_free(&p);
     p = proc_run("bash -c \"%s check %s --theta <(printf 'theta: [2, 1]')\"", exe, path);

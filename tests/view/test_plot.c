@@ -393,7 +393,8 @@ START_TEST(huge_declared_sizes_are_bounded) {
     declare_huge(h5, "circuit.square", 1000000000ull, 1000000000ull, 1000000000ull);
     time_t t0 = time(NULL);
     for (int k = 0; k < 2; k++) {
-        snprintf(args, sizeof args, "%s %s --signal circuit.long -o %s/huge.svg", h5, k ? "kymograph" : "activity", dir);
+        const char *kind = k ? "kymograph" : "activity";
+        snprintf(args, sizeof args, "%s %s --signal circuit.long -o %s/huge.svg", h5, kind, dir);
         proc_out p = plot(args);
         ck_assert_msg(p.status == 0 && strstr(p.out, "wrote "), "%s: %s", args, p.err);
         proc_free(&p);
