@@ -138,6 +138,10 @@ START_TEST(forks_and_chatter_bounded) {
     ck_assert_msg(took < 15, "took %ld s", (long)took);
     ck_assert_msg(strstr(p.out, "FAIL  forks: leak: the plugin started a child process"), "%.3000s", p.out);
     proc_free(&p);
+    /* and none of the sleepers outlives its check (they would sleep 30 s) */
+    p = proc_run("pgrep -f '[p]lugin-check %s/forks.so --timeout 5'", broken_dir); /* [p]: not this shell */
+    ck_assert_msg(p.status == 1, "sleepers left: %s", p.out);
+    proc_free(&p);
     p = proc_run("%s plugin-check %s/chatty.so", exe, broken_dir);
     ck_assert_msg(p.status == 0, "%d\n%.3000s", p.status, p.err);
     ck_assert_msg(strlen(p.out) < 1000000, "%zu bytes of output", strlen(p.out));

@@ -323,6 +323,15 @@ START_TEST(aborting_constructor_skipped) {
     ck_assert_msg(index && !strncmp(index, "animat-plugin-index 2 ", 22) && strstr(index, "/ctor_abort.so\t"), "%.500s",
                   index ? index : "(none)");
     free(index);
+    proc_out p0;
+    /* a file changed after it was indexed is probed again: dummy.so, then overwritten by ctor_abort.so */
+    p0 = proc_run("cd %s && rm -rf pp && mkdir pp && cp %s/dummy.so pp/x.so && XDG_CACHE_HOME=%s/cache "
+                  "ANIMAT_PLUGIN_PATH=%s/pp %s plugins && cp %s/ctor_abort.so pp/x.so && XDG_CACHE_HOME=%s/cache "
+                  "ANIMAT_PLUGIN_PATH=%s/pp %s plugins",
+                  dir, broken, dir, dir, exe, broken, dir, dir, exe);
+    ck_assert_msg(p0.status == 0 && strstr(p0.err, "pp/x.so: loading it killed the process with SIGABRT"), "%d: %s",
+                  p0.status, p0.err);
+    proc_free(&p0);
     /* with the index warm, a run loads only the plugins it uses: ctor_mark.so's constructor does not run */
     proc_out p = proc_run("cd %s && rm -f mark && ANIMAT_TEST_CTOR_MARK=%s/mark XDG_CACHE_HOME=%s/cache "
                           "ANIMAT_PLUGIN_PATH=%s %s run %s --episodes 1 2>/dev/null && test ! -e mark",
