@@ -19,6 +19,7 @@
 #include "cpg_math.h"
 #include "cstate_ode.h"
 #include "cunits.h"
+#include "odebudget.h"
 
 typedef struct cpg_circuit {
     const animat_host *h;
@@ -32,6 +33,8 @@ typedef struct cpg_circuit {
     cpg_model model;
     gsl_odeiv2_system sys;
     gsl_odeiv2_driver *driver;
+    double epsabs, epsrel;  /* tolerances, for messages */
+    unsigned long nmax;     /* step budget per control step (odebudget.h) */
     cu_units units;
     animat_port_info in[2], out[2];
 } cpg_circuit;
@@ -116,6 +119,10 @@ static int32_t cpg_setup(cpg_circuit *c, const animat_host *h) {
         h->error(h, "cannot set up the GSL odeiv2 driver");
         return ANIMAT_ERROR;
     }
+    c->epsabs = eabs;
+    c->epsrel = erel;
+    c->nmax = cu_ode_budget(9.0 * c->n); /* each oscillator: 3 states, 2 neighbours */
+    gsl_odeiv2_driver_set_nmax(c->driver, c->nmax);
     return ANIMAT_OK;
 }
 
@@ -184,10 +191,8 @@ static int32_t cpg_step(void *self, const double *const *in, double *const *out,
     c->model.units = c->units.n_active ? &c->units : NULL;
     double t = 0.0;
     int status = gsl_odeiv2_driver_apply(c->driver, &t, dt, c->state);
-    if (status != GSL_SUCCESS) {
-        c->h->error(c->h, "GSL odeiv2 failed: %s", gsl_strerror(status));
-        return ANIMAT_ERROR;
-    }
+    if (status != GSL_SUCCESS)
+        return cu_ode_fail(c->h, status, c->nmax, dt, c->driver->s->type->name, c->epsabs, c->epsrel);
     cpg_outputs(&c->model, c->state, out[0]);
     memcpy(out[1], c->state, c->n * sizeof(double));
     memcpy(c->last, c->r, c->n * sizeof(double));

@@ -17,6 +17,7 @@
 #include "ctrnn_math.h"
 #include "ctrnn_ode.h"
 #include "cstate_ode.h"
+#include "odebudget.h"
 #include "cunits.h"
 
 typedef struct ctrnn_circuit {
@@ -251,10 +252,8 @@ static int32_t ctrnn_step(void *self, const double *const *in, double *const *ou
     for (uint32_t i = 0; i < c->n; i++) c->input[i] = i < c->n_in ? gin[i] * in[0][i] : 0.0;
     c->model.units = c->units.n_active ? &c->units : NULL;
     int status = ctrnn_ode_advance(&c->ode, c->y, dt);
-    if (status != GSL_SUCCESS) {
-        c->h->error(c->h, "GSL odeiv2 failed: %s", gsl_strerror(status));
-        return ANIMAT_ERROR;
-    }
+    if (status != GSL_SUCCESS)
+        return cu_ode_fail(c->h, status, c->ode.nmax, dt, c->ode.stepper, c->ode.epsabs, c->ode.epsrel);
     ctrnn_rates(&c->model, c->y);
     memcpy(c->last, c->r, sizeof(double) * c->n);
     for (uint32_t k = 0; k < c->n_out; k++) out[0][k] = gout[k] * c->last[c->n - c->n_out + k];

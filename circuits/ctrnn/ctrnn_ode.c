@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "odebudget.h"
+
 const gsl_odeiv2_step_type *ctrnn_stepper(const char *name) {
     static const struct {
         const char *name;
@@ -24,7 +26,15 @@ int ctrnn_ode_init(ctrnn_ode *o, ctrnn_model *model, const gsl_odeiv2_step_type 
                    double h0, double epsabs, double epsrel) {
     o->sys = (gsl_odeiv2_system){ctrnn_rhs, ctrnn_jac, model->n, model};
     o->h0 = h0;
+    o->epsabs = epsabs;
+    o->epsrel = epsrel;
+    o->stepper = type->name;
+    /* a step costs n^2 (the dense rhs), or n^3 when implicit (the Jacobian's LU) */
+    int implicit = strstr(type->name, "imp") || !strcmp(type->name, "bsimp") || !strcmp(type->name, "msbdf");
+    double n = model->n;
+    o->nmax = cu_ode_budget(n * n * (implicit ? n : 1.0));
     o->driver = gsl_odeiv2_driver_alloc_y_new(&o->sys, type, h0, epsabs, epsrel);
+    if (o->driver) gsl_odeiv2_driver_set_nmax(o->driver, o->nmax);
     return o->driver ? 0 : -1;
 }
 

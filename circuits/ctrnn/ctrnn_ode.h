@@ -23,10 +23,15 @@ typedef struct ctrnn_ode {
     gsl_odeiv2_system sys;     /* rhs, jac, n, &model */
     gsl_odeiv2_driver *driver; /* GSL-owned; NULL until ctrnn_ode_init */
     double h0;                 /* initial step, s */
+    double epsabs, epsrel;     /* tolerances, for messages */
+    const char *stepper;       /* GSL's name of the stepper (static) */
+    unsigned long nmax;        /* step budget per control step (odebudget.h) */
 } ctrnn_ode;
 
 /* Allocate the driver for `model` (kept by pointer; it must outlive the
- * ode). 0, or -1 when GSL cannot allocate. Phase: create. */
+ * ode), with a step budget per control step of cu_ode_budget(n^2), or
+ * of cu_ode_budget(n^3) for an implicit stepper.
+ * 0, or -1 when GSL cannot allocate. Phase: create. */
 int ctrnn_ode_init(ctrnn_ode *o, ctrnn_model *model, const gsl_odeiv2_step_type *type,
                    double h0, double epsabs, double epsrel);
 
@@ -37,7 +42,8 @@ void ctrnn_ode_free(ctrnn_ode *o);
 void ctrnn_ode_reset(ctrnn_ode *o);
 
 /* Integrate y over [0, dt] (the model's inputs held). GSL's status
- * (GSL_SUCCESS = 0 on success). No allocation. */
+ * (GSL_SUCCESS = 0 on success; GSL_EMAXITER past the step budget). No
+ * allocation. */
 int ctrnn_ode_advance(ctrnn_ode *o, double *y, double dt);
 
 #endif /* CTRNN_ODE_H */

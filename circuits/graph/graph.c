@@ -22,6 +22,7 @@
 
 #include "cstate_ode.h"
 #include "cunits.h"
+#include "odebudget.h"
 #include "graph_dyn.h"
 #include "graph_file.h"
 #include "lif_net.h"
@@ -49,6 +50,8 @@ typedef struct graph_circuit {
     gsl_odeiv2_system sys;
     gsl_odeiv2_driver *driver;
     double h0;
+    double epsabs, epsrel;    /* tolerances, for messages (rate model) */
+    unsigned long nmax;       /* step budget per control step (odebudget.h) */
     lif_net net;
     cu_units units;
     animat_param_info *info;
@@ -243,6 +246,10 @@ static int32_t graph_model(graph_circuit *c, const animat_host *h, const double 
         c->h0 = 1e-3;
         c->driver = gsl_odeiv2_driver_alloc_y_new(&c->sys, gsl_odeiv2_step_rkf45, c->h0, v[6], v[7]);
         if (!c->driver) h->error(h, "cannot set up the GSL odeiv2 driver");
+        c->epsabs = v[6];
+        c->epsrel = v[7];
+        c->nmax = cu_ode_budget((double)n + g->n_chem + g->n_gap); /* one pass over units and synapses */
+        if (c->driver) gsl_odeiv2_driver_set_nmax(c->driver, c->nmax);
         return c->driver ? ANIMAT_OK : ANIMAT_ERROR;
     }
     c->net.cfg = (lif_cfg){.tau_m = v[8], .tau_syn = v[9], .v_th = v[10], .r_m = v[11], .t_ref = v[12]};
@@ -363,10 +370,7 @@ static int32_t graph_step(void *self, const double *const *in, double *const *ou
         c->rate.units = u;
         double t = 0.0;
         int status = gsl_odeiv2_driver_apply(c->driver, &t, dt, c->v);
-        if (status != GSL_SUCCESS) {
-            c->h->error(c->h, "GSL odeiv2 failed: %s", gsl_strerror(status));
-            return ANIMAT_ERROR;
-        }
+        if (status != GSL_SUCCESS) return cu_ode_fail(c->h, status, c->nmax, dt, "rkf45", c->epsabs, c->epsrel);
         graph_rate_activity(&c->rate, c->v);
         memcpy(c->last, c->act, g->n * sizeof(double));
     }

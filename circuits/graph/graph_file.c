@@ -1,6 +1,8 @@
 /* graph_file.c -- see graph_file.h. Two passes over the text: the first
  * counts statements so every table is allocated once, the second fills and
- * checks them. */
+ * checks them. Neuron names, synapses, junctions and ports are found through
+ * open-addressing hash tables sized from the first pass, so parsing is
+ * linear in the file (a million lines in about a second), not quadratic. */
 #include "graph_file.h"
 
 #include <errno.h>
@@ -24,7 +26,56 @@ typedef struct pstate {
     int fill;                /* second pass: fill and check */
     uint32_t *chem_line;     /* line of each chemical synapse (messages) */
     uint32_t *gap_line;
+    /* second pass: hash tables of index + 1 (0: empty slot), sizes powers of 2 */
+    uint32_t *h_name, *h_chem, *h_gap, *h_port;
+    size_t m_name, m_chem, m_gap, m_port; /* size - 1 */
 } pstate;
+
+/* 64-bit finaliser (splitmix64) for pair keys. */
+static uint64_t mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* FNV-1a of a name, ignoring case (names are unique ignoring case), salted. */
+static uint64_t hash_name(const char *s, uint64_t salt) {
+    uint64_t h = 1469598103934665603ull ^ salt;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        h = (h ^ (uint64_t)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* The slot for key hash h in table t (mask m) where eq(ctx, index) holds,
+ * or the empty slot where it would go. */
+static uint32_t *probe(uint32_t *t, size_t m, uint64_t h, int (*eq)(const pstate *, uint32_t, const void *),
+                       const pstate *s, const void *key) {
+    for (size_t i = (size_t)h & m;; i = (i + 1) & m)
+        if (!t[i] || eq(s, t[i] - 1, key)) return &t[i];
+}
+
+static int eq_name(const pstate *s, uint32_t i, const void *key) { return !strcasecmp(s->g->names[i], key); }
+static int eq_chem(const pstate *s, uint32_t i, const void *key) {
+    const uint32_t *ab = key;
+    return s->g->chem_pre[i] == ab[0] && s->g->chem_post[i] == ab[1];
+}
+static int eq_gap(const pstate *s, uint32_t i, const void *key) {
+    const uint32_t *ab = key; /* ab[0] <= ab[1] */
+    uint32_t a = s->g->gap_a[i], b = s->g->gap_b[i];
+    return (a < b ? a : b) == ab[0] && (a < b ? b : a) == ab[1];
+}
+typedef struct port_key {
+    uint32_t dir;
+    const char *name;
+} port_key;
+static int eq_port(const pstate *s, uint32_t i, const void *key) {
+    const port_key *k = key;
+    return s->g->ports[i].dir == k->dir && !strcmp(s->g->ports[i].name, k->name);
+}
 
 /* Write "FILE:LINE: message" into the error buffer; returns -1. */
 static int perr(pstate *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -54,9 +105,14 @@ static int name_ok(const char *s, int lower) {
     return 1;
 }
 
+/* The name table's slot for `name`. */
+static uint32_t *name_slot(pstate *s, const char *name) {
+    return probe(s->h_name, s->m_name, hash_name(name, 0), eq_name, s, name);
+}
+
 /* A declared neuron's index, or -1 after an "unknown neuron" message. */
 static int64_t neuron(pstate *s, const char *name) {
-    int64_t i = graph_find(s->g, name);
+    int64_t i = (int64_t)*name_slot(s, name) - 1;
     if (i < 0) perr(s, "unknown neuron '%s' (declare it with 'neuron' first)", name);
     return i;
 }
@@ -84,8 +140,10 @@ static int st_neuron(pstate *s, char **tok, int nt) {
         if (!name_ok(tok[k], 0))
             return perr(s, "bad neuron name '%s' (letters, digits, '_', at most %u characters)", tok[k],
                         GRAPH_NAME_LEN - 1);
-        if (graph_find(s->g, tok[k]) >= 0) return perr(s, "duplicate neuron '%s'", tok[k]);
+        uint32_t *slot = name_slot(s, tok[k]);
+        if (*slot) return perr(s, "duplicate neuron '%s'", tok[k]);
         snprintf(s->g->names[s->g->n++], GRAPH_NAME_LEN, "%s", tok[k]);
+        *slot = s->g->n;
     }
     return 0;
 }
@@ -102,10 +160,12 @@ static int st_chem(pstate *s, char **tok, int nt) {
     if (a < 0 || b < 0) return -1;
     double w = number(s, tok[3], "weight");
     if (isnan(w)) return -1;
-    for (uint32_t k = 0; k < g->n_chem; k++)
-        if (g->chem_pre[k] == (uint32_t)a && g->chem_post[k] == (uint32_t)b)
-            return perr(s, "duplicate chemical synapse %s -> %s (first on line %u)", tok[1], tok[2],
-                        s->chem_line[k]);
+    uint32_t ab[2] = {(uint32_t)a, (uint32_t)b};
+    uint32_t *slot = probe(s->h_chem, s->m_chem, mix64((uint64_t)ab[0] << 32 | ab[1]), eq_chem, s, ab);
+    if (*slot)
+        return perr(s, "duplicate chemical synapse %s -> %s (first on line %u)", tok[1], tok[2],
+                    s->chem_line[*slot - 1]);
+    *slot = g->n_chem + 1;
     g->chem_pre[g->n_chem] = (uint32_t)a;
     g->chem_post[g->n_chem] = (uint32_t)b;
     g->chem_w[g->n_chem] = w;
@@ -127,11 +187,11 @@ static int st_gap(pstate *s, char **tok, int nt) {
     double w = number(s, tok[3], "conductance");
     if (isnan(w)) return -1;
     if (w < 0.0) return perr(s, "gap junction %s - %s has negative conductance %s", tok[1], tok[2], tok[3]);
-    for (uint32_t k = 0; k < g->n_gap; k++)
-        if ((g->gap_a[k] == (uint32_t)a && g->gap_b[k] == (uint32_t)b) ||
-            (g->gap_a[k] == (uint32_t)b && g->gap_b[k] == (uint32_t)a))
-            return perr(s, "duplicate gap junction %s - %s (first on line %u)", tok[1], tok[2],
-                        s->gap_line[k]);
+    uint32_t ab[2] = {(uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a)};
+    uint32_t *slot = probe(s->h_gap, s->m_gap, mix64((uint64_t)ab[0] << 32 | ab[1]), eq_gap, s, ab);
+    if (*slot)
+        return perr(s, "duplicate gap junction %s - %s (first on line %u)", tok[1], tok[2], s->gap_line[*slot - 1]);
+    *slot = g->n_gap + 1;
     g->gap_a[g->n_gap] = (uint32_t)a;
     g->gap_b[g->n_gap] = (uint32_t)b;
     g->gap_w[g->n_gap] = w;
@@ -163,9 +223,10 @@ static int st_port(pstate *s, char **tok, int nt, uint32_t dir) {
     }
     if (!name_ok(tok[1], 1)) return perr(s, "bad port name '%s' (a-z, 0-9, '_')", tok[1]);
     if (nt < 3) return perr(s, "port '%s' names no neuron", tok[1]);
-    for (uint32_t p = 0; p < g->n_ports; p++)
-        if (g->ports[p].dir == dir && strcmp(g->ports[p].name, tok[1]) == 0)
-            return perr(s, "duplicate %s port '%s'", tok[0], tok[1]);
+    port_key key = {dir, tok[1]};
+    uint32_t *slot = probe(s->h_port, s->m_port, hash_name(tok[1], dir + 1), eq_port, s, &key);
+    if (*slot) return perr(s, "duplicate %s port '%s'", tok[0], tok[1]);
+    *slot = g->n_ports + 1;
     graph_port *port = &g->ports[g->n_ports];
     snprintf(port->name, GRAPH_NAME_LEN, "%s", tok[1]);
     port->dir = dir;
@@ -225,7 +286,7 @@ void graph_def_free(graph_def *g, graph_free_fn release, void *ctx) {
 
 /* Allocate the tables for the counts pass 1 found, then zero the counts
  * for pass 2. 0 or -1. */
-static int allocate(graph_def *g, graph_alloc_fn alloc, void *ctx, uint32_t **chem_line,
+static int allocate(pstate *s, graph_def *g, graph_alloc_fn alloc, void *ctx, uint32_t **chem_line,
                     uint32_t **gap_line) {
     size_t n = g->n + 1u, nc = g->n_chem + 1u, ng = g->n_gap + 1u;
     g->names = alloc(ctx, n * sizeof *g->names);
@@ -239,8 +300,17 @@ static int allocate(graph_def *g, graph_alloc_fn alloc, void *ctx, uint32_t **ch
     g->elems = alloc(ctx, (g->n_elems + 1u) * sizeof *g->elems);
     *chem_line = alloc(ctx, nc * sizeof **chem_line);
     *gap_line = alloc(ctx, ng * sizeof **gap_line);
+    uint32_t **tab[4] = {&s->h_name, &s->h_chem, &s->h_gap, &s->h_port};
+    size_t *mask[4] = {&s->m_name, &s->m_chem, &s->m_gap, &s->m_port}, want[4] = {n, nc, ng, g->n_ports + 1u};
+    int ok = 1;
+    for (int k = 0; k < 4; k++) {
+        size_t m = 2;
+        while (m < 2 * want[k]) m *= 2; /* at most half full */
+        *mask[k] = m - 1;
+        ok &= (*tab[k] = alloc(ctx, m * sizeof **tab[k])) != NULL;
+    }
     g->n = g->n_chem = g->n_gap = g->n_ports = g->n_elems = 0;
-    return (g->names && g->chem_pre && g->chem_post && g->chem_w && g->gap_a && g->gap_b &&
+    return (ok && g->names && g->chem_pre && g->chem_post && g->chem_w && g->gap_a && g->gap_b &&
             g->gap_w && g->ports && g->elems && *chem_line && *gap_line)
                ? 0
                : -1;
@@ -252,7 +322,7 @@ int graph_parse(const char *text, const char *file, graph_def *g, graph_alloc_fn
     pstate s = {.file = file, .err = err, .cap = cap, .g = g};
     if (pass(&s, text) != 0) return -1;
     int rc = -1;
-    if (allocate(g, alloc, ctx, &s.chem_line, &s.gap_line) != 0) {
+    if (allocate(&s, g, alloc, ctx, &s.chem_line, &s.gap_line) != 0) {
         snprintf(err, cap, "%s: out of memory", file);
     } else {
         s.fill = 1;
@@ -264,6 +334,10 @@ int graph_parse(const char *text, const char *file, graph_def *g, graph_alloc_fn
     }
     release(ctx, s.chem_line);
     release(ctx, s.gap_line);
+    release(ctx, s.h_name);
+    release(ctx, s.h_chem);
+    release(ctx, s.h_gap);
+    release(ctx, s.h_port);
     if (rc != 0) graph_def_free(g, release, ctx);
     return rc;
 }

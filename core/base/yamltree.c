@@ -6,7 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <yaml.h>
 
 /* Largest file we agree to read: experiment files are small. */
@@ -281,41 +285,83 @@ done:
     return root;
 }
 
-yamltree *yamltree_load(const char *path, errmsg *e) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+/* Seconds on the monotonic clock. */
+static double mono_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Read all of fd (not a regular file: a FIFO, pipe, terminal or device)
+ * into buf (cap bytes) without ever blocking past `deadline`: the fd is
+ * non-blocking and every wait is a poll. Bytes read, or -1 with errno set
+ * (ETIMEDOUT at the deadline, EFBIG when more than cap bytes arrive). */
+static ssize_t read_stream(int fd, char *buf, size_t cap, double deadline) {
+    size_t got = 0;
+    int ready = 0; /* poll said readable or hung up: a 0 read is then EOF */
+    for (;;) {
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n > 0) {
+            got += (size_t)n;
+            if (got == cap) return errno = EFBIG, -1;
+            continue;
+        }
+        /* A FIFO with no writer yet also reads 0: wait for one to come. */
+        if (n == 0 && (got > 0 || ready)) return (ssize_t)got;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+        double left = deadline - mono_s();
+        if (left <= 0) return errno = ETIMEDOUT, -1;
+        struct pollfd p = {fd, POLLIN, 0};
+        int k = poll(&p, 1, (int)(left * 1000) + 1);
+        if (k < 0 && errno != EINTR) return -1;
+        ready = k > 0;
+    }
+}
+
+/* Read a regular file of st_size bytes (one byte more detects growth
+ * past the limit). Bytes read, or -1 with errno set. */
+static ssize_t read_regular(int fd, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+yamltree *yamltree_load_within(const char *path, double wait_s, errmsg *e) {
+    /* Non-blocking open: a FIFO nobody writes would block open() itself. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         errmsg_set(e, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    /* Size the buffer from the file (one byte more detects growth past the
-     * limit); not-regular files get the maximum. */
     struct stat st;
-    size_t want = YAMLTREE_MAX_BYTES + 1;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < YAMLTREE_MAX_BYTES)
-        want = (size_t)st.st_size + 1;
-    char *buf = malloc(want);
-    errno = 0;
-    size_t len = buf ? fread(buf, 1, want, f) : 0;
-    if (buf && len == want && want <= YAMLTREE_MAX_BYTES) {
-        /* The file grew after fstat: read it again at the limit. */
+    int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    size_t cap = YAMLTREE_MAX_BYTES + 1;
+    char *buf = malloc(cap);
+    ssize_t len = !buf ? -1 : regular ? read_regular(fd, buf, cap) : read_stream(fd, buf, cap, mono_s() + wait_s);
+    int err = len < 0 ? errno : 0;
+    close(fd);
+    if (!buf || len < 0 || (size_t)len > YAMLTREE_MAX_BYTES) {
         free(buf);
-        rewind(f);
-        want = YAMLTREE_MAX_BYTES + 1;
-        buf = malloc(want);
-        len = buf ? fread(buf, 1, want, f) : 0;
-    }
-    int bad = ferror(f), err = errno;
-    fclose(f);
-    if (!buf || bad || len > YAMLTREE_MAX_BYTES) {
-        free(buf);
-        errmsg_set(e, "%s: %s%s", path, !buf ? "out of memory" : bad ? "cannot read: " : "file larger than 16 MiB",
-                 bad ? strerror(err ? err : EIO) : "");
+        if (!buf) errmsg_set(e, "%s: out of memory", path);
+        else if (err == ETIMEDOUT)
+            errmsg_set(e, "%s: no data within %g s (a FIFO or pipe that nobody writes?)", path, wait_s);
+        else if (err == EFBIG || len > (ssize_t)YAMLTREE_MAX_BYTES) errmsg_set(e, "%s: file larger than 16 MiB", path);
+        else errmsg_set(e, "%s: cannot read: %s", path, strerror(err ? err : EIO));
         return NULL;
     }
-    yamltree *root = yamltree_parse(path, buf, len, e);
+    yamltree *root = yamltree_parse(path, buf, (size_t)len, e);
     free(buf);
     return root;
 }
+
+yamltree *yamltree_load(const char *path, errmsg *e) { return yamltree_load_within(path, YAMLTREE_WAIT_S, e); }
 
 void yamltree_free(yamltree *n) {
     if (!n) return;

@@ -36,8 +36,20 @@ struct yamltree {
  * caller frees the result with yamltree_free. */
 yamltree *yamltree_parse(const char *file, const char *text, size_t len, errmsg *e);
 
-/* Read and parse a file. NULL with e set ("FILE: cannot read: ..."). */
+/* Longest wait, in seconds, for the data of a file that is not a regular
+ * file (a FIFO, or the pipe of bash's `--theta <(cat p.yaml)`). */
+#define YAMLTREE_WAIT_S 10.0
+
+/* Read and parse a file (at most 16 MiB). NULL with e set ("FILE: cannot
+ * read: ..."). A regular file is read as it is; anything else (FIFO, pipe,
+ * device) is opened non-blocking and read with poll until EOF, giving up
+ * with "FILE: no data within 10 s" at YAMLTREE_WAIT_S: a FIFO that nobody
+ * writes is one line, never a hang. */
 yamltree *yamltree_load(const char *path, errmsg *e);
+
+/* yamltree_load with the wait for a non-regular file's data set to wait_s
+ * seconds (tests use a short one). */
+yamltree *yamltree_load_within(const char *path, double wait_s, errmsg *e);
 
 /* Free a tree (NULL is a no-op). Only call on roots from yamltree_parse/load. */
 void yamltree_free(yamltree *root);

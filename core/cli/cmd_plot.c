@@ -68,7 +68,7 @@ static void print_wave(const h5rec *r, const plot_opts *o, FILE *out) {
     int dir = lags ? plot_wave_direction(s.v, s.T, s.n, lags) : 0;
     fprintf(out, "wave along %s: %s; cross-correlation peak lag of each element behind the one before (samples):",
             sig, dir > 0 ? "head to tail" : dir < 0 ? "tail to head" : "no consistent direction");
-    for (uint64_t i = 0; lags && i + 1 < s.n; i++) fprintf(out, " %d", lags[i]);
+    for (uint64_t i = 0; lags && i + 1 < s.n; i++) fprintf(out, " %lld", (long long)lags[i] * (long long)s.stride);
     fputc('\n', out);
     free(lags), free(sig), h5signal_free(&s);
 }

@@ -51,7 +51,7 @@ static const char *type_word(uint32_t t) {
 static int list(FILE *out) {
     registry r;
     registry_init(&r);
-    registry_scan(&r);
+    registry_load_all(&r);
     char dirs[3 * PATH_MAX];
     registry_builtin_dirs(dirs, sizeof dirs);
     fprintf(out, "%-8s %-12s %-8s %s\n", "KIND", "NAME", "VERSION", "FILE");

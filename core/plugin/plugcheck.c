@@ -20,6 +20,7 @@
 #define R_DIED 3 /* crashed or hung: a FAIL after which related checks skip */
 
 #define MSG_CAP 1024
+#define OUT_CAP 65536 /* a check's own stdout/stderr kept and shown, bytes */
 
 /* The report: where lines go and what was counted. */
 typedef struct plugcheck_report {
@@ -57,7 +58,11 @@ static void child_check(void *ctx, int fd) {
     check_job *j = ctx;
     char msg[MSG_CAP];
     msg[0] = '\0';
+    plugcheck_proc before;
+    plugcheck_proc_snap(&before);
     int rc = j->fn(j->c, msg + 1, sizeof msg - 1);
+    /* a check that passed still fails when the plugin changed the process */
+    if (rc >= 0 && plugcheck_proc_diff(&before, msg + 1, sizeof msg - 1)) rc = -1;
     msg[0] = rc == 0 ? 'P' : rc > 0 ? 'S' : 'F';
     size_t len = strlen(msg), off = 0;
     while (off < len) {
@@ -73,13 +78,17 @@ static void child_check(void *ctx, int fd) {
  * the child reported, or R_DIED when it was killed by a signal or ran past the
  * limit (msg then says which), or R_FAIL when it exited without a report.
  * Phase: report; main thread. */
-static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap) {
+static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap,
+                        child_result *out_r, char *out) {
     char buf[MSG_CAP], sig[32];
     child_result r;
     errmsg e;
     errmsg_clear(&e);
     check_job job = {c, fn};
-    if (child_run(child_check, &job, timeout_s, buf, sizeof buf - 1, &r, &e)) {
+    child_opts o = {.timeout_s = timeout_s, .own_group = 1, .out = out, .out_cap = OUT_CAP};
+    int failed = child_run_opts(child_check, &job, &o, buf, sizeof buf - 1, &r, &e);
+    *out_r = r;
+    if (failed) {
         snprintf(msg, cap, "%s", e.msg);
         return R_FAIL;
     }
@@ -100,11 +109,29 @@ static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, 
     return buf[0] == 'P' ? R_PASS : buf[0] == 'S' ? R_SKIP : R_FAIL;
 }
 
+/* Show what a check's process wrote to stdout/stderr (at most OUT_CAP
+ * bytes), each line as "      | text" with control characters as '?'. */
+static void show_output(FILE *f, const char *out, const child_result *cr) {
+    if (!cr->out_len) return;
+    int bol = 1;
+    for (size_t i = 0; i < cr->out_len; i++) {
+        if (bol) fputs("      | ", f);
+        unsigned char ch = (unsigned char)out[i];
+        fputc(ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f) ? ch : '?', f);
+        bol = ch == '\n';
+    }
+    if (!bol) fputc('\n', f);
+    if (cr->out_cut) fprintf(f, "      ... output cut (the check wrote more than %d bytes)\n", OUT_CAP);
+}
+
 /* Run one isolated check and report it under `what`. Returns its result. */
 static int isolated(plugcheck_report *r, const plugcheck_ctx *c, const char *what, plugcheck_fn fn) {
     char msg[MSG_CAP];
-    int res = run_isolated(c, fn, r->timeout_s, msg, sizeof msg);
+    static char out[OUT_CAP];
+    child_result cr;
+    int res = run_isolated(c, fn, r->timeout_s, msg, sizeof msg, &cr, out);
     report(r, res, c->desc->name, what, msg);
+    if (!r->quiet || res != R_PASS) show_output(r->out, out, &cr);
     return res;
 }
 
@@ -320,6 +347,39 @@ static int sets_load(const registry *reg, const plugcheck_args *a, yamltree **gi
     return 0;
 }
 
+/* Child side of load_survives: load the file as the check will. */
+static void child_load(void *ctx, int fd) {
+    registry reg;
+    registry_init(&reg);
+    errmsg e;
+    errmsg_clear(&e);
+    char ok = registry_open(&reg, ctx, &e) ? 'F' : 'P';
+    if (write(fd, &ok, 1) < 0) _exit(1);
+    _exit(0); /* no deinit, no destructors: only the load is probed */
+}
+
+/* Does loading the file (constructors, init) leave a process alive? 0, or
+ * -1 with msg saying how it died. Phase: report; main thread. */
+static int load_survives(const char *path, int timeout_s, char *msg, size_t cap) {
+    char res = 0, sig[32];
+    child_result cr;
+    errmsg e;
+    errmsg_clear(&e);
+    child_opts o = {.timeout_s = timeout_s, .own_group = 1};
+    if (child_run_opts(child_load, (void *)path, &o, &res, 1, &cr, &e)) return 0; /* cannot fork: load as before */
+    if (cr.len == 1) return 0;
+    if (cr.hung)
+        snprintf(msg, cap, "%s: loading it did not finish within %d s (a constructor or init hangs)", path,
+                 timeout_s);
+    else if (cr.signal)
+        snprintf(msg, cap, "%s: loading it killed the process with %s (a constructor or init crashes)", path,
+                 child_signame(cr.signal, sig, sizeof sig));
+    else
+        snprintf(msg, cap, "%s: loading it ended the process with status %d (a constructor or init exits)", path,
+                 cr.status);
+    return -1;
+}
+
 /* Load the file, validate --set, check every plugin, print the summary.
  * Returns the exit status. */
 static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
@@ -329,7 +389,9 @@ static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
     errmsg_clear(&e);
     char msg[MSG_CAP];
     yamltree *given = NULL;
-    if (registry_open(&reg, a->path, &e)) {
+    if (load_survives(a->path, r->timeout_s, msg, sizeof msg)) {
+        report(r, R_FAIL, NULL, "load", msg);
+    } else if (registry_open(&reg, a->path, &e)) {
         report(r, R_FAIL, NULL, "load", e.msg);
     } else {
         if (a->nsets && sets_load(&reg, a, &given)) {

@@ -29,7 +29,10 @@
 #include <animat/animat.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -137,10 +140,14 @@ int plugcheck_alloc(const plugcheck_ctx *c, char *msg, size_t cap);
  * PLUGCHECK_GROWTH_BOUND over them and half that over their second half. */
 int plugcheck_growth(const plugcheck_ctx *c, char *msg, size_t cap);
 
-/* Bodies and circuits: a trajectory with PLUGCHECK_GUARD canary doubles
- * before and after every port buffer, checked after reset and every step;
- * a changed canary FAILs naming the step, the port and the side, and so
- * does a changed value in an input (action) buffer. */
+/* Bodies and circuits: two instances A and B stepped interleaved (A, B, A,
+ * ...), with PLUGCHECK_GUARD canary doubles before and after every port
+ * buffer, checked after reset and every step; a changed canary FAILs naming
+ * the step, the port and the side, and so does a changed value in an input
+ * (action) buffer, and any change a call of one instance makes to the
+ * other's buffers (its outputs as its own last call left them, its
+ * canaries, its inputs): a plugin that keeps a pointer to another
+ * instance's buffer and writes through it. */
 int plugcheck_bounds(const plugcheck_ctx *c, char *msg, size_t cap);
 
 /* Bodies and circuits: instances A and B created and run with different
@@ -156,6 +163,26 @@ int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap);
 int plugcheck_ports_stable(const plugcheck_ctx *c, char *msg, size_t cap);
 
 /* ---- internal helpers shared by the check files ---- */
+
+/* The process state a plugin must leave alone (plugcheck_proc.c), taken in
+ * the check's process before the check and compared after it. */
+#define PLUGCHECK_NSIG 14
+typedef struct plugcheck_proc {
+    void *handler[PLUGCHECK_NSIG]; /* disposition of each watched signal */
+    sigset_t mask;                 /* blocked signals */
+    mode_t umask;
+    char cwd[PATH_MAX];
+    int fd_open[3];                /* fds 0, 1, 2 open */
+    struct stat fd_st[3];          /* and what they are */
+} plugcheck_proc;
+
+/* Take the snapshot. */
+void plugcheck_proc_snap(plugcheck_proc *p);
+
+/* Compare with `before`: a changed signal disposition or mask, umask or
+ * working directory, a closed or replaced stdin/stdout/stderr, or a child
+ * process (the plugin forked) is -1 with msg saying which; else 0. */
+int plugcheck_proc_diff(const plugcheck_proc *before, char *msg, size_t cap);
 
 /* Write a printf-style detail into msg (cap bytes) and return -1 (FAIL),
  * so that checks can `return plugcheck_fail(...)`. */
@@ -194,6 +221,9 @@ typedef struct plugcheck_inst {
     gsl_rng *g;                   /* input stream of the current episode; owned */
     uint32_t t;                   /* steps since the last reset */
     int guard;                    /* 1: check canaries and inputs after every call */
+    const struct plugcheck_inst *other; /* with guard: another live instance whose buffers this one's
+                                           calls must not touch, or NULL; not owned */
+    double *last_out;             /* outputs after this instance's last call, total[OUT]; owned */
     int count_alloc;              /* 1: count allocator calls during step() */
     unsigned long allocs;         /* counted so far */
 } plugcheck_inst;

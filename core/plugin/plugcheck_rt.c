@@ -76,21 +76,34 @@ int plugcheck_growth(const plugcheck_ctx *c, char *msg, size_t cap) {
 
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_bounds(const plugcheck_ctx *c, char *msg, size_t cap) {
-    plugcheck_inst in;
-    double *rec = NULL;
+    plugcheck_inst a, b;
+    int rc = plugcheck_inst_new(&a, c, c->seed, msg, cap);
+    if (!rc) rc = plugcheck_inst_new(&b, c, c->seed + 1, msg, cap);
+    else memset(&b, 0, sizeof b);
+    a.guard = b.guard = 1;
+    a.other = &b;
+    b.other = &a;
+    if (!rc) rc = plugcheck_inst_reset(&a, c->seed, NULL, msg, cap);
+    if (!rc) rc = plugcheck_inst_reset(&b, c->seed + 1, NULL, msg, cap);
     uint32_t n = 0;
-    int rc = plugcheck_inst_new(&in, c, c->seed, msg, cap);
-    in.guard = 1;
-    if (!rc && !(rec = malloc((PLUGCHECK_STEPS + 1) * plugcheck_row_width(&in) * sizeof *rec)))
-        rc = plugcheck_fail(msg, cap, "out of memory");
-    if (!rc) rc = plugcheck_inst_run(&in, c->seed, rec, &n, msg, cap);
+    for (int body = c->desc->kind == ANIMAT_KIND_BODY; !rc && n < PLUGCHECK_STEPS; n++) {
+        animat_step_result ra, rb;
+        rc = plugcheck_inst_step(&a, &ra, NULL, msg, cap);
+        if (!rc) rc = plugcheck_inst_step(&b, &rb, NULL, msg, cap);
+        if (!rc && body && (ra.terminated || ra.truncated || rb.terminated || rb.truncated)) {
+            n++;
+            break;
+        }
+    }
     if (!rc)
         snprintf(msg, cap,
-                 "reset and %u step%s: %u guard values before and after every %s and %s buffer intact, %ss unchanged",
-                 n, n == 1 ? "" : "s", PLUGCHECK_GUARD, plugcheck_dir_word(&in, 0), plugcheck_dir_word(&in, 1),
-                 plugcheck_dir_word(&in, 0));
-    free(rec);
-    plugcheck_inst_free(&in);
+                 "2 instances, reset and %u interleaved step%s: %u guard values before and after every %s and %s "
+                 "buffer intact, %ss unchanged, neither instance's buffers touched by the other's calls",
+                 n, n == 1 ? "" : "s", PLUGCHECK_GUARD, plugcheck_dir_word(&a, 0), plugcheck_dir_word(&a, 1),
+                 plugcheck_dir_word(&a, 0));
+    a.other = b.other = NULL;
+    if (b.c) plugcheck_inst_free(&b);
+    plugcheck_inst_free(&a);
     return rc;
 }
 

@@ -167,6 +167,8 @@ void plugcheck_inst_free(plugcheck_inst *in) {
     }
     free(in->sent);
     in->sent = NULL;
+    free(in->last_out);
+    in->last_out = NULL;
     if (in->g) gsl_rng_free(in->g);
     in->g = NULL;
     hostctx_fini(&in->ah);
@@ -214,7 +216,8 @@ int plugcheck_inst_new(plugcheck_inst *in, const plugcheck_ctx *c, uint64_t seed
         for (uint32_t i = 0; i < in->n[d]; i++) in->total[d] += plugcheck_port_at(in, d, i)->size;
         if (lay_buffers(in, d)) return plugcheck_fail(msg, cap, "out of memory for port buffers");
     }
-    if (!(in->sent = calloc(in->total[ANIMAT_PORT_IN] + 1, sizeof(double))))
+    if (!(in->sent = calloc(in->total[ANIMAT_PORT_IN] + 1, sizeof(double))) ||
+        !(in->last_out = calloc(in->total[ANIMAT_PORT_OUT] + 1, sizeof(double))))
         return plugcheck_fail(msg, cap, "out of memory for port buffers");
     guards_fill(in);
     return 0;
@@ -277,6 +280,32 @@ static void gather_out(const plugcheck_inst *in, double *row) {
     }
 }
 
+/* After a call of `in` (`when`): the other instance's buffers as its own
+ * last call left them. 0, or -1 with msg naming the buffer. */
+static int other_check(const plugcheck_inst *in, uint32_t t, char *msg, size_t cap) {
+    const plugcheck_inst *o = in->other;
+    if (!o || !o->self) return 0;
+    char when[32];
+    plugcheck_step_name(t, when, sizeof when);
+    for (uint32_t d = 0; d < 2; d++)
+        for (uint32_t g = 0; o->n[d] && g <= o->n[d]; g++)
+            if (!guard_ok(o, d, g))
+                return plugcheck_fail(msg, cap, "%s of one instance wrote next to another instance's %s port '%s'",
+                                      when,
+                                      plugcheck_dir_word(o, d), plugcheck_port_at(o, d, g ? g - 1 : 0)->name);
+    for (uint32_t d = 0; d < 2; d++)
+        for (uint32_t i = 0, k = 0; i < o->n[d]; i++)
+            for (uint32_t j = 0; j < plugcheck_port_at(o, d, i)->size; j++, k++) {
+                const double *was = d == ANIMAT_PORT_OUT ? &o->last_out[k] : &o->sent[k];
+                if ((d == ANIMAT_PORT_OUT || o->t) && memcmp(&o->buf[d][i][j], was, sizeof(double)))
+                    return plugcheck_fail(msg, cap,
+                                          "%s of one instance changed another instance's %s port '%s'[%u] "
+                                          "(a pointer kept across instances?)",
+                                          when, plugcheck_dir_word(o, d), plugcheck_port_at(o, d, i)->name, j);
+            }
+    return 0;
+}
+
 int plugcheck_inst_reset(plugcheck_inst *in, uint64_t seed, double *row, char *msg, size_t cap) {
     const plugcheck_ctx *c = in->c;
     int body = c->desc->kind == ANIMAT_KIND_BODY;
@@ -293,7 +322,8 @@ int plugcheck_inst_reset(plugcheck_inst *in, uint64_t seed, double *row, char *m
     if (rc != ANIMAT_OK)
         return plugcheck_fail(msg, cap, "reset returned %s: %s", rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status",
                               inst_err(in));
-    if (in->guard && guards_check(in, 0, msg, cap)) return -1;
+    if (in->guard && (guards_check(in, 0, msg, cap) || other_check(in, 0, msg, cap))) return -1;
+    gather_out(in, in->last_out);
     if (row) {
         memset(row, 0, plugcheck_row_width(in) * sizeof(double));
         if (body) gather_out(in, row);
@@ -318,7 +348,8 @@ int plugcheck_inst_step(plugcheck_inst *in, animat_step_result *res, double *row
     if (rc != ANIMAT_OK)
         return plugcheck_fail(msg, cap, "step %u returned %s on inputs in [-1, 1]: %s", t,
                               rc == ANIMAT_ERROR ? "ANIMAT_ERROR" : "a bad status", inst_err(in));
-    if (in->guard && guards_check(in, t, msg, cap)) return -1;
+    if (in->guard && (guards_check(in, t, msg, cap) || other_check(in, t, msg, cap))) return -1;
+    gather_out(in, in->last_out);
     if (row) {
         gather_out(in, row);
         row[in->total[ANIMAT_PORT_OUT]] = res->reward;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/params.h"
+#include "plugin/plugindex.h"
 
 #ifndef ANIMAT_PLUGIN_DIR
 #define ANIMAT_PLUGIN_DIR "/usr/local/lib/animat/plugins"
@@ -243,8 +244,14 @@ static void note_skip(registry *r, const char *msg) {
 /* Compare names for a stable scan order. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Load every *.so in dir (sorted by name); with depth 1 also its subfolders. */
-static void scan_dir(registry *r, const char *dir, int depth) {
+/* The plugin files a scan found, in load order. */
+typedef struct found {
+    char **paths; /* owned */
+    size_t n;
+} found;
+
+/* Collect every *.so in dir (sorted by name); with depth 1 also its subfolders. */
+static void scan_dir(found *f, const char *dir, int depth) {
     DIR *d = opendir(dir);
     if (!d) return;
     char **names = NULL;
@@ -260,11 +267,11 @@ static void scan_dir(registry *r, const char *dir, int depth) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         size_t len = strlen(names[i]);
         if (len > 3 && strcmp(names[i] + len - 3, ".so") == 0) {
-            errmsg e;
-            errmsg_clear(&e);
-            if (registry_open(r, path, &e)) note_skip(r, e.msg);
+            char *copy = strdup(path);
+            if (copy && !grow((void **)&f->paths, f->n, sizeof *f->paths)) f->paths[f->n++] = copy;
+            else free(copy);
         } else if (depth > 0) {
-            scan_dir(r, path, depth - 1);
+            scan_dir(f, path, depth - 1);
         }
         free(names[i]);
     }
@@ -289,13 +296,89 @@ void registry_builtin_dirs(char *buf, size_t cap) {
         snprintf(buf, cap, "%s", ANIMAT_PLUGIN_DIR);
 }
 
-/* Scan each entry of a colon-separated list. */
-static void scan_list(registry *r, const char *list, int depth) {
+/* Collect from each entry of a colon-separated list. */
+static void scan_list(found *f, const char *list, int depth) {
     char *copy = strdup(list);
     if (!copy) return;
     for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-        scan_dir(r, dir, depth);
+        scan_dir(f, dir, depth);
     free(copy);
+}
+
+/* The probe (plugindex.h) of one file: load it and run the handshake and
+ * descriptor checks, nothing of the plugin called. Runs in a child. */
+static int try_load(const char *path, char *names, size_t cap, errmsg *e) {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0; /* registry_open says what is wrong */
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return errmsg_set(e, "%s: cannot load: %s", path, dlerror());
+    const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
+    if (!en) return errmsg_set(e, "%s: not an animat plugin: no '%s' symbol exported", path, ANIMAT_ENTRY_SYMBOL);
+    if (validate(en, path, e)) return -1;
+    size_t len = 0;
+    for (uint32_t i = 0; i < en->n_plugins; i++) {
+        int k = snprintf(names + len, cap - len, "%s%u:%s", i ? " " : "", en->plugins[i]->kind, en->plugins[i]->name);
+        if (k < 0 || (size_t)k >= cap - len || strlen(en->plugins[i]->name) >= sizeof ((registry_known *)0)->name) {
+            names[0] = '\0'; /* too many to remember: the scan loads the file */
+            return 0;
+        }
+        len += (size_t)k;
+    }
+    return 0;
+}
+
+/* Note the plugins "KIND:NAME ..." of file path in r->known. 0, or -1
+ * when they do not parse (then the file is loaded instead). */
+static int note_known(registry *r, const char *path, const char *names) {
+    size_t before = r->nknown;
+    for (const char *p = names; *p;) {
+        unsigned kind = 0;
+        int used = 0;
+        char name[64];
+        if (sscanf(p, "%u:%63[a-z0-9_-]%n", &kind, name, &used) != 2 || !used ||
+            grow((void **)&r->known, r->nknown, sizeof *r->known))
+            goto bad;
+        registry_known *k = &r->known[r->nknown];
+        memset(k, 0, sizeof *k);
+        if (!(k->path = strdup(path))) goto bad;
+        snprintf(k->name, sizeof k->name, "%s", name);
+        k->kind = kind;
+        r->nknown++;
+        p += used;
+        while (*p == ' ') p++;
+    }
+    return r->nknown > before ? 0 : -1;
+bad:
+    while (r->nknown > before) free(r->known[--r->nknown].path);
+    return -1;
+}
+
+/* Load the file of known entry i (once); a failure is noted as skipped. */
+static void load_known(registry *r, size_t i) {
+    if (r->known[i].tried) return;
+    const char *path = r->known[i].path;
+    for (size_t j = 0; j < r->nknown; j++)
+        if (!strcmp(r->known[j].path, path)) r->known[j].tried = 1;
+    errmsg e;
+    errmsg_clear(&e);
+    if (registry_open(r, path, &e)) note_skip(r, e.msg);
+}
+
+void registry_load_all(registry *r) {
+    registry_scan(r);
+    for (size_t i = 0; i < r->nknown; i++) load_known(r, i);
+}
+
+/* Load the first scanned file holding a plugin `name` unless one is loaded. */
+static void load_named(registry *r, const char *name) {
+    for (size_t i = 0; i < r->nplugins; i++)
+        if (!r->plugins[i]->shadowed && !strcmp(r->plugins[i]->desc->name, name)) return;
+    for (size_t i = 0; i < r->nknown; i++)
+        if (!strcmp(r->known[i].name, name) && !r->known[i].tried) {
+            size_t before = r->nplugins;
+            load_known(r, i);
+            if (r->nplugins > before) return;
+        }
 }
 
 void registry_scan(registry *r) {
@@ -303,10 +386,24 @@ void registry_scan(registry *r) {
     r->scanned = 1;
     char dirs[3 * PATH_MAX];
     registry_builtin_dirs(dirs, sizeof dirs);
+    found f = {0};
     /* The build tree keeps each plugin in its own folder: look one level down. */
-    scan_list(r, dirs, in_build_tree() ? 1 : 0);
+    scan_list(&f, dirs, in_build_tree() ? 1 : 0);
     const char *env = getenv("ANIMAT_PLUGIN_PATH");
-    if (env && *env) scan_list(r, env, 0);
+    if (env && *env) scan_list(&f, env, 0);
+    plugindex_verdict *v = calloc(f.n ? f.n : 1, sizeof *v);
+    if (v) plugindex_probe(f.paths, f.n, try_load, v);
+    for (size_t i = 0; i < f.n; i++) {
+        errmsg e;
+        errmsg_clear(&e);
+        if (v && v[i].crashed) fprintf(stderr, "warning: skipped plugin file %s\n", v[i].why);
+        if (v && !v[i].ok) note_skip(r, v[i].why);
+        else if ((!v || !v[i].why[0] || note_known(r, f.paths[i], v[i].why)) && registry_open(r, f.paths[i], &e))
+            note_skip(r, e.msg);
+        free(f.paths[i]);
+    }
+    free(f.paths);
+    free(v);
 }
 
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e) {
@@ -320,10 +417,19 @@ const registry_plugin *registry_find(const registry *r, const char *name, uint32
         return p;
     }
     char known[512] = "";
-    for (size_t i = 0; i < r->nplugins; i++) {
-        if (r->plugins[i]->shadowed || (kind && r->plugins[i]->desc->kind != kind)) continue;
+    size_t n = r->nplugins + r->nknown;
+    for (size_t i = 0; i < n; i++) {
+        /* the scanned ones in search order, then loaded ones (explicit files) */
+        const registry_plugin *p = i < r->nknown ? NULL : r->plugins[i - r->nknown];
+        const char *nm = p ? p->desc->name : r->known[i].name;
+        uint32_t k = p ? p->desc->kind : r->known[i].kind;
+        if ((p && p->shadowed) || (kind && k != kind)) continue;
+        int dup = 0; /* each name once */
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = !strcmp(nm, j < r->nknown ? r->known[j].name : r->plugins[j - r->nknown]->desc->name);
+        if (dup) continue;
         size_t len = strlen(known);
-        snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", r->plugins[i]->desc->name);
+        snprintf(known + len, sizeof known - len, "%s%s", len ? ", " : "", nm);
     }
     char q[80];
     errmsg_set(e, "unknown %s%splugin '%s' (available: %s; see `animat plugins`)", kind ? registry_kind_name(kind) : "",
@@ -361,6 +467,7 @@ const registry_plugin *registry_resolve(registry *r, const char *value, const ch
         return NULL;
     }
     registry_scan(r);
+    load_named(r, value);
     return registry_find(r, value, kind, e);
 }
 
@@ -373,6 +480,8 @@ void registry_close(registry *r) {
         free(r->libs[i]);
     }
     for (size_t i = 0; i < r->nskipped; i++) free(r->skipped[i]);
+    for (size_t i = 0; i < r->nknown; i++) free(r->known[i].path);
+    free(r->known);
     free(r->libs);
     free(r->plugins);
     free(r->skipped);

@@ -8,7 +8,13 @@
  * first plugin with a given name wins; later ones are listed as shadowed.
  *
  * Every shared object passes the ABI handshake (abi.h) and descriptor checks
- * before any of its functions is called. Thread: main thread only.
+ * before any of its functions is called. A scan loads nothing in-process:
+ * each file is probed in a child first (plugindex.h; a file whose
+ * constructor aborts or hangs is named in one "warning:" line on stderr and
+ * skipped), the plugins each file holds are learnt from that probe or its
+ * index, and a file is dlopen'ed when a plugin of it is resolved by name
+ * (or every one by registry_load_all, for listings).
+ * Thread: main thread only.
  */
 #ifndef REGISTRY_H
 #define REGISTRY_H
@@ -54,7 +60,17 @@ typedef struct registry {
     char **skipped; /* one-line reasons for files that failed to load */
     size_t nskipped;
     int scanned; /* default directories already scanned */
+    struct registry_known *known; /* plugins the scan found, not yet loaded, in search order; owned */
+    size_t nknown;
 } registry;
+
+/* A plugin a scan found in a file (probed, not loaded). */
+typedef struct registry_known {
+    char *path;    /* the file; owned */
+    char name[64]; /* the plugin's name */
+    uint32_t kind; /* ANIMAT_KIND_* */
+    int tried;     /* 1: its file was loaded (or failed to) */
+} registry_known;
 
 /* An empty registry (no I/O). */
 void registry_init(registry *r);
@@ -66,22 +82,26 @@ void registry_close(registry *r);
  * or -1 with e set to "PATH: reason" (nothing registered). */
 int registry_open(registry *r, const char *path, errmsg *e);
 
-/* Scan the built-in directory then ANIMAT_PLUGIN_PATH (once per registry).
+/* Scan the built-in directory then ANIMAT_PLUGIN_PATH (once per registry):
+ * probe each file (plugindex.h) and note the plugins it holds in r->known.
  * Files that fail are recorded in r->skipped, not fatal. */
 void registry_scan(registry *r);
+
+/* Load every file the scan found (for listings), in search order. */
+void registry_load_all(registry *r);
 
 /* The built-in plugin directories, written as a colon-separated list into
  * buf (cap bytes). */
 void registry_builtin_dirs(char *buf, size_t cap);
 
-/* Find a plugin by name among registered ones, requiring `kind` unless it is
- * 0. NULL with e set: unknown name (listing known ones of that kind), or a
- * plugin of the wrong kind. */
+/* Find a plugin by name among loaded ones, requiring `kind` unless it is
+ * 0. NULL with e set: unknown name (listing the loaded and scanned ones of
+ * that kind), or a plugin of the wrong kind. */
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e);
 
 /* Resolve an experiment `plugin:` value: a file path (relative to `base_dir`
  * when not absolute) is opened explicitly, a name is looked up after
- * registry_scan. NULL with e set. */
+ * registry_scan, loading the first file that holds it. NULL with e set. */
 const registry_plugin *registry_resolve(registry *r, const char *value, const char *base_dir, uint32_t kind,
                                 errmsg *e);
 

@@ -208,6 +208,19 @@ int h5rec_read(const h5rec *r, const char *path, h5array *a, errmsg *e) {
     return 0;
 }
 
+int h5rec_read_drawn(const h5rec *r, const char *path, h5array *a, errmsg *e) {
+    memset(a, 0, sizeof *a);
+    if (!h5rec_has(r, path)) return errmsg_set(e, "%s: no dataset %s", r->path, path);
+    hid_t d = H5Dopen2((hid_t)r->file, path, H5P_DEFAULT), sp = d < 0 ? -1 : H5Dget_space(d);
+    hssize_t cells = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    if (cells > (hssize_t)H5REC_MAX_CELLS)
+        return errmsg_set(e, "%s: dataset %s has %lld values; plots and the report read at most %u", r->path, path,
+                          (long long)cells, H5REC_MAX_CELLS);
+    return h5rec_read(r, path, a, e);
+}
+
 void h5array_free(h5array *a) {
     free(a->v);
     memset(a, 0, sizeof *a);
@@ -352,19 +365,20 @@ int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errm
         return errmsg_set(e, "%s: signal %s has %llu episode%s; there is no episode %llu", r->path, name,
                           (unsigned long long)dim[0], dim[0] == 1 ? "" : "s", (unsigned long long)k + 1);
     }
-    uint64_t td[2] = {dim[1], dim[2]};
-    size_t cells;
-    if (h5util_cells(td, 2, &cells, NULL)) {
+    if (dim[2] > H5REC_MAX_ELEMS) {
         H5Dclose(d);
-        return errmsg_set(e, "%s: signal %s is too large to read (%llu samples of %llu elements)", r->path, name,
-                          (unsigned long long)dim[1], (unsigned long long)dim[2]);
+        return errmsg_set(e, "%s: signal %s has %llu elements per sample; at most %u are drawn", r->path, name,
+                          (unsigned long long)dim[2], H5REC_MAX_ELEMS);
     }
+    /* more samples than drawn: every stride-th, so at most H5REC_MAX_SAMPLES */
+    hsize_t stride = dim[1] > H5REC_MAX_SAMPLES ? (dim[1] + H5REC_MAX_SAMPLES - 1) / H5REC_MAX_SAMPLES : 1;
+    hsize_t T = (dim[1] + stride - 1) / stride;
     s->name = strdup(name);
-    s->T = dim[1], s->n = dim[2];
-    s->v = malloc((cells ? cells : 1) * sizeof *s->v);
-    hsize_t start[3] = {k, 0, 0}, count[3] = {1, dim[1], dim[2]};
+    s->T = T, s->n = dim[2], s->stride = stride;
+    s->v = malloc(T * dim[2] * sizeof *s->v);
+    hsize_t start[3] = {k, 0, 0}, count[3] = {1, T, dim[2]}, step[3] = {1, stride, 1};
     hid_t fs = H5Dget_space(d), ms = H5Screate_simple(3, count, NULL);
-    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, step, count, NULL);
     int ok = s->name && s->v && H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, s->v) >= 0;
     H5Sclose(ms);
     H5Sclose(fs);
@@ -379,6 +393,24 @@ int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errm
         return errmsg_set(e, "%s: cannot read signal %s", r->path, name);
     }
     return 0;
+}
+
+int h5rec_read_every(const h5rec *r, const char *path, uint64_t stride, uint64_t count, double *out) {
+    if (!h5rec_has(r, path) || !count || !stride) return -1;
+    hid_t d = H5Dopen2((hid_t)r->file, path, H5P_DEFAULT), fs = d < 0 ? -1 : H5Dget_space(d);
+    hsize_t len = 0;
+    int ok = fs >= 0 && H5Sget_simple_extent_ndims(fs) == 1 && H5Sget_simple_extent_dims(fs, &len, NULL) == 1 &&
+             (len - 1) / stride + 1 >= count;
+    if (ok) {
+        hsize_t start = 0, step = stride, n = count;
+        hid_t ms = H5Screate_simple(1, &n, NULL);
+        ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, &step, &n, NULL) >= 0 &&
+             H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out) >= 0;
+        H5Sclose(ms);
+    }
+    if (fs >= 0) H5Sclose(fs);
+    if (d >= 0) H5Dclose(d);
+    return ok ? 0 : -1;
 }
 
 void h5signal_free(h5signal *s) {

@@ -31,11 +31,18 @@ typedef struct h5array {
     uint64_t dim[3]; /* unused dimensions are 1 */
 } h5array;
 
+/* What a view reads at most, whatever a file declares: work and memory of
+ * plot and report are bounded by what they draw, not by the file. */
+#define H5REC_MAX_SAMPLES 4096u      /* samples of a signal read per episode (more: every k-th) */
+#define H5REC_MAX_ELEMS 4096u        /* elements per sample of a signal (more: refused) */
+#define H5REC_MAX_CELLS (1u << 24)   /* values of a whole dataset (h5rec_read; more: refused) */
+
 /* One episode of a signal /signals/NAME: T samples of n elements. */
 typedef struct h5signal {
     char *name;      /* NAME; owned */
     double *v;       /* T * n values, sample-major (v[t*n + i]); NaN after the episode ended; owned */
     uint64_t T, n;
+    uint64_t stride; /* sample t is the file's sample t * stride (1 unless it has > H5REC_MAX_SAMPLES) */
     char **elems;    /* n element names (attribute `names`; "NAME[i]" when absent); owned */
     char *unit;      /* attribute `unit`, "" when absent; owned */
     char *direction; /* attribute `direction`, "" when absent; owned */
@@ -65,6 +72,11 @@ int h5rec_has(const h5rec *r, const char *path);
 /* Read the whole dataset PATH (rank 1..3, numeric) as doubles. 0, or -1
  * with e set and *a zeroed. */
 int h5rec_read(const h5rec *r, const char *path, h5array *a, errmsg *e);
+
+/* h5rec_read for what plots and the report draw: a dataset of more than
+ * H5REC_MAX_CELLS values is refused ("PATH: dataset D has N values; plots
+ * and the report read at most 16777216"). */
+int h5rec_read_drawn(const h5rec *r, const char *path, h5array *a, errmsg *e);
 void h5array_free(h5array *a);
 
 /* The names of the members of GROUP ("/signals", "/learner"), in file
@@ -85,9 +97,16 @@ char *h5rec_find_signal(const h5rec *r, const char *pattern);
 char *h5rec_find_signals(const h5rec *r, const char *pattern);
 
 /* Read episode K (0-based) of /signals/NAME, shape (E, T, n). 0, or -1 with
- * e set ("PATH: no signal 'NAME' (recorded: a, b)", "episode K of E"). */
+ * e set ("PATH: no signal 'NAME' (recorded: a, b)", "episode K of E"). A
+ * signal of more than H5REC_MAX_ELEMS elements is refused; one of more than
+ * H5REC_MAX_SAMPLES samples is read every s->stride-th sample (an HDF5
+ * hyperslab with a stride), so at most that many. */
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
 void h5signal_free(h5signal *s);
+
+/* Read every stride-th value of the 1-D dataset PATH, count of them, into
+ * out. 0, or -1 when it is absent, not 1-D or shorter than that. */
+int h5rec_read_every(const h5rec *r, const char *path, uint64_t stride, uint64_t count, double *out);
 
 /* The number of episodes of signal NAME (its first dimension), 0 if absent. */
 uint64_t h5rec_signal_episodes(const h5rec *r, const char *name);

@@ -113,7 +113,7 @@ int plot_activity(const h5rec *r, const plot_opts *o, const char *signal, cairo_
     if (n < 0) return -1;
     char **names = NULL;
     uint64_t total = activity_names(sig, n, &names);
-    double *t = plot_time_axis(r, sig[0].T), lo, hi, tend;
+    double *t = plot_time_axis(r, sig[0].T, sig[0].stride), lo, hi, tend;
     double(*colors)[3] = malloc((total ? total : 1) * sizeof *colors);
     int rc = 0;
     if (!t || !colors || !names) {

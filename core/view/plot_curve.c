@@ -17,7 +17,8 @@ typedef struct curve_data {
 
 static int curve_load(const h5rec *r, curve_data *d, errmsg *e) {
     memset(d, 0, sizeof *d);
-    if (h5rec_read(r, "/learner/returns", &d->ret, e) || h5rec_read(r, "/learner/env_steps", &d->steps, e)) {
+    if (h5rec_read_drawn(r, "/learner/returns", &d->ret, e) ||
+        h5rec_read_drawn(r, "/learner/env_steps", &d->steps, e)) {
         h5array_free(&d->ret);
         return -1;
     }

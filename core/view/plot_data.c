@@ -5,15 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-double *plot_time_axis(const h5rec *r, uint64_t T) {
-    h5array t;
-    if (!h5rec_read(r, "/time", &t, NULL) && t.dim[0] >= T) return t.v;
-    h5array_free(&t);
+double *plot_time_axis(const h5rec *r, uint64_t T, uint64_t stride) {
+    double *v = malloc((T ? T : 1) * sizeof *v);
+    if (!v || !h5rec_read_every(r, "/time", stride ? stride : 1, T, v)) return v;
     double dt = 1, every = 1;
     h5rec_attr_num(r, "dt", &dt);
     h5rec_attr_num(r, "every", &every);
-    double *v = malloc((T ? T : 1) * sizeof *v);
-    for (uint64_t k = 0; v && k < T; k++) v[k] = (double)k * dt * every;
+    for (uint64_t k = 0; k < T; k++) v[k] = (double)(k * (stride ? stride : 1)) * dt * every;
     return v;
 }
 

@@ -26,8 +26,9 @@ typedef struct plot_opts {
  * into buf (cap bytes), which is returned. */
 const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap);
 
-/* The sample times: /time when it has at least T entries, else k * dt *
+/* The times of T samples read every stride-th (h5signal.stride): /time
+ * read with that stride when it is long enough, else k * stride * dt *
  * every from the root attributes. Caller frees; NULL when out of memory. */
-double *plot_time_axis(const h5rec *r, uint64_t T);
+double *plot_time_axis(const h5rec *r, uint64_t T, uint64_t stride);
 
 #endif

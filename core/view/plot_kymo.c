@@ -120,7 +120,7 @@ static void kymo_bar(const plot_frame *f, double lim, const h5signal *s) {
 int plot_kymograph(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e) {
     h5signal s;
     if (h5rec_signal(r, signal, o->episode, &s, e)) return -1;
-    double lim = 0, *t = plot_time_axis(r, s.T);
+    double lim = 0, *t = plot_time_axis(r, s.T, s.stride);
     for (uint64_t k = 0; k < s.T * s.n; k++)
         if (isfinite(s.v[k]) && fabs(s.v[k]) > lim) lim = fabs(s.v[k]);
     if (lim == 0) lim = 1;

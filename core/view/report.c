@@ -89,7 +89,7 @@ static int summary_episodes(plot_buf *b, const h5rec *r, errmsg *e) {
     report_fmt(b, "<tr><th>episodes</th><td class=\"num\">%llu</td></tr>\n", (unsigned long long)r->episodes);
     if (!r->episodes) return 0;
     h5array ret;
-    if (h5rec_read(r, "/episodes/return", &ret, e)) return -1;
+    if (h5rec_read_drawn(r, "/episodes/return", &ret, e)) return -1;
     double sum = 0, lo = INFINITY, hi = -INFINITY;
     uint64_t m = 0;
     for (uint64_t i = 0; i < ret.dim[0]; i++)
@@ -105,7 +105,7 @@ static int summary_episodes(plot_buf *b, const h5rec *r, errmsg *e) {
         report_fmt(b, "<tr><th>episodes without a return</th><td class=\"num\">%llu</td></tr>\n",
                    (unsigned long long)(r->episodes - m));
     h5array steps;
-    if (!h5rec_read(r, "/episodes/steps", &steps, NULL)) {
+    if (!h5rec_read_drawn(r, "/episodes/steps", &steps, NULL)) {
         double n = 0;
         for (uint64_t i = 0; i < steps.dim[0]; i++) n += steps.v[i];
         report_fmt(b, "<tr><th>control steps (all episodes)</th><td class=\"num\">%.0f</td></tr>\n", n);
@@ -131,7 +131,7 @@ static int page_summary(plot_buf *b, const h5rec *r, errmsg *e) {
     report_raw(b, n > 0 ? "</td></tr>\n" : "none</td></tr>\n");
     h5rec_names_free(names, n < 0 ? 0 : n);
     h5array l;
-    if (h5rec_has(r, "/learner/returns") && !h5rec_read(r, "/learner/returns", &l, NULL)) {
+    if (h5rec_has(r, "/learner/returns") && !h5rec_read_drawn(r, "/learner/returns", &l, NULL)) {
         report_fmt(b, "<tr><th>epochs &times; candidates</th><td class=\"num\">%llu &times; %llu</td></tr>\n",
                    (unsigned long long)l.dim[0], (unsigned long long)l.dim[1]);
         h5array_free(&l);

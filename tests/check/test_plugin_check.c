@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ck_run.h"
 #include "proc.h"
@@ -55,6 +56,13 @@ static const struct {
      "instance A (seed 1) stepped alternately with the other instance on one thread, against its run alone"},
     {"port_change.so", "FAIL  port-change: ports-stable: ",
      "after step 1: observation port 'y' has size 2 flags 0, but create reported size 1"},
+    {"ctor_abort.so", "FAIL  load: ", "ctor_abort.so: loading it killed the process with SIGABRT"},
+    {"forks.so", "FAIL  forks: ports: ", "the plugin started a child process (fork)"},
+    {"sigint.so", "FAIL  sigint: ports: ", "the plugin changed the handling of SIGINT (now ignored)"},
+    {"umask.so", "FAIL  umask: ports: ", "to 777 (files animat writes would get other permissions)"},
+    {"closes_stdout.so", "FAIL  closes-stdout: ports: ", "the plugin closed stdout (fd 1)"},
+    {"cross_write.so", "FAIL  cross-write: bounds: ",
+     "step 1 of one instance changed another instance's observation port 'y'[0]"},
 };
 
 /* Path of shipped plugin i (static storage). */
@@ -87,7 +95,7 @@ START_TEST(shipped_pass) {
                   p.out);
     /* bodies and circuits: the step rules were checked, each on its own line */
     static const char *const rules[] = {": alloc: 200 steps: no malloc", ": growth: 5000 steps after 200 warm-up",
-                                        ": bounds: reset and ", ": threads: instances with seeds 1 and 2",
+                                        ": bounds: 2 instances, reset and ", ": threads: instances with seeds 1 and 2",
                                         ": ports-stable: ports (and theta length)"};
     for (size_t k = wrapped ? 1 : 0; strstr(p.out, ": ports: ") && k < sizeof rules / sizeof rules[0]; k++)
         ck_assert_msg(strstr(p.out, rules[k]), "%s: no '%s' line:\n%.3000s", path, rules[k], p.out);
@@ -115,6 +123,30 @@ START_TEST(broken_fail) {
     if (!strncmp(broken[_i].line, "FAIL  load", 10))
         ck_assert_msg(!strcmp(strchr(p.out, '\n') + 1, "plugin-check: 0 passed, 1 failed\n"), "%s:\n%.2000s",
                       broken[_i].file, p.out);
+    proc_free(&p);
+}
+END_TEST
+
+/* A plugin that forks 20 sleepers: every check ends when its own process
+ * does (the sleepers, its process group, are killed), not at the timeout
+ * (took 68 s with --timeout 5); a chatty one's output is cut per check. */
+START_TEST(forks_and_chatter_bounded) {
+    time_t t0 = time(NULL);
+    proc_out p = proc_run("%s plugin-check %s/forks.so --timeout 5", exe, broken_dir);
+    time_t took = time(NULL) - t0;
+    ck_assert_msg(p.status == 1 && !strstr(p.out, "hang"), "%d\n%.3000s", p.status, p.out);
+    ck_assert_msg(took < 15, "took %ld s", (long)took);
+    ck_assert_msg(strstr(p.out, "FAIL  forks: leak: the plugin started a child process"), "%.3000s", p.out);
+    proc_free(&p);
+    /* and none of the sleepers outlives its check (they would sleep 30 s) */
+    p = proc_run("pgrep -f '[p]lugin-check %s/forks.so --timeout 5'", broken_dir); /* [p]: not this shell */
+    ck_assert_msg(p.status == 1, "sleepers left: %s", p.out);
+    proc_free(&p);
+    p = proc_run("%s plugin-check %s/chatty.so", exe, broken_dir);
+    ck_assert_msg(p.status == 0, "%d\n%.3000s", p.status, p.err);
+    ck_assert_msg(strlen(p.out) < 1000000, "%zu bytes of output", strlen(p.out));
+    ck_assert_msg(strstr(p.out, "      | xxxxxxxx"), "%.3000s", p.out);
+    ck_assert_msg(strstr(p.out, "      ... output cut (the check wrote more than 65536 bytes)"), "%.3000s", p.out);
     proc_free(&p);
 }
 END_TEST
@@ -220,6 +252,7 @@ int main(void) {
     tcase_add_test(t, crash_is_contained);
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, quiet_and_seed);
+    tcase_add_test(t, forks_and_chatter_bounded);
     tcase_add_test(t, set_params);
     suite_add_tcase(s, t);
     return ck_run(s);

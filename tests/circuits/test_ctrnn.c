@@ -190,6 +190,28 @@ START_TEST(test_tau_bounds_and_units) {
 }
 END_TEST
 
+/* A stiff network (tau 1e-6 under rkf45) at epsabs 1e-15, inside the
+ * declared ranges: the step budget ends the control step with an error
+ * naming stepper and tolerances (it ran for minutes per step before). */
+START_TEST(test_step_budget) {
+    th_host *t = host(200, 1, 1);
+    th_set_real(t, "tau", 1e-6);
+    th_set_real(t, "tau_min", 1e-6);
+    th_set_real(t, "epsabs", 1e-15);
+    th_set_real(t, "epsrel", 0);
+    void *c = make(t);
+    double x = 0.5, y;
+    const double *in[1] = {&x};
+    double *out[1] = {&y};
+    ck_assert_int_eq(api()->step(c, in, out, 0.03), ANIMAT_ERROR);
+    ck_assert_msg(strstr(th_last_error(t), "GSL odeiv2 needed more than 5000 steps for one control step of 0.03 s "
+                                           "(stepper rkf45, epsabs 1e-15, epsrel 0)"),
+                  "%s", th_last_error(t));
+    api()->destroy(c);
+    th_free(t);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("ctrnn");
     TCase *tc = tcase_create("core");
@@ -198,6 +220,7 @@ int main(void) {
     tcase_add_test(tc, test_steppers_agree);
     tcase_add_test(tc, test_dale);
     tcase_add_test(tc, test_tau_bounds_and_units);
+    tcase_add_test(tc, test_step_budget);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }

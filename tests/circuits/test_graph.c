@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ck_run.h"
 #include "graph_dyn.h"
@@ -241,6 +242,43 @@ START_TEST(test_lif_model) {
 }
 END_TEST
 
+/* A network file of a million lines (1000 neurons, 999000 synapses, a
+ * duplicate at the end) parses in linear time: it ran > 120 s when every
+ * name and synapse was found by a scan of those before it. */
+START_TEST(test_big_file_linear) {
+    enum { N = 1000 };
+    size_t cap = (size_t)N * N * 24 + 65536, len = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)snprintf(text + len, cap - len, "neuron");
+    for (int i = 0; i < N; i++) len += (size_t)snprintf(text + len, cap - len, " n%d", i);
+    len += (size_t)snprintf(text + len, cap - len, "\n");
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            if (i != j) len += (size_t)snprintf(text + len, cap - len, "chem n%d N%d 0.5\n", i, j);
+    len += (size_t)snprintf(text + len, cap - len, "in x n0\nout y n1\nchem n7 n8 1\n");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    graph_def g;
+    char err[256] = "";
+    int rc = graph_parse(text, "big.graph", &g, tcalloc, tfree, NULL, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(!strcmp(err, "big.graph:999004: duplicate chemical synapse n7 -> n8 (first on line 7002)"), "%s",
+                  err);
+    /* the same without the duplicate parses whole */
+    text[len - strlen("chem n7 n8 1\n")] = '\0';
+    ck_assert_msg(graph_parse(text, "big.graph", &g, tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(g.n, N);
+    ck_assert_uint_eq(g.n_chem, N * (N - 1));
+    ck_assert_uint_eq(g.chem_post[N * (N - 1) - 1], N - 2);
+    graph_def_free(&g, tfree, NULL);
+    free(text);
+    if (!getenv("ANIMAT_WRAP")) ck_assert_msg(took < 10, "parsing took %g s", took);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("graph");
     TCase *tc = tcase_create("core");
@@ -252,6 +290,7 @@ int main(void) {
     tcase_add_test(tc, test_gap_currents);
     tcase_add_test(tc, test_units_plugin);
     tcase_add_test(tc, test_lif_model);
+    tcase_add_test(tc, test_big_file_linear);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }

@@ -207,6 +207,18 @@ START_TEST(theta_errors) {
 }
 END_TEST
 
+START_TEST(theta_from_pipe) {
+    /* bash's <(...) is a pipe whose writer may come late: it must read */
+    const char *path = proc_write(dir, "exp.yaml", OK_BODY OK_CIRCUIT OK_WIRING);
+    proc_out p =
+        proc_run("bash -c \"%s check %s --theta <(sleep 0.2; printf 'theta: [2, 1, 1, -1]\\\\n')\"", exe, path);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "ok: "), "status %d: %s", p.status, p.err);
+    proc_free(&p);
+    p = proc_run("bash -c \"%s check %s --theta <(printf 'theta: [2, 1]')\"", exe, path);
+    expect_error(&p, "has 2 values");
+}
+END_TEST
+
 START_TEST(set_override) {
     proc_out p = run_text("check --set body.params.n_bodies=99", OK_BODY OK_CIRCUIT OK_WIRING);
     expect_error(&p, "--set body.params.n_bodies: body.params.n_bodies: 99 is out of range [3, 16]");
@@ -276,10 +288,59 @@ START_TEST(plugins_list_and_info) {
     expect_error(&p, "unknown plugin 'nosuch'");
     /* A rejected file on ANIMAT_PLUGIN_PATH is reported, not fatal. */
     p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
-    ck_assert_int_eq(p.status, 0);
+    ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "skipped: "));
     ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.2"));
     ck_assert_ptr_nonnull(strstr(p.out, "body     dummy"));
+    proc_free(&p);
+}
+END_TEST
+
+/* A .so whose constructor aborts, lying in ANIMAT_PLUGIN_PATH (the test
+ * plugins' folder holds ctor_abort.so), killed every `animat run` with
+ * SIGABRT: now discovery probes it in a child, names it in one warning line
+ * and skips it, cold (no index) and warm (index present), and a corrupt
+ * index is ignored and rebuilt; a run loads only the plugins it uses. */
+START_TEST(aborting_constructor_skipped) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap.yaml", src);
+    const char *garbage[] = {NULL, NULL, "animat-plugin-index 1 animat 0.1.0\n1 2 3 x\n", "\x01\x02junk"};
+    for (int k = 0; k < 4; k++) { /* cold, warm, corrupt, foreign */
+        if (garbage[k]) ck_assert_ptr_nonnull(proc_write(dir, "cache/animat/plugin-index", garbage[k]));
+        proc_out p = proc_run("cd %s && %sXDG_CACHE_HOME=%s/cache ANIMAT_PLUGIN_PATH=%s %s run %s --episodes 1",
+                              dir, k == 0 ? "rm -rf cache; " : "", dir, broken, exe, exp);
+        ck_assert_msg(!p.signaled && p.status == 0, "pass %d: status %d: %s", k, p.status, p.err);
+        ck_assert_msg(strstr(p.out, "1 episode: mean return 801.283"), "%s", p.out);
+        ck_assert_int_eq(proc_lines(p.err), 1);
+        ck_assert_msg(strstr(p.err, "warning: skipped plugin file ") && strstr(p.err, "/ctor_abort.so: loading it "
+                                                                              "killed the process with SIGABRT"),
+                      "pass %d: %s", k, p.err);
+        proc_free(&p);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/cache/animat/plugin-index", dir);
+    char *index = proc_slurp(path);
+    ck_assert_msg(index && !strncmp(index, "animat-plugin-index 2 ", 22) && strstr(index, "/ctor_abort.so\t"), "%.500s",
+                  index ? index : "(none)");
+    free(index);
+    proc_out p0;
+    /* a file changed after it was indexed is probed again: dummy.so, then overwritten by ctor_abort.so */
+    p0 = proc_run("cd %s && rm -rf pp && mkdir pp && cp %s/dummy.so pp/x.so && XDG_CACHE_HOME=%s/cache "
+                  "ANIMAT_PLUGIN_PATH=%s/pp %s plugins && cp %s/ctor_abort.so pp/x.so && XDG_CACHE_HOME=%s/cache "
+                  "ANIMAT_PLUGIN_PATH=%s/pp %s plugins",
+                  dir, broken, dir, dir, exe, broken, dir, dir, exe);
+    ck_assert_msg(p0.status == 0 && strstr(p0.err, "pp/x.so: loading it killed the process with SIGABRT"), "%d: %s",
+                  p0.status, p0.err);
+    proc_free(&p0);
+    /* with the index warm, a run loads only the plugins it uses: ctor_mark.so's constructor does not run */
+    proc_out p = proc_run("cd %s && rm -f mark && ANIMAT_TEST_CTOR_MARK=%s/mark XDG_CACHE_HOME=%s/cache "
+                          "ANIMAT_PLUGIN_PATH=%s %s run %s --episodes 1 2>/dev/null && test ! -e mark",
+                          dir, dir, dir, broken, exe, exp);
+    ck_assert_msg(p.status == 0, "ctor_mark.so was loaded by a run that does not use it (%d)", p.status);
+    proc_free(&p);
+    p = proc_run("XDG_CACHE_HOME=%s/cache ANIMAT_PLUGIN_PATH=%s %s plugins", dir, broken, exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "body     dummy") && strstr(p.out, "circuit  ncap"), "%.1500s", p.out);
+    ck_assert_msg(strstr(p.out, "ctor_abort.so: loading it killed the process with SIGABRT"), "%.1500s", p.out);
     proc_free(&p);
 }
 END_TEST
@@ -527,6 +588,7 @@ int main(void) {
     tcase_add_test(t, run_block_errors);
     tcase_add_test(t, theta_errors);
     tcase_add_test(t, set_override);
+    tcase_add_test(t, theta_from_pipe);
     tcase_add_test(t, usage_errors);
     tcase_add_test(t, outputs_never_destroy_data);
     tcase_add_test(t, input_refusals);
@@ -536,6 +598,7 @@ int main(void) {
     tcase_set_timeout(c, 300);
     tcase_add_test(c, help_and_version);
     tcase_add_test(c, plugins_list_and_info);
+    tcase_add_test(c, aborting_constructor_skipped);
     tcase_add_test(c, run_prints_episodes);
     tcase_add_test(c, trace_reproducible);
     tcase_add_test(c, failure_leaves_no_trace);

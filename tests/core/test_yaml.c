@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ck_run.h"
@@ -233,7 +236,47 @@ START_TEST(table_checks) {
 }
 END_TEST
 
+static double mono_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A FIFO nobody writes is one line within the wait (it blocked forever in
+ * open); one whose writer comes late, as bash's <(...) does, still reads. */
+START_TEST(fifo_bounded) {
+    char path[] = "/tmp/animat-fifo-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(path));
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "%s/p.yaml", path);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    errmsg e;
+    errmsg_clear(&e);
+    double t0 = mono_now();
+    ck_assert_ptr_null(yamltree_load_within(fifo, 0.3, &e));
+    double took = mono_now() - t0;
+    ck_assert_msg(took >= 0.25 && took < 3, "took %g s", took);
+    ck_assert_msg(strstr(e.msg, "p.yaml: no data within 0.3 s"), "%s", e.msg);
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(200000); /* the reader is already waiting */
+        FILE *w = fopen(fifo, "w");
+        if (w) fputs("theta: [1, 2]\n", w);
+        _exit(w && fclose(w) == 0 ? 0 : 1);
+    }
+    yamltree *d = yamltree_load_within(fifo, 5, &e);
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert_msg(d, "%s", e.msg);
+    ck_assert_uint_eq(yamltree_get(d, "theta")->n, 2);
+    yamltree_free(d);
+    unlink(fifo);
+    rmdir(path);
+}
+END_TEST
+
 int main(void) {
+
     Suite *s = suite_create("yaml");
     TCase *t = tcase_create("yaml");
     tcase_add_test(t, positions);
@@ -244,6 +287,7 @@ int main(void) {
     tcase_add_test(t, table_checks);
     tcase_add_test(t, params_path);
     tcase_add_test(t, printable_strings);
+    tcase_add_test(t, fifo_bounded);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -32,6 +32,16 @@
  *   BROKEN_HANG_CREATE never returns from create
  *   BROKEN_EXIT_CREATE calls exit(0) in create
  *   BROKEN_CHDIR_CREATE calls chdir("/") in create (and is otherwise valid)
+ *   BROKEN_CTOR_ABORT  calls abort() in a constructor: when the file is loaded
+ *   BROKEN_CTOR_MARK   a valid body whose constructor creates the file named by
+ *                      $ANIMAT_TEST_CTOR_MARK (shows when the file is loaded)
+ *   BROKEN_FORK        its first create forks 20 children that sleep 30 s
+ *   BROKEN_SIGINT      create sets SIGINT to ignored (Ctrl-C does nothing)
+ *   BROKEN_UMASK       create sets the umask to 0777
+ *   BROKEN_CLOSE_OUT   create closes stdout
+ *   BROKEN_CHATTY      writes 1 MiB to stdout in every step
+ *   BROKEN_CROSS       the second instance writes through a static pointer
+ *                      to the first instance's observation buffer
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
 /* Positional struct initialisers on purpose: the fixtures are spelt the way
@@ -39,11 +49,29 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <animat/animat.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
-typedef struct dummy { const animat_host *h; double x; int steps; } dummy;
+typedef struct dummy { const animat_host *h; double x; int steps; int index; } dummy;
+
+#ifdef BROKEN_CTOR_ABORT
+__attribute__((constructor)) static void ctor_abort(void) { abort(); }
+#endif
+#ifdef BROKEN_CTOR_MARK
+__attribute__((constructor)) static void ctor_mark(void) {
+    const char *m = getenv("ANIMAT_TEST_CTOR_MARK");
+    FILE *f = m ? fopen(m, "a") : NULL;
+    if (f) fclose(f);
+}
+#endif
+#ifdef BROKEN_CROSS
+static int n_created;       /* instances created so far in this process */
+static double *first_obs;   /* the first instance's observation buffer */
+#endif
 
 #ifdef BROKEN_STATIC
 static double static_x; /* one accumulator for every instance */
@@ -72,9 +100,27 @@ static void *d_create(const animat_host *h) {
 #elif defined(BROKEN_CHDIR_CREATE)
     if (chdir("/")) return NULL;
 #endif
+#ifdef BROKEN_FORK
+    static int forked;
+    for (int i = 0; !forked && i < 20; i++)
+        if (fork() == 0) {
+            sleep(30);
+            _exit(0);
+        }
+    forked = 1;
+#elif defined(BROKEN_SIGINT)
+    signal(SIGINT, SIG_IGN);
+#elif defined(BROKEN_UMASK)
+    umask(0777);
+#elif defined(BROKEN_CLOSE_OUT)
+    close(1);
+#endif
     dummy *d = h->alloc(h, sizeof *d);
     if (!d) return NULL;
     d->h = h;
+#ifdef BROKEN_CROSS
+    d->index = n_created++;
+#endif
     d->x = 0;
     d->steps = 0;
 #ifdef BROKEN_LEAK
@@ -134,6 +180,15 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #endif
     X_OF(d) += act[0][0];
     obs[0][0] = X_OF(d);
+#ifdef BROKEN_CROSS
+    if (d->index == 0) first_obs = obs[0];
+    else if (first_obs) first_obs[0] += 1.0; /* into the other instance's buffer */
+#endif
+#ifdef BROKEN_CHATTY
+    static char noise[1 << 20];
+    if (!noise[0]) memset(noise, 'x', sizeof noise);
+    if (write(1, noise, sizeof noise) < 0) out->reward = 1;
+#endif
     out->reward = 1;
 #if defined(BROKEN_STEP_ALLOC)
     volatile double *scratch = malloc(8 * sizeof(double)); /* allocated and freed: still forbidden */

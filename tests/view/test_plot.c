@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <cairo.h>
+#include <hdf5.h>
+#include <time.h>
 
 #include "ck_run.h"
 #include "h5fixture.h"
@@ -349,6 +351,66 @@ static void fixtures(void) {
     mkdir(p, 0755);
 }
 
+/* Add to a recording a chunked signal /signals/NAME of shape (1, T, n) that
+ * declares its size but stores nothing (every value the fill value 0.5),
+ * and /episodes/return of `episodes` values the same way. */
+static void declare_huge(const char *path, const char *name, hsize_t T, hsize_t n, hsize_t episodes) {
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    ck_assert_int_ge(f, 0);
+    hsize_t dim[3] = {1, T, n}, chunk[3] = {1, T < 1024 ? T : 1024, n < 64 ? n : 64};
+    double fill = 0.5;
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(pl, 3, chunk);
+    H5Pset_fill_value(pl, H5T_NATIVE_DOUBLE, &fill);
+    hid_t sp = H5Screate_simple(3, dim, NULL);
+    char where[128];
+    snprintf(where, sizeof where, "/signals/%s", name);
+    hid_t d = H5Dcreate2(f, where, H5T_IEEE_F64LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    H5Dclose(d), H5Sclose(sp), H5Pclose(pl);
+    if (episodes) {
+        H5Ldelete(f, "/episodes/return", H5P_DEFAULT);
+        hid_t p1 = H5Pcreate(H5P_DATASET_CREATE);
+        hsize_t c1 = 4096;
+        H5Pset_chunk(p1, 1, &c1);
+        hid_t s1 = H5Screate_simple(1, &episodes, NULL);
+        hid_t d1 = H5Dcreate2(f, "/episodes/return", H5T_IEEE_F64LE, s1, H5P_DEFAULT, p1, H5P_DEFAULT);
+        ck_assert_int_ge(d1, 0);
+        H5Dclose(d1), H5Sclose(s1), H5Pclose(p1);
+    }
+    H5Fclose(f);
+}
+
+/* A recording declaring 1e9 samples (or 1e9 x 1e9) is drawn from at most
+ * H5REC_MAX_SAMPLES samples read with a stride, or refused in one line:
+ * plot allocated and read what the file declared. */
+START_TEST(huge_declared_sizes_are_bounded) {
+    char h5[256], args[1024], out[256];
+    snprintf(h5, sizeof h5, "%s/huge.h5", dir);
+    fixture run = {.kind = "run", .episodes = 1, .T = 50, .n = 3, .direction = 1, .units = 1};
+    ck_assert_int_eq(fixture_write(h5, &run), 0);
+    declare_huge(h5, "circuit.long", 1000000000ull, 2, 0);
+    declare_huge(h5, "circuit.square", 1000000000ull, 1000000000ull, 1000000000ull);
+    time_t t0 = time(NULL);
+    for (int k = 0; k < 2; k++) {
+        const char *kind = k ? "kymograph" : "activity";
+        snprintf(args, sizeof args, "%s %s --signal circuit.long -o %s/huge.svg", h5, kind, dir);
+        proc_out p = plot(args);
+        ck_assert_msg(p.status == 0 && strstr(p.out, "wrote "), "%s: %s", args, p.err);
+        proc_free(&p);
+    }
+    ck_assert_msg(time(NULL) - t0 < 60, "took %ld s", (long)(time(NULL) - t0));
+    snprintf(out, sizeof out, "%s/never.svg", dir);
+    snprintf(args, sizeof args, "%s activity --signal circuit.square -o %s", h5, out);
+    refused(args, "signal circuit.square has 1000000000 elements per sample; at most 4096 are drawn", out);
+    proc_out p = proc_run("%s %s report %s -o %s/never.html", wrap, exe, h5, dir);
+    ck_assert_msg(p.status == 1 && proc_lines(p.err) == 1, "%d: %s", p.status, p.err);
+    ck_assert_msg(strstr(p.err, "dataset /episodes/return has 1000000000 values; plots and the report read at most"),
+                  "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
@@ -373,6 +435,7 @@ int main(void) {
     tcase_add_test(t, equal_aspect);
     tcase_add_test(t, bad_input_is_refused_up_front);
     tcase_add_test(t, existing_output_survives_a_failed_plot);
+    tcase_add_test(t, huge_declared_sizes_are_bounded);
     suite_add_tcase(s, t);
     int rc = ck_run(s);
     proc_out rm = proc_run("rm -rf %s", dir);
