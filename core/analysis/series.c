@@ -36,7 +36,7 @@ static int read_signals(const h5rec *r, char *list, uint64_t episode, h5signal *
     char *save = NULL;
     for (char *name = strtok_r(list, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
         if (n == AN_MAX_SIGNALS) rc = errmsg_set(e, "--signals: at most %d signals", AN_MAX_SIGNALS);
-        else if (!(rc = h5rec_signal(r, name, episode, &sig[n], e))) n++;
+        else if (!(rc = h5rec_signal_full(r, name, episode, &sig[n], e))) n++;
         if (!rc && sig[n - 1].T != sig[0].T)
             rc = errmsg_set(e, "%s: %s and %s have different lengths", r->path, sig[0].name, name);
     }

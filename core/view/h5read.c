@@ -350,7 +350,21 @@ static int signal_elems(hid_t d, h5signal *s) {
     return 0;
 }
 
+/* Read episode K of NAME, every stride-th sample where it has more than
+ * max_T samples, or refused above max_T when DECIMATE is 0. */
+static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int decimate, h5signal *s,
+                       errmsg *e);
+
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e) {
+    return read_signal(r, name, k, H5REC_MAX_SAMPLES, 1, s, e);
+}
+
+int h5rec_signal_full(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e) {
+    return read_signal(r, name, k, H5REC_MAX_FULL_SAMPLES, 0, s, e);
+}
+
+static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int decimate, h5signal *s,
+                       errmsg *e) {
     memset(s, 0, sizeof *s);
     hsize_t dim[3];
     hid_t d = open_signal(r, name, dim, e);
@@ -370,8 +384,13 @@ int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errm
         return errmsg_set(e, "%s: signal %s has %llu elements per sample; at most %u are drawn", r->path, name,
                           (unsigned long long)dim[2], H5REC_MAX_ELEMS);
     }
-    /* more samples than drawn: every stride-th, so at most H5REC_MAX_SAMPLES */
-    hsize_t stride = dim[1] > H5REC_MAX_SAMPLES ? (dim[1] + H5REC_MAX_SAMPLES - 1) / H5REC_MAX_SAMPLES : 1;
+    if (!decimate && dim[1] > max_T) {
+        H5Dclose(d);
+        return errmsg_set(e, "%s: signal %s has %llu samples per episode; at most %llu are analysed", r->path, name,
+                          (unsigned long long)dim[1], (unsigned long long)max_T);
+    }
+    /* more samples than drawn: every stride-th, so at most max_T */
+    hsize_t stride = dim[1] > max_T ? (dim[1] + max_T - 1) / max_T : 1;
     hsize_t T = (dim[1] + stride - 1) / stride;
     s->name = strdup(name);
     s->T = T, s->n = dim[2], s->stride = stride;

@@ -34,6 +34,7 @@ typedef struct h5array {
 /* What a view reads at most, whatever a file declares: work and memory of
  * plot and report are bounded by what they draw, not by the file. */
 #define H5REC_MAX_SAMPLES 4096u      /* samples of a signal read per episode (more: every k-th) */
+#define H5REC_MAX_FULL_SAMPLES (1u << 20) /* samples per episode an analysis reads (more: refused) */
 #define H5REC_MAX_ELEMS 4096u        /* elements per sample of a signal (more: refused) */
 #define H5REC_MAX_CELLS (1u << 24)   /* values of a whole dataset (h5rec_read; more: refused) */
 
@@ -102,6 +103,11 @@ char *h5rec_find_signals(const h5rec *r, const char *pattern);
  * H5REC_MAX_SAMPLES samples is read every s->stride-th sample (an HDF5
  * hyperslab with a stride), so at most that many. */
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
+
+/* As h5rec_signal, but every sample (s->stride is 1), for analyses that need
+ * the recorded rate: a signal of more than H5REC_MAX_FULL_SAMPLES samples per
+ * episode is refused in e instead of thinned. */
+int h5rec_signal_full(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
 void h5signal_free(h5signal *s);
 
 /* Read every stride-th value of the 1-D dataset PATH, count of them, into

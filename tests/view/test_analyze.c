@@ -164,8 +164,8 @@ END_TEST
 /* ARGS fails with exit 1 and one line holding WANT; OUT is not written. */
 static void refused(const char *args, const char *want, const char *out) {
     proc_out p = analyze(args);
-    ck_assert_msg(p.status == 1, "%s: exit %d\n%s%s", args, p.status, p.out, p.err);
-    ck_assert_msg(proc_lines(p.err) == 1 && strstr(p.err, want), "%s: stderr:\n%s", args, p.err);
+    ck_assert_msg(p.status == 1, "%s: exit %d\n%.300s%.300s", args, p.status, p.out, p.err);
+    ck_assert_msg(proc_lines(p.err) == 1 && strstr(p.err, want), "%s: stderr:\n%.600s", args, p.err);
     proc_free(&p);
     char path[256];
     struct stat st;
