@@ -9,6 +9,7 @@
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
+#include "cli/cmd_help.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -88,7 +89,9 @@ static void usage(FILE *f) {
             "                          one self-contained HTML page: provenance, summary,\n"
             "                          the figures above that the recording has data for,\n"
             "                          the experiment text and the video (embedded)\n"
-            "  help, --help            this text;  version, --version: the version\n"
+            "  help, --help            this text; animat COMMAND --help (or animat help COMMAND):\n"
+            "                          one command's usage and options\n"
+            "  version, --version      the version\n"
             "\n"
             "options for run, check and train:\n"
             "  --set KEY=VALUE         override a value of the file before validation, e.g.\n"
@@ -332,6 +335,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *cmd = argv[1];
+    if (cmd_help_wanted(argc - 2, argv + 2) && !cmd_help_print(cmd, stdout)) return 0; /* animat COMMAND --help */
+    if (!strcmp(cmd, "help") && argc > 2) {
+        if (!cmd_help_print(argv[2], stdout)) return 0;
+        fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", argv[2]);
+        return 2;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;
