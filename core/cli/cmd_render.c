@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/progress.h"
 #include "cli/setopts.h"
 #include "exp/experiment.h"
 #include "sim/runner.h"
@@ -28,13 +29,14 @@ typedef struct render_job {
     const char *plugins[64];
     uint32_t nplugins;
     char owned[2][4200];      /* --episodes / --theta rewritten as --set */
-    int w, h, quiet, tty;
+    int w, h, quiet;
     view_renderer *r;
     view_video video;
     uint32_t stride;          /* render every stride-th control step */
     double fps;
     uint64_t frames, expect;  /* frames written; expected in all (0 = unknown) */
-    double t0, shown;         /* start, last progress line (runner_now) */
+    double t0;                /* start (runner_now) */
+    progress pg;              /* frames, on stderr unless --quiet */
     char err[1100];           /* the observer's message */
 } render_job;
 
@@ -162,23 +164,6 @@ static uint64_t render_expected_steps(const experiment *x, double dt) {
     return n;
 }
 
-/* The carriage-return progress line, at most 4 times a second (always for
- * the last frame). Terminal only. */
-static void render_progress(render_job *j, int last) {
-    double now = runner_now(), el = now - j->t0;
-    if (!j->tty || (!last && now - j->shown < 0.25)) return;
-    j->shown = now;
-    double rate = el > 0 ? (double)j->frames / el : 0;
-    printf("\rrender: frame %llu", (unsigned long long)j->frames);
-    if (j->expect) printf("/%llu", (unsigned long long)j->expect);
-    printf("  %.1f frames/s", rate);
-    if (j->expect && rate > 0 && j->expect >= j->frames)
-        printf("  ETA %.0f s   ", (double)(j->expect - j->frames) / rate);
-    else printf("   ");
-    if (last) putchar('\n');
-    fflush(stdout);
-}
-
 /* The observer: before the bodies step, film every stride-th step. */
 static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint64_t step) {
     render_job *j = ctx;
@@ -192,7 +177,7 @@ static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint6
         return 1;
     }
     j->frames++;
-    render_progress(j, 0);
+    progress_add(&j->pg, 1);
     return 0;
 }
 
@@ -223,12 +208,13 @@ static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     render_active = &j->video;
     *view_mj_load(e)->mju_user_error = render_mj_error; /* loaded by render_setup */
     j->t0 = runner_now();
+    progress_begin(&j->pg, j->quiet ? NULL : stderr, "render", "frames", 0, j->expect);
     int rc = 0;
     for (uint64_t i = 0; i < x->episodes && !rc; i++) {
         sim_result r;
         rc = sim_episode(s, i, &r, e);
     }
-    if (j->frames) render_progress(j, 1);
+    progress_end(&j->pg);
     double el = runner_now() - j->t0;
     if (!rc && !j->frames) rc = errmsg_set(e, "render: the episodes took no steps: nothing to film");
     if (rc) view_video_abort(&j->video);
@@ -270,7 +256,6 @@ int cmd_render_main(int argc, char **argv) {
     if (!rc) {
         errmsg e;
         errmsg_clear(&e);
-        j->tty = !j->quiet && isatty(STDOUT_FILENO);
         j->video.fd = -1;
         if (render_run(j, &e)) {
             fprintf(stderr, "error: %s\n", e.msg);

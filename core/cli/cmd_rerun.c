@@ -112,16 +112,19 @@ static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, 
     return rc;
 }
 
-/* Repeat the recorded run into `out` (a new recording). 0 or -1. */
-static int repeat(const rerun_src *r, const char *out, errmsg *e) {
+/* Repeat the recorded run into `out` (a new recording), its progress on
+ * `progress` (or NULL). 0 or -1. */
+static int repeat(const rerun_src *r, const char *out, FILE *progress, errmsg *e) {
     experiment x;
     if (experiment_load_text(&x, r->path, r->text, NULL, 0, r->plugins, r->nplugins, e)) return -1;
     int rc;
     if (!strcmp(r->kind, "train")) {
-        trainer_opts o = {.quiet = 1, .dry = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        trainer_opts o = {.quiet = 1, .dry = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins,
+                          .progress = progress};
         rc = trainer_run(&x, &o, NULL, e) ? -1 : 0;
     } else {
-        runner_opts o = {.quiet = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        runner_opts o = {.quiet = 1, .record = out, .extra_plugins = r->plugins, .nextra = r->nplugins,
+                         .progress = progress};
         rc = runner_run(&x, &o, NULL, NULL, e);
     }
     experiment_free(&x);
@@ -158,7 +161,7 @@ int cmd_rerun_main(int argc, char **argv, FILE *out) {
     if (!rc && !(tmpdir = mkdtemp(dir))) rc = errmsg_set(&e, "cannot create a temporary folder in %s", base);
     snprintf(again, sizeof again, "%s/rerun.h5", dir);
     if (!rc && out) fprintf(out, "repeating the %s recorded in %s\n", src.kind, file), fflush(out);
-    if (!rc) rc = repeat(&src, again, &e);
+    if (!rc) rc = repeat(&src, again, out ? stderr : NULL, &e);
     uint32_t nsets = 0;
     uint64_t nvals = 0;
     if (!rc) rc = compare_files(&src.rec, again, &nsets, &nvals, &e);

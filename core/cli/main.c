@@ -254,7 +254,7 @@ static int cmd_train(int argc, char **argv) {
     trainer_handle_signals();
     char *cmd = join_args(argc, argv);
     trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet, .record = c.record,
-                      .extra_plugins = c.plugins, .nextra = c.nplugins};
+                      .extra_plugins = c.plugins, .nextra = c.nplugins, .progress = c.quiet ? NULL : stderr};
     rc = trainer_run(&x, &o, stdout, &e);
     free(cmd);
     experiment_free(&x);
@@ -312,7 +312,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
     } else {
         char *cmd = join_args(argc, argv);
         runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
-                         .extra_plugins = c.plugins, .nextra = c.nplugins};
+                         .extra_plugins = c.plugins, .nextra = c.nplugins, .progress = c.quiet ? NULL : stderr};
         rc = runner_run(&x, &o, stdout, NULL, &e);
         free(cmd);
     }

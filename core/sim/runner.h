@@ -20,6 +20,7 @@ typedef struct runner_opts {
     uint32_t nextra;
     const char *command;     /* the command line, for provenance; may be NULL */
     int quiet;               /* 1: no per-episode lines */
+    FILE *progress;          /* progress of the steps with ETA (base/progress.h), usually stderr; NULL: none */
 } runner_opts;
 
 typedef struct runner_summary {
