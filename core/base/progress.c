@@ -33,7 +33,7 @@ void progress_begin(progress *p, FILE *out, const char *what, const char *unit, 
     p->total = total;
     p->t0 = now();
     p->interval = p->tty ? PROGRESS_TTY_INTERVAL : out ? log_interval() : 0;
-    p->next = p->t0 + p->interval;
+    p->next = p->tty ? p->t0 : p->t0 + p->interval; /* a terminal shows the first update at once */
 }
 
 void progress_stage(progress *p, const char *stage) {
@@ -64,7 +64,8 @@ static void draw(progress *p, uint64_t done, double t) {
     else
         n = snprintf(line, sizeof line, "%s: %llu %s  elapsed %s", p->what, (unsigned long long)done, p->unit,
                      progress_duration(el, a, sizeof a));
-    if (p->stage && n > 0 && (size_t)n < sizeof line) n += snprintf(line + n, sizeof line - (size_t)n, "  %s", p->stage);
+    if (p->stage && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  %s", p->stage);
     if (p->total && rate > 0 && done < p->total && n > 0 && (size_t)n < sizeof line)
         n += snprintf(line + n, sizeof line - (size_t)n, "  ETA %s",
                       progress_duration((double)(p->total - done) / rate, b, sizeof b));

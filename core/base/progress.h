@@ -1,9 +1,10 @@
 /* progress.h -- progress of long work on stderr, with an ETA.
  *
- * On a terminal: one line redrawn in place ("\r"), at most 4 times a
- * second: "WHAT: DONE/TOTAL UNIT (P%)  elapsed T  ETA T". Elsewhere (a pipe,
- * a file, a batch log): the same text as a plain line, the first after 10 s
- * and then one every 10 s, so short work prints nothing and long work is
+ * On a terminal: one line redrawn in place ("\r") from the first update on,
+ * then at most 4 times a second: "WHAT: DONE/TOTAL UNIT (P%)  elapsed T
+ * ETA T". Elsewhere (a pipe, a file, a batch log): the same text as a
+ * plain line, the first after 10 s and then one every 10 s, so short work
+ * prints nothing and long work is
  * never silent for longer than that (ANIMAT_PROGRESS_INTERVAL=S in the
  * environment sets S seconds instead, 0.001 to 3600; for batch logs and
  * tests). A NULL stream (--quiet) prints nothing.
