@@ -29,7 +29,9 @@ typedef struct render_job {
     const char *plugins[64];
     uint32_t nplugins;
     char owned[2][4200];      /* --episodes / --theta rewritten as --set */
-    int w, h, quiet;
+    int w, h, quiet, overlay; /* --overlay: time and running return on the frames */
+    double dt, ret;           /* control period (s); return so far in this episode */
+    uint64_t episodes;        /* in the run, for the overlay */
     view_renderer *r;
     view_video video;
     uint32_t stride;          /* render every stride-th control step */
@@ -91,6 +93,7 @@ static int render_parse(int argc, char **argv, render_job *j) {
         if (rc == 2) return 2;
         if (rc == 1) continue;
         if (!strcmp(a, "--quiet")) j->quiet = 1;
+        else if (!strcmp(a, "--overlay")) j->overlay = 1;
         else if (a[0] == '-' && a[1]) return fprintf(stderr, "animat: unknown option '%s' for render (see animat --help)\n", a), 2;
         else if (!j->file) j->file = a;
         else return fprintf(stderr, "animat: unexpected argument '%s'\n", a), 2;
@@ -164,13 +167,27 @@ static uint64_t render_expected_steps(const experiment *x, double dt) {
     return n;
 }
 
+/* --overlay: the time since reset, the return so far (and the episode
+ * when there are several) onto the next frame. */
+static void render_overlay(render_job *j, uint64_t episode, uint64_t step) {
+    char values[VIEW_OVERLAY_MAX];
+    double t = (double)step * j->dt;
+    if (j->episodes > 1)
+        snprintf(values, sizeof values, "%.2f s\n%.2f\n%llu/%llu", t, j->ret, (unsigned long long)episode + 1,
+                 (unsigned long long)j->episodes);
+    else
+        snprintf(values, sizeof values, "%.2f s\n%.2f", t, j->ret);
+    view_render_overlay(j->r, j->episodes > 1 ? "time\nreturn\nepisode" : "time\nreturn", values);
+}
+
 /* The observer: before the bodies step, film every stride-th step. */
 static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint64_t step) {
     render_job *j = ctx;
     errmsg e;
     (void)s;
-    (void)episode;
+    if (step == 0) j->ret = 0;
     if (step % j->stride) return 0;
+    if (j->overlay) render_overlay(j, episode, step);
     errmsg_clear(&e);
     if (view_video_write(&j->video, view_render_frame(j->r), &e)) {
         snprintf(j->err, sizeof j->err, "%s", e.msg);
@@ -182,8 +199,7 @@ static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint6
 }
 
 static int render_after(void *ctx, double reward) {
-    (void)ctx;
-    (void)reward;
+    ((render_job *)ctx)->ret += reward;
     return 0;
 }
 
@@ -200,6 +216,7 @@ static void render_rate(render_job *j, double dt) {
 /* Run the episodes with the camera rolling, then commit the video. */
 static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     render_rate(j, s->dt);
+    j->dt = s->dt, j->episodes = x->episodes;
     uint64_t steps = render_expected_steps(x, s->dt);
     j->expect = steps ? x->episodes * ((steps + j->stride - 1) / j->stride) : 0;
     sim_observer o = {.ctx = j, .before = render_before, .after = render_after, .error = render_error};
