@@ -157,6 +157,7 @@ static int run_episodes(sim *s, const runner_opts *o, FILE *out, sim_record *rec
     progress pg;
     progress_begin(&pg, o ? o->progress : NULL, "run", "steps", 0, expected_steps(x, 0));
     sim_observer ob = {&pg, progress_before, progress_after, progress_error};
+    /* the observer points at pg: runner_run destroys s right after this loop */
     if (pg.out && !x->isolate && sim_observe(s, &ob)) pg.out = NULL; /* no observer slot left: no progress */
     for (uint64_t i = 0; i < x->episodes; i++) {
         sim_result r;
