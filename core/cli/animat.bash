@@ -26,7 +26,7 @@ _animat() {
         check) opts="$runopts" ;;
         train) opts="$runopts --epochs --threads --resume --record" ;;
         rerun) opts="--plugin --quiet --help" ;;
-        render) opts="$runopts -o --size --overlay" ;;
+        render) opts="-o --size --overlay --set --episodes --theta --plugin --quiet --help" ;;
         plot) opts="-o --signal --episode --from --to --size --help" ;;
         report) opts="-o --video --quiet --help" ;;
         plugins) opts="info --set --help" ;;

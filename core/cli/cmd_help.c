@@ -67,8 +67,12 @@ static const help_entry help_entries[] = {
                "options:\n"
                "  -o OUT.mp4         the video (required)\n"
                "  --size WxH         frame size (default 640x480)\n"
-               "  --overlay          draw the time and the running return onto every frame\n" RUN_OPTS
-               "  --quiet            no progress line\n"},
+               "  --overlay          draw the time and the running return onto every frame\n"
+               "  --set KEY=VALUE    override a value of the file, as for run (repeatable)\n"
+               "  --episodes N       episodes to film (default 1)\n"
+               "  --theta FILE       the parameters to film (e.g. written by train)\n"
+               "  --plugin FILE      load this plugin .so before resolving names (repeatable)\n"
+               "  --quiet            no progress and no summary line\n"},
     {"plot", "usage: animat plot FILE.h5 KIND -o OUT.svg|OUT.png [OPTIONS]\n"
              "\n"
              "A figure of a recording (--record). KIND is curve (learning curve of a train\n"
