@@ -404,55 +404,118 @@ static yamltree *key_new(const char *name, size_t len, const char *file) {
     return k;
 }
 
-int yamltree_set_path(yamltree *root, const char *path, yamltree *value, errmsg *e) {
-    yamltree *m = root;
+/* One step of a --set path: a mapping key (len bytes at key) or, when key
+ * is NULL, a list index. */
+typedef struct {
+    const char *key;
+    size_t len;
+    size_t index;
+    size_t end; /* offset in the path just past this step: path[0..end) names its node */
+} path_step;
+
+/* Split "a.b[2].c" into steps. Returns the count, or -1 with e set. */
+static int path_split(const char *path, path_step *st, int cap, errmsg *e) {
+    int n = 0;
     const char *p = path;
     for (;;) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len == 0 || m->kind != YAMLTREE_MAP) {
-            yamltree_free(value);
-            return errmsg_set(e, "--set %s: '%.*s' is not a mapping key path", path, (int)(p - path), path);
+        size_t len = strcspn(p, ".[");
+        if (len == 0) return errmsg_set(e, "--set %s: '%.*s' is not a key path", path, (int)(p - path), path);
+        if (n == cap) return errmsg_set(e, "--set %s: more than %d keys", path, cap);
+        st[n++] = (path_step){.key = p, .len = len, .end = (size_t)(p + len - path)};
+        p += len;
+        while (*p == '[') {
+            char *end;
+            errno = 0;
+            unsigned long long i = p[1] >= '0' && p[1] <= '9' ? strtoull(p + 1, &end, 10) : 0;
+            if (p[1] < '0' || p[1] > '9' || *end != ']' || errno || i > SIZE_MAX)
+                return errmsg_set(e, "--set %s: '%.*s' is not a list index ([0], [1], ...)", path,
+                                  (int)(strcspn(p, "]") + (p[strcspn(p, "]")] ? 1 : 0)), p);
+            if (n == cap) return errmsg_set(e, "--set %s: more than %d keys", path, cap);
+            p = end + 1;
+            st[n++] = (path_step){.key = NULL, .index = (size_t)i, .end = (size_t)(p - path)};
         }
-        /* Find the component among m's keys. */
-        size_t i;
-        for (i = 0; i < m->n; i++)
-            if (strlen(m->keys[i]->str) == len && strncmp(m->keys[i]->str, p, len) == 0) break;
-        if (!dot) {
-            if (i < m->n) {
-                yamltree_free(m->vals[i]);
-                m->vals[i] = value;
-                return 0;
-            }
-            yamltree *k = key_new(p, len, value->file);
-            if (!k || node_push(m, k, value)) {
-                yamltree_free(k);
-                yamltree_free(value);
-                return errmsg_set(e, "out of memory");
-            }
+        if (!*p) return n;
+        if (*p != '.') return errmsg_set(e, "--set %s: '%s' after a list index (expected . or [)", path, p);
+        p++;
+    }
+}
+
+/* errmsg_at at node n (its position, when it has one). */
+static int at_node(errmsg *e, const yamltree *n, const char *path, size_t upto, const char *what) {
+    return errmsg_at(e, n->line ? n->file : NULL, n->line, n->col, "--set %s: '%.*s' %s", path, (int)upto, path, what);
+}
+
+/* The child of m for step s, created (as a MAP) when m is a MAP without the
+ * key and `create`. NULL with e set when m has no such child. */
+static yamltree **path_child(yamltree *m, const path_step *s, const char *path, size_t upto, errmsg *e) {
+    char what[160];
+    if (!s->key) {
+        if (m->kind != YAMLTREE_SEQ) {
+            snprintf(what, sizeof what, "is %s, not a list: it has no index [%zu]", yamltree_kind_name(m->kind),
+                     s->index);
+            at_node(e, m, path, upto, what);
+            return NULL;
+        }
+        if (s->index >= m->n) {
+            snprintf(what, sizeof what, "has %zu item%s: index [%zu] is out of range%s", m->n, m->n == 1 ? "" : "s",
+                     s->index, m->n ? "" : " (the list is empty)");
+            at_node(e, m, path, upto, what);
+            return NULL;
+        }
+        return &m->vals[s->index];
+    }
+    if (m->kind != YAMLTREE_MAP) {
+        snprintf(what, sizeof what, "is %s, not a mapping", yamltree_kind_name(m->kind));
+        at_node(e, m, path, upto, what);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        if (strlen(m->keys[i]->str) == s->len && strncmp(m->keys[i]->str, s->key, s->len) == 0) return &m->vals[i];
+    yamltree *k = key_new(s->key, s->len, m->file);
+    if (!k || node_push(m, k, NULL)) {
+        yamltree_free(k);
+        errmsg_set(e, "out of memory");
+        return NULL;
+    }
+    return &m->vals[m->n - 1];
+}
+
+int yamltree_set_path(yamltree *root, const char *path, yamltree *value, errmsg *e) {
+    path_step st[32];
+    int n = path_split(path, st, 32, e);
+    yamltree *m = root;
+    for (int i = 0; i < n; i++) {
+        size_t upto = i ? st[i - 1].end : 0; /* path[0..upto) names m */
+        yamltree **slot = path_child(m, &st[i], path, upto, e);
+        if (!slot) break;
+        if (i == n - 1) {
+            yamltree_free(*slot);
+            *slot = value;
             return 0;
         }
-        if (i == m->n) {
-            /* Create the missing intermediate mapping. */
-            yamltree *k = key_new(p, len, value->file);
+        if (!*slot) { /* a key just added: an intermediate mapping */
+            m->n--;
+            yamltree_free(m->keys[m->n]);
+            if (!st[i + 1].key) {
+                at_node(e, m, path, st[i].end, "does not exist: there is no list to index");
+                break;
+            }
             yamltree *sub = calloc(1, sizeof *sub);
-            if (!k || !sub || node_push(m, k, sub)) {
-                yamltree_free(k);
+            yamltree *k = key_new(st[i].key, st[i].len, m->file);
+            if (!sub || !k || node_push(m, k, sub)) {
                 free(sub);
-                yamltree_free(value);
-                return errmsg_set(e, "out of memory");
+                yamltree_free(k);
+                errmsg_set(e, "out of memory");
+                break;
             }
             sub->kind = YAMLTREE_MAP;
             sub->file = value->file;
+            slot = &m->vals[m->n - 1];
         }
-        if (m->vals[i]->kind != YAMLTREE_MAP) {
-            yamltree_free(value);
-            return errmsg_set(e, "--set %s: '%.*s' is %s, not a mapping", path, (int)(dot - path), path,
-                            yamltree_kind_name(m->vals[i]->kind));
-        }
-        m = m->vals[i];
-        p = dot + 1;
+        m = *slot;
     }
+    yamltree_free(value);
+    return -1;
 }
 
 const char *yamltree_kind_name(int kind) {

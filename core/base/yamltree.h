@@ -60,10 +60,14 @@ yamltree *yamltree_get(const yamltree *m, const char *key);
 /* Key node for `key` in MAP m (for positions), or NULL. */
 yamltree *yamltree_key(const yamltree *m, const char *key);
 
-/* Replace or add m[path] = value, where path is dot-separated ("a.b.c") and
- * intermediate MAPs are created as needed. `value` (a root from yamltree_parse)
- * is adopted by the tree. Returns 0, or -1 with e set if a path component
- * exists but is not a MAP. */
+/* Replace or add root[path] = value. path is dot-separated keys, each
+ * optionally followed by list indices: "a.b.c", "wiring[1]",
+ * "interventions[0].from", "a.b[2][0].c". Missing intermediate MAPs are
+ * created; a list item must already exist (indices count from 0). `value`
+ * (a root from yamltree_parse) is adopted by the tree, also on failure.
+ * Returns 0, or -1 with e set (at the offending node's file:line:col when it
+ * has one) when an index is out of range, a list index is applied to what
+ * is not a list, a key to what is not a mapping, or the path is malformed. */
 int yamltree_set_path(yamltree *root, const char *path, yamltree *value, errmsg *e);
 
 /* Human name of a node kind: "a scalar", "a list", "a mapping". */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/progress.h"
 #include "cli/setopts.h"
 #include "exp/experiment.h"
 #include "sim/runner.h"
@@ -28,13 +29,16 @@ typedef struct render_job {
     const char *plugins[64];
     uint32_t nplugins;
     char owned[2][4200];      /* --episodes / --theta rewritten as --set */
-    int w, h, quiet, tty;
+    int w, h, quiet, overlay; /* --overlay: time and running return on the frames */
+    double dt, ret;           /* control period (s); return so far in this episode */
+    uint64_t episodes;        /* in the run, for the overlay */
     view_renderer *r;
     view_video video;
     uint32_t stride;          /* render every stride-th control step */
     double fps;
     uint64_t frames, expect;  /* frames written; expected in all (0 = unknown) */
-    double t0, shown;         /* start, last progress line (runner_now) */
+    double t0;                /* start (runner_now) */
+    progress pg;              /* frames, on stderr unless --quiet */
     char err[1100];           /* the observer's message */
 } render_job;
 
@@ -89,6 +93,7 @@ static int render_parse(int argc, char **argv, render_job *j) {
         if (rc == 2) return 2;
         if (rc == 1) continue;
         if (!strcmp(a, "--quiet")) j->quiet = 1;
+        else if (!strcmp(a, "--overlay")) j->overlay = 1;
         else if (a[0] == '-' && a[1]) return fprintf(stderr, "animat: unknown option '%s' for render (see animat --help)\n", a), 2;
         else if (!j->file) j->file = a;
         else return fprintf(stderr, "animat: unexpected argument '%s'\n", a), 2;
@@ -162,21 +167,17 @@ static uint64_t render_expected_steps(const experiment *x, double dt) {
     return n;
 }
 
-/* The carriage-return progress line, at most 4 times a second (always for
- * the last frame). Terminal only. */
-static void render_progress(render_job *j, int last) {
-    double now = runner_now(), el = now - j->t0;
-    if (!j->tty || (!last && now - j->shown < 0.25)) return;
-    j->shown = now;
-    double rate = el > 0 ? (double)j->frames / el : 0;
-    printf("\rrender: frame %llu", (unsigned long long)j->frames);
-    if (j->expect) printf("/%llu", (unsigned long long)j->expect);
-    printf("  %.1f frames/s", rate);
-    if (j->expect && rate > 0 && j->expect >= j->frames)
-        printf("  ETA %.0f s   ", (double)(j->expect - j->frames) / rate);
-    else printf("   ");
-    if (last) putchar('\n');
-    fflush(stdout);
+/* --overlay: the time since reset, the return so far (and the episode
+ * when there are several) onto the next frame. */
+static void render_overlay(render_job *j, uint64_t episode, uint64_t step) {
+    char values[VIEW_OVERLAY_MAX];
+    double t = (double)step * j->dt;
+    if (j->episodes > 1)
+        snprintf(values, sizeof values, "%.2f s\n%.2f\n%llu/%llu", t, j->ret, (unsigned long long)episode + 1,
+                 (unsigned long long)j->episodes);
+    else
+        snprintf(values, sizeof values, "%.2f s\n%.2f", t, j->ret);
+    view_render_overlay(j->r, j->episodes > 1 ? "time\nreturn\nepisode" : "time\nreturn", values);
 }
 
 /* The observer: before the bodies step, film every stride-th step. */
@@ -184,21 +185,21 @@ static int render_before(void *ctx, const struct sim *s, uint64_t episode, uint6
     render_job *j = ctx;
     errmsg e;
     (void)s;
-    (void)episode;
+    if (step == 0) j->ret = 0;
     if (step % j->stride) return 0;
+    if (j->overlay) render_overlay(j, episode, step);
     errmsg_clear(&e);
     if (view_video_write(&j->video, view_render_frame(j->r), &e)) {
         snprintf(j->err, sizeof j->err, "%s", e.msg);
         return 1;
     }
     j->frames++;
-    render_progress(j, 0);
+    progress_add(&j->pg, 1);
     return 0;
 }
 
 static int render_after(void *ctx, double reward) {
-    (void)ctx;
-    (void)reward;
+    ((render_job *)ctx)->ret += reward;
     return 0;
 }
 
@@ -215,6 +216,7 @@ static void render_rate(render_job *j, double dt) {
 /* Run the episodes with the camera rolling, then commit the video. */
 static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     render_rate(j, s->dt);
+    j->dt = s->dt, j->episodes = x->episodes;
     uint64_t steps = render_expected_steps(x, s->dt);
     j->expect = steps ? x->episodes * ((steps + j->stride - 1) / j->stride) : 0;
     sim_observer o = {.ctx = j, .before = render_before, .after = render_after, .error = render_error};
@@ -223,12 +225,13 @@ static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     render_active = &j->video;
     *view_mj_load(e)->mju_user_error = render_mj_error; /* loaded by render_setup */
     j->t0 = runner_now();
+    progress_begin(&j->pg, j->quiet ? NULL : stderr, "render", "frames", 0, j->expect);
     int rc = 0;
     for (uint64_t i = 0; i < x->episodes && !rc; i++) {
         sim_result r;
         rc = sim_episode(s, i, &r, e);
     }
-    if (j->frames) render_progress(j, 1);
+    progress_end(&j->pg);
     double el = runner_now() - j->t0;
     if (!rc && !j->frames) rc = errmsg_set(e, "render: the episodes took no steps: nothing to film");
     if (rc) view_video_abort(&j->video);
@@ -270,7 +273,6 @@ int cmd_render_main(int argc, char **argv) {
     if (!rc) {
         errmsg e;
         errmsg_clear(&e);
-        j->tty = !j->quiet && isatty(STDOUT_FILENO);
         j->video.fd = -1;
         if (render_run(j, &e)) {
             fprintf(stderr, "error: %s\n", e.msg);

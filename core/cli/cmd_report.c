@@ -3,7 +3,6 @@
 
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "base/atomicfile.h"
 #include "view/h5read.h"
@@ -53,7 +52,7 @@ static int run_report(int argc, char **argv, FILE *out) {
         fprintf(stderr, "error: %s\n", e.msg);
         return 1;
     }
-    report_opts o = {.video = a.video, .progress = !a.quiet && isatty(STDERR_FILENO) ? stderr : NULL};
+    report_opts o = {.video = a.video, .progress = a.quiet ? NULL : stderr};
     plot_buf html;
     rc = report_render(&r, &o, &html, &e);
     h5rec_close(&r);

@@ -231,8 +231,8 @@ static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, 
 }
 
 /* Repeat the recorded run into `again` (a new recording), after the
- * plugin checks. 0 or -1. */
-static int repeat(const rerun_src *r, const char *again, int allow, FILE *out, errmsg *e) {
+ * plugin checks, its progress on `progress` (or NULL). 0 or -1. */
+static int repeat(const rerun_src *r, const char *again, int allow, FILE *out, FILE *progress, errmsg *e) {
     char files[2048];
     int npath = path_plugins(r, files, sizeof files, e);
     if (npath < 0) return -1;
@@ -250,10 +250,12 @@ static int repeat(const rerun_src *r, const char *again, int allow, FILE *out, e
     }
     int rc;
     if (!strcmp(r->kind, "train")) {
-        trainer_opts o = {.quiet = 1, .dry = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        trainer_opts o = {.quiet = 1, .dry = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins,
+                          .progress = progress};
         rc = trainer_run(&x, &o, NULL, e) ? -1 : 0;
     } else {
-        runner_opts o = {.quiet = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins};
+        runner_opts o = {.quiet = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins,
+                         .progress = progress};
         rc = runner_run(&x, &o, NULL, NULL, e);
     }
     experiment_free(&x);
@@ -294,7 +296,7 @@ int cmd_rerun_main(int argc, char **argv, FILE *out) {
     if (!rc && !(tmpdir = mkdtemp(dir))) rc = errmsg_set(&e, "cannot create a temporary folder in %s", base);
     snprintf(again, sizeof again, "%s/rerun.h5", dir);
     if (!rc && out) fprintf(out, "repeating the %s recorded in %s\n", src.kind, file), fflush(out);
-    if (!rc) rc = repeat(&src, again, allow, out, &e);
+    if (!rc) rc = repeat(&src, again, allow, out, out ? stderr : NULL, &e);
     uint32_t nsets = 0;
     uint64_t nvals = 0;
     if (!rc) rc = compare_files(&src.rec, again, &nsets, &nvals, &e);

@@ -13,8 +13,8 @@
 
 #include <stdio.h>
 
-/* argv holds the arguments after "rerun"; progress and result go to out
- * (NULL: quiet). */
+/* argv holds the arguments after "rerun"; the result goes to out and the
+ * progress of the repeat (base/progress.h) to stderr; --quiet: neither. */
 int cmd_rerun_main(int argc, char **argv, FILE *out);
 
 #endif

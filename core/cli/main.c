@@ -11,6 +11,7 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_analyze.h"
+#include "cli/cmd_help.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -63,14 +64,15 @@ static void usage(FILE *f) {
             "                          are found by name and must hash as recorded (plugin files\n"
             "                          named by path, or other hashes: --allow-plugin-paths)\n"
             "  render FILE -o OUT.mp4 [--size WxH] [--episodes N] [--set K=V]... [--theta FILE]\n"
-            "         [--plugin F] [--quiet]\n"
+            "         [--plugin F] [--overlay] [--quiet]\n"
             "                          run episodes like run (default 1) and film every body\n"
             "                          (MuJoCo bodies with the animat.mujoco/1 extension,\n"
-            "                          side by side) off-screen into an H.264 MP4 (default\n"
-            "                          640x480, one frame per control step); needs OSMesa\n"
-            "                          and the ffmpeg program; progress with ETA on a terminal;\n"
-            "                          an ffmpeg idle for ANIMAT_FFMPEG_TIMEOUT s (default 60)\n"
-            "                          is stopped\n"
+            "                          side by side, the camera centred on each) off-screen\n"
+            "                          into an H.264 MP4 (default 640x480, one frame per\n"
+            "                          control step); --overlay draws time and running return;\n"
+            "                          needs OSMesa and the ffmpeg program; progress with ETA\n"
+            "                          on a terminal; an ffmpeg idle for ANIMAT_FFMPEG_TIMEOUT s\n"
+            "                          (default 60) is stopped\n"
             "  plugins                 list the plugins found: kind, name, version, file\n"
             "  plugins info NAME [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -85,13 +87,15 @@ static void usage(FILE *f) {
             "                          at defaults or the --set parameters, each check in a\n"
             "                          child process; PASS/FAIL per check, exit 1 on FAIL\n"
             "  plot FILE.h5 KIND -o OUT.svg|OUT.png [--signal NAME] [--episode K] [--size WxH]\n"
+            "       [--from T] [--to T]\n"
             "                          a figure of a recording (--record): KIND is curve\n"
             "                          (learning curve of a train recording), activity\n"
             "                          (every circuit's units over time, or the signals in\n"
-            "                          --signal A,B,...), kymograph (joint angles over body\n"
-            "                          position and time) or trajectory (NAME.obs.position\n"
-            "                          seen from above); --episode counts from 1; see\n"
-            "                          docs/plots.md\n"
+            "                          --signal A,B,...; a heat map above 8 series), kymograph\n"
+            "                          (joint angles over body position and time) or\n"
+            "                          trajectory (NAME.obs.position seen from above);\n"
+            "                          --episode counts from 1; --from/--to: a time window in\n"
+            "                          seconds; see docs/plots.md\n"
             "  report FILE.h5 -o OUT.html [--video FILE] [--quiet]\n"
             "                          one self-contained HTML page: provenance, summary,\n"
             "                          the figures above that the recording has data for,\n"
@@ -105,12 +109,15 @@ static void usage(FILE *f) {
             "                          1/s) or SINDy (sparse equations over a polynomial\n"
             "                          library of degree D, 1..5; --phase: of cos and sin\n"
             "                          of phases); see docs/analysis.md\n"
-            "  help, --help            this text;  version, --version: the version\n"
+            "  help, --help            this text; animat COMMAND --help (or animat help COMMAND):\n"
+            "                          one command's usage and options\n"
+            "  version, --version      the version\n"
             "\n"
             "options for run, check and train:\n"
             "  --set KEY=VALUE         override a value of the file before validation, e.g.\n"
             "                          --set body.params.n_bodies=9  --set run.seed=3\n"
-            "                          --set circuit.theta=[1,1,1,-1]  (repeatable)\n"
+            "                          --set circuit.theta=[1,1,1,-1]  (repeatable); list\n"
+            "                          items by index from 0: --set interventions[0].from=0\n"
             "  --episodes N            same as --set run.episodes=N\n"
             "  --seed N                same as --set run.seed=N\n"
             "  --trace FILE            write a per-step CSV trace (time, observed ports,\n"
@@ -301,7 +308,7 @@ static int cmd_train(int argc, char **argv) {
     trainer_handle_signals();
     char *cmd = join_args(argc, argv);
     trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet, .record = c.record,
-                      .extra_plugins = c.plugins, .nextra = c.nplugins};
+                      .extra_plugins = c.plugins, .nextra = c.nplugins, .progress = c.quiet ? NULL : stderr};
     rc = trainer_run(&x, &o, stdout, &e);
     free(cmd);
     experiment_free(&x);
@@ -363,7 +370,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
         char *cmd = join_args(argc, argv);
         runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
                          .extra_plugins = c.plugins, .nextra = c.nplugins, .state_out = c.state_out,
-                         .state_at = state_at, .state_in = c.state_in};
+                         .state_at = state_at, .state_in = c.state_in, .progress = c.quiet ? NULL : stderr};
         rc = runner_run(&x, &o, stdout, NULL, &e);
         free(cmd);
     }
@@ -387,6 +394,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *cmd = argv[1];
+    if (cmd_help_wanted(argc - 2, argv + 2) && !cmd_help_print(cmd, stdout)) return 0; /* animat COMMAND --help */
+    if (!strcmp(cmd, "help") && argc > 2) {
+        if (!cmd_help_print(argv[2], stdout)) return 0;
+        fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", argv[2]);
+        return 2;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return 0;

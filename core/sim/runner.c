@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/hash.h"
+#include "base/progress.h"
 #include "sim/isolate.h"
 #include "sim/record.h"
 #include "sim/sim.h"
@@ -122,8 +123,31 @@ static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const
     fflush(out);
 }
 
+/* Steps as progress units: a sim observer that counts every control step. */
+static int progress_before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
+    (void)ctx, (void)s, (void)episode, (void)step;
+    return 0;
+}
+static int progress_after(void *ctx, double reward) {
+    (void)reward;
+    progress_add(ctx, 1);
+    return 0;
+}
+static const char *progress_error(void *ctx) {
+    (void)ctx;
+    return "";
+}
+
+/* Steps expected in the whole run: run.max_steps per episode when set, else
+ * as many as the first episode took (0, unknown, before it ends). */
+static uint64_t expected_steps(const experiment *x, uint64_t episodes, uint64_t first_episode_steps) {
+    uint64_t per = x->max_steps ? x->max_steps : first_episode_steps;
+    return per && episodes <= UINT64_MAX / per ? per * episodes : 0;
+}
+
 /* The episode loop: one line per episode (with an ETA on a terminal),
- * each finished episode handed to the recording. Fills *acc. 0 or -1. */
+ * each finished episode handed to the recording, progress of the steps
+ * on o->progress. Fills *acc. 0 or -1. */
 static int run_episodes(sim *s, const runner_opts *o, uint64_t first, uint64_t end, FILE *out, sim_record *rec,
                         runner_summary *acc, errmsg *e) {
     const experiment *x = s->x;
@@ -132,9 +156,17 @@ static int run_episodes(sim *s, const runner_opts *o, uint64_t first, uint64_t e
     acc->max_return = -1e300;
     double total = 0, t0 = runner_now();
     int tty = out && isatty(fileno(out));
+    progress pg;
+    progress_begin(&pg, o ? o->progress : NULL, "run", "steps", 0, expected_steps(x, end - first, 0));
+    sim_observer ob = {&pg, progress_before, progress_after, progress_error};
+    /* the observer points at pg: runner_run destroys s right after this loop */
+    if (pg.out && !x->isolate && sim_observe(s, &ob)) pg.out = NULL; /* no observer slot left: no progress */
     for (uint64_t i = first; i < end; i++) {
         sim_result r;
         int rc = x->isolate ? isolate_episode(s, i, &r, e) : sim_episode(s, i, &r, e) ? -1 : 0;
+        if (!rc && x->isolate) progress_add(&pg, r.steps);
+        if (!rc && !pg.total) progress_total(&pg, expected_steps(x, end - first, r.steps));
+        progress_clear(&pg);
         if (rc == ISOLATE_FAILED && x->on_crash_continue) {
             /* run.on_crash: continue -- report, leave it out of the mean, go on. */
             if (out)
@@ -144,13 +176,14 @@ static int run_episodes(sim *s, const runner_opts *o, uint64_t first, uint64_t e
             acc->failed++;
             continue;
         }
-        if (rc || (rec && record_episode_end(rec, &r, e))) return -1;
+        if (rc || (rec && record_episode_end(rec, &r, e))) return progress_end(&pg), -1;
         total += r.ret;
         acc->steps += r.steps;
         if (r.ret < acc->min_return) acc->min_return = r.ret;
         if (r.ret > acc->max_return) acc->max_return = r.ret;
         if (out && !(o && o->quiet)) print_episode(out, s, i, end, &r, tty ? runner_now() - t0 : -1);
     }
+    progress_end(&pg);
     acc->seconds = runner_now() - t0;
     acc->episodes = end - first - acc->failed;
     acc->mean_return = acc->episodes ? total / (double)acc->episodes : 0;

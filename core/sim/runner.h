@@ -27,6 +27,7 @@ typedef struct runner_opts {
     const char *state_out;   /* may be NULL */
     uint64_t state_at;
     const char *state_in;    /* may be NULL */
+    FILE *progress;          /* progress of the steps with ETA (base/progress.h), usually stderr; NULL: none */
 } runner_opts;
 
 typedef struct runner_summary {

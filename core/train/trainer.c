@@ -15,6 +15,7 @@
 #include "base/atomicfile.h"
 #include "base/hash.h"
 #include "exp/fingerprint.h"
+#include "base/progress.h"
 #include "train/checkpoint.h"
 #include "plugin/callguard.h"
 #include "plugin/hostctx.h"
@@ -72,6 +73,7 @@ typedef struct trainer {
     animat_param_info *info;/* n entries for the learner; owned */
     char *names;            /* their names, TRAINER_NAME_MAX each; owned */
     int rank, ranks;
+    progress pg;            /* candidates scored, over all epochs (this rank's share) */
 } trainer;
 
 /* Episode index of repetition j of candidate k this epoch. With
@@ -126,6 +128,7 @@ static void *work(void *arg) {
             w->failed = 1;
             break;
         }
+        progress_add(&t->pg, 1);
     }
     return NULL;
 }
@@ -579,9 +582,12 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
                 t.ranks == 1 ? "" : "s");
     double start = runner_now(), t0 = start - ck.elapsed;
-    uint64_t first = ck.epochs_done;
+    uint64_t first = ck.epochs_done, share = (t.P + (uint32_t)(t.ranks - t.rank) - 1) / (uint32_t)t.ranks;
+    progress_begin(&t.pg, root ? o->progress : NULL, "train", "candidates", first * share, x->epochs * share);
     for (t.epoch = ck.epochs_done; t.epoch < x->epochs; t.epoch++) {
-        if (epoch_step(&t, e) || epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
+        if (epoch_step(&t, e)) goto done;
+        progress_clear(&t.pg);
+        if (epoch_record(&t, &ck, t0, curve, out, o->quiet, e)) goto done;
         if (rec && record_epoch(rec, t.epoch, t.returns, t.P, ck.steps, e)) goto done;
         /* Stop requests are agreed on by every rank. */
         interrupted = ranks_max(stop_requested ? 1 : 0);
@@ -601,11 +607,13 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
         rec = NULL; /* record_commit frees it, even when it fails */
         if (record_commit(r, e)) goto done;
     }
+    progress_end(&t.pg);
     if (!o->dry) print_end(x, &ck, interrupted, outpath, out);
     if (o->record && root && out) fprintf(out, "recording written to %s\n", o->record);
     if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
     rc = interrupted ? TRAINER_INTERRUPTED : 0;
 done:
+    progress_end(&t.pg);
     record_abort(rec);
     if (curve) fclose(curve);
     teardown(&t);

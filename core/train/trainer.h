@@ -44,6 +44,7 @@ typedef struct trainer_opts {
     const char *const *extra_plugins; /* --plugin files, kept in the recording; may be NULL */
     uint32_t nextra;
     int dry;              /* 1: write no curve, parameters or checkpoint (animat rerun) */
+    FILE *progress;       /* rank 0: progress of the candidates with ETA (base/progress.h); NULL: none */
 } trainer_opts;
 
 /* Train experiment x. Returns 0 when all epochs ran, TRAINER_INTERRUPTED

@@ -30,6 +30,8 @@ typedef struct view_mj {
     void (*mjr_setBuffer)(int framebuffer, mjrContext *con);
     void (*mjr_readPixels)(unsigned char *rgb, float *depth, mjrRect viewport, const mjrContext *con);
     void (*mjr_render)(mjrRect viewport, mjvScene *scn, const mjrContext *con);
+    void (*mjr_overlay)(int font, int gridpos, mjrRect viewport, const char *overlay, const char *overlay2,
+                        const mjrContext *con);
 } view_mj;
 
 /* The table, loaded on the first call (the library stays loaded for the

@@ -1,12 +1,15 @@
 /* plot_activity.c -- traces over time of every element of one signal
- * (units or ports) in one episode: one series per element, a legend with
- * the element names (see plot.h). */
+ * (units or ports) in one episode: one series per element with a legend of
+ * the element names; more than ACT_LINES_MAX series are drawn as a heat
+ * map instead (rows named, colour = value, a colour bar; view/plot_heat.h),
+ * since a tangle of lines cannot be read (see plot.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "view/plot_axes.h"
+#include "view/plot_heat.h"
 #include "view/plot_kinds.h"
 
 /* Path point (x, y): continue the line, or start one after a gap. */
@@ -47,7 +50,8 @@ static void activity_line(const plot_frame *f, const h5signal *s, const double *
     plot_stroke_series(cr, (uint32_t)j, (uint32_t)n);
 }
 
-#define ACT_MAX 32 /* signals in one activity plot at most */
+#define ACT_MAX 32      /* signals in one activity plot at most */
+#define ACT_LINES_MAX 8 /* series drawn as lines at most; more: a heat map */
 
 /* The signals of a comma-separated list, episode k, all of one length.
  * Returns the count, or -1 with e set (nothing left allocated). */
@@ -107,18 +111,72 @@ static void activity_axes(const plot_frame *f, const h5rec *r, const h5signal *s
     plot_frame_axes(f, plot_title_of(r, what, title, sizeof title), "time (s)", ylabel);
 }
 
+/* --from/--to on every signal (all share one time axis). The time axis of
+ * the window into *t (caller frees). 0, or -1 with e set. */
+static int activity_window(const h5rec *r, const plot_opts *o, h5signal *sig, int n, double **t, errmsg *e) {
+    uint64_t T = sig[0].T;
+    *t = NULL;
+    for (int k = 0; k < n; k++) {
+        double *tk = plot_time_axis(r, T, sig[0].stride);
+        if (!tk || plot_window(r, o, &sig[k], tk, e)) {
+            free(tk), free(*t), *t = NULL;
+            return tk ? -1 : errmsg_set(e, "out of memory");
+        }
+        if (k) free(tk);
+        else *t = tk;
+    }
+    return 0;
+}
+
+/* Many series as one heat map: rows = names, colour = value from lo to hi. */
+static int activity_heat(const h5rec *r, const plot_opts *o, const h5signal *sig, int n, const double *t,
+                         char **names, uint64_t total, cairo_t *cr, errmsg *e) {
+    uint64_t T = sig[0].T, j = 0;
+    double *v = malloc((size_t)(T * total) * sizeof *v), lo, hi, tend;
+    if (!v) return errmsg_set(e, "out of memory");
+    for (int k = 0; k < n; k++) {
+        for (uint64_t s = 0; s < T; s++)
+            memcpy(v + s * total + j, sig[k].v + s * sig[k].n, (size_t)sig[k].n * sizeof *v);
+        j += sig[k].n;
+    }
+    activity_range(sig, n, t, &lo, &hi, &tend);
+    if (!(hi >= lo)) lo = 0, hi = 1;
+    plot_heat h = {.v = v, .T = T, .n = total, .lo = lo, .hi = hi, .diverging = 0};
+    double dt = T > 1 ? t[1] - t[0] : 1;
+    plot_frame f;
+    plot_frame_init(&f, cr, o->W, o->H, 90);
+    plot_heat_fit_rows(&f, (const char *const *)names, total);
+    plot_frame_range(&f, t[0], t[T - 1] + dt, 0, (double)total, 0);
+    int rc = plot_heat_paint(&f, &h, t[0], t[T - 1] + dt);
+    free(v);
+    if (rc) return errmsg_set(e, "%s: %llu series are too many for one picture", r->path, (unsigned long long)total);
+    plot_heat_rows(&f, (const char *const *)names, total, n > 1 ? "signal and element" : "element");
+    char label[300];
+    snprintf(label, sizeof label, "%s (%s)", n > 1 ? "value" : sig[0].name,
+             n == 1 && sig[0].unit[0] ? sig[0].unit : n > 1 ? "units differ" : "no unit recorded");
+    plot_heat_bar(&f, &h, label);
+    char title[512], what[400], list[200] = "";
+    for (int k = 0; k < n && strlen(list) + strlen(sig[k].name) + 3 < sizeof list; k++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", sig[k].name);
+    snprintf(what, sizeof what, "Activity of %s, episode %llu", list, (unsigned long long)o->episode + 1);
+    plot_frame_axes(&f, plot_title_of(r, what, title, sizeof title), "time (s)", NULL);
+    return 0;
+}
+
 int plot_activity(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e) {
     h5signal sig[ACT_MAX];
     int n = activity_load(r, signal, o->episode, sig, e);
     if (n < 0) return -1;
     char **names = NULL;
     uint64_t total = activity_names(sig, n, &names);
-    double *t = plot_time_axis(r, sig[0].T, sig[0].stride), lo, hi, tend;
+    double *t = NULL, lo, hi, tend;
     double(*colors)[3] = malloc((total ? total : 1) * sizeof *colors);
-    int rc = 0;
-    if (!t || !colors || !names) {
+    int rc = activity_window(r, o, sig, n, &t, e);
+    if (!rc && (!t || !colors || !names)) {
         rc = errmsg_set(e, "out of memory");
-    } else {
+    } else if (!rc && total > ACT_LINES_MAX) {
+        rc = activity_heat(r, o, sig, n, t, names, total, cr, e);
+    } else if (!rc) {
         activity_range(sig, n, t, &lo, &hi, &tend);
         plot_frame f;
         plot_frame_init(&f, cr, o->W, o->H, total > 30 ? 250 : n > 1 ? 200 : 140);

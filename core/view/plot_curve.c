@@ -31,6 +31,34 @@ static int curve_load(const h5rec *r, curve_data *d, errmsg *e) {
     return 0;
 }
 
+/* --from/--to for a curve: keep the epochs whose cumulative simulated
+ * experience (env steps x dt) lies in [from, to]. 0, or -1 with e set. */
+static int curve_window(const h5rec *r, const plot_opts *o, curve_data *d, double *xlo, errmsg *e) {
+    *xlo = 0;
+    if (!o->window) return 0;
+    double dt = 0;
+    h5rec_attr_num(r, "dt", &dt);
+    if (!(dt > 0)) return errmsg_set(e, "%s: no control period (attribute dt): --from/--to cannot be placed", r->path);
+    double total = d->steps.v[d->epochs - 1] * dt;
+    const char *which = o->from >= total ? "--from" : isfinite(o->to) && o->to > total + 1e-9 ? "--to" : NULL;
+    if (which)
+        return errmsg_set(e, "%s %g s is beyond the recording: its %llu epochs hold %g s of simulated experience "
+                             "(env steps x dt)", which, which[2] == 'f' ? o->from : o->to,
+                          (unsigned long long)d->epochs, total);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < d->epochs; i++) {
+        double x = d->steps.v[i] * dt;
+        if (x < o->from - 1e-12 || x > o->to + 1e-12) continue;
+        memmove(d->ret.v + k * d->cands, d->ret.v + i * d->cands, (size_t)d->cands * sizeof *d->ret.v);
+        d->steps.v[k++] = d->steps.v[i];
+    }
+    if (!k) return errmsg_set(e, "--from %g --to %g: no epoch ends in that window of simulated experience", o->from,
+                              o->to);
+    d->epochs = k;
+    *xlo = o->from / dt;
+    return 0;
+}
+
 /* Min, mean, max of row i (finite values only; NaN when none). */
 static void row_stats(const curve_data *d, uint64_t i, double *lo, double *mean, double *hi) {
     double s = 0, a = INFINITY, b = -INFINITY;
@@ -89,7 +117,9 @@ static void curve_band(const plot_frame *f, const curve_data *d) {
 int plot_curve(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e) {
     (void)signal;
     curve_data d;
+    double xlo;
     if (curve_load(r, &d, e)) return -1;
+    if (curve_window(r, o, &d, &xlo, e)) return h5array_free(&d.ret), h5array_free(&d.steps), -1;
     double ylo = INFINITY, yhi = -INFINITY;
     for (uint64_t i = 0; i < d.epochs; i++) {
         double lo, mean, hi;
@@ -98,7 +128,7 @@ int plot_curve(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *
     }
     plot_frame f;
     plot_frame_init(&f, cr, o->W, o->H, 170);
-    plot_frame_range(&f, 0, d.steps.v[d.epochs - 1], ylo, yhi, 0.05);
+    plot_frame_range(&f, xlo, d.steps.v[d.epochs - 1], ylo, yhi, 0.05);
     plot_frame_clip(&f);
     curve_band(&f, &d);
     curve_line(&f, &d, 0);

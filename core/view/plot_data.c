@@ -1,6 +1,7 @@
 /* plot_data.c -- see plot_data.h. */
 #include "view/plot_data.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,4 +23,35 @@ const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t ca
     snprintf(buf, cap, "%s — %s", what, base);
     free(ef);
     return buf;
+}
+
+double plot_episode_end(const h5signal *s, const double *t) {
+    double dt = s->T > 1 ? t[1] - t[0] : 0;
+    for (uint64_t k = s->T; k-- > 0;)
+        for (uint64_t i = 0; i < s->n; i++)
+            if (isfinite(s->v[k * s->n + i])) return t[k] + dt;
+    return s->T ? t[0] : 0;
+}
+
+int plot_window(const h5rec *r, const plot_opts *o, h5signal *s, double *t, errmsg *e) {
+    if (!o->window) return 0;
+    double end = plot_episode_end(s, t);
+    const char *which = o->from >= end ? "--from" : o->to > end + 1e-9 && isfinite(o->to) ? "--to" : NULL;
+    if (which)
+        return errmsg_set(e, "%s %g s is beyond the recording: episode %llu of %s in %s ends at %g s", which,
+                          which[2] == 'f' ? o->from : o->to, (unsigned long long)o->episode + 1, s->name, r->path, end);
+    double dt = s->T > 1 ? t[1] - t[0] : 0;
+    uint64_t a = 0, b; /* the samples whose period [t, t + dt) meets [from, to) */
+    while (a < s->T && t[a] + dt <= o->from + 1e-12 && !(dt == 0 && t[a] >= o->from)) a++;
+    for (b = a; b < s->T && t[b] < o->to - 1e-12; b++) {}
+    if (b == a) {
+        char to[40] = "the end";
+        if (isfinite(o->to)) snprintf(to, sizeof to, "%g s", o->to);
+        return errmsg_set(e, "--from %g s to %s: no sample of %s in that window (one every %g s)", o->from, to,
+                          s->name, dt);
+    }
+    memmove(s->v, s->v + a * s->n, (size_t)((b - a) * s->n) * sizeof *s->v);
+    memmove(t, t + a, (size_t)(b - a) * sizeof *t);
+    s->T = b - a;
+    return 0;
 }

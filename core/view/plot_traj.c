@@ -11,6 +11,17 @@
 
 #define TRAJ_MAX 64 /* episodes drawn at most */
 
+/* --from/--to on episode num's path. 0, or -1 with e set. */
+static int traj_window(const h5rec *r, const plot_opts *o, uint64_t num, h5signal *s, errmsg *e) {
+    if (!o->window) return 0;
+    plot_opts oo = *o;
+    oo.episode = num;
+    double *t = plot_time_axis(r, s->T, s->stride);
+    int rc = t ? plot_window(r, &oo, s, t, e) : errmsg_set(e, "out of memory");
+    free(t);
+    return rc;
+}
+
 /* The episodes to draw (every one, at most TRAJ_MAX, or o->episode alone)
  * into ep, their numbers into num. Returns the count or -1 with e set. */
 static int traj_load(const h5rec *r, const plot_opts *o, const char *signal, h5signal *ep, uint64_t *num,
@@ -19,7 +30,8 @@ static int traj_load(const h5rec *r, const plot_opts *o, const char *signal, h5s
     int n = o->one_episode ? 1 : (int)(E < TRAJ_MAX ? E : TRAJ_MAX);
     for (int k = 0; k < n; k++) {
         num[k] = first + (uint64_t)k;
-        if (!h5rec_signal(r, signal, num[k], &ep[k], e) && ep[k].n >= 2) continue;
+        if (!h5rec_signal(r, signal, num[k], &ep[k], e) && ep[k].n >= 2 && !traj_window(r, o, num[k], &ep[k], e))
+            continue;
         if (!e || !e->set) errmsg_set(e, "%s: %s has %llu element(s); a trajectory needs x and y", r->path, signal,
                                       (unsigned long long)ep[k].n);
         for (int j = 0; j <= k; j++) h5signal_free(&ep[j]);

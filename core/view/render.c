@@ -5,6 +5,7 @@
 
 #include <GL/osmesa.h>
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ typedef struct view_panel {
     mjvScene scn;       /* owned */
     mjrContext con;     /* owned */
     mjvCamera cam;
+    int track;          /* body the camera centres on, or -1 (a fixed camera) */
     int x0, w;          /* columns of the frame */
     int made;           /* scn and con were made */
 } view_panel;
@@ -36,6 +38,7 @@ struct view_renderer {
     int w, h;
     uint32_t n, cap;
     mjvOption opt;
+    char labels[VIEW_OVERLAY_MAX], values[VIEW_OVERLAY_MAX]; /* overlay text; "" = none */
     view_panel p[VIEW_MAX_BODIES];
 };
 
@@ -105,22 +108,43 @@ view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e) {
     return NULL;
 }
 
-/* Set up MuJoCo's camera from the body's suggestion. */
-static void view_camera(const view_mj *mj, mjvCamera *c, const mjModel *m, const animat_mujoco_camera *hint) {
+/* Set up MuJoCo's camera from the body's suggestion; the body to centre
+ * on (track_body), or -1, into *track. A free camera either way: the
+ * tracked one gets its lookat in every frame (view_render_frame). */
+static void view_camera(const view_mj *mj, mjvCamera *c, int *track, const mjModel *m,
+                        const animat_mujoco_camera *hint) {
     mj->mjv_defaultCamera(c);
     c->type = mjCAMERA_FREE;
     c->distance = 1.5 * m->stat.extent;
     c->elevation = -45;
+    *track = -1;
     for (int i = 0; i < 3; i++) c->lookat[i] = m->stat.center[i];
     if (!hint) return;
     if (hint->distance > 0) c->distance = hint->distance;
     c->azimuth = hint->azimuth;
     c->elevation = hint->elevation;
     for (int i = 0; i < 3; i++) c->lookat[i] = hint->lookat[i];
-    if (hint->track_body >= 0 && hint->track_body < m->nbody) {
-        c->type = mjCAMERA_TRACKING;
-        c->trackbodyid = hint->track_body;
+    if (hint->track_body >= 0 && hint->track_body < m->nbody) *track = hint->track_body;
+}
+
+/* Every finite plane of the scene drawn VIEW_FLOOR_HALF m each way, its
+ * checker kept at the model's scale (a uniform texture repeats per metre
+ * already; another one repeats as often more). */
+static void view_floor(mjvScene *scn) {
+    for (int i = 0; i < scn->ngeom; i++) {
+        mjvGeom *g = &scn->geoms[i];
+        if (g->type != mjGEOM_PLANE || !(g->size[0] > 0) || !(g->size[1] > 0)) continue;
+        for (int k = 0; k < 2; k++) {
+            if (g->size[k] >= VIEW_FLOOR_HALF) continue;
+            if (!g->texuniform) g->texrepeat[k] *= VIEW_FLOOR_HALF / g->size[k];
+            g->size[k] = VIEW_FLOOR_HALF;
+        }
     }
+}
+
+void view_render_overlay(view_renderer *r, const char *labels, const char *values) {
+    snprintf(r->labels, sizeof r->labels, "%s", labels ? labels : "");
+    snprintf(r->values, sizeof r->values, "%s", values ? values : "");
 }
 
 int view_render_add(view_renderer *r, const void *model, const void *data, int32_t version,
@@ -138,12 +162,22 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
     mjModel sized = *p->m;
     sized.vis.global.offwidth = p->w;
     sized.vis.global.offheight = r->h;
+    /* and whose planes are VIEW_FLOOR_HALF m each way: mjr_makeContext
+     * builds each plane's geometry at its model size */
+    mjtNum *gsize = malloc((size_t)(p->m->ngeom ? p->m->ngeom : 1) * 3 * sizeof *gsize);
+    if (!gsize) return errmsg_set(e, "out of memory");
+    memcpy(gsize, p->m->geom_size, (size_t)p->m->ngeom * 3 * sizeof *gsize);
+    for (int g = 0; g < p->m->ngeom; g++)
+        for (int k = 0; p->m->geom_type[g] == mjGEOM_PLANE && k < 2; k++)
+            if (gsize[3 * g + k] > 0 && gsize[3 * g + k] < VIEW_FLOOR_HALF) gsize[3 * g + k] = VIEW_FLOOR_HALF;
+    sized.geom_size = gsize;
     r->mj->mjv_defaultScene(&p->scn);
     r->mj->mjr_defaultContext(&p->con);
     r->mj->mjv_makeScene(p->m, &p->scn, 2000);
     r->mj->mjr_makeContext(&sized, &p->con, mjFONTSCALE_100);
+    free(gsize);
     p->made = 1;
-    view_camera(r->mj, &p->cam, p->m, cam);
+    view_camera(r->mj, &p->cam, &p->track, p->m, cam);
     r->n++;
     return 0;
 }
@@ -153,9 +187,13 @@ const uint8_t *view_render_frame(view_renderer *r) {
     for (uint32_t k = 0; k < r->n; k++) {
         view_panel *p = &r->p[k];
         mjrRect vp = {0, 0, p->w, r->h};
+        for (int i = 0; p->track >= 0 && i < 3; i++) p->cam.lookat[i] = p->d->subtree_com[3 * p->track + i];
         r->mj->mjv_updateScene(p->m, (mjData *)p->d, &r->opt, NULL, &p->cam, mjCAT_ALL, &p->scn);
+        view_floor(&p->scn);
         r->mj->mjr_setBuffer(mjFB_OFFSCREEN, &p->con);
         r->mj->mjr_render(vp, &p->scn, &p->con);
+        if (k == 0 && (r->labels[0] || r->values[0]))
+            r->mj->mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, vp, r->labels, r->values, &p->con);
         r->mj->mjr_readPixels(r->panel, NULL, vp, &p->con);
         /* GL's rows run bottom-up; the frame's top-down */
         for (int y = 0; y < r->h; y++)

@@ -14,6 +14,13 @@
  * would cost every animat command ~0.13 s of start-up (it pulls in LLVM);
  * see docs/render.md.
  *
+ * Cameras: a body's tracking camera (animat_mujoco_camera.track_body) is
+ * centred on that body's subtree centre of mass in every frame (MuJoCo's own
+ * tracking camera lags behind a moving body). Floors: every finite plane in
+ * a scene is drawn VIEW_FLOOR_HALF m in each direction from its centre, its
+ * texture at the model's scale, so a body that swims far stays over a floor
+ * for the whole episode (the model is not changed; physics never sees it).
+ *
  * Lifecycle: view_render_open -> view_render_add per body -> (the bodies
  * step) view_render_frame per step -> view_render_close. Everything is
  * allocated by open/add; view_render_frame does not allocate. Thread: the
@@ -30,6 +37,8 @@
 #define VIEW_MAX_BODIES 16
 #define VIEW_MIN_SIZE 16
 #define VIEW_MAX_SIZE 4096
+#define VIEW_FLOOR_HALF 500.0f /* m: half the side of the floor as drawn */
+#define VIEW_OVERLAY_MAX 256   /* bytes of overlay text per column */
 
 typedef struct view_renderer view_renderer;
 
@@ -56,6 +65,12 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
  * it: w * h * 3 bytes, RGB, top row first, renderer-owned, overwritten by
  * the next call, valid until close. No allocation. */
 const uint8_t *view_render_frame(view_renderer *r);
+
+/* Text drawn over the top-left corner of the first panel in every later
+ * frame, as two columns (labels, values; lines separated by '\n'), e.g.
+ * "time\nreturn" and "12.30 s\n245.1". Copied (cut to VIEW_OVERLAY_MAX - 1
+ * bytes); NULL or "" clears it. No allocation. */
+void view_render_overlay(view_renderer *r, const char *labels, const char *values);
 
 /* Free the scenes, GL objects, context and buffers (NULL is a no-op).
  * OSMesa stays loaded. */

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/progress.h"
 #include "view/report_html.h"
 
 const char *const report_figures[4] = {"fig-curve", "fig-kymograph", "fig-activity", "fig-trajectory"};
@@ -181,35 +182,36 @@ static int page_video(plot_buf *b, const char *path, errmsg *e) {
     return 0;
 }
 
-/* One progress line on a TTY: step k of n. */
-static void progress(const report_opts *o, int k, int n, const char *what) {
-    if (!o->progress) return;
-    fprintf(o->progress, "\rreport: %d/%d %-24s", k, n, what);
-    if (k == n) fputs("\n", o->progress);
-    fflush(o->progress);
+/* Progress (base/progress.h): stage k of the page done, `what` next. */
+static void report_progress(progress *pg, int k, const char *what) {
+    progress_stage(pg, what);
+    if (k) progress_add(pg, 1);
 }
 
 int report_render(const h5rec *r, const report_opts *o, plot_buf *html, errmsg *e) {
     memset(html, 0, sizeof *html);
     int n = 6 + (o->video != NULL);
-    progress(o, 0, n, "summary");
+    progress pg;
+    progress_begin(&pg, o->progress, "report", "parts", 0, (uint64_t)n);
+    report_progress(&pg, 0, "summary");
     page_head(html, r);
-    if (page_summary(html, r, e)) return plot_buf_free(html), -1;
+    if (page_summary(html, r, e)) return progress_end(&pg), plot_buf_free(html), -1;
     for (int k = 0; k < 4; k++) {
-        progress(o, k + 1, n, figure_titles[k]);
+        report_progress(&pg, 1, figure_titles[k]);
         page_figure(html, r, k);
     }
     if (o->video) {
-        progress(o, 5, n, "video");
-        if (page_video(html, o->video, e)) return plot_buf_free(html), -1;
+        report_progress(&pg, 1, "video");
+        if (page_video(html, o->video, e)) return progress_end(&pg), plot_buf_free(html), -1;
     }
-    progress(o, n - 1, n, "experiment");
+    report_progress(&pg, 1, "experiment");
     char *text = h5rec_attr_str(r, "experiment");
     report_raw(html, "<h2>Experiment</h2>\n<pre id=\"experiment\">");
     report_text(html, text ? text : "(not recorded)");
     report_raw(html, "</pre>\n</body></html>\n");
     free(text);
-    progress(o, n, n, "done");
+    report_progress(&pg, 1, NULL);
+    progress_end(&pg);
     if (html->oom) return plot_buf_free(html), errmsg_set(e, "out of memory building the report");
     return 0;
 }

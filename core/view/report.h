@@ -17,7 +17,7 @@
 
 typedef struct report_opts {
     const char *video; /* a video file to embed (.mp4, .webm, .ogv), or NULL */
-    FILE *progress;    /* where to print a progress line (a TTY), or NULL */
+    FILE *progress;    /* progress of the parts (base/progress.h), usually stderr; or NULL */
 } report_opts;
 
 /* Is `path` a video the report can embed (a readable regular file, at most

@@ -263,6 +263,38 @@ START_TEST(help_and_version) {
 }
 END_TEST
 
+/* animat COMMAND --help (and -h, and help COMMAND) prints that command's
+ * usage and exits 0, for every command that animat --help lists, also with
+ * other arguments around it. */
+START_TEST(help_per_command) {
+    proc_out all = proc_run("%s --help", exe);
+    ck_assert_int_eq(all.status, 0);
+    const char *sec = strstr(all.out, "\ncommands:\n");
+    ck_assert_ptr_nonnull(sec);
+    int seen = 0;
+    for (const char *l = sec + 11; *l && *l != '\n'; l = strchr(l, '\n') + 1) {
+        char cmd[32];
+        if (sscanf(l, "  %31[a-z-]", cmd) != 1 || l[2] == ' ') continue; /* continuation lines */
+        const char *forms[] = {"%s %s --help", "%s %s -h", "%s help %s", "%s %s some.yaml --quiet --help"};
+        for (int f = 0; f < 4; f++) {
+            proc_out p = proc_run(forms[f], exe, cmd);
+            char want[64];
+            snprintf(want, sizeof want, "usage: animat %s", cmd);
+            ck_assert_msg(p.status == 0 && !strncmp(p.out, want, strlen(want)), "'%s' form %d: status %d, out '%.80s' "
+                          "err '%s'", cmd, f, p.status, p.out, p.err);
+            proc_free(&p);
+        }
+        seen++;
+    }
+    ck_assert_int_ge(seen, 11); /* run check train rerun render plugins plugin-check plot report help version */
+    proc_free(&all);
+    proc_out p = proc_run("%s help frobnicate", exe);
+    ck_assert_int_eq(p.status, 2);
+    ck_assert_ptr_nonnull(strstr(p.err, "unknown command 'frobnicate'"));
+    proc_free(&p);
+}
+END_TEST
+
 START_TEST(plugins_list_and_info) {
     proc_out p = proc_run("%s plugins", exe);
     ck_assert_int_eq(p.status, 0);
@@ -597,6 +629,7 @@ int main(void) {
     TCase *c = tcase_create("commands");
     tcase_set_timeout(c, 300);
     tcase_add_test(c, help_and_version);
+    tcase_add_test(c, help_per_command);
     tcase_add_test(c, plugins_list_and_info);
     tcase_add_test(c, aborting_constructor_skipped);
     tcase_add_test(c, run_prints_episodes);

@@ -75,6 +75,28 @@ START_TEST(silencing_the_oscillator_is_the_ablation) {
 }
 END_TEST
 
+/* The silencing example's header command: --set interventions[0].from=0
+ * silences the oscillator from the start, which is the ablation bit for bit
+ * (the same returns as oscillator: false with the intervention out of reach). */
+START_TEST(set_list_index_on_the_example) {
+    const char *src = getenv("ANIMAT_SRC");
+    proc_out a = proc_run("%s run %s/examples/swimmer-ncap-silence.yaml --quiet --set 'interventions[0].from=0'", exe, src);
+    proc_out b = proc_run("%s run %s/examples/swimmer-ncap-silence.yaml --quiet --set interventions[0].from=1000 "
+                          "--set circuits.ncap.params.oscillator=false", exe, src);
+    proc_out c = proc_run("%s run %s/examples/swimmer-ncap-silence.yaml --quiet", exe, src);
+    ck_assert_msg(a.status == 0 && b.status == 0 && c.status == 0, "%s%s%s", a.err, b.err, c.err);
+    *strchr(a.out, ';') = *strchr(b.out, ';') = *strchr(c.out, ';') = '\0'; /* drop the timing */
+    ck_assert_str_eq(a.out, b.out);
+    ck_assert_str_ne(a.out, c.out);
+    proc_free(&a), proc_free(&b), proc_free(&c);
+    a = proc_run("%s check %s/examples/swimmer-ncap-silence.yaml --set 'interventions[1].from=0'", exe, src);
+    ck_assert_int_eq(a.status, 1);
+    ck_assert_msg(strstr(a.err, "swimmer-ncap-silence.yaml:21:3: --set interventions[1].from: 'interventions' has 1 "
+                                "item: index [1] is out of range"), "%s", a.err);
+    proc_free(&a);
+}
+END_TEST
+
 START_TEST(silencing_b_neurons_stops_their_joint) {
     char *c = trace_of("", "", "free2");
     char *b = trace_of("", "interventions:\n  - {target: 'ncap.unit.b[2].d', do: silence}\n"
@@ -174,6 +196,7 @@ int main(void) {
     TCase *t = tcase_create("interventions");
     tcase_set_timeout(t, 600);
     tcase_add_test(t, silencing_the_oscillator_is_the_ablation);
+    tcase_add_test(t, set_list_index_on_the_example);
     tcase_add_test(t, silencing_b_neurons_stops_their_joint);
     tcase_add_test(t, theta_clamp_and_windows);
     tcase_add_test(t, noise_is_reproducible);

@@ -88,6 +88,41 @@ START_TEST(set_path) {
 }
 END_TEST
 
+/* --set paths with list indices: a[1].b, a[0][1], positioned errors for an
+ * index out of range and for indexing what is not a list. */
+START_TEST(set_path_index) {
+    errmsg e;
+    yamltree *d = parse("iv:\n  - {from: 10, to: 20}\n  - {from: 1}\nw: [a, b, [c, d]]\nrun: {seed: 1}\n", &e);
+    ck_assert_int_eq(yamltree_set_path(d, "iv[1].from", parse("0", &e), &e), 0);
+    ck_assert_str_eq(yamltree_get(yamltree_get(d, "iv")->vals[1], "from")->str, "0");
+    ck_assert_str_eq(yamltree_get(yamltree_get(d, "iv")->vals[0], "from")->str, "10");
+    ck_assert_int_eq(yamltree_set_path(d, "iv[0].new", parse("5", &e), &e), 0); /* adds a key */
+    ck_assert_str_eq(yamltree_get(yamltree_get(d, "iv")->vals[0], "new")->str, "5");
+    ck_assert_int_eq(yamltree_set_path(d, "w[1]", parse("x", &e), &e), 0);
+    ck_assert_str_eq(yamltree_get(d, "w")->vals[1]->str, "x");
+    ck_assert_int_eq(yamltree_set_path(d, "w[2][0]", parse("y", &e), &e), 0);
+    ck_assert_str_eq(yamltree_get(d, "w")->vals[2]->vals[0]->str, "y");
+    static const char *const bad[][2] = {
+        {"iv[2].from", "t.yaml:2:3: --set iv[2].from: 'iv' has 2 items: index [2] is out of range"},
+        {"w[2][5]", "t.yaml:4:11: --set w[2][5]: 'w[2]' has 2 items: index [5] is out of range"},
+        {"run[0]", "t.yaml:5:6: --set run[0]: 'run' is a mapping, not a list: it has no index [0]"},
+        {"iv[0].from[1]", "t.yaml:2:12: --set iv[0].from[1]: 'iv[0].from' is a single value, not a list"},
+        {"nope[0].x", "--set nope[0].x: 'nope' does not exist: there is no list to index"},
+        {"iv[x].from", "--set iv[x].from: '[x]' is not a list index ([0], [1], ...)"},
+        {"iv[-1]", "--set iv[-1]: '[-1]' is not a list index"},
+        {"iv[0]x", "--set iv[0]x: 'x' after a list index (expected . or [)"},
+        {"[0]", "--set [0]: '' is not a key path"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        errmsg_clear(&e);
+        ck_assert_int_ne(yamltree_set_path(d, bad[i][0], parse("1", &e), &e), 0);
+        ck_assert_msg(strstr(e.msg, bad[i][1]), "%s: got '%s'", bad[i][0], e.msg);
+    }
+    ck_assert_ptr_null(yamltree_get(d, "nope")); /* a failed path leaves no key behind */
+    yamltree_free(d);
+}
+END_TEST
+
 static const animat_param_info table[] = {
     {sizeof(animat_param_info), ANIMAT_PARAM_INT, 0, 0, "n", "", 6, 3, 16, NULL, NULL, "count"},
     {sizeof(animat_param_info), ANIMAT_PARAM_REAL, 0, 0, "x", "m", 0.5, 0, 1, NULL, NULL, "length"},
@@ -282,6 +317,7 @@ int main(void) {
     tcase_add_test(t, positions);
     tcase_add_test(t, refusals);
     tcase_add_test(t, set_path);
+    tcase_add_test(t, set_path_index);
     tcase_add_test(t, params_defaults_and_values);
     tcase_add_test(t, params_errors);
     tcase_add_test(t, table_checks);

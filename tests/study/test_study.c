@@ -40,10 +40,12 @@ static double row_mean(const char *csv, const char *cond) {
 }
 
 START_TEST(init_table_ordering) {
-    proc_out p = proc_run("ANIMAT=%s python3 %s/experiments/ncap/study --quick --only init --seeds 5 "
-                          "--init-episodes 1 --out %s/study", exe, src, dir);
+    proc_out p = proc_run("ANIMAT=%s ANIMAT_PROGRESS_INTERVAL=0.05 python3 %s/experiments/ncap/study --quick "
+                          "--only init --seeds 5 --init-episodes 1 --out %s/study", exe, src, dir);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "| default weights | "));
+    /* progress on stderr, its last line all of the 7 x 5 x 1 episodes planned */
+    ck_assert_msg(strstr(p.err, "study: 35/35 episodes (100%)  elapsed "), "progress: %s", p.err);
     proc_free(&p);
     char path[512];
     snprintf(path, sizeof path, "%s/study/init.csv", dir);

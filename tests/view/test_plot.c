@@ -20,6 +20,7 @@
 #include "view/h5read.h"
 #include "view/plot.h"
 #include "view/plot_axes.h"
+#include "view/plot_heat.h"
 #include "view/plot_wave.h"
 
 static const char *exe, *src, *wrap;
@@ -58,19 +59,104 @@ static svg_counts plot_svg(const char *file, const char *kind, const char *extra
     return svg_info(args);
 }
 
+/* Up to 8 series: one line each, a legend; more: one heat map (rows named,
+ * a colour bar), no lines. */
 START_TEST(activity_has_one_series_per_element) {
-    svg_counts c = plot_svg("run.h5", "activity", ""); /* default: circuit.units, 2n = 10 units */
-    ck_assert_int_eq(c.series, 10);
-    ck_assert_int_eq(c.colours, 10);
-    c = plot_svg("run.h5", "activity", "--signal body.obs.joints --episode 2");
+    svg_counts c = plot_svg("run.h5", "activity", "--signal body.obs.joints --episode 2");
     ck_assert_int_eq(c.series, 5);
     ck_assert_int_eq(c.colours, 5);
-    c = plot_svg("big.h5", "activity", ""); /* every circuit's units: 24 + 3, hues, still distinct */
-    ck_assert_int_eq(c.series, 27);
-    ck_assert_int_eq(c.colours, 27);
-    c = plot_svg("run.h5", "activity", "--signal circuit.units,body.obs.joints"); /* a list */
-    ck_assert_int_eq(c.series, 15);
-    ck_assert_int_eq(c.colours, 15);
+    ck_assert_int_eq(c.images, 0);
+    c = plot_svg("run.h5", "activity", "--signal body.obs.joints,body.obs.position"); /* a list: 5 + 2 */
+    ck_assert_int_eq(c.series, 7);
+    ck_assert_int_eq(c.colours, 7);
+}
+END_TEST
+
+START_TEST(activity_of_many_series_is_a_heat_map) {
+    svg_counts c = plot_svg("run.h5", "activity", ""); /* default: circuit.units, 2n = 10 units */
+    ck_assert_int_eq(c.images, 1);
+    ck_assert_int_eq(c.series, 0);
+    c = plot_svg("big.h5", "activity", ""); /* every circuit's units: 24 + 3 */
+    ck_assert_int_eq(c.images, 1);
+    ck_assert_int_eq(c.series, 0);
+    c = plot_svg("run.h5", "activity", "--signal circuit.units,body.obs.joints"); /* a list: 15 */
+    ck_assert_int_eq(c.images, 1);
+    ck_assert_int_eq(c.series, 0);
+    /* the left margin grows to fit the row names, at most a third of the width */
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 800, 500);
+    cairo_t *cr = cairo_create(surf);
+    plot_frame f;
+    plot_frame_init(&f, cr, 800, 500, 90);
+    double left = f.x0;
+    const char *shortn[] = {"a", "b"}, *longn[] = {"circuit.units m[4].v", "x"}, *huge[] = {
+        "a name far too long to fit into a third of the width of the picture, whatever the font"};
+    plot_heat_fit_rows(&f, shortn, 2);
+    ck_assert_double_eq(f.x0, left);
+    plot_heat_fit_rows(&f, longn, 2);
+    ck_assert(f.x0 > left + 20);
+    plot_heat_fit_rows(&f, huge, 1);
+    ck_assert_double_eq(f.x0, 800.0 / 3);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    plot_release();
+}
+END_TEST
+
+/* --from/--to: every kind draws its window (a different picture from the
+ * whole episode); windows outside the recording are refused. */
+START_TEST(time_window) {
+    const char *kinds[] = {"activity", "kymograph", "trajectory", "curve"};
+    for (int k = 0; k < 4; k++) {
+        const char *file = k == 3 ? "train.h5" : "run.h5", *win = k == 3 ? "--from 1000 --to 3000" : "--from 2 --to 5";
+        char args[1024];
+        snprintf(args, sizeof args, "%s/%s %s -o %s/whole.png", dir, file, kinds[k], dir);
+        proc_out p = plot(args);
+        ck_assert_msg(p.status == 0, "%s", p.err);
+        proc_free(&p);
+        snprintf(args, sizeof args, "%s/%s %s %s -o %s/part.png", dir, file, kinds[k], win, dir);
+        p = plot(args);
+        ck_assert_msg(p.status == 0, "%s: %s", args, p.err);
+        proc_free(&p);
+        p = proc_run("cmp -s %s/whole.png %s/part.png", dir, dir);
+        ck_assert_msg(p.status == 1, "%s: the window drew the same picture", kinds[k]);
+        proc_free(&p);
+    }
+    svg_counts c = plot_svg("run.h5", "activity", "--signal body.obs.joints --from 2 --to 5");
+    ck_assert_int_eq(c.series, 5);
+    c = plot_svg("train.h5", "curve", "--from 1000 --to 3000");
+    ck_assert_int_eq(c.series, 2);
+    /* the kymograph's wave line describes the window: a flat window has none */
+    char args[1024];
+    snprintf(args, sizeof args, "%s/run.h5 kymograph --from 11.98 -o %s/k.svg", dir, dir);
+    proc_out p = plot(args);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "no consistent direction"), "%s%s", p.out, p.err);
+    proc_free(&p);
+}
+END_TEST
+
+static void refused(const char *args, const char *needle, const char *out);
+
+START_TEST(time_window_errors) {
+    char args[1024], out[256];
+    snprintf(out, sizeof out, "%s/never.svg", dir);
+    static const char *const cases[][3] = {
+        {"run.h5 activity", "--from 5 --to 5", "--from 5 --to 5: the window is empty (--from must be less than --to)"},
+        {"run.h5 activity", "--from 6 --to 2", "the window is empty"},
+        {"run.h5 kymograph", "--from -1", "--from -1: a time cannot be negative"},
+        {"run.h5 kymograph", "--to -2", "--to -2: a time cannot be negative"},
+        {"run.h5 kymograph", "--from x", "--from takes a time in seconds (e.g. 2.5), not 'x'"},
+        {"run.h5 kymograph", "--to nan", "--to takes a time in seconds"},
+        {"run.h5 activity", "--from 12", "--from 12 s is beyond the recording: episode 1 of circuit.units in"},
+        {"run.h5 kymograph", "--to 12.5", "--to 12.5 s is beyond the recording: episode 1 of body.obs.joints in"},
+        {"run.h5 trajectory", "--from 20", "--from 20 s is beyond the recording: episode 1 of body.obs.position"},
+        {"train.h5 curve", "--from 5000", "--from 5000 s is beyond the recording: its 20 epochs hold 4800 s of "
+                                          "simulated experience (env steps x dt)"},
+        {"train.h5 curve", "--from 10 --to 20", "no epoch ends in that window"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(args, sizeof args, "%s/%s %s -o %s", dir, cases[i][0], cases[i][1], out);
+        refused(args, cases[i][2], out);
+    }
 }
 END_TEST
 
@@ -189,9 +275,10 @@ START_TEST(real_swimmer_wave_travels_head_to_tail) {
     uint64_t n = units.n;
     h5signal_free(&units);
     h5rec_close(&r);
-    svg_counts c = plot_svg("real.h5", "activity", "");
-    ck_assert_int_eq(c.series, (int)n);
-    ck_assert_int_eq(c.colours, (int)n);
+    ck_assert_uint_gt(n, 8);
+    svg_counts c = plot_svg("real.h5", "activity", ""); /* more than 8 units: a heat map */
+    ck_assert_int_eq(c.images, 1);
+    ck_assert_int_eq(c.series, 0);
     c = plot_svg("real.h5", "kymograph", "");
     ck_assert_int_eq(c.images, 1);
     c = plot_svg("real.h5", "activity", "--signal circuit.out.muscles");
@@ -423,6 +510,9 @@ int main(void) {
     TCase *t = tcase_create("plot");
     tcase_set_timeout(t, 120);
     tcase_add_test(t, activity_has_one_series_per_element);
+    tcase_add_test(t, activity_of_many_series_is_a_heat_map);
+    tcase_add_test(t, time_window);
+    tcase_add_test(t, time_window_errors);
     tcase_add_test(t, curve_has_mean_best_and_band);
     tcase_add_test(t, kymograph_is_one_heat_map);
     tcase_add_test(t, trajectory_has_one_series_per_episode);

@@ -28,6 +28,8 @@ typedef struct shot {
     view_renderer *r;
     const instance *body;
     uint8_t prev[W * H * 3];
+    uint8_t first[W * H * 3]; /* the first frame */
+    int dark[STEPS];          /* near-black pixels (no floor behind) */
     double var[STEPS], diff[STEPS], cx[STEPS], cy[STEPS], px[STEPS], py[STEPS];
     int npix[STEPS];
     int halves_differ;    /* the left and right halves differed in some frame */
@@ -41,8 +43,11 @@ static void measure(shot *t, const uint8_t *f) {
     uint32_t k = t->n;
     double s = 0, s2 = 0, d = 0, sx = 0, sy = 0;
     int n = 0;
+    t->dark[k] = 0;
+    if (k == 0) memcpy(t->first, f, sizeof t->first);
     for (int i = 0; i < W * H; i++) {
         const uint8_t *p = f + 3 * i;
+        t->dark[k] += p[0] + p[1] + p[2] < 24;
         for (int c = 0; c < 3; c++) s += p[c], s2 += (double)p[c] * p[c], d += abs(p[c] - t->prev[3 * i + c]);
         if (p[0] > p[2] + 40 && p[0] > p[1] + 15) sx += i % W, sy += i / W, n++;
     }
@@ -74,8 +79,10 @@ static int after(void *ctx, double reward) { return (void)ctx, (void)reward, 0; 
 static const char *why(void *ctx) { return (void)ctx, "observer"; }
 
 /* Film STEPS steps of the NCAP swimmer with camera `cam` (NULL: the
- * swimmer's own suggestion) into *t, drawn `copies` times side by side. */
-static void film(shot *t, const animat_mujoco_camera *cam, uint32_t copies) {
+ * swimmer's own suggestion) into *t, drawn `copies` times side by side,
+ * with overlay text (two columns) when `labels` is not NULL. */
+static void film_text(shot *t, const animat_mujoco_camera *cam, uint32_t copies, const char *labels,
+                      const char *values) {
     char path[1024], steps[64];
     snprintf(path, sizeof path, "%s/examples/swimmer-ncap.yaml", src);
     snprintf(steps, sizeof steps, "run.max_steps=%d", STEPS);
@@ -105,6 +112,7 @@ static void film(shot *t, const animat_mujoco_camera *cam, uint32_t copies) {
     errmsg_clear(&e);
     ck_assert_int_eq(view_render_add(t->r, ext->model(b->self), ext->data(b->self), 210, &own, &e), -1);
     ck_assert_ptr_nonnull(strstr(e.msg, "compiled against MuJoCo 210"));
+    if (labels) view_render_overlay(t->r, labels, values);
     sim_observer o = {.ctx = t, .before = before, .after = after, .error = why};
     sim_observe(&s, &o);
     sim_result res;
@@ -113,6 +121,10 @@ static void film(shot *t, const animat_mujoco_camera *cam, uint32_t copies) {
     view_render_close(t->r);
     sim_destroy(&s);
     experiment_free(&x);
+}
+
+static void film(shot *t, const animat_mujoco_camera *cam, uint32_t copies) {
+    film_text(t, cam, copies, NULL, NULL);
 }
 
 /* A fixed camera straight above the origin, 1 m up: the swimmer crosses
@@ -150,6 +162,46 @@ START_TEST(frames_tracking_camera) {
                       "frame %u: swimmer at (%.1f, %.1f), not in the middle", k, t.cx[k], t.cy[k]);
         if (k) ck_assert_msg(t.diff[k] > 0.01, "frame %u equals frame %u", k, k - 1);
     }
+}
+END_TEST
+
+/* The tracking camera is centred on the swimmer's centre of mass in every
+ * frame (MuJoCo's own tracking camera lags behind it). */
+START_TEST(frames_centred) {
+    static shot t;
+    film(&t, NULL, 1);
+    for (uint32_t k = 0; k < STEPS; k++)
+        ck_assert_msg(fabs(t.cx[k] - W / 2.0) < W / 16.0 && fabs(t.cy[k] - H / 2.0) < H / 16.0,
+                      "frame %u: swimmer at (%.1f, %.1f), not centred", k, t.cx[k], t.cy[k]);
+}
+END_TEST
+
+/* From 12 m up the view spans far more than the swimmer's 5 x 5 m floor:
+ * the floor is drawn out to VIEW_FLOOR_HALF, so no pixel is background. */
+START_TEST(floor_covers_the_view) {
+    static shot t;
+    animat_mujoco_camera cam = {.struct_size = sizeof cam, .track_body = 1, .distance = 12, .azimuth = 90,
+                                .elevation = -90};
+    film(&t, &cam, 1);
+    for (uint32_t k = 0; k < STEPS; k++) ck_assert_msg(t.dark[k] == 0, "frame %u: %d background pixels", k, t.dark[k]);
+}
+END_TEST
+
+/* Overlay text changes the top-left corner of the picture and nothing else. */
+START_TEST(overlay_text) {
+    static shot a, b;
+    film(&a, NULL, 1);
+    film_text(&b, NULL, 1, "time\nreturn", "1.23 s\n45.67");
+    int n = 0, x0 = W, y0 = H, x1 = -1, y1 = -1;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (memcmp(a.first + 3 * (y * W + x), b.first + 3 * (y * W + x), 3)) {
+                n++;
+                x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1, y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+            }
+    ck_assert_msg(n > 50, "the overlay changed %d pixels", n);
+    ck_assert_msg(x0 < 10 && y0 < 10 && y1 < H / 2, "changed pixels span (%d, %d)..(%d, %d), not the top-left corner",
+                  x0, y0, x1, y1);
 }
 END_TEST
 
@@ -349,6 +401,9 @@ int main(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, frames_fixed_camera);
     tcase_add_test(tc, frames_tracking_camera);
+    tcase_add_test(tc, frames_centred);
+    tcase_add_test(tc, floor_covers_the_view);
+    tcase_add_test(tc, overlay_text);
     tcase_add_test(tc, frames_side_by_side);
     tcase_add_test(tc, cli_video);
     tcase_add_test(tc, cli_refusals);
