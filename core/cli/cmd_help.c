@@ -27,6 +27,11 @@ static const help_entry help_entries[] = {
             "options:\n" RUN_OPTS
             "  --trace FILE       write a per-step CSV trace to FILE (overrides record.trace)\n"
             "  --record FILE.h5   write an HDF5 recording that animat rerun can repeat\n"
+            "  --state-at K --state-out S.state\n"
+            "                     with --episodes 1: also save the whole experiment's state after\n"
+            "                     control step K (the run goes on to the episode's end)\n"
+            "  --state-in S.state continue the saved episode from its step, bit for bit as the\n"
+            "                     uninterrupted run (docs/state.md)\n"
             "  --quiet            print only the summary line\n"},
     {"check", "usage: animat check FILE [OPTIONS]\n"
               "\n"
@@ -49,14 +54,19 @@ static const help_entry help_entries[] = {
               "  --resume           continue from train.checkpoint exactly where it stopped\n"
               "  --record FILE.h5   learner statistics per epoch, then one episode of the result\n"
               "  --quiet            no per-epoch lines and no progress\n"},
-    {"rerun", "usage: animat rerun FILE.h5 [--plugin FILE]... [--quiet]\n"
+    {"rerun", "usage: animat rerun FILE.h5 [--plugin FILE]... [--allow-plugin-paths] [--quiet]\n"
               "\n"
               "Repeat the run stored in a recording from the file alone and say whether every\n"
               "recorded value came out bit-identical (exit 0) or where it first differs (exit 1).\n"
-              "Progress with ETA on a terminal, a plain line at least every 10 s on a pipe.\n"
+              "A recording is data: none of the stored experiment's outputs is written, plugins\n"
+              "are found by name and must hash as recorded. Progress with ETA on a terminal, a\n"
+              "plain line at least every 10 s on a pipe.\n"
               "\n"
               "options:\n"
               "  --plugin FILE      load this plugin .so too (repeatable)\n"
+              "  --allow-plugin-paths\n"
+              "                     load plugin files the recording names by path, or whose\n"
+              "                     hash differs from the recorded one (they run code)\n"
               "  --quiet            print only the verdict\n"},
     {"render", "usage: animat render FILE -o OUT.mp4 [OPTIONS]\n"
                "\n"
@@ -115,6 +125,24 @@ static const help_entry help_entries[] = {
                      "  --seed N           the seed of the checks' episodes\n"
                      "  --timeout S        seconds before a hanging check is killed\n"
                      "  --quiet            print only failures and the verdict\n"},
+    {"analyze", "usage: animat analyze FILE.h5 pca|dmd|sindy [OPTIONS]\n"
+                "\n"
+                "Dynamics of a recording's signals (default: every circuit's units): PCA\n"
+                "(explained variance, loadings), DMD (eigenvalues as frequency in Hz and growth\n"
+                "rate in 1/s) or SINDy (sparse equations over a polynomial library). See\n"
+                "docs/analysis.md.\n"
+                "\n"
+                "options:\n"
+                "  --signals S,...    the signals to analyse (NAME.DIR.PORT or NAME.units)\n"
+                "  --episode K        the episode (default 1)\n"
+                "  --from T --to T    a time window in seconds\n"
+                "  --plot OUT         a figure (.svg or .png)\n"
+                "  -o TABLE           a table (.csv or .md)\n"
+                "  --rank R           dmd: SVD truncation rank\n"
+                "  --degree D         sindy: polynomial degree, 1..5 (default 2)\n"
+                "  --threshold L      sindy: coefficients below L are dropped\n"
+                "  --phase            sindy: the library of cos and sin of each phase\n"
+                "  --derivative S,... sindy: recorded derivatives instead of finite differences\n"},
     {"help", "usage: animat help [COMMAND]    (also animat --help, animat COMMAND --help)\n"},
     {"version", "usage: animat version    (also animat --version)\n"},
 };
