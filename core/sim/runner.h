@@ -20,6 +20,8 @@ typedef struct runner_opts {
     uint32_t nextra;
     const char *command;     /* the command line, for provenance; may be NULL */
     int quiet;               /* 1: no per-episode lines */
+    int heldout;             /* 1: held-out evaluation (animat eval): episodes in the held-out stream
+                                domain (sim_heldout), lines say so; no trace or recording */
 } runner_opts;
 
 typedef struct runner_summary {
