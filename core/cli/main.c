@@ -10,6 +10,7 @@
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/cmd_eval.h"
+#include "cli/cmd_sweep.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -349,6 +350,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "eval")) return cmd_eval_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "sweep")) return cmd_sweep_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);

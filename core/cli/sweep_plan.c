@@ -316,7 +316,8 @@ int sweep_dir_args(const char *dir, char ***argv, int *argc, errmsg *e) {
     snprintf(path, sizeof path, "%s/sweep.yaml", dir);
     struct stat st;
     if (stat(dir, &st) || !S_ISDIR(st.st_mode)) return errmsg_set(e, "--collect %s: not a directory", dir);
-    yamltree *t = yamltree_load(path, e);
+    errmsg le;
+    yamltree *t = yamltree_load(path, &le);
     if (!t) return errmsg_set(e, "--collect %s: no sweep.yaml: not a sweep's folder", dir);
     const yamltree *f = yamltree_get(t, "format"), *a = yamltree_get(t, "args");
     int rc = 0;

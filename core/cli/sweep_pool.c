@@ -1,7 +1,6 @@
 /* sweep_pool.c -- a sweep's runs as child processes of the animat binary,
  * at most `jobs` at once, each result committed when its child succeeded
  * (see sweep_pool_run in sweep.h). */
-#define _GNU_SOURCE
 #include "cli/sweep.h"
 
 #include <errno.h>
@@ -74,9 +73,8 @@ static int start(pool *pl, slot *s, sweep_run *r, uint32_t jobs, errmsg *e) {
     char dir[PATH_MAX], own[SWEEP_MAX_AXES + 1][8192];
     snprintf(dir, sizeof dir, "%s/runs/%s", pl->p->dir, r->name);
     if (mkdir(dir, 0777) && errno != EEXIST) return errmsg_set(e, "%s: cannot create: %s", dir, strerror(errno));
-    char *resdir = dir; /* a torn earlier attempt: its result (if any) is stale */
-    char res[PATH_MAX];
-    snprintf(res, sizeof res, "%s/result.yaml", resdir);
+    char res[PATH_MAX]; /* a torn earlier attempt: its result (if any) is stale */
+    snprintf(res, sizeof res, "%s/runs/%s/result.yaml", pl->p->dir, r->name);
     unlink(res);
     char **argv = child_argv(pl, r, jobs, own);
     if (!argv) return errmsg_set(e, "out of memory");
