@@ -1,6 +1,7 @@
 /* cmd_sweep.c -- see cmd_sweep.h. */
 #include "cli/cmd_sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -94,16 +95,33 @@ static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *out, errmsg *e
     return 0;
 }
 
+/* N of the DIR/shards/I-of-N markers (0 when there are none). 0, or -1 with
+ * e set when markers of different N (two different shardings) are there. */
+static int shard_count(const char *dir, uint32_t *nshards, errmsg *e) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/shards", dir);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int rc = 0;
+    for (struct dirent *de; !rc && (de = readdir(d));) {
+        unsigned i, n;
+        char end;
+        if (sscanf(de->d_name, "%u-of-%u%c", &i, &n, &end) != 2) continue;
+        if (*nshards && n != *nshards)
+            rc = errmsg_set(e, "--collect %s: %s/%s is from another sharding (of %u, not %u)", dir, path, de->d_name, n,
+                            *nshards);
+        *nshards = n;
+    }
+    closedir(d);
+    return rc;
+}
+
 /* --collect DIR: every run finished with this sweep's experiments, every
  * shard marker this sweep's and none missing; then the summary. */
 static int collect(sweep_plan *p, errmsg *e) {
     char path[PATH_MAX];
     uint32_t nshards = 0;
-    for (uint32_t n = 1; n <= 4096 && !nshards; n++) {
-        snprintf(path, sizeof path, "%s/shards/1-of-%u", p->dir, n);
-        struct stat st;
-        if (!stat(path, &st)) nshards = n;
-    }
+    if (shard_count(p->dir, &nshards, e)) return -1;
     for (uint32_t i = 1; i <= nshards; i++) {
         snprintf(path, sizeof path, "%s/shards/%u-of-%u", p->dir, i, nshards);
         char *text = NULL;

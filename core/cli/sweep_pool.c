@@ -121,13 +121,12 @@ static int read_value(const pool *pl, const sweep_run *r, double *v, uint64_t *n
 
 /* Commit run r's result.yaml (hash, seed, value) atomically. 0 or -1. */
 static int write_result(const pool *pl, sweep_run *r, uint64_t n, errmsg *e) {
-    char path[PATH_MAX], text[512], label[4096];
+    char path[PATH_MAX], text[512];
     snprintf(path, sizeof path, "%s/runs/%s/result.yaml", pl->p->dir, r->name);
     int len = snprintf(text, sizeof text,
                        "# written by animat sweep when the run finished\nhash: '%016" PRIx64 "'\npoint: %u\n"
                        "seed: %" PRIu64 "\nepisodes: %" PRIu64 "\nvalue: %.17g\n",
                        r->hash, r->point, r->seed, n, r->value);
-    (void)label;
     return atomicfile_write(path, text, (uint64_t)len, e);
 }
 
