@@ -160,7 +160,8 @@ static int load_run(sweep_plan *p, const char *const *extra, uint32_t nextra, ui
     char *text = yamlemit_text(x.doc, e);
     uint64_t h = HASH_FNV_INIT, fh = 0;
     if (text) h = hash_fnv(h, text, strlen(text));
-    h = hash_fnv(h, p->train ? "train" : "run", 5);
+    const char *mode = p->train ? "train" : "run";
+    h = hash_fnv(h, mode, strlen(mode) + 1);
     for (uint32_t i = 0; i <= x.ninsts; i++) {
         const experiment_inst *in = i < x.ninsts ? &x.insts[i] : &x.learner;
         if (in->plugin && hash_file(in->plugin->lib->path, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
