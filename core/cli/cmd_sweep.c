@@ -126,7 +126,9 @@ static int collect(sweep_plan *p, errmsg *e) {
         snprintf(path, sizeof path, "%s/shards/%u-of-%u", p->dir, i, nshards);
         char *text = NULL;
         FILE *f = fopen(path, "r");
-        if (!f) return errmsg_set(e, "--collect %s: shard %u/%u is missing (no %s): run it first", p->dir, i, nshards, path);
+        if (!f)
+            return errmsg_set(e, "--collect %s: shard %u/%u is missing (no %s): run it first", p->dir, i, nshards,
+                              path);
         char line[64] = "", want[64];
         text = fgets(line, sizeof line, f);
         fclose(f);
@@ -140,7 +142,8 @@ static int collect(sweep_plan *p, errmsg *e) {
         snprintf(path, sizeof path, "%s/runs/%s/result.yaml", p->dir, p->runs[r].name);
         struct stat st;
         if (!stat(path, &st))
-            return errmsg_set(e, "--collect %s: %s is from another sweep or experiment (its hash differs)", p->dir, path);
+            return errmsg_set(e, "--collect %s: %s is from another sweep or experiment (its hash differs)", p->dir,
+                              path);
         if (nshards)
             return errmsg_set(e, "--collect %s: run %s (shard %u/%u) has not finished", p->dir, p->runs[r].name,
                               r % nshards + 1, nshards);
@@ -174,7 +177,8 @@ static int run_sweep(sweep_plan *p, const sweep_opts *o, FILE *out, errmsg *e) {
         return 0;
     }
     if (sweep_summary_write(p, e)) return -1;
-    if (!o->quiet) fprintf(out, "%u runs; summary written to %s/summary.md and %s/summary.csv\n", p->nruns, p->dir, p->dir);
+    if (!o->quiet)
+        fprintf(out, "%u runs; summary written to %s/summary.md and %s/summary.csv\n", p->nruns, p->dir, p->dir);
     return 0;
 }
 

@@ -302,7 +302,8 @@ int sweep_dir_check(const sweep_plan *p, errmsg *e) {
 int sweep_dir_init(const sweep_plan *p, errmsg *e) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/runs", p->dir);
-    if (mkdir(p->dir, 0777) && errno != EEXIST) return errmsg_set(e, "-o %s: cannot create: %s", p->dir, strerror(errno));
+    if (mkdir(p->dir, 0777) && errno != EEXIST)
+        return errmsg_set(e, "-o %s: cannot create: %s", p->dir, strerror(errno));
     if (mkdir(path, 0777) && errno != EEXIST) return errmsg_set(e, "%s: cannot create: %s", path, strerror(errno));
     char *text = sweep_yaml(p);
     if (!text) return errmsg_set(e, "out of memory");

@@ -132,7 +132,8 @@ static int load_eval(experiment *x, const yamltree *v, errmsg *e) {
 /* learner: and train: blocks (used by animat train; validated always). */
 static int load_train(experiment *x, errmsg *e) {
     static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
-                                             "checkpoint_every", "episodes_per_candidate", "common_episodes", "eval", NULL};
+                                             "checkpoint_every", "episodes_per_candidate", "common_episodes",
+                                             "eval", NULL};
     x->epochs = 10;
     x->episodes_per_candidate = 1;
     x->threads = 1;

@@ -226,7 +226,8 @@ START_TEST(train_recording) {
     ck_assert_int_eq(d[0], 10); /* the held-out evaluation: train.eval.episodes, default 10 */
     ck_assert_int_eq(d[1], 50);
     free(sig);
-    double *init = read_set(h5, "parameters/initial", d, &rank), *learned = read_set(h5, "parameters/learned", d, &rank);
+    double *init = read_set(h5, "parameters/initial", d, &rank);
+    double *learned = read_set(h5, "parameters/learned", d, &rank);
     ck_assert_int_eq(rank, 1);
     ck_assert_int_eq(d[0], 4);
     ck_assert_msg(memcmp(init, learned, 4 * sizeof *init) != 0, "the learned parameters equal the initial ones");

@@ -156,8 +156,9 @@ START_TEST(two_shards_collect_to_the_same_summary) {
         free(x), free(y);
     }
     /* foreign shards: a result of another experiment, a marker of another sweep */
-    p = proc_run("cd %s && cp one/runs/p000-s1/result.yaml keep && sed -i 's/^hash: .*/hash: '\"'\"'0000000000000001'\"'\"'/' "
-                 "two/runs/p000-s1/result.yaml && %s sweep --collect two", dir, exe);
+    p = proc_run("cd %s && cp one/runs/p000-s1/result.yaml keep && "
+                 "sed -i 's/^hash: .*/hash: '\"'\"'0000000000000001'\"'\"'/' two/runs/p000-s1/result.yaml && "
+                 "%s sweep --collect two", dir, exe);
     ck_assert_int_eq(p.status, 1);
     ck_assert_msg(strstr(p.err, "two/runs/p000-s1/result.yaml is from another sweep or experiment") &&
                       proc_lines(p.err) == 1, "%s", p.err);

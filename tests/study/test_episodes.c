@@ -175,7 +175,8 @@ START_TEST(run_episodes_is_heldout_count) {
     proc_free(&p);
     p = proc_run("cd %s && %s train %s --set train.eval=5", dir, exe, f);
     ck_assert_int_eq(p.status, 1);
-    ck_assert_msg(strstr(p.err, "--set train.eval: train.eval: expected a mapping like {episodes: 10}, got a single value"), "%s", p.err);
+    ck_assert_msg(strstr(p.err, "--set train.eval: train.eval: expected a mapping like {episodes: 10}, got a single value"),
+                  "%s", p.err);
     proc_free(&p);
     struct { const char *set, *want; } bad[] = {
         {"train.episodes_per_candidate=0", "train.episodes_per_candidate: 0 is out of range [1, 1000000]"},
