@@ -12,6 +12,8 @@
 #include "plugin/plugcheck.h"
 #include "cli/cmd_analyze.h"
 #include "cli/cmd_help.h"
+#include "cli/cmd_eval.h"
+#include "cli/cmd_sweep.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -56,6 +58,17 @@ static void usage(FILE *f) {
             "                          learning curve to train.curve and checkpoints to\n"
             "                          train.checkpoint; Ctrl-C stops after a checkpoint.\n"
             "                          Under mpirun, candidates are spread over the ranks\n"
+            "                          Ends with the held-out evaluation (train.eval.episodes,\n"
+            "                          else run.episodes, default 10): 'held-out mean return'\n"
+            "  eval FILE [--theta P.yaml] [--episodes N] [--seed S] [--set K=V]...\n"
+            "                          held-out evaluation: N episodes from random streams no run\n"
+            "                          or training episode uses, whatever the seeds; without\n"
+            "                          --theta the file's initial parameters (see eval --help)\n"
+            "  sweep FILE --grid KEY=[v1,...]... [--seeds A..B] [--train] [-j N] [--shard I/N] -o DIR\n"
+            "                          every grid combination and seed as its own run/train\n"
+            "                          process; DIR/summary.md: n, mean, sd, 95%% CI, min, max per\n"
+            "                          grid point; resumable; --collect DIR merges shards\n"
+            "                          (see sweep --help, docs/sweep.md)\n"
             "  rerun FILE.h5 [--plugin F]... [--allow-plugin-paths] [--quiet]\n"
             "                          repeat the run stored in a recording from the file alone\n"
             "                          and say whether every recorded value came out\n"
@@ -416,6 +429,8 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv, 0);
     if (!strcmp(cmd, "check")) return cmd_run(argc, argv, 1);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
+    if (!strcmp(cmd, "eval")) return cmd_eval_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "sweep")) return cmd_sweep_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);

@@ -117,14 +117,28 @@ static int load_record(experiment *x, errmsg *e) {
 }
 
 
+/* train.eval: {episodes: N}, the held-out evaluation (0..10^6 episodes). */
+static int load_eval(experiment *x, const yamltree *v, errmsg *e) {
+    static const char *const eval_keys[] = {"episodes", NULL};
+    if (!v) return 0;
+    if (v->kind != YAMLTREE_MAP)
+        return AT(e, v, "train.eval: expected a mapping like {episodes: 10}, got %s", yamltree_kind_name(v->kind));
+    return fields_only_keys(v, "train.eval", eval_keys, e) ||
+                   fields_uint(v, "episodes", "train.eval", 0, 1000000, &x->eval_episodes, e)
+               ? -1
+               : 0;
+}
+
 /* learner: and train: blocks (used by animat train; validated always). */
 static int load_train(experiment *x, errmsg *e) {
     static const char *const train_keys[] = {"epochs", "threads", "curve", "output", "checkpoint",
-                                             "checkpoint_every", "episodes_per_candidate", "common_episodes", NULL};
+                                             "checkpoint_every", "episodes_per_candidate", "common_episodes",
+                                             "eval", NULL};
     x->epochs = 10;
     x->episodes_per_candidate = 1;
     x->threads = 1;
     x->checkpoint_every = 1;
+    x->eval_episodes = yamltree_key(yamltree_get(x->doc, "run"), "episodes") ? x->episodes : 10;
     if (instances_load_learner(x, e)) return -1;
     const yamltree *t = yamltree_get(x->doc, "train");
     if (!t) return 0;
@@ -134,7 +148,8 @@ static int load_train(experiment *x, errmsg *e) {
         fields_uint(t, "checkpoint_every", "train", 1, 1000000000ULL, &x->checkpoint_every, e) ||
         fields_path(t, "curve", "train", &x->curve, e) || fields_path(t, "output", "train", &x->output, e) ||
         fields_path(t, "checkpoint", "train", &x->checkpoint, e) ||
-        fields_uint(t, "episodes_per_candidate", "train", 1, 1000000, &x->episodes_per_candidate, e))
+        fields_uint(t, "episodes_per_candidate", "train", 1, 1000000, &x->episodes_per_candidate, e) ||
+        load_eval(x, yamltree_get(t, "eval"), e))
         return -1;
     /* common_episodes: none | pairs (2i, 2i+1 share episodes) | epoch; default pairs when k > 1 */
     static const char *const modes[] = {"none", "pairs", "epoch"};

@@ -138,6 +138,8 @@ typedef struct experiment {
     uint64_t checkpoint_every; /* train.checkpoint_every, default 1 */
     uint64_t episodes_per_candidate; /* train.episodes_per_candidate k, default 1: score = mean of k */
     uint64_t common_episodes; /* train.common_episodes: 0 none, 1 pairs, 2 epoch; default 1 if k > 1 */
+    uint64_t eval_episodes; /* held-out episodes after training and of animat eval: train.eval.episodes,
+                               else run.episodes when the file (or --set) gives it, else 10; 0 = none */
     char *curve;           /* train.curve path or NULL; owned */
     char *output;          /* train.output path or NULL; owned */
     char *checkpoint;      /* train.checkpoint path or NULL; owned */

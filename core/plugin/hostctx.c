@@ -152,13 +152,17 @@ static uint64_t mix(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-uint64_t hostctx_seed(uint64_t run_seed, uint64_t episode, uint32_t role) {
-    return mix(mix(mix(run_seed) ^ episode) ^ (uint64_t)role);
+uint64_t hostctx_seed(uint64_t run_seed, uint64_t episode, uint64_t key) {
+    return mix(mix(mix(run_seed) ^ episode) ^ key);
 }
 
 void hostctx_reseed(hostctx *ah, uint64_t run_seed, uint64_t episode) {
+    hostctx_reseed_in(ah, run_seed, episode, HOSTCTX_DOMAIN_RUN);
+}
+
+void hostctx_reseed_in(hostctx *ah, uint64_t run_seed, uint64_t episode, uint64_t domain) {
     /* GSL's mt19937 takes an unsigned long seed and keeps 32 bits: fold. */
-    uint64_t s = hostctx_seed(run_seed, episode, ah->role);
+    uint64_t s = hostctx_seed(run_seed, episode, (uint64_t)ah->role | domain);
     gsl_rng_set(ah->rng, (unsigned long)((s ^ (s >> 32)) & 0xffffffffu));
     ah->has_error = 0;
     ah->error[0] = '\0';

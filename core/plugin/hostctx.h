@@ -22,6 +22,15 @@
 #define HOSTCTX_ROLE_LEARNER 3u
 #define HOSTCTX_STREAM_NAMED 16u
 
+/* Stream domains, or'ed into the 64-bit key (never renumber them). Every
+ * role above is below 2^32, so a key with HOSTCTX_DOMAIN_HELDOUT set can
+ * never equal a key of the run/train domain (0): for the same run seed and
+ * episode the two derived seeds differ for certain (the mix is a bijection),
+ * and for any others they meet only as any two hashes do. Held-out
+ * evaluation (animat eval, the end of animat train) runs in it. */
+#define HOSTCTX_DOMAIN_RUN 0ull
+#define HOSTCTX_DOMAIN_HELDOUT (1ull << 32)
+
 /* Episode index used to seed the stream for create (random initial theta). */
 #define HOSTCTX_EPISODE_CREATE UINT64_MAX
 
@@ -49,12 +58,17 @@ int hostctx_init(hostctx *ah, uint32_t role, const char *role_name, const char *
 /* Free the generator (NULL-safe on a zeroed hostctx). */
 void hostctx_fini(hostctx *ah);
 
-/* The seed of the stream for (run seed, episode, role): a fixed mix of the
- * three numbers, independent of threads and processes. */
-uint64_t hostctx_seed(uint64_t run_seed, uint64_t episode, uint32_t role);
+/* The seed of the stream for (run seed, episode, key): a fixed mix of the
+ * three numbers, independent of threads and processes. key is a role, or'ed
+ * with a stream domain (HOSTCTX_DOMAIN_*). */
+uint64_t hostctx_seed(uint64_t run_seed, uint64_t episode, uint64_t key);
 
-/* Reseed the instance's stream for (run seed, episode) and clear its error. */
+/* Reseed the instance's stream for (run seed, episode) in the run/train
+ * domain and clear its error. */
 void hostctx_reseed(hostctx *ah, uint64_t run_seed, uint64_t episode);
+
+/* The same in stream domain `domain` (HOSTCTX_DOMAIN_*). */
+void hostctx_reseed_in(hostctx *ah, uint64_t run_seed, uint64_t episode, uint64_t domain);
 
 /* Take the plugin's last error message ("" if none) and clear it. */
 const char *hostctx_take_error(hostctx *ah);

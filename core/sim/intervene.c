@@ -133,7 +133,7 @@ void sim_iv_free(sim *s) {
 
 void sim_iv_begin(sim *s, uint64_t episode) {
     if (!s->nivs) return;
-    uint64_t seed = hostctx_seed(s->x->seed, episode, IV_STREAM);
+    uint64_t seed = hostctx_seed(s->x->seed, episode, (uint64_t)IV_STREAM | s->domain);
     gsl_rng_set(s->ivrng, (unsigned long)((seed ^ (seed >> 32)) & 0xffffffffu));
     for (uint32_t i = 0; i < s->nivs; i++) s->ivs[i].on = 0;
 }

@@ -62,6 +62,17 @@ int record_episode_end(sim_record *r, const sim_result *res, errmsg *e);
  * order) and the environment steps taken by its end. 0 or -1. */
 int record_epoch(sim_record *r, uint64_t epoch, const double *returns, uint32_t n, uint64_t env_steps, errmsg *e);
 
+/* Train recordings: the learner's graph theta before and after training
+ * as /parameters/initial and /parameters/learned (n doubles each, attribute
+ * `names`: "ncap.w_prop", ...). 0 or -1 with e set. */
+int record_parameters(sim_record *r, const char *const *names, const double *initial, const double *learned,
+                      uint32_t n, errmsg *e);
+
+/* Say what the recorded episodes are: attributes of /episodes `role`
+ * ("held-out evaluation"), `heldout_episodes` and `heldout_mean` (their mean
+ * return). Call after the last record_episode_end. 0 or -1 with e set. */
+int record_role(sim_record *r, const char *role, uint64_t episodes, double mean, errmsg *e);
+
 /* Write /time, close and rename into place; frees r. 0 or -1 with e set
  * (the temporary file is then removed). */
 int record_commit(sim_record *r, errmsg *e);

@@ -111,8 +111,8 @@ char *runner_provenance(const experiment *x, const char *command) {
 /* One progress line for an episode; with `elapsed` >= 0 (a terminal) and
  * episodes left, the estimated time to finish. */
 static void print_episode(FILE *out, const sim *s, uint64_t i, uint64_t n, const sim_result *r, double elapsed) {
-    fprintf(out, "episode %llu/%llu  return %.3f  steps %llu", (unsigned long long)i + 1, (unsigned long long)n, r->ret,
-            (unsigned long long)r->steps);
+    fprintf(out, "%sepisode %llu/%llu  return %.3f  steps %llu", s->domain ? "held-out " : "",
+            (unsigned long long)i + 1, (unsigned long long)n, r->ret, (unsigned long long)r->steps);
     for (uint32_t b = 0; r->nbodies > 1 && b < r->nbodies; b++)
         fprintf(out, "%s%s %.3f%s", b ? ", " : "  (", s->insts[b].name, r->body_ret[b], b + 1 == r->nbodies ? ")" : "");
     for (uint32_t k = 0; k < r->nmetrics; k++)
@@ -286,8 +286,9 @@ static int state_finish(const experiment *x, const runner_state *st, const runne
 }
 
 int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
-    const char *path = (o && o->trace) ? o->trace : x->trace;
-    const char *rec = (o && o->record) ? o->record : x->record_file;
+    int heldout = o && o->heldout;
+    const char *path = heldout ? NULL : (o && o->trace) ? o->trace : x->trace;
+    const char *rec = heldout ? NULL : (o && o->record) ? o->record : x->record_file;
     runner_state st;
     if (check_outputs(x, o, path, rec, e) || state_check(x, o, path, rec, &st, e)) return -1;
     sim s;
@@ -295,6 +296,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
         free(st.in);
         return -1;
     }
+    sim_heldout(&s, heldout);
     sim_trace *t = NULL;
     sim_record *r = NULL;
     if ((o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, rec, &t, &r, e)) {
@@ -324,8 +326,9 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     }
     if (r && record_commit(r, e)) return -1;
     if (out) {
-        fprintf(out, "%llu episode%s: mean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)",
-                (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s", acc.mean_return, acc.min_return,
+        fprintf(out, "%llu episode%s: %smean return %.3f (min %.3f, max %.3f); %llu steps in %.2f s (%.0f steps/s)",
+                (unsigned long long)acc.episodes, acc.episodes == 1 ? "" : "s",
+                heldout ? "held-out " : "", acc.mean_return, acc.min_return,
                 acc.max_return, (unsigned long long)acc.steps, acc.seconds,
                 acc.seconds > 0 ? (double)acc.steps / acc.seconds : 0.0);
         if (acc.failed) fprintf(out, "; %llu episode%s failed", (unsigned long long)acc.failed, acc.failed == 1 ? "" : "s");

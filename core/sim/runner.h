@@ -28,6 +28,8 @@ typedef struct runner_opts {
     uint64_t state_at;
     const char *state_in;    /* may be NULL */
     FILE *progress;          /* progress of the steps with ETA (base/progress.h), usually stderr; NULL: none */
+    int heldout;             /* 1: held-out evaluation (animat eval): episodes in the held-out stream
+                                domain (sim_heldout), lines say so; no trace or recording */
 } runner_opts;
 
 typedef struct runner_summary {

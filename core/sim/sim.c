@@ -16,6 +16,10 @@ instance *sim_find(sim *s, const char *name) {
     return NULL;
 }
 
+void sim_heldout(sim *s, int on) {
+    s->domain = on ? HOSTCTX_DOMAIN_HELDOUT : HOSTCTX_DOMAIN_RUN;
+}
+
 int sim_observe(sim *s, const sim_observer *o) {
     if (s->nobservers == SIM_MAX_OBSERVERS) return -1;
     s->observers[s->nobservers++] = *o;
@@ -124,9 +128,9 @@ static int reset_all(sim *s, uint64_t episode, errmsg *e) {
     const experiment *x = s->x;
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
-        hostctx_reseed(&in->host, x->seed, episode);
+        hostctx_reseed_in(&in->host, x->seed, episode, s->domain);
         phase(s, in, SIM_CALL_RESET);
-        uint64_t seed = hostctx_seed(x->seed, episode, in->host.role);
+        uint64_t seed = hostctx_seed(x->seed, episode, (uint64_t)in->host.role | s->domain);
         if (in->kind == ANIMAT_KIND_BODY) {
             const animat_body_api *b = in->plugin->desc->api;
             if (b->reset(in->self, seed, in->bufs[ANIMAT_PORT_OUT]) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);

@@ -152,6 +152,8 @@ typedef struct sim {
     void *ivrng;              /* their noise stream (gsl_rng); owned */
     sim_observer observers[SIM_MAX_OBSERVERS];
     uint32_t nobservers;
+    uint64_t domain;          /* stream domain of its episodes: HOSTCTX_DOMAIN_RUN (0, after
+                                 sim_create) or _HELDOUT (sim_heldout); set between episodes */
     uint64_t episode;         /* the current episode, for messages */
     uint64_t step;            /* the current step, for messages */
     sim_hook snap;            /* runs after snap.at control steps, before the next */
@@ -169,6 +171,12 @@ void sim_destroy(sim *s);
 /* Run episode `episode` (0-based; it keys the random streams with x->seed).
  * Fills *r. 0, or -1 with e naming plugin, episode and step. */
 int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e);
+
+/* From the next episode on, key every random stream (instances,
+ * interventions) in the held-out evaluation domain (on = 1) or the run/train
+ * domain (on = 0, the default): episode k held out never shares a stream
+ * key with episode k of a run or any training episode (plugin/hostctx.h). */
+void sim_heldout(sim *s, int on);
 
 /* Add an observer (copied). 0, or -1 when SIM_MAX_OBSERVERS are in use. */
 int sim_observe(sim *s, const sim_observer *o);

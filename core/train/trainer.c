@@ -72,6 +72,9 @@ typedef struct trainer {
     atomic_uint next;       /* next candidate to claim this epoch */
     animat_param_info *info;/* n entries for the learner; owned */
     char *names;            /* their names, TRAINER_NAME_MAX each; owned */
+    double *theta0;         /* n: the initial graph theta, before training; owned */
+    double *eval;           /* x->eval_episodes held-out returns; owned */
+    const double *eval_theta; /* the estimate being evaluated (held-out) */
     int rank, ranks;
     progress pg;            /* candidates scored, over all epochs (this rank's share) */
 } trainer;
@@ -301,6 +304,10 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         free(theta0);
         return -1;
     }
+    if (!(t->eval = calloc(x->eval_episodes ? x->eval_episodes : 1, sizeof *t->eval))) {
+        free(theta0);
+        return errmsg_set(e, "out of memory");
+    }
     const animat_param_info *info = learner_info(t, e);
     if (!info && t->n) {
         free(theta0);
@@ -318,7 +325,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     callguard_enter("learner", ld->name, "create");
     t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
     callguard_leave();
-    free(theta0);
+    t->theta0 = theta0;
     if (!t->learner) {
         const yamltree *n = x->learner.node;
         return errmsg_at(e, n->file, n->line, n->col, "learner (%s): create failed: %s", ld->name,
@@ -341,6 +348,8 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
 }
 
 static void teardown(trainer *t) {
+    free(t->theta0);
+    free(t->eval);
     free(t->info);
     free(t->names);
     for (uint32_t i = 0; t->w && i < t->nw; i++) sim_destroy(&t->w[i].sim);
@@ -513,10 +522,6 @@ static int check_record(const experiment *x, const trainer_opts *o, const char *
 /* Refusals checked before any work. 0, or -1 with e set. */
 static int precheck(const experiment *x, const trainer_opts *o, errmsg *e) {
     if (!x->learner.plugin) return errmsg_set(e, "%s: no learner block: `animat train` needs learner: {plugin: ...}", x->file);
-    const yamltree *re = yamltree_key(yamltree_get(x->doc, "run"), "episodes");
-    if (re) /* train runs train.episodes_per_candidate episodes per candidate, never run.episodes */
-        return errmsg_at(e, re->file, re->line, re->col, "run.episodes is not used by animat train; "
-                         "set train.episodes_per_candidate (episodes averaged per candidate) instead");
     if (o->resume && !x->checkpoint) return errmsg_set(e, "%s: --resume needs train.checkpoint to be set", x->file);
     return 0;
 }
@@ -532,17 +537,105 @@ static sim_record *open_record(trainer *t, const trainer_opts *o, errmsg *e) {
     return r;
 }
 
-/* After training: one episode (episode 0) of the learner's estimate into
- * the recording. 0 or -1 with e set. */
-static int record_final(trainer *t, sim_record *r, errmsg *e) {
-    sim *s0 = &t->w[0].sim;
-    double *theta = current_theta(t, e);
-    sim_observer ob = record_observer(r);
+/* Held-out episode i of worker w's sim into *ret (and the recording r when
+ * not NULL). A crash with run.on_crash: continue scores run.crash_return.
+ * 0, or -1 with w->err set. */
+static int heldout_episode(worker *w, uint64_t i, sim_record *r, double *ret) {
+    const experiment *x = w->t->x;
     sim_result res;
-    int rc = !theta || sim_set_theta(s0, theta, e) || sim_observe(s0, &ob) || sim_episode(s0, 0, &res, e) ||
-             record_episode_end(r, &res, e);
+    int rc = x->isolate ? isolate_episode(&w->sim, i, &res, &w->err) : sim_episode(&w->sim, i, &res, &w->err) ? -1 : 0;
+    if (rc == ISOLATE_FAILED && x->on_crash_continue) {
+        fprintf(stderr, "warning: held-out episode %llu: %s; scored run.crash_return = %g\n", (unsigned long long)i + 1,
+                w->err.msg, x->crash_return);
+        errmsg_clear(&w->err);
+        *ret = x->crash_return;
+        return 0;
+    }
+    if (rc || (r && record_episode_end(r, &res, &w->err))) return -1;
+    *ret = res.ret;
+    return 0;
+}
+
+/* A worker's share of the held-out evaluation: episodes claimed one at a
+ * time, this rank's every ranks-th. */
+static void *work_heldout(void *arg) {
+    worker *w = arg;
+    trainer *t = w->t;
+    sim_heldout(&w->sim, 1);
+    w->sim.online.api = NULL; /* evaluate the parameters, not further plasticity */
+    if (sim_set_theta(&w->sim, t->eval_theta, &w->err)) return w->failed = 1, NULL;
+    for (;;) {
+        uint64_t i = (uint64_t)atomic_fetch_add(&t->next, 1u) * (uint64_t)t->ranks + (uint64_t)t->rank;
+        if (i >= t->x->eval_episodes) break;
+        if (heldout_episode(w, i, NULL, &t->eval[i])) return w->failed = 1, NULL;
+    }
+    return NULL;
+}
+
+/* The recording's end: initial and learned parameters, then every held-out
+ * episode on worker 0, in order. 0 or -1 with e set. */
+static int heldout_recorded(trainer *t, sim_record *r, errmsg *e) {
+    worker *w = &t->w[0];
+    const char **names = calloc(t->n ? t->n : 1, sizeof *names);
+    if (!names) return errmsg_set(e, "out of memory");
+    for (uint32_t k = 0; k < t->n; k++) names[k] = t->names + (size_t)k * TRAINER_NAME_MAX;
+    int rc = record_parameters(r, names, t->theta0, t->eval_theta, t->n, e);
+    free(names);
+    if (rc) return -1;
+    sim_observer ob = record_observer(r);
+    sim_heldout(&w->sim, 1);
+    w->sim.online.api = NULL;
+    if (sim_set_theta(&w->sim, t->eval_theta, e) || sim_observe(&w->sim, &ob)) return -1;
+    for (uint64_t i = 0; i < t->x->eval_episodes; i++)
+        if (heldout_episode(w, i, r, &t->eval[i])) return errmsg_set(e, "%s", w->err.msg);
+    return 0;
+}
+
+/* After training: the held-out evaluation (train.eval) of the learner's
+ * estimate, x->eval_episodes episodes in the held-out stream domain
+ * (sim_heldout), the same as `animat eval FILE --theta OUT`: into the
+ * recording when there is one, else spread over the workers and ranks and
+ * combined by index (bit-identical either way). Appends to the curve and
+ * writes into line "held-out mean return M (min A, max B) over N episodes".
+ * With `recorded`, only the rank holding the recording r evaluates. 0 or -1. */
+static int heldout(trainer *t, sim_record *r, int recorded, FILE *curve, char *line, size_t cap, errmsg *e) {
+    uint64_t n = t->x->eval_episodes;
+    if (recorded && !r) return 0; /* another rank records it */
+    double *theta = current_theta(t, e);
+    if (!theta) return -1;
+    t->eval_theta = theta;
+    int rc = 0;
+    if (r) {
+        rc = heldout_recorded(t, r, e);
+    } else if (n) {
+        atomic_store(&t->next, 0u);
+        uint32_t started = 0;
+        for (uint32_t i = 1; i < t->nw && i < n; i++, started++)
+            if (pthread_create(&t->w[i].thread, NULL, work_heldout, &t->w[i])) break;
+        work_heldout(&t->w[0]);
+        for (uint32_t i = 1; i <= started; i++) pthread_join(t->w[i].thread, NULL);
+        for (uint32_t i = 0; !rc && i < t->nw; i++)
+            if (t->w[i].failed) rc = errmsg_set(e, "%s", t->w[i].err.msg);
+        if (!rc && ranks_sum(t->eval, (uint32_t)n)) rc = errmsg_set(e, "MPI reduction failed");
+    }
     free(theta);
-    return rc ? -1 : 0;
+    t->eval_theta = NULL;
+    if (rc || !n) return rc;
+    double sum = 0, lo = t->eval[0], hi = t->eval[0];
+    for (uint64_t i = 0; i < n; i++) {
+        sum += t->eval[i];
+        lo = t->eval[i] < lo ? t->eval[i] : lo, hi = t->eval[i] > hi ? t->eval[i] : hi;
+    }
+    double mean = sum / (double)n;
+    if (r && record_role(r, "held-out evaluation", n, mean, e)) return -1;
+    snprintf(line, cap, "held-out mean return %.3f (min %.3f, max %.3f) over %llu episodes\n", mean, lo, hi,
+             (unsigned long long)n);
+    if (curve) {
+        fprintf(curve, "# held-out mean return %.17g (min %.17g, max %.17g) over %llu episodes\n", mean, lo, hi,
+                (unsigned long long)n);
+        if (fflush(curve) || ferror(curve)) return errmsg_set(e, "%s: write failed: %s", t->x->curve, strerror(errno));
+    }
+    return 0;
 }
 
 int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e) {
@@ -552,6 +645,7 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     else
         default_output(x->file, outpath, sizeof outpath);
     if (precheck(x, o, e) || (!o->dry && check_outputs(x, outpath, e)) || check_record(x, o, outpath, e)) return -1;
+    if (x->eval_episodes > UINT32_MAX) return errmsg_set(e, "%s: train.eval.episodes is too large", x->file);
     trainer t;
     memset(&t, 0, sizeof t);
     int rc = -1, interrupted = 0, root = ranks_rank() == 0;
@@ -581,6 +675,7 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
         fprintf(out, "training %s: learner %s, %u candidates per epoch, %u parameters, %u thread%s x %d rank%s\n",
                 x->file, x->learner.plugin->desc->name, t.P, t.n, t.nw, t.nw == 1 ? "" : "s", t.ranks,
                 t.ranks == 1 ? "" : "s");
+    char line[256] = "";
     double start = runner_now(), t0 = start - ck.elapsed;
     uint64_t first = ck.epochs_done, share = (t.P + (uint32_t)(t.ranks - t.rank) - 1) / (uint32_t)t.ranks;
     progress_begin(&t.pg, root ? o->progress : NULL, "train", "candidates", first * share, x->epochs * share);
@@ -592,6 +687,9 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
         /* Stop requests are agreed on by every rank. */
         interrupted = ranks_max(stop_requested ? 1 : 0);
         int last = ck.epochs_done == x->epochs, due = !o->dry && x->checkpoint && ck.epochs_done % x->checkpoint_every == 0;
+        /* the held-out evaluation before the last checkpoint, so the curve it saves covers its line */
+        if (last && !interrupted && heldout(&t, rec, o->record != NULL, curve, line, sizeof line, e)) goto done;
+        if (last && curve) ck.curve_bytes = (uint64_t)ftell(curve);
         if (root && x->checkpoint && (interrupted || last || due) && save_checkpoint(&t, &ck, e)) goto done;
         if (root && !o->dry && (interrupted || last || due) && write_params(&t, outpath, ck.epochs_done, o->command, e))
             goto done;
@@ -601,14 +699,15 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     if (root && !o->dry && first == x->epochs && o->resume &&
         write_params(&t, outpath, ck.epochs_done, o->command, e))
         goto done;
+    if (first == x->epochs && heldout(&t, rec, o->record != NULL, NULL, line, sizeof line, e)) goto done;
     if (rec) {
-        if (!interrupted && record_final(&t, rec, e)) goto done;
         sim_record *r = rec;
         rec = NULL; /* record_commit frees it, even when it fails */
         if (record_commit(r, e)) goto done;
     }
     progress_end(&t.pg);
     if (!o->dry) print_end(x, &ck, interrupted, outpath, out);
+    if (out) fputs(line, out);
     if (o->record && root && out) fprintf(out, "recording written to %s\n", o->record);
     if (o->stats) *o->stats = (trainer_stats){ck.epochs_done, ck.episodes, ck.steps, runner_now() - start};
     rc = interrupted ? TRAINER_INTERRUPTED : 0;

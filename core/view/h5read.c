@@ -258,6 +258,16 @@ int h5rec_members(const h5rec *r, const char *group, char ***names, errmsg *e) {
     return n;
 }
 
+int h5rec_obj_strings(const h5rec *r, const char *path, const char *attr, char ***out) {
+    *out = NULL;
+    if (H5Lexists((hid_t)r->file, path, H5P_DEFAULT) <= 0) return -1; /* a one-level path, or its parent exists */
+    hid_t o = H5Oopen((hid_t)r->file, path, H5P_DEFAULT);
+    if (o < 0) return -1;
+    int n = obj_strings(o, attr, out);
+    H5Oclose(o);
+    return n;
+}
+
 int h5rec_signals(const h5rec *r, char ***names, errmsg *e) { return h5rec_members(r, "/signals", names, e); }
 
 void h5rec_names_free(char **names, int n) {

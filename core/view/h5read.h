@@ -89,6 +89,11 @@ int h5rec_members(const h5rec *r, const char *group, char ***names, errmsg *e);
 int h5rec_signals(const h5rec *r, char ***names, errmsg *e);
 void h5rec_names_free(char **names, int n);
 
+/* The strings of attribute `attr` of the object at `path` ("/parameters/
+ * initial", "/episodes"): their count with *out set (free with
+ * h5rec_names_free), or -1 when absent. A scalar string attribute counts 1. */
+int h5rec_obj_strings(const h5rec *r, const char *path, const char *attr, char ***out);
+
 /* The first signal whose name matches PATTERN, where '*' in PATTERN matches
  * any run of characters ("*.obs.joints"); caller frees. NULL when none. */
 char *h5rec_find_signal(const h5rec *r, const char *pattern);

@@ -87,7 +87,17 @@ static void page_head(plot_buf *b, const h5rec *r) {
 /* The episodes' rows of the summary: count, return mean/min/max over the
  * finite returns (as `animat run` prints them), steps. 0 or -1 with e set. */
 static int summary_episodes(plot_buf *b, const h5rec *r, errmsg *e) {
-    report_fmt(b, "<tr><th>episodes</th><td class=\"num\">%llu</td></tr>\n", (unsigned long long)r->episodes);
+    /* a train recording's episodes are its held-out evaluation (/episodes attribute role) */
+    char **role = NULL;
+    int nrole = h5rec_obj_strings(r, "/episodes", "role", &role);
+    const char *what = nrole == 1 ? "held-out evaluation episodes" : "episodes";
+    const char *label = nrole == 1 ? "held-out return" : "return";
+    if (nrole == 1)
+        report_raw(b, "<tr><th>what the episodes are</th><td>held-out evaluation of the learned parameters: "
+                      "random streams no training episode uses (as <code>animat eval FILE --theta PARAMS</code>)"
+                      "</td></tr>\n");
+    h5rec_names_free(role, nrole < 0 ? 0 : nrole);
+    report_fmt(b, "<tr><th>%s</th><td class=\"num\">%llu</td></tr>\n", what, (unsigned long long)r->episodes);
     if (!r->episodes) return 0;
     h5array ret;
     if (h5rec_read_drawn(r, "/episodes/return", &ret, e)) return -1;
@@ -98,10 +108,10 @@ static int summary_episodes(plot_buf *b, const h5rec *r, errmsg *e) {
     h5array_free(&ret);
     if (m)
         report_fmt(b,
-                   "<tr><th>return: mean</th><td class=\"num\">%.3f</td></tr>\n"
-                   "<tr><th>return: min</th><td class=\"num\">%.3f</td></tr>\n"
-                   "<tr><th>return: max</th><td class=\"num\">%.3f</td></tr>\n",
-                   sum / (double)m, lo, hi);
+                   "<tr><th>%s: mean</th><td class=\"num\">%.3f</td></tr>\n"
+                   "<tr><th>%s: min</th><td class=\"num\">%.3f</td></tr>\n"
+                   "<tr><th>%s: max</th><td class=\"num\">%.3f</td></tr>\n",
+                   label, sum / (double)m, label, lo, label, hi);
     if (m < r->episodes)
         report_fmt(b, "<tr><th>episodes without a return</th><td class=\"num\">%llu</td></tr>\n",
                    (unsigned long long)(r->episodes - m));
@@ -141,8 +151,35 @@ static int page_summary(plot_buf *b, const h5rec *r, errmsg *e) {
     return 0;
 }
 
+/* A train recording's parameters: name, initial, learned side by side
+ * (/parameters/initial and /parameters/learned); nothing for a run. */
+static void page_parameters(plot_buf *b, const h5rec *r) {
+    h5array a0, a1;
+    char **names = NULL;
+    if (!h5rec_has(r, "/parameters/initial") || h5rec_read(r, "/parameters/initial", &a0, NULL)) return;
+    if (h5rec_read(r, "/parameters/learned", &a1, NULL)) return h5array_free(&a0);
+    int n = h5rec_obj_strings(r, "/parameters/initial", "names", &names);
+    uint64_t k = a0.dim[0] * a0.dim[1] * a0.dim[2];
+    if (k == a1.dim[0] * a1.dim[1] * a1.dim[2]) {
+        report_raw(b, "<h2>Parameters</h2>\n<p>The learner's parameters before training (as the experiment "
+                      "below starts) and after it (the file <code>animat train</code> wrote; what the held-out "
+                      "evaluation ran).</p>\n<table id=\"parameters\">\n<tr><th>name</th><th>initial</th>"
+                      "<th>learned</th></tr>\n");
+        for (uint64_t i = 0; i < k; i++) {
+            report_raw(b, "<tr><td>");
+            if (n > 0 && i < (uint64_t)n) report_text(b, names[i]);
+            else report_fmt(b, "[%llu]", (unsigned long long)i);
+            report_fmt(b, "</td><td class=\"num\">%.17g</td><td class=\"num\">%.17g</td></tr>\n", a0.v[i], a1.v[i]);
+        }
+        report_raw(b, "</table>\n");
+    }
+    h5rec_names_free(names, n < 0 ? 0 : n);
+    h5array_free(&a0), h5array_free(&a1);
+}
+
 /* Figure k: drawn inline, or the reason it is missing. */
 static void page_figure(plot_buf *b, const h5rec *r, int k) {
+    if (figure_kinds[k] == PLOT_CURVE && !h5rec_has(r, "/learner/returns")) return; /* a run: no curve to miss */
     plot_opts o = {.kind = figure_kinds[k], .W = 800, .H = 500};
     plot_buf svg;
     errmsg e;
@@ -164,7 +201,7 @@ static void page_figure(plot_buf *b, const h5rec *r, int k) {
 }
 
 /* The video as a data: URI. 0 or -1 with e set. */
-static int page_video(plot_buf *b, const char *path, errmsg *e) {
+static int page_video(plot_buf *b, const h5rec *r, const char *path, errmsg *e) {
     FILE *f = fopen(path, "rb");
     if (!f) return errmsg_set(e, "--video %s: cannot read", path);
     plot_buf v = {0};
@@ -173,7 +210,12 @@ static int page_video(plot_buf *b, const char *path, errmsg *e) {
     int bad = ferror(f) || v.oom;
     fclose(f);
     if (bad) return plot_buf_free(&v), errmsg_set(e, "--video %s: cannot read", path);
-    report_raw(b, "<h2>Video</h2>\n<video id=\"video\" controls muted loop src=\"data:");
+    report_raw(b, "<h2>Video</h2>\n<p id=\"video-episodes\">Filmed by <code>animat render</code>, which runs the "
+                  "experiment's episodes from episode 1 as <code>animat run</code> does (for a run recording made with "
+                  "the same file, seed and parameters: its episodes 1, 2, ...). ");
+    if (h5rec_has(r, "/parameters/learned"))
+        report_raw(b, "The held-out evaluation episodes of this training are not the ones filmed.");
+    report_raw(b, "</p>\n<video id=\"video\" controls muted loop src=\"data:");
     report_raw(b, video_type(path));
     report_raw(b, ";base64,");
     report_base64(b, v.p, v.n);
@@ -196,13 +238,14 @@ int report_render(const h5rec *r, const report_opts *o, plot_buf *html, errmsg *
     report_progress(&pg, 0, "summary");
     page_head(html, r);
     if (page_summary(html, r, e)) return progress_end(&pg), plot_buf_free(html), -1;
+    page_parameters(html, r);
     for (int k = 0; k < 4; k++) {
         report_progress(&pg, 1, figure_titles[k]);
         page_figure(html, r, k);
     }
     if (o->video) {
         report_progress(&pg, 1, "video");
-        if (page_video(html, o->video, e)) return progress_end(&pg), plot_buf_free(html), -1;
+        if (page_video(html, r, o->video, e)) return progress_end(&pg), plot_buf_free(html), -1;
     }
     report_progress(&pg, 1, "experiment");
     char *text = h5rec_attr_str(r, "experiment");

@@ -301,8 +301,8 @@ START_TEST(large_experiment_text) {
 }
 END_TEST
 
-/* train --record: per-epoch returns of every candidate, then one episode of
- * the result; rerun repeats the training without writing its outputs. */
+/* train --record: per-epoch returns of every candidate, the initial and
+ * learned parameters, then the held-out evaluation of the result; rerun repeats the training without writing its outputs. */
 START_TEST(train_recording) {
     const char *dir = proc_tmpdir();
     char text[2048];
@@ -330,9 +330,18 @@ START_TEST(train_recording) {
     ck_assert_double_eq(best[1], m);
     free(r), free(steps), free(best);
     double *sig = read_set(h5, "signals/body.obs.joints", d, &rank);
-    ck_assert_int_eq(d[0], 1);
+    ck_assert_int_eq(d[0], 10); /* the held-out evaluation: train.eval.episodes, default 10 */
     ck_assert_int_eq(d[1], 50);
     free(sig);
+    double *init = read_set(h5, "parameters/initial", d, &rank);
+    double *learned = read_set(h5, "parameters/learned", d, &rank);
+    ck_assert_int_eq(rank, 1);
+    ck_assert_int_eq(d[0], 4);
+    ck_assert_msg(memcmp(init, learned, 4 * sizeof *init) != 0, "the learned parameters equal the initial ones");
+    free(init), free(learned);
+    p = proc_run("h5dump -a /episodes/role %s/t.h5 && h5dump -a /parameters/learned/names %s/t.h5", dir, dir);
+    ck_assert_msg(strstr(p.out, "held-out evaluation") && strstr(p.out, "circuit.w_osc"), "%s", p.out);
+    proc_free(&p);
     p = proc_run("cd %s && rm -f exp.params.yaml exp.ckpt && %s rerun t.h5 && ls", dir, exe);
     ck_assert_msg(p.status == 0, "rerun: %s %s", p.out, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "rerun identical"));

@@ -276,7 +276,7 @@ START_TEST(checkpoints_validate_themselves) {
     ck_assert_msg(p.status == 1 && strstr(p.err, "checkpoint was written by a different experiment setup"), "%s", p.err);
     proc_free(&p);
     /* an edited curve */
-    p = proc_run("cd %s && cp v.csv v.csv.bak && sed -i '$ s/^3,/3,9/' v.csv && %s train %s %s --resume --epochs 4; "
+    p = proc_run("cd %s && cp v.csv v.csv.bak && sed -i 's/^3,/3,9/' v.csv && %s train %s %s --resume --epochs 4; "
                  "s=$?; mv v.csv.bak v.csv; exit $s", dir, exe, exp, base);
     ck_assert_msg(p.status == 1 && strstr(p.err, "the learning curve does not match the checkpoint"), "%s", p.err);
     proc_free(&p);

@@ -145,22 +145,38 @@ START_TEST(kill_and_resume_identical_k2) {
 }
 END_TEST
 
-START_TEST(run_episodes_refused_by_train) {
+START_TEST(run_episodes_is_heldout_count) {
+    /* One file serves run and train: run.episodes is the number of held-out
+     * episodes train ends with (train.eval.episodes overrides it), and
+     * `animat eval --theta` repeats that evaluation bit for bit. */
     char text[1024];
     snprintf(text, sizeof text,
-             "body: {plugin: swimmer}\ncircuit: {plugin: ncap}\n"
+             "body: {plugin: swimmer}\ncircuit: {plugin: ncap, params: {init: random}}\n"
              "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
-             "learner: {plugin: es}\nrun:\n  episodes: 3\n");
+             "learner: {plugin: es, params: {population: 4}}\ntrain: {epochs: 2, output: re.params.yaml}\n"
+             "run:\n  episodes: 3\n");
     const char *f = proc_write(dir, "re.yaml", text);
-    proc_out p = proc_run("cd %s && %s train %s", dir, exe, f);
-    ck_assert_int_eq(p.status, 1);
-    ck_assert_int_eq(proc_lines(p.err), 1);
-    ck_assert_msg(strstr(p.err, "re.yaml:8:3: run.episodes is not used by animat train; set "
-                                "train.episodes_per_candidate (episodes averaged per candidate) instead"), "%s", p.err);
+    proc_out p = proc_run("cd %s && %s train %s --quiet " SHORT, dir, exe, f);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    const char *h = strstr(p.out, "held-out mean return ");
+    ck_assert_msg(h && strstr(h, " over 3 episodes\n"), "%s", p.out);
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(strstr(h, " (min") - h), h);
     proc_free(&p);
-    p = proc_run("cd %s && %s train %s/examples/swimmer-ncap-es.yaml --episodes 2", dir, exe, src);
+    p = proc_run("cd %s && %s eval %s --theta re.params.yaml --quiet " SHORT, dir, exe, f);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_msg(strstr(p.out, "3 episodes: ") && strstr(p.out, line), "train said '%s', eval '%s'", line, p.out);
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --quiet " SHORT " --set train.eval.episodes=2", dir, exe, f);
+    ck_assert_msg(p.status == 0 && strstr(p.out, " over 2 episodes\n"), "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --quiet " SHORT " --set train.eval.episodes=0", dir, exe, f);
+    ck_assert_msg(p.status == 0 && !strstr(p.out, "held-out"), "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s train %s --set train.eval=5", dir, exe, f);
     ck_assert_int_eq(p.status, 1);
-    ck_assert_ptr_nonnull(strstr(p.err, "run.episodes is not used by animat train"));
+    ck_assert_msg(strstr(p.err, "--set train.eval: train.eval: expected a mapping like {episodes: 10}, got a single value"),
+                  "%s", p.err);
     proc_free(&p);
     struct { const char *set, *want; } bad[] = {
         {"train.episodes_per_candidate=0", "train.episodes_per_candidate: 0 is out of range [1, 1000000]"},
@@ -184,7 +200,7 @@ int main(void) {
     Suite *s = suite_create("episodes");
     TCase *t = tcase_create("episodes");
     tcase_set_timeout(t, 600);
-    tcase_add_test(t, run_episodes_refused_by_train);
+    tcase_add_test(t, run_episodes_is_heldout_count);
     tcase_add_test(t, score_is_mean_of_k_episodes);
     tcase_add_test(t, common_episodes_modes);
     tcase_add_test(t, threads_and_ranks_bit_identical_k3);

@@ -117,9 +117,11 @@ END_TEST
 START_TEST(run_report_says_what_is_missing) {
     make_report("run.h5", "run", "--quiet");
     char *dom = load_dom("run");
-    const char *f = figure(dom, "fig-curve");
-    ck_assert_msg(strstr(f, "class=\"missing\"") && strstr(f, "curve needs a train recording"), "%s", f);
-    f = figure(dom, "fig-trajectory");
+    /* a run has no learning curve: no section for it, not a red box */
+    ck_assert_msg(!strstr(dom, "fig-curve") && !strstr(dom, "Learning curve") && !strstr(dom, "No curve"), "%s",
+                  strstr(dom, "curve"));
+    ck_assert_ptr_null(strstr(dom, "id=\"parameters\""));
+    const char *f = figure(dom, "fig-trajectory");
     ck_assert_msg(strstr(f, "class=\"missing\"") && strstr(f, "NAME.obs.position"), "%s", f);
     ck_assert_str_eq(figure(dom, "fig-kymograph"), "svg");
     ck_assert_str_eq(figure(dom, "fig-activity"), "svg");
@@ -139,7 +141,7 @@ START_TEST(real_recording_report) {
     ck_assert_str_eq(figure(dom, "fig-kymograph"), "svg");
     ck_assert_str_eq(figure(dom, "fig-activity"), "svg");
     ck_assert_str_eq(figure(dom, "fig-trajectory"), "svg");
-    ck_assert_ptr_nonnull(strstr(figure(dom, "fig-curve"), "class=\"missing\""));
+    ck_assert_ptr_null(strstr(dom, "fig-curve"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>episodes</th><td class=\"num\">2</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "<th>control steps (all episodes)</th><td class=\"num\">600</td>"));
     ck_assert_ptr_nonnull(strstr(dom, "circuit ncap "));
@@ -279,6 +281,41 @@ static void fixtures(void) {
     proc_write(dir, "text.h5", "this is not HDF5\n");
 }
 
+/* A real train recording: the parameters before and after side by side, the
+ * held-out evaluation episodes labelled as such, and which episodes a video shows. */
+START_TEST(train_report_shows_learned_parameters) {
+    proc_out p = proc_run("cd %s && %s %s train %s/examples/swimmer-ncap-es.yaml --epochs 2 --set run.max_steps=100 "
+                          "--set train.eval.episodes=3 --set train.output=es.params.yaml --set train.curve=es.csv "
+                          "--set train.checkpoint=es.ckpt --record realtrain.h5 --quiet && cat es.params.yaml",
+                          dir, wrap, exe, src);
+    ck_assert_msg(p.status == 0, "train --record: %s", p.err);
+    /* the learned w_prop as the parameter file has it */
+    const char *th = strstr(p.out, "\ntheta: [");
+    ck_assert_ptr_nonnull(th);
+    char learned[64];
+    snprintf(learned, sizeof learned, "%.*s", (int)strcspn(th + 9, ","), th + 9);
+    proc_free(&p);
+    make_report("realtrain.h5", "realtrain", "");
+    char *html = NULL;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/realtrain.html", dir);
+    html = proc_slurp(path);
+    ck_assert_ptr_nonnull(html);
+    const char *t = strstr(html, "<table id=\"parameters\">");
+    ck_assert_msg(t != NULL, "no parameters table");
+    ck_assert_ptr_nonnull(strstr(t, "<tr><th>name</th><th>initial</th><th>learned</th></tr>"));
+    const char *row = strstr(t, "<tr><td>circuit.w_prop</td><td class=\"num\">");
+    ck_assert_ptr_nonnull(row);
+    char want[128];
+    snprintf(want, sizeof want, "</td><td class=\"num\">%s</td></tr>", learned);
+    ck_assert_msg(strstr(row, want) && strstr(row, want) < strstr(row, "circuit.w_osc"), "learned %s not in %.200s",
+                  learned, row);
+    ck_assert_ptr_nonnull(strstr(html, "<th>held-out evaluation episodes</th><td class=\"num\">3</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "<th>held-out return: mean</th>"));
+    free(html);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
@@ -292,6 +329,7 @@ int main(void) {
     tcase_set_timeout(t, 120); /* chromium starts in 2-3 s, more on a loaded machine */
     tcase_add_test(t, train_report_has_every_figure_it_can);
     tcase_add_test(t, run_report_says_what_is_missing);
+    tcase_add_test(t, train_report_shows_learned_parameters);
     tcase_add_test(t, real_recording_report);
     tcase_add_test(t, experiment_text_is_escaped);
     tcase_add_test(t, screenshot_is_not_blank);
