@@ -12,7 +12,7 @@
 #define EVAL_MAX_SETS 256
 #define EVAL_MAX_PLUGINS 64
 
-static const char eval_usage[] =
+const char cmd_eval_usage[] =
     "usage: animat eval FILE [--theta P.yaml] [--episodes N] [--seed S] [--set KEY=VALUE]... [--plugin F]...\n"
     "                   [--quiet]\n"
     "\n"
@@ -49,7 +49,7 @@ static int bad(const char *msg, const char *arg) {
 static int parse_args(int argc, char **argv, eval_args *a, FILE *out) {
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) return fputs(eval_usage, out), 1;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) return fputs(cmd_eval_usage, out), 1;
         if (!strcmp(o, "--quiet")) {
             a->quiet = 1;
             continue;

@@ -19,6 +19,9 @@
  * episode (unless --quiet) and "N episodes: held-out mean return M (min A,
  * max B); ..." on out. Returns the exit status: 0, 1 on an error (one line
  * on stderr), 2 on bad usage. */
+/* The usage text that `animat eval --help` prints. */
+extern const char cmd_eval_usage[];
+
 int cmd_eval_main(int argc, char **argv, FILE *out);
 
 #endif

@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+#include "cli/cmd_eval.h"
+#include "cli/cmd_sweep.h"
+
 #define RUN_OPTS                                                                                                  \
     "  --set KEY=VALUE    override a value of the file before validation (repeatable);\n"                       \
     "                     KEY is a dotted path, list items by index from 0:\n"                                   \
@@ -125,6 +128,8 @@ static const help_entry help_entries[] = {
                      "  --seed N           the seed of the checks' episodes\n"
                      "  --timeout S        seconds before a hanging check is killed\n"
                      "  --quiet            print only failures and the verdict\n"},
+    {"eval", cmd_eval_usage},
+    {"sweep", cmd_sweep_usage},
     {"analyze", "usage: animat analyze FILE.h5 pca|dmd|sindy [OPTIONS]\n"
                 "\n"
                 "Dynamics of a recording's signals (default: every circuit's units): PCA\n"

@@ -12,7 +12,7 @@
 #include "base/atomicfile.h"
 #include "cli/sweep.h"
 
-static const char sweep_usage[] =
+const char cmd_sweep_usage[] =
     "usage: animat sweep FILE --grid KEY=[v1,v2,...] [--grid ...] [--seeds A..B] [--train] [--set KEY=VALUE]...\n"
     "                    [--plugin F]... [-j N] [--shard I/N] [--quiet] -o DIR\n"
     "       animat sweep --collect DIR [--quiet]\n"
@@ -61,7 +61,7 @@ static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *out, errmsg *e
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t n, m;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return fputs(sweep_usage, out), 1;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return fputs(cmd_sweep_usage, out), 1;
         int value = !strcmp(a, "-j") || !strcmp(a, "-o") || !strcmp(a, "--shard") || !strcmp(a, "--collect");
         if (value && !v) return fprintf(stderr, "animat sweep: %s needs a value (see animat sweep --help)\n", a), 2;
         if (!strcmp(a, "-j")) {

@@ -11,6 +11,9 @@
  * empty or this sweep's, before anything is written. Returns the exit
  * status: 0; 1 on an error (one line on stderr naming the problem) or when
  * runs failed; 2 on bad usage. */
+/* The usage text that `animat sweep --help` prints. */
+extern const char cmd_sweep_usage[];
+
 int cmd_sweep_main(int argc, char **argv, FILE *out);
 
 #endif

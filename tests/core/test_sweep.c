@@ -178,7 +178,7 @@ START_TEST(bad_input_one_line_nothing_destroyed) {
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
     struct { const char *args, *want; } bad[] = {
-        {"--grid foo.bar=[1,2] -o new", "error: --grid foo.bar: value 1: --set foo.bar: unknown key 'foo'"},
+        {"--grid foo.bar=[1,2] -o new", "unknown key 'foo' (expected one of: name, description, body"},
         {"--grid body.params.n_bodies=[] -o new", "error: --grid body.params.n_bodies=[]: the list of values is empty"},
         {"--grid body.params.n_bodies=[6,40] -o new",
          "error: --grid body.params.n_bodies: value 40: --set body.params.n_bodies: body.params.n_bodies: 40 is out "
