@@ -379,7 +379,7 @@ static const animat_circuit_api lif_api = {
 };
 
 static const animat_plugin_desc lif_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "lif", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.lif", "lif", "1.0.0",
                 "Spiking LIF network: exponential current synapses, refractoriness, delays, encoders/decoders",
                 lif_params, &lif_api);
 

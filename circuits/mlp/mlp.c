@@ -319,7 +319,7 @@ static const animat_circuit_api mlp_api = {
 };
 
 static const animat_plugin_desc mlp_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "mlp", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.mlp", "mlp", "1.0.0",
                 "Multilayer perceptron with tanh layers (NCAP's MLP baseline)", mlp_params, &mlp_api);
 
 static const animat_plugin_desc *const mlp_plugins[] = {&mlp_desc};

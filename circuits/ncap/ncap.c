@@ -401,7 +401,7 @@ static const animat_circuit_api ncap_api = {
 };
 
 static const animat_plugin_desc ncap_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "ncap", "1.1.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.ncap", "ncap", "1.1.0",
                 "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)", ncap_params,
                 &ncap_api);
 

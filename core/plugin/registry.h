@@ -4,8 +4,15 @@
  * directory (the build tree's plugin folders when animat runs from its build
  * tree, else the install directory), then each directory of
  * ANIMAT_PLUGIN_PATH (colon-separated), then files given explicitly (a
- * `plugin:` value containing '/' or ending in ".so", or --plugin FILE). The
- * first plugin with a given name wins; later ones are listed as shadowed.
+ * `plugin:` value containing '/' or ending in ".so", or --plugin FILE).
+ *
+ * Identity (ABI 1.3): a plugin is found by its reverse-DNS id
+ * ("org.animat.ncap"; "local.NAME" for plugins that declare none) or by its
+ * short name. A file reached twice (both directories, a symlink: the same
+ * device and inode) is loaded once. Two different files offering one name
+ * make that name ambiguous: using it is an error naming both files and both
+ * ids, while each id still works. Two files claiming one id make that id
+ * (and the name) an error naming both files.
  *
  * Every shared object passes the ABI handshake (abi.h) and descriptor checks
  * before any of its functions is called. Thread: main thread only.
@@ -33,8 +40,10 @@ static inline const animat_port_info *registry_port_at(const animat_port_info *p
 
 /* One loaded shared object. */
 typedef struct registry_lib {
-    struct registry_plugin *plugins;      /* entry->n_plugins records; owned */
+    struct registry_plugin *plugins;      /* nplugins records; owned */
+    uint32_t nplugins;                    /* entry->n_plugins */
     char *path;                       /* as found; owned */
+    unsigned long long dev, ino;      /* the file's identity (stat) */
     void *handle;                     /* dlopen handle; closed by registry_close */
     const animat_plugin_entry *entry; /* inside the library */
 } registry_lib;
@@ -43,7 +52,9 @@ typedef struct registry_lib {
 typedef struct registry_plugin {
     const animat_plugin_desc *desc; /* inside lib; valid until registry_close */
     const registry_lib *lib;
-    int shadowed; /* 1 if an earlier plugin has the same name */
+    const char *id;   /* desc->id, or "local.NAME" (owned_id) when it has none */
+    char *owned_id;   /* owned; NULL when id is the descriptor's */
+    int ambiguous;    /* 1 if another file offers a plugin with the same name or id */
 } registry_plugin;
 
 typedef struct registry {
@@ -74,9 +85,10 @@ void registry_scan(registry *r);
  * buf (cap bytes). */
 void registry_builtin_dirs(char *buf, size_t cap);
 
-/* Find a plugin by name among registered ones, requiring `kind` unless it is
- * 0. NULL with e set: unknown name (listing known ones of that kind), or a
- * plugin of the wrong kind. */
+/* Find a plugin by id (a value with a '.') or short name among registered
+ * ones, requiring `kind` unless it is 0. NULL with e set: unknown (listing
+ * known ones of that kind), of the wrong kind, or ambiguous (two files:
+ * both paths and ids named). */
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e);
 
 /* Resolve an experiment `plugin:` value: a file path (relative to `base_dir`
@@ -84,6 +96,11 @@ const registry_plugin *registry_find(const registry *r, const char *name, uint32
  * registry_scan. NULL with e set. */
 const registry_plugin *registry_resolve(registry *r, const char *value, const char *base_dir, uint32_t kind,
                                 errmsg *e);
+
+/* Is s a well-formed plugin id: [a-z0-9_-]+ labels joined by '.', at least
+ * two, at most REGISTRY_ID_MAX characters? */
+#define REGISTRY_ID_MAX 128
+int registry_id_ok(const char *s);
 
 /* "body", "circuit", "learner" or "unknown". */
 const char *registry_kind_name(uint32_t kind);

@@ -206,6 +206,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     }
     runner_summary acc;
     int rc = run_episodes(&s, o, out, r, &acc, e);
+    if (!rc && out) sim_print_clipped(&s, out);
     sim_destroy(&s);
     if (rc) {
         trace_abort(t);

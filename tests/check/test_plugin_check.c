@@ -28,7 +28,7 @@ static const struct {
 static const struct {
     const char *file, *line, *detail;
 } broken[] = {
-    {"bad_abi_major.so", "FAIL  load: ", "ABI 99.2"},
+    {"bad_abi_major.so", "FAIL  load: ", "ABI 99.3"},
     {"bad_abi_minor.so", "FAIL  load: ", "newer than this host's"},
     {"no_entry.so", "FAIL  load: ", "no 'animat_entry' symbol"},
     {"null_step.so", "FAIL  load: ", "required function 'step' is NULL"},
@@ -75,7 +75,7 @@ START_TEST(shipped_pass) {
     proc_out p = proc_run("%s plugin-check %s%s", exe, path, wrapped ? " --timeout 300" : "");
     ck_assert_msg(!p.signaled, "%s: plugin-check crashed: %.1500s", path, p.err);
     ck_assert_msg(p.status == 0, "%s: exit %d\n%.1500s%.1500s", path, p.status, p.out, p.err);
-    ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.2, sizeof(double)=8, sizeof(size_t)=8"),
+    ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.3, sizeof(double)=8, sizeof(size_t)=8"),
                   "%s: no load line:\n%.2000s", path, p.out);
     ck_assert_msg(strstr(p.out, ": leak: 100 create/destroy cycles"), "%s: no leak line:\n%.2000s", path, p.out);
     /* under valgrind (ANIMAT_WRAP) allocator calls cannot be counted: that SKIP only */

@@ -66,13 +66,13 @@ static proc_out run_broken(const char *cmd, const char *so) {
 
 START_TEST(abi_major) {
     proc_out p = run_broken("check", "bad_abi_major");
-    expect_error(&p, "bad_abi_major.so: built for animat ABI 99.2, this host speaks ABI 1.2 (major versions must match");
+    expect_error(&p, "bad_abi_major.so: built for animat ABI 99.3, this host speaks ABI 1.3 (major versions must match");
 }
 END_TEST
 
 START_TEST(abi_minor_newer) {
     proc_out p = run_broken("check", "bad_abi_minor");
-    expect_error(&p, "bad_abi_minor.so: built for animat ABI 1.3, newer than this host's 1.2 (upgrade animat)");
+    expect_error(&p, "bad_abi_minor.so: built for animat ABI 1.4, newer than this host's 1.3 (upgrade animat)");
 }
 END_TEST
 
@@ -246,7 +246,7 @@ START_TEST(help_and_version) {
     proc_free(&p);
     p = proc_run("%s --version", exe);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_ptr_nonnull(strstr(p.out, "plugin ABI 1.2"));
+    ck_assert_ptr_nonnull(strstr(p.out, "plugin ABI 1.3"));
     proc_free(&p);
 }
 END_TEST
@@ -254,9 +254,9 @@ END_TEST
 START_TEST(plugins_list_and_info) {
     proc_out p = proc_run("%s plugins", exe);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_ptr_nonnull(strstr(p.out, "body     swimmer      1.0.0"));
-    ck_assert_ptr_nonnull(strstr(p.out, "circuit  ncap         1."));
-    ck_assert_ptr_nonnull(strstr(p.out, "circuit  mlp          1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "body     swimmer      org.animat.swimmer     1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  ncap         org.animat.ncap        1."));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  mlp          org.animat.mlp         1.0.0"));
     ck_assert_ptr_nonnull(strstr(p.out, "/bodies/swimmer/swimmer.so"));
     proc_free(&p);
     p = proc_run("%s plugins info swimmer", exe);
@@ -278,7 +278,7 @@ START_TEST(plugins_list_and_info) {
     p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
     ck_assert_int_eq(p.status, 0);
     ck_assert_ptr_nonnull(strstr(p.out, "skipped: "));
-    ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.2"));
+    ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.3"));
     ck_assert_ptr_nonnull(strstr(p.out, "body     dummy"));
     proc_free(&p);
 }
