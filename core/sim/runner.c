@@ -90,7 +90,7 @@ char *runner_provenance(const experiment *x, const char *command) {
         const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
         const registry_plugin *p = in->plugin;
         if (!p) continue;
-        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->desc->version,
+        cat(&s, &len, &cap, "%s: %s %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->id, p->desc->version,
             p->lib->path, (unsigned long long)file_hash(p->lib->path));
         cat(&s, &len, &cap, "%s.params:", in->name);
         cat_params(&s, &len, &cap, &in->params);

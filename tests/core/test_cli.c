@@ -324,7 +324,7 @@ START_TEST(trace_reproducible) {
     ck_assert_ptr_nonnull(strstr(da, "circuit.out.muscles[4],reward\n"));
     ck_assert_int_eq(proc_lines(da + 1), 1001);
     ck_assert_ptr_nonnull(strstr(ta, "# seed: 1 "));
-    ck_assert_ptr_nonnull(strstr(ta, "# body: swimmer 1.0.0 "));
+    ck_assert_ptr_nonnull(strstr(ta, "# body: swimmer org.animat.swimmer 1.0.0 "));
     free(ta);
     free(tb);
     free(tc);
