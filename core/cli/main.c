@@ -9,6 +9,7 @@
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
+#include "cli/cmd_new.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -63,12 +64,17 @@ static void usage(FILE *f) {
             "                          side by side) off-screen into an H.264 MP4 (default\n"
             "                          640x480, one frame per control step); needs OSMesa\n"
             "                          and the ffmpeg program; progress with ETA on a terminal\n"
-            "  plugins                 list the plugins found: kind, name, version, file\n"
-            "  plugins info NAME [--set KEY=VALUE]...\n"
+            "  plugins                 list the plugins found: kind, name, id, version, file\n"
+            "  plugins info NAME|ID [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
-            "                          --set model=worm.xml shows that model's ports)\n"
+            "                          --set model=worm.xml shows that model's ports) and their\n"
+            "                          declared bounds and element names\n"
+            "  new body|circuit|learner NAME [DIR]\n"
+            "                          write a buildable plugin into the new folder DIR\n"
+            "                          (default NAME): meson.build (pkg-config animat-sdk),\n"
+            "                          NAME.c, a plugin-check test, README; never overwrites\n"
             "  plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
             "                          validate a plugin through the ABI (handshake, tables,\n"
             "                          ports, finite outputs, determinism, no allocation or heap\n"
@@ -353,6 +359,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "new")) return cmd_new_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;
 }
