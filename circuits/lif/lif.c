@@ -359,9 +359,18 @@ static const animat_units_ext lif_units = {
     .override = lif_unit_override,
 };
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": outputs tanh(...) in [-1, 1]; inputs unbounded. */
+static const animat_port_values lif_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *lif_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &lif_out_values : NULL;
+}
+static const animat_ports_ext lif_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = lif_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *lif_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &lif_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &lif_units : NULL;
 }
 

@@ -377,13 +377,22 @@ static const animat_units_ext ncap_units = {
     .override = ncap_unit_override,
 };
 
-/* Capabilities by id: ANIMAT_EXT_PLASTICITY and ANIMAT_EXT_UNITS give
+/* "animat.ports/1": the muscle actions in [-1, 1]; inputs unbounded. */
+static const animat_port_values ncap_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *ncap_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &ncap_out_values : NULL;
+}
+static const animat_ports_ext ncap_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = ncap_values};
+
+/* Capabilities by id: ANIMAT_EXT_PLASTICITY, ANIMAT_EXT_UNITS and ANIMAT_EXT_PORTS give
  * static tables valid for the plugin's lifetime; any other id (or NULL)
  * gives NULL. Any phase after create; the instance's thread. */
 static const void *ncap_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_PLASTICITY) == 0) return &ncap_plasticity;
     if (id && strcmp(id, ANIMAT_EXT_UNITS) == 0) return &ncap_units;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &ncap_ports_ext;
     return NULL;
 }
 
