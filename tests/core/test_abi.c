@@ -134,6 +134,36 @@ START_TEST(two_files_one_id_and_one_file_twice) {
 }
 END_TEST
 
+/* A checkpoint (format 3) stores each plugin's id, version and file hash;
+ * a resume with the same plugins continues; one whose circuit id differs
+ * under the same name is refused in one line. */
+START_TEST(checkpoint_stores_plugin_ids) {
+    const char *fmt = "body:\n  plugin: %s/%s.so\ncircuit:\n  plugin: %s/abi12_circuit.so\nwiring:\n"
+                      "  - body.obs.y -> circuit.in.x\n  - circuit.out.y -> body.act.u\nrun:\n  max_steps: 5\n"
+                      "learner:\n  plugin: es\n  params: {population: 4}\n";
+    char text[1024];
+    snprintf(text, sizeof text, fmt, broken, "twin_a", broken);
+    proc_write(dir, "train.yaml", text);
+    const char *opts = "--set train.checkpoint=ck.bin --set train.output=t.params.yaml";
+    proc_out p = proc_run("cd %s && %s train train.yaml --epochs 2 %s", dir, exe, opts);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && strings ck.bin | grep -c -e '^circuit local.abi12-circuit 1.2.0 ' "
+                 "-e '^learner org.animat.es 1.0.0 ' -e '^body org.example.twin-a 0.0.1 '", dir);
+    ck_assert_msg(strstr(p.out, "3\n"), "%s", p.out);
+    proc_free(&p);
+    p = proc_run("cd %s && cp ck.bin ck0.bin && %s train train.yaml --epochs 3 --resume %s", dir, exe, opts);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "resuming"), "%s%s", p.out, p.err);
+    proc_free(&p);
+    /* the same short name "twin", another id: the fingerprint matches, the id does not */
+    snprintf(text, sizeof text, fmt, broken, "twin_b", broken);
+    proc_write(dir, "train.yaml", text);
+    p = proc_run("cd %s && cp ck0.bin ck.bin && %s train train.yaml --epochs 3 --resume %s", dir, exe, opts);
+    expect_one_line(&p, "ck.bin: checkpoint was written with plugin 'body org.example.twin-a 0.0.1 ",
+                    "this run has 'body org.example.twin-b 0.0.1 ");
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -148,6 +178,7 @@ int main(void) {
     tcase_add_test(t, reserved_fields_refused);
     tcase_add_test(t, two_files_one_name);
     tcase_add_test(t, two_files_one_id_and_one_file_twice);
+    tcase_add_test(t, checkpoint_stores_plugin_ids);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
