@@ -55,6 +55,10 @@ static const struct {
      "instance A (seed 1) stepped alternately with the other instance on one thread, against its run alone"},
     {"port_change.so", "FAIL  port-change: ports-stable: ",
      "after step 1: observation port 'y' has size 2 flags 0, but create reported size 1"},
+    {"reserved_port.so", "FAIL  reserved-port: ports: ", "port 0 'u': animat_port_info.reserved is 7 (must be 0)"},
+    {"bounds_inverted.so", "FAIL  bounds-inverted: extensions: ",
+     "animat.ports/1: action port 'u': element 0: lower bound 1 > upper bound -1"},
+    {"bounds_nan.so", "FAIL  bounds-nan: extensions: ", "element 0: a bound is NaN"},
 };
 
 /* Path of shipped plugin i (static storage). */
@@ -153,7 +157,7 @@ END_TEST
 START_TEST(quiet_and_seed) {
     proc_out p = proc_run("%s plugin-check %s/dummy.so --quiet --seed 12345", exe, broken_dir);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_str_eq(p.out, "plugin-check: 12 passed, 0 failed\n");
+    ck_assert_str_eq(p.out, "plugin-check: 13 passed, 0 failed\n");
     proc_free(&p);
     p = proc_run("%s plugin-check %s/nan_obs.so --quiet", exe, broken_dir);
     ck_assert_int_eq(p.status, 1);
