@@ -88,8 +88,9 @@ static void print_values(FILE *out, const instance *in, uint32_t dir, uint32_t i
     }
     for (uint32_t k = 0; k < size && k < 16; k++) {
         bounds_str(v->lower[k], v->upper[k], b, sizeof b);
-        fprintf(out, "    [%u] %-16s %-20s %s\n", k, errmsg_printable(instance_element_name(in, dir, i, k, name, sizeof name),
-                name, sizeof name), b, errmsg_printable(instance_element_unit(in, dir, i, k), unit, sizeof unit));
+        instance_element_name(in, dir, i, k, name, sizeof name);
+        fprintf(out, "    [%u] %-16s %-20s %s\n", k, errmsg_printable(name, name, sizeof name), b,
+                errmsg_printable(instance_element_unit(in, dir, i, k), unit, sizeof unit));
     }
     if (size > 16) fprintf(out, "    ... (%u more)\n", size - 16);
 }
@@ -175,8 +176,9 @@ static int info(const char *name, const yamltree *given, FILE *out) {
     }
     const animat_plugin_desc *d = p->desc;
     char ver[64], sum[400];
-    fprintf(out, "%s %s (%s plugin)\n  %s\n  id: %s\n  file: %s\n", d->name, errmsg_printable(d->version, ver, sizeof ver),
-            registry_kind_name(d->kind), errmsg_printable(d->summary, sum, sizeof sum), p->id, p->lib->path);
+    fprintf(out, "%s %s (%s plugin)\n  %s\n  id: %s\n  file: %s\n", d->name,
+            errmsg_printable(d->version, ver, sizeof ver), registry_kind_name(d->kind),
+            errmsg_printable(d->summary, sum, sizeof sum), p->id, p->lib->path);
     fprintf(out, "\nparameters (%s.params):\n", registry_kind_name(d->kind));
     for (uint32_t i = 0; i < d->n_params; i++) {
         const animat_param_info *q = params_at(d->params, i);

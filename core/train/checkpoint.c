@@ -42,7 +42,8 @@ typedef struct checkpoint_head3 {
  * and (version 3) the plugins text. */
 static uint64_t sum_of(checkpoint_head3 h, const void *state, uint64_t size, const char *plugins) {
     h.v2.checksum = 0;
-    uint64_t s = h.v2.version >= 3 ? hash_fnv(HASH_FNV_INIT, &h, sizeof h) : hash_fnv(HASH_FNV_INIT, &h.v2, sizeof h.v2);
+    uint64_t s = h.v2.version >= 3 ? hash_fnv(HASH_FNV_INIT, &h, sizeof h)
+                                   : hash_fnv(HASH_FNV_INIT, &h.v2, sizeof h.v2);
     s = hash_fnv(s, state, size);
     return h.v2.version >= 3 ? hash_fnv(s, plugins, h.plugins_bytes) : s;
 }
@@ -95,7 +96,8 @@ int checkpoint_load(const char *path, checkpoint *c, errmsg *e) {
     if (fread(h, 1, sizeof *h, f) != sizeof *h || memcmp(h->magic, magic, sizeof magic))
         rc = errmsg_set(e, "%s: not an animat checkpoint (or truncated)", path);
     else if (h->version != CHECKPOINT_VERSION && h->version != 2)
-        rc = errmsg_set(e, "%s: checkpoint format %u, this animat reads 2 and %u", path, h->version, CHECKPOINT_VERSION);
+        rc = errmsg_set(e, "%s: checkpoint format %u, this animat reads 2 and %u", path, h->version,
+                        CHECKPOINT_VERSION);
     else if (h->version >= 3 && fread(&h3.plugins_bytes, 1, sizeof h3.plugins_bytes, f) != sizeof h3.plugins_bytes)
         rc = errmsg_set(e, "%s: checkpoint is truncated", path);
     else if (h->state_size > (1ULL << 34) || h3.plugins_bytes > CHECKPOINT_PLUGINS_MAX)
