@@ -73,6 +73,8 @@ static void mjcf_destroy(void *self) {
     if (b->m) mj_deleteModel(b->m);
     b->h->free(b->h, b->act_ids);
     b->h->free(b->h, b->sen_ids);
+    b->h->free(b->h, b->act_lo);
+    b->h->free(b->h, b->act_names);
     b->h->free(b->h, b);
 }
 
@@ -203,6 +205,7 @@ static const void *mjcf_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &mjcf_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &mjcf_mujoco_ext;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &mjcf_ports_ext;
     return NULL;
 }
 
@@ -218,7 +221,7 @@ static const animat_body_api mjcf_api = {
 };
 
 static const animat_plugin_desc mjcf_desc =
-    ANIMAT_DESC(ANIMAT_KIND_BODY, "mjcf", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_BODY, "org.animat.mjcf", "mjcf", "1.0.0",
                 "Any MJCF model as a body: actuators and sensors become ports; forward/reach/upright/control rewards.",
                 mjcf_params, &mjcf_api);
 

@@ -89,6 +89,11 @@ typedef struct mjcf_body {
     animat_port_info in[MJCF_MAX_PORTS], out[MJCF_MAX_PORTS + 6];
     uint32_t nin, nout;
     int port_obs, port_qpos, port_qvel, port_speed, port_target, port_position; /* OUT index or -1 */
+    /* "animat.ports/1" (mjcf_ports.c): per action port, the actuators'
+     * ctrlrange (unbounded where not ctrllimited) and names, nu each */
+    animat_port_values act_vals[MJCF_MAX_PORTS];
+    double *act_lo, *act_hi;
+    const char **act_names;
 } mjcf_body;
 
 /* mjcf_model.c: load `path` ("" = the built-in default model) into a new
@@ -102,6 +107,10 @@ extern const char mjcf_default_xml[];
 /* mjcf_ports.c: group actuators and sensors, fill b->in/out. 0, or -1 with
  * a one-line reason in err (without the file, which the caller adds). Allocates the id maps with h->alloc. Create. */
 int mjcf_make_ports(mjcf_body *b, char *err, int errlen);
+
+/* Extension "animat.ports/1": action ports carry their actuators' ctrlrange
+ * and names (mjcf_ports.c); observations are unbounded. */
+extern const animat_ports_ext mjcf_ports_ext;
 
 /* Write every OUT port from the current state. Reset/step phase. */
 void mjcf_observe(const mjcf_body *b, double *const *obs);

@@ -1,5 +1,6 @@
 /* mjcf_ports.c -- actuators and sensors grouped into ports by name. */
 #include <animat/helpers.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +77,36 @@ static int mjcf_add_out(mjcf_body *b, const char *name, uint32_t size, uint32_t 
     return (int)b->nout++;
 }
 
+/* Each action port's values: its actuators' names and ctrlrange (-inf, inf
+ * where ctrllimited is off), port order. 0, or -1 out of memory. Create. */
+static int mjcf_action_values(mjcf_body *b) {
+    const mjModel *m = b->m;
+    b->act_lo = animat_alloc_array(b->h, 2 * (size_t)m->nu, sizeof(double));
+    b->act_names = animat_alloc_array(b->h, (size_t)m->nu, sizeof(const char *));
+    if (!b->act_lo || !b->act_names) return -1;
+    b->act_hi = b->act_lo + m->nu;
+    for (int k = 0; k < m->nu; k++) {
+        int a = b->act_ids[k];
+        int lim = m->actuator_ctrllimited[a] != 0;
+        b->act_lo[k] = lim ? m->actuator_ctrlrange[2 * a] : -INFINITY;
+        b->act_hi[k] = lim ? m->actuator_ctrlrange[2 * a + 1] : INFINITY;
+        b->act_names[k] = mj_id2name(m, mjOBJ_ACTUATOR, a);
+    }
+    for (int g = 0; g < b->nact; g++) {
+        int f = b->act[g].first;
+        b->act_vals[g] = (animat_port_values){.struct_size = sizeof(animat_port_values), .lowers = b->act_lo + f,
+                                              .uppers = b->act_hi + f, .names = b->act_names + f};
+    }
+    return 0;
+}
+
+static const animat_port_values *mjcf_values(void *self, uint32_t dir, uint32_t i) {
+    const mjcf_body *b = self;
+    return dir == ANIMAT_PORT_IN && i < b->nin ? &b->act_vals[i] : NULL;
+}
+
+const animat_ports_ext mjcf_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = mjcf_values};
+
 /* See mjcf.h. */
 int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
     const mjModel *m = b->m;
@@ -96,6 +127,10 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         b->in[g] = ANIMAT_PORT_INFO(b->act[g].name, (uint32_t)b->act[g].size, "",
                                     "Actuator controls of this name group, model order.");
     b->nin = (uint32_t)b->nact;
+    if (mjcf_action_values(b)) {
+        snprintf(err, (size_t)errlen, "out of memory");
+        return -1;
+    }
     for (int g = 0; g < b->nsen; g++)
         b->out[g] = ANIMAT_PORT_INFO(b->sen[g].name, (uint32_t)b->sen[g].size, "",
                                      "Sensor readings of this name group, model order.");

@@ -208,13 +208,25 @@ static int32_t rch_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext rch_state = {sizeof(animat_state_ext), 0, rch_state_size, rch_state_save,
                                             rch_state_load};
 
-/* Capabilities by id: ANIMAT_EXT_MUJOCO gives a static table valid for the
- * plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
- * create; the instance's thread. */
+/* "animat.ports/1": each arm's motors in [-1, 1], named by joint; the
+ * observations are unbounded. */
+static const char *const rch_motor_names[] = {"shoulder", "elbow"};
+static const animat_port_values rch_motor_values = {
+    .struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1, .names = rch_motor_names};
+static const animat_port_values *rch_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self;
+    return dir == ANIMAT_PORT_IN && i < 2 ? &rch_motor_values : NULL;
+}
+static const animat_ports_ext rch_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = rch_values};
+
+/* Capabilities by id: ANIMAT_EXT_MUJOCO and ANIMAT_EXT_PORTS give static
+ * tables valid for the plugin's lifetime; any other id (or NULL) gives NULL.
+ * Any phase after create; the instance's thread. */
 static const void *rch_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &rch_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &rch_mujoco;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &rch_ports_ext;
     return NULL;
 }
 
@@ -230,7 +242,7 @@ static const animat_body_api rch_api = {
 };
 
 static const animat_plugin_desc rch_desc =
-    ANIMAT_DESC(ANIMAT_KIND_BODY, "reacher2", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_BODY, "org.animat.reacher2", "reacher2", "1.0.0",
                 "Two planar 2-link arms in one world (act.left, act.right); reach or hold random targets.",
                 rch_params, &rch_api);
 

@@ -373,13 +373,23 @@ static int32_t swm_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext swm_state = {sizeof(animat_state_ext), 0, swm_state_size, swm_state_save,
                                             swm_state_load};
 
-/* Capabilities by id: ANIMAT_EXT_MUJOCO gives a static table valid for the
- * plugin's lifetime; any other id (or NULL) gives NULL. Any phase after
- * create; the instance's thread. */
+/* "animat.ports/1": motors in [-1, 1] (the model's ctrlrange); the
+ * observations are unbounded. */
+static const animat_port_values swm_motor_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *swm_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self;
+    return dir == ANIMAT_PORT_IN && i == 0 ? &swm_motor_values : NULL;
+}
+static const animat_ports_ext swm_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = swm_values};
+
+/* Capabilities by id: ANIMAT_EXT_MUJOCO and ANIMAT_EXT_PORTS give static
+ * tables valid for the plugin's lifetime; any other id (or NULL) gives NULL.
+ * Any phase after create; the instance's thread. */
 static const void *swm_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &swm_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &swm_mujoco;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &swm_ports_ext;
     return NULL;
 }
 
@@ -405,6 +415,7 @@ static const animat_plugin_desc swm_desc = {
     SWM_NPARAMS,
     swm_params,
     &swm_api,
+    "org.animat.swimmer",
 };
 
 static const animat_plugin_desc *const swm_plugins[] = {&swm_desc};

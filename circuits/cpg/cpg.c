@@ -282,7 +282,7 @@ static const animat_circuit_api cpg_api = {
 };
 
 static const animat_plugin_desc cpg_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "cpg", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.cpg", "cpg", "1.0.0",
                 "Chain of coupled phase oscillators (Ijspeert-style CPG) with tonic drive and sensory feedback",
                 cpg_params, &cpg_api);
 

@@ -343,7 +343,7 @@ static const animat_circuit_api ctrnn_api = {
 };
 
 static const animat_plugin_desc ctrnn_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "ctrnn", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.ctrnn", "ctrnn", "1.0.0",
                 "Continuous-time recurrent neural network integrated with GSL odeiv2", ctrnn_params,
                 &ctrnn_api);
 

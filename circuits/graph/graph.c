@@ -468,7 +468,7 @@ static const animat_circuit_api graph_api = {
 };
 
 static const animat_plugin_desc graph_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "graph", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.graph", "graph", "1.0.0",
                 "Connectome-constrained circuit from a data file (chemical synapses, gap junctions; rate or LIF)",
                 graph_params, &graph_api);
 

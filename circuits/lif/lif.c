@@ -391,10 +391,19 @@ static int32_t lif_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext lif_state = {sizeof(animat_state_ext), 0, lif_state_size, lif_state_save,
                                             lif_state_load};
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": outputs tanh(...) in [-1, 1]; inputs unbounded. */
+static const animat_port_values lif_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *lif_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &lif_out_values : NULL;
+}
+static const animat_ports_ext lif_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = lif_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *lif_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &lif_state;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &lif_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &lif_units : NULL;
 }
 
@@ -412,7 +421,7 @@ static const animat_circuit_api lif_api = {
 };
 
 static const animat_plugin_desc lif_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "lif", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.lif", "lif", "1.0.0",
                 "Spiking LIF network: exponential current synapses, refractoriness, delays, encoders/decoders",
                 lif_params, &lif_api);
 

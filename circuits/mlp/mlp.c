@@ -330,10 +330,19 @@ static int32_t mlp_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext mlp_state = {sizeof(animat_state_ext), 0, mlp_state_size, mlp_state_save,
                                             mlp_state_load};
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": the tanh actions in [-1, 1]; inputs unbounded. */
+static const animat_port_values mlp_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *mlp_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &mlp_out_values : NULL;
+}
+static const animat_ports_ext mlp_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = mlp_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *mlp_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &mlp_state;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &mlp_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &mlp_units : NULL;
 }
 
@@ -351,7 +360,7 @@ static const animat_circuit_api mlp_api = {
 };
 
 static const animat_plugin_desc mlp_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "mlp", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.mlp", "mlp", "1.0.0",
                 "Multilayer perceptron with tanh layers (NCAP's MLP baseline)", mlp_params, &mlp_api);
 
 static const animat_plugin_desc *const mlp_plugins[] = {&mlp_desc};

@@ -408,7 +408,15 @@ static int32_t ncap_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext ncap_state = {sizeof(animat_state_ext), 0, ncap_state_size, ncap_state_save,
                                             ncap_state_load};
 
-/* Capabilities by id: ANIMAT_EXT_PLASTICITY and ANIMAT_EXT_UNITS give
+/* "animat.ports/1": the muscle actions in [-1, 1]; inputs unbounded. */
+static const animat_port_values ncap_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
+static const animat_port_values *ncap_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &ncap_out_values : NULL;
+}
+static const animat_ports_ext ncap_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = ncap_values};
+
+/* Capabilities by id: ANIMAT_EXT_PLASTICITY, ANIMAT_EXT_UNITS and ANIMAT_EXT_PORTS give
  * static tables valid for the plugin's lifetime; any other id (or NULL)
  * gives NULL. Any phase after create; the instance's thread. */
 static const void *ncap_extension(void *self, const char *id) {
@@ -416,6 +424,7 @@ static const void *ncap_extension(void *self, const char *id) {
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &ncap_state;
     if (id && strcmp(id, ANIMAT_EXT_PLASTICITY) == 0) return &ncap_plasticity;
     if (id && strcmp(id, ANIMAT_EXT_UNITS) == 0) return &ncap_units;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &ncap_ports_ext;
     return NULL;
 }
 
@@ -433,7 +442,7 @@ static const animat_circuit_api ncap_api = {
 };
 
 static const animat_plugin_desc ncap_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "ncap", "1.1.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.ncap", "ncap", "1.1.0",
                 "NCAP C. elegans-inspired swimmer circuit (Bhattasali et al. 2022)", ncap_params,
                 &ncap_api);
 

@@ -136,7 +136,7 @@ static const animat_circuit_api random_api = {
 };
 
 static const animat_plugin_desc random_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "random", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.animat.random", "random", "1.0.0",
                 "Uniform random actions in [-1, 1] from the host's stream (a control)", random_params,
                 &random_api);
 

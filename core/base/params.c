@@ -104,6 +104,9 @@ int params_check_table(const animat_param_info *params, uint32_t n, const char *
                 return errmsg_set(e, "plugin %s: parameter '%s' declared twice", who, p->name);
         if (!p->doc || !p->unit)
             return errmsg_set(e, "plugin %s: parameter '%s' lacks a doc or unit string", who, p->name);
+        if (p->reserved)
+            return errmsg_set(e, "plugin %s: parameter '%s': animat_param_info.reserved is %u (must be 0)", who,
+                              p->name, p->reserved);
         double tmp[ANIMAT_PARAM_LIST_MAX];
         uint32_t nl;
         char buf[64];

@@ -148,6 +148,11 @@ static const help_entry help_entries[] = {
                 "  --threshold L      sindy: coefficients below L are dropped\n"
                 "  --phase            sindy: the library of cos and sin of each phase\n"
                 "  --derivative S,... sindy: recorded derivatives instead of finite differences\n"},
+    {"new", "usage: animat new body|circuit|learner NAME [DIR]\n"
+            "\n"
+            "Write a buildable plugin scaffold into the new folder DIR (default ./NAME): meson.build\n"
+            "(against animat-sdk through pkg-config), NAME.c, a test that runs animat plugin-check,\n"
+            "and a README. An existing DIR is refused; nothing is overwritten. See sdk/README.md.\n"},
     {"help", "usage: animat help [COMMAND]    (also animat --help, animat COMMAND --help)\n"},
     {"version", "usage: animat version    (also animat --version)\n"},
 };

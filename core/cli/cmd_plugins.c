@@ -54,13 +54,13 @@ static int list(FILE *out) {
     registry_load_all(&r);
     char dirs[3 * PATH_MAX];
     registry_builtin_dirs(dirs, sizeof dirs);
-    fprintf(out, "%-8s %-12s %-8s %s\n", "KIND", "NAME", "VERSION", "FILE");
+    fprintf(out, "%-8s %-12s %-22s %-8s %s\n", "KIND", "NAME", "ID", "VERSION", "FILE");
     for (size_t i = 0; i < r.nplugins; i++) {
         const registry_plugin *p = r.plugins[i];
         char ver[64];
-        fprintf(out, "%-8s %-12s %-8s %s%s\n", registry_kind_name(p->desc->kind), p->desc->name,
-                errmsg_printable(p->desc->version, ver, sizeof ver),
-                p->lib->path, p->shadowed ? "  (shadowed by an earlier one)" : "");
+        fprintf(out, "%-8s %-12s %-22s %-8s %s%s\n", registry_kind_name(p->desc->kind), p->desc->name, p->id,
+                errmsg_printable(p->desc->version, ver, sizeof ver), p->lib->path,
+                p->ambiguous ? "  (another file offers this name or id: use the id or the file)" : "");
     }
     if (r.nplugins == 0) fprintf(out, "(no plugins found in %s or ANIMAT_PLUGIN_PATH)\n", dirs);
     for (size_t i = 0; i < r.nskipped; i++) fprintf(out, "skipped: %s\n", r.skipped[i]);
@@ -68,17 +68,45 @@ static int list(FILE *out) {
     return 0;
 }
 
-/* Print one port table of a live instance. */
-static void print_ports(FILE *out, const char *title, const animat_port_info *p, uint32_t n) {
+/* "[lo, hi]" with "-inf"/"inf" for unbounded sides. */
+static void bounds_str(double lo, double hi, char *buf, size_t cap) { snprintf(buf, cap, "[%g, %g]", lo, hi); }
+
+/* The values of port i ("animat.ports/1"): one "values" line when every
+ * element shares its bounds and unit and none is named, else a line per
+ * element (at most 16). Nothing for an undeclared, unbounded port. */
+static void print_values(FILE *out, const instance *in, uint32_t dir, uint32_t i) {
+    const instance_values *v = &in->vals[dir][i];
+    uint32_t size = in->ports[dir][i].size, same = !v->names && !v->units;
+    for (uint32_t k = 1; same && k < size; k++) same = v->lower[k] == v->lower[0] && v->upper[k] == v->upper[0];
+    char b[64], name[80], unit[32];
+    if (same) {
+        if (!v->bounded) return;
+        bounds_str(v->lower[0], v->upper[0], b, sizeof b);
+        fprintf(out, "    values in %s%s\n", b, dir == ANIMAT_PORT_IN && in->kind == ANIMAT_KIND_BODY
+                                                  ? " (the host clips actions into it)" : "");
+        return;
+    }
+    for (uint32_t k = 0; k < size && k < 16; k++) {
+        bounds_str(v->lower[k], v->upper[k], b, sizeof b);
+        instance_element_name(in, dir, i, k, name, sizeof name);
+        fprintf(out, "    [%u] %-16s %-20s %s\n", k, errmsg_printable(name, name, sizeof name), b,
+                errmsg_printable(instance_element_unit(in, dir, i, k), unit, sizeof unit));
+    }
+    if (size > 16) fprintf(out, "    ... (%u more)\n", size - 16);
+}
+
+/* Print one port table of a live instance, with the values it declares. */
+static void print_ports(FILE *out, const char *title, const instance *in, uint32_t dir) {
     fprintf(out, "%s:\n", title);
-    for (uint32_t i = 0; i < n; i++) {
-        const animat_port_info *q = &p[i];
+    for (uint32_t i = 0; i < in->nports[dir]; i++) {
+        const animat_port_info *q = &in->ports[dir][i];
         char unit[32], doc[400];
         fprintf(out, "  %-12s size %-4u %-6s %s%s\n", q->name, q->size, errmsg_printable(q->unit ? q->unit : "", unit, sizeof unit),
                 errmsg_printable(q->doc ? q->doc : "", doc, sizeof doc),
                 (q->flags & ANIMAT_PORT_METRIC) ? " [metric: averaged per episode]" : "");
+        print_values(out, in, dir, i);
     }
-    if (!n) fprintf(out, "  (none)\n");
+    if (!in->nports[dir]) fprintf(out, "  (none)\n");
 }
 
 /* A circuit's theta metadata (at most 40 lines). */
@@ -126,8 +154,8 @@ static void print_instance(FILE *out, const registry_plugin *p, const yamltree *
                 ((const animat_body_api *)d->api)->control_dt(in.self));
     else
         fprintf(out, "\nports at %s:\n", at);
-    print_ports(out, inw, in.ports[ANIMAT_PORT_IN], in.nports[ANIMAT_PORT_IN]);
-    print_ports(out, outw, in.ports[ANIMAT_PORT_OUT], in.nports[ANIMAT_PORT_OUT]);
+    print_ports(out, inw, &in, ANIMAT_PORT_IN);
+    print_ports(out, outw, &in, ANIMAT_PORT_OUT);
     if (d->kind == ANIMAT_KIND_CIRCUIT) print_theta(out, &in);
     instance_destroy(&in);
     params_free(&ps);
@@ -148,9 +176,9 @@ static int info(const char *name, const yamltree *given, FILE *out) {
     }
     const animat_plugin_desc *d = p->desc;
     char ver[64], sum[400];
-    fprintf(out, "%s %s (%s plugin)\n  %s\n  file: %s\n", d->name, errmsg_printable(d->version, ver, sizeof ver),
-            registry_kind_name(d->kind), errmsg_printable(d->summary, sum, sizeof sum),
-            p->lib->path);
+    fprintf(out, "%s %s (%s plugin)\n  %s\n  id: %s\n  file: %s\n", d->name,
+            errmsg_printable(d->version, ver, sizeof ver), registry_kind_name(d->kind),
+            errmsg_printable(d->summary, sum, sizeof sum), p->id, p->lib->path);
     fprintf(out, "\nparameters (%s.params):\n", registry_kind_name(d->kind));
     for (uint32_t i = 0; i < d->n_params; i++) {
         const animat_param_info *q = params_at(d->params, i);

@@ -27,7 +27,7 @@
 typedef struct rerun_src {
     h5rec rec;                        /* the recording, open until src_free */
     char *kind, *text, *path, *extra; /* root attributes; owned */
-    char *hashes;                     /* root attribute plugins: "inst name version hash path" lines; owned */
+    char *hashes;                     /* root attribute plugins: "inst name id version hash path" lines; owned */
     char label[4200];                 /* "FILE (stored experiment)": the stored experiment's name in messages */
     uint32_t nfromrec;                /* plugins[0..nfromrec) come from the recording's extra_plugins */
     const char *plugins[RERUN_MAX_PLUGINS];
@@ -103,10 +103,11 @@ static uint64_t recorded_hash(const rerun_src *r, const char *name, int *found) 
     size_t len = strlen(name);
     *found = 0;
     for (const char *p = r->hashes; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
-        char plugin[128], version[64];
+        char plugin[128], id[160], version[64];
         uint64_t h;
+        /* "role name id version fnv1a64 path" */
         if (!strncmp(p, name, len) && p[len] == ' ' &&
-            sscanf(p + len, " %127s %63s %" SCNx64, plugin, version, &h) == 3) {
+            sscanf(p + len, " %127s %159s %63s %" SCNx64, plugin, id, version, &h) == 4) {
             *found = 1;
             return h;
         }

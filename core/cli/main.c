@@ -14,6 +14,7 @@
 #include "cli/cmd_help.h"
 #include "cli/cmd_eval.h"
 #include "cli/cmd_sweep.h"
+#include "cli/cmd_new.h"
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
@@ -86,12 +87,17 @@ static void usage(FILE *f) {
             "                          needs OSMesa and the ffmpeg program; progress with ETA\n"
             "                          on a terminal; an ffmpeg idle for ANIMAT_FFMPEG_TIMEOUT s\n"
             "                          (default 60) is stopped\n"
-            "  plugins                 list the plugins found: kind, name, version, file\n"
-            "  plugins info NAME [--set KEY=VALUE]...\n"
+            "  plugins                 list the plugins found: kind, name, id, version, file\n"
+            "  plugins info NAME|ID [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
-            "                          --set model=worm.xml shows that model's ports)\n"
+            "                          --set model=worm.xml shows that model's ports) and their\n"
+            "                          declared bounds and element names\n"
+            "  new body|circuit|learner NAME [DIR]\n"
+            "                          write a buildable plugin into the new folder DIR\n"
+            "                          (default NAME): meson.build (pkg-config animat-sdk),\n"
+            "                          NAME.c, a plugin-check test, README; never overwrites\n"
             "  plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
             "                          validate a plugin through the ABI (handshake, tables,\n"
             "                          ports, finite outputs, determinism, no allocation or heap\n"
@@ -438,6 +444,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "analyze")) return cmd_analyze_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "new")) return cmd_new_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;
 }

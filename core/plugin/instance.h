@@ -22,6 +22,17 @@
 #define INSTANCE_MAX_PORTS 4096u
 #define INSTANCE_MAX_PORT_SIZE (1u << 24)
 
+/* What a port's values mean (extension "animat.ports/1", port.h), as the
+ * host keeps it: bounds element by element (-INFINITY / INFINITY where
+ * unbounded), names and units (plugin-owned arrays valid until destroy, or
+ * NULL). Filled for every port, declared or not. */
+typedef struct instance_values {
+    double *lower, *upper;     /* `size` doubles each; point into instance.bounds */
+    const char *const *names;  /* NULL: element k is "PORT[k]" */
+    const char *const *units;  /* NULL: every element has the port's unit */
+    int bounded;               /* some element has a finite bound */
+} instance_values;
+
 typedef struct instance {
     hostctx host;                 /* its host table; owned */
     const registry_plugin *plugin;/* registry-owned */
@@ -31,6 +42,9 @@ typedef struct instance {
     uint32_t nports[2];
     double **bufs[2];             /* one buffer pointer per port; owned array, set by sim */
     const char *name;             /* instance name; experiment-owned */
+    instance_values *vals[2];     /* one per port, like ports; owned */
+    double *bounds[2];            /* the lower/upper storage; owned */
+    uint64_t *clipped;            /* bodies: action values clipped per IN port (sim); owned */
 } instance;
 
 /* Create an instance of plugin p called `name` with random-stream key
@@ -50,6 +64,31 @@ void instance_destroy(instance *in);
  * of a known struct_size, names [a-z0-9_]+ unique in the table, sizes in
  * [1, INSTANCE_MAX_PORT_SIZE]. 0, or -1 with a reason in why (cap bytes). */
 int instance_check_ports(const animat_port_info *p, uint32_t n, char *why, size_t cap);
+
+/* Validate one record of extension "animat.ports/1" for a port of `size`
+ * elements: reserved 0, struct_size a record's, bounds not NaN and lower <=
+ * upper, element names present, well-formed and unique. 0, or -1 with a
+ * reason in why (cap bytes). */
+int instance_check_values(const animat_port_values *v, uint32_t size, char *why, size_t cap);
+
+/* Bounds of port i in direction dir: *lower and *upper point at `size`
+ * host-owned doubles (valid until destroy; +-INFINITY where unbounded).
+ * 0, or -1 for a bad dir or i. The query embedding code builds observation
+ * and action spaces from. */
+int instance_port_bounds(const instance *in, uint32_t dir, uint32_t i, const double **lower, const double **upper);
+
+/* Name of element k of port i in direction dir into buf: the declared
+ * name, or "PORT[k]". Returns buf. */
+const char *instance_element_name(const instance *in, uint32_t dir, uint32_t i, uint32_t k, char *buf, size_t cap);
+
+/* Unit of element k of port i (the declared per-element unit, else the
+ * port's); never NULL. */
+const char *instance_element_unit(const instance *in, uint32_t dir, uint32_t i, uint32_t k);
+
+/* Clip a body's action buffers into their declared bounds, adding the count
+ * of clipped values per IN port to in->clipped. Returns the number clipped
+ * now. Must not allocate (step loop). NaN stays NaN. */
+uint64_t instance_clip_actions(instance *in);
 
 /* Index of port `name` in direction dir, or -1. */
 int instance_port(const instance *in, uint32_t dir, const char *name);

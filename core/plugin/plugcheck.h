@@ -162,6 +162,14 @@ int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap);
  * after PLUGCHECK_STEPS steps, must equal what create reported. */
 int plugcheck_ports_stable(const plugcheck_ctx *c, char *msg, size_t cap);
 
+/* Bodies and circuits: the extensions offered, through their tables
+ * (plugcheck_ext.c): "animat.ports/1" records pass the host's validator;
+ * "animat.units/1" names present and unique, get 0 after reset, bad index
+ * or mode refused, a clamp visible in get, reset clearing overrides;
+ * "animat.mujoco/1" model and data present and stable, camera distance > 0.
+ * PASS naming what was exercised, or that nothing was offered. */
+int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap);
+
 /* ---- internal helpers shared by the check files ---- */
 
 /* The process state a plugin must leave alone (plugcheck_proc.c), taken in

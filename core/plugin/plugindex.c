@@ -24,7 +24,7 @@
 #define PROBE_OUT_CAP (1u << 20)   /* one child's report, bytes */
 
 /* The header line: an index of another version is ignored. */
-#define INDEX_HEAD "animat-plugin-index 2 animat " ANIMAT_VERSION "\n"
+#define INDEX_HEAD "animat-plugin-index 3 animat " ANIMAT_VERSION "\n"
 
 /* One remembered file. */
 typedef struct entry {

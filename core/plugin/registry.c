@@ -46,6 +46,25 @@ static int plugin_name_ok(const char *s) {
     return 1;
 }
 
+int registry_id_ok(const char *s) {
+    if (!s || !*s || strnlen(s, REGISTRY_ID_MAX + 1) > REGISTRY_ID_MAX) return 0;
+    int labels = 1;
+    for (const char *c = s; *c; c++) {
+        if (*c == '.') {
+            if (c == s || c[1] == '.' || c[1] == 0) return 0;
+            labels++;
+        } else if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' || *c == '-')) {
+            return 0;
+        }
+    }
+    return labels >= 2;
+}
+
+/* The descriptor's id, or NULL when it predates ABI 1.3 or leaves it NULL. */
+static const char *desc_id(const animat_plugin_desc *d) {
+    return d->struct_size >= offsetof(animat_plugin_desc, id) + sizeof d->id ? d->id : NULL;
+}
+
 /* Check a kind's function table: required functions present. */
 static int check_api(const animat_plugin_desc *d, const char *path, errmsg *e) {
     const char *missing = NULL;
@@ -121,6 +140,13 @@ static int validate(const animat_plugin_entry *en, const char *path, errmsg *e) 
             return errmsg_set(e, "%s: plugin '%s' has unknown kind %u", path, d->name, d->kind);
         if (!d->version || !d->summary)
             return errmsg_set(e, "%s: plugin '%s' lacks a version or summary string", path, d->name);
+        if (desc_id(d) && !registry_id_ok(desc_id(d)))
+            return errmsg_set(e, "%s: plugin '%s' has an invalid id (want reverse-DNS, e.g. org.example.%s: "
+                                 "[a-z0-9_-]+ labels joined by '.', at most %d characters)",
+                              path, d->name, d->name, REGISTRY_ID_MAX);
+        for (uint32_t j = 0; j < i; j++)
+            if (en->plugins[j] && !strcmp(en->plugins[j]->name, d->name))
+                return errmsg_set(e, "%s: plugin name '%s' appears twice in the file", path, d->name);
         if (check_api(d, path, e)) return -1;
         char who[PATH_MAX + 80];
         snprintf(who, sizeof who, "%.64s (%s)", d->name, path);
@@ -185,7 +211,35 @@ static void lib_release(const registry_lib *lib) {
     }
 }
 
-int registry_open(registry *r, const char *path, errmsg *e) {
+/* The library already loaded from the file st describes, or NULL. */
+static registry_lib *lib_of_file(const registry *r, const struct stat *st) {
+    for (size_t i = 0; i < r->nlibs; i++)
+        if (r->libs[i]->dev == (unsigned long long)st->st_dev && r->libs[i]->ino == (unsigned long long)st->st_ino)
+            return r->libs[i];
+    return NULL;
+}
+
+/* Register plugin p: its id, and the ambiguity of its name and id with
+ * every plugin of another file. 0, or -1 when out of memory. */
+static int add_plugin(registry *r, registry_plugin *p) {
+    p->id = desc_id(p->desc);
+    if (!p->id) {
+        size_t n = strlen(p->desc->name) + 7;
+        if (!(p->owned_id = malloc(n))) return -1;
+        snprintf(p->owned_id, n, "local.%s", p->desc->name);
+        p->id = p->owned_id;
+    }
+    for (size_t j = 0; j < r->nplugins; j++) {
+        registry_plugin *q = r->plugins[j];
+        if (q->lib != p->lib && (!strcmp(q->desc->name, p->desc->name) || !strcmp(q->id, p->id)))
+            q->ambiguous = p->ambiguous = 1;
+    }
+    r->plugins[r->nplugins++] = p;
+    return 0;
+}
+
+/* Open `path` (or find it loaded: same device and inode) into *out. */
+static int open_lib(registry *r, const char *path, registry_lib **out, errmsg *e) {
     /* dlopen searches system dirs for bare names: force a path. */
     char buf[PATH_MAX];
     if (!strchr(path, '/')) {
@@ -197,6 +251,8 @@ int registry_open(registry *r, const char *path, errmsg *e) {
     if (S_ISDIR(st.st_mode)) return errmsg_set(e, "%s: is a directory, not a plugin file", path);
     /* dlopen of a FIFO or device blocks or worse: only regular files load */
     if (!S_ISREG(st.st_mode)) return errmsg_set(e, "%s: is not a regular file (a FIFO, socket or device), not a plugin file", path);
+    /* the same file through another directory or a symlink is one plugin */
+    if ((*out = lib_of_file(r, &st))) return 0;
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) return errmsg_set(e, "%s: cannot load: %s", path, dlerror());
     const animat_plugin_entry *en = dlsym(h, ANIMAT_ENTRY_SYMBOL);
@@ -222,16 +278,22 @@ int registry_open(registry *r, const char *path, errmsg *e) {
     lib->handle = h;
     lib->entry = en;
     lib->plugins = ps;
+    lib->dev = (unsigned long long)st.st_dev;
+    lib->ino = (unsigned long long)st.st_ino;
+    lib->nplugins = en->n_plugins;
     r->libs[r->nlibs++] = lib;
+    *out = lib;
     for (uint32_t i = 0; i < en->n_plugins; i++) {
-        registry_plugin *p = &ps[i];
-        p->desc = en->plugins[i];
-        p->lib = lib;
-        for (size_t j = 0; j < r->nplugins; j++)
-            if (strcmp(r->plugins[j]->desc->name, p->desc->name) == 0) p->shadowed = 1;
-        r->plugins[r->nplugins++] = p;
+        ps[i].desc = en->plugins[i];
+        ps[i].lib = lib;
+        if (add_plugin(r, &ps[i])) return errmsg_set(e, "out of memory");
     }
     return 0;
+}
+
+int registry_open(registry *r, const char *path, errmsg *e) {
+    registry_lib *lib;
+    return open_lib(r, path, &lib, e);
 }
 
 /* Remember why a file was skipped. */
@@ -317,8 +379,12 @@ static int try_load(const char *path, char *names, size_t cap, errmsg *e) {
     if (validate(en, path, e)) return -1;
     size_t len = 0;
     for (uint32_t i = 0; i < en->n_plugins; i++) {
-        int k = snprintf(names + len, cap - len, "%s%u:%s", i ? " " : "", en->plugins[i]->kind, en->plugins[i]->name);
-        if (k < 0 || (size_t)k >= cap - len || strlen(en->plugins[i]->name) >= sizeof ((registry_known *)0)->name) {
+        const animat_plugin_desc *d = en->plugins[i];
+        const char *id = desc_id(d);
+        int k = snprintf(names + len, cap - len, "%s%u:%s:%s%s", i ? " " : "", d->kind, d->name, id ? "" : "local.",
+                         id ? id : d->name);
+        if (k < 0 || (size_t)k >= cap - len || strlen(d->name) >= sizeof ((registry_known *)0)->name ||
+            strlen(d->name) + 6 > REGISTRY_ID_MAX) {
             names[0] = '\0'; /* too many to remember: the scan loads the file */
             return 0;
         }
@@ -327,21 +393,22 @@ static int try_load(const char *path, char *names, size_t cap, errmsg *e) {
     return 0;
 }
 
-/* Note the plugins "KIND:NAME ..." of file path in r->known. 0, or -1
+/* Note the plugins "KIND:NAME:ID ..." of file path in r->known. 0, or -1
  * when they do not parse (then the file is loaded instead). */
 static int note_known(registry *r, const char *path, const char *names) {
     size_t before = r->nknown;
     for (const char *p = names; *p;) {
         unsigned kind = 0;
         int used = 0;
-        char name[64];
-        if (sscanf(p, "%u:%63[a-z0-9_-]%n", &kind, name, &used) != 2 || !used ||
+        char name[64], id[REGISTRY_ID_MAX + 1];
+        if (sscanf(p, "%u:%63[a-z0-9_-]:%" REGISTRY_ID_SCAN "[a-z0-9._-]%n", &kind, name, id, &used) != 3 || !used ||
             grow((void **)&r->known, r->nknown, sizeof *r->known))
             goto bad;
         registry_known *k = &r->known[r->nknown];
         memset(k, 0, sizeof *k);
         if (!(k->path = strdup(path))) goto bad;
         snprintf(k->name, sizeof k->name, "%s", name);
+        snprintf(k->id, sizeof k->id, "%s", id);
         k->kind = kind;
         r->nknown++;
         p += used;
@@ -369,16 +436,12 @@ void registry_load_all(registry *r) {
     for (size_t i = 0; i < r->nknown; i++) load_known(r, i);
 }
 
-/* Load the first scanned file holding a plugin `name` unless one is loaded. */
-static void load_named(registry *r, const char *name) {
-    for (size_t i = 0; i < r->nplugins; i++)
-        if (!r->plugins[i]->shadowed && !strcmp(r->plugins[i]->desc->name, name)) return;
+/* Load every scanned file offering `value` (an id when it holds a '.', else
+ * a short name), so that registry_find sees every file claiming it. */
+static void load_named(registry *r, const char *value) {
+    int by_id = strchr(value, '.') != NULL;
     for (size_t i = 0; i < r->nknown; i++)
-        if (!strcmp(r->known[i].name, name) && !r->known[i].tried) {
-            size_t before = r->nplugins;
-            load_known(r, i);
-            if (r->nplugins > before) return;
-        }
+        if (!strcmp(by_id ? r->known[i].id : r->known[i].name, value)) load_known(r, i);
 }
 
 void registry_scan(registry *r) {
@@ -406,15 +469,48 @@ void registry_scan(registry *r) {
     free(v);
 }
 
+/* Does p answer to `value`: its id when value holds a '.', else its name? */
+static int answers(const registry_plugin *p, const char *value) {
+    return !strcmp(strchr(value, '.') ? p->id : p->desc->name, value);
+}
+
+/* "NAME or ID is ambiguous" naming the first two files offering it. */
+static void ambiguity(const registry *r, const char *value, uint32_t kind, errmsg *e) {
+    const registry_plugin *m[2] = {NULL, NULL};
+    for (size_t i = 0; i < r->nplugins && !m[1]; i++)
+        if (answers(r->plugins[i], value) && (!kind || r->plugins[i]->desc->kind == kind))
+            m[m[0] ? 1 : 0] = r->plugins[i];
+    char q[80];
+    if (strchr(value, '.') || !strcmp(m[0]->id, m[1]->id))
+        errmsg_set(e, "plugin id '%s' is claimed by two files: %s and %s (remove one, or name the file)",
+                   m[0]->id, m[0]->lib->path, m[1]->lib->path);
+    else
+        errmsg_set(e, "plugin name '%s' is ambiguous: %s (%s) and %s (%s); use an id", errmsg_quote(value, q, sizeof q),
+                   m[0]->id, m[0]->lib->path, m[1]->id, m[1]->lib->path);
+}
+
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e) {
+    const registry_plugin *hit = NULL, *other_kind = NULL;
+    size_t nhit = 0;
     for (size_t i = 0; i < r->nplugins; i++) {
         const registry_plugin *p = r->plugins[i];
-        if (p->shadowed || strcmp(p->desc->name, name) != 0) continue;
+        if (!answers(p, name)) continue;
         if (kind && p->desc->kind != kind) {
-            errmsg_set(e, "plugin '%s' is a %s, not a %s", name, registry_kind_name(p->desc->kind), registry_kind_name(kind));
-            return NULL;
+            other_kind = p;
+            continue;
         }
-        return p;
+        if (!hit) hit = p;
+        nhit++;
+    }
+    if (nhit > 1) {
+        ambiguity(r, name, kind, e);
+        return NULL;
+    }
+    if (hit) return hit;
+    if (other_kind) {
+        errmsg_set(e, "plugin '%s' is a %s, not a %s", name, registry_kind_name(other_kind->desc->kind),
+                   registry_kind_name(kind));
+        return NULL;
     }
     char known[512] = "";
     size_t n = r->nplugins + r->nknown;
@@ -423,7 +519,7 @@ const registry_plugin *registry_find(const registry *r, const char *name, uint32
         const registry_plugin *p = i < r->nknown ? NULL : r->plugins[i - r->nknown];
         const char *nm = p ? p->desc->name : r->known[i].name;
         uint32_t k = p ? p->desc->kind : r->known[i].kind;
-        if ((p && p->shadowed) || (kind && k != kind)) continue;
+        if (kind && k != kind) continue;
         int dup = 0; /* each name once */
         for (size_t j = 0; j < i && !dup; j++)
             dup = !strcmp(nm, j < r->nknown ? r->known[j].name : r->plugins[j - r->nknown]->desc->name);
@@ -452,17 +548,11 @@ const registry_plugin *registry_resolve(registry *r, const char *value, const ch
                      PATH_MAX - 1);
             return NULL;
         }
-        /* Already loaded from this path? */
-        for (size_t i = 0; i < r->nplugins; i++)
-            if (strcmp(r->plugins[i]->lib->path, path) == 0 && (!kind || r->plugins[i]->desc->kind == kind))
-                return r->plugins[i];
-        size_t before = r->nplugins;
-        if (registry_open(r, path, e)) return NULL;
-        for (size_t i = before; i < r->nplugins; i++)
-            if (!kind || r->plugins[i]->desc->kind == kind) {
-                r->plugins[i]->shadowed = 0; /* an explicit file is used as given */
-                return r->plugins[i];
-            }
+        /* an explicit file is used as given, loaded already or not */
+        registry_lib *lib;
+        if (open_lib(r, path, &lib, e)) return NULL;
+        for (uint32_t i = 0; i < lib->nplugins; i++)
+            if (!kind || lib->plugins[i].desc->kind == kind) return &lib->plugins[i];
         errmsg_set(e, "%s: holds no %s plugin", path, registry_kind_name(kind));
         return NULL;
     }
@@ -475,6 +565,7 @@ void registry_close(registry *r) {
     for (size_t i = 0; i < r->nlibs; i++) {
         lib_release(r->libs[i]);
         dlclose(r->libs[i]->handle);
+        for (uint32_t k = 0; k < r->libs[i]->nplugins; k++) free(r->libs[i]->plugins[k].owned_id);
         free(r->libs[i]->plugins);
         free(r->libs[i]->path);
         free(r->libs[i]);

@@ -4,8 +4,15 @@
  * directory (the build tree's plugin folders when animat runs from its build
  * tree, else the install directory), then each directory of
  * ANIMAT_PLUGIN_PATH (colon-separated), then files given explicitly (a
- * `plugin:` value containing '/' or ending in ".so", or --plugin FILE). The
- * first plugin with a given name wins; later ones are listed as shadowed.
+ * `plugin:` value containing '/' or ending in ".so", or --plugin FILE).
+ *
+ * Identity (ABI 1.3): a plugin is found by its reverse-DNS id
+ * ("org.animat.ncap"; "local.NAME" for plugins that declare none) or by its
+ * short name. A file reached twice (both directories, a symlink: the same
+ * device and inode) is loaded once. Two different files offering one name
+ * make that name ambiguous: using it is an error naming both files and both
+ * ids, while each id still works. Two files claiming one id make that id
+ * (and the name) an error naming both files.
  *
  * Every shared object passes the ABI handshake (abi.h) and descriptor checks
  * before any of its functions is called. A scan loads nothing in-process:
@@ -26,6 +33,10 @@
 
 struct registry_plugin;
 
+/* The longest plugin id (registry_id_ok), and the same as a scanf width. */
+#define REGISTRY_ID_MAX 128
+#define REGISTRY_ID_SCAN "128"
+
 /* Is function `field` present in a plugin's table, inside the struct_size
  * the plugin declared? Use it before every read of an optional field. */
 #define REGISTRY_HAS(api, type, field) \
@@ -39,8 +50,10 @@ static inline const animat_port_info *registry_port_at(const animat_port_info *p
 
 /* One loaded shared object. */
 typedef struct registry_lib {
-    struct registry_plugin *plugins;      /* entry->n_plugins records; owned */
+    struct registry_plugin *plugins;      /* nplugins records; owned */
+    uint32_t nplugins;                    /* entry->n_plugins */
     char *path;                       /* as found; owned */
+    unsigned long long dev, ino;      /* the file's identity (stat) */
     void *handle;                     /* dlopen handle; closed by registry_close */
     const animat_plugin_entry *entry; /* inside the library */
 } registry_lib;
@@ -49,7 +62,9 @@ typedef struct registry_lib {
 typedef struct registry_plugin {
     const animat_plugin_desc *desc; /* inside lib; valid until registry_close */
     const registry_lib *lib;
-    int shadowed; /* 1 if an earlier plugin has the same name */
+    const char *id;   /* desc->id, or "local.NAME" (owned_id) when it has none */
+    char *owned_id;   /* owned; NULL when id is the descriptor's */
+    int ambiguous;    /* 1 if another file offers a plugin with the same name or id */
 } registry_plugin;
 
 typedef struct registry {
@@ -68,6 +83,7 @@ typedef struct registry {
 typedef struct registry_known {
     char *path;    /* the file; owned */
     char name[64]; /* the plugin's name */
+    char id[REGISTRY_ID_MAX + 1]; /* its id, or "local.NAME" when it declares none */
     uint32_t kind; /* ANIMAT_KIND_* */
     int tried;     /* 1: its file was loaded (or failed to) */
 } registry_known;
@@ -94,9 +110,10 @@ void registry_load_all(registry *r);
  * buf (cap bytes). */
 void registry_builtin_dirs(char *buf, size_t cap);
 
-/* Find a plugin by name among loaded ones, requiring `kind` unless it is
- * 0. NULL with e set: unknown name (listing the loaded and scanned ones of
- * that kind), or a plugin of the wrong kind. */
+/* Find a plugin by id (a value with a '.') or short name among registered
+ * ones, requiring `kind` unless it is 0. NULL with e set: unknown (listing
+ * known ones of that kind), of the wrong kind, or ambiguous (two files:
+ * both paths and ids named). */
 const registry_plugin *registry_find(const registry *r, const char *name, uint32_t kind, errmsg *e);
 
 /* Resolve an experiment `plugin:` value: a file path (relative to `base_dir`
@@ -104,6 +121,10 @@ const registry_plugin *registry_find(const registry *r, const char *name, uint32
  * registry_scan, loading the first file that holds it. NULL with e set. */
 const registry_plugin *registry_resolve(registry *r, const char *value, const char *base_dir, uint32_t kind,
                                 errmsg *e);
+
+/* Is s a well-formed plugin id: [a-z0-9_-]+ labels joined by '.', at least
+ * two, at most REGISTRY_ID_MAX characters? */
+int registry_id_ok(const char *s);
 
 /* "body", "circuit", "learner" or "unknown". */
 const char *registry_kind_name(uint32_t kind);

@@ -18,11 +18,21 @@ void sim_dst_range(const sim *s, const experiment_conn *c, uint32_t *lo, uint32_
     *hi = c->dst.sliced ? c->dst.hi : sim_end_len(s, &c->dst);
 }
 
+/* Is input `port` of instance i a body's action port with declared bounds?
+ * The host clips those in place (instance_clip_actions), so they always get
+ * a buffer of their own: a source's output or the shared zeros never change. */
+static int clipped_input(const sim *s, uint32_t i, const char *port) {
+    const instance *in = &s->insts[i];
+    if (in->kind != ANIMAT_KIND_BODY || !in->vals[ANIMAT_PORT_IN]) return 0;
+    int k = instance_port(in, ANIMAT_PORT_IN, port);
+    return k >= 0 && in->vals[ANIMAT_PORT_IN][k].bounded;
+}
+
 /* Is edge i the only one into its destination, undelayed and whole to
  * whole, so the input can read the source's buffer directly? */
 static int aliases(const sim *s, uint32_t i) {
     const experiment_conn *c = &s->x->conns[i];
-    if (c->delayed || c->src.sliced || c->dst.sliced) return 0;
+    if (c->delayed || c->src.sliced || c->dst.sliced || clipped_input(s, c->dst.inst, c->dst.port)) return 0;
     for (uint32_t j = 0; j < s->x->nconns; j++)
         if (j != i && s->x->conns[j].dst.inst == c->dst.inst && !strcmp(s->x->conns[j].dst.port, c->dst.port)) return 0;
     return 1;
@@ -32,6 +42,7 @@ static int aliases(const sim *s, uint32_t i) {
 /* How input port k of instance i is fed: -1 none, -2 needs its own buffer,
  * else the index of the one edge it can alias. */
 static int feed_of(const sim *s, uint32_t i, const char *port) {
+    if (clipped_input(s, i, port)) return -2;
     int found = -1;
     for (uint32_t j = 0; j < s->x->nconns; j++) {
         const experiment_conn *c = &s->x->conns[j];

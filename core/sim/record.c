@@ -152,17 +152,17 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
     return x->record_sigs ? 0 : add_reward(r, e);
 }
 
-/* The plugins as text, one line each: "kind name version fnv1a64 path". */
+/* The plugins as text, one line each: "role name id version fnv1a64 path". */
 static char *plugin_lines(const experiment *x) {
-    size_t cap = 256 * (x->ninsts + 1) + 1, len = 0;
+    size_t cap = (512 + 4096) * (x->ninsts + 1) + 1, len = 0; /* names, id, version, hash, a path */
     char *s = calloc(1, cap);
     for (uint32_t k = 0; s && k <= x->ninsts; k++) {
         const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
         if (!in->plugin) continue;
         uint64_t h = 0;
         hash_file(in->plugin->lib->path, &h);
-        int n = snprintf(s + len, cap - len, "%s %s %s %016llx %s\n", in->name, in->plugin->desc->name,
-                         in->plugin->desc->version, (unsigned long long)h, in->plugin->lib->path);
+        int n = snprintf(s + len, cap - len, "%s %s %s %s %016llx %s\n", in->name, in->plugin->desc->name,
+                         in->plugin->id, in->plugin->desc->version, (unsigned long long)h, in->plugin->lib->path);
         if (n > 0) len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
     }
     return s;

@@ -92,7 +92,7 @@ char *runner_provenance(const experiment *x, const char *command) {
         const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
         const registry_plugin *p = in->plugin;
         if (!p) continue;
-        cat(&s, &len, &cap, "%s: %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->desc->version,
+        cat(&s, &len, &cap, "%s: %s %s %s %s fnv1a64=%016llx\n", in->name, p->desc->name, p->id, p->desc->version,
             p->lib->path, (unsigned long long)file_hash(p->lib->path));
         cat(&s, &len, &cap, "%s.params:", in->name);
         cat_params(&s, &len, &cap, &in->params);
@@ -311,6 +311,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     runner_summary acc;
     uint64_t first = o && o->state_in ? st.episode : 0, end = o && o->state_in ? first + 1 : x->episodes;
     int rc = run_episodes(&s, o, first, end, out, r, &acc, e);
+    if (!rc && out) sim_print_clipped(&s, out);
     sim_destroy(&s);
     if (!rc) rc = state_finish(x, &st, &acc, out, e);
     free(st.in);

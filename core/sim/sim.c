@@ -167,11 +167,28 @@ static int step_circuits(sim *s, errmsg *e) {
     return 0;
 }
 
-/* The copies into the bodies' action ports: before the observers, so they
- * see the action each body is about to apply. Always 0. */
+/* The copies into the bodies' action ports, then the clip into their
+ * declared bounds: before the observers, so they see the action each body
+ * is about to apply. Always 0. */
 static int copy_body_inputs(sim *s) {
     run_copies(s->copies + s->body_copy0, s->ncopies - s->body_copy0);
+    for (uint32_t b = 0; b < s->nbodies; b++) instance_clip_actions(&s->insts[b]);
     return 0;
+}
+
+uint32_t sim_print_clipped(const sim *s, FILE *f) {
+    uint32_t lines = 0;
+    for (uint32_t b = 0; b < s->nbodies; b++) {
+        const instance *in = &s->insts[b];
+        for (uint32_t i = 0; in->clipped && i < in->nports[ANIMAT_PORT_IN]; i++) {
+            if (!in->clipped[i]) continue;
+            fprintf(f, "note: %s.act.%s: %llu action value%s outside the declared bounds clipped (see `animat plugins "
+                       "info %s`)\n", in->name, in->ports[ANIMAT_PORT_IN][i].name,
+                    (unsigned long long)in->clipped[i], in->clipped[i] == 1 ? "" : "s", in->plugin->id);
+            lines++;
+        }
+    }
+    return lines;
 }
 
 /* Every body: one control step each (its inputs already copied). Adds
@@ -189,6 +206,10 @@ static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg
             ANIMAT_OK)
             return step_fail(s, in, "step failed", e);
         if (check_outputs(s, in, e)) return -1;
+        if (out.reserved)
+            return errmsg_set(e, "%s (%s): animat_step_result.reserved is %u in episode %llu at step %llu (must be 0)",
+                              in->name, in->plugin->desc->name, out.reserved, (unsigned long long)s->episode + 1,
+                              (unsigned long long)s->step);
         if (!isfinite(out.reward))
             return errmsg_set(e, "%s (%s): reward is %s in episode %llu at step %llu", in->name, in->plugin->desc->name,
                               nonfinite_name(out.reward), (unsigned long long)s->episode + 1,

@@ -12,7 +12,8 @@
  *   repeat: for each circuit in graph order (sources before sinks):
  *             copy its undelayed inputs; step it `substeps` times with
  *             dt = control_dt / substeps (inputs held, last output kept)
- *           copy body inputs; observers' before(); step every body;
+ *           copy body inputs, clip them into declared bounds (port.h);
+ *           observers' before(); step every body;
  *           observers' after(reward); online plasticity;
  *           copy delayed edges (their destinations read them next step)
  *   until any body terminates or truncates, or run.max_steps.
@@ -167,6 +168,11 @@ int sim_create(sim *s, const experiment *x, errmsg *e);
 
 /* Destroy the instances and buffers (safe on a zeroed or failed sim). */
 void sim_destroy(sim *s);
+
+/* One line per body action port whose values were clipped to its declared
+ * bounds (port.h, "animat.ports/1") in the episodes run so far, with the
+ * count, to f; returns how many lines. */
+uint32_t sim_print_clipped(const sim *s, FILE *f);
 
 /* Run episode `episode` (0-based; it keys the random streams with x->seed).
  * Fills *r. 0, or -1 with e naming plugin, episode and step. */

@@ -1,6 +1,6 @@
 /* checkpoint.c -- see checkpoint.h. The file is a sealed file
- * (base/sealfile.h) whose payload is the fixed fields below, then the
- * learner state. */
+ * (base/sealfile.h) whose payload is the fixed fields below, the length of
+ * the plugins text (uint64), the learner state, then the plugins text. */
 #include "train/checkpoint.h"
 
 #include "base/sealfile.h"
@@ -21,6 +21,9 @@ typedef struct checkpoint_head {
     uint64_t curve_hash; /* FNV of the curve file's first curve_bytes bytes */
 } checkpoint_head;
 
+/* Largest plugins text a checkpoint may declare. */
+#define CHECKPOINT_PLUGINS_MAX (1u << 20)
+
 int checkpoint_save(const char *path, const checkpoint *c, errmsg *e) {
     checkpoint_head h;
     memset(&h, 0, sizeof h);
@@ -33,11 +36,15 @@ int checkpoint_save(const char *path, const checkpoint *c, errmsg *e) {
     h.fingerprint = c->fingerprint;
     h.best_return = c->best_return;
     h.curve_hash = c->curve_hash;
-    char *buf = malloc(sizeof h + c->state_size);
+    uint64_t nplug = c->plugins ? strlen(c->plugins) : 0;
+    size_t size = sizeof h + sizeof nplug + c->state_size + nplug;
+    char *buf = malloc(size);
     if (!buf) return errmsg_set(e, "out of memory");
     memcpy(buf, &h, sizeof h);
-    if (c->state_size) memcpy(buf + sizeof h, c->state, c->state_size);
-    int rc = sealfile_write(path, magic, CHECKPOINT_VERSION, buf, sizeof h + c->state_size, e);
+    memcpy(buf + sizeof h, &nplug, sizeof nplug);
+    if (c->state_size) memcpy(buf + sizeof h + sizeof nplug, c->state, c->state_size);
+    if (nplug) memcpy(buf + sizeof h + sizeof nplug + c->state_size, c->plugins, nplug);
+    int rc = sealfile_write(path, magic, CHECKPOINT_VERSION, buf, size, e);
     free(buf);
     return rc;
 }
@@ -48,13 +55,19 @@ int checkpoint_load(const char *path, checkpoint *c, errmsg *e) {
     uint64_t size = 0;
     if (sealfile_read(path, magic, CHECKPOINT_VERSION, "checkpoint", 1ULL << 34, &buf, &size, e)) return -1;
     checkpoint_head h;
-    if (size < sizeof h) {
+    uint64_t nplug = 0;
+    if (size >= sizeof h + sizeof nplug) memcpy(&nplug, (char *)buf + sizeof h, sizeof nplug);
+    if (size < sizeof h + sizeof nplug || nplug > CHECKPOINT_PLUGINS_MAX || nplug > size - sizeof h - sizeof nplug) {
         free(buf);
         return errmsg_set(e, "%s: checkpoint is truncated", path);
     }
     memcpy(&h, buf, sizeof h);
-    c->state_size = size - sizeof h;
-    memmove(buf, (char *)buf + sizeof h, c->state_size);
+    c->state_size = size - sizeof h - sizeof nplug - nplug;
+    if (nplug && !(c->plugins = strndup((char *)buf + size - nplug, nplug))) {
+        free(buf);
+        return errmsg_set(e, "out of memory");
+    }
+    memmove(buf, (char *)buf + sizeof h + sizeof nplug, c->state_size);
     c->state = buf;
     c->n_theta = h.n_theta;
     c->epochs_done = h.epochs_done;
@@ -70,5 +83,7 @@ int checkpoint_load(const char *path, checkpoint *c, errmsg *e) {
 
 void checkpoint_free(checkpoint *c) {
     free(c->state);
+    free(c->plugins);
     c->state = NULL;
+    c->plugins = NULL;
 }

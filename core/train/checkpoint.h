@@ -19,7 +19,8 @@
 
 #include "base/errmsg.h"
 
-#define CHECKPOINT_VERSION 3u /* 2: the checksum covers the header too; curve hash; 3: a sealed file */
+#define CHECKPOINT_VERSION 4u /* 2: the checksum covers the header too; curve hash; 3: a sealed file;
+                                 4: the plugins (role id version fnv1a64 lines) after the state */
 
 typedef struct checkpoint {
     uint32_t n_theta;
@@ -33,6 +34,8 @@ typedef struct checkpoint {
     double best_return;     /* best candidate return seen */
     uint64_t state_size;    /* bytes in `state` */
     void *state;            /* learner state; owned (free with checkpoint_free) */
+    char *plugins;          /* "ROLE ID VERSION FNV1A64\n" per plugin, NUL-terminated; owned;
+                               NULL when none */
 } checkpoint;
 
 /* Serialise c and write it atomically to path. 0 or -1 with e set. */
@@ -42,7 +45,7 @@ int checkpoint_save(const char *path, const checkpoint *c, errmsg *e);
  * 0, or -1 with e set ("PATH: not an animat checkpoint", truncated, ...). */
 int checkpoint_load(const char *path, checkpoint *c, errmsg *e);
 
-/* Free c->state (NULL-safe). */
+/* Free c->state and c->plugins (NULL-safe). */
 void checkpoint_free(checkpoint *c);
 
 #endif

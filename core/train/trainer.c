@@ -387,12 +387,55 @@ static FILE *open_curve(const trainer *t, const char *command, int resume, const
     return f;
 }
 
+/* The plugins as a checkpoint stores them: "ROLE ID VERSION FNV1A64\n" per
+ * instance and the learner. Caller frees; NULL when out of memory. */
+static char *plugins_text(const experiment *x) {
+    size_t cap = 400 * ((size_t)x->ninsts + 1) + 1, len = 0;
+    char *s = calloc(1, cap);
+    for (uint32_t k = 0; s && k <= x->ninsts; k++) {
+        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+        uint64_t h = 0;
+        if (!in->plugin || hash_file(in->plugin->lib->path, &h)) h = 0;
+        if (in->plugin)
+            len += (size_t)snprintf(s + len, cap - len, "%.64s %.128s %.64s %016llx\n", in->name, in->plugin->id,
+                                    in->plugin->desc->version, (unsigned long long)h);
+    }
+    return s;
+}
+
+/* The first line of a that differs from b's, into buf ("(none)" at the
+ * end of a); for messages. */
+static const char *first_diff(const char *a, const char *b, char *buf, size_t cap) {
+    while (*a && *b) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la)) break;
+        a += la + (a[la] == '\n'), b += lb + (b[lb] == '\n');
+    }
+    snprintf(buf, cap, "%.*s", (int)strcspn(a, "\n"), *a ? a : "(none)");
+    return buf;
+}
+
+/* A checkpoint's plugins against this run's (version 3 checkpoints): any
+ * difference in a role's id, version or file hash is refused naming the
+ * plugin -- the fingerprint refuses it too, but without saying which.
+ * 0, or -1 with e set. */
+static int check_plugins(const experiment *x, const char *was, const char *now, errmsg *e) {
+    if (!was || !now || !strcmp(was, now)) return 0;
+    char a[400], b[400];
+    return errmsg_set(e, "%s: checkpoint was written with plugin '%s', this run has '%s'", x->checkpoint,
+                      first_diff(was, now, a, sizeof a), first_diff(now, was, b, sizeof b));
+}
+
 /* Resume: restore the learner and counters from the checkpoint into *ck
  * (which holds this run's fingerprint). 0, or -1 with e set. */
 static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
     const experiment *x = t->x;
     checkpoint in;
     if (checkpoint_load(x->checkpoint, &in, e)) return -1;
+    if (check_plugins(x, in.plugins, ck->plugins, e)) {
+        checkpoint_free(&in);
+        return -1;
+    }
     if (in.fingerprint != ck->fingerprint || in.n_theta != t->n) {
         checkpoint_free(&in);
         return errmsg_set(e, "%s: checkpoint was written by a different experiment setup (plugins, parameters, seed "
@@ -404,9 +447,11 @@ static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
         return errmsg_set(e, "learner (%s): cannot load the checkpoint state: %s", x->learner.plugin->desc->name,
                           hostctx_take_error(&t->lhost));
     }
+    char *plugins = ck->plugins;
     checkpoint_free(&in);
     *ck = in;
     ck->state = NULL;
+    ck->plugins = plugins; /* this run's: the next checkpoint records them */
     if (out)
         fprintf(out, "resuming %s from %s after epoch %llu\n", x->file, x->checkpoint, (unsigned long long)ck->epochs_done);
     return 0;
@@ -657,6 +702,10 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     if (setup(&t, x, o->threads ? o->threads : x->threads, e)) goto done;
     ck.n_theta = t.n;
     ck.fingerprint = fingerprint(&t);
+    if (!(ck.plugins = plugins_text(x))) {
+        errmsg_set(e, "out of memory");
+        goto done;
+    }
     ck.best_return = -INFINITY;
     if (o->resume && resume(&t, &ck, out, e)) goto done;
     if (o->resume && ck.epochs_done > x->epochs) {
@@ -713,6 +762,7 @@ int trainer_run(const experiment *x, const trainer_opts *o, FILE *out, errmsg *e
     rc = interrupted ? TRAINER_INTERRUPTED : 0;
 done:
     progress_end(&t.pg);
+    free(ck.plugins);
     record_abort(rec);
     if (curve) fclose(curve);
     teardown(&t);

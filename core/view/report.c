@@ -78,7 +78,7 @@ static void page_head(plot_buf *b, const h5rec *r) {
     else report_raw(b, "(not recorded)");
     report_raw(b, "</td></tr>\n<tr><th>animat version</th><td>");
     report_text(b, ver ? ver : "(not recorded)");
-    report_raw(b, "</td></tr>\n<tr><th>plugins<br><small>kind name version hash path</small></th><td><pre>");
+    report_raw(b, "</td></tr>\n<tr><th>plugins<br><small>role name id version hash path</small></th><td><pre>");
     report_text(b, plugins ? plugins : "(not recorded)");
     report_raw(b, "</pre></td></tr>\n</table>\n");
     free(file), free(cmd), free(ver), free(plugins);

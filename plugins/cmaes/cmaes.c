@@ -368,7 +368,7 @@ static const animat_learner_api cma_api = {
 };
 
 static const animat_plugin_desc cma_desc =
-    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "cmaes", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_LEARNER, "org.animat.cmaes", "cmaes", "1.0.0",
                 "CMA-ES (Hansen's tutorial, 2016): covariance matrix adaptation evolution strategy",
                 cma_params, &cma_api);
 

@@ -319,7 +319,7 @@ static const animat_learner_api es_api = {
 };
 
 static const animat_plugin_desc es_desc =
-    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "es", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_LEARNER, "org.animat.es", "es", "1.0.0",
                 "OpenAI-style evolution strategies: antithetic sampling, centered ranks, Adam", es_params,
                 &es_api);
 

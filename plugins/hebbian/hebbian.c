@@ -307,7 +307,7 @@ static const animat_learner_api heb_api = {
 };
 
 static const animat_plugin_desc heb_desc =
-    ANIMAT_DESC(ANIMAT_KIND_LEARNER, "hebbian", "1.0.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_LEARNER, "org.animat.hebbian", "hebbian", "1.0.0",
                 "Reward-modulated three-factor Hebbian rule, applied online inside each episode",
                 heb_params, &heb_api);
 

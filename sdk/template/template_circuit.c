@@ -177,7 +177,7 @@ static const animat_circuit_api tpl_api = {
 
 /* The descriptor: rename `name` (it must be unique among loaded plugins). */
 static const animat_plugin_desc tpl_desc =
-    ANIMAT_DESC(ANIMAT_KIND_CIRCUIT, "template", "0.1.0",
+    ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "org.example.template", "template", "0.1.0",
                 "Template circuit: y = gain * x (copy sdk/template to start a plugin)", tpl_params, &tpl_api);
 
 static const animat_plugin_desc *const tpl_plugins[] = {&tpl_desc};

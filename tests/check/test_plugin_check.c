@@ -29,7 +29,7 @@ static const struct {
 static const struct {
     const char *file, *line, *detail;
 } broken[] = {
-    {"bad_abi_major.so", "FAIL  load: ", "ABI 99.2"},
+    {"bad_abi_major.so", "FAIL  load: ", "ABI 99.3"},
     {"bad_abi_minor.so", "FAIL  load: ", "newer than this host's"},
     {"no_entry.so", "FAIL  load: ", "no 'animat_entry' symbol"},
     {"null_step.so", "FAIL  load: ", "required function 'step' is NULL"},
@@ -63,6 +63,10 @@ static const struct {
     {"closes_stdout.so", "FAIL  closes-stdout: ports: ", "the plugin closed stdout (fd 1)"},
     {"cross_write.so", "FAIL  cross-write: bounds: ",
      "step 1 of one instance changed another instance's observation port 'y'[0]"},
+    {"reserved_port.so", "FAIL  reserved-port: ports: ", "port 0 'u': animat_port_info.reserved is 7 (must be 0)"},
+    {"bounds_inverted.so", "FAIL  bounds-inverted: extensions: ",
+     "animat.ports/1: action port 'u': element 0: lower bound 1 > upper bound -1"},
+    {"bounds_nan.so", "FAIL  bounds-nan: extensions: ", "element 0: a bound is NaN"},
 };
 
 /* Path of shipped plugin i (static storage). */
@@ -83,7 +87,7 @@ START_TEST(shipped_pass) {
     proc_out p = proc_run("%s plugin-check %s%s", exe, path, wrapped ? " --timeout 300" : "");
     ck_assert_msg(!p.signaled, "%s: plugin-check crashed: %.1500s", path, p.err);
     ck_assert_msg(p.status == 0, "%s: exit %d\n%.1500s%.1500s", path, p.status, p.out, p.err);
-    ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.2, sizeof(double)=8, sizeof(size_t)=8"),
+    ck_assert_msg(strstr(p.out, "PASS  load: handshake ABI 1.3, sizeof(double)=8, sizeof(size_t)=8"),
                   "%s: no load line:\n%.2000s", path, p.out);
     ck_assert_msg(strstr(p.out, ": leak: 100 create/destroy cycles"), "%s: no leak line:\n%.2000s", path, p.out);
     /* under valgrind (ANIMAT_WRAP) allocator calls cannot be counted: that SKIP only */
@@ -185,7 +189,7 @@ END_TEST
 START_TEST(quiet_and_seed) {
     proc_out p = proc_run("%s plugin-check %s/dummy.so --quiet --seed 12345", exe, broken_dir);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_str_eq(p.out, "plugin-check: 12 passed, 0 failed\n");
+    ck_assert_str_eq(p.out, "plugin-check: 13 passed, 0 failed\n");
     proc_free(&p);
     p = proc_run("%s plugin-check %s/nan_obs.so --quiet", exe, broken_dir);
     ck_assert_int_eq(p.status, 1);

@@ -66,13 +66,13 @@ static proc_out run_broken(const char *cmd, const char *so) {
 
 START_TEST(abi_major) {
     proc_out p = run_broken("check", "bad_abi_major");
-    expect_error(&p, "bad_abi_major.so: built for animat ABI 99.2, this host speaks ABI 1.2 (major versions must match");
+    expect_error(&p, "bad_abi_major.so: built for animat ABI 99.3, this host speaks ABI 1.3 (major versions must match");
 }
 END_TEST
 
 START_TEST(abi_minor_newer) {
     proc_out p = run_broken("check", "bad_abi_minor");
-    expect_error(&p, "bad_abi_minor.so: built for animat ABI 1.3, newer than this host's 1.2 (upgrade animat)");
+    expect_error(&p, "bad_abi_minor.so: built for animat ABI 1.4, newer than this host's 1.3 (upgrade animat)");
 }
 END_TEST
 
@@ -258,7 +258,7 @@ START_TEST(help_and_version) {
     proc_free(&p);
     p = proc_run("%s --version", exe);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_ptr_nonnull(strstr(p.out, "plugin ABI 1.2"));
+    ck_assert_ptr_nonnull(strstr(p.out, "plugin ABI 1.3"));
     proc_free(&p);
 }
 END_TEST
@@ -298,9 +298,9 @@ END_TEST
 START_TEST(plugins_list_and_info) {
     proc_out p = proc_run("%s plugins", exe);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_ptr_nonnull(strstr(p.out, "body     swimmer      1.0.0"));
-    ck_assert_ptr_nonnull(strstr(p.out, "circuit  ncap         1."));
-    ck_assert_ptr_nonnull(strstr(p.out, "circuit  mlp          1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "body     swimmer      org.animat.swimmer     1.0.0"));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  ncap         org.animat.ncap        1."));
+    ck_assert_ptr_nonnull(strstr(p.out, "circuit  mlp          org.animat.mlp         1.0.0"));
     ck_assert_ptr_nonnull(strstr(p.out, "/bodies/swimmer/swimmer.so"));
     proc_free(&p);
     p = proc_run("%s plugins info swimmer", exe);
@@ -322,7 +322,7 @@ START_TEST(plugins_list_and_info) {
     p = proc_run("ANIMAT_PLUGIN_PATH=%s %s plugins", broken, exe);
     ck_assert_msg(p.status == 0, "status %d: %s", p.status, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "skipped: "));
-    ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.2"));
+    ck_assert_ptr_nonnull(strstr(p.out, "bad_abi_major.so: built for animat ABI 99.3"));
     ck_assert_ptr_nonnull(strstr(p.out, "body     dummy"));
     proc_free(&p);
 }
@@ -352,7 +352,7 @@ START_TEST(aborting_constructor_skipped) {
     char path[600];
     snprintf(path, sizeof path, "%s/cache/animat/plugin-index", dir);
     char *index = proc_slurp(path);
-    ck_assert_msg(index && !strncmp(index, "animat-plugin-index 2 ", 22) && strstr(index, "/ctor_abort.so\t"), "%.500s",
+    ck_assert_msg(index && !strncmp(index, "animat-plugin-index 3 ", 22) && strstr(index, "/ctor_abort.so\t"), "%.500s",
                   index ? index : "(none)");
     free(index);
     proc_out p0;
@@ -417,7 +417,7 @@ START_TEST(trace_reproducible) {
     ck_assert_ptr_nonnull(strstr(da, "circuit.out.muscles[4],reward\n"));
     ck_assert_int_eq(proc_lines(da + 1), 1001);
     ck_assert_ptr_nonnull(strstr(ta, "# seed: 1 "));
-    ck_assert_ptr_nonnull(strstr(ta, "# body: swimmer 1.0.0 "));
+    ck_assert_ptr_nonnull(strstr(ta, "# body: swimmer org.animat.swimmer 1.0.0 "));
     free(ta);
     free(tb);
     free(tc);

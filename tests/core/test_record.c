@@ -236,7 +236,7 @@ START_TEST(rerun_plugin_paths) {
     proc_free(&p);
     char h5[512];
     snprintf(h5, sizeof h5, "%s/n.h5", dir);
-    set_attr(h5, "plugins", "body swimmer 1.0.0 ", "body swimmer 1.0.0 0000000000000000 x");
+    set_attr(h5, "plugins", "body swimmer org.animat.swimmer 1.0.0 ", "body swimmer org.animat.swimmer 1.0.0 0000000000000000 x");
     p = proc_run("%s rerun %s", exe, h5);
     ck_assert_int_eq(p.status, 1);
     ck_assert_msg(strstr(p.err, "body (swimmer) resolves to ") && strstr(p.err, "is not the recorded one; refusing to "

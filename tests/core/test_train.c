@@ -58,7 +58,7 @@ START_TEST(es_minimises_quadratic) {
     char prov[512];
     snprintf(prov, sizeof prov, "%s/q.params.yaml", dir);
     char *text = proc_slurp(prov);
-    ck_assert_ptr_nonnull(strstr(text, "\n# learner: es 1.0.0 "));
+    ck_assert_ptr_nonnull(strstr(text, "\n# learner: es org.animat.es 1.0.0 "));
     ck_assert_ptr_nonnull(strstr(text, "\n# learner.params: population=16 sigma=0.10000000000000001 lr=0.050000000000000003"));
     free(text);
     double th[8];

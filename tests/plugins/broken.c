@@ -42,6 +42,12 @@
  *   BROKEN_CHATTY      writes 1 MiB to stdout in every step
  *   BROKEN_CROSS       the second instance writes through a static pointer
  *                      to the first instance's observation buffer
+ *   BROKEN_RESERVED    its action port record sets `reserved` (ABI 1.3: must be 0)
+ *   BROKEN_RESERVED_RESULT  sets animat_step_result.reserved in its 3rd step
+ *   BROKEN_BOUNDS_INVERTED  declares its action port's bounds as [1, -1]
+ *   BROKEN_BOUNDS_NAN       declares a NaN lower bound on its action port
+ *   BOUNDED            (valid) declares its action port in [-0.5, 0.5]
+ *   PLUGIN_ID="..."    (valid) the descriptor carries that ABI 1.3 id
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
 /* Positional struct initialisers on purpose: the fixtures are spelt the way
@@ -134,7 +140,11 @@ static void d_destroy(void *self) {
     if (d) d->h->free(d->h, d);
 }
 
+#ifdef BROKEN_RESERVED
+static const animat_port_info d_in[] = {{sizeof(animat_port_info), 1, 0, 7, "u", "", "input"}};
+#else
 static const animat_port_info d_in[] = {{sizeof(animat_port_info), 1, 0, 0, "u", "", "input"}};
+#endif
 #ifdef BROKEN_HUGE_PORT
 static const animat_port_info d_out[] = {{sizeof(animat_port_info), 1u << 30, 0, 0, "y", "", "output"}};
 #else
@@ -200,6 +210,9 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #elif defined(BROKEN_OVERRUN)
     if (d->steps == 3) obs[0][1] = 0; /* the port has one value */
 #endif
+#if defined(BROKEN_RESERVED_RESULT)
+    if (d->steps == 3) out->reserved = 1;
+#endif
 #if defined(BROKEN_NAN)
     if (d->steps == 3) obs[0][0] = 0.0 / 0.0;
 #elif defined(BROKEN_INF_REWARD)
@@ -210,6 +223,28 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
     return ANIMAT_OK;
 }
 
+#if defined(BROKEN_BOUNDS_INVERTED) || defined(BROKEN_BOUNDS_NAN) || defined(BOUNDED)
+/* "animat.ports/1" on the action port u. */
+#if defined(BROKEN_BOUNDS_INVERTED)
+static const animat_port_values d_u_values = {sizeof(animat_port_values), 0, 1.0, -1.0};
+#elif defined(BROKEN_BOUNDS_NAN)
+static const animat_port_values d_u_values = {sizeof(animat_port_values), 0, 0.0 / 0.0, 1.0};
+#else
+static const animat_port_values d_u_values = {sizeof(animat_port_values), 0, -0.5, 0.5};
+#endif
+static const animat_port_values *d_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self;
+    return dir == ANIMAT_PORT_IN && i == 0 ? &d_u_values : NULL;
+}
+static const animat_ports_ext d_ports_ext = {sizeof(animat_ports_ext), 0, d_values};
+static const void *d_extension(void *self, const char *id) {
+    (void)self;
+    return id && !strcmp(id, ANIMAT_EXT_PORTS) ? &d_ports_ext : NULL;
+}
+#define D_EXTENSION d_extension
+#else
+#define D_EXTENSION NULL
+#endif
 static const animat_body_api api = {
 #ifdef BROKEN_TRUNCATED
     8,
@@ -222,6 +257,7 @@ static const animat_body_api api = {
 #else
     d_step,
 #endif
+    D_EXTENSION,
 };
 
 static const animat_param_info params[] = {
@@ -243,7 +279,11 @@ static const animat_param_info params[] = {
 
 static const animat_plugin_desc desc = {
     sizeof(animat_plugin_desc), ANIMAT_KIND_BODY, PLUGIN_NAME, "0.0.1", "a test body",
-    sizeof params / sizeof params[0], params, &api};
+    sizeof params / sizeof params[0], params, &api,
+#ifdef PLUGIN_ID
+    PLUGIN_ID,
+#endif
+};
 static const animat_plugin_desc *const list[] = {&desc};
 
 #ifndef BROKEN_NO_ENTRY

@@ -30,7 +30,7 @@ extern "C" {
 /* ABI version this header describes. Major: incompatible change. Minor: a
  * struct grew at its end or a new optional function/extension appeared. */
 #define ANIMAT_ABI_MAJOR 1
-#define ANIMAT_ABI_MINOR 2
+#define ANIMAT_ABI_MINOR 3
 /* History:
  *   1.0  entry, host table, body/circuit/learner kinds, params, ports.
  *   1.1  animat_circuit_api.extension (circuit capabilities by id, e.g.
@@ -42,10 +42,29 @@ extern "C" {
  *        tear-down); animat_body_api.extension and
  *        animat_learner_api.extension, so every kind has an extension query.
  *
- * From 1.2 on the core structs (entry, descriptor, host table, the three
- * kind tables, param and port records) are frozen: a new capability is a
- * new extension id ("animat.NAME/REVISION") with its own table, never a new
- * field. Extensions are asked for by id and may be absent (NULL). */
+ *   1.3  animat_plugin_desc.id (a reverse-DNS identity, read before any
+ *        instance exists, as CLAP's descriptor id); extension
+ *        "animat.ports/1" (port bounds, element names and units, port.h);
+ *        the host enforces `reserved` fields (every one must be 0).
+ *        Plugins built against 1.0 .. 1.2 load unchanged; the host calls
+ *        them by a derived id, "local.NAME".
+ *
+ * From 1.2 on the core structs (entry, host table, the three kind tables,
+ * param and port records) are frozen: a new capability is a new extension
+ * id with its own table, never a new field. The descriptor grew once more,
+ * in 1.3, by `id` -- identity, not a capability -- and is frozen from 1.3 on.
+ * Extensions are asked for by id and may be absent (NULL).
+ *
+ * Extension ids: "PREFIX.NAME/REVISION", REVISION a decimal integer >= 1
+ * that grows when the table changes incompatibly (a compatible growth keeps
+ * the revision and appends fields, struct_size first). The prefix "animat."
+ * is reserved for this SDK; a third party uses its own reverse-DNS prefix
+ * ("edu.somelab.lamprey.gait/1"), so ids never collide. Plugins answer only
+ * ids they implement and NULL for every other.
+ *
+ * Reserved fields: every field named `reserved` must be 0 in every struct a
+ * plugin fills; the host refuses the plugin otherwise, naming struct and
+ * field, so that such a field can gain a meaning in a later minor. */
 
 /* Name of the single symbol a plugin exports. */
 #define ANIMAT_ENTRY_SYMBOL "animat_entry"
@@ -85,6 +104,19 @@ typedef struct animat_plugin_desc {
     /* Kind-specific function table (animat_body_api, animat_circuit_api or
      * animat_learner_api), cast to the type named by `kind`. Required. */
     const void *api;
+
+    /* --- ABI 1.3 --- */
+
+    /* Globally unique identity in reverse-DNS form, lower case:
+     * "org.animat.ncap", "edu.somelab.lamprey" ([a-z0-9_-]+ labels joined by
+     * '.', at least two, at most 128 characters). `name` stays a short alias
+     * for experiment files; where two files offer one name, only the id
+     * tells them apart. Recordings, traces and checkpoints store the id with
+     * `version` and the file's hash. Static, plugin-owned. Optional for
+     * source compatibility (NULL: the host calls the plugin "local.NAME",
+     * as it does every plugin built before 1.3); every shipped plugin and
+     * every `animat new` scaffold sets it. */
+    const char *id;
 } animat_plugin_desc;
 
 /* The exported entry object. The first five fields are frozen forever: a host

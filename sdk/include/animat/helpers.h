@@ -96,12 +96,32 @@ extern "C" {
 #define ANIMAT_DESC(KIND, NAME, VERSION, SUMMARY, PARAMS, API)                          \
     {.struct_size = sizeof(animat_plugin_desc), .kind = (KIND), .name = (NAME),         \
      .version = (VERSION), .summary = (SUMMARY), .n_params = ANIMAT_COUNT(PARAMS),      \
-     .params = (PARAMS), .api = (API)}
+     .params = (PARAMS), .api = (API), .id = NULL}
 
 /* A descriptor without configuration parameters. */
 #define ANIMAT_DESC_NOPARAMS(KIND, NAME, VERSION, SUMMARY, API)                       \
     {.struct_size = sizeof(animat_plugin_desc), .kind = (KIND), .name = (NAME),       \
-     .version = (VERSION), .summary = (SUMMARY), .n_params = 0, .params = NULL, .api = (API)}
+     .version = (VERSION), .summary = (SUMMARY), .n_params = 0, .params = NULL, .api = (API), \
+     .id = NULL}
+
+/* The same with a reverse-DNS id (ABI 1.3; abi.h): what every new plugin
+ * should use, e.g. ANIMAT_DESC_ID(ANIMAT_KIND_CIRCUIT, "edu.somelab.cpg",
+ * "cpg", "1.0.0", "...", params, &api). */
+#define ANIMAT_DESC_ID(KIND, ID, NAME, VERSION, SUMMARY, PARAMS, API)                   \
+    {.struct_size = sizeof(animat_plugin_desc), .kind = (KIND), .name = (NAME),         \
+     .version = (VERSION), .summary = (SUMMARY), .n_params = ANIMAT_COUNT(PARAMS),      \
+     .params = (PARAMS), .api = (API), .id = (ID)}
+
+#define ANIMAT_DESC_ID_NOPARAMS(KIND, ID, NAME, VERSION, SUMMARY, API)                \
+    {.struct_size = sizeof(animat_plugin_desc), .kind = (KIND), .name = (NAME),       \
+     .version = (VERSION), .summary = (SUMMARY), .n_params = 0, .params = NULL,        \
+     .api = (API), .id = (ID)}
+
+/* A port's values (extension "animat.ports/1", port.h): every element in
+ * [LO, HI], no element names (a compound literal). */
+#define ANIMAT_PORT_BOUNDS(LO, HI)                                                     \
+    ((animat_port_values){.struct_size = sizeof(animat_port_values), .lower = (LO),     \
+                          .upper = (HI)})
 
 /* A port record (a compound literal, so it can be assigned at create). */
 #define ANIMAT_PORT_INFO(NAME, SIZE, UNIT, DOC)                                        \

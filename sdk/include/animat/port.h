@@ -39,6 +39,56 @@ typedef struct animat_port_info {
     const char *doc;      /* required; one sentence */
 } animat_port_info;
 
+/* Extension "animat.ports/1" (ABI 1.3), asked of body and circuit instances
+ * through their `extension` query: what a port's values mean -- bounds,
+ * element names, units -- so that the host can check actions and show them
+ * (`animat plugins info`), and embedding code (Python, Gymnasium spaces) can
+ * build observation and action spaces. A port the extension says nothing
+ * about (or an instance without it) is unbounded, its elements unnamed.
+ *
+ * The host reads every record once, right after create (with the ports),
+ * and refuses the instance, naming the port, when a record is malformed:
+ * reserved not 0, a bound NaN, lower > upper, an element name missing or
+ * not [a-z0-9_.\[\]]+, or two element names alike.
+ *
+ * The host's rule for bodies' IN ports (actions) with a finite bound: each
+ * control step, after the circuits stepped and before the body's step, it
+ * clips every action element into [lower, upper] (in a buffer of its own,
+ * so the circuit's output is never changed) and counts the clipped values;
+ * `animat run` reports the count per port after the run. NaN actions stay
+ * an error (the circuit's output check). OUT ports and circuits' IN ports
+ * are documented, not enforced. */
+#define ANIMAT_EXT_PORTS "animat.ports/1"
+
+/* The values of one port. Instance-owned, valid until destroy. */
+typedef struct animat_port_values {
+    uint32_t struct_size; /* sizeof(animat_port_values) */
+    uint32_t reserved;    /* 0 */
+    /* Bounds of every element: lower <= upper, -INFINITY / INFINITY when
+     * unbounded on that side. Overridden element by element by lowers /
+     * uppers when those are not NULL. */
+    double lower;
+    double upper;
+    const double *lowers; /* NULL, or `size` per-element lower bounds */
+    const double *uppers; /* NULL, or `size` per-element upper bounds */
+    /* NULL (the host calls element i "NAME[i]"), or `size` element names,
+     * [a-z0-9_.\[\]]+, unique within the port ("joint_0", "x"). */
+    const char *const *names;
+    /* NULL (every element has the port's `unit`), or `size` SI units
+     * ("" where none). */
+    const char *const *units;
+} animat_port_values;
+
+typedef struct animat_ports_ext {
+    uint32_t struct_size; /* sizeof(animat_ports_ext) */
+    uint32_t reserved;    /* 0 */
+    /* The values of port i (the order `ports` lists them) in direction dir:
+     * an instance-owned record valid until destroy, or NULL when nothing is
+     * declared for it. Any phase after create, the instance's thread.
+     * Required. */
+    const animat_port_values *(*values)(void *self, uint32_t dir, uint32_t i);
+} animat_ports_ext;
+
 #ifdef __cplusplus
 }
 #endif

@@ -205,7 +205,7 @@ static const animat_body_api pendulum_api = {
 };
 
 static const animat_plugin_desc pendulum_desc =
-    ANIMAT_DESC(ANIMAT_KIND_BODY, "pendulum", "0.1.0", "Template body: a torque-driven MuJoCo pendulum.",
+    ANIMAT_DESC_ID(ANIMAT_KIND_BODY, "org.example.pendulum", "pendulum", "0.1.0", "Template body: a torque-driven MuJoCo pendulum.",
                 pendulum_params, &pendulum_api);
 
 static const animat_plugin_desc *const pendulum_plugins[] = {&pendulum_desc};

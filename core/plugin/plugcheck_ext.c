@@ -1,0 +1,161 @@
+/* plugcheck_ext.c -- plugin-check's `extensions` check: the extensions a
+ * body or circuit offers, exercised through their tables (see plugcheck.h).
+ * State save/load round trips are checked elsewhere. */
+#include "plugin/plugcheck.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin/instance.h"
+
+/* The instance's table for extension `id`, or NULL. */
+static const void *ext_of(const plugcheck_inst *in, const char *id) {
+    const animat_plugin_desc *d = in->c->desc;
+    if (d->kind == ANIMAT_KIND_BODY) {
+        const animat_body_api *b = d->api;
+        return REGISTRY_HAS(b, animat_body_api, extension) ? b->extension(in->self, id) : NULL;
+    }
+    const animat_circuit_api *a = d->api;
+    return REGISTRY_HAS(a, animat_circuit_api, extension) ? a->extension(in->self, id) : NULL;
+}
+
+/* "animat.ports/1": every record the host's validator accepts. Appends a
+ * summary to note. 0 or -1 with msg. */
+static int check_ports_ext(const plugcheck_inst *in, char *note, size_t ncap, char *msg, size_t cap) {
+    const animat_ports_ext *px = ext_of(in, ANIMAT_EXT_PORTS);
+    if (!px) return 0;
+    if (px->struct_size < offsetof(animat_ports_ext, values) + sizeof px->values || !px->values)
+        return plugcheck_fail(msg, cap, "%s: the table lacks its values function", ANIMAT_EXT_PORTS);
+    if (px->reserved) return plugcheck_fail(msg, cap, "animat_ports_ext.reserved is %u (must be 0)", px->reserved);
+    uint32_t declared = 0;
+    for (uint32_t d = 0; d < 2; d++)
+        for (uint32_t i = 0; i < in->n[d]; i++) {
+            const animat_port_values *v = px->values(in->self, d, i);
+            char why[160];
+            if (v && instance_check_values(v, plugcheck_port_at(in, d, i)->size, why, sizeof why))
+                return plugcheck_fail(msg, cap, "%s: %s port '%s': %s", ANIMAT_EXT_PORTS, plugcheck_dir_word(in, d),
+                                      plugcheck_port_at(in, d, i)->name, why);
+            declared += v != NULL;
+        }
+    size_t len = strlen(note);
+    snprintf(note + len, ncap - len, "%s%s: %u of %u ports declared", len ? "; " : "", ANIMAT_EXT_PORTS, declared,
+             in->n[0] + in->n[1]);
+    return 0;
+}
+
+/* Outputs of a run: reset(seed), `pre` override of unit 0 for one step and
+ * a second reset when pre, then 3 steps; the last row into row. */
+static int units_run(plugcheck_inst *in, const animat_units_ext *u, int pre, double *row, char *msg, size_t cap) {
+    animat_step_result res;
+    if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
+    if (pre) {
+        if (u->override(in->self, 0, ANIMAT_UNIT_CLAMP, 0.375) != ANIMAT_OK)
+            return plugcheck_fail(msg, cap, "%s: override(0, CLAMP, 0.375) failed", ANIMAT_EXT_UNITS);
+        if (plugcheck_inst_step(in, &res, NULL, msg, cap)) return -1;
+        double got = 0;
+        if (u->get(in->self, 0, &got) != ANIMAT_OK || got != 0.375)
+            return plugcheck_fail(msg, cap, "%s: unit 0 clamped to 0.375 reads %g after a step", ANIMAT_EXT_UNITS, got);
+        if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
+    }
+    for (int t = 0; t < 3; t++)
+        if (plugcheck_inst_step(in, &res, row, msg, cap)) return -1;
+    return 0;
+}
+
+/* "animat.units/1": names present and unique, get reads 0 after reset and
+ * refuses an index out of range, override refuses a bad index or mode,
+ * a clamp shows in get, and reset clears every override (the outputs after
+ * reset equal a run that never overrode). 0 or -1 with msg. */
+static int check_units_ext(plugcheck_inst *in, char *note, size_t ncap, char *msg, size_t cap) {
+    const animat_units_ext *u = ext_of(in, ANIMAT_EXT_UNITS);
+    if (!u) return 0;
+    if (u->struct_size < offsetof(animat_units_ext, override) + sizeof u->override || !u->names || !u->get ||
+        !u->override)
+        return plugcheck_fail(msg, cap, "%s: the table lacks names, get or override", ANIMAT_EXT_UNITS);
+    uint32_t n = 0;
+    const char *const *names = u->names(in->self, &n);
+    if (n > (1u << 24) || (n && !names))
+        return plugcheck_fail(msg, cap, "%s: names() reports %u units and %s", ANIMAT_EXT_UNITS, n,
+                              names ? "that is absurd" : "returns NULL");
+    for (uint32_t i = 0; i < n; i++) {
+        if (!names[i] || !names[i][0]) return plugcheck_fail(msg, cap, "%s: unit %u has no name", ANIMAT_EXT_UNITS, i);
+        for (uint32_t j = 0; j < i && n <= 4096; j++)
+            if (!strcmp(names[i], names[j]))
+                return plugcheck_fail(msg, cap, "%s: unit name '%s' appears twice", ANIMAT_EXT_UNITS, names[i]);
+    }
+    if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        double v = 1;
+        if (u->get(in->self, i, &v) != ANIMAT_OK || v != 0)
+            return plugcheck_fail(msg, cap, "%s: unit %u (%s) reads %g after reset (want 0)", ANIMAT_EXT_UNITS, i,
+                                  names[i], v);
+    }
+    double v;
+    if (u->get(in->self, n, &v) == ANIMAT_OK || u->override(in->self, n, ANIMAT_UNIT_CLAMP, 0) == ANIMAT_OK ||
+        (n && u->override(in->self, 0, 99, 0) == ANIMAT_OK))
+        return plugcheck_fail(msg, cap, "%s: get/override accepted unit %u of %u or mode 99 (want ANIMAT_ERROR)",
+                              ANIMAT_EXT_UNITS, n, n);
+    if (n) {
+        size_t w = plugcheck_row_width(in);
+        double *a = calloc(2 * w + 1, sizeof *a);
+        if (!a) return plugcheck_fail(msg, cap, "out of memory");
+        int rc = units_run(in, u, 0, a, msg, cap) || units_run(in, u, 1, a + w, msg, cap);
+        if (!rc && memcmp(a, a + w, in->total[ANIMAT_PORT_OUT] * sizeof *a))
+            rc = plugcheck_fail(msg, cap, "%s: reset did not clear an override of unit 0 (%s): outputs differ 3 steps "
+                                          "after it", ANIMAT_EXT_UNITS, names[0]);
+        free(a);
+        if (rc) return -1;
+    }
+    size_t len = strlen(note);
+    snprintf(note + len, ncap - len, "%s%s: %u units, get/override, reset clears overrides", len ? "; " : "",
+             ANIMAT_EXT_UNITS, n);
+    return 0;
+}
+
+/* "animat.mujoco/1" (bodies): a MuJoCo version, model and data present and
+ * at the same address across reset and step, a camera (if offered) with a
+ * positive distance. 0 or -1 with msg. */
+static int check_mujoco_ext(plugcheck_inst *in, char *note, size_t ncap, char *msg, size_t cap) {
+    const animat_mujoco_ext *mj = in->c->desc->kind == ANIMAT_KIND_BODY ? ext_of(in, ANIMAT_EXT_MUJOCO) : NULL;
+    if (!mj) return 0;
+    if (mj->struct_size < offsetof(animat_mujoco_ext, data) + sizeof mj->data || !mj->model || !mj->data)
+        return plugcheck_fail(msg, cap, "%s: the table lacks model or data", ANIMAT_EXT_MUJOCO);
+    if (mj->mujoco_version <= 0)
+        return plugcheck_fail(msg, cap, "%s: mujoco_version %d (want mjVERSION_HEADER)", ANIMAT_EXT_MUJOCO,
+                              mj->mujoco_version);
+    const void *m0 = mj->model(in->self), *d0 = mj->data(in->self);
+    animat_step_result res;
+    if (!m0 || !d0) return plugcheck_fail(msg, cap, "%s: model() or data() is NULL", ANIMAT_EXT_MUJOCO);
+    if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap) || plugcheck_inst_step(in, &res, NULL, msg, cap))
+        return -1;
+    if (mj->model(in->self) != m0 || mj->data(in->self) != d0)
+        return plugcheck_fail(msg, cap, "%s: model() or data() moved after reset and a step (must stay put until "
+                                        "destroy)", ANIMAT_EXT_MUJOCO);
+    if (mj->struct_size >= offsetof(animat_mujoco_ext, camera) + sizeof mj->camera && mj->camera) {
+        animat_mujoco_camera cam;
+        memset(&cam, 0, sizeof cam);
+        cam.struct_size = sizeof cam;
+        if (mj->camera(in->self, &cam) == ANIMAT_OK && !(isfinite(cam.distance) && cam.distance > 0))
+            return plugcheck_fail(msg, cap, "%s: camera distance %g (want finite > 0)", ANIMAT_EXT_MUJOCO,
+                                  cam.distance);
+    }
+    size_t len = strlen(note);
+    snprintf(note + len, ncap - len, "%s%s: MuJoCo %d, model and data stable", len ? "; " : "", ANIMAT_EXT_MUJOCO,
+             mj->mujoco_version);
+    return 0;
+}
+
+/* See plugcheck.h. Runs plugin code: call it in a forked child only. */
+int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap) {
+    plugcheck_inst in;
+    char note[400] = "";
+    int rc = plugcheck_inst_new(&in, c, c->seed, msg, cap);
+    if (!rc) rc = check_ports_ext(&in, note, sizeof note, msg, cap);
+    if (!rc) rc = check_units_ext(&in, note, sizeof note, msg, cap);
+    if (!rc) rc = check_mujoco_ext(&in, note, sizeof note, msg, cap);
+    if (!rc) snprintf(msg, cap, "%s", note[0] ? note : "no animat.ports/1, animat.units/1 or animat.mujoco/1 offered");
+    plugcheck_inst_free(&in);
+    return rc;
+}
