@@ -17,6 +17,12 @@ char *trainrun_curve(const char *path) {
     char *out = calloc(strlen(s) + 1, 1), *o = out;
     for (char *line = strstr(s, "epoch,"); line && *line;) {
         char *nl = strchr(line, '\n'), *last = line;
+        /* a run extended with --resume keeps the held-out line of the run it
+         * extended, where that one ended: only the closing one is compared */
+        if (line[0] == '#' && nl && nl[1]) {
+            line = nl + 1;
+            continue;
+        }
         for (char *c = line; c < (nl ? nl : line + strlen(line)); c++)
             if (*c == ',') last = c;
         memcpy(o, line, (size_t)(last - line));

@@ -8,8 +8,9 @@
 #include <stddef.h>
 
 /* The data rows of a learning curve from its header on, without the last
- * (elapsed seconds) column: what must repeat bit for bit. Fails the test
- * when the file is missing. Caller frees. */
+ * (elapsed seconds) column, and of its '#' lines only the last (the closing
+ * held-out evaluation): what must repeat bit for bit. Fails the test when
+ * the file is missing. Caller frees. */
 char *trainrun_curve(const char *path);
 
 /* Epochs recorded in a checkpoint (its header's epochs_done), -1 if none. */
