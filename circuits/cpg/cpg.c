@@ -261,8 +261,19 @@ static int32_t cpg_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext cpg_state = {sizeof(animat_state_ext), 0, cpg_state_size, cpg_state_save,
                                             cpg_state_load};
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": every port unbounded (the outputs r cos(theta) grow with the drive and phases are unwrapped). */
+static const animat_port_values cpg_unbounded = {.struct_size = sizeof(animat_port_values), .lower = -INFINITY,
+                                                .upper = INFINITY};
+static const animat_port_values *cpg_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)dir, (void)i;
+    return &cpg_unbounded;
+}
+static const animat_ports_ext cpg_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = cpg_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE (explicit Runge-Kutta
+ * steppers only), ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *cpg_extension(void *self, const char *id) {
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &cpg_ports_ext;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0)
         return cs_ode_saveable(((cpg_circuit *)self)->driver) ? &cpg_state : NULL;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &cpg_units : NULL;

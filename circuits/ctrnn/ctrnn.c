@@ -322,8 +322,19 @@ static int32_t ctrnn_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext ctrnn_state = {sizeof(animat_state_ext), 0, ctrnn_state_size, ctrnn_state_save,
                                             ctrnn_state_load};
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": every port unbounded (the outputs are out.gain (learnable) times the rate). */
+static const animat_port_values ctrnn_unbounded = {.struct_size = sizeof(animat_port_values), .lower = -INFINITY,
+                                                .upper = INFINITY};
+static const animat_port_values *ctrnn_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)dir, (void)i;
+    return &ctrnn_unbounded;
+}
+static const animat_ports_ext ctrnn_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = ctrnn_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE (explicit Runge-Kutta
+ * steppers only), ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *ctrnn_extension(void *self, const char *id) {
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &ctrnn_ports_ext;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0)
         return cs_ode_saveable(((ctrnn_circuit *)self)->ode.driver) ? &ctrnn_state : NULL;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &ctrnn_units : NULL;

@@ -447,10 +447,24 @@ static int32_t graph_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext graph_state = {sizeof(animat_state_ext), 0, graph_state_size, graph_state_save,
                                             graph_state_load};
 
-/* Capabilities: ANIMAT_EXT_UNITS; anything else NULL. Any phase. */
+/* "animat.ports/1": in LIF mode the outputs are tanh-squashed rates, in
+ * [-1, 1]; rate-mode outputs (gain times activity) and inputs are unbounded. */
+static const animat_port_values graph_lif_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1,
+                                                        .upper = 1};
+static const animat_port_values graph_unbounded = {.struct_size = sizeof(animat_port_values), .lower = -INFINITY,
+                                                   .upper = INFINITY};
+static const animat_port_values *graph_values(void *self, uint32_t dir, uint32_t i) {
+    const graph_circuit *c = self;
+    (void)i;
+    return dir == ANIMAT_PORT_OUT && c->lif ? &graph_lif_out_values : &graph_unbounded;
+}
+static const animat_ports_ext graph_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = graph_values};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
 static const void *graph_extension(void *self, const char *id) {
     (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &graph_state;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &graph_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &graph_units : NULL;
 }
 

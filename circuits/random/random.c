@@ -6,6 +6,7 @@
  */
 #include <animat/animat.h>
 #include <animat/helpers.h>
+#include <math.h>
 #include <string.h>
 
 /* One instance: the host table and the output port record. */
@@ -116,9 +117,19 @@ static int32_t random_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext random_state = {sizeof(animat_state_ext), 0, random_state_size, random_state_save,
                                               random_state_load};
 
-/* Capabilities by id: ANIMAT_EXT_STATE; any other id gives NULL. */
+/* "animat.ports/1": the actions are uniform in [-1, 1]; no inputs. */
+static const animat_port_values random_out_values = {.struct_size = sizeof(animat_port_values), .lower = -1,
+                                                     .upper = 1};
+static const animat_port_values *random_values(void *self, uint32_t dir, uint32_t i) {
+    (void)self, (void)i;
+    return dir == ANIMAT_PORT_OUT ? &random_out_values : NULL;
+}
+static const animat_ports_ext random_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = random_values};
+
+/* Capabilities by id: ANIMAT_EXT_STATE and ANIMAT_EXT_PORTS; any other id gives NULL. */
 static const void *random_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &random_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_STATE) == 0 ? &random_state : NULL;
 }
 

@@ -177,6 +177,23 @@ START_TEST(checkpoint_stores_plugin_ids) {
 }
 END_TEST
 
+/* Circuits declare what their outputs can be: random's actions and graph's
+ * LIF-mode (tanh-squashed) outputs in [-1, 1]; graph's rate mode, whose
+ * outputs are gain times activity, unbounded. */
+START_TEST(circuit_outputs_declared) {
+    proc_out p = proc_run("%s plugins info random --set size=3", exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "actions      size 3           Uniform random actions in [-1, 1].\n"
+                                                 "    values in [-1, 1]\n"), "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("%s plugins info graph --set model=lif", exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "times gains.\n    values in [-1, 1]\n"), "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("%s plugins info graph --set model=rate", exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "times gains.\nlearnable"), "%s%s", p.out, p.err);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -186,6 +203,7 @@ int main(void) {
     TCase *t = tcase_create("abi");
     tcase_set_timeout(t, 120);
     tcase_add_test(t, abi12_plugin_loads_bit_identical);
+    tcase_add_test(t, circuit_outputs_declared);
     tcase_add_test(t, actions_clipped_and_counted);
     tcase_add_test(t, bad_bounds_refused);
     tcase_add_test(t, reserved_fields_refused);
