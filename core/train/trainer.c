@@ -19,6 +19,7 @@
 #include "train/checkpoint.h"
 #include "plugin/callguard.h"
 #include "plugin/hostctx.h"
+#include "plugin/plugcheck.h"
 #include "sim/isolate.h"
 #include "train/ranks.h"
 #include "sim/runner.h"
@@ -279,6 +280,29 @@ static const animat_param_info *learner_info(trainer *t, errmsg *e) {
     return t->info;
 }
 
+/* The determinism guard: before more than one worker thread or rank runs,
+ * each body and circuit instance of the experiment runs, at its own
+ * parameters and the run seed, as two instances alone and stepped
+ * alternately (plugcheck_instances, the comparison of plugin-check's
+ * `threads` check); a plugin whose instances share state would make the
+ * result depend on the thread or rank count, so it is refused here in one
+ * line. Runs plugin code in this process. 0, or -1 with e set. */
+static int guard_instances(const experiment *x, errmsg *e) {
+    for (uint32_t i = 0; i < x->ninsts; i++) {
+        const experiment_inst *in = &x->insts[i];
+        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
+        char msg[1024];
+        if (plugcheck_instances(&c, 0, msg, sizeof msg))
+            return errmsg_set(e,
+                              "%s: %s '%s' (plugin %s, %s) gives different results when two of its instances run "
+                              "side by side, so training on several threads or ranks would not be reproducible: %s; "
+                              "check the plugin with `animat plugin-check %s`",
+                              x->file, in->kind == ANIMAT_KIND_BODY ? "body" : "circuit", in->name,
+                              in->plugin->desc->name, in->plugin->lib->path, msg, in->plugin->lib->path);
+    }
+    return 0;
+}
+
 static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->x = x;
     t->rank = ranks_rank();
@@ -288,6 +312,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     int online = REGISTRY_HAS(t->lapi, animat_learner_api, online_step) &&
                  REGISTRY_HAS(t->lapi, animat_learner_api, online_reset);
     t->nw = online ? 1 : (uint32_t)threads;
+    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1;
     t->w = calloc(t->nw, sizeof *t->w);
     if (!t->w) return errmsg_set(e, "out of memory");
     if (x->isolate && isolate_create(x, e)) return -1; /* a plugin dying in create is named, not run here */
