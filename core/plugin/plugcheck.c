@@ -109,6 +109,21 @@ static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, 
     return buf[0] == 'P' ? R_PASS : buf[0] == 'S' ? R_SKIP : R_FAIL;
 }
 
+/* plugcheck_instances without threads, as a plugcheck_fn. */
+static int instances_alone(const plugcheck_ctx *c, char *msg, size_t cap) {
+    return plugcheck_instances(c, 0, msg, cap);
+}
+
+/* See plugcheck.h. */
+int plugcheck_instances_isolated(const plugcheck_ctx *c, int timeout_s, char *msg, size_t cap) {
+    child_result r;
+    char *out = malloc(OUT_CAP);
+    if (!out) return plugcheck_fail(msg, cap, "out of memory");
+    int rc = run_isolated(c, instances_alone, timeout_s, msg, cap, &r, out);
+    free(out);
+    return rc == R_PASS ? 0 : rc == R_DIED ? 1 : -1;
+}
+
 /* Show what a check's process wrote to stdout/stderr (at most OUT_CAP
  * bytes), each line as "      | text" with control characters as '?'. */
 static void show_output(FILE *f, const char *out, const child_result *cr) {

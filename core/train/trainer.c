@@ -286,13 +286,18 @@ static const animat_param_info *learner_info(trainer *t, errmsg *e) {
  * alternately (plugcheck_instances, the comparison of plugin-check's
  * `threads` check); a plugin whose instances share state would make the
  * result depend on the thread or rank count, so it is refused here in one
- * line. Runs plugin code in this process. 0, or -1 with e set. */
+ * line. Runs plugin code in this process, or under run.isolate in a forked
+ * child (run.episode_timeout, else 60 s), where a crash or hang is left to
+ * the episodes' own isolation and run.on_crash. 0, or -1 with e set. */
 static int guard_instances(const experiment *x, errmsg *e) {
     for (uint32_t i = 0; i < x->ninsts; i++) {
         const experiment_inst *in = &x->insts[i];
         plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
         char msg[1024];
-        if (plugcheck_instances(&c, 0, msg, sizeof msg))
+        int timeout = x->episode_timeout > 0 ? (int)ceil(x->episode_timeout) : 60;
+        int rc = x->isolate ? plugcheck_instances_isolated(&c, timeout, msg, sizeof msg)
+                            : plugcheck_instances(&c, 0, msg, sizeof msg);
+        if (rc < 0) /* a crash or hang under isolation (rc 1) is left to run.on_crash */
             return errmsg_set(e,
                               "%s: %s '%s' (plugin %s, %s) gives different results when two of its instances run "
                               "side by side, so training on several threads or ranks would not be reproducible: %s; "
@@ -312,10 +317,10 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     int online = REGISTRY_HAS(t->lapi, animat_learner_api, online_step) &&
                  REGISTRY_HAS(t->lapi, animat_learner_api, online_reset);
     t->nw = online ? 1 : (uint32_t)threads;
-    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1;
     t->w = calloc(t->nw, sizeof *t->w);
     if (!t->w) return errmsg_set(e, "out of memory");
     if (x->isolate && isolate_create(x, e)) return -1; /* a plugin dying in create is named, not run here */
+    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1;
     for (uint32_t i = 0; i < t->nw; i++) {
         t->w[i].t = t;
         if (sim_create(&t->w[i].sim, x, e)) return -1;

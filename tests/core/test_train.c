@@ -474,15 +474,19 @@ START_TEST(guard_refuses_shared_state) {
              broken, body[_i], broken, circ[_i]);
     snprintf(name, sizeof name, "guard%d.yaml", _i);
     const char *f = proc_write(dir, name, text);
-    proc_out p = proc_run("cd %s && %s train %s --quiet --threads 2", dir, exe, f);
-    ck_assert_int_eq(p.status, 1);
-    ck_assert_msg(strstr(p.err, inst[_i]) != NULL, "%s", p.err);
     snprintf(want, sizeof want, "check the plugin with `animat plugin-check %s/%s.so`\n", broken,
              _i ? circ[_i] : body[_i]);
-    ck_assert_msg(strstr(p.err, want) != NULL, "%s", p.err);
-    ck_assert_ptr_nonnull(strstr(p.err, "stepped alternately with the other instance"));
-    ck_assert_ptr_eq(strchr(p.err, '\n'), p.err + strlen(p.err) - 1);
-    proc_free(&p);
+    for (int iso = 0; iso < 2; iso++) { /* in this process, and in a child under run.isolate */
+        proc_out p = proc_run("cd %s && %s train %s --quiet --threads 2 --set run.isolate=%s", dir, exe, f,
+                              iso ? "true" : "false");
+        ck_assert_int_eq(p.status, 1);
+        ck_assert_msg(strstr(p.err, inst[_i]) != NULL, "%s", p.err);
+        ck_assert_msg(strstr(p.err, want) != NULL, "%s", p.err);
+        ck_assert_ptr_nonnull(strstr(p.err, "stepped alternately with the other instance"));
+        ck_assert_ptr_eq(strchr(p.err, '\n'), p.err + strlen(p.err) - 1);
+        proc_free(&p);
+    }
+    proc_out p;
     p = proc_run("cd %s && %s train %s --quiet --threads 1", dir, exe, f);
     ck_assert_msg(p.status == 0, "%s", p.err);
     proc_free(&p);
