@@ -171,8 +171,8 @@ int plugcheck_instances(const plugcheck_ctx *c, int threads, char *msg, size_t c
 
 /* plugcheck_instances(c, 0, ...) in a forked child with a time limit of
  * timeout_s seconds, for plugins under run.isolate: 0; -1 with msg saying
- * what differed; 1 with msg saying the child crashed (naming the signal) or
- * hung (the caller's own isolation meets that again in an episode).
+ * what differed; 1 with msg saying the child crashed (naming the signal),
+ * hung or exited without a result (the caller's own isolation meets that again in an episode).
  * What the plugin prints is discarded. Thread: main thread only (it forks). */
 int plugcheck_instances_isolated(const plugcheck_ctx *c, int timeout_s, char *msg, size_t cap);
 

@@ -295,8 +295,10 @@ static int guard_instances(const experiment *x, errmsg *e) {
         plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
         char msg[1024];
         int timeout = x->episode_timeout > 0 ? (int)ceil(x->episode_timeout) : 60;
+        callguard_enter(in->name, in->plugin->desc->name, "the determinism guard");
         int rc = x->isolate ? plugcheck_instances_isolated(&c, timeout, msg, sizeof msg)
                             : plugcheck_instances(&c, 0, msg, sizeof msg);
+        callguard_leave();
         if (rc < 0) /* a crash or hang under isolation (rc 1) is left to run.on_crash */
             return errmsg_set(e,
                               "%s: %s '%s' (plugin %s, %s) gives different results when two of its instances run "
@@ -320,11 +322,11 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->w = calloc(t->nw, sizeof *t->w);
     if (!t->w) return errmsg_set(e, "out of memory");
     if (x->isolate && isolate_create(x, e)) return -1; /* a plugin dying in create is named, not run here */
-    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1;
     for (uint32_t i = 0; i < t->nw; i++) {
         t->w[i].t = t;
         if (sim_create(&t->w[i].sim, x, e)) return -1;
     }
+    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1; /* after create: its failures named there */
     /* The learner starts from worker 0's circuit theta. */
     sim *s0 = &t->w[0].sim;
     t->n = s0->ntheta;

@@ -464,8 +464,8 @@ END_TEST
  * instance, the plugin and its file and pointing to plugin-check; on one
  * thread it trains as before. */
 START_TEST(guard_refuses_shared_state) {
-    static const char *const body[] = {"static_state", "dummy"}, *const circ[] = {"old_circuit", "static_theta"},
-                             *const inst[] = {"body 'body' (plugin static-state", "circuit 'circuit' (plugin static-theta"};
+    static const char *const body[] = {"static_state", "dummy"}, *const circ[] = {"old_circuit", "static_theta"};
+    static const char *const inst[] = {"body 'body' (plugin static-state", "circuit 'circuit' (plugin static-theta"};
     char text[2048], name[32], want[512];
     snprintf(text, sizeof text,
              "body:\n  plugin: %s/%s.so\ncircuit:\n  plugin: %s/%s.so\nwiring:\n"
