@@ -22,7 +22,8 @@
 /* run: and record: blocks. */
 static int load_run(experiment *x, errmsg *e) {
     static const char *const run_keys[] = {"episodes", "seed",         "max_steps",       "isolate",
-                                           "on_crash", "crash_return", "episode_timeout", NULL};
+                                           "on_crash", "crash_return", "episode_timeout", "guard",
+                                           NULL};
     x->episodes = 1;
     x->crash_return = -1e9;
     const yamltree *r = yamltree_get(x->doc, "run");
@@ -31,7 +32,7 @@ static int load_run(experiment *x, errmsg *e) {
         if (fields_only_keys(r, "run", run_keys, e) || fields_uint(r, "episodes", "run", 1, 1000000000ULL, &x->episodes, e) ||
             fields_uint(r, "seed", "run", 0, UINT64_MAX, &x->seed, e) ||
             fields_uint(r, "max_steps", "run", 0, 1000000000000ULL, &x->max_steps, e) ||
-            fields_bool(r, "isolate", "run", &x->isolate, e) ||
+            fields_bool(r, "isolate", "run", &x->isolate, e) || fields_bool(r, "guard", "run", &x->guard, e) ||
             fields_real(r, "crash_return", "run", -1e300, 1e300, &x->crash_return, e) ||
             fields_real(r, "episode_timeout", "run", 0, 1e9, &x->episode_timeout, e))
             return -1;

@@ -16,7 +16,7 @@
  *   theta_file: FILE        a parameter file with entry names for any
  *                           circuits of the graph (what `animat train` writes)
  *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,
- *            episode_timeout}                      optional
+ *            episode_timeout, guard}               optional
  *   record:  {trace, ports, file, signals, every}  optional (CSV trace;
  *                                                  HDF5 recording, sim/record.h)
  *   learner: {plugin, params, targets}             optional (animat train)
@@ -115,6 +115,7 @@ typedef struct experiment {
     uint64_t seed;         /* run.seed, default 0 */
     uint64_t max_steps;    /* run.max_steps, 0 = until a body ends the episode */
     int isolate;           /* run.isolate: each episode in a forked process */
+    int guard;             /* run.guard: guard values around every port buffer, checked after each call */
     int on_crash_continue; /* run.on_crash: 0 = stop (default), 1 = continue */
     double crash_return;   /* run.crash_return: a crashed candidate's return */
     double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */

@@ -81,7 +81,7 @@ static void child_check(void *ctx, int fd) {
 static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, char *msg, size_t cap,
                         child_result *out_r, char *out) {
     char buf[MSG_CAP], sig[32];
-    child_result r;
+    child_result r = {0};
     errmsg e;
     errmsg_clear(&e);
     check_job job = {c, fn};
@@ -107,6 +107,21 @@ static int run_isolated(const plugcheck_ctx *c, plugcheck_fn fn, int timeout_s, 
     }
     snprintf(msg, cap, "%s", buf + 1);
     return buf[0] == 'P' ? R_PASS : buf[0] == 'S' ? R_SKIP : R_FAIL;
+}
+
+/* plugcheck_instances without threads, as a plugcheck_fn. */
+static int instances_alone(const plugcheck_ctx *c, char *msg, size_t cap) {
+    return plugcheck_instances(c, 0, msg, cap);
+}
+
+/* See plugcheck.h. */
+int plugcheck_instances_isolated(const plugcheck_ctx *c, int timeout_s, char *msg, size_t cap) {
+    child_result r;
+    char *out = malloc(OUT_CAP);
+    if (!out) return plugcheck_fail(msg, cap, "out of memory");
+    int rc = run_isolated(c, instances_alone, timeout_s, msg, cap, &r, out);
+    free(out);
+    return rc == R_PASS ? 0 : rc == R_DIED || (rc == R_FAIL && !r.len) ? 1 : -1;
 }
 
 /* Show what a check's process wrote to stdout/stderr (at most OUT_CAP

@@ -157,6 +157,25 @@ int plugcheck_bounds(const plugcheck_ctx *c, char *msg, size_t cap);
  * stepped interleaved on one thread and when run at once on two threads. */
 int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap);
 
+/* The comparison behind plugcheck_threads, shared with the determinism guard
+ * of `animat train` (trainer.c), which runs it in its own process before
+ * more than one worker thread or rank starts: A and B each run alone, then
+ * stepped alternately on this thread, and with `threads` also at once on two
+ * threads; every run must equal the instance's run alone bit for bit.
+ * Instances get a plugin-check host table (quiet, wired_size answering
+ * PLUGCHECK_WIRED_SIZE). Returns 0 with msg a summary, or -1 with msg naming
+ * the instance (A or B), how it ran, and the first differing value and step
+ * (or why it could not run). Thread: the calling thread (plus two it starts
+ * with `threads`). Runs plugin code. */
+int plugcheck_instances(const plugcheck_ctx *c, int threads, char *msg, size_t cap);
+
+/* plugcheck_instances(c, 0, ...) in a forked child with a time limit of
+ * timeout_s seconds, for plugins under run.isolate: 0; -1 with msg saying
+ * what differed; 1 with msg saying the child crashed (naming the signal),
+ * hung or exited without a result (the caller's own isolation meets that again in an episode).
+ * What the plugin prints is discarded. Thread: main thread only (it forks). */
+int plugcheck_instances_isolated(const plugcheck_ctx *c, int timeout_s, char *msg, size_t cap);
+
 /* Bodies and circuits: the port tables (count, names, sizes, flags) and a
  * circuit's theta length, read again after reset, after the first step and
  * after PLUGCHECK_STEPS steps, must equal what create reported. */

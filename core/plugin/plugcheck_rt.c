@@ -233,6 +233,11 @@ static int traj_new(traj *ab, const plugcheck_ctx *c, char *msg, size_t cap) {
 
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap) {
+    return plugcheck_instances(c, 1, msg, cap);
+}
+
+/* See plugcheck.h. */
+int plugcheck_instances(const plugcheck_ctx *c, int threads, char *msg, size_t cap) {
     traj ab[2];
     int rc = traj_new(ab, c, msg, cap);
     for (int k = 0; !rc && k < 2; k++) {
@@ -243,7 +248,7 @@ int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap) {
     if (!rc) rc = interleaved(ab, msg, cap);
     static const char *const how[3] = {"", "stepped alternately with the other instance on one thread",
                                        "run at the same time as the other instance on another thread"};
-    for (int i = 1; !rc && i < 3; i++) {
+    for (int i = 1; !rc && i < (threads ? 3 : 2); i++) {
         if (i == 2) {
             apply_theta(ab, 0, 1);
             rc = threaded(ab, msg, cap);
@@ -257,11 +262,10 @@ int plugcheck_threads(const plugcheck_ctx *c, char *msg, size_t cap) {
     }
     if (!rc)
         snprintf(msg, cap,
-                 "instances with seeds %llu and %llu%s: %u and %u steps alone = stepped alternately = on two threads "
-                 "at once, bit for bit",
+                 "instances with seeds %llu and %llu%s: %u and %u steps alone = stepped alternately%s, bit for bit",
                  (unsigned long long)ab[0].seed, (unsigned long long)ab[1].seed,
                  ab[1].moved ? " (the second's theta moved by 5% of each range)" : "",
-                 ab[0].n[0], ab[1].n[0]);
+                 ab[0].n[0], ab[1].n[0], threads ? " = on two threads at once" : "");
     for (int k = 0; k < 2; k++) {
         for (int i = 0; i < 3; i++) free(ab[k].rec[i]);
         free(ab[k].theta);

@@ -1,5 +1,6 @@
 /* buffers.c -- see buffers.h. */
 #include "sim/buffers.h"
+#include "sim/guard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,32 +61,37 @@ static double *src_buf(const sim *s, const experiment_end *end) {
 }
 
 int sim_lay_buffers(sim *s, errmsg *e) {
-    size_t total = 0, zmax = 1;
+    size_t total = 0, zmax = 1, nbuf = 0;
+    uint32_t g = s->nguard = s->x->guard ? SIM_GUARD : 0;
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
-        for (uint32_t k = 0; k < in->nports[ANIMAT_PORT_OUT]; k++) total += in->ports[ANIMAT_PORT_OUT][k].size;
+        for (uint32_t k = 0; k < in->nports[ANIMAT_PORT_OUT]; k++, nbuf++) total += in->ports[ANIMAT_PORT_OUT][k].size;
         for (uint32_t k = 0; k < in->nports[ANIMAT_PORT_IN]; k++) {
             uint32_t n = in->ports[ANIMAT_PORT_IN][k].size;
-            if (feed_of(s, i, in->ports[ANIMAT_PORT_IN][k].name) == -2) total += n;
+            if (feed_of(s, i, in->ports[ANIMAT_PORT_IN][k].name) == -2) total += n, nbuf++;
             if (n > zmax) zmax = n;
         }
     }
-    s->pool = calloc(total + 1, sizeof(double));
+    s->npool = total + 1 + (nbuf + 1) * g;
+    s->pool = calloc(s->npool, sizeof(double));
     s->zeros = calloc(zmax, sizeof(double));
     if (!s->pool || !s->zeros) return errmsg_set(e, "out of memory");
-    double *p = s->pool;
+    if (g) sim_guard_fill(s->pool, s->npool);
+    double *p = s->pool + g; /* guard, buffer, guard, buffer, ..., guard */
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
         for (uint32_t k = 0; k < in->nports[ANIMAT_PORT_OUT]; k++) {
             in->bufs[ANIMAT_PORT_OUT][k] = p;
-            p += in->ports[ANIMAT_PORT_OUT][k].size;
+            memset(p, 0, in->ports[ANIMAT_PORT_OUT][k].size * sizeof(double));
+            p += in->ports[ANIMAT_PORT_OUT][k].size + g;
         }
         for (uint32_t k = 0; k < in->nports[ANIMAT_PORT_IN]; k++) {
             int f = feed_of(s, i, in->ports[ANIMAT_PORT_IN][k].name);
             in->bufs[ANIMAT_PORT_IN][k] = s->zeros;
             if (f == -2) {
                 in->bufs[ANIMAT_PORT_IN][k] = p;
-                p += in->ports[ANIMAT_PORT_IN][k].size;
+                memset(p, 0, in->ports[ANIMAT_PORT_IN][k].size * sizeof(double));
+                p += in->ports[ANIMAT_PORT_IN][k].size + g;
             }
         }
     }

@@ -3,6 +3,7 @@
 #include "sim/sim.h"
 
 #include "plugin/callguard.h"
+#include "sim/guard.h"
 #include "sim/intervene.h"
 
 #include <math.h>
@@ -139,6 +140,7 @@ static int reset_all(sim *s, uint64_t episode, errmsg *e) {
             const animat_circuit_api *c = in->plugin->desc->api;
             if (c->reset(in->self, seed) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
         }
+        if (s->nguard && sim_guard_check(s, in, "reset", e)) return -1;
     }
     for (uint32_t k = 0; k < s->ndelayed; k++) memset(s->delayed[k].dst, 0, s->delayed[k].n * sizeof(double));
     sim_online *on = &s->online;
@@ -146,6 +148,7 @@ static int reset_all(sim *s, uint64_t episode, errmsg *e) {
     phase(s, NULL, SIM_CALL_RESET);
     hostctx_begin(on->host);
     if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
+    if (s->nguard && sim_guard_check(s, NULL, "online_reset", e)) return -1;
     return instance_get_theta(on->circuit, on->theta, on->ntheta, e);
 }
 
@@ -162,6 +165,7 @@ static int step_circuits(sim *s, errmsg *e) {
             if (c->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], nd->dt) !=
                 ANIMAT_OK)
                 return step_fail(s, in, "step failed", e);
+        if (s->nguard && sim_guard_check(s, in, "step", e)) return -1;
         if (check_outputs(s, in, e)) return -1;
     }
     return 0;
@@ -205,6 +209,7 @@ static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg
         if (api->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], &out) !=
             ANIMAT_OK)
             return step_fail(s, in, "step failed", e);
+        if (s->nguard && sim_guard_check(s, in, "step", e)) return -1;
         if (check_outputs(s, in, e)) return -1;
         if (out.reserved)
             return errmsg_set(e, "%s (%s): animat_step_result.reserved is %u in episode %llu at step %llu (must be 0)",
@@ -231,13 +236,16 @@ static int learn_online(sim *s, double reward, errmsg *e) {
     hostctx_begin(&c->host);
     if (on->plast->eligibility(c->self, on->elig, on->ntheta) != ANIMAT_OK)
         return step_fail(s, c, "eligibility failed", e);
+    if (s->nguard && sim_guard_check(s, c, "eligibility", e)) return -1;
     phase(s, NULL, SIM_CALL_LEARN);
     hostctx_begin(on->host);
     if (on->api->online_step(on->self, reward, on->elig, on->theta, on->ntheta) != ANIMAT_OK)
         return online_fail(s, "online_step failed", e);
+    if (s->nguard && sim_guard_check(s, NULL, "online_step", e)) return -1;
     hostctx_begin(&c->host);
     const animat_circuit_api *api = c->plugin->desc->api;
     if (api->set_theta(c->self, on->theta, on->ntheta) != ANIMAT_OK) return step_fail(s, c, "set_theta failed", e);
+    if (s->nguard && sim_guard_check(s, c, "set_theta", e)) return -1;
     return 0;
 }
 

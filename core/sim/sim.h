@@ -146,6 +146,9 @@ typedef struct sim {
     double *lo, *hi;          /* projection bounds per graph-theta entry; owned */
     double *scratch;          /* ntheta doubles for projection; owned */
     double *pool;             /* all port buffers; owned */
+    size_t npool;             /* doubles in pool (guards included) */
+    uint32_t nguard;          /* run.guard: SIM_GUARD guard doubles around every pool buffer, checked after
+                                 every plugin call (sim/guard.h); 0: none, the step loop checks nothing */
     double *zeros;            /* shared zero input; owned */
     sim_iv *ivs;              /* interventions; owned */
     uint32_t nivs;

@@ -19,6 +19,7 @@
 #include "train/checkpoint.h"
 #include "plugin/callguard.h"
 #include "plugin/hostctx.h"
+#include "plugin/plugcheck.h"
 #include "sim/isolate.h"
 #include "train/ranks.h"
 #include "sim/runner.h"
@@ -279,6 +280,36 @@ static const animat_param_info *learner_info(trainer *t, errmsg *e) {
     return t->info;
 }
 
+/* The determinism guard: before more than one worker thread or rank runs,
+ * each body and circuit instance of the experiment runs, at its own
+ * parameters and the run seed, as two instances alone and stepped
+ * alternately (plugcheck_instances, the comparison of plugin-check's
+ * `threads` check); a plugin whose instances share state would make the
+ * result depend on the thread or rank count, so it is refused here in one
+ * line. Runs plugin code in this process, or under run.isolate in a forked
+ * child (run.episode_timeout, else 60 s), where a crash or hang is left to
+ * the episodes' own isolation and run.on_crash. 0, or -1 with e set. */
+static int guard_instances(const experiment *x, errmsg *e) {
+    for (uint32_t i = 0; i < x->ninsts; i++) {
+        const experiment_inst *in = &x->insts[i];
+        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
+        char msg[1024];
+        int timeout = x->episode_timeout > 0 ? (int)ceil(x->episode_timeout) : 60;
+        callguard_enter(in->name, in->plugin->desc->name, "the determinism guard");
+        int rc = x->isolate ? plugcheck_instances_isolated(&c, timeout, msg, sizeof msg)
+                            : plugcheck_instances(&c, 0, msg, sizeof msg);
+        callguard_leave();
+        if (rc < 0) /* a crash or hang under isolation (rc 1) is left to run.on_crash */
+            return errmsg_set(e,
+                              "%s: %s '%s' (plugin %s, %s) gives different results when two of its instances run "
+                              "side by side, so training on several threads or ranks would not be reproducible: %s; "
+                              "check the plugin with `animat plugin-check %s`",
+                              x->file, in->kind == ANIMAT_KIND_BODY ? "body" : "circuit", in->name,
+                              in->plugin->desc->name, in->plugin->lib->path, msg, in->plugin->lib->path);
+    }
+    return 0;
+}
+
 static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->x = x;
     t->rank = ranks_rank();
@@ -295,6 +326,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         t->w[i].t = t;
         if (sim_create(&t->w[i].sim, x, e)) return -1;
     }
+    if ((t->nw > 1 || t->ranks > 1) && guard_instances(x, e)) return -1; /* after create: its failures named there */
     /* The learner starts from worker 0's circuit theta. */
     sim *s0 = &t->w[0].sim;
     t->n = s0->ntheta;

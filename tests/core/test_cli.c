@@ -446,6 +446,39 @@ START_TEST(failure_leaves_no_trace) {
 }
 END_TEST
 
+/* run.guard: true places guard values around every port buffer and checks
+ * them after each plugin call: a body writing one value past its
+ * observation port fails the run naming it; without the key the run is
+ * unchanged, and a bad value is refused at its position. */
+START_TEST(run_guard_names_an_overrun) {
+    char text[2048];
+    const char *fmt = "body:\n  plugin: %s/overrun.so\ncircuit:\n  plugin: %s/old_circuit.so\nwiring:\n"
+                      "  - body.obs.y -> circuit.in.x\n  - circuit.out.y -> body.act.u\nrun:\n  max_steps: 20\n%s";
+    snprintf(text, sizeof text, fmt, broken, broken, "");
+    proc_out p = run_text("run", text);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "episode 1/1  return 20.000  steps 20"));
+    proc_free(&p);
+    snprintf(text, sizeof text, fmt, broken, broken, "  guard: true\n");
+    p = run_text("run", text);
+    expect_error(&p, "error: run.guard: body (overrun) step wrote outside a port buffer: the guard values after "
+                     "body.obs.y changed in episode 1 at step 2\n");
+    snprintf(text, sizeof text, fmt, broken, broken, "  guard: 2\n");
+    p = run_text("run", text);
+    expect_error(&p, "run.guard: expected true or false");
+    /* a well-behaved graph runs the same with and without the guard */
+    const char *ex = "%s/examples/swimmer-ncap-train.yaml --episodes 1";
+    char a[256];
+    snprintf(a, sizeof a, ex, src);
+    proc_out p0 = proc_run("%s run %s", exe, a), p1 = proc_run("%s run %s --set run.guard=true", exe, a);
+    ck_assert_msg(p0.status == 0 && p1.status == 0, "%s%s", p0.err, p1.err);
+    ck_assert_ptr_nonnull(strstr(p0.out, "episode 1/1  return 237.645  steps 1000"));
+    ck_assert_ptr_nonnull(strstr(p1.out, "episode 1/1  return 237.645  steps 1000"));
+    proc_free(&p0);
+    proc_free(&p1);
+}
+END_TEST
+
 START_TEST(older_minor_abi_plugin_works) {
     /* A circuit built against ABI 1.0 (table ends before 1.1's `extension`,
      * poison after it): it loads, runs, and an online learner is refused
@@ -641,6 +674,7 @@ int main(void) {
     tcase_add_test(c, failure_leaves_no_trace);
     tcase_add_test(c, dummy_runs_with_max_steps);
     tcase_add_test(c, older_minor_abi_plugin_works);
+    tcase_add_test(c, run_guard_names_an_overrun);
     suite_add_tcase(s, c);
     return ck_run(s);
 }

@@ -459,6 +459,40 @@ START_TEST(bad_learner_configs) {
 }
 END_TEST
 
+/* The determinism guard: a body or circuit whose instances share static
+ * state is refused before training on two threads, in one line naming the
+ * instance, the plugin and its file and pointing to plugin-check; on one
+ * thread it trains as before. */
+START_TEST(guard_refuses_shared_state) {
+    static const char *const body[] = {"static_state", "dummy"}, *const circ[] = {"old_circuit", "static_theta"};
+    static const char *const inst[] = {"body 'body' (plugin static-state", "circuit 'circuit' (plugin static-theta"};
+    char text[2048], name[32], want[512];
+    snprintf(text, sizeof text,
+             "body:\n  plugin: %s/%s.so\ncircuit:\n  plugin: %s/%s.so\nwiring:\n"
+             "  - body.obs.y -> circuit.in.x\n  - circuit.out.y -> body.act.u\nrun:\n  max_steps: 20\n"
+             "learner:\n  plugin: es\n  params: {population: 4}\ntrain:\n  epochs: 1\n",
+             broken, body[_i], broken, circ[_i]);
+    snprintf(name, sizeof name, "guard%d.yaml", _i);
+    const char *f = proc_write(dir, name, text);
+    snprintf(want, sizeof want, "check the plugin with `animat plugin-check %s/%s.so`\n", broken,
+             _i ? circ[_i] : body[_i]);
+    for (int iso = 0; iso < 2; iso++) { /* in this process, and in a child under run.isolate */
+        proc_out p = proc_run("cd %s && %s train %s --quiet --threads 2 --set run.isolate=%s", dir, exe, f,
+                              iso ? "true" : "false");
+        ck_assert_int_eq(p.status, 1);
+        ck_assert_msg(strstr(p.err, inst[_i]) != NULL, "%s", p.err);
+        ck_assert_msg(strstr(p.err, want) != NULL, "%s", p.err);
+        ck_assert_ptr_nonnull(strstr(p.err, "stepped alternately with the other instance"));
+        ck_assert_ptr_eq(strchr(p.err, '\n'), p.err + strlen(p.err) - 1);
+        proc_free(&p);
+    }
+    proc_out p;
+    p = proc_run("cd %s && %s train %s --quiet --threads 1", dir, exe, f);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -469,6 +503,7 @@ int main(void) {
     TCase *t = tcase_create("train");
     tcase_set_timeout(t, 600);
     tcase_add_test(t, check_names_the_learner);
+    tcase_add_loop_test(t, guard_refuses_shared_state, 0, 2);
     tcase_add_test(t, bad_learner_configs);
     tcase_add_test(t, checkpoints_validate_themselves);
     tcase_add_test(t, kill9_at_twenty_points);
