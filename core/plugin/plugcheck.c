@@ -182,7 +182,7 @@ static void stepping_checks(plugcheck_report *r, const plugcheck_ctx *c) {
     } later[] = {{"determinism", plugcheck_determinism}, {"alloc", plugcheck_alloc},
                  {"growth", plugcheck_growth},           {"bounds", plugcheck_bounds},
                  {"threads", plugcheck_threads},         {"ports-stable", plugcheck_ports_stable},
-                 {"extensions", plugcheck_extensions}};
+                 {"extensions", plugcheck_extensions},   {"state", plugcheck_state}};
     const char *name = c->desc->name;
     int ports = isolated(r, c, "ports", plugcheck_ports);
     int fin = R_SKIP;

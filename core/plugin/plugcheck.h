@@ -69,6 +69,9 @@ int plugcheck_main(int argc, char **argv, FILE *out);
 #define PLUGCHECK_GROWTH_WARMUP 200u    /* unmeasured steps before the growth check's */
 #define PLUGCHECK_GROWTH_STEPS 5000u    /* measured steps of the growth check */
 #define PLUGCHECK_GROWTH_BOUND 65536    /* allowed heap growth over them, bytes */
+#define PLUGCHECK_STATE_K    50u        /* steps before the state check's save */
+#define PLUGCHECK_STATE_M    50u        /* steps compared after it */
+#define PLUGCHECK_MAX_STATE  (1ull << 30) /* largest state size() accepted, bytes */
 
 /* What a check gets: the plugin under test and its resolved parameters. */
 typedef struct plugcheck_ctx {
@@ -188,6 +191,15 @@ int plugcheck_ports_stable(const plugcheck_ctx *c, char *msg, size_t cap);
  * "animat.mujoco/1" model and data present and stable, camera distance > 0.
  * PASS naming what was exercised, or that nothing was offered. */
 int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap);
+
+/* Bodies and circuits offering "animat.state/1" (plugcheck_ext.c): size()
+ * at most PLUGCHECK_MAX_STATE (0: a stateless instance); reset,
+ * PLUGCHECK_STATE_K steps, save, then PLUGCHECK_STATE_M steps recorded; load
+ * and the same steps (same inputs) again, and load into a second instance
+ * created and reset alike and the same steps: both bit-identical to the
+ * record; a load of size-1 bytes (1 byte for size 0) must fail. A failing save or load FAILs naming it. Without the extension:
+ * PASS "no animat.state/1 offered". */
+int plugcheck_state(const plugcheck_ctx *c, char *msg, size_t cap);
 
 /* ---- internal helpers shared by the check files ---- */
 

@@ -1,6 +1,6 @@
 /* plugcheck_ext.c -- plugin-check's `extensions` check: the extensions a
- * body or circuit offers, exercised through their tables (see plugcheck.h).
- * State save/load round trips are checked elsewhere. */
+ * body or circuit offers, exercised through their tables (see plugcheck.h),
+ * and its `state` check: "animat.state/1" save/load round trips. */
 #include "plugin/plugcheck.h"
 
 #include <math.h>
@@ -158,4 +158,104 @@ int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap) {
     if (!rc) snprintf(msg, cap, "%s", note[0] ? note : "no animat.ports/1, animat.units/1 or animat.mujoco/1 offered");
     plugcheck_inst_free(&in);
     return rc;
+}
+
+/* Step `in` up to n times from its current state (a body stops at the end of
+ * its episode) into rec rows 1..; row 0 zeros; *got the steps taken. */
+static int state_leg(plugcheck_inst *in, uint32_t n, double *rec, uint32_t *got, char *msg, size_t cap) {
+    size_t w = plugcheck_row_width(in);
+    if (rec) memset(rec, 0, w * sizeof *rec);
+    *got = 0;
+    for (uint32_t t = 1; t <= n; t++) {
+        animat_step_result res;
+        if (plugcheck_inst_step(in, &res, rec ? rec + t * w : NULL, msg, cap)) return -1;
+        *got = t;
+        if (in->c->desc->kind == ANIMAT_KIND_BODY && (res.terminated || res.truncated)) break;
+    }
+    return 0;
+}
+
+/* load(buf, size) into `in` and put its input stream, its host's random
+ * stream (the host's to save, animat/state.h) and step count back to where
+ * they were at save (g0[0], g0[1], t0). 0 or -1 with msg naming load. */
+static int state_load(plugcheck_inst *in, const animat_state_ext *sx, const void *buf, uint64_t size,
+                      gsl_rng *const *g0, uint32_t t0, char *msg, size_t cap) {
+    if (sx->load(in->self, buf, size) != ANIMAT_OK)
+        return plugcheck_fail(msg, cap, "%s: load() of the %llu bytes save() wrote returned an error", ANIMAT_EXT_STATE,
+                              (unsigned long long)size);
+    gsl_rng_memcpy(in->g, g0[0]);
+    gsl_rng_memcpy(in->ah.rng, g0[1]);
+    in->t = t0;
+    return 0;
+}
+
+/* The round trip of plugcheck_state on a reset instance a: K steps, save,
+ * M steps recorded, load and the same M again, then into a fresh instance b
+ * (reset alike) and the same M; a load of size-1 bytes (1 byte when size is
+ * 0: a stateless instance) must fail. buf holds size + 1 bytes. */
+static int state_trip(plugcheck_inst *a, plugcheck_inst *b, const animat_state_ext *sx, uint64_t size, void *buf,
+                      double *rec, gsl_rng **g0, char *msg, size_t cap) {
+    size_t w = plugcheck_row_width(a), m = PLUGCHECK_STATE_M + 1;
+    uint32_t k = 0, n[3] = {0, 0, 0};
+    if (state_leg(a, PLUGCHECK_STATE_K, NULL, &k, msg, cap)) return -1;
+    if (sx->save(a->self, buf, size) != ANIMAT_OK)
+        return plugcheck_fail(msg, cap, "%s: save() of %llu bytes after step %u returned an error", ANIMAT_EXT_STATE,
+                              (unsigned long long)size, k);
+    gsl_rng_memcpy(g0[0], a->g);
+    gsl_rng_memcpy(g0[1], a->ah.rng);
+    uint32_t t0 = a->t;
+    char what[160];
+    if (state_leg(a, PLUGCHECK_STATE_M, rec, &n[0], msg, cap) || state_load(a, sx, buf, size, g0, t0, msg, cap) ||
+        state_leg(a, n[0], rec + m * w, &n[1], msg, cap))
+        return -1;
+    snprintf(what, sizeof what, "%s: saved after step %u, loaded back into the instance (steps counted from the save)",
+             ANIMAT_EXT_STATE, k);
+    if (plugcheck_same_run(a, rec, n[0], rec + m * w, n[1], what, msg, cap)) return -1;
+    if (plugcheck_inst_reset(b, b->c->seed, NULL, msg, cap) || state_load(b, sx, buf, size, g0, t0, msg, cap) ||
+        state_leg(b, n[0], rec + 2 * m * w, &n[2], msg, cap))
+        return -1;
+    snprintf(what, sizeof what, "%s: saved after step %u, loaded into a second fresh instance (steps counted from "
+                                "the save)", ANIMAT_EXT_STATE, k);
+    if (plugcheck_same_run(a, rec, n[0], rec + 2 * m * w, n[2], what, msg, cap)) return -1;
+    uint64_t bad = size ? size - 1 : 1; /* truncated, or one byte too many for an empty state */
+    if (sx->load(b->self, buf, bad) == ANIMAT_OK)
+        return plugcheck_fail(msg, cap, "%s: load() accepted %llu bytes (a state is %llu bytes; want ANIMAT_ERROR)",
+                              ANIMAT_EXT_STATE, (unsigned long long)bad, (unsigned long long)size);
+    snprintf(msg, cap, "%s: %llu bytes; saved after step %u, %u steps after load bit-identical in the same and a "
+                       "fresh instance; a %s state refused", ANIMAT_EXT_STATE, (unsigned long long)size, k, n[0],
+             size ? "truncated" : "longer");
+    return 0;
+}
+
+/* See plugcheck.h. Runs plugin code: call it in a forked child only. */
+int plugcheck_state(const plugcheck_ctx *c, char *msg, size_t cap) {
+    plugcheck_inst a, b;
+    memset(&b, 0, sizeof b);
+    int rc = plugcheck_inst_new(&a, c, c->seed, msg, cap);
+    const animat_state_ext *sx = rc ? NULL : ext_of(&a, ANIMAT_EXT_STATE);
+    if (!rc && !sx) snprintf(msg, cap, "no %s offered", ANIMAT_EXT_STATE);
+    if (!rc && sx) {
+        uint64_t size = 0;
+        if (sx->struct_size < offsetof(animat_state_ext, load) + sizeof sx->load || !sx->size || !sx->save ||
+            !sx->load)
+            rc = plugcheck_fail(msg, cap, "%s: the table lacks size, save or load", ANIMAT_EXT_STATE);
+        else if (sx->reserved)
+            rc = plugcheck_fail(msg, cap, "animat_state_ext.reserved is %u (must be 0)", sx->reserved);
+        else if ((size = sx->size(a.self)) > PLUGCHECK_MAX_STATE)
+            rc = plugcheck_fail(msg, cap, "%s: size() returns %llu (want at most %llu bytes)", ANIMAT_EXT_STATE,
+                                (unsigned long long)size, (unsigned long long)PLUGCHECK_MAX_STATE);
+        if (!rc) rc = plugcheck_inst_new(&b, c, c->seed, msg, cap) || plugcheck_inst_reset(&a, c->seed, NULL, msg, cap);
+        void *buf = rc ? NULL : malloc(size + 1); /* + 1: the too-long load of an empty state */
+        double *rec = rc ? NULL : calloc(3 * (PLUGCHECK_STATE_M + 1) * plugcheck_row_width(&a), sizeof *rec);
+        gsl_rng *g0[2] = {rc ? NULL : gsl_rng_clone(a.g), rc ? NULL : gsl_rng_clone(a.ah.rng)};
+        if (!rc && (!buf || !rec || !g0[0] || !g0[1])) rc = plugcheck_fail(msg, cap, "out of memory");
+        if (!rc) rc = state_trip(&a, &b, sx, size, buf, rec, g0, msg, cap);
+        for (int i = 0; i < 2; i++)
+            if (g0[i]) gsl_rng_free(g0[i]);
+        free(rec);
+        free(buf);
+    }
+    plugcheck_inst_free(&b);
+    plugcheck_inst_free(&a);
+    return rc ? -1 : 0;
 }

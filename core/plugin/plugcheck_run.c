@@ -117,8 +117,8 @@ static void *create_any(const plugcheck_ctx *c, hostctx *ah) {
 
 /* Destroy an instance of any kind; NULL is a no-op. */
 static void destroy_any(const plugcheck_ctx *c, void *self) {
-    const void *api = c->desc->api;
     if (!self) return;
+    const void *api = c->desc->api;
     if (c->desc->kind == ANIMAT_KIND_BODY)
         ((const animat_body_api *)api)->destroy(self);
     else if (c->desc->kind == ANIMAT_KIND_CIRCUIT)

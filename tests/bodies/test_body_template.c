@@ -69,7 +69,7 @@ START_TEST(test_template_body_installed_sdk) {
 
     /* through the host */
     p = must("plugin-check", proc_run("cd %s/src && %s plugin-check ./template_body.so", dir, env("ANIMAT_EXE")));
-    ck_assert_msg(strstr(p.out, "13 passed, 0 failed") != NULL, "%s", p.out);
+    ck_assert_msg(strstr(p.out, "14 passed, 0 failed") != NULL, "%s", p.out);
     proc_free(&p);
     p = must("run", proc_run("cd %s/src && ANIMAT_PLUGIN_PATH= %s run template_body.yaml", dir, env("ANIMAT_EXE")));
     ck_assert_msg(strstr(p.out, "episode 2/2  return ") && strstr(p.out, "steps 250"), "%s", p.out);

@@ -47,6 +47,8 @@
  *   BROKEN_BOUNDS_INVERTED  declares its action port's bounds as [1, -1]
  *   BROKEN_BOUNDS_NAN       declares a NaN lower bound on its action port
  *   BOUNDED            (valid) declares its action port in [-0.5, 0.5]
+ *   BROKEN_STATE_LOSSY offers "animat.state/1" whose load forgets the step
+ *                      counter (and the observation adds that counter)
  *   PLUGIN_ID="..."    (valid) the descriptor carries that ABI 1.3 id
  * Without a BROKEN_* macro it is a valid "dummy" body (1 action, 1 obs).
  */
@@ -190,6 +192,9 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #endif
     X_OF(d) += act[0][0];
     obs[0][0] = X_OF(d);
+#ifdef BROKEN_STATE_LOSSY
+    obs[0][0] += d->steps;
+#endif
 #ifdef BROKEN_CROSS
     if (d->index == 0) first_obs = obs[0];
     else if (first_obs) first_obs[0] += 1.0; /* into the other instance's buffer */
@@ -240,6 +245,32 @@ static const animat_ports_ext d_ports_ext = {sizeof(animat_ports_ext), 0, d_valu
 static const void *d_extension(void *self, const char *id) {
     (void)self;
     return id && !strcmp(id, ANIMAT_EXT_PORTS) ? &d_ports_ext : NULL;
+}
+#define D_EXTENSION d_extension
+#elif defined(BROKEN_STATE_LOSSY)
+/* "animat.state/1": saves x and the step counter; load restores x only. */
+static uint64_t d_state_size(void *self) { (void)self; return sizeof(double) + sizeof(int); }
+static int32_t d_state_save(void *self, void *buf, uint64_t size) {
+    dummy *d = self;
+    if (size != d_state_size(self)) return ANIMAT_ERROR;
+    memcpy(buf, &d->x, sizeof d->x);
+    memcpy((char *)buf + sizeof d->x, &d->steps, sizeof d->steps);
+    return ANIMAT_OK;
+}
+static int32_t d_state_load(void *self, const void *buf, uint64_t size) {
+    dummy *d = self;
+    if (size != d_state_size(self)) {
+        d->h->error(d->h, "state of %llu bytes (want %llu)", (unsigned long long)size,
+                    (unsigned long long)d_state_size(self));
+        return ANIMAT_ERROR;
+    }
+    memcpy(&d->x, buf, sizeof d->x); /* forgets d->steps on purpose */
+    return ANIMAT_OK;
+}
+static const animat_state_ext d_state_ext = {sizeof(animat_state_ext), 0, d_state_size, d_state_save, d_state_load};
+static const void *d_extension(void *self, const char *id) {
+    (void)self;
+    return id && !strcmp(id, ANIMAT_EXT_STATE) ? &d_state_ext : NULL;
 }
 #define D_EXTENSION d_extension
 #else
