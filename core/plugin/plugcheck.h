@@ -197,8 +197,9 @@ int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap);
  * PLUGCHECK_STATE_K steps, save, then PLUGCHECK_STATE_M steps recorded; load
  * and the same steps (same inputs) again, and load into a second instance
  * created and reset alike and the same steps: both bit-identical to the
- * record; a load of size-1 bytes (1 byte for size 0) must fail. A failing save or load FAILs naming it. Without the extension:
- * PASS "no animat.state/1 offered". */
+ * record; a load of size-1 bytes (1 byte for size 0) must fail. A failing
+ * save or load FAILs naming it. Without the extension: PASS "no
+ * animat.state/1 offered". */
 int plugcheck_state(const plugcheck_ctx *c, char *msg, size_t cap);
 
 /* ---- internal helpers shared by the check files ---- */
