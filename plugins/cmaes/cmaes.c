@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cma_math.h"
+#include "tell_check.h"
 
 /* Checkpoint header: magic "CMv1" spelled as bytes, format version, and six
  * u32 fields in all (magic, version, n, lambda, mu, 0). */
@@ -224,16 +225,7 @@ static int32_t cma_ask(void *self, double *thetas) {
 static int32_t cma_tell(void *self, const double *returns) {
     cma_learner *L = self;
     const animat_host *h = L->h;
-    if (!L->asked) {
-        h->error(h, "tell without a preceding ask");
-        return ANIMAT_ERROR;
-    }
-    for (uint32_t k = 0; k < L->s.lambda; k++) {
-        if (!isfinite(returns[k])) {
-            h->error(h, "return of candidate %u is not finite (%g)", k, returns[k]);
-            return ANIMAT_ERROR;
-        }
-    }
+    if (!tell_check(h, L->asked, L->s.lambda, returns)) return ANIMAT_ERROR;
     cma_sort_descending(L->s.lambda, returns, L->order, L->tmp);
     cma_update(&L->s, L->w, L->order, L->y, L->gen, L->B, L->D, L->m, &L->sigma, L->p_sigma,
                L->p_c, L->C, L->work);

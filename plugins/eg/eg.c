@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "eg_math.h"
+#include "tell_check.h"
 #include "es_math.h"
 
 /* Checkpoint header: magic "EGv1" spelled as bytes, format version. */
@@ -218,16 +219,7 @@ static int32_t eg_ask(void *self, double *thetas) {
 static int32_t eg_tell(void *self, const double *returns) {
     eg_learner *L = self;
     const animat_host *h = L->h;
-    if (!L->asked) {
-        h->error(h, "tell without a preceding ask");
-        return ANIMAT_ERROR;
-    }
-    for (uint32_t k = 0; k < L->p; k++) {
-        if (!isfinite(returns[k])) {
-            h->error(h, "return of candidate %u is not finite (%g)", k, returns[k]);
-            return ANIMAT_ERROR;
-        }
-    }
+    if (!tell_check(h, L->asked, L->p, returns)) return ANIMAT_ERROR;
     if (L->ranks) {
         es_centered_ranks(L->p, returns, L->order, L->tmp, L->u);
         es_gradient(L->n, L->p, L->u, L->eps, L->sigma, L->g);

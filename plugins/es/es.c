@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "es_math.h"
+#include "tell_check.h"
 
 /* Checkpoint header: magic "ESv1" spelled as bytes, format version. */
 #define ES_MAGIC 0x31764553u
@@ -203,16 +204,7 @@ static int32_t es_ask(void *self, double *thetas) {
 static int32_t es_tell(void *self, const double *returns) {
     es_learner *L = self;
     const animat_host *h = L->h;
-    if (!L->asked) {
-        h->error(h, "tell without a preceding ask");
-        return ANIMAT_ERROR;
-    }
-    for (uint32_t k = 0; k < L->p; k++) {
-        if (!isfinite(returns[k])) {
-            h->error(h, "return of candidate %u is not finite (%g)", k, returns[k]);
-            return ANIMAT_ERROR;
-        }
-    }
+    if (!tell_check(h, L->asked, L->p, returns)) return ANIMAT_ERROR;
     es_centered_ranks(L->p, returns, L->order, L->tmp, L->u);
     es_gradient(L->n, L->p, L->u, L->eps, L->sigma, L->g);
     L->t++;
