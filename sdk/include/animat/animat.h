@@ -11,5 +11,6 @@
 #include "learner.h"
 #include "param.h"
 #include "port.h"
+#include "spikes.h"
 #include "state.h"
 #endif /* ANIMAT_ANIMAT_H */
