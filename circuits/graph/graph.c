@@ -478,10 +478,19 @@ static const animat_spike_event *graph_spike_events(void *self, uint32_t *n) {
     return c->spikes.n ? c->spikes.ev : NULL;
 }
 
+/* Membrane potentials after the last step, mV. Between steps. */
+static int32_t graph_voltages(void *self, double *v, uint32_t n) {
+    graph_circuit *c = self;
+    if (n != c->g.n || !v) return ANIMAT_ERROR;
+    memcpy(v, c->net.v, n * sizeof *v);
+    return ANIMAT_OK;
+}
+
 static const animat_spikes_ext graph_spikes_ext = {
     .struct_size = sizeof(animat_spikes_ext),
     .capacity = graph_spike_capacity,
     .events = graph_spike_events,
+    .voltages = graph_voltages,
 };
 
 /* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE, ANIMAT_EXT_PORTS, and

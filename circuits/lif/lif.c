@@ -386,10 +386,19 @@ static const animat_spike_event *lif_spike_events(void *self, uint32_t *n) {
     return c->spikes.n ? c->spikes.ev : NULL;
 }
 
+/* Membrane potentials after the last step, mV. Between steps. */
+static int32_t lif_voltages(void *self, double *v, uint32_t n) {
+    lif_circuit *c = self;
+    if (n != c->net.n || !v) return ANIMAT_ERROR;
+    memcpy(v, c->net.v, n * sizeof *v);
+    return ANIMAT_OK;
+}
+
 static const animat_spikes_ext lif_spikes_ext = {
     .struct_size = sizeof(animat_spikes_ext),
     .capacity = lif_spike_capacity,
     .events = lif_spike_events,
+    .voltages = lif_voltages,
 };
 
 /* "animat.state/1" (animat/state.h): the network (lif_net_state:

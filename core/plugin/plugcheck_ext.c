@@ -164,9 +164,19 @@ static int check_spikes_ext(plugcheck_inst *in, char *note, size_t ncap, char *m
             return plugcheck_fail(msg, cap, "%s: capacity() changed from %u to %u", ANIMAT_EXT_SPIKES, cap_ev,
                                   sx->capacity(in->self));
     }
+    int volt = sx->struct_size >= offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages && sx->voltages;
+    if (volt) {
+        double *v = calloc(units + 1u, sizeof *v);
+        int bad = !v || sx->voltages(in->self, v, units) != ANIMAT_OK || sx->voltages(in->self, v, units + 1u) == ANIMAT_OK;
+        for (uint32_t i = 0; v && !bad && i < units; i++) bad = !isfinite(v[i]);
+        free(v);
+        if (bad)
+            return plugcheck_fail(msg, cap, "%s: voltages() failed for %u units, accepted %u, or gave a non-finite "
+                                            "value", ANIMAT_EXT_SPIKES, units, units + 1u);
+    }
     size_t len = strlen(note);
-    snprintf(note + len, ncap - len, "%s%s: capacity %u, %llu events in 50 steps within the contract", len ? "; " : "",
-             ANIMAT_EXT_SPIKES, cap_ev, (unsigned long long)total);
+    snprintf(note + len, ncap - len, "%s%s: capacity %u, %llu events in 50 steps within the contract%s",
+             len ? "; " : "", ANIMAT_EXT_SPIKES, cap_ev, (unsigned long long)total, volt ? ", voltages" : "");
     return 0;
 }
 
