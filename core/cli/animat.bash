@@ -48,7 +48,7 @@ _animat() {
         return
     fi
     if [[ $cmd == plot && $cword -ge 3 && ${words[2]} == *.h5 && $cword -eq 3 ]]; then
-        COMPREPLY=($(compgen -W "curve activity kymograph trajectory" -- "$cur"))
+        COMPREPLY=($(compgen -W "curve activity kymograph trajectory raster" -- "$cur"))
         return
     fi
     case $cmd in
