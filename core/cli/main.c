@@ -24,6 +24,7 @@
 #include "cli/cmd_render.h"
 #include "plugin/callguard.h"
 #include "sim/record.h"
+#include "sim/nwb_export.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
 #include "sim/intervene.h"
@@ -151,7 +152,8 @@ static void usage(FILE *f) {
             "                          port, circuit units and reward; docs/recording.md) that\n"
             "                          animat rerun can repeat; overrides record.file. With\n"
             "                          train: learner statistics per epoch, then one episode\n"
-            "                          of the trained parameters\n"
+            "                          of the trained parameters. run --record FILE.nwb: an\n"
+            "                          NWB 2.6.0 file instead (as animat export writes)\n"
             "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
             "  --state-at K --state-out S.state   (run) write the whole experiment's state\n"
             "                          after control step K of the only episode to S.state;\n"
@@ -328,6 +330,13 @@ static int cmd_train(int argc, char **argv) {
     experiment x;
     if (experiment_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
         if (ranks_rank() == 0) fprintf(stderr, "error: %s\n", e.msg);
+        ranks_finalize();
+        return 1;
+    }
+    if (c.record && nwb_is_path(c.record)) {
+        fprintf(stderr, "error: --record %s: train writes HDF5 recordings (.h5); export one with animat export\n",
+                c.record);
+        experiment_free(&x);
         ranks_finalize();
         return 1;
     }
