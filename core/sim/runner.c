@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -217,7 +218,8 @@ static char *nwb_scratch(const char *rec, errmsg *e) {
     char *p = malloc(strlen(rec) + 8);
     if (!p) return errmsg_set(e, "out of memory"), NULL;
     strcat(strcpy(p, rec), ".rec.h5");
-    if (access(p, F_OK) == 0) {
+    struct stat st;
+    if (lstat(p, &st) == 0) {
         errmsg_set(e, "--record %s: %s (the recording the NWB file is exported from) already exists; remove it", rec,
                    p);
         free(p);
