@@ -104,6 +104,9 @@ static int read_eps(hid_t f, const char *path, const char *notes, nwb_eps *p, er
         p->first[k + 1] = p->first[k] + K;
         if (K > p->T) p->T = K;
     }
+    if (p->first[p->E] > NWBREAD_MAX_CELLS || p->E * p->T > NWBREAD_MAX_CELLS)
+        return errmsg_set(e, "%s: %llu samples in %llu trials; animat reads back at most %llu", path,
+                          (unsigned long long)p->first[p->E], (unsigned long long)p->E, NWBREAD_MAX_CELLS);
     return 0;
 }
 
@@ -150,8 +153,14 @@ static int one_series(hid_t f, hid_t m, const char *src, const char *name, const
     int rank;
     uint64_t dim[3] = {0, 1, 1};
     errmsg e;
+    hid_t probe = H5Dopen2(f, path, H5P_DEFAULT), psp = probe < 0 ? -1 : H5Dget_space(probe);
+    hssize_t cells = psp < 0 ? -1 : H5Sget_simple_extent_npoints(psp);
+    if (psp >= 0) H5Sclose(psp);
+    if (probe >= 0) H5Dclose(probe);
+    if (cells < 0 || (uint64_t)cells > NWBREAD_MAX_CELLS) return -1;
     if (h5util_read_all(f, path, &v, &rank, dim, &e) || rank > 2 || dim[0] < p->first[p->E]) return free(v), -1;
     uint64_t n = rank == 2 ? dim[1] : 1;
+    if (n == 0 || p->E * p->T * n > 4 * NWBREAD_MAX_CELLS) return free(v), -1;
     char sig[600];
     snprintf(sig, sizeof sig, "signals/%s", name);
     hid_t d = nan_set(m, sig, p->E, p->T, n);
@@ -261,7 +270,8 @@ static int read_units(hid_t f, hid_t m, const nwb_eps *p, const char *path, errm
                                                                        "(circuit, unit_name, spike_times)", path)
                                                       : 0;
     for (int64_t r = 0; !rc && r < ne; r++)
-        if (end[r] > (double)nt || (r && end[r] < end[r - 1])) rc = errmsg_set(e, "%s: units/spike_times_index", path);
+        if (!(end[r] >= 0 && end[r] <= (double)nt) || (r && end[r] < end[r - 1]))
+            rc = errmsg_set(e, "%s: units/spike_times_index is corrupt", path);
     uint64_t *rows = rc ? NULL : calloc((size_t)nc + 1, sizeof *rows);
     char *done = rc ? NULL : calloc((size_t)nc + 1, 1);
     if (!rc && (!rows || !done)) rc = errmsg_set(e, "out of memory");
