@@ -148,7 +148,8 @@ static int check_spikes_ext(plugcheck_inst *in, char *note, size_t ncap, char *m
     if (sx->reserved) return plugcheck_fail(msg, cap, "animat_spikes_ext.reserved is %u (must be 0)", sx->reserved);
     uint32_t units = 0;
     if (!u || !u->names || !u->names(in->self, &units) || units == 0)
-        return plugcheck_fail(msg, cap, "%s is offered without %s naming the units", ANIMAT_EXT_SPIKES, ANIMAT_EXT_UNITS);
+        return plugcheck_fail(msg, cap, "%s is offered without %s naming the units", ANIMAT_EXT_SPIKES,
+                              ANIMAT_EXT_UNITS);
     uint32_t cap_ev = sx->capacity(in->self), n = 1u;
     if (cap_ev == 0) return plugcheck_fail(msg, cap, "%s: capacity() is 0", ANIMAT_EXT_SPIKES);
     if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
@@ -167,7 +168,8 @@ static int check_spikes_ext(plugcheck_inst *in, char *note, size_t ncap, char *m
     int volt = sx->struct_size >= offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages && sx->voltages;
     if (volt) {
         double *v = calloc(units + 1u, sizeof *v);
-        int bad = !v || sx->voltages(in->self, v, units) != ANIMAT_OK || sx->voltages(in->self, v, units + 1u) == ANIMAT_OK;
+        int bad = !v || sx->voltages(in->self, v, units) != ANIMAT_OK ||
+                  sx->voltages(in->self, v, units + 1u) == ANIMAT_OK;
         for (uint32_t i = 0; v && !bad && i < units; i++) bad = !isfinite(v[i]);
         free(v);
         if (bad)

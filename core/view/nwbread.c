@@ -92,7 +92,8 @@ static int read_eps(hid_t f, const char *path, const char *notes, nwb_eps *p, er
         return errmsg_set(e, "%s: general/notes does not say dt and every (not written by animat export?)", path);
     p->every = every;
     int64_t n[4] = {read_col(f, "intervals/trials/start_time", &p->start),
-                    read_col(f, "intervals/trials/stop_time", &p->stop), read_col(f, "intervals/trials/return", &p->ret),
+                    read_col(f, "intervals/trials/stop_time", &p->stop),
+                    read_col(f, "intervals/trials/return", &p->ret),
                     read_col(f, "intervals/trials/steps", &p->steps)};
     if (n[0] < 0 || n[1] != n[0] || n[2] != n[0] || n[3] != n[0])
         return errmsg_set(e, "%s: intervals/trials lacks start_time, stop_time, return or steps", path);
@@ -175,7 +176,8 @@ static int one_series(hid_t f, hid_t m, const char *src, const char *name, const
     }
     free(v);
     hid_t g = rc ? -1 : H5Oopen(f, src, H5P_DEFAULT), dd = rc ? -1 : H5Dopen2(f, path, H5P_DEFAULT);
-    char *desc = g >= 0 ? h5util_get_str(g, "description", &e) : NULL, *unit = dd >= 0 ? h5util_get_str(dd, "unit", &e) : NULL;
+    char *desc = g >= 0 ? h5util_get_str(g, "description", &e) : NULL;
+    char *unit = dd >= 0 ? h5util_get_str(dd, "unit", &e) : NULL;
     char dir[32], inst[128], plugin[128];
     field(desc, "(direction ", dir, sizeof dir), field(desc, ", instance ", inst, sizeof inst);
     field(desc, ", plugin ", plugin, sizeof plugin);

@@ -126,12 +126,14 @@ START_TEST(signals_pick_spikes_and_voltage) {
     free(v);
     /* a circuit without animat.spikes/1 */
     exp = proc_write(dir, "n.yaml", "body:\n  plugin: swimmer\ncircuit:\n  plugin: ncap\nwiring:\n"
-                                    "  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+                                    "  - body.obs.joints -> circuit.in.joints\n"
+                                    "  - circuit.out.muscles -> body.act.motors\n"
                                     "record:\n  signals: [reward, circuit.spikes]\n");
     p = proc_run("cd %s && %s run %s --record n.h5", dir, exe, exp);
     expect_error(&p, "n.yaml:9:21: record.signals[1]: circuit 'circuit' (ncap) has no spikes to record");
     exp = proc_write(dir, "n.yaml", "body:\n  plugin: swimmer\ncircuit:\n  plugin: ncap\nwiring:\n"
-                                    "  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+                                    "  - body.obs.joints -> circuit.in.joints\n"
+                                    "  - circuit.out.muscles -> body.act.motors\n"
                                     "record:\n  signals: [circuit.voltage]\n");
     p = proc_run("cd %s && %s check %s", dir, exe, exp);
     expect_error(&p, "has no membrane voltages to record");
@@ -146,7 +148,8 @@ START_TEST(raster) {
     const char *dir = proc_tmpdir(), *exp = proc_write(dir, "x.yaml", LIF(""));
     proc_write(dir, "q.yaml", LIFP("bg_rate: 0, in_gain: 0"));
     proc_write(dir, "n.yaml", "body:\n  plugin: swimmer\ncircuit:\n  plugin: ncap\nwiring:\n"
-                              "  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+                              "  - body.obs.joints -> circuit.in.joints\n"
+                                    "  - circuit.out.muscles -> body.act.motors\n"
                               "run:\n  max_steps: 20\n");
     (void)exp;
     proc_out p = proc_run("cd %s && %s run x.yaml --quiet --record r.h5 && %s run q.yaml --quiet --record q.h5 && "
