@@ -207,6 +207,25 @@ START_TEST(export_nwb) {
 }
 END_TEST
 
+/* plugin-check exercises animat.spikes/1 of lif and of graph's LIF model
+ * (at one substep: with more, graph's units check reads a clamp summed over
+ * the substeps, which predates the extension). */
+START_TEST(plugin_check) {
+    const char *build = getenv("ANIMAT_BUILD");
+    ck_assert_ptr_nonnull(build);
+    proc_out p = proc_run("%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 && "
+                          "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=1",
+                          exe, build, exe, build);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "PASS  lif: extensions: "));
+    ck_assert_ptr_nonnull(strstr(p.out, "animat.spikes/1: capacity 40, "));
+    ck_assert_ptr_nonnull(strstr(p.out, "PASS  graph: extensions: "));
+    ck_assert_ptr_nonnull(strstr(p.out, "animat.spikes/1: capacity 12, "));
+    ck_assert_ptr_nonnull(strstr(p.out, "events in 50 steps within the contract, voltages"));
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     if (!exe) return 77;
@@ -218,6 +237,7 @@ int main(void) {
     tcase_add_test(tc, signals_pick_spikes_and_voltage);
     tcase_add_test(tc, raster);
     tcase_add_test(tc, export_nwb);
+    tcase_add_test(tc, plugin_check);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
