@@ -104,7 +104,7 @@ static int by_unit_time(const void *pa, const void *pb) {
 
 /* The episode's events of k, by unit, and its row of ends. */
 static int write_episode(sim_record *r, rec_spk *k, uint64_t ep) {
-    qsort(k->ep, k->nep, sizeof *k->ep, by_unit_time);
+    if (k->nep) qsort(k->ep, k->nep, sizeof *k->ep, by_unit_time);
     double *t = k->times;
     size_t j = 0;
     for (uint32_t u = 0; u < k->units; u++) {
