@@ -107,6 +107,28 @@ START_TEST(times_agree_with_counts) {
 }
 END_TEST
 
+/* graph's LIF model: its spikes are recorded under the network's unit
+ * names, as many as its spike counts say. */
+START_TEST(graph_lif) {
+    const char *dir = proc_tmpdir(), *src = getenv("ANIMAT_SRC");
+    ck_assert_ptr_nonnull(src);
+    proc_out p = proc_run("cd %s && %s run %s/examples/swimmer-graph.yaml --quiet --episodes 1 --set "
+                          "run.max_steps=100 --set circuit.params.model=lif --set circuit.params.in_gain=60 "
+                          "--record g.h5 && h5dump -A -g /spikes/circuit g.h5", dir, exe, src);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_msg(strstr(p.out, "\"avb\", \"ava\", \"db1\""), "%s", p.out);
+    proc_free(&p);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/g.h5", dir);
+    hsize_t dt[3], du[3];
+    double *t = read_set(path, "spikes/circuit/spike_times", dt), *u = read_set(path, "signals/circuit.units", du);
+    double sum = 0;
+    for (hsize_t i = 0; i < du[0] * du[1] * du[2]; i++) sum += isfinite(u[i]) ? u[i] : 0;
+    ck_assert_msg(dt[0] > 100 && (double)dt[0] == sum, "%llu spike times, %g counted", (unsigned long long)dt[0], sum);
+    free(t), free(u);
+}
+END_TEST
+
 /* record.signals: [circuit.spikes, circuit.voltage] records exactly those. */
 START_TEST(signals_pick_spikes_and_voltage) {
     const char *dir = proc_tmpdir();
@@ -238,6 +260,7 @@ int main(void) {
     tcase_add_test(tc, raster);
     tcase_add_test(tc, export_nwb);
     tcase_add_test(tc, plugin_check);
+    tcase_add_test(tc, graph_lif);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
