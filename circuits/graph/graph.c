@@ -26,6 +26,7 @@
 #include "graph_dyn.h"
 #include "graph_file.h"
 #include "lif_net.h"
+#include "lif_spikes.h"
 
 #define GRAPH_PATH_MAX ANIMAT_PARAM_PATH_MAX
 #define GRAPH_FILE_MAX (64u << 20)
@@ -53,6 +54,7 @@ typedef struct graph_circuit {
     double epsabs, epsrel;    /* tolerances, for messages (rate model) */
     unsigned long nmax;       /* step budget per control step (odebudget.h) */
     lif_net net;
+    lif_spikes spikes;        /* the last step's spikes (lif; animat.spikes/1) */
     cu_units units;
     animat_param_info *info;
     animat_port_info *ports;  /* n_in inputs then n_out outputs */
@@ -100,6 +102,7 @@ static void graph_destroy(void *self) {
     const animat_host *h = c->h;
     if (c->driver) gsl_odeiv2_driver_free(c->driver);
     lif_net_free(&c->net, graph_hfree, (void *)h);
+    lif_spikes_free(&c->spikes, graph_hfree, (void *)h);
     graph_def_free(&c->g, graph_hfree, (void *)h);
     void *p[] = {c->theta, c->chem_eff, c->gap_eff, c->input, c->v,     c->act,  c->last,
                  c->w_csr, c->order,    c->rates,   c->info,  c->ports, c->gp,   c->gain};
@@ -260,7 +263,9 @@ static int32_t graph_model(graph_circuit *c, const animat_host *h, const double 
     c->order = animat_alloc_array(h, g->n_chem + 1u, sizeof *c->order);
     c->w_csr = animat_alloc_array(h, g->n_chem + 1u, sizeof *c->w_csr);
     int ok = fill && c->order && c->w_csr &&
-             lif_net_alloc(&c->net, g->n, g->n_chem, delay, graph_halloc, (void *)h) == 0;
+             lif_net_alloc(&c->net, g->n, g->n_chem, delay, graph_halloc, (void *)h) == 0 &&
+             (uint64_t)g->n * c->substeps <= UINT32_MAX / sizeof(animat_spike_event) &&
+             lif_spikes_alloc(&c->spikes, g->n * c->substeps, graph_halloc, (void *)h) == 0;
     if (ok) {
         graph_csr(g, c->net.row, c->net.post, c->order, fill);
         for (uint32_t s = 0; s < g->n_chem; s++) c->net.delay[s] = delay;
@@ -338,6 +343,7 @@ static int32_t graph_reset(void *self, uint64_t seed) {
     memset(c->last, 0, n * sizeof(double));
     memset(c->rates, 0, n * sizeof(double));
     cu_clear(&c->units);
+    lif_spikes_clear(&c->spikes);
     if (c->lif) lif_net_reset(&c->net);
     else gsl_odeiv2_driver_reset_hstart(c->driver, c->h0);
     return ANIMAT_OK;
@@ -349,9 +355,11 @@ static void graph_lif_run(graph_circuit *c, const cu_units *u, double dt) {
     const uint32_t n = c->g.n;
     double hs = dt / c->substeps, decay = exp(-hs / c->tau_dec);
     memset(c->last, 0, n * sizeof(double));
+    lif_spikes_clear(&c->spikes);
     for (uint32_t s = 0; s < c->substeps; s++) {
         graph_gap_currents(&c->g, c->gap_eff, c->net.v, c->input, c->net.i_ext);
         lif_net_substep(&c->net, hs, u, NULL, c->last);
+        lif_spikes_collect(&c->spikes, &c->net, s * hs, hs, dt);
         for (uint32_t i = 0; i < n; i++) c->rates[i] = c->rates[i] * decay + c->net.spk[i] / c->tau_dec;
     }
 }
@@ -460,9 +468,37 @@ static const animat_port_values *graph_values(void *self, uint32_t dir, uint32_t
 }
 static const animat_ports_ext graph_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = graph_values};
 
-/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
+/* "animat.spikes/1" (LIF model): at most one spike per neuron and substep,
+ * timed at the interpolated threshold crossing (lif_spikes.h). */
+static uint32_t graph_spike_capacity(void *self) { return ((graph_circuit *)self)->spikes.cap; }
+
+static const animat_spike_event *graph_spike_events(void *self, uint32_t *n) {
+    graph_circuit *c = self;
+    *n = c->spikes.n;
+    return c->spikes.n ? c->spikes.ev : NULL;
+}
+
+/* Membrane potentials after the last step, mV. Between steps. */
+static int32_t graph_voltages(void *self, double *v, uint32_t n) {
+    graph_circuit *c = self;
+    if (n != c->g.n || !v) return ANIMAT_ERROR;
+    memcpy(v, c->net.v, n * sizeof *v);
+    return ANIMAT_OK;
+}
+
+static const animat_spikes_ext graph_spikes_ext = {
+    .struct_size = sizeof(animat_spikes_ext),
+    .capacity = graph_spike_capacity,
+    .events = graph_spike_events,
+    .voltages = graph_voltages,
+};
+
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE, ANIMAT_EXT_PORTS, and
+ * ANIMAT_EXT_SPIKES in the LIF model (self != NULL); anything else NULL.
+ * Any phase. */
 static const void *graph_extension(void *self, const char *id) {
-    (void)self;
+    const graph_circuit *c = self;
+    if (id && c && c->lif && strcmp(id, ANIMAT_EXT_SPIKES) == 0) return &graph_spikes_ext;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &graph_state;
     if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &graph_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &graph_units : NULL;

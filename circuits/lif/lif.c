@@ -19,6 +19,7 @@
 #include "lif_build.h"
 #include "lif_encode.h"
 #include "lif_net.h"
+#include "lif_spikes.h"
 
 /* One circuit instance; everything is allocated in create. */
 typedef struct lif_circuit {
@@ -38,6 +39,7 @@ typedef struct lif_circuit {
     double *counts;        /* n spike counts in the last control step */
     animat_param_info *info;
     cu_units units;
+    lif_spikes spikes;     /* the last control step's spikes (animat.spikes/1) */
     animat_port_info in, out;
 } lif_circuit;
 
@@ -89,6 +91,7 @@ static void lif_destroy(void *self) {
     if (!c) return;
     const animat_host *h = c->h;
     lif_net_free(&c->net, lif_host_free, (void *)h);
+    lif_spikes_free(&c->spikes, lif_host_free, (void *)h);
     h->free(h, c->theta);
     h->free(h, c->rates);
     h->free(h, c->counts);
@@ -226,6 +229,15 @@ static int32_t lif_alloc_rest(lif_circuit *c, const animat_host *h) {
     c->rates = c->info ? animat_alloc_array(h, c->net.n, sizeof *c->rates) : NULL;
     c->counts = c->rates ? animat_alloc_array(h, c->net.n, sizeof *c->counts) : NULL;
     if (!c->counts || cu_alloc(h, &c->units, c->net.n) != ANIMAT_OK) return ANIMAT_ERROR;
+    if ((uint64_t)c->net.n * c->substeps > UINT32_MAX / sizeof(animat_spike_event)) {
+        h->error(h, "n_neurons x substeps = %llu: too many spikes per step to report (at most %zu)",
+                 (unsigned long long)c->net.n * c->substeps, UINT32_MAX / sizeof(animat_spike_event));
+        return ANIMAT_ERROR;
+    }
+    if (lif_spikes_alloc(&c->spikes, c->net.n * c->substeps, lif_host_alloc, (void *)h) != 0) {
+        h->error(h, "out of memory (%u neurons x %u substeps of spike events)", c->net.n, c->substeps);
+        return ANIMAT_ERROR;
+    }
     for (uint32_t i = 0; i < c->net.n; i++) cu_name(&c->units, i, "n[%u]", i);
     return ANIMAT_OK;
 }
@@ -301,6 +313,7 @@ static int32_t lif_reset(void *self, uint64_t seed) {
     memset(c->rates, 0, sizeof *c->rates * c->net.n);
     memset(c->counts, 0, sizeof *c->counts * c->net.n);
     cu_clear(&c->units);
+    lif_spikes_clear(&c->spikes);
     return ANIMAT_OK;
 }
 
@@ -319,8 +332,10 @@ static int32_t lif_step(void *self, const double *const *in, double *const *out,
     const cu_units *u = c->units.n_active ? &c->units : NULL;
     lif_encode(&c->enc, c->n_in, in[0], gin, net);
     memset(c->counts, 0, sizeof *c->counts * net->n);
+    lif_spikes_clear(&c->spikes);
     for (uint32_t s = 0; s < c->substeps; s++) {
         lif_net_substep(net, hs, u, &c->rng.rng, c->counts);
+        lif_spikes_collect(&c->spikes, net, s * hs, hs, dt);
         if (c->dec_mode == LIF_DEC_RATE)
             lif_rate_update(2 * c->n_out, net->spk + base, decay, c->tau_dec, c->rates + base);
     }
@@ -358,6 +373,32 @@ static const animat_units_ext lif_units = {
     .names = lif_unit_names,
     .get = lif_unit_get,
     .override = lif_unit_override,
+};
+
+/* "animat.spikes/1": at most one spike per neuron and substep. */
+static uint32_t lif_spike_capacity(void *self) { return ((lif_circuit *)self)->spikes.cap; }
+
+/* The last control step's spikes, timed at the interpolated threshold
+ * crossing (lif_spikes.h). Between steps. */
+static const animat_spike_event *lif_spike_events(void *self, uint32_t *n) {
+    lif_circuit *c = self;
+    *n = c->spikes.n;
+    return c->spikes.n ? c->spikes.ev : NULL;
+}
+
+/* Membrane potentials after the last step, mV. Between steps. */
+static int32_t lif_voltages(void *self, double *v, uint32_t n) {
+    lif_circuit *c = self;
+    if (n != c->net.n || !v) return ANIMAT_ERROR;
+    memcpy(v, c->net.v, n * sizeof *v);
+    return ANIMAT_OK;
+}
+
+static const animat_spikes_ext lif_spikes_ext = {
+    .struct_size = sizeof(animat_spikes_ext),
+    .capacity = lif_spike_capacity,
+    .events = lif_spike_events,
+    .voltages = lif_voltages,
 };
 
 /* "animat.state/1" (animat/state.h): the network (lif_net_state:
@@ -399,9 +440,11 @@ static const animat_port_values *lif_values(void *self, uint32_t dir, uint32_t i
 }
 static const animat_ports_ext lif_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = lif_values};
 
-/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_PORTS; anything else NULL. Any phase. */
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_PORTS, ANIMAT_EXT_STATE,
+ * ANIMAT_EXT_SPIKES; anything else NULL. Any phase. */
 static const void *lif_extension(void *self, const char *id) {
     (void)self;
+    if (id && strcmp(id, ANIMAT_EXT_SPIKES) == 0) return &lif_spikes_ext;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &lif_state;
     if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &lif_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &lif_units : NULL;

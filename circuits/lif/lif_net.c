@@ -23,15 +23,17 @@ int lif_net_alloc(lif_net *net, uint32_t n, uint32_t n_syn, uint32_t max_delay,
     net->spk = alloc(ctx, nn * sizeof *net->spk);
     net->next_ext = alloc(ctx, nn * sizeof *net->next_ext);
     net->rate_used = alloc(ctx, nn * sizeof *net->rate_used);
+    net->frac = alloc(ctx, nn * sizeof *net->frac);
     return (net->row && net->post && net->delay && net->v && net->i_syn && net->i_ext &&
-            net->rate_ext && net->ring && net->ref && net->spk && net->next_ext && net->rate_used)
+            net->rate_ext && net->ring && net->ref && net->spk && net->next_ext && net->rate_used && net->frac)
                ? 0
                : -1;
 }
 
 void lif_net_free(lif_net *net, lif_free_fn release, void *ctx) {
     void *p[] = {net->row,  net->post,     net->delay, net->v,   net->i_syn, net->i_ext,
-                 net->rate_ext, net->ring, net->ref,   net->spk, net->next_ext, net->rate_used};
+                 net->rate_ext, net->ring, net->ref,   net->spk, net->next_ext, net->rate_used,
+                 net->frac};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) release(ctx, p[k]);
     memset(net, 0, sizeof *net);
 }
@@ -56,6 +58,7 @@ void lif_net_reset(lif_net *net) {
         net->ref[i] = 0;
         net->spk[i] = 0.0;
         net->rate_used[i] = -1.0; /* the first substep draws the first event */
+        net->frac[i] = 1.0;
     }
     memset(net->ring, 0, (size_t)net->n_slots * net->n * sizeof *net->ring);
     net->t = 0;
@@ -106,9 +109,11 @@ static int lif_membrane(lif_net *net, uint32_t i) {
         return 0;
     }
     /* exact over the substep: I_ext held, I_syn decaying from its value */
-    double v_inf = c->v_rest + c->r_m * net->i_ext[i];
-    net->v[i] = v_inf + (net->v[i] - v_inf) * net->dm + net->ks * net->i_syn[i];
+    double v_inf = c->v_rest + c->r_m * net->i_ext[i], v0 = net->v[i];
+    net->v[i] = v_inf + (v0 - v_inf) * net->dm + net->ks * net->i_syn[i];
     if (net->v[i] < c->v_th) return 0;
+    /* the crossing, interpolated linearly between the substep's ends */
+    net->frac[i] = v0 >= c->v_th ? 0.0 : (c->v_th - v0) / (net->v[i] - v0);
     net->v[i] = c->v_reset;
     net->ref[i] = net->n_ref;
     return 1;
@@ -135,6 +140,7 @@ void lif_net_substep(lif_net *net, double h, const cu_units *units, gsl_rng *rng
         if (net->rate_ext[i] > 0.0 || net->rate_used[i] != net->rate_ext[i])
             add += net->cfg.w_ext * lif_external(net, i, h, rng);
         net->i_syn[i] += add;
+        net->frac[i] = 1.0;
         double s = cu_apply(units, i, (double)lif_membrane(net, i));
         net->i_syn[i] *= net->ds; /* I_syn at the end of the substep */
         net->spk[i] = s;

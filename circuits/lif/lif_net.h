@@ -54,6 +54,9 @@ typedef struct lif_net {
     double *spk;       /* n outputs of the last substep (after unit overrides) */
     double *next_ext;  /* n times to the next external Poisson spike, s */
     double *rate_used; /* n rates next_ext was drawn for (-1: draw anew) */
+    double *frac;      /* n: where in the last substep each neuron crossed v_th (linear
+                        * interpolation of v, in [0, 1]); 1 when it did not cross (an
+                        * override's spike is placed at the substep's end). Not state. */
     uint64_t t;        /* substeps since reset */
     double h;          /* substep the factors below are for (0: none yet) */
     double dm, ds;     /* exp(-h / tau_m), exp(-h / tau_syn) */

@@ -13,7 +13,7 @@ _animat() {
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     fi
-    local commands="run check train rerun render plot report plugins plugin-check help version"
+    local commands="run check train rerun render plot report export plugins plugin-check help version"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -29,6 +29,7 @@ _animat() {
         render) opts="-o --size --overlay --set --episodes --theta --plugin --quiet --help" ;;
         plot) opts="-o --signal --episode --from --to --size --help" ;;
         report) opts="-o --video --quiet --help" ;;
+        export) opts="-o --quiet --help" ;;
         plugins) opts="info --set --help" ;;
         plugin-check) opts="--set --seed --timeout --quiet --help" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
@@ -37,7 +38,7 @@ _animat() {
     case $prev in
         --theta) COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -d -- "$cur")); return ;;
         --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur") $(compgen -d -- "$cur")); return ;;
-        --record) COMPREPLY=($(compgen -f -X '!*.h5' -- "$cur") $(compgen -d -- "$cur")); return ;;
+        --record) COMPREPLY=($(compgen -f -X '!*.@(h5|nwb)' -- "$cur") $(compgen -d -- "$cur")); return ;;
         --video) COMPREPLY=($(compgen -f -X '!*.@(mp4|webm|ogv)' -- "$cur") $(compgen -d -- "$cur")); return ;;
         -o|--trace) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --set|--episodes|--seed|--epochs|--threads|--size|--signal|--episode|--from|--to|--timeout) return ;;
@@ -47,12 +48,13 @@ _animat() {
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi
-    if [[ $cmd == plot && $cword -ge 3 && ${words[2]} == *.h5 && $cword -eq 3 ]]; then
-        COMPREPLY=($(compgen -W "curve activity kymograph trajectory" -- "$cur"))
+    if [[ $cmd == plot && $cword -ge 3 && ${words[2]} == *.@(h5|nwb) && $cword -eq 3 ]]; then
+        COMPREPLY=($(compgen -W "curve activity kymograph trajectory raster" -- "$cur"))
         return
     fi
     case $cmd in
-        rerun|plot|report) COMPREPLY=($(compgen -f -X '!*.h5' -- "$cur") $(compgen -d -- "$cur")) ;;
+        rerun|report|export) COMPREPLY=($(compgen -f -X '!*.h5' -- "$cur") $(compgen -d -- "$cur")) ;;
+        plot) COMPREPLY=($(compgen -f -X '!*.@(h5|nwb)' -- "$cur") $(compgen -d -- "$cur")) ;;
         plugin-check) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur") $(compgen -d -- "$cur")) ;;
         plugins) COMPREPLY=($(compgen -W "info" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur")) ;;

@@ -211,6 +211,30 @@ static int missing_in(const h5rec *a, const h5rec *b, const char *group, errmsg 
     return rc;
 }
 
+/* The spike groups /spikes/NAME (record_spikes.c): every dataset of each,
+ * and none missing from either side. 0, 1 or -1 as compare_group. */
+static int compare_spikes(const h5rec *a, const h5rec *b, uint32_t *nsets, uint64_t *nvals, errmsg *e) {
+    char **names;
+    int n = h5rec_members(a, "spikes", &names, e), rc = n < 0 ? -1 : 0;
+    for (int i = 0; !rc && i < n; i++) {
+        char group[512];
+        snprintf(group, sizeof group, "spikes/%s", names[i]);
+        rc = compare_group(a, b, group, nsets, nvals, e);
+        if (!rc) rc = missing_in(a, b, group, e);
+    }
+    if (n >= 0) h5rec_names_free(names, n);
+    if (rc) return rc;
+    int nb = h5rec_members(b, "spikes", &names, e);
+    if (nb < 0) return -1;
+    for (int i = 0; !rc && i < nb; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "spikes/%s/spike_times", names[i]);
+        if (!h5rec_has(a, path)) rc = (errmsg_set(e, "%s: missing from the recording (the rerun has it)", path), 1);
+    }
+    h5rec_names_free(names, nb);
+    return rc;
+}
+
 /* Compare every dataset of the recording with the rerun's at `again`. 0
  * identical, 1 differs, -1 error. */
 static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, uint64_t *nvals, errmsg *e) {
@@ -227,6 +251,7 @@ static int compare_files(const h5rec *orig, const char *again, uint32_t *nsets, 
     for (size_t g = 0; !rc && g < sizeof groups / sizeof *groups; g++)
         rc = compare_group(orig, &b, groups[g], nsets, nvals, e);
     for (size_t g = 0; !rc && g < sizeof groups / sizeof *groups; g++) rc = missing_in(orig, &b, groups[g], e);
+    if (!rc) rc = compare_spikes(orig, &b, nsets, nvals, e);
     h5rec_close(&b);
     return rc;
 }

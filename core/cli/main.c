@@ -18,11 +18,13 @@
 #include "cli/cmd_plugins.h"
 #include "cli/cmd_plot.h"
 #include "cli/cmd_report.h"
+#include "cli/cmd_export.h"
 #include "cli/cmd_rerun.h"
 #include "cli/setopts.h"
 #include "cli/cmd_render.h"
 #include "plugin/callguard.h"
 #include "sim/record.h"
+#include "sim/nwb_export.h"
 #include "sim/runner.h"
 #include "sim/buffers.h"
 #include "sim/intervene.h"
@@ -111,14 +113,19 @@ static void usage(FILE *f) {
             "                          (learning curve of a train recording), activity\n"
             "                          (every circuit's units over time, or the signals in\n"
             "                          --signal A,B,...; a heat map above 8 series), kymograph\n"
-            "                          (joint angles over body position and time) or\n"
-            "                          trajectory (NAME.obs.position seen from above);\n"
+            "                          (joint angles over body position and time),\n"
+            "                          trajectory (NAME.obs.position seen from above) or\n"
+            "                          raster (spike times, population rate underneath);\n"
             "                          --episode counts from 1; --from/--to: a time window in\n"
             "                          seconds; see docs/plots.md\n"
             "  report FILE.h5 -o OUT.html [--video FILE] [--quiet]\n"
             "                          one self-contained HTML page: provenance, summary,\n"
             "                          the figures above that the recording has data for,\n"
             "                          the experiment text and the video (embedded)\n"
+            "  export FILE.h5 -o OUT.nwb [--quiet]\n"
+            "                          the recording as an NWB 2.6.0 file (series, spikes in\n"
+            "                          the Units table, episodes as trials, provenance);\n"
+            "                          see docs/recording.md\n"
             "  analyze FILE.h5 pca|dmd|sindy [--signals S,...] [--episode K] [--from T]\n"
             "         [--to T] [--plot OUT.svg|png] [-o TABLE.csv|md] [--rank R]\n"
             "         [--degree D] [--threshold L] [--phase] [--derivative S,...]\n"
@@ -145,7 +152,8 @@ static void usage(FILE *f) {
             "                          port, circuit units and reward; docs/recording.md) that\n"
             "                          animat rerun can repeat; overrides record.file. With\n"
             "                          train: learner statistics per epoch, then one episode\n"
-            "                          of the trained parameters\n"
+            "                          of the trained parameters. run --record FILE.nwb: an\n"
+            "                          NWB 2.6.0 file instead (as animat export writes)\n"
             "  --plugin FILE           load this plugin .so before resolving names (repeatable)\n"
             "  --state-at K --state-out S.state   (run) write the whole experiment's state\n"
             "                          after control step K of the only episode to S.state;\n"
@@ -325,6 +333,13 @@ static int cmd_train(int argc, char **argv) {
         ranks_finalize();
         return 1;
     }
+    if (c.record && nwb_is_path(c.record)) {
+        fprintf(stderr, "error: --record %s: train writes HDF5 recordings (.h5); export one with animat export\n",
+                c.record);
+        experiment_free(&x);
+        ranks_finalize();
+        return 1;
+    }
     trainer_handle_signals();
     char *cmd = join_args(argc, argv);
     trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet, .record = c.record,
@@ -443,6 +458,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "export")) return cmd_export_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "analyze")) return cmd_analyze_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "new")) return cmd_new_main(argc - 2, argv + 2, stdout);

@@ -87,9 +87,11 @@ typedef struct experiment_iv {
 #define EXPERIMENT_SIGNAL_REWARD 0u /* the step's total reward */
 #define EXPERIMENT_SIGNAL_UNITS 1u  /* a circuit's units: NAME.units */
 #define EXPERIMENT_SIGNAL_PORT 2u   /* a whole port: NAME.DIR.PORT */
+#define EXPERIMENT_SIGNAL_SPIKES 3u /* a circuit's spike times: NAME.spikes (animat.spikes/1) */
+#define EXPERIMENT_SIGNAL_VOLTAGE 4u /* its units' membrane potentials: NAME.voltage (animat.spikes/1) */
 typedef struct experiment_signal {
     uint32_t what;                  /* EXPERIMENT_SIGNAL_* */
-    uint32_t inst;                  /* UNITS: the circuit's index */
+    uint32_t inst;                  /* UNITS, SPIKES, VOLTAGE: the circuit's index */
     experiment_end end;             /* PORT: the port (never sliced) */
     const yamltree *node;           /* the entry, for positions */
 } experiment_signal;

@@ -114,6 +114,74 @@ static int check_units_ext(plugcheck_inst *in, char *note, size_t ncap, char *ms
     return 0;
 }
 
+/* One step's events against the contract of animat/spikes.h: at most
+ * capacity, units in range, 0 <= t <= dt, in time order. Adds them to
+ * *total. 0 or -1 with msg. */
+static int spikes_events_ok(plugcheck_inst *in, const animat_spikes_ext *sx, uint32_t cap_ev, uint32_t units,
+                            double dt, uint64_t *total, char *msg, size_t cap) {
+    uint32_t n = 1u;
+    const animat_spike_event *ev = sx->events(in->self, &n);
+    if (n > cap_ev || (n && !ev))
+        return plugcheck_fail(msg, cap, "%s: step %u reports %u events (capacity %u)%s", ANIMAT_EXT_SPIKES, in->t, n,
+                              cap_ev, n && !ev ? " and a NULL array" : "");
+    for (uint32_t k = 0; k < n; k++) {
+        if (ev[k].unit >= units || ev[k].reserved || !(ev[k].t >= 0 && ev[k].t <= dt))
+            return plugcheck_fail(msg, cap, "%s: step %u event %u: unit %u of %u, reserved %u, t %g (want 0..%g)",
+                                  ANIMAT_EXT_SPIKES, in->t, k, ev[k].unit, units, ev[k].reserved, ev[k].t, dt);
+        if (k && (ev[k].t < ev[k - 1].t || (ev[k].t == ev[k - 1].t && ev[k].unit < ev[k - 1].unit)))
+            return plugcheck_fail(msg, cap, "%s: step %u events %u and %u are out of time order", ANIMAT_EXT_SPIKES,
+                                  in->t, k - 1, k);
+    }
+    *total += n;
+    return 0;
+}
+
+/* "animat.spikes/1": offered with animat.units/1, a constant capacity > 0,
+ * no events after reset, and over 50 steps every step's events within the
+ * contract (spikes_events_ok). 0 or -1 with msg. */
+static int check_spikes_ext(plugcheck_inst *in, char *note, size_t ncap, char *msg, size_t cap) {
+    const animat_spikes_ext *sx = ext_of(in, ANIMAT_EXT_SPIKES);
+    if (!sx) return 0;
+    const animat_units_ext *u = ext_of(in, ANIMAT_EXT_UNITS);
+    if (sx->struct_size < offsetof(animat_spikes_ext, events) + sizeof sx->events || !sx->capacity || !sx->events)
+        return plugcheck_fail(msg, cap, "%s: the table lacks capacity or events", ANIMAT_EXT_SPIKES);
+    if (sx->reserved) return plugcheck_fail(msg, cap, "animat_spikes_ext.reserved is %u (must be 0)", sx->reserved);
+    uint32_t units = 0;
+    if (!u || !u->names || !u->names(in->self, &units) || units == 0)
+        return plugcheck_fail(msg, cap, "%s is offered without %s naming the units", ANIMAT_EXT_SPIKES,
+                              ANIMAT_EXT_UNITS);
+    uint32_t cap_ev = sx->capacity(in->self), n = 1u;
+    if (cap_ev == 0) return plugcheck_fail(msg, cap, "%s: capacity() is 0", ANIMAT_EXT_SPIKES);
+    if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
+    if (sx->events(in->self, &n), n != 0)
+        return plugcheck_fail(msg, cap, "%s: %u events after reset (want 0)", ANIMAT_EXT_SPIKES, n);
+    uint64_t total = 0;
+    for (int t = 0; t < 50; t++) {
+        animat_step_result res;
+        if (plugcheck_inst_step(in, &res, NULL, msg, cap) ||
+            spikes_events_ok(in, sx, cap_ev, units, PLUGCHECK_CIRCUIT_DT, &total, msg, cap))
+            return -1;
+        if (sx->capacity(in->self) != cap_ev)
+            return plugcheck_fail(msg, cap, "%s: capacity() changed from %u to %u", ANIMAT_EXT_SPIKES, cap_ev,
+                                  sx->capacity(in->self));
+    }
+    int volt = sx->struct_size >= offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages && sx->voltages;
+    if (volt) {
+        double *v = calloc(units + 1u, sizeof *v);
+        int bad = !v || sx->voltages(in->self, v, units) != ANIMAT_OK ||
+                  sx->voltages(in->self, v, units + 1u) == ANIMAT_OK;
+        for (uint32_t i = 0; v && !bad && i < units; i++) bad = !isfinite(v[i]);
+        free(v);
+        if (bad)
+            return plugcheck_fail(msg, cap, "%s: voltages() failed for %u units, accepted %u, or gave a non-finite "
+                                            "value", ANIMAT_EXT_SPIKES, units, units + 1u);
+    }
+    size_t len = strlen(note);
+    snprintf(note + len, ncap - len, "%s%s: capacity %u, %llu events in 50 steps within the contract%s",
+             len ? "; " : "", ANIMAT_EXT_SPIKES, cap_ev, (unsigned long long)total, volt ? ", voltages" : "");
+    return 0;
+}
+
 /* "animat.mujoco/1" (bodies): a MuJoCo version, model and data present and
  * at the same address across reset and step, a camera (if offered) with a
  * positive distance. 0 or -1 with msg. */
@@ -150,12 +218,15 @@ static int check_mujoco_ext(plugcheck_inst *in, char *note, size_t ncap, char *m
 /* See plugcheck.h. Runs plugin code: call it in a forked child only. */
 int plugcheck_extensions(const plugcheck_ctx *c, char *msg, size_t cap) {
     plugcheck_inst in;
-    char note[400] = "";
+    char note[600] = "";
     int rc = plugcheck_inst_new(&in, c, c->seed, msg, cap);
     if (!rc) rc = check_ports_ext(&in, note, sizeof note, msg, cap);
+    if (!rc) rc = check_spikes_ext(&in, note, sizeof note, msg, cap);
     if (!rc) rc = check_units_ext(&in, note, sizeof note, msg, cap);
     if (!rc) rc = check_mujoco_ext(&in, note, sizeof note, msg, cap);
-    if (!rc) snprintf(msg, cap, "%s", note[0] ? note : "no animat.ports/1, animat.units/1 or animat.mujoco/1 offered");
+    if (!rc)
+        snprintf(msg, cap, "%s",
+                 note[0] ? note : "no animat.ports/1, animat.units/1, animat.mujoco/1 or animat.spikes/1 offered");
     plugcheck_inst_free(&in);
     return rc;
 }

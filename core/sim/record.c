@@ -118,6 +118,23 @@ static int add_units(sim_record *r, instance *in, int required, errmsg *e) {
     return add_signal(r, g, "units", "", names, e);
 }
 
+/* A circuit's membrane potentials through animat.spikes/1: "NAME.voltage". */
+static int add_voltage(sim_record *r, instance *in, errmsg *e) {
+    const animat_spikes_ext *sx = instance_extension(in, ANIMAT_EXT_SPIKES);
+    const animat_units_ext *ux = instance_extension(in, ANIMAT_EXT_UNITS);
+    uint32_t n = 0;
+    const char *const *names = ux ? ux->names(in->self, &n) : NULL;
+    if (!sx || sx->struct_size < offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages || !sx->voltages ||
+        !names || !n)
+        return errmsg_set(e, "record.signals: circuit '%s' (%s) has no membrane voltages to record (its %s extension "
+                             "lacks voltages)", in->name, in->plugin->desc->name, ANIMAT_EXT_SPIKES);
+    rec_sig *g = next_slot(r, e);
+    if (!g) return -1;
+    snprintf(g->name, sizeof g->name, "%s.voltage", in->name);
+    g->in = in, g->vx = sx, g->n = n;
+    return add_signal(r, g, "voltage", "mV", names, e);
+}
+
 /* The step's total reward: "reward". */
 static int add_reward(sim_record *r, errmsg *e) {
     rec_sig *g = next_slot(r, e);
@@ -134,9 +151,12 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
     const experiment *x = s->x;
     for (uint32_t i = 0; i < x->nrecord_sigs; i++) {
         const experiment_signal *g = &x->record_sigs[i];
-        int rc = g->what == EXPERIMENT_SIGNAL_REWARD  ? add_reward(r, e)
-                 : g->what == EXPERIMENT_SIGNAL_UNITS ? add_units(r, &s->insts[g->inst], 1, e)
-                                                      : add_port(r, s, &g->end, e);
+        instance *in = &s->insts[g->inst];
+        int rc = g->what == EXPERIMENT_SIGNAL_REWARD    ? add_reward(r, e)
+                 : g->what == EXPERIMENT_SIGNAL_UNITS   ? add_units(r, in, 1, e)
+                 : g->what == EXPERIMENT_SIGNAL_SPIKES  ? rec_spikes_add(r, in, 1, e)
+                 : g->what == EXPERIMENT_SIGNAL_VOLTAGE ? add_voltage(r, in, e)
+                                                        : add_port(r, s, &g->end, e);
         if (rc) return -1;
     }
     for (uint32_t i = 0; !x->record_sigs && i < s->ninsts; i++) {
@@ -147,7 +167,7 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
                 snprintf(end.port, sizeof end.port, "%s", in->ports[d][k].name);
                 if (add_port(r, s, &end, e)) return -1;
             }
-        if (in->kind == ANIMAT_KIND_CIRCUIT && add_units(r, in, 0, e)) return -1;
+        if (in->kind == ANIMAT_KIND_CIRCUIT && (add_units(r, in, 0, e) || rec_spikes_add(r, in, 0, e))) return -1;
     }
     return x->record_sigs ? 0 : add_reward(r, e);
 }
@@ -211,6 +231,17 @@ int record_check_signals(sim *s, errmsg *e) {
                 return errmsg_at(e, at->file, at->line, at->col,
                                  "record.signals[%u]: circuit '%s' (%s) has no units to record (it lacks the %s "
                                  "extension)", i, in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
+        } else if (g->what == EXPERIMENT_SIGNAL_SPIKES || g->what == EXPERIMENT_SIGNAL_VOLTAGE) {
+            instance *in = &s->insts[g->inst];
+            const animat_spikes_ext *sx = instance_extension(in, ANIMAT_EXT_SPIKES);
+            int volt = g->what == EXPERIMENT_SIGNAL_VOLTAGE;
+            if (!sx || (volt && (sx->struct_size < offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages ||
+                                 !sx->voltages)))
+                return errmsg_at(e, at->file, at->line, at->col,
+                                 "record.signals[%u]: circuit '%s' (%s) has no %s to record (it lacks the %s "
+                                 "extension%s)", i, in->name, in->plugin->desc->name,
+                                 volt ? "membrane voltages" : "spikes", ANIMAT_EXT_SPIKES,
+                                 volt ? " with voltages" : "");
         } else if (g->what == EXPERIMENT_SIGNAL_PORT) {
             instance *in = &s->insts[g->end.inst];
             if (instance_port(in, g->end.dir, g->end.port) < 0)
@@ -261,16 +292,21 @@ static int hand_off(sim_record *r, const sim_result *res) {
     if (res) j.ret = res->ret, j.steps = res->steps;
     if (recwriter_post(r, &j)) return -1;
     r->cur ^= 1;
+    for (uint32_t i = 0; i < r->nspk; i++) r->spk[i].fill[r->cur] = 0;
     r->k0 += r->fill;
     r->fill = 0;
     if (res) r->ep++, r->k0 = 0;
     return 0;
 }
 
-/* Observer: take a sample on every `every`-th control step. */
+/* hand_off without an episode's end, for rec_spikes_take. */
+static int hand_off_full(sim_record *r) { return hand_off(r, NULL); }
+
+/* Observer: every step's spikes; a sample on every `every`-th control step. */
 static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
     (void)s, (void)episode;
     sim_record *r = ctx;
+    if (r->nspk && rec_spikes_take(r, step, hand_off_full)) return -1;
     r->sampled = step % r->every == 0;
     if (!r->sampled) return 0;
     for (uint32_t i = 0; i < r->nsig; i++) {
@@ -278,6 +314,12 @@ static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
         double *dst = g->chunk[r->cur] + (size_t)r->fill * g->n;
         if (g->buf) {
             memcpy(dst, g->buf, g->n * sizeof *dst);
+        } else if (g->vx) {
+            if (g->vx->voltages(g->in->self, dst, g->n) != ANIMAT_OK) {
+                snprintf(r->err, sizeof r->err, "%s (%s): voltages failed for %u units", g->in->name,
+                         g->in->plugin->desc->name, g->n);
+                return -1;
+            }
         } else if (g->ux) {
             for (uint32_t u = 0; u < g->n; u++)
                 if (g->ux->get(g->in->self, u, &dst[u]) != ANIMAT_OK) {
@@ -359,6 +401,7 @@ static int write_time(sim_record *r, errmsg *e) {
 
 /* Close every HDF5 handle; -1 if the file did not close cleanly. */
 static int close_all(sim_record *r) {
+    rec_spikes_close(r);
     for (uint32_t i = 0; i < r->nsig; i++) {
         if (r->sig[i].ds >= 0) H5Dclose(r->sig[i].ds);
         free(r->sig[i].chunk[0]), free(r->sig[i].chunk[1]);

@@ -80,7 +80,8 @@ static void *writer(void *arg) {
         rec_job j = r->job;
         int failed = r->failed;
         pthread_mutex_unlock(&r->mu);
-        int bad = !failed && (write_samples(r, &j) || (j.end && end_episode(r, &j)));
+        int bad = !failed && (write_samples(r, &j) || rec_spikes_write(r, j.buf, j.end, j.ep) ||
+                              (j.end && end_episode(r, &j)));
         pthread_mutex_lock(&r->mu);
         if (bad) r->failed = 1;
         r->busy = 0;

@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/hash.h"
 #include "base/progress.h"
 #include "sim/isolate.h"
+#include "sim/nwb_export.h"
 #include "sim/record.h"
 #include "sim/sim.h"
 #include "sim/state.h"
@@ -203,8 +205,34 @@ static int check_outputs(const experiment *x, const runner_opts *o, const char *
     others[n] = rec;
     if (trace && atomicfile_check(trace, o && o->trace ? "--trace" : "record.trace", others, n + 1, e)) return -1;
     others[n] = trace;
-    if (rec && atomicfile_check(rec, o && o->record ? "--record" : "record.file", others, n + 1, e)) return -1;
+    const char *what = o && o->record ? "--record" : "record.file";
+    if (rec && atomicfile_check(rec, what, others, n + 1, e)) return -1;
+    if (rec && nwb_is_path(rec) && nwb_check_target(rec, what, others, n + 1, e)) return -1;
     return 0;
+}
+
+/* An NWB recording is recorded as HDF5 beside it first (REC.rec.h5, which
+ * must not exist), then exported (nwb_export) and removed. The scratch
+ * path (caller frees), or NULL with e set. */
+static char *nwb_scratch(const char *rec, errmsg *e) {
+    char *p = malloc(strlen(rec) + 8);
+    if (!p) return errmsg_set(e, "out of memory"), NULL;
+    strcat(strcpy(p, rec), ".rec.h5");
+    struct stat st;
+    if (lstat(p, &st) == 0) {
+        errmsg_set(e, "--record %s: %s (the recording the NWB file is exported from) already exists; remove it", rec,
+                   p);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Export the scratch recording to the NWB file and remove it. 0 or -1. */
+static int nwb_finish(const char *scratch, const char *rec, errmsg *e) {
+    int rc = nwb_export(scratch, rec, NULL, NULL, e);
+    unlink(scratch);
+    return rc;
 }
 
 /* Open the trace and the recording asked for, as observers of s. */
@@ -285,12 +313,12 @@ static int state_finish(const experiment *x, const runner_state *st, const runne
     return 0;
 }
 
-int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
+/* runner_run once its outputs were checked: record into `into` (rec, or
+ * the scratch recording of an NWB one). */
+static int runner_run_into(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum,
+                           const char *path, const char *rec, const char *into, runner_state *stp, errmsg *e) {
     int heldout = o && o->heldout;
-    const char *path = heldout ? NULL : (o && o->trace) ? o->trace : x->trace;
-    const char *rec = heldout ? NULL : (o && o->record) ? o->record : x->record_file;
-    runner_state st;
-    if (check_outputs(x, o, path, rec, e) || state_check(x, o, path, rec, &st, e)) return -1;
+    runner_state st = *stp;
     sim s;
     if ((x->isolate && isolate_create(x, e)) || sim_create(&s, x, e)) {
         free(st.in);
@@ -299,7 +327,7 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     sim_heldout(&s, heldout);
     sim_trace *t = NULL;
     sim_record *r = NULL;
-    if ((o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, rec, &t, &r, e)) {
+    if ((o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, into, &t, &r, e)) {
         trace_abort(t);
         record_abort(r);
         sim_destroy(&s);
@@ -339,4 +367,18 @@ int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summ
     }
     if (sum) *sum = acc;
     return 0;
+}
+
+int runner_run(const experiment *x, const runner_opts *o, FILE *out, runner_summary *sum, errmsg *e) {
+    int heldout = o && o->heldout;
+    const char *path = heldout ? NULL : (o && o->trace) ? o->trace : x->trace;
+    const char *rec = heldout ? NULL : (o && o->record) ? o->record : x->record_file;
+    runner_state st;
+    if (check_outputs(x, o, path, rec, e) || state_check(x, o, path, rec, &st, e)) return -1;
+    char *scratch = rec && nwb_is_path(rec) ? nwb_scratch(rec, e) : NULL;
+    if (rec && nwb_is_path(rec) && !scratch) return -1;
+    int rc = runner_run_into(x, o, out, sum, path, rec, scratch ? scratch : rec, &st, e);
+    if (!rc && scratch) rc = nwb_finish(scratch, rec, e);
+    free(scratch);
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <hdf5.h>
 
 #include "base/h5util.h"
+#include "view/nwbread.h"
 
 /* The strings of a string attribute (scalar or 1-D; fixed or variable
  * length): returns the count and sets *out (caller frees), or -1. */
@@ -162,6 +163,12 @@ int h5rec_open(h5rec *r, const char *path, errmsg *e) {
     if (!h5util_is_hdf5(path)) return errmsg_set(e, "%s: not an HDF5 file (expected an animat recording)", path);
     hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (fid < 0) return errmsg_set(e, "%s: cannot open as HDF5", path);
+    if (nwbread_is_nwb(fid)) { /* an NWB file animat exported: read back as a recording in memory */
+        hid_t m = nwbread_recording(fid, path, e);
+        H5Fclose(fid);
+        if (m < 0) return -1;
+        fid = m;
+    }
     r->file = fid;
     char *fmt = obj_str(fid, "format");
     if (!fmt || strcmp(fmt, H5REC_FORMAT)) {

@@ -11,9 +11,10 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 
+#include "view/h5spikes.h"
 #include "view/plot_kinds.h"
 
-static const char *const kind_names[PLOT_NKINDS] = {"curve", "activity", "kymograph", "trajectory"};
+static const char *const kind_names[PLOT_NKINDS] = {"curve", "activity", "kymograph", "trajectory", "raster"};
 
 const char *plot_kind_name(plot_kind k) {
     return k < PLOT_NKINDS ? kind_names[k] : "?";
@@ -23,7 +24,7 @@ int plot_kind_parse(const char *s, plot_kind *k, errmsg *e) {
     for (int i = 0; i < PLOT_NKINDS; i++)
         if (!strcmp(s, kind_names[i])) return *k = (plot_kind)i, 0;
     char q[80];
-    return errmsg_set(e, "unknown plot kind '%s' (kinds: curve, activity, kymograph, trajectory)",
+    return errmsg_set(e, "unknown plot kind '%s' (kinds: curve, activity, kymograph, trajectory, raster)",
                       errmsg_quote(s, q, sizeof q));
 }
 
@@ -101,6 +102,14 @@ char *plot_signal_for(const h5rec *r, const plot_opts *o, errmsg *e) {
         }
         return strdup("learner");
     }
+    if (o->kind == PLOT_RASTER && !o->signal) {
+        char *list = h5spikes_list(r), *comma = list ? strchr(list, ',') : NULL;
+        if (comma) *comma = 0;
+        if (!list) errmsg_set(e, "%s: raster needs spike times (/spikes/NAME, recorded from a circuit offering "
+                                 "animat.spikes/1, e.g. lif); none recorded", r->path);
+        return list;
+    }
+    if (o->kind == PLOT_RASTER) return strdup(o->signal); /* h5spikes_read names what is missing */
     if (!o->signal) return default_signal(r, o->kind, e);
     if (strchr(o->signal, ',') && o->kind != PLOT_ACTIVITY) {
         errmsg_set(e, "--signal: %s draws one signal, not a list", plot_kind_name(o->kind));
@@ -124,6 +133,7 @@ static int draw(const h5rec *r, const plot_opts *o, const char *sig, cairo_t *cr
     case PLOT_CURVE: return plot_curve(r, o, sig, cr, e);
     case PLOT_ACTIVITY: return plot_activity(r, o, sig, cr, e);
     case PLOT_KYMOGRAPH: return plot_kymograph(r, o, sig, cr, e);
+    case PLOT_RASTER: return plot_raster(r, o, sig, cr, e);
     default: return plot_trajectory(r, o, sig, cr, e);
     }
 }

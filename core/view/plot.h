@@ -9,6 +9,8 @@
  *               heat map with a diverging colour scale: the travelling wave
  *   trajectory  the body's path seen from above (NAME.obs.position, x/y in m),
  *               equal aspect, start and end marked, one series per episode
+ *   raster      a circuit's spike times (/spikes/NAME) by unit, the
+ *               population rate underneath
  *
  * Series are countable in the SVG: see plot_axes.h. Nothing here writes
  * files: plot_render draws into memory; the caller writes it (atomicfile).
@@ -51,8 +53,9 @@ int plot_size_parse(const char *s, double *W, double *H, errmsg *e);
  * kind's default (activity: every *.units signal, else every circuit
  * *.out.* signal, as a comma-separated list;
  * kymograph: the first *.obs.joints; trajectory: the first
- * *.obs.position). Returns a new string (caller frees), or NULL with e set
- * naming what is needed and what was recorded. curve returns "learner". */
+ * *.obs.position; raster: the first /spikes/NAME, "NAME.spikes").
+ * Returns a new string (caller frees), or NULL with e set naming what
+ * is needed and what was recorded. curve returns "learner". */
 char *plot_signal_for(const h5rec *r, const plot_opts *o, errmsg *e);
 
 /* Read and check what the plot needs, then draw it into *out (SVG or PNG

@@ -11,7 +11,9 @@
 
 #include "view/h5read.h"
 
-typedef enum plot_kind { PLOT_CURVE, PLOT_ACTIVITY, PLOT_KYMOGRAPH, PLOT_TRAJECTORY, PLOT_NKINDS } plot_kind;
+typedef enum plot_kind {
+    PLOT_CURVE, PLOT_ACTIVITY, PLOT_KYMOGRAPH, PLOT_TRAJECTORY, PLOT_RASTER, PLOT_NKINDS
+} plot_kind;
 typedef enum plot_format { PLOT_SVG, PLOT_PNG } plot_format;
 
 typedef struct plot_opts {

@@ -1,5 +1,5 @@
 /* plot_kinds.h -- one drawing function per plot kind (plot_curve.c,
- * plot_activity.c, plot_kymo.c, plot_traj.c), called by plot_render.
+ * plot_activity.c, plot_kymo.c, plot_traj.c, plot_raster.c), called by plot_render.
  *
  * Each takes the recording, the options and a resolved signal name, reads
  * and checks its data FIRST (returning -1 with e set and drawing nothing
@@ -18,5 +18,6 @@ int plot_curve(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *
 int plot_activity(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 int plot_kymograph(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 int plot_trajectory(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
+int plot_raster(const h5rec *r, const plot_opts *o, const char *signal, cairo_t *cr, errmsg *e);
 
 #endif

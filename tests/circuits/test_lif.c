@@ -275,6 +275,40 @@ START_TEST(test_plugin_units_and_rate) {
 }
 END_TEST
 
+/* animat.spikes/1: a lone neuron under 25 nA first crosses threshold at
+ * tau_m ln(RI / (RI - v_th)) = 32.19 ms; with 1 ms substeps the event is
+ * timed by interpolation to well within a substep (the substep's end would
+ * be 0.81 ms late); nothing after reset; capacity neurons x substeps. */
+START_TEST(test_spike_times) {
+    th_host *t = host();
+    th_set_real(t, "p_connect", 0);
+    th_set_real(t, "substeps", 10); /* 1 ms at dt = 10 ms */
+    void *c = make(t);
+    const animat_spikes_ext *sx = api()->extension(c, ANIMAT_EXT_SPIKES);
+    ck_assert_ptr_nonnull(sx);
+    ck_assert_uint_eq(sx->capacity(c), 100);
+    double x = 0.625, y, first = -1.0;
+    const double *in[1] = {&x};
+    double *out[1] = {&y};
+    uint32_t n = 7;
+    ck_assert_ptr_null(sx->events(c, &n));
+    ck_assert_uint_eq(n, 0);
+    for (int s = 0; s < 10 && first < 0; s++) {
+        ck_assert_int_eq(api()->step(c, in, out, 0.01), ANIMAT_OK);
+        const animat_spike_event *ev = sx->events(c, &n);
+        for (uint32_t k = 0; k < n; k++) ck_assert_uint_eq(ev[k].unit, 0); /* only neuron 0 is driven */
+        if (n) first = s * 0.01 + ev[0].t;
+    }
+    double want = 0.02 * log(25.0 / 5.0);
+    ck_assert_msg(fabs(first - want) < 5e-5, "first spike at %.6f s, analytic %.6f s", first, want);
+    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
+    ck_assert_ptr_null(sx->events(c, &n));
+    ck_assert_uint_eq(n, 0);
+    api()->destroy(c);
+    th_free(t);
+}
+END_TEST
+
 /* learn_delays: delays appear in theta with bounds [delay_min, delay_max];
  * set_theta rounds them. */
 START_TEST(test_learn_delays) {
@@ -319,6 +353,7 @@ int main(void) {
     tcase_add_test(tc, test_poisson_input);
     tcase_add_test(tc, test_plugin_units_and_rate);
     tcase_add_test(tc, test_learn_delays);
+    tcase_add_test(tc, test_spike_times);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }

@@ -158,6 +158,25 @@ START_TEST(plot_and_report) {
 }
 END_TEST
 
+/* NWB outputs: run --record r.nwb (and its scratch recording r.nwb.rec.h5)
+ * and export -o e.nwb, then again over animat's own e.nwb. */
+START_TEST(nwb_outputs) {
+    const char *dir = proc_tmpdir();
+    proc_write(dir, "x.yaml", EXP);
+    const char *names[] = {"r.nwb", "r.nwb.rec.h5", "e.nwb"};
+    plant(dir, names, 3);
+    proc_out p = proc_run("cd %s && %s run x.yaml --quiet --record r.nwb && %s run x.yaml --quiet --record r.h5 && "
+                          "%s export r.h5 -o e.nwb --quiet && %s export r.h5 -o e.nwb --quiet && ls", dir, exe, exe,
+                          exe, exe);
+    ck_assert_msg(p.status == 0, "%s", p.err);
+    ck_assert_ptr_null(strstr(p.out, "r.nwb.rec.h5\n")); /* the scratch recording is gone */
+    proc_free(&p);
+    assert_safe(dir, names, 3, 0);
+    const char *made[] = {"r.nwb", "e.nwb"};
+    assert_safe(dir, made, 2, 1);
+}
+END_TEST
+
 /* Only the name PATH.tmp is taken: the file goes through a fresh name and
  * nothing is left behind. */
 START_TEST(tmp_name_taken) {
@@ -215,6 +234,7 @@ int main(void) {
     tcase_add_test(t, plot_and_report);
     tcase_add_test(t, tmp_name_taken);
     tcase_add_test(t, chdir_in_create);
+    tcase_add_test(t, nwb_outputs);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -51,6 +51,14 @@ typedef struct animat_spikes_ext {
      * instance-owned array, or NULL with *n = 0 when there were none.
      * Between steps, after a reset. Required. */
     const animat_spike_event *(*events)(void *self, uint32_t *n);
+
+    /* Optional (added after the first two; a table whose struct_size does
+     * not reach it has none, as does a NULL): every unit's membrane
+     * potential in mV at the end of the last step into v[0..n), n the
+     * number of units. What `record.signals: [NAME.voltage]` records.
+     * Between steps, after a reset. ANIMAT_OK, or ANIMAT_ERROR for a wrong n
+     * (v untouched). No allocation. */
+    int32_t (*voltages)(void *self, double *v, uint32_t n);
 } animat_spikes_ext;
 
 #ifdef __cplusplus
