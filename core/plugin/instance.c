@@ -184,6 +184,7 @@ int instance_create(instance *in, const registry_plugin *p, const char *name, ui
     in->kind = p->desc->kind;
     in->name = name;
     if (hostctx_init(&in->host, stream, name, p->desc->name, params)) return errmsg_set(e, "out of memory");
+    hostctx_identify(&in->host, p);
     in->host.wired = wired;
     in->host.wired_ctx = ctx;
     in->host.inst = idx;

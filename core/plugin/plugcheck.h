@@ -79,6 +79,7 @@ typedef struct plugcheck_ctx {
     const params_set *params;       /* resolved defaults or --set values; owned by the caller */
     int given;                      /* 1: params hold --set values, 0: defaults */
     uint64_t seed;                  /* run seed for every stream */
+    const registry_plugin *plugin;  /* desc's registry record (names it in "animat.host_info/1"); may be NULL */
 } plugcheck_ctx;
 
 /* One check: returns 0 (PASS), -1 (FAIL) or 1 (SKIP) and writes a one-line detail

@@ -292,7 +292,8 @@ static const animat_param_info *learner_info(trainer *t, errmsg *e) {
 static int guard_instances(const experiment *x, errmsg *e) {
     for (uint32_t i = 0; i < x->ninsts; i++) {
         const experiment_inst *in = &x->insts[i];
-        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
+        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed,
+                           .plugin = in->plugin};
         char msg[1024];
         int timeout = x->episode_timeout > 0 ? (int)ceil(x->episode_timeout) : 60;
         callguard_enter(in->name, in->plugin->desc->name, "the determinism guard");
@@ -349,6 +350,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         free(theta0);
         return errmsg_set(e, "out of memory");
     }
+    hostctx_identify(&t->lhost, x->learner.plugin);
     hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
     if (x->isolate && isolate_learner_create(x, t->lapi, &t->lhost, t->n, info, theta0, e)) {
         free(theta0);
