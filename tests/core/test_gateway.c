@@ -4,6 +4,7 @@
  * outside core/plugin/ calls through a plugin's function table. */
 #include <check.h>
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,82 @@ START_TEST(host_info_table) {
 }
 END_TEST
 
+/* Calls through a plugin's function table, as C spells them: the
+ * descriptor's table, the kinds' table types, or a call through a member
+ * named like a kind's function with a plugin instance (self, learner) or a
+ * host table as its first argument. Extension tables (units, mujoco) are
+ * not covered yet. */
+static const char *const calls[] = {
+    "desc->api",
+    "animat_(body|circuit|learner)_api[^a-z_]",
+    "->(create|destroy|ports|control_dt|reset|step|theta_info|get_theta|set_theta|population|ask|tell|current|"
+    "state_size|save|load|online_reset|online_step|eligibility)[[:space:]]*\\([^,()]*(self|table|learner)[,)]",
+};
+
+/* Lines of file `path` that match a pattern of calls[]: appended to out
+ * ("path:line: text"), counted in the return value. */
+static int scan_file(const char *path, regex_t *re, size_t nre, char *out, size_t cap) {
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    char line[4096];
+    int hits = 0, no = 0;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        if (line[strspn(line, " \t")] == '"') continue; /* a string: source text animat writes (cli/new_templates.c) */
+        for (size_t k = 0; k < nre; k++)
+            if (!regexec(&re[k], line, 0, NULL, 0)) {
+                size_t len = strlen(out);
+                snprintf(out + len, cap - len, "%s:%d: %s", path, no, line);
+                hits++;
+                break;
+            }
+    }
+    fclose(f);
+    return hits;
+}
+
+/* Every .c and .h under dir (recursively), except under `skip`. */
+static int scan_dir(const char *dir, const char *skip, regex_t *re, size_t nre, char *out, size_t cap) {
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    int hits = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (de->d_name[0] == '.') continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        size_t len = strlen(de->d_name);
+        if (de->d_type == DT_DIR) {
+            if (strcmp(path, skip)) hits += scan_dir(path, skip, re, nre, out, cap);
+        } else if (len > 2 && (!strcmp(de->d_name + len - 2, ".c") || !strcmp(de->d_name + len - 2, ".h"))) {
+            hits += scan_file(path, re, nre, out, cap);
+        }
+    }
+    closedir(d);
+    return hits;
+}
+
+/* No host file outside core/plugin/ calls a body's, circuit's or learner's
+ * function table: sim schedules, plugin/ calls (instance.h, learner.h).
+ * (Before this test, sim.c, build.c, trainer.c, isolate.c and
+ * cmd_plugins.c did: 39 lines.) */
+START_TEST(only_plugin_calls_plugins) {
+    regex_t re[sizeof calls / sizeof *calls];
+    for (size_t k = 0; k < sizeof calls / sizeof *calls; k++)
+        ck_assert_int_eq(regcomp(&re[k], calls[k], REG_EXTENDED | REG_NOSUB), 0);
+    static char out[65536];
+    out[0] = '\0';
+    char core[512], plugin[512];
+    snprintf(core, sizeof core, "%s/core", src);
+    snprintf(plugin, sizeof plugin, "%s/core/plugin", src);
+    int hits = scan_dir(core, plugin, re, sizeof calls / sizeof *calls, out, sizeof out);
+    ck_assert_msg(hits == 0, "%d plugin calls outside core/plugin/:\n%.3000s", hits, out);
+    /* The scan sees a call where there is one. */
+    const char *probe = proc_write(dir, "probe.c", "    if (c->step(in->self, a, b, dt)) return -1;\n");
+    ck_assert_int_eq(scan_file(probe, re, sizeof calls / sizeof *calls, out, sizeof out), 1);
+    for (size_t k = 0; k < sizeof calls / sizeof *calls; k++) regfree(&re[k]);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -79,6 +156,7 @@ int main(void) {
     tcase_set_timeout(t, 120);
     tcase_add_test(t, host_info_answers);
     tcase_add_test(t, host_info_table);
+    tcase_add_test(t, only_plugin_calls_plugins);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
