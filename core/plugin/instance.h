@@ -157,4 +157,34 @@ int instance_eligibility(instance *in, const animat_plasticity_ext *p, double *e
 int instance_set_theta_at(instance *in, const double *theta, uint32_t n, uint64_t episode, uint64_t step,
                           errmsg *e);
 
+/* ---- Extension calls (instext.c), each under the call guard. ---- */
+
+/* The instance's "animat.units/1" table if complete (names, get, override),
+ * else NULL. */
+const animat_units_ext *instance_units(instance *in);
+
+/* Its unit names (plugin-owned, valid until destroy) and their number in
+ * *n; NULL with *n = 0 when it names none. u from instance_units. */
+const char *const *instance_unit_names(instance *in, const animat_units_ext *u, uint32_t *n);
+
+/* Unit i's output in the last step into *value. 0, or -1 (bad i). Must not
+ * allocate. */
+int instance_unit_get(instance *in, const animat_units_ext *u, uint32_t i, double *value);
+
+/* Override unit i (mode ANIMAT_UNIT_*). 0, or -1 with e "NAME (plugin):
+ * units override failed: reason". */
+int instance_unit_override(instance *in, const animat_units_ext *u, uint32_t i, uint32_t mode, double value,
+                           errmsg *e);
+
+/* A body's "animat.mujoco/1" table if it has model and data, else NULL. */
+const animat_mujoco_ext *instance_mujoco(instance *in);
+
+/* Its mjModel / mjData (const, body-owned; NULL if it gives none). */
+const void *instance_mj_model(instance *in, const animat_mujoco_ext *t);
+const void *instance_mj_data(instance *in, const animat_mujoco_ext *t);
+
+/* Its camera suggestion into *cam (zeroed, struct_size set first): 1 if
+ * it gave one, 0 if not (no camera function, or it failed). */
+int instance_mj_camera(instance *in, const animat_mujoco_ext *t, animat_mujoco_camera *cam);
+
 #endif

@@ -71,13 +71,15 @@ END_TEST
 /* Calls through a plugin's function table, as C spells them: the
  * descriptor's table, the kinds' table types, or a call through a member
  * named like a kind's function with a plugin instance (self, learner) or a
- * host table as its first argument. Extension tables (units, mujoco) are
- * not covered yet. */
+ * host table as its first argument, or any call through a member with an
+ * instance's self as its first argument (extension tables: units, mujoco,
+ * state, plasticity, ...). */
 static const char *const calls[] = {
     "desc->api",
     "animat_(body|circuit|learner)_api[^a-z_]",
     "->(create|destroy|ports|control_dt|reset|step|theta_info|get_theta|set_theta|population|ask|tell|current|"
     "state_size|save|load|online_reset|online_step|eligibility)[[:space:]]*\\([^,()]*(self|table|learner)[,)]",
+    "->[a-z_]+[[:space:]]*\\([^,()]*->self[,)]",
 };
 
 /* Lines of file `path` that match a pattern of calls[]: appended to out
@@ -123,9 +125,10 @@ static int scan_dir(const char *dir, const char *skip, regex_t *re, size_t nre, 
 }
 
 /* No host file outside core/plugin/ calls a body's, circuit's or learner's
- * function table: sim schedules, plugin/ calls (instance.h, learner.h).
- * (Before this test, sim.c, build.c, trainer.c, isolate.c and
- * cmd_plugins.c did: 39 lines.) */
+ * function table or an instance's extension table: sim schedules, plugin/
+ * calls (instance.h, learner.h). (Before this test, sim.c, build.c,
+ * trainer.c, isolate.c, record.c, intervene.c, cmd_plugins.c and
+ * cmd_render.c did: 46 lines.) */
 START_TEST(only_plugin_calls_plugins) {
     regex_t re[sizeof calls / sizeof *calls];
     for (size_t k = 0; k < sizeof calls / sizeof *calls; k++)
