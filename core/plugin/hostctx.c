@@ -29,7 +29,7 @@ static void h_log(const animat_host *h, uint32_t level, const char *fmt, ...) {
 /* error: keep the first message of the failing call. */
 static void h_error(const animat_host *h, const char *fmt, ...) {
     hostctx *ah = of(h);
-    if (ah->has_error) return;
+    if (ah->has_error && !ah->keep_latest) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ah->error, sizeof ah->error, fmt, ap);

@@ -50,6 +50,8 @@ typedef struct hostctx {
     int has_error;            /* the plugin called error() */
     char error[512];          /* its message, one line */
     int quiet;                /* drop log() output below WARN */
+    int keep_latest;          /* error() keeps the latest message, not the first of the call: for a host
+                                 that cannot hostctx_begin before each call (tests/support/testhost.c) */
     animat_host_info info;    /* what extension "animat.host_info/1" answers; strings registry- or
                                  static-owned (hostctx_identify) */
 } hostctx;
