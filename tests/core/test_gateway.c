@@ -147,6 +147,22 @@ START_TEST(only_plugin_calls_plugins) {
 }
 END_TEST
 
+/* The allocator-call counter lives only in `animat plugin-check`'s
+ * process (libanimat-alloccount.so, preloaded there): the animat
+ * executable itself no longer replaces malloc, calloc, realloc or free
+ * for every command, and plugin-check still counts (step_alloc fails). */
+START_TEST(alloc_counting_only_in_plugin_check) {
+    proc_out p = proc_run("nm %s | grep -cE ' T (malloc|calloc|realloc|free)$'", exe);
+    ck_assert_msg(!strcmp(p.out, "0\n"), "animat defines %s allocator functions", p.out);
+    proc_free(&p);
+    p = proc_run("%s plugin-check %s/step_alloc.so", exe, broken);
+    ck_assert_msg(strstr(p.out, "FAIL  step-alloc: alloc: 400 allocator calls") ||
+                      strstr(p.out, "SKIP  step-alloc: alloc: allocator calls cannot be counted: running under"),
+                  "%s", p.out);
+    proc_free(&p);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     broken = getenv("BROKEN_DIR");
@@ -160,6 +176,7 @@ int main(void) {
     tcase_add_test(t, host_info_answers);
     tcase_add_test(t, host_info_table);
     tcase_add_test(t, only_plugin_calls_plugins);
+    tcase_add_test(t, alloc_counting_only_in_plugin_check);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
