@@ -27,7 +27,8 @@ extern void __libc_free(void *p);
 
 /* One more call, if counting. */
 static inline void count_call(void) {
-    if (atomic_load_explicit(&counting, memory_order_relaxed)) atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
+    if (atomic_load_explicit(&counting, memory_order_relaxed))
+        atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
 }
 
 EXPORT void *malloc(size_t size) {

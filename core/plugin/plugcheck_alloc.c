@@ -111,7 +111,8 @@ static atomic_ulong calls;
 
 /* One more call, if counting. */
 static inline void count_call(void) {
-    if (atomic_load_explicit(&counting, memory_order_relaxed)) atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
+    if (atomic_load_explicit(&counting, memory_order_relaxed))
+        atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
 }
 
 /* The sanitizer runtime's hook registration (sanitizer/allocator_interface.h);
