@@ -1,5 +1,6 @@
-/* sim.c -- the step loop over the graph (see sim.h); sim_create is in
- * build.c, the graph theta in theta.c. */
+/* sim.c -- the step loop over the graph (see sim.h): it schedules and
+ * bookkeeps; every plugin call goes through plugin/ (instance.h,
+ * learner.h). sim_create is in build.c, the graph theta in theta.c. */
 #include "sim/sim.h"
 
 #include "sim/guard.h"
