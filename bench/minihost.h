@@ -1,8 +1,9 @@
 /* minihost.h -- a minimal animat host for circuit benchmarks: dlopen a
- * plugin, a host table whose parameters start at the plugin's declared
- * defaults with per-name overrides, a GSL mt19937 stream, and wired sizes
- * from a small table. Benchmark support only (single-threaded, aborts on
- * misuse); the real host is core/. */
+ * plugin and hand it the real host table (core/plugin/hostctx.h, quiet:
+ * INFO logs dropped) whose parameters start at the plugin's resolved
+ * defaults with per-name overrides, its GSL mt19937 stream seeded with
+ * `seed`, and wired sizes from a small table. Benchmark support only
+ * (single-threaded, exits on misuse). */
 #ifndef MINIHOST_H
 #define MINIHOST_H
 

@@ -8,6 +8,8 @@
 void errmsg_clear(errmsg *e) {
     e->set = 0;
     e->msg[0] = '\0';
+    e->code = ERRMSG_NONE;
+    e->detail = 0;
 }
 
 int errmsg_set(errmsg *e, const char *fmt, ...) {
@@ -17,6 +19,20 @@ int errmsg_set(errmsg *e, const char *fmt, ...) {
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     e->set = 1;
+    e->code = ERRMSG_FAILED;
+    e->detail = 0;
+    return -1;
+}
+
+int errmsg_setc(errmsg *e, errmsg_code code, unsigned detail, const char *fmt, ...) {
+    if (!e || e->set) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->set = 1;
+    e->code = code;
+    e->detail = detail < strlen(e->msg) ? detail : 0;
     return -1;
 }
 
@@ -36,6 +52,8 @@ int errmsg_at(errmsg *e, const char *file, unsigned line, unsigned col, const ch
     for (char *p = e->msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
     e->set = 1;
+    e->code = ERRMSG_FAILED;
+    e->detail = 0;
     return -1;
 }
 

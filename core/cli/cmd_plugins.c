@@ -142,8 +142,8 @@ static void print_instance(FILE *out, const registry_plugin *p, const yamltree *
     const char *role = d->kind == ANIMAT_KIND_BODY ? "body" : "circuit";
     instance in;
     if (instance_create(&in, p, role, hostctx_stream_key(role, d->kind), &ps, 0, NULL, NULL, 0, &e)) {
-        const char *colon = strstr(e.msg, "create failed: ");
-        fprintf(out, "\nports: depend on the experiment (%s)\n", colon ? colon + 15 : e.msg);
+        const char *why = e.code == ERRMSG_PLUGIN_CREATE ? e.msg + e.detail : e.msg;
+        fprintf(out, "\nports: depend on the experiment (%s)\n", why);
         params_free(&ps);
         return;
     }
@@ -151,7 +151,7 @@ static void print_instance(FILE *out, const registry_plugin *p, const yamltree *
     const char *outw = d->kind == ANIMAT_KIND_BODY ? "observations (body.obs.NAME)" : "outputs (circuit.out.NAME)";
     if (d->kind == ANIMAT_KIND_BODY)
         fprintf(out, "\nports at %s (control step %g s):\n", at,
-                ((const animat_body_api *)d->api)->control_dt(in.self));
+                instance_control_dt(&in));
     else
         fprintf(out, "\nports at %s:\n", at);
     print_ports(out, inw, &in, ANIMAT_PORT_IN);

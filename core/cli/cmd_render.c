@@ -120,10 +120,11 @@ static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
         if (in->kind != ANIMAT_KIND_BODY) continue;
-        const animat_mujoco_ext *t = instance_extension(in, ANIMAT_EXT_MUJOCO);
+        const animat_mujoco_ext *t = instance_mujoco(in);
         const char *name = in->name, *plugin = in->plugin->desc->name;
-        if (!t) return errmsg_set(e, "%s (%s): no rendering support (extension %s)", name, plugin, ANIMAT_EXT_MUJOCO);
-        if (!ANIMAT_HAS(t, animat_mujoco_ext, data) || !t->model || !t->model(in->self) || !t->data(in->self))
+        if (!instance_extension(in, ANIMAT_EXT_MUJOCO))
+            return errmsg_set(e, "%s (%s): no rendering support (extension %s)", name, plugin, ANIMAT_EXT_MUJOCO);
+        if (!t || !instance_mj_model(in, t) || !instance_mj_data(in, t))
             return errmsg_set(e, "%s (%s): extension %s is incomplete (model and data are required)", name, plugin,
                               ANIMAT_EXT_MUJOCO);
         if (t->mujoco_version != mj->mj_version())
@@ -144,10 +145,8 @@ static int render_setup(render_job *j, sim *s, errmsg *e) {
         instance *in = &s->insts[i];
         if (in->kind != ANIMAT_KIND_BODY) continue;
         animat_mujoco_camera cam;
-        memset(&cam, 0, sizeof cam);
-        cam.struct_size = sizeof cam;
-        int hint = ANIMAT_HAS(ext[k], animat_mujoco_ext, camera) && ext[k]->camera(in->self, &cam) == ANIMAT_OK;
-        if (view_render_add(j->r, ext[k]->model(in->self), ext[k]->data(in->self), ext[k]->mujoco_version,
+        int hint = instance_mj_camera(in, ext[k], &cam);
+        if (view_render_add(j->r, instance_mj_model(in, ext[k]), instance_mj_data(in, ext[k]), ext[k]->mujoco_version,
                             hint ? &cam : NULL, e))
             return -1;
         k++;

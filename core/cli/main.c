@@ -460,7 +460,10 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "export")) return cmd_export_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "analyze")) return cmd_analyze_main(argc - 2, argv + 2, stdout);
-    if (!strcmp(cmd, "plugin-check")) return plugcheck_main(argc - 2, argv + 2, stdout);
+    if (!strcmp(cmd, "plugin-check")) {
+        plugcheck_preload(argv); /* the allocator-call counter lives only in this command's process */
+        return plugcheck_main(argc - 2, argv + 2, stdout);
+    }
     if (!strcmp(cmd, "new")) return cmd_new_main(argc - 2, argv + 2, stdout);
     fprintf(stderr, "animat: unknown command '%s' (see animat --help)\n", cmd);
     return 2;

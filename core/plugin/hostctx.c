@@ -29,7 +29,7 @@ static void h_log(const animat_host *h, uint32_t level, const char *fmt, ...) {
 /* error: keep the first message of the failing call. */
 static void h_error(const animat_host *h, const char *fmt, ...) {
     hostctx *ah = of(h);
-    if (ah->has_error) return;
+    if (ah->has_error && !ah->keep_latest) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ah->error, sizeof ah->error, fmt, ap);
@@ -105,10 +105,34 @@ static double h_uniform(const animat_host *h) { return gsl_rng_uniform(of(h)->rn
 
 static double h_gaussian(const animat_host *h, double sigma) { return gsl_ran_gaussian_ziggurat(of(h)->rng, sigma); }
 
+/* The host's extensions: ANIMAT_EXT_HOST_INFO; NULL for any other id. */
 static const void *h_extension(const animat_host *h, const char *id) {
-    (void)h;
-    (void)id;
-    return NULL; /* the host offers no extensions yet */
+    if (id && !strcmp(id, ANIMAT_EXT_HOST_INFO)) return &of(h)->info;
+    return NULL;
+}
+
+/* The "animat.host_info/1" answer before hostctx_identify: the host's
+ * own ABI, the plugin named by `name`. */
+static void info_init(animat_host_info *in, const char *name) {
+    memset(in, 0, sizeof *in);
+    in->struct_size = sizeof *in;
+    in->host_name = "animat";
+    in->host_version = ANIMAT_VERSION;
+    in->abi_major = in->plugin_abi_major = ANIMAT_ABI_MAJOR;
+    in->abi_minor = in->plugin_abi_minor = ANIMAT_ABI_MINOR;
+    in->plugin_id = name ? name : "";
+    in->plugin_path = "";
+}
+
+void hostctx_identify(hostctx *ah, const registry_plugin *p) {
+    animat_host_info *in = &ah->info;
+    in->plugin_id = p->id;
+    in->plugin_path = p->lib && p->lib->path ? p->lib->path : "";
+    if (p->lib && p->lib->entry) {
+        in->plugin_abi_major = p->lib->entry->abi_major;
+        in->plugin_abi_minor = p->lib->entry->abi_minor;
+    }
+    in->kind = p->desc->kind;
 }
 
 int hostctx_init(hostctx *ah, uint32_t role, const char *role_name, const char *name, const params_set *params) {
@@ -118,6 +142,7 @@ int hostctx_init(hostctx *ah, uint32_t role, const char *role_name, const char *
     ah->role = role;
     ah->plugin_name = name;
     ah->params = params;
+    info_init(&ah->info, name);
     animat_host *t = &ah->table;
     t->struct_size = sizeof *t;
     t->abi_major = ANIMAT_ABI_MAJOR;

@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "base/params.h"
+#include "plugin/registry.h"
 
 /* Random-stream keys; they key the random streams, so never renumber them.
  * The body and circuit of the short form (instances named "body" and
@@ -49,11 +50,20 @@ typedef struct hostctx {
     int has_error;            /* the plugin called error() */
     char error[512];          /* its message, one line */
     int quiet;                /* drop log() output below WARN */
+    int keep_latest;          /* error() keeps the latest message, not the first of the call: for a host
+                                 that cannot hostctx_begin before each call (tests/support/testhost.c) */
+    animat_host_info info;    /* what extension "animat.host_info/1" answers; strings registry- or
+                                 static-owned (hostctx_identify) */
 } hostctx;
 
 /* Initialise `ah` for an instance of plugin `name` in role `role` ("body",
  * ...). `params` must outlive the hostctx. 0, or -1 when out of memory. */
 int hostctx_init(hostctx *ah, uint32_t role, const char *role_name, const char *name, const params_set *params);
+
+/* Name the plugin this table serves in its "animat.host_info/1" answer:
+ * id, file, declared ABI and kind of p (registry-owned, must outlive ah).
+ * Until called the answer names the plugin by hostctx_init's `name`. */
+void hostctx_identify(hostctx *ah, const registry_plugin *p);
 
 /* Free the generator (NULL-safe on a zeroed hostctx). */
 void hostctx_fini(hostctx *ah);

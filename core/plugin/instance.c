@@ -184,6 +184,7 @@ int instance_create(instance *in, const registry_plugin *p, const char *name, ui
     in->kind = p->desc->kind;
     in->name = name;
     if (hostctx_init(&in->host, stream, name, p->desc->name, params)) return errmsg_set(e, "out of memory");
+    hostctx_identify(&in->host, p);
     in->host.wired = wired;
     in->host.wired_ctx = ctx;
     in->host.inst = idx;
@@ -194,7 +195,9 @@ int instance_create(instance *in, const registry_plugin *p, const char *name, ui
     callguard_leave();
     if (!in->self) {
         const char *why = hostctx_take_error(&in->host);
-        errmsg_set(e, "%s (%s): create failed: %s", name, p->desc->name, *why ? why : "(the plugin gave no reason)");
+        int pre = snprintf(NULL, 0, "%s (%s): create failed: ", name, p->desc->name);
+        errmsg_setc(e, ERRMSG_PLUGIN_CREATE, pre > 0 ? (unsigned)pre : 0, "%s (%s): create failed: %s", name,
+                    p->desc->name, *why ? why : "(the plugin gave no reason)");
         instance_destroy(in);
         return -1;
     }

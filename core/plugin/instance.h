@@ -51,8 +51,9 @@ typedef struct instance {
  * `stream` and resolved `params` (both must outlive it), its stream seeded
  * for create from `seed`. wired/ctx/idx answer the plugin's wired_size
  * (wired may be NULL). Then lists, validates and copies its ports. 0, or -1
- * with e set to "NAME (plugin): create failed: reason" (or a port problem)
- * and *in destroyed. */
+ * with e set to "NAME (plugin): create failed: reason" (code
+ * ERRMSG_PLUGIN_CREATE, the reason at e->msg + e->detail) or a port problem
+ * (ERRMSG_FAILED), and *in destroyed. */
 int instance_create(instance *in, const registry_plugin *p, const char *name, uint32_t stream,
                     const params_set *params, uint64_t seed, hostctx_wired_fn wired, void *ctx, uint32_t idx,
                     errmsg *e);
@@ -110,5 +111,80 @@ int instance_set_theta(instance *in, const double *theta, uint32_t n, errmsg *e)
 /* The instance's extension table for `id`, or NULL (any kind, ABI 1.1 for
  * circuits and 1.2 for bodies; older tables have none). */
 const void *instance_extension(instance *in, const char *id);
+
+/* ---- The step loop's calls (instcall.c): each runs under the call guard
+ * (callguard.h) named "reset", "step", "control_dt" or "plasticity",
+ * forgets the plugin's earlier message first, and on failure sets e to
+ * "NAME (plugin): WHAT failed in episode E+1 at step S: the plugin's
+ * reason". None allocates. The sim schedules them; nothing outside
+ * core/plugin/ calls a plugin's table. ---- */
+
+/* That failure message for `what` ("step failed") of in. Returns -1. */
+int instance_fail_at(instance *in, const char *what, uint64_t episode, uint64_t step, errmsg *e);
+
+/* Reset for an episode with `seed`; a body writes its first observation
+ * into its OUT buffers. 0 or -1. */
+int instance_reset(instance *in, uint64_t seed, uint64_t episode, errmsg *e);
+
+/* A circuit: `substeps` steps of dt on its wired buffers (inputs held).
+ * 0 or -1. */
+int instance_step_circuit(instance *in, uint32_t substeps, double dt, uint64_t episode, uint64_t step, errmsg *e);
+
+/* A body: one control step, *out zeroed (struct_size set) then filled by
+ * the plugin. 0 or -1 (out's checks are instance_check_result's). */
+int instance_step_body(instance *in, animat_step_result *out, uint64_t episode, uint64_t step, errmsg *e);
+
+/* A body's control interval in seconds, as the plugin answers it. */
+double instance_control_dt(instance *in);
+
+/* Every value in's last call wrote to its OUT ports is finite: 0, or -1
+ * with e naming port, element and value ("observation 'x'[2] is NaN"). */
+int instance_check_outputs(const instance *in, uint64_t episode, uint64_t step, errmsg *e);
+
+/* A body's step result: reserved 0 and a finite reward. 0 or -1. */
+int instance_check_result(const instance *in, const animat_step_result *out, uint64_t episode, uint64_t step,
+                          errmsg *e);
+
+/* A circuit's "animat.plasticity/1" table if well formed (eligibility
+ * present), else NULL. */
+const animat_plasticity_ext *instance_plasticity(instance *in);
+
+/* Its eligibility (p from instance_plasticity) into elig[0..n). 0 or -1. */
+int instance_eligibility(instance *in, const animat_plasticity_ext *p, double *elig, uint32_t n, uint64_t episode,
+                         uint64_t step, errmsg *e);
+
+/* set_theta inside an episode (online plasticity), failing as above. */
+int instance_set_theta_at(instance *in, const double *theta, uint32_t n, uint64_t episode, uint64_t step,
+                          errmsg *e);
+
+/* ---- Extension calls (instext.c), each under the call guard. ---- */
+
+/* The instance's "animat.units/1" table if complete (names, get, override),
+ * else NULL. */
+const animat_units_ext *instance_units(instance *in);
+
+/* Its unit names (plugin-owned, valid until destroy) and their number in
+ * *n; NULL with *n = 0 when it names none. u from instance_units. */
+const char *const *instance_unit_names(instance *in, const animat_units_ext *u, uint32_t *n);
+
+/* Unit i's output in the last step into *value. 0, or -1 (bad i). Must not
+ * allocate. */
+int instance_unit_get(instance *in, const animat_units_ext *u, uint32_t i, double *value);
+
+/* Override unit i (mode ANIMAT_UNIT_*). 0, or -1 with e "NAME (plugin):
+ * units override failed: reason". */
+int instance_unit_override(instance *in, const animat_units_ext *u, uint32_t i, uint32_t mode, double value,
+                           errmsg *e);
+
+/* A body's "animat.mujoco/1" table if it has model and data, else NULL. */
+const animat_mujoco_ext *instance_mujoco(instance *in);
+
+/* Its mjModel / mjData (const, body-owned; NULL if it gives none). */
+const void *instance_mj_model(instance *in, const animat_mujoco_ext *t);
+const void *instance_mj_data(instance *in, const animat_mujoco_ext *t);
+
+/* Its camera suggestion into *cam (zeroed, struct_size set first): 1 if
+ * it gave one, 0 if not (no camera function, or it failed). */
+int instance_mj_camera(instance *in, const animat_mujoco_ext *t, animat_mujoco_camera *cam);
 
 #endif

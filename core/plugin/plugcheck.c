@@ -200,7 +200,8 @@ static void stepping_checks(plugcheck_report *r, const plugcheck_ctx *c) {
 
 /* Every check of one plugin, in order; later checks are skipped where an
  * earlier failure makes them meaningless. Phase: report; main thread. */
-static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint64_t seed, const yamltree *given) {
+static void check_plugin(plugcheck_report *r, const registry_plugin *p, uint64_t seed, const yamltree *given) {
+    const animat_plugin_desc *d = p->desc;
     char msg[MSG_CAP];
     const char *kind = registry_kind_name(d->kind);
     /* descriptor: registry validated it; say what it holds. */
@@ -223,7 +224,7 @@ static void check_plugin(plugcheck_report *r, const animat_plugin_desc *d, uint6
         return;
     }
 
-    plugcheck_ctx c = {d, &ps, given != NULL, seed};
+    plugcheck_ctx c = {d, &ps, given != NULL, seed, p};
     if (d->kind == ANIMAT_KIND_LEARNER) {
         isolated(r, &c, "learner", plugcheck_learner);
         isolated(r, &c, "determinism", plugcheck_learner_determinism);
@@ -421,7 +422,7 @@ static int load_and_check(const plugcheck_args *a, plugcheck_report *r) {
         for (size_t i = 0; i < reg.nplugins && len > 0 && (size_t)len < sizeof msg; i++)
             len += snprintf(msg + len, sizeof msg - (size_t)len, "%s %s", i ? "," : "", reg.plugins[i]->desc->name);
         report(r, R_PASS, NULL, "load", msg);
-        for (size_t i = 0; i < reg.nplugins; i++) check_plugin(r, reg.plugins[i]->desc, a->seed, given);
+        for (size_t i = 0; i < reg.nplugins; i++) check_plugin(r, reg.plugins[i], a->seed, given);
     }
     yamltree_free(given);
     registry_close(&reg);

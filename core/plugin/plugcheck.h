@@ -79,6 +79,7 @@ typedef struct plugcheck_ctx {
     const params_set *params;       /* resolved defaults or --set values; owned by the caller */
     int given;                      /* 1: params hold --set values, 0: defaults */
     uint64_t seed;                  /* run seed for every stream */
+    const registry_plugin *plugin;  /* desc's registry record (names it in "animat.host_info/1"); may be NULL */
 } plugcheck_ctx;
 
 /* One check: returns 0 (PASS), -1 (FAIL) or 1 (SKIP) and writes a one-line detail
@@ -234,16 +235,27 @@ int plugcheck_fail(char *msg, size_t cap, const char *fmt, ...) __attribute__((f
 long long plugcheck_heap_in_use(void);
 
 /* Counting of the process's allocator calls (plugcheck_alloc.c): malloc,
- * calloc, realloc and free are interposed in the animat executable and
- * forward to glibc's __libc_* functions; under a sanitizer, whose allocator
- * replaces them, the sanitizer's malloc/free hooks count instead.
- * begin zeroes the count and starts counting (this thread's calls and any
- * other's); end stops and returns the calls counted since begin. */
+ * calloc, realloc and free are interposed by libanimat-alloccount.so
+ * (alloccount.c), which only an `animat plugin-check` process preloads
+ * (plugcheck_preload), and forward to glibc's __libc_* functions; under a
+ * sanitizer, whose allocator replaces them, the sanitizer's malloc/free
+ * hooks count instead. begin zeroes the count and starts counting (this
+ * thread's calls and any other's); end stops and returns the calls counted
+ * since begin (0 where counting is unavailable). */
 void plugcheck_alloc_begin(void);
 unsigned long plugcheck_alloc_end(void);
 
 /* NULL when counting works in this process, else a static one-line reason. */
 const char *plugcheck_alloc_unavailable(void);
+
+/* Called by `animat plugin-check` first, with main's argv: re-execute this
+ * process (/proc/self/exe, same argv) once with libanimat-alloccount.so
+ * prepended to LD_PRELOAD (the build tree's when animat runs from it, else
+ * the installed one); in the re-executed process, put LD_PRELOAD back as
+ * it was. Returns without doing anything under valgrind or a sanitizer,
+ * when the library is missing or when exec fails (the alloc check then
+ * SKIPs). Main thread, before any other thread exists. */
+void plugcheck_preload(char **argv);
 
 /* One body or circuit instance under test, with its host table, guarded
  * port buffers and input stream. */

@@ -1,28 +1,33 @@
 /* plugcheck_alloc.c -- counting the process's allocator calls for the
  * `alloc` check of plugin-check (see plugcheck.h).
  *
- * Plain builds: malloc, calloc, realloc and free are defined here, so the
- * executable's definitions take precedence over glibc's for every library in
- * the process (glibc supports replacing malloc this way); each forwards to
- * glibc's own __libc_malloc and friends, which valgrind also intercepts, and
- * adds one to a counter while counting is on. memalign and the other
- * aligned allocators stay glibc's: they allocate from the same heap, so
- * free() here releases them correctly. The cost outside a check is one
- * relaxed atomic load per call.
+ * Plain builds: the counting allocator is a separate shared object,
+ * libanimat-alloccount.so (alloccount.c), that only an `animat
+ * plugin-check` process loads: plugcheck_preload re-executes that command
+ * once with the object in LD_PRELOAD, so that its malloc, calloc, realloc
+ * and free come first for every library of the process. Every other
+ * command, the tests and embedders keep glibc's allocator untouched; here
+ * the counter is found with dlsym, and where it is not loaded (the library
+ * missing, a process that did not re-execute) counting is reported
+ * unavailable (the check then SKIPs, saying so).
  *
- * Sanitizer builds: the sanitizer's allocator replaces malloc; defining it
- * here would take its place and blind the sanitizer, so nothing is defined
- * and the sanitizer's public malloc/free hooks count instead
+ * Sanitizer builds: the sanitizer's allocator replaces malloc; preloading
+ * another would blind it, so nothing is preloaded and the sanitizer's
+ * public malloc/free hooks count instead
  * (__sanitizer_install_malloc_and_free_hooks; a realloc counts as an
  * allocation and a free there).
  *
  * Under valgrind, whose own allocator takes the place of malloc in every
- * object including the executable, the calls never reach the functions
- * here: counting is reported unavailable (the check then SKIPs, saying so). */
+ * object, counting is reported unavailable. */
 #include "plugin/plugcheck.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -39,52 +44,76 @@
 #endif
 #endif
 
-static atomic_int counting;
-static atomic_ulong calls;
-
-/* One more call, if counting. */
-static inline void count_call(void) {
-    if (atomic_load_explicit(&counting, memory_order_relaxed)) atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
-}
-
 #ifndef PLUGCHECK_SANITIZED
 
-/* glibc's allocator under its internal names (exported by libc.so.6). */
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void __libc_free(void *p);
-
-void *malloc(size_t size) {
-    count_call();
-    return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size) {
-    count_call();
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t size) {
-    count_call();
-    return __libc_realloc(p, size);
-}
-
-void free(void *p) {
-    if (p) count_call();
-    __libc_free(p);
-}
+/* The counter's switches, when libanimat-alloccount.so is loaded. */
+static void (*cnt_begin)(void);
+static unsigned long (*cnt_end)(void);
 
 const char *plugcheck_alloc_unavailable(void) {
 #ifdef PLUGCHECK_VALGRIND
     if (RUNNING_ON_VALGRIND) return "running under valgrind, whose allocator replaces malloc for every object";
 #endif
+    cnt_begin = (void (*)(void))dlsym(RTLD_DEFAULT, "animat_alloccount_begin");
+    cnt_end = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "animat_alloccount_end");
+    if (!cnt_begin || !cnt_end)
+        return "the counting allocator (libanimat-alloccount.so) is not loaded in this process; `animat plugin-check` "
+               "loads it";
     return NULL;
 }
 
-static void install(void) {}
+void plugcheck_alloc_begin(void) {
+    if (cnt_begin || !plugcheck_alloc_unavailable()) cnt_begin();
+}
+
+unsigned long plugcheck_alloc_end(void) { return cnt_end ? cnt_end() : 0; }
+
+/* Where the counter lives: the build tree's when animat runs from it. */
+static void counter_path(char *buf, size_t cap) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t len = strlen(ANIMAT_BUILD_ROOT);
+    if (n > 0 && len && (exe[n] = '\0', !strncmp(exe, ANIMAT_BUILD_ROOT, len)) && exe[len] == '/')
+        snprintf(buf, cap, "%s/core/libanimat-alloccount.so", ANIMAT_BUILD_ROOT);
+    else
+        snprintf(buf, cap, "%s", ANIMAT_ALLOCCOUNT_LIB);
+}
+
+void plugcheck_preload(char **argv) {
+#ifdef PLUGCHECK_VALGRIND
+    if (RUNNING_ON_VALGRIND) return;
+#endif
+    const char *was = getenv("ANIMAT_ALLOCCOUNT_WAS");
+    if (was) { /* the re-executed process: LD_PRELOAD back as it was, for anything it starts */
+        if (*was) setenv("LD_PRELOAD", was + 1, 1);
+        else unsetenv("LD_PRELOAD");
+        unsetenv("ANIMAT_ALLOCCOUNT_WAS");
+        return;
+    }
+    char lib[PATH_MAX], pre[2 * PATH_MAX + 2], keep[PATH_MAX + 2];
+    counter_path(lib, sizeof lib);
+    if (access(lib, R_OK)) return; /* not built or installed: the alloc check SKIPs */
+    const char *old = getenv("LD_PRELOAD");
+    snprintf(keep, sizeof keep, "%s%s", old ? "=" : "", old ? old : "");
+    snprintf(pre, sizeof pre, "%s%s%s", lib, old && *old ? ":" : "", old ? old : "");
+    if (setenv("ANIMAT_ALLOCCOUNT_WAS", keep, 1) || setenv("LD_PRELOAD", pre, 1)) return;
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    unsetenv("ANIMAT_ALLOCCOUNT_WAS"); /* exec failed: go on without counting */
+    if (old) setenv("LD_PRELOAD", old, 1);
+    else unsetenv("LD_PRELOAD");
+}
 
 #else
+
+static atomic_int counting;
+static atomic_ulong calls;
+
+/* One more call, if counting. */
+static inline void count_call(void) {
+    if (atomic_load_explicit(&counting, memory_order_relaxed))
+        atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
+}
 
 /* The sanitizer runtime's hook registration (sanitizer/allocator_interface.h);
  * weak: NULL in a runtime without it. */
@@ -105,6 +134,8 @@ const char *plugcheck_alloc_unavailable(void) {
                                                     : "this sanitizer build's allocator offers no malloc/free hooks";
 }
 
+void plugcheck_preload(char **argv) { (void)argv; }
+
 /* Register the hooks once per process. */
 static void install(void) {
     static int done;
@@ -112,8 +143,6 @@ static void install(void) {
     done = 1;
     __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
 }
-
-#endif
 
 void plugcheck_alloc_begin(void) {
     install();
@@ -125,3 +154,5 @@ unsigned long plugcheck_alloc_end(void) {
     atomic_store(&counting, 0);
     return atomic_load(&calls);
 }
+
+#endif

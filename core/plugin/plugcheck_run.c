@@ -71,6 +71,7 @@ static uint32_t role_of(uint32_t kind) {
 static int host_init(hostctx *ah, const plugcheck_ctx *c, uint64_t seed) {
     uint32_t role = role_of(c->desc->kind);
     if (hostctx_init(ah, role, registry_kind_name(c->desc->kind), c->desc->name, c->params)) return -1;
+    if (c->plugin) hostctx_identify(ah, c->plugin);
     ah->quiet = 1;
     ah->wired = synthetic_wired;
     host_alloc = ah->table.alloc;

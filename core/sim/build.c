@@ -108,7 +108,7 @@ static int create_one(sim *s, uint32_t i, errmsg *e) {
     errmsg ce;
     errmsg_clear(&ce);
     if (instance_create(&s->insts[i], xi->plugin, xi->name, xi->stream, &xi->params, s->x->seed, wired, s, i, &ce)) {
-        if (strstr(ce.msg, "create failed")) return AT(e, xi->node, "%s", ce.msg);
+        if (ce.code == ERRMSG_PLUGIN_CREATE) return AT(e, xi->node, "%s", ce.msg);
         return errmsg_set(e, "%s", ce.msg);
     }
     return check_ends(s, i, e);
@@ -118,8 +118,7 @@ static int create_one(sim *s, uint32_t i, errmsg *e) {
 static int create_all(sim *s, errmsg *e) {
     for (uint32_t i = 0; i < s->nbodies; i++) {
         if (create_one(s, i, e)) return -1;
-        const animat_body_api *b = s->insts[i].plugin->desc->api;
-        double dt = b->control_dt(s->insts[i].self);
+        double dt = instance_control_dt(&s->insts[i]);
         if (!(dt > 0) || !isfinite(dt))
             return errmsg_set(e, "%s (%s): control_dt() returned %g; it must be a positive number of seconds",
                               s->insts[i].name, s->insts[i].plugin->desc->name, dt);

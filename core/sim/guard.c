@@ -46,7 +46,7 @@ int sim_guard_check(const sim *s, const instance *in, const char *call, errmsg *
                                   "run.guard: %s (%s) %s wrote outside a port buffer: the guard values %s %s.%s.%s "
                                   "changed in episode %llu at step %llu",
                                   in ? in->name : "learner",
-                                  in ? in->plugin->desc->name : s->online.host->plugin_name, call,
+                                  in ? in->plugin->desc->name : s->online.l->plugin->desc->name, call,
                                   w < 0 ? "before" : "after", j->name, dir_word(j, d),
                                   j->ports[d][k].name, (unsigned long long)s->episode + 1,
                                   (unsigned long long)s->step);

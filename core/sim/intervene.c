@@ -26,12 +26,12 @@ static uint64_t step_at(double t, double dt) {
 /* A unit target: find the unit by name in the circuit's units extension. */
 static int find_unit(sim_iv *v, const char *where, errmsg *e) {
     const experiment_iv *x = v->x;
-    const animat_units_ext *u = instance_extension(v->in, ANIMAT_EXT_UNITS);
-    if (!u || u->struct_size < sizeof *u || !u->names || !u->get || !u->override)
+    const animat_units_ext *u = instance_units(v->in);
+    if (!u)
         return AT(e, x->node, "%s: circuit '%s' (%s) names no units (it lacks %s)", where, v->in->name,
                   v->in->plugin->desc->name, ANIMAT_EXT_UNITS);
     uint32_t n = 0;
-    const char *const *names = u->names(v->in->self, &n);
+    const char *const *names = instance_unit_names(v->in, u, &n);
     char list[256] = "";
     for (uint32_t i = 0; names && i < n; i++) {
         if (names[i] && !strcmp(names[i], x->name)) {
@@ -153,10 +153,7 @@ static int apply_unit(sim *s, sim_iv *v, int on, errmsg *e) {
     uint32_t mode = !on ? ANIMAT_UNIT_FREE
                     : v->x->what <= INTERVENTION_CLAMP ? ANIMAT_UNIT_CLAMP : ANIMAT_UNIT_ADD;
     double value = on ? amount(s, v, 0.0) : 0.0;
-    hostctx_begin(&v->in->host);
-    if (v->ux->override(v->in->self, v->index, mode, value) != ANIMAT_OK)
-        return instance_fail(v->in, "units override failed", e);
-    return 0;
+    return instance_unit_override(v->in, v->ux, v->index, mode, value, e);
 }
 
 /* Write a theta entry: the intervention's value (on) or the saved one. */

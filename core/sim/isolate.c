@@ -35,8 +35,8 @@ static void who(const sim *s, char *buf, size_t cap) {
         const instance *in = &s->insts[ph->inst - 1];
         snprintf(buf, cap, "%s (%s) %s", in->name, in->plugin->desc->name,
                  ph->what == SIM_CALL_RESET ? "reset" : ph->what == SIM_CALL_LEARN ? "plasticity" : "step");
-    } else if (ph->inst == SIM_PHASE_LEARNER && s->online.host) {
-        snprintf(buf, cap, "learner (%s) online_step", s->online.host->plugin_name);
+    } else if (ph->inst == SIM_PHASE_LEARNER && s->online.l) {
+        snprintf(buf, cap, "learner (%s) online_step", s->online.l->plugin->desc->name);
     } else {
         snprintf(buf, cap, "the episode process");
     }
@@ -190,8 +190,7 @@ int isolate_create(const experiment *x, errmsg *e) {
 
 /* A learner create to try. */
 typedef struct learner_job {
-    const animat_learner_api *api;
-    hostctx *host;
+    learner *l;
     uint32_t n;
     const animat_param_info *info;
     const double *theta0;
@@ -199,20 +198,13 @@ typedef struct learner_job {
 
 static void learner_child(void *ctx, int fd) {
     learner_job *j = ctx;
-    callguard_enter("learner", j->host->plugin_name, "create");
-    void *self = j->api->create(&j->host->table, j->n, j->info, j->theta0);
-    callguard_leave();
-    if (self) {
-        callguard_enter("learner", j->host->plugin_name, "destroy");
-        j->api->destroy(self);
-        callguard_leave();
-    }
+    if (!learner_create(j->l, j->n, j->info, j->theta0, NULL)) learner_destroy(j->l);
     send_all(fd, "k", 1);
 }
 
-int isolate_learner_create(const experiment *x, const animat_learner_api *api, hostctx *host, uint32_t n,
-                           const animat_param_info *info, const double *theta0, errmsg *e) {
+int isolate_learner_create(const experiment *x, learner *l, uint32_t n, const animat_param_info *info,
+                           const double *theta0, errmsg *e) {
     char k;
-    learner_job job = {api, host, n, info, theta0};
+    learner_job job = {l, n, info, theta0};
     return probe(x, learner_child, &job, &k, 1, e);
 }

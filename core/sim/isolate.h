@@ -43,12 +43,12 @@ int isolate_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e);
  * before sim_create; main thread (it forks). */
 int isolate_create(const experiment *x, errmsg *e);
 
-/* The same for a learner: api->create(&host->table, n, info, theta0) (and
- * destroy) in a child with the same time limit; host must be reseeded as
- * for the real create. 0 when the child came back (even if create returned
- * NULL: the caller's own create then reports that); -1 with e set to one
- * line ("learner (NAME) create crashed with ...") otherwise. Main thread. */
-int isolate_learner_create(const experiment *x, const animat_learner_api *api, hostctx *host, uint32_t n,
-                           const animat_param_info *info, const double *theta0, errmsg *e);
+/* The same for a learner: learner_create(l, n, info, theta0) (and
+ * destroy) in a child with the same time limit; l from learner_init. 0
+ * when the child came back (even if create returned NULL: the caller's own
+ * create then reports that); -1 with e set to one line ("learner (NAME)
+ * create crashed with ...") otherwise. Main thread. */
+int isolate_learner_create(const experiment *x, learner *l, uint32_t n, const animat_param_info *info,
+                           const double *theta0, errmsg *e);
 
 #endif

@@ -104,12 +104,12 @@ static int add_port(sim_record *r, sim *s, const experiment_end *end, errmsg *e)
 
 /* A circuit's units through its units extension: "NAME.units". */
 static int add_units(sim_record *r, instance *in, int required, errmsg *e) {
-    const animat_units_ext *ux = instance_extension(in, ANIMAT_EXT_UNITS);
+    const animat_units_ext *ux = instance_units(in);
     if (!ux) return required ? errmsg_set(e, "record.signals: circuit '%s' (%s) has no units to record (it lacks the "
                                              "%s extension)", in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS)
                              : 0;
     uint32_t n = 0;
-    const char *const *names = ux->names(in->self, &n);
+    const char *const *names = instance_unit_names(in, ux, &n);
     if (!names || n == 0) return required ? errmsg_set(e, "record.signals: circuit '%s' names no units", in->name) : 0;
     rec_sig *g = next_slot(r, e);
     if (!g) return -1;
@@ -322,7 +322,7 @@ static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
             }
         } else if (g->ux) {
             for (uint32_t u = 0; u < g->n; u++)
-                if (g->ux->get(g->in->self, u, &dst[u]) != ANIMAT_OK) {
+                if (instance_unit_get(g->in, g->ux, u, &dst[u])) {
                     snprintf(r->err, sizeof r->err, "%s (%s): units get failed for unit %u", g->in->name,
                              g->in->plugin->desc->name, u);
                     return -1;

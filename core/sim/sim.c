@@ -1,8 +1,8 @@
-/* sim.c -- the step loop over the graph (see sim.h); sim_create is in
- * build.c, the graph theta in theta.c. */
+/* sim.c -- the step loop over the graph (see sim.h): it schedules and
+ * bookkeeps; every plugin call goes through plugin/ (instance.h,
+ * learner.h). sim_create is in build.c, the graph theta in theta.c. */
 #include "sim/sim.h"
 
-#include "plugin/callguard.h"
 #include "sim/guard.h"
 #include "sim/intervene.h"
 
@@ -27,19 +27,20 @@ int sim_observe(sim *s, const sim_observer *o) {
     return 0;
 }
 
-int sim_attach_online(sim *s, const animat_learner_api *api, void *self, hostctx *host, errmsg *e) {
+int sim_attach_online(sim *s, learner *l, errmsg *e) {
+    const char *name = l->plugin->desc->name;
     if (s->ntargets != 1)
         return errmsg_set(e, "learner (%s) learns online: it needs exactly one target circuit (learner.targets), not %u",
-                          host->plugin_name, s->ntargets);
+                          name, s->ntargets);
     instance *c = s->targets[0];
-    const animat_plasticity_ext *p = instance_extension(c, ANIMAT_EXT_PLASTICITY);
-    if (!p || p->struct_size < sizeof(animat_plasticity_ext) || !p->eligibility)
-        return errmsg_set(e, "learner (%s) learns online, but circuit '%s' does not offer %s (plastic weights)",
-                          host->plugin_name, c->plugin->desc->name, ANIMAT_EXT_PLASTICITY);
+    const animat_plasticity_ext *p = instance_plasticity(c);
+    if (!p)
+        return errmsg_set(e, "learner (%s) learns online, but circuit '%s' does not offer %s (plastic weights)", name,
+                          c->plugin->desc->name, ANIMAT_EXT_PLASTICITY);
     double *buf = calloc(2 * (size_t)s->ntheta + 1, sizeof *buf);
     if (!buf) return errmsg_set(e, "out of memory");
     free(s->online.elig);
-    s->online = (sim_online){api, self, host, c, p, buf, buf + s->ntheta, s->ntheta};
+    s->online = (sim_online){l, c, p, buf, buf + s->ntheta, s->ntheta};
     return 0;
 }
 
@@ -60,37 +61,10 @@ void sim_destroy(sim *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* A step-phase failure: name instance, plugin, episode and step. */
-static int step_fail(sim *s, instance *in, const char *what, errmsg *e) {
-    const char *why = hostctx_take_error(&in->host);
-    return errmsg_set(e, "%s (%s): %s in episode %llu at step %llu%s%s", in->name, in->plugin->desc->name, what,
-                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
-}
-
-/* Name of a non-finite value for messages. */
-static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf"; }
-
 /* Every value an instance just wrote to its OUT ports must be finite: a
  * NaN or infinity would silently poison everything downstream. */
-static int check_outputs(sim *s, instance *in, errmsg *e) {
-    double *const *b = in->bufs[ANIMAT_PORT_OUT];
-    for (uint32_t p = 0; p < in->nports[ANIMAT_PORT_OUT]; p++) {
-        const animat_port_info *pi = &in->ports[ANIMAT_PORT_OUT][p];
-        for (uint32_t i = 0; i < pi->size; i++)
-            if (!isfinite(b[p][i]))
-                return errmsg_set(e, "%s (%s): %s '%s'[%u] is %s in episode %llu at step %llu", in->name,
-                                  in->plugin->desc->name, in->kind == ANIMAT_KIND_BODY ? "observation" : "output",
-                                  pi->name, i, nonfinite_name(b[p][i]), (unsigned long long)s->episode + 1,
-                                  (unsigned long long)s->step);
-    }
-    return 0;
-}
-
-/* A learner failure inside an episode. */
-static int online_fail(sim *s, const char *what, errmsg *e) {
-    const char *why = hostctx_take_error(s->online.host);
-    return errmsg_set(e, "learner (%s): %s in episode %llu at step %llu%s%s", s->online.host->plugin_name, what,
-                      (unsigned long long)s->episode + 1, (unsigned long long)s->step, *why ? ": " : "", why);
+static inline int check_outputs(sim *s, instance *in, errmsg *e) {
+    return instance_check_outputs(in, s->episode, s->step, e);
 }
 
 /* Run a range of slice copies. */
@@ -98,12 +72,11 @@ static inline void run_copies(const sim_copy *c, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) memcpy(c[i].dst, c[i].src, c[i].n * sizeof(double));
 }
 
-/* Mark the call in progress (read by isolation after a crash). */
+/* Mark the call in progress (read by isolation after a crash); the call
+ * itself and its guard are plugin/'s (instance.h, learner.h). */
 static inline void phase(sim *s, const instance *in, uint32_t what) {
     s->phase->inst = in ? (uint32_t)(in - s->insts) + 1 : SIM_PHASE_LEARNER;
     s->phase->what = what;
-    callguard_enter(in ? in->name : "learner", in ? in->plugin->desc->name : s->online.host->plugin_name,
-                    what == SIM_CALL_RESET ? "reset" : what == SIM_CALL_LEARN ? "plasticity" : "step");
 }
 
 /* Metric ports: body OUT ports flagged METRIC, first value of each. */
@@ -132,22 +105,15 @@ static int reset_all(sim *s, uint64_t episode, errmsg *e) {
         hostctx_reseed_in(&in->host, x->seed, episode, s->domain);
         phase(s, in, SIM_CALL_RESET);
         uint64_t seed = hostctx_seed(x->seed, episode, (uint64_t)in->host.role | s->domain);
-        if (in->kind == ANIMAT_KIND_BODY) {
-            const animat_body_api *b = in->plugin->desc->api;
-            if (b->reset(in->self, seed, in->bufs[ANIMAT_PORT_OUT]) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
-            if (check_outputs(s, in, e)) return -1;
-        } else {
-            const animat_circuit_api *c = in->plugin->desc->api;
-            if (c->reset(in->self, seed) != ANIMAT_OK) return step_fail(s, in, "reset failed", e);
-        }
+        if (instance_reset(in, seed, episode, e)) return -1;
+        if (in->kind == ANIMAT_KIND_BODY && check_outputs(s, in, e)) return -1;
         if (s->nguard && sim_guard_check(s, in, "reset", e)) return -1;
     }
     for (uint32_t k = 0; k < s->ndelayed; k++) memset(s->delayed[k].dst, 0, s->delayed[k].n * sizeof(double));
     sim_online *on = &s->online;
-    if (!on->api) return 0;
+    if (!on->l) return 0;
     phase(s, NULL, SIM_CALL_RESET);
-    hostctx_begin(on->host);
-    if (on->api->online_reset(on->self) != ANIMAT_OK) return online_fail(s, "online_reset failed", e);
+    if (learner_online_reset(on->l, s->episode, s->step, e)) return -1;
     if (s->nguard && sim_guard_check(s, NULL, "online_reset", e)) return -1;
     return instance_get_theta(on->circuit, on->theta, on->ntheta, e);
 }
@@ -157,14 +123,9 @@ static int step_circuits(sim *s, errmsg *e) {
     for (uint32_t k = 0; k < s->nnodes; k++) {
         const sim_node *nd = &s->nodes[k];
         instance *in = nd->in;
-        const animat_circuit_api *c = in->plugin->desc->api;
         run_copies(s->copies + nd->copy0, nd->ncopy);
         phase(s, in, SIM_CALL_STEP);
-        hostctx_begin(&in->host);
-        for (uint32_t j = 0; j < nd->substeps; j++)
-            if (c->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], nd->dt) !=
-                ANIMAT_OK)
-                return step_fail(s, in, "step failed", e);
+        if (instance_step_circuit(in, nd->substeps, nd->dt, s->episode, s->step, e)) return -1;
         if (s->nguard && sim_guard_check(s, in, "step", e)) return -1;
         if (check_outputs(s, in, e)) return -1;
     }
@@ -200,25 +161,11 @@ uint32_t sim_print_clipped(const sim *s, FILE *f) {
 static int step_bodies(sim *s, sim_result *r, double *reward, int *ended, errmsg *e) {
     for (uint32_t b = 0; b < s->nbodies; b++) {
         instance *in = &s->insts[b];
-        const animat_body_api *api = in->plugin->desc->api;
         animat_step_result out;
-        memset(&out, 0, sizeof out);
-        out.struct_size = sizeof out;
         phase(s, in, SIM_CALL_STEP);
-        hostctx_begin(&in->host);
-        if (api->step(in->self, (const double *const *)in->bufs[ANIMAT_PORT_IN], in->bufs[ANIMAT_PORT_OUT], &out) !=
-            ANIMAT_OK)
-            return step_fail(s, in, "step failed", e);
+        if (instance_step_body(in, &out, s->episode, s->step, e)) return -1;
         if (s->nguard && sim_guard_check(s, in, "step", e)) return -1;
-        if (check_outputs(s, in, e)) return -1;
-        if (out.reserved)
-            return errmsg_set(e, "%s (%s): animat_step_result.reserved is %u in episode %llu at step %llu (must be 0)",
-                              in->name, in->plugin->desc->name, out.reserved, (unsigned long long)s->episode + 1,
-                              (unsigned long long)s->step);
-        if (!isfinite(out.reward))
-            return errmsg_set(e, "%s (%s): reward is %s in episode %llu at step %llu", in->name, in->plugin->desc->name,
-                              nonfinite_name(out.reward), (unsigned long long)s->episode + 1,
-                              (unsigned long long)s->step);
+        if (check_outputs(s, in, e) || instance_check_result(in, &out, s->episode, s->step, e)) return -1;
         *reward = b ? *reward + out.reward : out.reward; /* one body: its reward, bit for bit */
         r->body_ret[b] += out.reward;
         r->terminated |= out.terminated != 0;
@@ -233,18 +180,13 @@ static int learn_online(sim *s, double reward, errmsg *e) {
     sim_online *on = &s->online;
     instance *c = on->circuit;
     phase(s, c, SIM_CALL_LEARN);
-    hostctx_begin(&c->host);
-    if (on->plast->eligibility(c->self, on->elig, on->ntheta) != ANIMAT_OK)
-        return step_fail(s, c, "eligibility failed", e);
+    if (instance_eligibility(c, on->plast, on->elig, on->ntheta, s->episode, s->step, e)) return -1;
     if (s->nguard && sim_guard_check(s, c, "eligibility", e)) return -1;
     phase(s, NULL, SIM_CALL_LEARN);
-    hostctx_begin(on->host);
-    if (on->api->online_step(on->self, reward, on->elig, on->theta, on->ntheta) != ANIMAT_OK)
-        return online_fail(s, "online_step failed", e);
+    if (learner_online_step(on->l, reward, on->elig, on->theta, on->ntheta, s->episode, s->step, e)) return -1;
     if (s->nguard && sim_guard_check(s, NULL, "online_step", e)) return -1;
-    hostctx_begin(&c->host);
-    const animat_circuit_api *api = c->plugin->desc->api;
-    if (api->set_theta(c->self, on->theta, on->ntheta) != ANIMAT_OK) return step_fail(s, c, "set_theta failed", e);
+    phase(s, c, SIM_CALL_LEARN);
+    if (instance_set_theta_at(c, on->theta, on->ntheta, s->episode, s->step, e)) return -1;
     if (s->nguard && sim_guard_check(s, c, "set_theta", e)) return -1;
     return 0;
 }
@@ -269,7 +211,7 @@ static int run_steps(sim *s, sim_result *r, const double *const *msrc, uint32_t 
             step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
             return -1;
         r->ret += reward;
-        if (s->online.api && learn_online(s, reward, e)) return -1;
+        if (s->online.l && learn_online(s, reward, e)) return -1;
         run_copies(s->delayed, s->ndelayed);
         for (uint32_t k = 0; k < nm; k++) r->metric[k] += msrc[k][0];
         s->step++;
@@ -287,16 +229,12 @@ int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     s->phase->step = 0;
     const double *msrc[SIM_MAX_METRICS];
     uint32_t nm = find_metrics(s, r, msrc);
-    if (reset_all(s, episode, e)) {
-        callguard_leave();
-        return -1;
-    }
+    if (reset_all(s, episode, e)) return -1;
     sim_iv_begin(s, episode);
     errmsg ie;
     errmsg_clear(&ie);
     int rc = s->restore.fn ? s->restore.fn(s->restore.ctx, s, r, e) : 0;
     if (!rc) rc = run_steps(s, r, msrc, nm, e);
-    callguard_leave();
     if (s->nivs && sim_iv_end(s, rc ? &ie : e)) rc = -1;
     if (rc) return -1;
     s->phase->inst = 0;

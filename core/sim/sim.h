@@ -31,6 +31,7 @@
 #include "base/errmsg.h"
 #include "exp/experiment.h"
 #include "plugin/instance.h"
+#include "plugin/learner.h"
 
 #define SIM_MAX_METRICS 16
 #define SIM_MAX_BODIES 16
@@ -66,9 +67,7 @@ typedef struct sim_observer {
 
 /* An online learner driving one circuit's plasticity (see learner.h). */
 typedef struct sim_online {
-    const animat_learner_api *api;       /* the learner's table */
-    void *self;                          /* its instance (not owned) */
-    hostctx *host;                       /* its host table, for messages */
+    learner *l;                          /* the learner (not owned); NULL: none attached */
     instance *circuit;                   /* the plastic circuit */
     const animat_plasticity_ext *plast;  /* its extension */
     double *elig, *theta;                /* ntheta doubles each; owned */
@@ -129,7 +128,7 @@ typedef struct sim {
     sim_phase *phase;         /* &local_phase, or a shared page under isolation */
     sim_phase local_phase;
     void *shared_page;        /* mmap'd by isolate; unmapped by sim_destroy */
-    sim_online online;        /* api NULL when no online learner is attached */
+    sim_online online;        /* online.l NULL when no online learner is attached */
     instance *insts;          /* x->ninsts, same order as x->insts; owned */
     uint32_t ninsts, nbodies;
     sim_node *nodes;          /* circuits in step order; owned */
@@ -194,7 +193,7 @@ int sim_observe(sim *s, const sim_observer *o);
  * episode on, after every body step the circuit's eligibility and the
  * reward go to online_step and the updated theta back into the circuit.
  * 0, or -1 with e set (nothing attached). */
-int sim_attach_online(sim *s, const animat_learner_api *api, void *self, hostctx *host, errmsg *e);
+int sim_attach_online(sim *s, learner *l, errmsg *e);
 
 /* The instance called `name`, or NULL. */
 instance *sim_find(sim *s, const char *name);

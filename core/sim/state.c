@@ -79,7 +79,7 @@ static void get_pad(rbuf *r) {
 }
 
 int sim_state_check(sim *s, errmsg *e) {
-    if (s->online.api) return errmsg_set(e, "an online learner's state cannot be saved (--state-*)");
+    if (s->online.l) return errmsg_set(e, "an online learner's state cannot be saved (--state-*)");
     for (uint32_t i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
         if (!statext_of(in))

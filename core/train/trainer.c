@@ -61,9 +61,7 @@ typedef struct worker {
 /* Everything one training run holds. */
 typedef struct trainer {
     const experiment *x;
-    const animat_learner_api *lapi;
-    void *learner;
-    hostctx lhost;            /* the learner's host table */
+    learner lrn;              /* the learner (plugin/learner.h); lrn.self NULL until created */
     uint32_t P, n;          /* population, theta length */
     double *thetas;         /* P x n candidates */
     double *returns, *steps;/* P each (steps as doubles for the MPI sum) */
@@ -169,20 +167,10 @@ static double *current_theta(trainer *t, errmsg *e) {
         errmsg_set(e, "out of memory");
         return NULL;
     }
-    hostctx_begin(&t->lhost);
-    if (t->lapi->current(t->learner, theta) != ANIMAT_OK) {
+    if (learner_current(&t->lrn, theta, e)) {
         free(theta);
-        errmsg_set(e, "learner (%s): current() failed: %s", t->x->learner.plugin->desc->name,
-                   hostctx_take_error(&t->lhost));
         return NULL;
     }
-    for (uint32_t i = 0; i < t->n; i++)
-        if (!isfinite(theta[i])) {
-            free(theta);
-            errmsg_set(e, "learner (%s): current() returned a non-finite value at entry %u",
-                       t->x->learner.plugin->desc->name, i);
-            return NULL;
-        }
     sim_project(&t->w[0].sim, theta);
     return theta;
 }
@@ -222,18 +210,12 @@ static int write_params(trainer *t, const char *path, uint64_t epochs, const cha
 
 /* Save a checkpoint of the state after `epochs_done` epochs. */
 static int save_checkpoint(trainer *t, checkpoint *c, errmsg *e) {
-    const animat_learner_api *l = t->lapi;
-    if (!REGISTRY_HAS(l, animat_learner_api, state_size) || !REGISTRY_HAS(l, animat_learner_api, save))
+    if (!learner_can_save(&t->lrn))
         return errmsg_set(e, "learner (%s) cannot save its state, so train.checkpoint cannot be used",
-                        t->x->learner.plugin->desc->name);
-    uint64_t size = l->state_size(t->learner);
-    void *buf = malloc(size ? size : 1);
-    if (!buf) return errmsg_set(e, "out of memory");
-    if (l->save(t->learner, buf, size) != ANIMAT_OK) {
-        free(buf);
-        return errmsg_set(e, "learner (%s): save failed: %s", t->x->learner.plugin->desc->name,
-                        hostctx_take_error(&t->lhost));
-    }
+                          t->x->learner.plugin->desc->name);
+    void *buf;
+    uint64_t size;
+    if (learner_save(&t->lrn, &buf, &size, e)) return -1;
     c->state = buf;
     c->state_size = size;
     c->curve_hash = 0;
@@ -292,7 +274,8 @@ static const animat_param_info *learner_info(trainer *t, errmsg *e) {
 static int guard_instances(const experiment *x, errmsg *e) {
     for (uint32_t i = 0; i < x->ninsts; i++) {
         const experiment_inst *in = &x->insts[i];
-        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed};
+        plugcheck_ctx c = {.desc = in->plugin->desc, .params = &in->params, .given = 1, .seed = x->seed,
+                           .plugin = in->plugin};
         char msg[1024];
         int timeout = x->episode_timeout > 0 ? (int)ceil(x->episode_timeout) : 60;
         callguard_enter(in->name, in->plugin->desc->name, "the determinism guard");
@@ -315,9 +298,8 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
     t->rank = ranks_rank();
     t->ranks = ranks_size();
     const animat_plugin_desc *ld = x->learner.plugin->desc;
-    t->lapi = ld->api;
-    int online = REGISTRY_HAS(t->lapi, animat_learner_api, online_step) &&
-                 REGISTRY_HAS(t->lapi, animat_learner_api, online_reset);
+    t->lrn.plugin = x->learner.plugin; /* for learner_is_online before learner_init */
+    int online = learner_is_online(&t->lrn);
     t->nw = online ? 1 : (uint32_t)threads;
     t->w = calloc(t->nw, sizeof *t->w);
     if (!t->w) return errmsg_set(e, "out of memory");
@@ -345,25 +327,22 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
         free(theta0);
         return -1;
     }
-    if (hostctx_init(&t->lhost, HOSTCTX_ROLE_LEARNER, "learner", ld->name, &x->learner.params)) {
-        free(theta0);
-        return errmsg_set(e, "out of memory");
-    }
-    hostctx_reseed(&t->lhost, x->seed, HOSTCTX_EPISODE_CREATE);
-    if (x->isolate && isolate_learner_create(x, t->lapi, &t->lhost, t->n, info, theta0, e)) {
+    if (learner_init(&t->lrn, x->learner.plugin, &x->learner.params, x->seed, e)) {
         free(theta0);
         return -1;
     }
-    callguard_enter("learner", ld->name, "create");
-    t->learner = t->lapi->create(&t->lhost.table, t->n, info, theta0);
-    callguard_leave();
-    t->theta0 = theta0;
-    if (!t->learner) {
-        const yamltree *n = x->learner.node;
-        return errmsg_at(e, n->file, n->line, n->col, "learner (%s): create failed: %s", ld->name,
-                       hostctx_take_error(&t->lhost));
+    if (x->isolate && isolate_learner_create(x, &t->lrn, t->n, info, theta0, e)) {
+        free(theta0);
+        return -1;
     }
-    t->P = t->lapi->population(t->learner);
+    t->theta0 = theta0;
+    errmsg ce;
+    errmsg_clear(&ce);
+    if (learner_create(&t->lrn, t->n, info, theta0, &ce)) {
+        const yamltree *n = x->learner.node;
+        return errmsg_at(e, n->file, n->line, n->col, "%s", ce.msg);
+    }
+    t->P = learner_population(&t->lrn);
     if (t->P < 1 || t->P > (1u << 24))
         return errmsg_set(e, "learner (%s): population() returned %u", ld->name, t->P);
     if (online && x->isolate)
@@ -371,7 +350,7 @@ static int setup(trainer *t, const experiment *x, uint64_t threads, errmsg *e) {
                            "stay in the child process)", ld->name);
     if (online && (t->P != 1 || t->ranks != 1))
         return errmsg_set(e, "learner (%s) learns online: it needs population 1 and a single MPI rank", ld->name);
-    if (online && sim_attach_online(s0, t->lapi, t->learner, &t->lhost, e)) return -1;
+    if (online && sim_attach_online(s0, &t->lrn, e)) return -1;
     t->thetas = calloc((size_t)t->P * (t->n ? t->n : 1), sizeof *t->thetas);
     t->returns = calloc(t->P, sizeof *t->returns);
     t->steps = calloc(t->P, sizeof *t->steps);
@@ -386,8 +365,7 @@ static void teardown(trainer *t) {
     free(t->names);
     for (uint32_t i = 0; t->w && i < t->nw; i++) sim_destroy(&t->w[i].sim);
     free(t->w);
-    if (t->learner) t->lapi->destroy(t->learner);
-    hostctx_fini(&t->lhost);
+    learner_fini(&t->lrn);
     free(t->thetas);
     free(t->returns);
     free(t->steps);
@@ -473,11 +451,9 @@ static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
         return errmsg_set(e, "%s: checkpoint was written by a different experiment setup (plugins, parameters, seed "
                              "or population differ)", x->checkpoint);
     }
-    hostctx_begin(&t->lhost);
-    if (!REGISTRY_HAS(t->lapi, animat_learner_api, load) || t->lapi->load(t->learner, in.state, in.state_size) != ANIMAT_OK) {
+    if (learner_load(&t->lrn, in.state, in.state_size, e)) {
         checkpoint_free(&in);
-        return errmsg_set(e, "learner (%s): cannot load the checkpoint state: %s", x->learner.plugin->desc->name,
-                          hostctx_take_error(&t->lhost));
+        return -1;
     }
     char *plugins = ck->plugins;
     checkpoint_free(&in);
@@ -491,23 +467,8 @@ static int resume(trainer *t, checkpoint *ck, FILE *out, errmsg *e) {
 
 /* Ask, evaluate, tell for epoch t->epoch. 0, or -1 with e set. */
 static int epoch_step(trainer *t, errmsg *e) {
-    const char *name = t->x->learner.plugin->desc->name;
-    hostctx_reseed(&t->lhost, t->x->seed, t->epoch);
-    callguard_enter("learner", name, "ask");
-    int asked = t->lapi->ask(t->learner, t->thetas);
-    callguard_leave();
-    if (asked != ANIMAT_OK)
-        return errmsg_set(e, "learner (%s): ask failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
-                          hostctx_take_error(&t->lhost));
-    if (evaluate(t, e)) return -1;
-    hostctx_begin(&t->lhost);
-    callguard_enter("learner", name, "tell");
-    int told = t->lapi->tell(t->learner, t->returns);
-    callguard_leave();
-    if (told != ANIMAT_OK)
-        return errmsg_set(e, "learner (%s): tell failed in epoch %llu: %s", name, (unsigned long long)t->epoch + 1,
-                          hostctx_take_error(&t->lhost));
-    return 0;
+    if (learner_ask(&t->lrn, t->x->seed, t->epoch, t->thetas, e) || evaluate(t, e)) return -1;
+    return learner_tell(&t->lrn, t->returns, t->epoch, e);
 }
 
 /* After an epoch: counters into *ck, a curve row, the progress line. 0, or
@@ -639,7 +600,7 @@ static void *work_heldout(void *arg) {
     worker *w = arg;
     trainer *t = w->t;
     sim_heldout(&w->sim, 1);
-    w->sim.online.api = NULL; /* evaluate the parameters, not further plasticity */
+    w->sim.online.l = NULL; /* evaluate the parameters, not further plasticity */
     if (sim_set_theta(&w->sim, t->eval_theta, &w->err)) return w->failed = 1, NULL;
     for (;;) {
         uint64_t i = (uint64_t)atomic_fetch_add(&t->next, 1u) * (uint64_t)t->ranks + (uint64_t)t->rank;
@@ -661,7 +622,7 @@ static int heldout_recorded(trainer *t, sim_record *r, errmsg *e) {
     if (rc) return -1;
     sim_observer ob = record_observer(r);
     sim_heldout(&w->sim, 1);
-    w->sim.online.api = NULL;
+    w->sim.online.l = NULL;
     if (sim_set_theta(&w->sim, t->eval_theta, e) || sim_observe(&w->sim, &ob)) return -1;
     for (uint64_t i = 0; i < t->x->eval_episodes; i++)
         if (heldout_episode(w, i, r, &t->eval[i])) return errmsg_set(e, "%s", w->err.msg);

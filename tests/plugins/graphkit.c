@@ -111,15 +111,30 @@ static const animat_param_info probe_params[] = {
     ANIMAT_P_REAL("bias", "", 0, 0, 100, "Initial bias."),
     ANIMAT_P_BOOL("stale_error", 0, "Call error() in a step that succeeds."),
     ANIMAT_P_INT("fail_at", "", 0, 0, 100000, "Fail silently at this step call (0: never)."),
+    ANIMAT_P_BOOL("host_info", 0, "Ask the host for animat.host_info/1 in create and log what it says."),
 };
+
+/* host_info: log the host's "animat.host_info/1" answer (fail without it). */
+static int32_t probe_host_info(const animat_host *h) {
+    const animat_host_info *hi = h->extension(h, ANIMAT_EXT_HOST_INFO);
+    if (!hi || hi->struct_size < sizeof *hi) {
+        h->error(h, "the host does not offer %s", ANIMAT_EXT_HOST_INFO);
+        return ANIMAT_ERROR;
+    }
+    h->log(h, ANIMAT_LOG_INFO, "host_info: %s %s ABI %u.%u; caller %s ABI %u.%u kind %u from %s", hi->host_name,
+           hi->host_version, hi->abi_major, hi->abi_minor, hi->plugin_id, hi->plugin_abi_major,
+           hi->plugin_abi_minor, hi->kind, hi->plugin_path);
+    return h->extension(h, "animat.no_such/1") ? ANIMAT_ERROR : ANIMAT_OK;
+}
 
 static void *probe_create(const animat_host *h) {
     probe *c = h->alloc(h, sizeof *c);
     if (!c) return NULL;
-    double n, gain, bias, stale, fail_at;
-    double *outs[] = {&n, &gain, &bias, &stale, &fail_at};
-    const char *names[] = {"n", "gain", "bias", "stale_error", "fail_at"};
-    if (animat_param_reals(h, names, outs, 5) != ANIMAT_OK) return h->free(h, c), NULL;
+    double n, gain, bias, stale, fail_at, host_info;
+    double *outs[] = {&n, &gain, &bias, &stale, &fail_at, &host_info};
+    const char *names[] = {"n", "gain", "bias", "stale_error", "fail_at", "host_info"};
+    if (animat_param_reals(h, names, outs, 6) != ANIMAT_OK) return h->free(h, c), NULL;
+    if (host_info && probe_host_info(h) != ANIMAT_OK) return h->free(h, c), NULL;
     c->h = h, c->n = (uint32_t)n, c->stale = stale != 0, c->fail_at = (uint32_t)fail_at;
     if (!c->n) c->n = h->wired_size(h, ANIMAT_PORT_IN, "x");
     if (!c->n) c->n = h->wired_size(h, ANIMAT_PORT_OUT, "y");

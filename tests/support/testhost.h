@@ -1,9 +1,10 @@
-/* testhost.h -- a minimal animat_host for plugin unit tests.
+/* testhost.h -- the host table for plugin unit tests.
  *
  * Loads a plugin .so with dlopen exactly as the real host does (but without
- * validation), and provides a host table whose parameters start at the
- * plugin's declared defaults and can be overridden per test. Not thread-safe;
- * one th_host per plugin instance.
+ * validation), and hands it the real host table (core/plugin/hostctx.h: the
+ * same services, Gaussian sampler and extensions as `animat run`), whose
+ * parameters start at the plugin's resolved defaults and can be overridden
+ * per test. Not thread-safe; one th_host per plugin instance.
  */
 #ifndef TESTHOST_H
 #define TESTHOST_H

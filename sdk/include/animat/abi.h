@@ -45,6 +45,7 @@ extern "C" {
  *   1.3  animat_plugin_desc.id (a reverse-DNS identity, read before any
  *        instance exists, as CLAP's descriptor id); extension
  *        "animat.ports/1" (port bounds, element names and units, port.h);
+ *        the host's own extension "animat.host_info/1" (host.h);
  *        the host enforces `reserved` fields (every one must be 0).
  *        Plugins built against 1.0 .. 1.2 load unchanged; the host calls
  *        them by a derived id, "local.NAME".

@@ -83,9 +83,9 @@ struct animat_host {
     double (*rng_uniform)(const animat_host *h);              /* [0, 1) */
     double (*rng_gaussian)(const animat_host *h, double sigma); /* N(0, sigma^2) */
 
-    /* Optional capabilities by string id with revision, e.g.
-     * "animat.plasticity/1". Returns a host-owned const table, or NULL when
-     * the host does not offer it. Any phase. */
+    /* Optional capabilities of the host by string id with revision, e.g.
+     * ANIMAT_EXT_HOST_INFO (below). Returns a host-owned const table, or
+     * NULL when the host does not offer it. Any phase. */
     const void *(*extension)(const animat_host *h, const char *id);
 
     /* --- ABI 1.2 --- */
@@ -96,6 +96,30 @@ struct animat_host {
      * or ANIMAT_ERROR if `name` is not a declared CHOICE/PATH parameter. */
     int32_t (*param_string)(const animat_host *h, const char *name, const char **out);
 };
+
+/* ---- Extensions the host offers (h->extension(h, id)) ---- */
+
+/* "animat.host_info/1" (ABI 1.3): who hosts the caller and how it knows
+ * it. A host-owned const table, the same for every call, valid until the
+ * instance's destroy returns; any phase. A host before 1.3 answers NULL:
+ * ask before use. Lets a plugin log its provenance or find data files next
+ * to its own shared object without dladdr. */
+#define ANIMAT_EXT_HOST_INFO "animat.host_info/1"
+
+typedef struct animat_host_info {
+    uint32_t struct_size;        /* sizeof(animat_host_info) as the host built it */
+    uint32_t reserved;           /* 0 */
+    const char *host_name;       /* "animat" */
+    const char *host_version;    /* as animat_host.host_version */
+    uint32_t abi_major, abi_minor;   /* the host's ABI */
+    uint32_t plugin_abi_major;   /* the ABI the caller's file declared (its entry's), */
+    uint32_t plugin_abi_minor;   /* by which the host reads the caller's tables */
+    const char *plugin_id;       /* the id the host names the caller by: its descriptor's id, or
+                                    "local.NAME" when it declares none (built before 1.3) */
+    const char *plugin_path;     /* the shared object the host loaded the caller from, as found */
+    uint32_t kind;               /* the caller's ANIMAT_KIND_* */
+    uint32_t reserved2;          /* 0 */
+} animat_host_info;
 
 #ifdef __cplusplus
 }
