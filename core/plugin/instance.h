@@ -176,6 +176,25 @@ int instance_unit_get(instance *in, const animat_units_ext *u, uint32_t i, doubl
 int instance_unit_override(instance *in, const animat_units_ext *u, uint32_t i, uint32_t mode, double value,
                            errmsg *e);
 
+/* The instance's "animat.spikes/1" table if it has capacity and events,
+ * else NULL. */
+const animat_spikes_ext *instance_spikes(instance *in);
+
+/* 1 if that table also offers voltages (the optional third member). */
+int instance_spikes_have_voltages(const animat_spikes_ext *s);
+
+/* The most spike events one step can report (capacity()). */
+uint32_t instance_spike_capacity(instance *in, const animat_spikes_ext *s);
+
+/* The last step's events (instance-owned, valid until its next step) and
+ * their number in *n; NULL with *n = 0 when there were none. Must not
+ * allocate. */
+const animat_spike_event *instance_spike_events(instance *in, const animat_spikes_ext *s, uint32_t *n);
+
+/* Every unit's membrane potential into v[0..n). 0, or -1 (no voltages, a
+ * wrong n, or the call failed). Must not allocate. */
+int instance_voltages(instance *in, const animat_spikes_ext *s, double *v, uint32_t n);
+
 /* A body's "animat.mujoco/1" table if it has model and data, else NULL. */
 const animat_mujoco_ext *instance_mujoco(instance *in);
 

@@ -1,10 +1,12 @@
 /* instext.c -- the host's calls into an instance's extension tables:
- * units (animat.units/1) and MuJoCo (animat.mujoco/1); see instance.h.
+ * units (animat.units/1), spikes (animat.spikes/1) and MuJoCo
+ * (animat.mujoco/1); see instance.h.
  * Plasticity is instcall.c's, state statext.c's. */
 #include "plugin/callguard.h"
 #include "plugin/instance.h"
 
 #include <animat/helpers.h>
+#include <stddef.h>
 #include <string.h>
 
 const animat_units_ext *instance_units(instance *in) {
@@ -35,6 +37,39 @@ int instance_unit_override(instance *in, const animat_units_ext *u, uint32_t i, 
     int32_t rc = u->override(in->self, i, mode, value);
     callguard_leave();
     return rc == ANIMAT_OK ? 0 : instance_fail(in, "units override failed", e);
+}
+
+const animat_spikes_ext *instance_spikes(instance *in) {
+    const animat_spikes_ext *s = instance_extension(in, ANIMAT_EXT_SPIKES);
+    return s && ANIMAT_HAS(s, animat_spikes_ext, events) && s->capacity && s->events ? s : NULL;
+}
+
+int instance_spikes_have_voltages(const animat_spikes_ext *s) {
+    return ANIMAT_HAS(s, animat_spikes_ext, voltages) && s->voltages;
+}
+
+uint32_t instance_spike_capacity(instance *in, const animat_spikes_ext *s) {
+    callguard_enter(in->name, in->plugin->desc->name, "spikes capacity");
+    uint32_t c = s->capacity(in->self);
+    callguard_leave();
+    return c;
+}
+
+const animat_spike_event *instance_spike_events(instance *in, const animat_spikes_ext *s, uint32_t *n) {
+    *n = 0;
+    callguard_enter(in->name, in->plugin->desc->name, "spikes events");
+    const animat_spike_event *ev = s->events(in->self, n);
+    callguard_leave();
+    if (!ev) *n = 0;
+    return ev;
+}
+
+int instance_voltages(instance *in, const animat_spikes_ext *s, double *v, uint32_t n) {
+    if (!instance_spikes_have_voltages(s)) return -1;
+    callguard_enter(in->name, in->plugin->desc->name, "spikes voltages");
+    int32_t rc = s->voltages(in->self, v, n);
+    callguard_leave();
+    return rc == ANIMAT_OK ? 0 : -1;
 }
 
 const animat_mujoco_ext *instance_mujoco(instance *in) {

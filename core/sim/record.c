@@ -120,12 +120,11 @@ static int add_units(sim_record *r, instance *in, int required, errmsg *e) {
 
 /* A circuit's membrane potentials through animat.spikes/1: "NAME.voltage". */
 static int add_voltage(sim_record *r, instance *in, errmsg *e) {
-    const animat_spikes_ext *sx = instance_extension(in, ANIMAT_EXT_SPIKES);
-    const animat_units_ext *ux = instance_extension(in, ANIMAT_EXT_UNITS);
+    const animat_spikes_ext *sx = instance_spikes(in);
+    const animat_units_ext *ux = instance_units(in);
     uint32_t n = 0;
-    const char *const *names = ux ? ux->names(in->self, &n) : NULL;
-    if (!sx || sx->struct_size < offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages || !sx->voltages ||
-        !names || !n)
+    const char *const *names = ux ? instance_unit_names(in, ux, &n) : NULL;
+    if (!sx || !instance_spikes_have_voltages(sx) || !names || !n)
         return errmsg_set(e, "record.signals: circuit '%s' (%s) has no membrane voltages to record (its %s extension "
                              "lacks voltages)", in->name, in->plugin->desc->name, ANIMAT_EXT_SPIKES);
     rec_sig *g = next_slot(r, e);
@@ -233,10 +232,9 @@ int record_check_signals(sim *s, errmsg *e) {
                                  "extension)", i, in->name, in->plugin->desc->name, ANIMAT_EXT_UNITS);
         } else if (g->what == EXPERIMENT_SIGNAL_SPIKES || g->what == EXPERIMENT_SIGNAL_VOLTAGE) {
             instance *in = &s->insts[g->inst];
-            const animat_spikes_ext *sx = instance_extension(in, ANIMAT_EXT_SPIKES);
+            const animat_spikes_ext *sx = instance_spikes(in);
             int volt = g->what == EXPERIMENT_SIGNAL_VOLTAGE;
-            if (!sx || (volt && (sx->struct_size < offsetof(animat_spikes_ext, voltages) + sizeof sx->voltages ||
-                                 !sx->voltages)))
+            if (!sx || (volt && !instance_spikes_have_voltages(sx)))
                 return errmsg_at(e, at->file, at->line, at->col,
                                  "record.signals[%u]: circuit '%s' (%s) has no %s to record (it lacks the %s "
                                  "extension%s)", i, in->name, in->plugin->desc->name,
@@ -315,7 +313,7 @@ static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
         if (g->buf) {
             memcpy(dst, g->buf, g->n * sizeof *dst);
         } else if (g->vx) {
-            if (g->vx->voltages(g->in->self, dst, g->n) != ANIMAT_OK) {
+            if (instance_voltages(g->in, g->vx, dst, g->n)) {
                 snprintf(r->err, sizeof r->err, "%s (%s): voltages failed for %u units", g->in->name,
                          g->in->plugin->desc->name, g->n);
                 return -1;

@@ -32,10 +32,10 @@ static hid_t spikes_dataset(hid_t at, const char *name, int rank, hsize_t cols, 
 }
 
 int rec_spikes_add(sim_record *r, instance *in, int required, errmsg *e) {
-    const animat_spikes_ext *sx = instance_extension(in, ANIMAT_EXT_SPIKES);
-    const animat_units_ext *ux = instance_extension(in, ANIMAT_EXT_UNITS);
+    const animat_spikes_ext *sx = instance_spikes(in);
+    const animat_units_ext *ux = instance_units(in);
     uint32_t units = 0;
-    const char *const *names = sx && ux ? ux->names(in->self, &units) : NULL;
+    const char *const *names = sx && ux ? instance_unit_names(in, ux, &units) : NULL;
     if (!sx || !names || !units)
         return required ? errmsg_set(e, "record.signals: circuit '%s' (%s) has no spikes to record (it lacks the %s "
                                         "extension or names no units)", in->name, in->plugin->desc->name,
@@ -48,7 +48,7 @@ int rec_spikes_add(sim_record *r, instance *in, int required, errmsg *e) {
     k->grp = k->ds_t = k->ds_idx = -1;
     snprintf(k->name, sizeof k->name, "%s.spikes", in->name);
     k->in = in, k->sx = sx, k->units = units;
-    uint32_t step = sx->capacity(in->self);
+    uint32_t step = instance_spike_capacity(in, sx);
     k->cap = step > (1u << 16) ? step : (1u << 16); /* one step's worth, or 64 Ki events */
     k->buf[0] = malloc((size_t)k->cap * sizeof *k->buf[0]);
     k->buf[1] = malloc((size_t)k->cap * sizeof *k->buf[1]);
@@ -72,8 +72,7 @@ int rec_spikes_take(sim_record *r, uint64_t step, int (*hand_off)(sim_record *r)
     for (uint32_t i = 0; i < r->nspk; i++) {
         rec_spk *k = &r->spk[i];
         uint32_t n = 0;
-        const animat_spike_event *ev = k->sx->events(k->in->self, &n);
-        if (n && !ev) n = 0;
+        const animat_spike_event *ev = instance_spike_events(k->in, k->sx, &n);
         if (n > k->cap) {
             snprintf(r->err, sizeof r->err, "%s (%s): %u spikes in one step, more than its capacity %u", k->in->name,
                      k->in->plugin->desc->name, n, k->cap);
