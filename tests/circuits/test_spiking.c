@@ -17,14 +17,19 @@
  *     the linear ODE (GSL quadrature of its closed-form integrating factor)
  *     to integration error, second order in h;
  *   - the plugin: spike events, weights as units after an episode, bad
- *     parameters refused with one reason. */
+ *     parameters refused with one reason;
+ *   - through the animat binary: plugin-check passes, both examples run,
+ *     ES training is bit-identical on 1 and 2 threads, bad experiment
+ *     values are one line naming file:line, exit 1. */
 #include <check.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ck_run.h"
+#include "proc.h"
 #include "spk_net.h"
 #include "spk_neuron.h"
 #include "spk_plast.h"
@@ -476,10 +481,81 @@ START_TEST(test_plugin_bad_params) {
 }
 END_TEST
 
+/* ---- through the animat binary ------------------------------------------ */
+
+static const char *env(const char *name) {
+    const char *v = getenv(name);
+    ck_assert_msg(v && *v, "%s is not set", name);
+    return v;
+}
+
+START_TEST(test_cli_plugin_check_examples) {
+    proc_out p = proc_run("%s plugin-check %s", env("ANIMAT_EXE"), env("SPIKING_SO"));
+    ck_assert_msg(p.status == 0 && strstr(p.out, " passed, 0 failed\n") && !strstr(p.out, "FAIL"), "%.3000s",
+                  p.out);
+    proc_free(&p);
+    const char *ex[] = {"swimmer-spiking.yaml", "swimmer-spiking-stdp.yaml"};
+    for (int k = 0; k < 2; k++) {
+        p = proc_run("%s run %s/examples/%s --set run.max_steps=50 --quiet", env("ANIMAT_EXE"), env("ANIMAT_SRC"),
+                     ex[k]);
+        ck_assert_msg(p.status == 0, "%s: exit %d\n%.2000s", ex[k], p.status, p.err);
+        proc_free(&p);
+    }
+    const char *dir = proc_tmpdir();
+    char *body[2];
+    for (int threads = 1; threads <= 2; threads++) {
+        p = proc_run("cd %s && %s train %s/examples/swimmer-spiking-stdp.yaml --epochs 2 --threads %d "
+                     "--set run.max_steps=50 --set learner.params.population=4 --set train.output=p%d.yaml "
+                     "--set train.curve=c%d.csv",
+                     dir, env("ANIMAT_EXE"), env("ANIMAT_SRC"), threads, threads, threads);
+        ck_assert_msg(p.status == 0, "train on %d threads: exit %d\n%.2000s", threads, p.status, p.err);
+        proc_free(&p);
+        char path[512];
+        snprintf(path, sizeof path, "%s/p%d.yaml", dir, threads);
+        char *s = proc_slurp(path), *t = s ? strstr(s, "theta: [") : NULL;
+        ck_assert_msg(t != NULL, "no theta in %s", path);
+        body[threads - 1] = strdup(t);
+        free(s);
+    }
+    ck_assert_str_eq(body[0], body[1]);
+    free(body[0]);
+    free(body[1]);
+}
+END_TEST
+
+START_TEST(test_cli_bad_values) {
+    const struct {
+        const char *params, *want;
+    } bad[] = {
+        {"{preset: XX}", ":4:41: circuits.s.params.preset: 'XX' is not one of none|RS|"},
+        {"{tau_decay: 0}", ":4:44: circuits.s.params.tau_decay: 0 is out of range"},
+        {"{tau_w: -5}", ":4:40: circuits.s.params.tau_w: -5 is out of range"},
+        {"{e_exc: -60}", ":4:6: s (spiking): create failed: e_exc = -60 mV is not above the spike threshold"},
+        {"{model: adex, preset: tonic, e_inh: -45}", "create failed: e_inh = -45 mV is not below the spike threshold"},
+        {"{stdp: multiplicative, a_plus: -0.1}", "create failed: stdp multiplicative needs a_plus >= 0"},
+        {"{model: adex, preset: LTS}", "create failed: preset 'LTS' is not a adex preset"},
+    };
+    const char *dir = proc_tmpdir();
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "bodies:\n  swimmer: {plugin: swimmer, params: {n_bodies: 3}}\ncircuits:\n"
+                 "  s: {plugin: spiking, params: %s}\nwiring:\n  - swimmer.obs.joints -> s.in.x\n"
+                 "  - s.out.y -> swimmer.act.motors\n",
+                 bad[k].params);
+        const char *exp = proc_write(dir, "bad.yaml", text);
+        proc_out p = proc_run("%s check %s", env("ANIMAT_EXE"), exp);
+        ck_assert_msg(p.status == 1 && proc_lines(p.err) == 1 && strstr(p.err, exp) && strstr(p.err, bad[k].want),
+                      "%s: exit %d: %s", bad[k].params, p.status, p.err);
+        proc_free(&p);
+    }
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("spiking");
     TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_lif_isi_interpolated);
     tcase_add_test(tc, test_izhikevich_classes);
     tcase_add_test(tc, test_adex_classes);
@@ -489,6 +565,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, test_psp_double_exponential);
     tcase_add_test(tc, test_plugin_events_weights);
     tcase_add_test(tc, test_plugin_bad_params);
+    tcase_add_test(tc, test_cli_plugin_check_examples);
+    tcase_add_test(tc, test_cli_bad_values);
     suite_add_tcase(s, tc);
     return s;
 }
