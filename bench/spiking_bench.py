@@ -8,6 +8,8 @@ plugin ABI) against Brian2 (Debian python3-brian):
    step whose update crossed threshold; animat reports the interpolated
    crossing inside that step, so the same trajectory gives
    0 <= t_animat - t_brian <= dt for every spike (to 1e-9 ms of rounding);
+   exit 1 unless the counts agree and every spike of the first 400 ms does
+   (later, rounding differences can move one crossing by a step: FS at 414 ms).
 2. runtime: 302-neuron networks (Izhikevich RS / AdEx tonic, random wiring
    p = 0.077 without self-connections, 20% inhibitory, exponential 5 ms
    current synapses, constant drive), 1 s at dt = 0.1 ms, in animat, Brian2

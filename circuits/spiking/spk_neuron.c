@@ -78,7 +78,11 @@ static int step_lif(const spk_ncfg *c, double h, double i, double ge, double gi,
         *v = v1;
         return 0;
     }
-    double tc = c->interp ? t0 + hi * cross(v0, v1, c->v_th) : h;
+    double tc = h;
+    if (c->interp) { /* where this substep's exponential meets v_th (linear if that is degenerate) */
+        double r = (v0 - vinf) / (c->v_th - vinf), te = c->c_m / gt * log(r);
+        tc = t0 + (r > 1.0 && te >= 0.0 && te <= hi ? te : hi * cross(v0, v1, c->v_th));
+    }
     *ts = tc;
     *v = c->v_reset;
     if (c->model == SPK_ALIF) *w += c->b;

@@ -20,11 +20,15 @@
  * lif and alif are advanced by exponential Euler (exact for constant input
  * and conductances), adex and izhikevich by forward Euler as the papers
  * (and Brian2's `euler`) define them. With interpolation on, a spike's time
- * within the substep is the linear interpolation of the threshold crossing
- * between the substep's two end points; lif/alif also restart from v_reset
- * at that time (the refractory period runs from the crossing), so a lone
- * LIF neuron's interspike interval follows the analytic formula up to the
- * interpolation error. Pure maths; every function is reentrant.
+ * within the substep is where the substep's own trajectory crosses the
+ * threshold: for lif/alif the exponential solved for v = v_th (exact for
+ * constant input), for adex/izhikevich the linear interpolation between the
+ * substep's two end points. lif/alif also restart from v_reset at that time
+ * (the refractory period runs from the crossing), so a lone LIF neuron's
+ * interspike interval is the analytic one to rounding; adex/izhikevich
+ * reset on the grid (their Euler definition) and only report the
+ * interpolated time. Off, a spike is at the end of its substep. Pure maths;
+ * every function is reentrant.
  */
 #ifndef SPK_NEURON_H
 #define SPK_NEURON_H

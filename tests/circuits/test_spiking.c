@@ -2,8 +2,8 @@
  * spk_net.c compiled in) against independent references, and its plugin
  * (SPIKING_SO):
  *   - a lone LIF neuron's ISI equals tau ln((v_inf - v_r) / (v_inf - v_th))
- *     + t_ref to < 1e-5 relative at h = 0.1 ms with interpolated threshold
- *     crossings (and misses it by > 1e-4 without);
+ *     + t_ref to < 1e-9 relative at h = 0.1 ms with interpolated threshold
+ *     crossings (the issue asks < 1e-5; grid spikes miss it by > 1e-4);
  *   - Izhikevich 2003 presets under the paper's I = 10 show their firing
  *     classes (spike counts, first/last ISI), TC its rebound burst, RZ its
  *     damped subthreshold oscillation; AdEx presets (Naud et al. 2008)
@@ -79,7 +79,7 @@ START_TEST(test_lif_isi_interpolated) {
             double isi = (t[n - 1] - t[1]) / (n - 2); /* from the 2nd spike: every one after a reset */
             double rel = fabs(isi - want) / want;
             if (interp)
-                ck_assert_msg(rel < 1e-5, "I = %g: ISI %.9g ms, analytic %.9g ms (rel %.2g)", currents[k], isi,
+                ck_assert_msg(rel < 1e-9, "I = %g: ISI %.9g ms, analytic %.9g ms (rel %.2g)", currents[k], isi,
                               want, rel);
             else
                 ck_assert_msg(rel > 1e-4, "I = %g: grid ISI unexpectedly exact (rel %.2g)", currents[k], rel);
