@@ -114,10 +114,9 @@ def brian_net(model, seed, standalone, workdir):
                            namespace={"I": bias})
         g.v = -65
         g.u = 0.2 * -65
-        s = b2.Synapses(g, g, "w : 1", on_pre="Is_post += w")
+        s = b2.Synapses(g, g, "w : 1", on_pre="Is_post += w", namespace={"w_syn": w, "n_exc": n_exc})
         s.connect(condition="i != j", p=P)
         s.w = "w_syn * (1 - 2 * int(i >= n_exc))"
-        s.namespace.update({"w_syn": w, "n_exc": n_exc})
     else:
         pF, nS, mV, pA, ms = b2.pF, b2.nS, b2.mV, b2.pA, b2.ms
         eqs = """dvm/dt = (10*nS*(-70*mV - vm) + 10*nS*2*mV*exp((vm + 50*mV)/(2*mV)) + I + Is - w)/(200*pF) : volt
@@ -126,10 +125,9 @@ def brian_net(model, seed, standalone, workdir):
         g = b2.NeuronGroup(N, eqs, threshold="vm > 0*mV", reset="vm = -58*mV", method="euler",
                            namespace={"I": bias * pA})
         g.vm = -70 * mV
-        s = b2.Synapses(g, g, "w_s : amp", on_pre="Is_post += w_s")
+        s = b2.Synapses(g, g, "w_s : amp", on_pre="Is_post += w_s", namespace={"w_syn": w * pA, "n_exc": n_exc})
         s.connect(condition="i != j", p=P)
         s.w_s = "w_syn * (1 - 2 * int(i >= n_exc))"
-        s.namespace.update({"w_syn": w * pA, "n_exc": n_exc})
     mon = b2.SpikeMonitor(g)
     net = b2.Network(g, s, mon)
     if standalone:
