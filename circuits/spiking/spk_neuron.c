@@ -56,6 +56,14 @@ static double cross(double v0, double v1, double th) {
     return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
 }
 
+/* alif's adaptation over a segment of t ms during which v is held at v
+ * (exponential Euler: w relaxes towards a (v - E_L)). */
+static void relax_w(const spk_ncfg *c, double *w, double v, double t) {
+    if (c->model != SPK_ALIF || t <= 0.0) return;
+    double winf = c->a * (v - c->e_l);
+    *w = winf + (*w - winf) * exp(-t / c->tau_w);
+}
+
 /* lif / alif: exponential Euler over the non-refractory part of h. */
 static int step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                     double *v, double *w, double *ref, double *ts) {
@@ -63,19 +71,16 @@ static int step_lif(const spk_ncfg *c, double h, double i, double ge, double gi,
     if (*ref >= h) { /* refractory all substep */
         *ref -= h;
         *v = c->v_reset;
-        if (c->model == SPK_ALIF) *w *= exp(-h / c->tau_w);
+        relax_w(c, w, c->v_reset, h);
         return 0;
     }
-    if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset;
+    if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, relax_w(c, w, c->v_reset, t0);
     double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
     double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0) / gt;
     double v0 = *v, v1 = vinf + (v0 - vinf) * exp(-hi * gt / c->c_m);
-    if (c->model == SPK_ALIF) {
-        double winf = c->a * (v0 - c->e_l);
-        *w = winf + (*w - winf) * exp(-hi / c->tau_w);
-    }
     if (v1 < c->v_th) {
         *v = v1;
+        relax_w(c, w, v0, hi);
         return 0;
     }
     double tc = h;
@@ -85,14 +90,18 @@ static int step_lif(const spk_ncfg *c, double h, double i, double ge, double gi,
     }
     *ts = tc;
     *v = c->v_reset;
+    relax_w(c, w, v0, tc - t0);
     if (c->model == SPK_ALIF) *w += c->b;
     double left = c->t_ref - (h - tc);
     if (left > 0.0) {
         *ref = left;
-    } else if (h - tc > 0.0) { /* no refractory time left: integrate the rest from v_reset */
-        double rest = -left < h - tc ? -left : h - tc;
+        relax_w(c, w, c->v_reset, h - tc);
+    } else { /* refractory ends inside this substep: the rest runs from v_reset (at most one spike) */
+        relax_w(c, w, c->v_reset, c->t_ref);
+        double rest = h - tc - c->t_ref;
         *v = vinf + (c->v_reset - vinf) * exp(-rest * gt / c->c_m);
-        if (*v >= c->v_th) *v = c->v_th - 1e-12; /* at most one spike per substep */
+        if (*v >= c->v_th) *v = nextafter(c->v_th, -INFINITY);
+        relax_w(c, w, c->v_reset, rest);
     }
     return 1;
 }

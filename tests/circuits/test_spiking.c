@@ -91,6 +91,41 @@ START_TEST(test_lif_isi_interpolated) {
 }
 END_TEST
 
+/* Adaptive LIF: with a = b = 0 it is the LIF bit for bit; with
+ * spike-triggered adaptation (b = 40 pA, tau_w 100 ms) its ISIs lengthen
+ * monotonically (to 1e-4 ms) to a steady ISI where the adaptation
+ * current just after a spike is w+ = b / (1 - exp(-ISI / tau_w)) (checked
+ * to 1e-6 relative from the simulated w). */
+START_TEST(test_alif_adaptation) {
+    spk_ncfg lif = {.model = SPK_LIF, .interp = 1, .c_m = 200, .g_l = 10, .e_l = -70, .v_th = -50, .v_reset = -60,
+                    .t_ref = 2, .v_init = -70, .tau_w = 100};
+    spk_ncfg al = lif;
+    al.model = SPK_ALIF;
+    double t1[200], t2[200];
+    int n1 = lone(&lif, 400, 500, 0.1, t1, 200), n2 = lone(&al, 400, 500, 0.1, t2, 200);
+    ck_assert_int_eq(n1, n2);
+    for (int k = 0; k < n1; k++) ck_assert(t1[k] == t2[k]);
+    al.b = 40;
+    double v = al.v_init, w = 0, ref = 0, last = -1, isi = 0, prev_isi = 0, wplus = 0;
+    int n = 0;
+    for (long s = 0; s < 40000; s++) {
+        double ts = 0.1;
+        if (spk_neuron_step(&al, 0.1, 400, 0, 0, 0, -80, &v, &w, &ref, &ts)) {
+            double t = s * 0.1 + ts;
+            if (last >= 0) {
+                prev_isi = isi, isi = t - last;
+                if (n > 1) ck_assert_msg(isi >= prev_isi - 1e-4, "ISI %d shrinks: %.12g < %.12g", n, isi, prev_isi);
+            }
+            last = t, n++;
+            wplus = w * exp((0.1 - ts) / al.tau_w); /* undo the decay over the rest of the substep (a = 0) */
+        }
+    }
+    double want = al.b / (1.0 - exp(-isi / al.tau_w));
+    ck_assert_msg(n > 20 && isi > 1.5 * (t1[2] - t1[1]), "adaptation too weak: %d spikes, ISI %g", n, isi);
+    ck_assert_msg(fabs(wplus - want) < 1e-6 * want, "w+ %.9g, steady state %.9g", wplus, want);
+}
+END_TEST
+
 /* ISIs of the first 500 ms at h = 0.1 ms under the preset's reference current. */
 static int isis(const char *name, double *isi, double *first_spike) {
     spk_ncfg c = preset(name);
@@ -562,6 +597,7 @@ static Suite *suite(void) {
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_lif_isi_interpolated);
+    tcase_add_test(tc, test_alif_adaptation);
     tcase_add_test(tc, test_izhikevich_classes);
     tcase_add_test(tc, test_adex_classes);
     tcase_add_test(tc, test_stdp_window);
