@@ -13,6 +13,7 @@
  *     -A- exp(dt / tau-) to 1e-9 (additive), the soft-bound forms
  *     (multiplicative), all-to-all vs nearest-spike pairing;
  *   - Tsodyks-Markram steady-state amplitude vs rate equals the closed form;
+ *     synaptic scaling's rate estimate and weight update are exact;
  *   - a double-exponential conductance synapse's PSP equals the solution of
  *     the linear ODE (GSL quadrature of its closed-form integrating factor)
  *     to integration error, second order in h;
@@ -339,6 +340,38 @@ START_TEST(test_tm_steady_state) {
 }
 END_TEST
 
+/* Synaptic scaling: neuron 1 forced at 100 Hz for 5 s; its rate estimate
+ * (tau_homeo 200 ms) averages 100 Hz over the last second (within 0.5%); a
+ * control step of 30 ms then scales its incoming weight by exactly
+ * 1 + 0.03 eta (rate_target - r) and leaves neuron 0's (silent, rate 0)
+ * scaled by 1 + 0.03 eta rate_target. */
+START_TEST(test_synaptic_scaling) {
+    th_host *t = th_new(desc(), "circuit", 1);
+    spk_net net;
+    pair_net(&net, 0.5);
+    net.scfg.scaling = 1, net.scfg.rate_target = 20, net.scfg.tau_homeo = 200, net.scfg.w_max = 10;
+    net.eta = 0.01;
+    cu_units u;
+    ck_assert_int_eq(cu_alloc(th_table(t), &u, 2), ANIMAT_OK);
+    double mean = 0.0;
+    for (int s = 0; s < 50000; s++) {
+        cu_override(&u, 0, ANIMAT_UNIT_CLAMP, 0.0);
+        cu_override(&u, 1, ANIMAT_UNIT_CLAMP, s % 100 == 0 ? 1.0 : 0.0);
+        spk_net_substep(&net, 0.1, 0.0, &u, 0, NULL, NULL, NULL);
+        if (s >= 40000) mean += net.rate[1] / 10000.0;
+    }
+    ck_assert_msg(fabs(mean - 100.0) < 0.5, "rate estimate %g Hz", mean);
+    double r1 = net.rate[1], r0 = net.rate[0];
+    ck_assert(r0 == 0.0);
+    spk_net_scale(&net, 30.0);
+    ck_assert_msg(fabs(net.w[0] - 0.5 * (1.0 + 0.03 * 0.01 * (20.0 - r1))) < 1e-15, "w 0->1 %.17g", net.w[0]);
+    ck_assert_msg(fabs(net.w[1] - 0.5 * (1.0 + 0.03 * 0.01 * 20.0)) < 1e-15, "w 1->0 %.17g", net.w[1]);
+    cu_free(th_table(t), &u);
+    spk_net_free(&net, tfree, NULL);
+    th_free(t);
+}
+END_TEST
+
 /* The PSP reference: u(t) = v - E_L solves C u' = -g_L u + g(t) (E - E_L - u)
  * with g(t) = W f (e^{-t/td} - e^{-t/tr}): u(t) = e^{-P(t)} int_0^t
  * e^{P(s)} g(s) (E - E_L) / C ds, P(t) = (g_L t + int_0^t g) / C, with the
@@ -604,6 +637,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, test_stdp_window);
     tcase_add_test(tc, test_stdp_pairing);
     tcase_add_test(tc, test_tm_steady_state);
+    tcase_add_test(tc, test_synaptic_scaling);
     tcase_add_test(tc, test_psp_double_exponential);
     tcase_add_test(tc, test_plugin_events_weights);
     tcase_add_test(tc, test_plugin_bad_params);
