@@ -1,5 +1,6 @@
 /* spk_net.c -- see spk_net.h. */
 #include "spk_net.h"
+#include "spk_neuron_step.h"
 
 #include <math.h>
 #include <string.h>
@@ -85,42 +86,73 @@ static void deliver(spk_net *net, const cu_units *u, uint32_t wu) {
             gd[net->post[k]] += w;
             if (two) gr[net->post[k]] += w;
         }
+        net->s[i] = 0.0, net->ts[i] = -1.0; /* only this substep's spikes have them */
     }
     net->n_fired = 0;
 }
 
-/* Mean over h of a kernel (d, r), then its exact decay in place. */
-static inline double kernel_mean(const spk_net *net, double *d, double *r, double ed, double er, double h) {
+/* (2) every neuron: its output, count and event. One loop body,
+ * instantiated per model, coupling and kernel (the constant arguments) so
+ * that the model update inlines without branches. A kernel's conductance
+ * is its mean over the substep (kd, kr: the exact factors), then it decays
+ * exactly (ed, er). */
+typedef struct spk_sub {
+    double h, t0, ed, er, kd, kr;
+    const cu_units *u;
+    double *counts;
+    animat_spike_event *ev;
+    uint32_t *n_ev;
+} spk_sub;
+
+static inline __attribute__((always_inline)) void advance_as(spk_net *net, const spk_sub *q, const uint32_t model,
+                                                             const int cond, const int two) {
     const spk_syncfg *s = &net->scfg;
-    double m = *d * s->tau_d * (1.0 - ed) / h;
-    *d *= ed;
-    if (s->kernel == SPK_KERNEL_EXP2) {
-        m = net->norm * (m - *r * s->tau_r * (1.0 - er) / h);
-        *r *= er;
+    const spk_ncfg *c = &net->ncfg;
+    double *gde = net->gde, *gre = net->gre, *gdi = net->gdi, *gri = net->gri, h = q->h;
+    for (uint32_t i = 0; i < net->n; i++) {
+        double ge = gde[i] * q->kd, gi = gdi[i] * q->kd;
+        gde[i] *= q->ed, gdi[i] *= q->ed;
+        if (two) {
+            ge = net->norm * (ge - gre[i] * q->kr), gi = net->norm * (gi - gri[i] * q->kr);
+            gre[i] *= q->er, gri[i] *= q->er;
+        }
+        double cur = net->i_ext[i], ts = h;
+        if (!cond) cur += ge - gi, ge = gi = 0.0;
+        int own = model == SPK_IZH    ? spk_step_izh(c, h, cur, ge, gi, s->e_exc, s->e_inh, cond, &net->v[i],
+                                                     &net->wa[i], &ts)
+                  : model == SPK_ADEX ? spk_step_adex(c, h, cur, ge, gi, s->e_exc, s->e_inh, cond, &net->v[i],
+                                                      &net->wa[i], &net->ref[i], &ts)
+                                      : spk_step_lif(c, h, cur, ge, gi, s->e_exc, s->e_inh, &net->v[i], &net->wa[i],
+                                                     &net->ref[i], &ts);
+        double out = q->u ? cu_apply(q->u, i, own ? 1.0 : 0.0) : (own ? 1.0 : 0.0);
+        if (out == 0.0) continue;
+        net->s[i] = out;
+        net->ts[i] = ts;
+        net->fired[net->n_fired++] = i;
+        if (q->counts) q->counts[i] += out;
+        if (q->ev) q->ev[(*q->n_ev)++] = (animat_spike_event){.unit = i, .t = (q->t0 + ts) * 1e-3};
     }
-    return m;
 }
 
-/* (2) every neuron: its output, count and event. */
+#define SPK_ADV(M)                                                                                                  \
+    do {                                                                                                            \
+        if (cond)                                                                                                   \
+            two ? advance_as(net, &q, M, 1, 1) : advance_as(net, &q, M, 1, 0);                                      \
+        else                                                                                                        \
+            two ? advance_as(net, &q, M, 0, 1) : advance_as(net, &q, M, 0, 0);                                      \
+    } while (0)
+
 static void advance(spk_net *net, double h, double t0, const cu_units *u, double *counts,
                     animat_spike_event *ev, uint32_t *n_ev) {
     const spk_syncfg *s = &net->scfg;
-    double ed = exp(-h / s->tau_d), er = s->kernel == SPK_KERNEL_EXP2 ? exp(-h / s->tau_r) : 0.0;
-    for (uint32_t i = 0; i < net->n; i++) {
-        double ge = kernel_mean(net, &net->gde[i], &net->gre[i], ed, er, h);
-        double gi = kernel_mean(net, &net->gdi[i], &net->gri[i], ed, er, h);
-        double cur = net->i_ext[i], ts = h;
-        if (!s->conductance) cur += ge - gi, ge = gi = 0.0;
-        int own = spk_neuron_step(&net->ncfg, h, cur, ge, gi, s->e_exc, s->e_inh, &net->v[i], &net->wa[i],
-                                  &net->ref[i], &ts);
-        double out = cu_apply(u, i, own ? 1.0 : 0.0);
-        net->s[i] = out;
-        net->ts[i] = -1.0;
-        if (out == 0.0) continue;
-        net->ts[i] = ts;
-        net->fired[net->n_fired++] = i;
-        if (counts) counts[i] += out;
-        if (ev) ev[(*n_ev)++] = (animat_spike_event){.unit = i, .t = (t0 + ts) * 1e-3};
+    int cond = s->conductance, two = s->kernel == SPK_KERNEL_EXP2;
+    spk_sub q = {.h = h, .t0 = t0, .ed = exp(-h / s->tau_d), .u = u, .counts = counts, .ev = ev, .n_ev = n_ev};
+    q.kd = s->tau_d * (1.0 - q.ed) / h;
+    if (two) q.er = exp(-h / s->tau_r), q.kr = s->tau_r * (1.0 - q.er) / h;
+    switch (net->ncfg.model) {
+    case SPK_IZH: SPK_ADV(SPK_IZH); break;
+    case SPK_ADEX: SPK_ADV(SPK_ADEX); break;
+    default: SPK_ADV(SPK_LIF); break; /* lif and alif (spk_step_lif reads the model) */
     }
 }
 

@@ -1,5 +1,6 @@
 /* spk_neuron.c -- see spk_neuron.h. */
 #include "spk_neuron.h"
+#include "spk_neuron_step.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -50,110 +51,11 @@ double spk_threshold(const spk_ncfg *c) {
     return disc >= 0.0 ? (-p + sqrt(disc)) / 0.08 : -p / 0.08;
 }
 
-/* Fraction of the way from v0 to v1 where v crosses th (v0 < th <= v1). */
-static double cross(double v0, double v1, double th) {
-    double f = v1 > v0 ? (th - v0) / (v1 - v0) : 1.0;
-    return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
-}
-
-/* alif's adaptation over a segment of t ms during which v is held at v
- * (exponential Euler: w relaxes towards a (v - E_L)). */
-static void relax_w(const spk_ncfg *c, double *w, double v, double t) {
-    if (c->model != SPK_ALIF || t <= 0.0) return;
-    double winf = c->a * (v - c->e_l);
-    *w = winf + (*w - winf) * exp(-t / c->tau_w);
-}
-
-/* lif / alif: exponential Euler over the non-refractory part of h. */
-static int step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                    double *v, double *w, double *ref, double *ts) {
-    double t0 = 0.0;
-    if (*ref >= h) { /* refractory all substep */
-        *ref -= h;
-        *v = c->v_reset;
-        relax_w(c, w, c->v_reset, h);
-        return 0;
-    }
-    if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, relax_w(c, w, c->v_reset, t0);
-    double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
-    double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0) / gt;
-    double v0 = *v, v1 = vinf + (v0 - vinf) * exp(-hi * gt / c->c_m);
-    if (v1 < c->v_th) {
-        *v = v1;
-        relax_w(c, w, v0, hi);
-        return 0;
-    }
-    double tc = h;
-    if (c->interp) { /* where this substep's exponential meets v_th (linear if that is degenerate) */
-        double r = (v0 - vinf) / (c->v_th - vinf), te = c->c_m / gt * log(r);
-        tc = t0 + (r > 1.0 && te >= 0.0 && te <= hi ? te : hi * cross(v0, v1, c->v_th));
-    }
-    *ts = tc;
-    *v = c->v_reset;
-    relax_w(c, w, v0, tc - t0);
-    if (c->model == SPK_ALIF) *w += c->b;
-    double left = c->t_ref - (h - tc);
-    if (left > 0.0) {
-        *ref = left;
-        relax_w(c, w, c->v_reset, h - tc);
-    } else { /* refractory ends inside this substep: the rest runs from v_reset (at most one spike) */
-        relax_w(c, w, c->v_reset, c->t_ref);
-        double rest = h - tc - c->t_ref;
-        *v = vinf + (c->v_reset - vinf) * exp(-rest * gt / c->c_m);
-        if (*v >= c->v_th) *v = nextafter(c->v_th, -INFINITY);
-        relax_w(c, w, c->v_reset, rest);
-    }
-    return 1;
-}
-
-/* adex: forward Euler. */
-static int step_adex(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                     double *v, double *w, double *ref, double *ts) {
-    double v0 = *v, w0 = *w;
-    double dw = (c->a * (v0 - c->e_l) - w0) / c->tau_w;
-    if (*ref > 0.0) {
-        *ref = *ref > h ? *ref - h : 0.0;
-        *v = c->v_reset;
-        *w = w0 + h * dw;
-        return 0;
-    }
-    double x = (v0 - c->v_th) / c->delta_t;
-    double ex = c->g_l * c->delta_t * exp(x < 60.0 ? x : 60.0);
-    double dv = (-c->g_l * (v0 - c->e_l) + ex - w0 + i + ge * (e_e - v0) + gi * (e_i - v0)) / c->c_m;
-    double v1 = v0 + h * dv;
-    *w = w0 + h * dw;
-    if (!(v1 > c->v_peak)) {
-        *v = v1;
-        return 0;
-    }
-    *ts = c->interp ? h * cross(v0, v1, c->v_peak) : h;
-    *v = c->v_reset;
-    *w += c->b;
-    *ref = c->t_ref;
-    return 1;
-}
-
-/* izhikevich: forward Euler (u from the old v, as Brian2's euler). */
-static int step_izh(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                    double *v, double *u, double *ts) {
-    double v0 = *v, u0 = *u;
-    double v1 = v0 + h * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + i + ge * (e_e - v0) + gi * (e_i - v0));
-    *u = u0 + h * c->a * (c->b * v0 - u0);
-    if (!(v1 >= c->v_peak)) {
-        *v = v1;
-        return 0;
-    }
-    *ts = c->interp ? h * cross(v0, v1, c->v_peak) : h;
-    *v = c->v_reset;
-    *u += c->d;
-    return 1;
-}
-
 int spk_neuron_step(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                     double *v, double *w, double *ref, double *ts) {
     switch (c->model) {
-    case SPK_ADEX: return step_adex(c, h, i, ge, gi, e_e, e_i, v, w, ref, ts);
-    case SPK_IZH: return step_izh(c, h, i, ge, gi, e_e, e_i, v, w, ts);
-    default: return step_lif(c, h, i, ge, gi, e_e, e_i, v, w, ref, ts);
+    case SPK_ADEX: return spk_step_adex(c, h, i, ge, gi, e_e, e_i, 1, v, w, ref, ts);
+    case SPK_IZH: return spk_step_izh(c, h, i, ge, gi, e_e, e_i, 1, v, w, ts);
+    default: return spk_step_lif(c, h, i, ge, gi, e_e, e_i, v, w, ref, ts);
     }
 }
