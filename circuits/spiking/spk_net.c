@@ -107,31 +107,34 @@ typedef struct spk_sub {
 static inline __attribute__((always_inline)) void advance_as(spk_net *net, const spk_sub *q, const uint32_t model,
                                                              const int cond, const int two) {
     const spk_syncfg *s = &net->scfg;
-    const spk_ncfg *c = &net->ncfg;
+    const spk_ncfg cfg = spk_ncfg_inverses(&net->ncfg), *c = &cfg;
     double *gde = net->gde, *gre = net->gre, *gdi = net->gdi, *gri = net->gri, h = q->h;
-    for (uint32_t i = 0; i < net->n; i++) {
-        double ge = gde[i] * q->kd, gi = gdi[i] * q->kd;
-        gde[i] *= q->ed, gdi[i] *= q->ed;
+    double *v = net->v, *wa = net->wa, *ref = net->ref, *sp = net->s, *tsp = net->ts;
+    const double *iext = net->i_ext, e_e = s->e_exc, e_i = s->e_inh, kd = q->kd, kr = q->kr, ed = q->ed,
+                 er = q->er, norm = net->norm;
+    uint32_t *fired = net->fired, n_fired = net->n_fired, n = net->n, n_ev = q->n_ev ? *q->n_ev : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double ge = gde[i] * kd, gi = gdi[i] * kd;
+        gde[i] *= ed, gdi[i] *= ed;
         if (two) {
-            ge = net->norm * (ge - gre[i] * q->kr), gi = net->norm * (gi - gri[i] * q->kr);
-            gre[i] *= q->er, gri[i] *= q->er;
+            ge = norm * (ge - gre[i] * kr), gi = norm * (gi - gri[i] * kr);
+            gre[i] *= er, gri[i] *= er;
         }
-        double cur = net->i_ext[i], ts = h;
+        double cur = iext[i], ts = h;
         if (!cond) cur += ge - gi, ge = gi = 0.0;
-        int own = model == SPK_IZH    ? spk_step_izh(c, h, cur, ge, gi, s->e_exc, s->e_inh, cond, &net->v[i],
-                                                     &net->wa[i], &ts)
-                  : model == SPK_ADEX ? spk_step_adex(c, h, cur, ge, gi, s->e_exc, s->e_inh, cond, &net->v[i],
-                                                      &net->wa[i], &net->ref[i], &ts)
-                                      : spk_step_lif(c, h, cur, ge, gi, s->e_exc, s->e_inh, &net->v[i], &net->wa[i],
-                                                     &net->ref[i], &ts);
+        int own = model == SPK_IZH    ? spk_step_izh(c, h, cur, ge, gi, e_e, e_i, cond, &v[i], &wa[i], &ts)
+                  : model == SPK_ADEX ? spk_step_adex(c, h, cur, ge, gi, e_e, e_i, cond, &v[i], &wa[i], &ref[i], &ts)
+                                      : spk_step_lif(c, h, cur, ge, gi, e_e, e_i, &v[i], &wa[i], &ref[i], &ts);
         double out = q->u ? cu_apply(q->u, i, own ? 1.0 : 0.0) : (own ? 1.0 : 0.0);
         if (out == 0.0) continue;
-        net->s[i] = out;
-        net->ts[i] = ts;
-        net->fired[net->n_fired++] = i;
+        sp[i] = out;
+        tsp[i] = ts;
+        fired[n_fired++] = i;
         if (q->counts) q->counts[i] += out;
-        if (q->ev) q->ev[(*q->n_ev)++] = (animat_spike_event){.unit = i, .t = (q->t0 + ts) * 1e-3};
+        if (q->ev) q->ev[n_ev++] = (animat_spike_event){.unit = i, .t = (q->t0 + ts) * 1e-3};
     }
+    net->n_fired = n_fired;
+    if (q->n_ev) *q->n_ev = n_ev;
 }
 
 #define SPK_ADV(M)                                                                                                  \

@@ -53,6 +53,7 @@ typedef struct spk_ncfg {
     double tau_w;    /* ms (alif, adex) */
     double d;        /* izhikevich u jump */
     double v_init;   /* mV, initial v (E_L; -65 for izhikevich) */
+    double inv_c_m, inv_tau_w, inv_delta_t; /* reciprocals: set by the step functions (spk_neuron_step.h) */
 } spk_ncfg;
 
 /* Named presets. */

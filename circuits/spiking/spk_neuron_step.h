@@ -2,8 +2,9 @@
  * static inline functions, so that spk_net.c's population loop can inline
  * and specialise them (one loop per model and synapse type); spk_neuron.c
  * wraps them as spk_neuron_step. Pure maths, reentrant. The arguments are
- * those of spk_neuron_step; `cond` says whether ge, gi are conductances
- * (else they are 0 and skipped).
+ * those of spk_neuron_step, but c must have inv_c_m, inv_tau_w and inv_delta_t set
+ * (spk_ncfg_inverses); `cond` says whether ge, gi are conductances (else
+ * they are 0 and skipped).
  */
 #ifndef SPK_NEURON_STEP_H
 #define SPK_NEURON_STEP_H
@@ -11,6 +12,16 @@
 #include <math.h>
 
 #include "spk_neuron.h"
+
+/* A copy of c with the reciprocals the updates multiply by (divisions
+ * are the slowest part of the loop). */
+static inline spk_ncfg spk_ncfg_inverses(const spk_ncfg *c) {
+    spk_ncfg k = *c;
+    k.inv_c_m = 1.0 / c->c_m;
+    k.inv_tau_w = 1.0 / c->tau_w;
+    k.inv_delta_t = 1.0 / c->delta_t;
+    return k;
+}
 
 /* Fraction of the way from v0 to v1 where v crosses th (v0 < th <= v1). */
 static inline double spk_cross(double v0, double v1, double th) {
@@ -23,7 +34,7 @@ static inline double spk_cross(double v0, double v1, double th) {
 static inline void spk_relax_w(const spk_ncfg *c, double *w, double v, double t) {
     if (c->model != SPK_ALIF || t <= 0.0) return;
     double winf = c->a * (v - c->e_l);
-    *w = winf + (*w - winf) * exp(-t / c->tau_w);
+    *w = winf + (*w - winf) * exp(-t * c->inv_tau_w);
 }
 
 /* lif / alif: exponential Euler over the non-refractory part of h. */
@@ -39,7 +50,7 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
     if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, spk_relax_w(c, w, c->v_reset, t0);
     double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
     double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0) / gt;
-    double v0 = *v, v1 = vinf + (v0 - vinf) * exp(-hi * gt / c->c_m);
+    double v0 = *v, v1 = vinf + (v0 - vinf) * exp(-hi * gt * c->inv_c_m);
     if (v1 < c->v_th) {
         *v = v1;
         spk_relax_w(c, w, v0, hi);
@@ -61,7 +72,7 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
     } else { /* refractory ends inside this substep: the rest runs from v_reset (at most one spike) */
         spk_relax_w(c, w, c->v_reset, c->t_ref);
         double rest = h - tc - c->t_ref;
-        *v = vinf + (c->v_reset - vinf) * exp(-rest * gt / c->c_m);
+        *v = vinf + (c->v_reset - vinf) * exp(-rest * gt * c->inv_c_m);
         if (*v >= c->v_th) *v = nextafter(c->v_th, -INFINITY);
         spk_relax_w(c, w, c->v_reset, rest);
     }
@@ -72,17 +83,17 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
 static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                                 int cond, double *v, double *w, double *ref, double *ts) {
     double v0 = *v, w0 = *w;
-    double dw = (c->a * (v0 - c->e_l) - w0) / c->tau_w;
+    double dw = (c->a * (v0 - c->e_l) - w0) * c->inv_tau_w;
     if (*ref > 0.0) {
         *ref = *ref > h ? *ref - h : 0.0;
         *v = c->v_reset;
         *w = w0 + h * dw;
         return 0;
     }
-    double x = (v0 - c->v_th) / c->delta_t;
+    double x = (v0 - c->v_th) * c->inv_delta_t;
     double ex = c->g_l * c->delta_t * exp(x < 60.0 ? x : 60.0);
     double in = cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i;
-    double dv = (-c->g_l * (v0 - c->e_l) + ex - w0 + in) / c->c_m;
+    double dv = (-c->g_l * (v0 - c->e_l) + ex - w0 + in) * c->inv_c_m;
     double v1 = v0 + h * dv;
     *w = w0 + h * dw;
     if (!(v1 > c->v_peak)) {
