@@ -107,7 +107,7 @@ typedef struct spk_sub {
 static inline __attribute__((always_inline)) void advance_as(spk_net *net, const spk_sub *q, const uint32_t model,
                                                              const int cond, const int two) {
     const spk_syncfg *s = &net->scfg;
-    const spk_ncfg cfg = spk_ncfg_inverses(&net->ncfg), *c = &cfg;
+    const spk_ncfg cfg = spk_ncfg_inverses(&net->ncfg, q->h), *c = &cfg;
     double *gde = net->gde, *gre = net->gre, *gdi = net->gdi, *gri = net->gri, h = q->h;
     double *v = net->v, *wa = net->wa, *ref = net->ref, *sp = net->s, *tsp = net->ts;
     const double *iext = net->i_ext, e_e = s->e_exc, e_i = s->e_inh, kd = q->kd, kr = q->kr, ed = q->ed,

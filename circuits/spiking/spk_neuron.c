@@ -53,7 +53,7 @@ double spk_threshold(const spk_ncfg *c) {
 
 int spk_neuron_step(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                     double *v, double *w, double *ref, double *ts) {
-    spk_ncfg k = spk_ncfg_inverses(c);
+    spk_ncfg k = spk_ncfg_inverses(c, h);
     c = &k;
     switch (c->model) {
     case SPK_ADEX: return spk_step_adex(c, h, i, ge, gi, e_e, e_i, 1, v, w, ref, ts);

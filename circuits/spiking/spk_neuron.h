@@ -53,7 +53,8 @@ typedef struct spk_ncfg {
     double tau_w;    /* ms (alif, adex) */
     double d;        /* izhikevich u jump */
     double v_init;   /* mV, initial v (E_L; -65 for izhikevich) */
-    double inv_c_m, inv_tau_w, inv_delta_t; /* reciprocals: set by the step functions (spk_neuron_step.h) */
+    /* derived, set by the step functions themselves (spk_neuron_step.h): reciprocals, substep decays */
+    double inv_c_m, inv_tau_w, inv_delta_t, h, e_w_h, e_m_h;
 } spk_ncfg;
 
 /* Named presets. */

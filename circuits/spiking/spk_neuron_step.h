@@ -2,7 +2,7 @@
  * static inline functions, so that spk_net.c's population loop can inline
  * and specialise them (one loop per model and synapse type); spk_neuron.c
  * wraps them as spk_neuron_step. Pure maths, reentrant. The arguments are
- * those of spk_neuron_step, but c must have inv_c_m, inv_tau_w and inv_delta_t set
+ * those of spk_neuron_step, but c must come from spk_ncfg_inverses(c, h)
  * (spk_ncfg_inverses); `cond` says whether ge, gi are conductances (else
  * they are 0 and skipped).
  */
@@ -14,12 +14,16 @@
 #include "spk_neuron.h"
 
 /* A copy of c with the reciprocals the updates multiply by (divisions
- * are the slowest part of the loop). */
-static inline spk_ncfg spk_ncfg_inverses(const spk_ncfg *c) {
+ * are the slowest part of the loop) and, for substeps of h ms, the decay
+ * factors of a whole substep (exp(-h / tau_w), exp(-h g_L / C)). */
+static inline spk_ncfg spk_ncfg_inverses(const spk_ncfg *c, double h) {
     spk_ncfg k = *c;
     k.inv_c_m = 1.0 / c->c_m;
     k.inv_tau_w = 1.0 / c->tau_w;
     k.inv_delta_t = 1.0 / c->delta_t;
+    k.h = h;
+    k.e_w_h = exp(-h * k.inv_tau_w);
+    k.e_m_h = exp(-h * c->g_l * k.inv_c_m);
     return k;
 }
 
@@ -34,7 +38,7 @@ static inline double spk_cross(double v0, double v1, double th) {
 static inline void spk_relax_w(const spk_ncfg *c, double *w, double v, double t) {
     if (c->model != SPK_ALIF || t <= 0.0) return;
     double winf = c->a * (v - c->e_l);
-    *w = winf + (*w - winf) * exp(-t * c->inv_tau_w);
+    *w = winf + (*w - winf) * (t == c->h ? c->e_w_h : exp(-t * c->inv_tau_w));
 }
 
 /* lif / alif: exponential Euler over the non-refractory part of h. */
@@ -50,7 +54,8 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
     if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, spk_relax_w(c, w, c->v_reset, t0);
     double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
     double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0) / gt;
-    double v0 = *v, v1 = vinf + (v0 - vinf) * exp(-hi * gt * c->inv_c_m);
+    double em = hi == h && gt == c->g_l ? c->e_m_h : exp(-hi * gt * c->inv_c_m);
+    double v0 = *v, v1 = vinf + (v0 - vinf) * em;
     if (v1 < c->v_th) {
         *v = v1;
         spk_relax_w(c, w, v0, hi);
