@@ -61,7 +61,8 @@ def brian_single(preset):
         g.u = ns["b"] * -65
     else:
         units = (b2.pF, b2.nS, b2.mV, b2.mV, b2.mV, b2.nS, b2.ms, b2.pA, b2.mV, b2.pA)
-        ns = {k: v * u for k, v, u in zip(("C", "gl", "el", "vt", "dT", "a", "tw", "bb", "vr", "I"), ADEX[preset], units)}
+        keys = ("C", "gl", "el", "vt", "dT", "a", "tw", "bb", "vr", "I")
+        ns = {k: v * u for k, v, u in zip(keys, ADEX[preset], units)}
         eqs = """dvm/dt = (gl*(el - vm) + gl*dT*exp((vm - vt)/dT) + I - w)/C : volt
                  dw/dt = (a*(vm - el) - w)/tw : amp"""
         g = b2.NeuronGroup(1, eqs, threshold="vm > 0*mV", reset="vm = vr; w += bb", method="euler", namespace=ns)
@@ -184,7 +185,8 @@ def main():
                 if a.standalone:
                     try:
                         sa = summary("Brian2 C++ standalone", [brian_net(model, s, True, wd) for s in seeds])
-                        print("  speed-up vs standalone (minima): %.1fx wall, %.1fx cpu" % (sa[0] / an[0], sa[1] / an[1]))
+                        print("  speed-up vs standalone (minima): %.1fx wall, %.1fx cpu"
+                              % (sa[0] / an[0], sa[1] / an[1]))
                     except Exception as e:  # report, do not hide
                         print("Brian2 C++ standalone: did not build/run here: %s" % str(e).splitlines()[0])
     return 0 if ok else 1

@@ -168,7 +168,8 @@ START_TEST(test_izhikevich_classes) {
         spk_ncfg c = preset(rb[k]);
         double v = c.v_init, u = c.b * v, ref = 0, ts;
         int spikes = 0;
-        for (int s = 0; s < 4000; s++) spikes += spk_neuron_step(&c, 0.1, s < 2000 ? -10 : 0, 0, 0, 0, -80, &v, &u, &ref, &ts);
+        for (int s = 0; s < 4000; s++)
+            spikes += spk_neuron_step(&c, 0.1, s < 2000 ? -10 : 0, 0, 0, 0, -80, &v, &u, &ref, &ts);
         ck_assert_msg(k == 0 ? spikes >= 2 : spikes == 0, "%s rebound spikes %d", rb[k], spikes);
     }
     /* RZ: a 1 mV kick from rest rings (>= 6 sign changes of v - v_rest in
@@ -275,8 +276,9 @@ START_TEST(test_stdp_window) {
             double want0 = rule == SPK_STDP_ADD ? (dt > 0 ? w0 + pot : w0 - dep)
                                                 : (dt > 0 ? w0 + pot * (1 - w0) : w0 - dep * w0);
             /* synapse 1 -> 0 sees the same pair reversed */
-            double want1 = rule == SPK_STDP_ADD ? (dt > 0 ? w0 - am * exp(-dt / tm) : w0 + ap * exp(dt / tp))
-                                                : (dt > 0 ? w0 - am * exp(-dt / tm) * w0 : w0 + ap * exp(dt / tp) * (1 - w0));
+            double rev_dep = am * exp(-dt / tm), rev_pot = ap * exp(dt / tp);
+            double want1 = rule == SPK_STDP_ADD ? (dt > 0 ? w0 - rev_dep : w0 + rev_pot)
+                                                : (dt > 0 ? w0 - rev_dep * w0 : w0 + rev_pot * (1 - w0));
             ck_assert_msg(fabs(net.w[0] - want0) < 1e-9 && fabs(net.w[1] - want1) < 1e-9,
                           "rule %d dt %g: w %.12g %.12g, window %.12g %.12g", rule, dt, net.w[0], net.w[1], want0,
                           want1);
