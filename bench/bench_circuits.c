@@ -63,18 +63,6 @@ static void cf_celegans(mh_host *m) {
     mh_choice(m, "network", "celegans");
     mh_set(m, "in_gain", 2.0);
 }
-static void cf_celegans_msbdf(mh_host *m) {
-    cf_celegans(m);
-    mh_choice(m, "solver", "msbdf");
-}
-static void cf_celegans_bsimp(mh_host *m) {
-    cf_celegans(m);
-    mh_choice(m, "solver", "bsimp");
-}
-static void cf_celegans_rk4imp(mh_host *m) {
-    cf_celegans(m);
-    mh_choice(m, "solver", "rk4imp");
-}
 static void cf_celegans_lif(mh_host *m) {
     cf_celegans(m);
     mh_choice(m, "model", "lif");
@@ -137,9 +125,6 @@ int main(int argc, char **argv) {
         {"graph motor12 (rate)", GRAPH_SO, cf_graph},
         {"graph celegans (rate)", GRAPH_SO, cf_celegans},
         {"graph celegans (lif, 10 sub)", GRAPH_SO, cf_celegans_lif},
-        {"graph celegans (rate, msbdf)", GRAPH_SO, cf_celegans_msbdf},
-        {"graph celegans (rate, bsimp)", GRAPH_SO, cf_celegans_bsimp},
-        {"graph celegans (rate, rk4imp)", GRAPH_SO, cf_celegans_rk4imp},
     };
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 1);
