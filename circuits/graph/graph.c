@@ -60,7 +60,7 @@ typedef struct graph_circuit {
 } graph_circuit;
 
 static const animat_param_info graph_params[] = {
-    ANIMAT_P_CHOICE("network", "motor12|celegans", 0,
+    ANIMAT_P_CHOICE("network", "motor12|celegans|cook2019|witvliet2020", 0,
                     "Shipped connectome (graph-data/NAME.graph next to the plugin), used when file is unset."),
     ANIMAT_P_PATH("file", "Connectome file (format: circuits/README.md); overrides network when set."),
     ANIMAT_P_CHOICE("model", "rate|lif", 0, "Neuron model: graded leaky rate units, or LIF spiking neurons."),

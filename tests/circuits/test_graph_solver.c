@@ -11,7 +11,10 @@
  *     state v = (I + g a E) / (1 + g a);
  *   - a file delay of D substeps delays the target's first spike by D - 1
  *     substeps against delay 1; bad delays, unknown solvers and epsabs 0
- *     are one-line errors (file:line where from a file). */
+ *     are one-line errors (file:line where from a file);
+ *   - the Cook et al. 2019 and Witvliet et al. 2020 networks parse with the
+ *     counts their headers state, and every presynaptic cell of the Cook
+ *     neuromuscular table is a neuron of cook2019.graph. */
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -279,6 +282,48 @@ START_TEST(test_cli_bad_params) {
 }
 END_TEST
 
+/* The shipped connectomes of c302's Cook and Witvliet workbooks. */
+START_TEST(test_new_connectomes) {
+    const char *src = env("ANIMAT_SRC");
+    const struct {
+        const char *name;
+        uint32_t n, chem, gap, ports;
+    } files[] = {{"cook2019", 302, 3709, 1093, 4}, {"witvliet2020", 180, 1933, 296, 3}};
+    graph_def g[2];
+    for (int k = 0; k < 2; k++) {
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/circuits/graph/graph-data/%s.graph", src, files[k].name);
+        char *text = proc_slurp(path);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_msg(graph_parse(text, path, &g[k], tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+        ck_assert_uint_eq(g[k].n, files[k].n);
+        ck_assert_uint_eq(g[k].n_chem, files[k].chem);
+        ck_assert_uint_eq(g[k].n_gap, files[k].gap);
+        ck_assert_uint_eq(g[k].n_ports, files[k].ports);
+        free(text);
+    }
+    ck_assert_int_ge(graph_find(&g[0], "CANL"), 0);
+    ck_assert_int_ge(graph_find(&g[0], "VC6"), 0);
+    ck_assert_int_lt(graph_find(&g[1], "DB1"), 0); /* the nerve ring only */
+    char path[1024], pre[64], muscle[64], kind[64];
+    snprintf(path, sizeof path, "%s/circuits/graph/graph-data/cook2019_herm_nmj.tsv", src);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    int rows = 0, count, db = 0;
+    ck_assert_int_eq(fscanf(f, "%63s %63s %63s %63s", pre, muscle, kind, pre), 4); /* header */
+    while (fscanf(f, "%63s %63s %63s %d", pre, muscle, kind, &count) == 4) {
+        ck_assert_msg(graph_find(&g[0], pre) >= 0, "NMJ presynaptic %s is not a neuron", pre);
+        ck_assert_msg(muscle[0] == 'M' && count > 0, "%s %s %d", pre, muscle, count);
+        db += strncmp(pre, "DB", 2) == 0;
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_eq(rows, 961);
+    ck_assert_int_gt(db, 0);
+    for (int k = 0; k < 2; k++) graph_def_free(&g[k], tfree, NULL);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("graph_solver");
     TCase *tc = tcase_create("core");
@@ -289,6 +334,7 @@ int main(void) {
     tcase_add_test(tc, test_file_delays);
     tcase_add_test(tc, test_bad_delays);
     tcase_add_test(tc, test_cli_bad_params);
+    tcase_add_test(tc, test_new_connectomes);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
