@@ -8,9 +8,11 @@ extract_c302_xlsx.py writes from c302's Cook et al. 2019 and Witvliet et
 al. 2020 workbooks.
 
     python3 convert_c302.py aconnectome_white_1986_whole.csv > celegans.graph
-    python3 convert_c302.py cook2019_herm.tsv "Cook et al. 2019 ..." > cook2019.graph
+    python3 convert_c302.py cook2019_herm.tsv "Cook et al. 2019 ..." cook2019_herm_nmj.tsv > cook2019.graph
 
-(the optional second argument names the source in the output's header).
+(the optional second argument names the source in the output's header; the
+optional third is a neuromuscular junction table, pre muscle type synapses,
+as extract_c302_xlsx.py writes it).
 Choices made here (all documented in the output's header):
   - cells kept: every neuron; dropped: muscles (body wall and pharyngeal),
     glia (GLR, CEPsh) and other non-neuronal cells (lower-case names in
@@ -28,7 +30,10 @@ Choices made here (all documented in the output's header):
     A table without the ventral cord (Witvliet et al.: the nerve ring only)
     gets `drive` and `command` = AVBL-AVAL, AVBR-AVAR (forward minus
     backward command interneurons) instead, and `touch` keeps the receptors
-    it has.
+    it has. With a neuromuscular table, `nmj` = D - V per joint: D (V) is
+    the non-GABAergic neuron with the most chemical synapses onto the
+    dorsal (ventral) body wall muscles of that joint's fifth of the body
+    (muscle rows 1-24 head to tail; ties by name).
 Python 3 standard library only. Exit status 1 with a one-line message on
 bad input.
 """
@@ -51,7 +56,36 @@ def pair(k, joints=5):
     return "DB%d" % int(f * 7 + 0.5 + 0.5), "VB%d" % int(f * 11 + 0.5 + 0.5)
 
 
-def main(path, source):
+def nmj_port(path, have):
+    """The `nmj` output elements (D-V per joint) from an NMJ table."""
+    counts = {}
+    with open(path, newline="") as fh:
+        rows = csv.reader(fh, delimiter="\t")
+        if next(rows, None) != ["pre", "muscle", "type", "synapses"]:
+            sys.exit("%s:1: expected the header pre, muscle, type, synapses" % path)
+        for line, row in enumerate(rows, start=2):
+            m = re.match(r"M([DV])[LR](\d\d)$", row[1]) if len(row) == 4 else None
+            if not m or not row[3].isdigit() or row[0] not in have:
+                sys.exit("%s:%d: expected NEURON MUSCLE TYPE COUNT (a neuron of the network, MDL01-style)"
+                         % (path, line))
+            if row[2] != "chemical" or row[0] in GABA:
+                continue
+            joint = min(int((int(m.group(2)) - 0.5) / 24 * 5), 4)
+            key = (joint, m.group(1), row[0])
+            counts[key] = counts.get(key, 0) + int(row[3])
+    elems = []
+    for joint in range(5):
+        best = []
+        for side in "DV":
+            cands = [(-n, pre) for (j, s, pre), n in counts.items() if j == joint and s == side]
+            if not cands:
+                sys.exit("%s: no neuron innervates the %s muscles of joint %d" % (path, side, joint + 1))
+            best.append(min(cands)[1])
+        elems.append("%s-%s" % tuple(best))
+    return elems
+
+
+def main(path, source, nmj=None):
     chem, gap, cells = {}, {}, set()
     with open(path, newline="") as fh:
         rows = csv.reader(fh, delimiter="\t")
@@ -101,6 +135,8 @@ def main(path, source):
         out.write("out muscles %s\n" % " ".join("%s-%s" % p for p in pairs))
     else:
         out.write("out command AVBL-AVAL AVBR-AVAR\n")
+    if nmj:
+        out.write("out nmj %s\n" % " ".join(nmj_port(nmj, have)))
 
 
 WHITE = ("celegans.graph -- C. elegans hermaphrodite connectome (White et al. 1986,\n"
@@ -108,6 +144,6 @@ WHITE = ("celegans.graph -- C. elegans hermaphrodite connectome (White et al. 19
          "# MIT licence)")
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: convert_c302.py TABLE.csv [SOURCE] > NAME.graph")
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else WHITE)
+    if len(sys.argv) not in (2, 3, 4):
+        sys.exit("usage: convert_c302.py TABLE.csv [SOURCE [NMJ.tsv]] > NAME.graph")
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) >= 3 else WHITE, sys.argv[3] if len(sys.argv) == 4 else None)

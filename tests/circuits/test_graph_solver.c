@@ -288,7 +288,7 @@ START_TEST(test_new_connectomes) {
     const struct {
         const char *name;
         uint32_t n, chem, gap, ports;
-    } files[] = {{"cook2019", 302, 3709, 1093, 4}, {"witvliet2020", 180, 1933, 296, 3}};
+    } files[] = {{"cook2019", 302, 3709, 1093, 5}, {"witvliet2020", 180, 1933, 296, 3}};
     graph_def g[2];
     for (int k = 0; k < 2; k++) {
         char path[1024], err[512];
