@@ -9,7 +9,7 @@
  * msbdf, run with the analytic Jacobian graph_rate_jac; they are for
  * bench/bench_graph_solver only: GSL allocates inside them on every LU
  * decomposition (plugin-check's "alloc" fails), and on the shipped
- * celegans network they are 50-450x slower than rkf45 at the same
+ * celegans network they are 85-540x slower than rkf45 at the same
  * tolerance (circuits/README.md, "graph: solvers").
  *
  * State: an explicit stepper keeps nothing between two applies but the
