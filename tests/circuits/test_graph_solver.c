@@ -12,6 +12,7 @@
  *   - a file delay of D substeps delays the target's first spike by D - 1
  *     substeps against delay 1; bad delays, unknown solvers and epsabs 0
  *     are one-line errors (file:line where from a file);
+ *   - plugin-check passes with every offered solver;
  *   - the Cook et al. 2019 and Witvliet et al. 2020 networks parse with the
  *     counts their headers state, and every presynaptic cell of the Cook
  *     neuromuscular table is a neuron of cook2019.graph. */
@@ -282,6 +283,18 @@ START_TEST(test_cli_bad_params) {
 }
 END_TEST
 
+/* plugin-check passes with every offered solver (motor12, rate model). */
+START_TEST(test_plugin_check_solvers) {
+    static const char *const solvers[] = {"rkf45", "rkck", "rk8pd", "msadams"};
+    for (int k = 0; k < 4; k++) {
+        proc_out p = proc_run("%s plugin-check %s --set solver=%s --quiet", env("ANIMAT_EXE"), env("GRAPH_SO"),
+                              solvers[k]);
+        ck_assert_msg(p.status == 0 && strstr(p.out, "14 passed, 0 failed"), "%s: %s%s", solvers[k], p.out, p.err);
+        proc_free(&p);
+    }
+}
+END_TEST
+
 /* The shipped connectomes of c302's Cook and Witvliet workbooks. */
 START_TEST(test_new_connectomes) {
     const char *src = env("ANIMAT_SRC");
@@ -335,6 +348,7 @@ int main(void) {
     tcase_add_test(tc, test_bad_delays);
     tcase_add_test(tc, test_cli_bad_params);
     tcase_add_test(tc, test_new_connectomes);
+    tcase_add_test(tc, test_plugin_check_solvers);
     suite_add_tcase(s, tc);
     return ck_run(s);
 }
