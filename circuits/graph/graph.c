@@ -1,7 +1,8 @@
 /* graph.c -- a connectome-constrained circuit read from a data file
  * (graph_file.c): named neurons, signed chemical synapses, gap junctions,
  * ports mapped to named neurons; rate (graded) or LIF dynamics
- * (graph_dyn.c, lif_net.c). theta = chemical weights (sign from the file),
+ * (graph_dyn.c, lif_net.c); the rate model integrated by the GSL stepper
+ * named by `solver` (graph_solver.c). theta = chemical weights (sign from the file),
  * gap conductances (>= 0), input and output gains. "animat.units/1": one
  * unit per neuron, named after it in lower case.
  *
@@ -25,6 +26,7 @@
 #include "odebudget.h"
 #include "graph_dyn.h"
 #include "graph_file.h"
+#include "graph_solver.h"
 #include "lif_net.h"
 #include "lif_spikes.h"
 
@@ -35,6 +37,7 @@ typedef struct graph_circuit {
     const animat_host *h;
     graph_def g;
     int lif;                  /* model: 0 rate, 1 lif */
+    int conductance;          /* rate model synapses: 0 current, 1 conductance (graph_dyn.h) */
     uint32_t n_theta, n_in, n_out;   /* n_in/n_out: port counts */
     double *theta;            /* chem (n_chem), gap (n_gap), in gains, out gains */
     double *chem_eff, *gap_eff;
@@ -48,11 +51,7 @@ typedef struct graph_circuit {
     uint32_t substeps;
     double tau_dec;
     graph_rate rate;
-    gsl_odeiv2_system sys;
-    gsl_odeiv2_driver *driver;
-    double h0;
-    double epsabs, epsrel;    /* tolerances, for messages (rate model) */
-    unsigned long nmax;       /* step budget per control step (odebudget.h) */
+    graph_solver ode;         /* rate model's GSL driver (graph_solver.h) */
     lif_net net;
     lif_spikes spikes;        /* the last step's spikes (lif; animat.spikes/1) */
     cu_units units;
@@ -63,7 +62,7 @@ typedef struct graph_circuit {
 } graph_circuit;
 
 static const animat_param_info graph_params[] = {
-    ANIMAT_P_CHOICE("network", "motor12|celegans", 0,
+    ANIMAT_P_CHOICE("network", "motor12|celegans|cook2019|witvliet2020", 0,
                     "Shipped connectome (graph-data/NAME.graph next to the plugin), used when file is unset."),
     ANIMAT_P_PATH("file", "Connectome file (format: circuits/README.md); overrides network when set."),
     ANIMAT_P_CHOICE("model", "rate|lif", 0, "Neuron model: graded leaky rate units, or LIF spiking neurons."),
@@ -73,7 +72,7 @@ static const animat_param_info graph_params[] = {
     ANIMAT_P_REAL("tau", "s", 0.05, 1e-6, 100, "Rate model: membrane time constant."),
     ANIMAT_P_REAL("v_half", "", 0.5, -1e3, 1e3, "Rate model: voltage of half activity."),
     ANIMAT_P_REAL("slope", "", 0.1, 1e-6, 1e3, "Rate model: slope of the graded activity."),
-    ANIMAT_P_REAL("epsabs", "", 1e-6, 1e-15, 1, "Rate model: absolute tolerance of the GSL integration (rkf45)."),
+    ANIMAT_P_REAL("epsabs", "", 1e-6, 1e-15, 1, "Rate model: absolute tolerance of the GSL integration (> 0)."),
     ANIMAT_P_REAL("epsrel", "", 1e-6, 0, 1, "Rate model: relative tolerance of the GSL integration."),
     ANIMAT_P_REAL("tau_m", "s", 0.02, 1e-6, 100, "LIF: membrane time constant."),
     ANIMAT_P_REAL("tau_syn", "s", 0.005, 1e-6, 100, "LIF: synaptic time constant."),
@@ -83,6 +82,14 @@ static const animat_param_info graph_params[] = {
     ANIMAT_P_INT("delay", "steps", 1, 1, 10000, "LIF: synaptic delay in substeps."),
     ANIMAT_P_INT("substeps", "", 10, 1, 100000, "LIF: substeps per control step."),
     ANIMAT_P_REAL("tau_dec", "s", 0.05, 1e-6, 100, "LIF: rate decoder time constant."),
+    ANIMAT_P_CHOICE("solver", GRAPH_SOLVERS, 0,
+                    "Rate model: GSL odeiv2 stepper: explicit rkf45, rkck, rk8pd, or multistep Adams msadams "
+                    "(no animat.state/1 with msadams: GSL keeps its history private)."),
+    ANIMAT_P_CHOICE("synapse", "current|conductance", 0,
+                    "Rate model: chemical synapses as currents w a_pre, or c302-style graded conductances "
+                    "|w| a_pre (E - v) with E = e_exc (w > 0) or e_inh (w < 0)."),
+    ANIMAT_P_REAL("e_exc", "", 1, -1e3, 1e3, "Rate model, conductance synapses: excitatory reversal potential."),
+    ANIMAT_P_REAL("e_inh", "", -0.5, -1e3, 1e3, "Rate model, conductance synapses: inhibitory reversal potential."),
 };
 
 static void *graph_halloc(void *ctx, size_t bytes) {
@@ -100,7 +107,7 @@ static void graph_destroy(void *self) {
     graph_circuit *c = self;
     if (!c) return;
     const animat_host *h = c->h;
-    if (c->driver) gsl_odeiv2_driver_free(c->driver);
+    graph_solver_free(&c->ode);
     lif_net_free(&c->net, graph_hfree, (void *)h);
     lif_spikes_free(&c->spikes, graph_hfree, (void *)h);
     graph_def_free(&c->g, graph_hfree, (void *)h);
@@ -226,10 +233,13 @@ static int32_t graph_theta_ports(graph_circuit *c, const animat_host *h, const d
     return ANIMAT_OK;
 }
 
-/* The model's state and integrator: rate (GSL rkf45 driver over n
- * voltages) or lif (lif_net with the chemical synapses). `v` holds the
- * numeric parameters in graph_create's order. Phase: create. */
-static int32_t graph_model(graph_circuit *c, const animat_host *h, const double *v) {
+/* The model's state and integrator: rate (GSL driver of stepper `solver`
+ * over n voltages) or lif (lif_net with the chemical synapses, each with
+ * its delay from the file or else `delay`). `v` holds the numeric
+ * parameters in graph_create's order; `path` names the file in messages.
+ * Phase: create. */
+static int32_t graph_model(graph_circuit *c, const animat_host *h, const double *v, const char *solver,
+                           const char *path) {
     const graph_def *g = &c->g;
     size_t n = g->n;
     double **vec[] = {&c->input, &c->v, &c->act, &c->last, &c->rates};
@@ -243,32 +253,38 @@ static int32_t graph_model(graph_circuit *c, const animat_host *h, const double 
         for (char *p = c->units.text + (size_t)i * CU_NAME_LEN; *p; p++)
             if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
     }
+    if (!c->lif && g->delay_line) {
+        h->error(h, "%s:%u: per-synapse delays need model: lif (the rate model has none)", path, g->delay_line);
+        return ANIMAT_ERROR;
+    }
     if (!c->lif) {
-        c->rate = (graph_rate){g, v[3], v[4], v[5], c->chem_eff, c->gap_eff, c->input, NULL, c->act};
-        c->sys = (gsl_odeiv2_system){graph_rate_rhs, NULL, n, &c->rate};
-        c->h0 = 1e-3;
-        c->driver = gsl_odeiv2_driver_alloc_y_new(&c->sys, gsl_odeiv2_step_rkf45, c->h0, v[6], v[7]);
-        if (!c->driver) h->error(h, "cannot set up the GSL odeiv2 driver");
-        c->epsabs = v[6];
-        c->epsrel = v[7];
-        c->nmax = cu_ode_budget((double)n + g->n_chem + g->n_gap); /* one pass over units and synapses */
-        if (c->driver) gsl_odeiv2_driver_set_nmax(c->driver, c->nmax);
-        return c->driver ? ANIMAT_OK : ANIMAT_ERROR;
+        c->rate = (graph_rate){.g = g, .tau = v[3], .v_half = v[4], .slope = v[5], .chem_w = c->chem_eff,
+                               .gap_w = c->gap_eff, .input = c->input, .a = c->act, .conductance = c->conductance,
+                               .e_exc = v[16], .e_inh = v[17]};
+        int rc = graph_solver_init(&c->ode, &c->rate, solver, 1e-3, v[6], v[7]);
+        if (rc) h->error(h, rc == -1 ? "unknown solver '%s' (%s)" : "cannot set up the GSL odeiv2 driver (solver %s)",
+                         solver, GRAPH_SOLVERS);
+        return rc ? ANIMAT_ERROR : ANIMAT_OK;
     }
     c->net.cfg = (lif_cfg){.tau_m = v[8], .tau_syn = v[9], .v_th = v[10], .r_m = v[11], .t_ref = v[12]};
-    uint32_t delay = (uint32_t)v[13];
+    uint32_t delay = (uint32_t)v[13], max_delay = delay;
+    for (uint32_t s = 0; s < g->n_chem; s++)
+        if (g->chem_delay[s] > max_delay) max_delay = g->chem_delay[s];
     c->substeps = (uint32_t)v[14];
     c->tau_dec = v[15];
     uint32_t *fill = animat_alloc_array(h, n, sizeof *fill);
     c->order = animat_alloc_array(h, g->n_chem + 1u, sizeof *c->order);
     c->w_csr = animat_alloc_array(h, g->n_chem + 1u, sizeof *c->w_csr);
     int ok = fill && c->order && c->w_csr &&
-             lif_net_alloc(&c->net, g->n, g->n_chem, delay, graph_halloc, (void *)h) == 0 &&
+             lif_net_alloc(&c->net, g->n, g->n_chem, max_delay, graph_halloc, (void *)h) == 0 &&
              (uint64_t)g->n * c->substeps <= UINT32_MAX / sizeof(animat_spike_event) &&
              lif_spikes_alloc(&c->spikes, g->n * c->substeps, graph_halloc, (void *)h) == 0;
     if (ok) {
         graph_csr(g, c->net.row, c->net.post, c->order, fill);
-        for (uint32_t s = 0; s < g->n_chem; s++) c->net.delay[s] = delay;
+        for (uint32_t s = 0; s < g->n_chem; s++) {
+            uint32_t d = g->chem_delay[c->order[s]];
+            c->net.delay[s] = d ? d : delay;
+        }
         c->net.w = c->w_csr;
     }
     h->free(h, fill);
@@ -285,20 +301,22 @@ static void *graph_create(const animat_host *h) {
     static const char *const names[] = {"weight_scale", "in_gain", "out_gain", "tau",   "v_half",
                                         "slope",        "epsabs",  "epsrel",   "tau_m", "tau_syn",
                                         "v_th",         "r_m",     "t_ref",    "delay", "substeps",
-                                        "tau_dec"};
-    double v[16];
-    double *const outs[] = {&v[0], &v[1], &v[2],  &v[3],  &v[4],  &v[5],  &v[6],  &v[7],
-                            &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]};
-    const char *network = NULL, *model = NULL;
+                                        "tau_dec",      "e_exc",   "e_inh"};
+    double v[18];
+    double *const outs[] = {&v[0], &v[1], &v[2],  &v[3],  &v[4],  &v[5],  &v[6],  &v[7],  &v[8],
+                            &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &v[15], &v[16], &v[17]};
+    const char *network = NULL, *model = NULL, *solver = NULL, *synapse = NULL;
     char path[GRAPH_PATH_MAX];
     if (animat_param_reals(h, names, outs, ANIMAT_COUNT(names)) != ANIMAT_OK) goto fail;
-    if (h->param_choice(h, "network", &network) || h->param_choice(h, "model", &model)) {
-        h->error(h, "cannot read the network or model choice");
+    if (h->param_choice(h, "network", &network) || h->param_choice(h, "model", &model) ||
+        h->param_choice(h, "solver", &solver) || h->param_choice(h, "synapse", &synapse)) {
+        h->error(h, "cannot read the network, model, solver or synapse choice");
         goto fail;
     }
     c->lif = strcmp(model, "lif") == 0;
+    c->conductance = strcmp(synapse, "conductance") == 0;
     if (graph_path(h, network, path, sizeof path) != ANIMAT_OK || graph_load(c, h, path) != ANIMAT_OK ||
-        graph_theta_ports(c, h, v) != ANIMAT_OK || graph_model(c, h, v) != ANIMAT_OK)
+        graph_theta_ports(c, h, v) != ANIMAT_OK || graph_model(c, h, v, solver, path) != ANIMAT_OK)
         goto fail;
     graph_sync(c);
     return c;
@@ -345,7 +363,7 @@ static int32_t graph_reset(void *self, uint64_t seed) {
     cu_clear(&c->units);
     lif_spikes_clear(&c->spikes);
     if (c->lif) lif_net_reset(&c->net);
-    else gsl_odeiv2_driver_reset_hstart(c->driver, c->h0);
+    else graph_solver_reset(&c->ode);
     return ANIMAT_OK;
 }
 
@@ -376,9 +394,9 @@ static int32_t graph_step(void *self, const double *const *in, double *const *ou
         graph_lif_run(c, u, dt);
     } else {
         c->rate.units = u;
-        double t = 0.0;
-        int status = gsl_odeiv2_driver_apply(c->driver, &t, dt, c->v);
-        if (status != GSL_SUCCESS) return cu_ode_fail(c->h, status, c->nmax, dt, "rkf45", c->epsabs, c->epsrel);
+        int status = graph_solver_advance(&c->ode, c->v, dt);
+        if (status != GSL_SUCCESS)
+            return cu_ode_fail(c->h, status, c->ode.nmax, dt, c->ode.name, c->ode.epsabs, c->ode.epsrel);
         graph_rate_activity(&c->rate, c->v);
         memcpy(c->last, c->act, g->n * sizeof(double));
     }
@@ -422,7 +440,9 @@ static const animat_units_ext graph_units = {
 
 /* "animat.state/1" (animat/state.h): voltages, activities, unit
  * outputs and rates, then the LIF network (lif_net_state) or the rate
- * model's integrator step size. */
+ * model's integrator step size -- explicit solvers only: an implicit or
+ * multistep one keeps history GSL does not expose (graph_solver.h), and
+ * such an instance offers no state extension. */
 static uint32_t graph_state_regions(graph_circuit *c, cs_region *r) {
     uint32_t k = 0;
     size_t n = c->g.n;
@@ -431,7 +451,7 @@ static uint32_t graph_state_regions(graph_circuit *c, cs_region *r) {
     cs_add(r, &k, c->last, n * sizeof(double));
     cs_add(r, &k, c->rates, n * sizeof(double));
     if (c->lif) k = lif_net_state(&c->net, r, k);
-    else cs_add_ode(r, &k, c->driver);
+    else cs_add_ode(r, &k, c->ode.driver);
     return k;
 }
 
@@ -493,13 +513,14 @@ static const animat_spikes_ext graph_spikes_ext = {
     .voltages = graph_voltages,
 };
 
-/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE, ANIMAT_EXT_PORTS, and
- * ANIMAT_EXT_SPIKES in the LIF model (self != NULL); anything else NULL.
- * Any phase. */
+/* Capabilities: ANIMAT_EXT_UNITS, ANIMAT_EXT_STATE (lif, or rate with an
+ * explicit solver), ANIMAT_EXT_PORTS, and ANIMAT_EXT_SPIKES in the LIF model
+ * (self != NULL); anything else NULL. Any phase. */
 static const void *graph_extension(void *self, const char *id) {
     const graph_circuit *c = self;
     if (id && c && c->lif && strcmp(id, ANIMAT_EXT_SPIKES) == 0) return &graph_spikes_ext;
-    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &graph_state;
+    if (id && strcmp(id, ANIMAT_EXT_STATE) == 0)
+        return !c || c->lif || graph_solver_saveable(&c->ode) ? &graph_state : NULL;
     if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &graph_ports_ext;
     return id && strcmp(id, ANIMAT_EXT_UNITS) == 0 ? &graph_units : NULL;
 }

@@ -5,8 +5,12 @@
  *   tau dv_i/dt = -v_i + sum_chem w a_pre + sum_gap g (v_j - v_i) + I_i
  *   a_i = 1 / (1 + exp(-(v_i - v_half) / slope))     (graded activity)
  * with a_i overridable as unit i ("animat.units/1"); gap junctions couple
- * voltages, so a clamped unit silences its chemical output only. The
- * right-hand side has GSL odeiv2's signature.
+ * voltages, so a clamped unit silences its chemical output only. With
+ * conductance synapses (c302's graded synapse: the presynaptic sigmoid
+ * opens a conductance |w| towards a reversal potential) the chemical term
+ * is instead
+ *   sum_chem |w| a_pre (E - v_i),   E = e_exc (w > 0) or e_inh (w < 0).
+ * The right-hand side and its Jacobian have GSL odeiv2's signatures.
  *
  * lif: the LIF network of circuits/lif (lif_net.c) with the chemical
  * synapses as its synapses and gap junctions as currents g (v_j - v_i)
@@ -29,6 +33,8 @@ typedef struct graph_rate {
     const double *input;    /* n external inputs of this step */
     const cu_units *units;  /* overrides of a, or NULL */
     double *a;              /* n scratch activities */
+    int conductance;        /* 0: current synapses w a_pre; 1: |w| a_pre (E - v) */
+    double e_exc, e_inh;    /* reversal potentials (conductance synapses) */
 } graph_rate;
 
 /* a_i for every neuron from v (overrides applied) into m->a. */
@@ -37,6 +43,12 @@ void graph_rate_activity(const graph_rate *m, const double *v);
 /* GSL odeiv2 right-hand side of the rate model; `model` is a graph_rate.
  * Returns GSL_SUCCESS. No allocation. */
 int graph_rate_rhs(double t, const double v[], double dvdt[], void *model);
+
+/* GSL odeiv2 Jacobian of the rate model (row-major n x n into dfdy,
+ * dfdt = 0), for the implicit steppers; `model` is a graph_rate. A clamped
+ * unit's activity does not depend on its voltage. Returns GSL_SUCCESS. No
+ * allocation. */
+int graph_rate_jac(double t, const double v[], double *dfdy, double dfdt[], void *model);
 
 /* out[i] = base[i] + sum over gap junctions of g (v_j - v_i) for every
  * neuron (n values). No allocation. */

@@ -148,9 +148,25 @@ static int st_neuron(pstate *s, char **tok, int nt) {
     return 0;
 }
 
-/* "chem PRE POST W". */
+/* A delay field: an integer number of substeps in [1, GRAPH_DELAY_MAX], or
+ * 0 after a message. */
+static uint32_t delay(pstate *s, const char *tok, const char *pre, const char *post) {
+    double d = number(s, tok, "delay");
+    if (isnan(d)) return 0;
+    if (d < 1.0) {
+        perr(s, "delay %s of %s -> %s is below one step (substeps, an integer >= 1)", tok, pre, post);
+        return 0;
+    }
+    if (d != floor(d) || d > GRAPH_DELAY_MAX) {
+        perr(s, "delay %s of %s -> %s is not a whole number of substeps up to %u", tok, pre, post, GRAPH_DELAY_MAX);
+        return 0;
+    }
+    return (uint32_t)d;
+}
+
+/* "chem PRE POST W [DELAY]". */
 static int st_chem(pstate *s, char **tok, int nt) {
-    if (nt != 4) return perr(s, "'chem' takes PRE POST WEIGHT");
+    if (nt != 4 && nt != 5) return perr(s, "'chem' takes PRE POST WEIGHT [DELAY]");
     graph_def *g = s->g;
     if (!s->fill) {
         g->n_chem++;
@@ -160,6 +176,9 @@ static int st_chem(pstate *s, char **tok, int nt) {
     if (a < 0 || b < 0) return -1;
     double w = number(s, tok[3], "weight");
     if (isnan(w)) return -1;
+    uint32_t d = nt == 5 ? delay(s, tok[4], tok[1], tok[2]) : 0;
+    if (nt == 5 && d == 0) return -1;
+    if (d && !g->delay_line) g->delay_line = s->line;
     uint32_t ab[2] = {(uint32_t)a, (uint32_t)b};
     uint32_t *slot = probe(s->h_chem, s->m_chem, mix64((uint64_t)ab[0] << 32 | ab[1]), eq_chem, s, ab);
     if (*slot)
@@ -169,6 +188,7 @@ static int st_chem(pstate *s, char **tok, int nt) {
     g->chem_pre[g->n_chem] = (uint32_t)a;
     g->chem_post[g->n_chem] = (uint32_t)b;
     g->chem_w[g->n_chem] = w;
+    g->chem_delay[g->n_chem] = d;
     s->chem_line[g->n_chem++] = s->line;
     return 0;
 }
@@ -278,8 +298,8 @@ static int pass(pstate *s, const char *text) {
 }
 
 void graph_def_free(graph_def *g, graph_free_fn release, void *ctx) {
-    void *p[] = {g->names,  g->chem_pre, g->chem_post, g->chem_w, g->gap_a,
-                 g->gap_b,  g->gap_w,    g->ports,     g->elems};
+    void *p[] = {g->names, g->chem_pre, g->chem_post, g->chem_w, g->chem_delay,
+                 g->gap_a, g->gap_b,    g->gap_w,     g->ports,  g->elems};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) release(ctx, p[k]);
     memset(g, 0, sizeof *g);
 }
@@ -293,6 +313,7 @@ static int allocate(pstate *s, graph_def *g, graph_alloc_fn alloc, void *ctx, ui
     g->chem_pre = alloc(ctx, nc * sizeof *g->chem_pre);
     g->chem_post = alloc(ctx, nc * sizeof *g->chem_post);
     g->chem_w = alloc(ctx, nc * sizeof *g->chem_w);
+    g->chem_delay = alloc(ctx, nc * sizeof *g->chem_delay);
     g->gap_a = alloc(ctx, ng * sizeof *g->gap_a);
     g->gap_b = alloc(ctx, ng * sizeof *g->gap_b);
     g->gap_w = alloc(ctx, ng * sizeof *g->gap_w);
@@ -310,7 +331,7 @@ static int allocate(pstate *s, graph_def *g, graph_alloc_fn alloc, void *ctx, ui
         ok &= (*tab[k] = alloc(ctx, m * sizeof **tab[k])) != NULL;
     }
     g->n = g->n_chem = g->n_gap = g->n_ports = g->n_elems = 0;
-    return (ok && g->names && g->chem_pre && g->chem_post && g->chem_w && g->gap_a && g->gap_b &&
+    return (ok && g->names && g->chem_pre && g->chem_post && g->chem_w && g->chem_delay && g->gap_a && g->gap_b &&
             g->gap_w && g->ports && g->elems && *chem_line && *gap_line)
                ? 0
                : -1;

@@ -5,8 +5,10 @@
  * blanks:
  *   neuron NAME...          declare neurons ([A-Za-z0-9_]+, at most 31
  *                           characters, unique ignoring case)
- *   chem PRE POST W         chemical synapse PRE -> POST of weight W; the
- *                           sign of W is its sign (W < 0 inhibitory)
+ *   chem PRE POST W [D]     chemical synapse PRE -> POST of weight W; the
+ *                           sign of W is its sign (W < 0 inhibitory); D,
+ *                           optional: its delay in LIF substeps, an
+ *                           integer >= 1 (unset: the circuit's `delay`)
  *   gap A B G               gap junction A - B of conductance G >= 0
  *                           (symmetric: "gap B A" is the same junction)
  *   in PORT ELEM...         input port PORT ([a-z0-9_]+), one element per
@@ -17,7 +19,7 @@
  * Neurons must be declared before they are used. Any mistake -- an unknown
  * keyword or neuron, a duplicate neuron, synapse, junction or port, a
  * negative or non-numeric weight, a self-junction, a port naming no
- * neuron -- is one line "FILE:LINE: what" in the caller's buffer.
+ * neuron, a delay below one step or not an integer -- is one line "FILE:LINE: what" in the caller's buffer.
  */
 #ifndef GRAPH_FILE_H
 #define GRAPH_FILE_H
@@ -26,6 +28,7 @@
 #include <stdint.h>
 
 #define GRAPH_NAME_LEN 32u
+#define GRAPH_DELAY_MAX 10000u /* largest per-synapse delay, substeps */
 
 /* Port element kinds. */
 #define GRAPH_EL_ONE 0u   /* NAME */
@@ -50,6 +53,8 @@ typedef struct graph_def {
     uint32_t n_chem;
     uint32_t *chem_pre, *chem_post;   /* n_chem each */
     double *chem_w;                   /* n_chem signed weights */
+    uint32_t *chem_delay;             /* n_chem delays in substeps, 0 where the file gives none */
+    uint32_t delay_line;              /* line of the first synapse with a delay, 0 if none */
     uint32_t n_gap;
     uint32_t *gap_a, *gap_b;          /* n_gap each */
     double *gap_w;                    /* n_gap conductances >= 0 */

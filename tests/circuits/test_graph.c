@@ -71,7 +71,7 @@ static const struct {
     {HEAD "in Xx A\n", "t.graph:3: bad port name 'Xx' (a-z, 0-9, '_')"},
     {HEAD "in x A\nin x B\n", "t.graph:4: duplicate in port 'x'"},
     {"# nothing\n", "t.graph:1: no neurons declared"},
-    {HEAD "chem A\n", "t.graph:3: 'chem' takes PRE POST WEIGHT"},
+    {HEAD "chem A\n", "t.graph:3: 'chem' takes PRE POST WEIGHT [DELAY]"},
 };
 
 START_TEST(test_bad_files_parser) {
