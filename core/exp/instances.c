@@ -170,14 +170,17 @@ int instances_load(experiment *x, errmsg *e) {
     return load_graph_theta(x, e);
 }
 
-/* learner.targets: a list of circuit instance names. */
+/* learner.targets: a list of circuit or body instance names (a body's
+ * design parameters, animat.morphology/1, are checked when it exists:
+ * sim/theta.c). */
 static int load_targets(experiment *x, const yamltree *t, errmsg *e) {
-    if (t->kind != YAMLTREE_SEQ || t->n == 0) return AT(e, t, "learner.targets: expected a list of circuit names");
+    if (t->kind != YAMLTREE_SEQ || t->n == 0)
+        return AT(e, t, "learner.targets: expected a list of circuit or body names");
     for (size_t i = 0; i < t->n; i++) {
         const yamltree *it = t->vals[i];
         int k = it->kind == YAMLTREE_SCALAR ? experiment_find(x, it->str) : -1;
-        if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
-            return AT(e, it, "learner.targets[%zu]: '%s' is not a circuit of this experiment", i,
+        if (k < 0)
+            return AT(e, it, "learner.targets[%zu]: '%s' is not a circuit or body of this experiment", i,
                       it->kind == YAMLTREE_SCALAR ? it->str : "?");
         for (uint32_t j = 0; j < x->ntargets; j++)
             if (x->targets[j] == (uint32_t)k) return AT(e, it, "learner.targets[%zu]: '%s' named twice", i, it->str);
