@@ -132,13 +132,35 @@ static int load_kind(experiment *x, const char *one, const char *many, uint32_t 
     return 0;
 }
 
+/* Does the file at f name entries of a body ("body.length[0]": design
+ * parameters a learner trained with learner.targets naming the body)? */
+static int names_a_body(const experiment *x, const yamltree *f) {
+    char path[4096];
+    if (f->kind != YAMLTREE_SCALAR) return 0;
+    snprintf(path, sizeof path, "%s%s%s", f->str[0] == '/' || f->line == 0 ? "" : x->base_dir,
+             f->str[0] == '/' || f->line == 0 ? "" : "/", f->str);
+    errmsg fe;
+    thetafile tf;
+    errmsg_clear(&fe);
+    if (thetafile_read(path, &tf, &fe)) return 0;
+    int found = 0;
+    for (uint32_t k = 0; tf.names && k < tf.n && !found; k++)
+        for (uint32_t b = 0; b < x->nbodies && !found; b++) {
+            size_t len = strlen(x->insts[b].name);
+            found = !strncmp(tf.names[k], x->insts[b].name, len) && tf.names[k][len] == '.';
+        }
+    thetafile_free(&tf);
+    return found;
+}
+
 /* The top-level theta_file: in the short form it is the circuit's own
- * theta_file; in a graph sim spreads it over the circuits by entry name. */
+ * theta_file (unless it names a body's design parameters too); in a graph
+ * sim spreads it over the circuits and bodies by entry name. */
 static int load_graph_theta(experiment *x, errmsg *e) {
     const yamltree *f = yamltree_get(x->doc, "theta_file");
     if (!f) return 0;
     experiment_inst *c = &x->insts[x->ninsts - 1];
-    if (x->short_form) {
+    if (x->short_form && !names_a_body(x, f)) {
         const yamltree *own = yamltree_get(c->node, "theta_file"), *th = yamltree_get(c->node, "theta");
         if ((own && own->line && f->line) || (th && f->line)) return AT(e, f, "theta_file: the circuit already has theta or theta_file");
         free(c->theta);

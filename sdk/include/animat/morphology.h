@@ -58,9 +58,9 @@ typedef struct animat_morphology_ext {
     int32_t (*get)(void *self, double *values, uint32_t n);
 
     /* Record n values, applied at the next reset. The host projects every
-     * value into [min, max] before the call; a body still refuses a value
-     * outside them (ANIMAT_ERROR after h->error; nothing recorded).
-     * Required. */
+     * learner proposal into [min, max] before the call; a value outside
+     * them (from a parameter file) is refused: ANIMAT_ERROR after h->error
+     * naming the entry, nothing recorded. Required. */
     int32_t (*set)(void *self, const double *values, uint32_t n);
 } animat_morphology_ext;
 
