@@ -7,6 +7,7 @@
  * (Threads, MPI ranks and kill -9 + resume: test_train's loops over
  * examples/swimmer-ncap-codesign.yaml.) */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,55 @@ START_TEST(state_carries_the_design) {
 }
 END_TEST
 
+/* The last trace row's value in column col (0-based) of dir/name. */
+static double last_col(const char *name, int col) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = proc_slurp(path);
+    ck_assert_msg(text != NULL, "no trace %s", path);
+    char *row = text + strlen(text) - 1;
+    while (row > text && row[-1] != '\n') row--;
+    char *p = row;
+    for (int k = 0; k < col; k++) p = strchr(p, ',') + 1;
+    double v = strtod(p, NULL);
+    free(text);
+    return v;
+}
+
+/* The mjcf body's tagged geoms: a ball resting on the floor rests at its
+ * size factor times its radius; an unknown tag is one line at create. */
+START_TEST(mjcf_tagged_geom_scales) {
+    proc_write(dir, "ball.xml",
+               "<mujoco model=\"ball\">\n  <custom><text name=\"animat.design_geoms\" data=\"ball\"/></custom>\n"
+               "  <worldbody>\n    <geom name=\"floor\" type=\"plane\" size=\"1 1 0.1\"/>\n"
+               "    <body name=\"b\" pos=\"0 0 0.5\">\n      <joint name=\"x\" type=\"slide\" axis=\"1 0 0\"/>\n"
+               "      <joint name=\"zj\" type=\"slide\" axis=\"0 0 1\"/>\n"
+               "      <geom name=\"ball\" type=\"sphere\" size=\"0.05\" mass=\"1\"/>\n      <site name=\"c\"/>\n"
+               "    </body>\n  </worldbody>\n  <actuator><motor name=\"push\" joint=\"x\"/></actuator>\n"
+               "  <sensor><framepos name=\"z\" objtype=\"site\" objname=\"c\"/></sensor>\n</mujoco>\n");
+    proc_write(dir, "ball.yaml",
+               "bodies:\n  body: {plugin: mjcf, params: {model: ball.xml, time_limit: 1.5}}\n"
+               "circuits:\n  c: {plugin: mlp, params: {hidden: []}}\n"
+               "wiring:\n  - body.obs.z -> c.in.obs\n  - c.out.act -> body.act.push\n"
+               "learner: {plugin: es, targets: [c, body]}\n");
+    proc_write(dir, "big.yaml", "names: ['body.ball.size']\ntheta: [2]\n");
+    proc_out a = proc_run("cd %s && %s run ball.yaml --trace one.csv && %s run ball.yaml --theta big.yaml --trace two.csv",
+                          dir, exe, exe);
+    ck_assert_msg(a.status == 0, "%s", a.err);
+    proc_free(&a);
+    double z1 = last_col("one.csv", 5), z2 = last_col("two.csv", 5); /* episode, step, t, reward, x, z, ... */
+    ck_assert_msg(fabs(z1 - 0.05) < 0.002 && fabs(z2 - 0.1) < 0.002, "resting heights %g and %g", z1, z2);
+    proc_write(dir, "ball2.xml", "<mujoco><custom><text name=\"animat.design_geoms\" data=\"nope\"/></custom>"
+                                 "<worldbody><body><joint name=\"j\"/><geom size=\"1\"/></body></worldbody>"
+                                 "<actuator><motor name=\"push\" joint=\"j\"/></actuator></mujoco>\n");
+    proc_out b = proc_run("cd %s && %s run ball.yaml --set bodies.body.params.model=ball2.xml", dir, exe);
+    ck_assert_msg(!b.signaled && b.status == 1, "status %d: %s", b.status, b.err);
+    ck_assert_int_eq(proc_lines(b.err), 1);
+    ck_assert_msg(strstr(b.err, "animat.design_geoms: no geom named 'nope'"), "%s", b.err);
+    proc_free(&b);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
@@ -171,6 +221,7 @@ int main(void) {
     tcase_add_test(t, body_only_stays_in_bounds);
     tcase_add_test(t, diverging_design_is_one_line);
     tcase_add_test(t, state_carries_the_design);
+    tcase_add_test(t, mjcf_tagged_geom_scales);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
