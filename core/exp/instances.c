@@ -29,6 +29,9 @@ static void where_of(const experiment *x, const experiment_inst *in, const char 
                  key);
 }
 
+static int inst_theta_take(experiment_inst *in, thetafile *tfp, const char *path, const yamltree *f, const char *where,
+                           errmsg *e);
+
 /* theta_file of one instance: an explicit parameter file for it alone. */
 static int inst_theta_file(experiment *x, experiment_inst *in, const yamltree *f, const char *where, errmsg *e) {
     if (f->kind != YAMLTREE_SCALAR || !*f->str) return AT(e, f, "%s: expected a file path", where);
@@ -41,6 +44,13 @@ static int inst_theta_file(experiment *x, experiment_inst *in, const yamltree *f
     errmsg_clear(&fe);
     thetafile tf;
     if (thetafile_read(path, &tf, &fe)) return AT(e, f, "%s: %s", where, fe.msg);
+    return inst_theta_take(in, &tf, path, f, where, e);
+}
+
+/* Give circuit `in` the parameters read from path (tf is consumed). */
+static int inst_theta_take(experiment_inst *in, thetafile *tfp, const char *path, const yamltree *f, const char *where,
+                           errmsg *e) {
+    thetafile tf = *tfp;
     if (tf.circuit && strcmp(tf.circuit, in->plugin->desc->name)) {
         AT(e, f, "%s: %s: circuit: these parameters are for circuit '%s', the experiment uses '%s'", where, path,
            tf.circuit, in->plugin->desc->name);
@@ -132,25 +142,15 @@ static int load_kind(experiment *x, const char *one, const char *many, uint32_t 
     return 0;
 }
 
-/* Does the file at f name entries of a body ("body.length[0]": design
+/* Do the file's entry names name a body ("body.length[0]": design
  * parameters a learner trained with learner.targets naming the body)? */
-static int names_a_body(const experiment *x, const yamltree *f) {
-    char path[4096];
-    if (f->kind != YAMLTREE_SCALAR) return 0;
-    snprintf(path, sizeof path, "%s%s%s", f->str[0] == '/' || f->line == 0 ? "" : x->base_dir,
-             f->str[0] == '/' || f->line == 0 ? "" : "/", f->str);
-    errmsg fe;
-    thetafile tf;
-    errmsg_clear(&fe);
-    if (thetafile_read(path, &tf, &fe)) return 0;
-    int found = 0;
-    for (uint32_t k = 0; tf.names && k < tf.n && !found; k++)
-        for (uint32_t b = 0; b < x->nbodies && !found; b++) {
+static int names_a_body(const experiment *x, const thetafile *tf) {
+    for (uint32_t k = 0; tf->names && k < tf->n; k++)
+        for (uint32_t b = 0; b < x->nbodies; b++) {
             size_t len = strlen(x->insts[b].name);
-            found = !strncmp(tf.names[k], x->insts[b].name, len) && tf.names[k][len] == '.';
+            if (!strncmp(tf->names[k], x->insts[b].name, len) && tf->names[k][len] == '.') return 1;
         }
-    thetafile_free(&tf);
-    return found;
+    return 0;
 }
 
 /* The top-level theta_file: in the short form it is the circuit's own
@@ -160,12 +160,9 @@ static int load_graph_theta(experiment *x, errmsg *e) {
     const yamltree *f = yamltree_get(x->doc, "theta_file");
     if (!f) return 0;
     experiment_inst *c = &x->insts[x->ninsts - 1];
-    if (x->short_form && !names_a_body(x, f)) {
+    if (x->short_form) {
         const yamltree *own = yamltree_get(c->node, "theta_file"), *th = yamltree_get(c->node, "theta");
         if ((own && own->line && f->line) || (th && f->line)) return AT(e, f, "theta_file: the circuit already has theta or theta_file");
-        free(c->theta);
-        c->theta = NULL;
-        return inst_theta_file(x, c, f, "theta_file", e);
     }
     if (f->kind != YAMLTREE_SCALAR || !*f->str) return AT(e, f, "theta_file: expected a file path");
     char path[4096];
@@ -177,6 +174,14 @@ static int load_graph_theta(experiment *x, errmsg *e) {
     errmsg_clear(&fe);
     if (!(x->theta_file = calloc(1, sizeof *x->theta_file))) return errmsg_set(e, "out of memory");
     if (thetafile_read(path, x->theta_file, &fe)) return AT(e, f, "theta_file: %s", fe.msg);
+    if (x->short_form && !names_a_body(x, x->theta_file)) { /* the circuit's own, read once (it may be a pipe) */
+        free(c->theta);
+        c->theta = NULL;
+        thetafile tf = *x->theta_file;
+        free(x->theta_file);
+        x->theta_file = NULL;
+        return inst_theta_take(c, &tf, path, f, "theta_file", e);
+    }
     x->theta_file_path = strdup(path);
     x->theta_file_node = f;
     return 0;
