@@ -26,7 +26,7 @@ typedef struct swm_morph {
     swm_config base;                        /* the configuration create built from */
     uint32_t n;                             /* 2 * n_bodies */
     animat_param_info info[SWM_MORPH_MAX];  /* the table; names point into `names` */
-    char names[SWM_MORPH_MAX][16];
+    char names[SWM_MORPH_MAX][24];
     double want[SWM_MORPH_MAX];             /* recorded by set (applied at the next reset) */
     double have[SWM_MORPH_MAX];             /* in force in the model */
 } swm_morph;
