@@ -14,6 +14,7 @@
 
 #include "ck_run.h"
 #include "proc.h"
+#include "trainrun.h"
 
 static const char *exe, *src, *dir;
 
@@ -54,7 +55,8 @@ static char *summary(proc_out *p) {
 START_TEST(default_design_is_the_built_in_body) {
     const char *f = exp_text("d.yaml", "[circuit, body]", "");
     proc_out a = proc_run("cd %s && %s run %s --episodes 2", dir, exe, f);
-    proc_out b = proc_run("cd %s && %s run %s --episodes 2 --theta %s", dir, exe, f, design_file("one.yaml", "1, 1, 1, 1, 1, 1, 1, 1"));
+    proc_out b = proc_run("cd %s && %s run %s --episodes 2 --theta %s", dir, exe, f,
+                          design_file("one.yaml", "1, 1, 1, 1, 1, 1, 1, 1"));
     proc_out c = proc_run("cd %s && %s run %s --episodes 2 --theta %s", dir, exe, f,
                           design_file("long.yaml", "1.5, 1.5, 1.5, 1.5, 0.8, 0.8, 0.8, 0.8"));
     char *ra = summary(&a), *rb = summary(&b), *rc = summary(&c);
@@ -191,8 +193,8 @@ START_TEST(mjcf_tagged_geom_scales) {
                "wiring:\n  - body.obs.z -> c.in.obs\n  - c.out.act -> body.act.push\n"
                "learner: {plugin: es, targets: [c, body]}\n");
     proc_write(dir, "big.yaml", "names: ['body.ball.size']\ntheta: [2]\n");
-    proc_out a = proc_run("cd %s && %s run ball.yaml --trace one.csv && %s run ball.yaml --theta big.yaml --trace two.csv",
-                          dir, exe, exe);
+    proc_out a = proc_run("cd %s && %s run ball.yaml --trace one.csv && "
+                          "%s run ball.yaml --theta big.yaml --trace two.csv", dir, exe, exe);
     ck_assert_msg(a.status == 0, "%s", a.err);
     proc_free(&a);
     double z1 = last_col("one.csv", 5), z2 = last_col("two.csv", 5); /* episode, step, t, reward, x, z, ... */
@@ -205,6 +207,55 @@ START_TEST(mjcf_tagged_geom_scales) {
     ck_assert_int_eq(proc_lines(b.err), 1);
     ck_assert_msg(strstr(b.err, "animat.design_geoms: no geom named 'nope'"), "%s", b.err);
     proc_free(&b);
+}
+END_TEST
+
+/* Train the co-design experiment as `tag` (curve TAG.csv, TAG.params.yaml,
+ * checkpoint TAG.ckpt) with a command prefix and options. */
+static void train_tag(const char *tag, const char *prefix, const char *opts) {
+    proc_out p = proc_run("cd %s && %s %s train dt.yaml --quiet --set train.curve=%s.csv "
+                          "--set train.output=%s.params.yaml --set train.checkpoint=%s.ckpt "
+                          "--set train.checkpoint_every=1 %s",
+                          dir, prefix, exe, tag, tag, tag, opts);
+    ck_assert_msg(p.status == 0, "%s: %s", tag, p.err);
+    proc_free(&p);
+}
+
+/* Weights and design trained together: the same curve and parameters on
+ * 1, 2 and 3 threads and on 2 MPI ranks (a worker rebuilds its body for each
+ * candidate it draws, so every thread sees other designs). */
+START_TEST(codesign_threads_and_ranks_bit_identical) {
+    exp_text("dt.yaml", "[circuit, body]", "");
+    train_tag("t1", "", "--epochs 4 --threads 1");
+    train_tag("t2", "", "--epochs 4 --threads 2");
+    train_tag("t3", "", "--epochs 4 --threads 3");
+    trainrun_assert_same(dir, "t1", "t2", 100);
+    trainrun_assert_same(dir, "t1", "t3", 100);
+    proc_out v = proc_run("%s --version", exe);
+    int has_mpi = strstr(v.out, "MPI") != NULL;
+    proc_free(&v);
+    ck_assert_msg(has_mpi, "this animat was built without MPI");
+    train_tag("r2", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 mpirun --allow-run-as-root --oversubscribe "
+                    "-x ASAN_OPTIONS -np 2", "--epochs 4 --threads 2");
+    trainrun_assert_same(dir, "t1", "r2", 100);
+}
+END_TEST
+
+/* SIGKILLed mid-run and resumed: the uninterrupted run's result. */
+START_TEST(codesign_kill9_resume_identical) {
+    exp_text("dt.yaml", "[circuit, body]", "");
+    train_tag("full", "", "--epochs 8");
+    char cmd[2048], ck[512];
+    snprintf(ck, sizeof ck, "%s/k.ckpt", dir);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && exec %s train dt.yaml --quiet --epochs 8 --set train.curve=k.csv "
+             "--set train.output=k.params.yaml --set train.checkpoint=k.ckpt --set train.checkpoint_every=1 "
+             ">/dev/null 2>&1",
+             dir, exe);
+    long at = trainrun_kill_mid(cmd, ck, 2, 2000);
+    ck_assert_msg(at >= 2 && at < 8, "killed at checkpoint epoch %ld (should be mid-run)", at);
+    train_tag("k", "", "--epochs 8 --resume");
+    trainrun_assert_same(dir, "full", "k", 100);
 }
 END_TEST
 
@@ -222,6 +273,8 @@ int main(void) {
     tcase_add_test(t, diverging_design_is_one_line);
     tcase_add_test(t, state_carries_the_design);
     tcase_add_test(t, mjcf_tagged_geom_scales);
+    tcase_add_test(t, codesign_threads_and_ranks_bit_identical);
+    tcase_add_test(t, codesign_kill9_resume_identical);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
