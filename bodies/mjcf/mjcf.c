@@ -75,6 +75,7 @@ static void mjcf_destroy(void *self) {
     b->h->free(b->h, b->sen_ids);
     b->h->free(b->h, b->act_lo);
     b->h->free(b->h, b->act_names);
+    mjcf_morph_free(b);
     b->h->free(b->h, b);
 }
 
@@ -88,7 +89,8 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
         h->error(h, "%s", err);
         return -1;
     }
-    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err)) {
+    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err) ||
+        mjcf_morph_init(b, err, (int)sizeof err)) {
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }
@@ -139,6 +141,7 @@ static double mjcf_control_dt(void *self) { return ((mjcf_body *)self)->control_
 static int32_t mjcf_reset(void *self, uint64_t seed, double *const *obs) {
     mjcf_body *b = self;
     (void)seed;
+    mjcf_morph_apply(b);
     mjcf_reset_state(b);
     b->nstep = 0;
     const char *why = mjb_check_state(b->m, b->d); /* e.g. a drawn state MuJoCo rejects */
@@ -158,8 +161,10 @@ static int32_t mjcf_step(void *self, const double *const *act, double *const *ob
     mjcf_apply(b, act);
     const char *why = mjb_advance(b->m, b->d, b->physics_steps, &b->rft);
     if (why) {
-        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep",
-                    t0 + b->control_dt, why, (unsigned long long)b->nstep + 1);
+        char design[512];
+        mjcf_morph_describe(b, design, sizeof design);
+        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep%s",
+                    t0 + b->control_dt, why, (unsigned long long)b->nstep + 1, design);
         return ANIMAT_ERROR;
     }
     b->nstep++;
@@ -176,22 +181,26 @@ static int32_t mjcf_step(void *self, const double *const *act, double *const *ob
  * targets). The host's stream and the port buffers are the host's. */
 static uint64_t mjcf_state_size(void *self) {
     const mjcf_body *b = self;
-    return mjb_state_size(b->m, b->d);
+    return mjcf_morph_state_size(b) + mjb_state_size(b->m, b->d);
 }
 
 static int32_t mjcf_state_save(void *self, void *buf, uint64_t size) {
     mjcf_body *b = self;
-    if (mjb_state_save(b->m, b->d, b->nstep, buf, size) == 0) return ANIMAT_OK;
+    uint64_t k = mjcf_morph_state_size(b);
+    if (size == mjcf_state_size(b)) mjcf_morph_save(b, buf);
+    if (size >= k && mjb_state_save(b->m, b->d, b->nstep, (char *)buf + k, size - k) == 0) return ANIMAT_OK;
     b->h->error(b->h, "mjcf: state save: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
-                (unsigned long long)mjb_state_size(b->m, b->d));
+                (unsigned long long)mjcf_state_size(b));
     return ANIMAT_ERROR;
 }
 
 static int32_t mjcf_state_load(void *self, const void *buf, uint64_t size) {
     mjcf_body *b = self;
-    if (mjb_state_load(b->m, b->d, &b->nstep, buf, size) == 0) return ANIMAT_OK;
+    uint64_t k = mjcf_morph_state_size(b);
+    if (size == mjcf_state_size(b)) mjcf_morph_load(b, buf); /* before mjb's mj_step1 */
+    if (size >= k && mjb_state_load(b->m, b->d, &b->nstep, (const char *)buf + k, size - k) == 0) return ANIMAT_OK;
     b->h->error(b->h, "mjcf: state load: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
-                (unsigned long long)mjb_state_size(b->m, b->d));
+                (unsigned long long)mjcf_state_size(b));
     return ANIMAT_ERROR;
 }
 
@@ -202,10 +211,10 @@ static const animat_state_ext mjcf_state = {sizeof(animat_state_ext), 0, mjcf_st
  * valid for the plugin's lifetime; any other id (or NULL) gives NULL. Any
  * phase after create; the instance's thread. */
 static const void *mjcf_extension(void *self, const char *id) {
-    (void)self;
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &mjcf_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &mjcf_mujoco_ext;
     if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &mjcf_ports_ext;
+    if (id && strcmp(id, ANIMAT_EXT_MORPHOLOGY) == 0 && ((mjcf_body *)self)->morph) return &mjcf_morph_ext;
     return NULL;
 }
 

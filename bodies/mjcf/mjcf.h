@@ -69,6 +69,8 @@ typedef struct mjcf_task {
     double min_height;      /* m */
 } mjcf_task;
 
+typedef struct mjcf_morph mjcf_morph; /* mjcf_morph.c */
+
 /* One body instance. Created by mjcf_create, freed by mjcf_destroy. */
 typedef struct mjcf_body {
     const animat_host *h;
@@ -94,6 +96,7 @@ typedef struct mjcf_body {
     animat_port_values act_vals[MJCF_MAX_PORTS];
     double *act_lo, *act_hi;
     const char **act_names;
+    mjcf_morph *morph;      /* design parameters (mjcf_morph.c), NULL when the model tags no geom */
 } mjcf_body;
 
 /* mjcf_model.c: load `path` ("" = the built-in default model) into a new
@@ -139,5 +142,22 @@ double mjcf_reward(const mjModel *m, const mjData *d, const mjcf_task *t, int *t
 /* mjcf_reset.c: mj_resetData, the initial state from the host's stream,
  * target placement, mj_forward. Reset phase. */
 void mjcf_reset_state(mjcf_body *b);
+
+/* mjcf_morph.c: design parameters over the geoms the model tags
+ * (<text name="animat.design_geoms" data="GEOM ..."/>, optional <numeric
+ * name="animat.design_range" data="LO HI"/>): "GEOM.size" factors,
+ * extension "animat.morphology/1". init (create, after the model): 0, or
+ * -1 with a one-line reason in err; apply (reset) puts the recorded design
+ * into the model; the state functions carry the design in force (a prefix
+ * of the state bytes; load applies it, no allocation); describe writes
+ * "; design GEOM.size=F ..." (or "") for messages. */
+int mjcf_morph_init(mjcf_body *b, char *err, int errlen);
+void mjcf_morph_free(mjcf_body *b);
+void mjcf_morph_apply(mjcf_body *b);
+uint64_t mjcf_morph_state_size(const mjcf_body *b);
+void mjcf_morph_save(const mjcf_body *b, void *buf);
+void mjcf_morph_load(mjcf_body *b, const void *buf);
+void mjcf_morph_describe(const mjcf_body *b, char *buf, size_t cap);
+extern const animat_morphology_ext mjcf_morph_ext;
 
 #endif /* ANIMAT_MJCF_H */

@@ -12,6 +12,7 @@
 
 #include "../common/mjb.h"
 #include "swimmer_model.h"
+#include "swimmer_morph.h"
 #include "swimmer_sim.h"
 
 /* OUT port order; PORT_TARGET exists for the navigate task only, and
@@ -40,6 +41,7 @@ typedef struct swm_body {
     uint32_t nout;                  /* 5 (swim) or 6 (navigate) */
     uint32_t port_position;         /* OUT index of "position": nout - 1 */
     double view_distance;           /* camera distance, m: 2 * n_bodies * link_length */
+    swm_morph morph;                /* design parameters (animat.morphology/1) */
 } swm_body;
 
 /* Configuration parameters, validated by the host and again in create. */
@@ -71,6 +73,10 @@ static const animat_param_info swm_params[] = {
                   "rft: tangential drag coefficient of one link."),
     ANIMAT_P_REAL("rft_ratio", "", 1.5, 1, 100,
                   "rft: normal/tangential drag ratio (about 1.5 water, 10 agar gel, 30-40 stiff agar)."),
+    ANIMAT_P_REAL("design_lo", "", 0.5, 0.01, 1,
+                  "Design parameters (animat.morphology/1): per-link length and radius factors >= design_lo."),
+    ANIMAT_P_REAL("design_hi", "", 2, 1, 100,
+                  "Design parameters: per-link length and radius factors <= design_hi (rft drag keeps link_length)."),
 };
 #define SWM_NPARAMS ((uint32_t)(sizeof swm_params / sizeof swm_params[0]))
 
@@ -230,6 +236,12 @@ static void *swm_create(const animat_host *h) {
         return NULL;
     }
     swm_make_ports(b);
+    double lo = 0.5, hi = 2;
+    if (swm_param_range(h, "design_lo", 0.01, 1, &lo) || swm_param_range(h, "design_hi", 1, 100, &hi)) {
+        swm_destroy(b);
+        return NULL;
+    }
+    swm_morph_init(&b->morph, &cfg, lo, hi);
     b->view_distance = 2.0 * cfg.n_bodies * cfg.link_length;
     return b;
 }
@@ -285,6 +297,11 @@ static void swm_observe(swm_body *b, double *const *obs) {
 static int32_t swm_reset(void *self, uint64_t seed, double *const *obs) {
     swm_body *b = self;
     (void)seed;
+    char err[1400];
+    if (swm_morph_apply(&b->morph, b->m, err, sizeof err)) {
+        b->h->error(b->h, "swimmer: %s", err);
+        return ANIMAT_ERROR;
+    }
     swm_reset_state(b->m, b->d, &b->ix, swm_host_uniform, (void *)b->h);
     b->nstep = 0;
     swm_observe(b, obs);
@@ -300,8 +317,11 @@ static int32_t swm_step(void *self, const double *const *act, double *const *obs
     for (int i = 0; i < b->m->nu; i++) b->d->ctrl[i] = act[0][i];
     const char *why = mjb_advance(b->m, b->d, b->physics_steps, &b->rft);
     if (why) {
-        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; try a smaller timestep",
-                    t0 + b->control_dt, why, (unsigned long long)b->nstep + 1);
+        char design[600];
+        swm_morph_describe(&b->morph, design, sizeof design);
+        b->h->error(b->h, "simulation diverged at t=%.6g s: %s in control step %llu; %s%s", t0 + b->control_dt, why,
+                    (unsigned long long)b->nstep + 1, *design ? "design " : "try a smaller timestep",
+                    design);
         return ANIMAT_ERROR;
     }
     b->nstep++;
@@ -351,22 +371,32 @@ static const animat_mujoco_ext swm_mujoco = {
  * targets). The host's stream and the port buffers are the host's. */
 static uint64_t swm_state_size(void *self) {
     const swm_body *b = self;
-    return mjb_state_size(b->m, b->d);
+    return b->morph.n * sizeof(double) + mjb_state_size(b->m, b->d);
 }
 
+/* The design in force leads the bytes: a state carries its shape. */
 static int32_t swm_state_save(void *self, void *buf, uint64_t size) {
     swm_body *b = self;
-    if (mjb_state_save(b->m, b->d, b->nstep, buf, size) == 0) return ANIMAT_OK;
+    uint64_t k = b->morph.n * sizeof(double);
+    if (size >= k) memcpy(buf, b->morph.have, k);
+    if (size >= k && mjb_state_save(b->m, b->d, b->nstep, (char *)buf + k, size - k) == 0) return ANIMAT_OK;
     b->h->error(b->h, "swimmer: state save: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
-                (unsigned long long)mjb_state_size(b->m, b->d));
+                (unsigned long long)swm_state_size(b));
     return ANIMAT_ERROR;
 }
 
+/* A state of another design is refused (loading may not allocate, and a
+ * rebuild would): run with the same design (--theta) as the saved run. */
 static int32_t swm_state_load(void *self, const void *buf, uint64_t size) {
     swm_body *b = self;
-    if (mjb_state_load(b->m, b->d, &b->nstep, buf, size) == 0) return ANIMAT_OK;
+    uint64_t k = b->morph.n * sizeof(double);
+    if (size == swm_state_size(b) && memcmp(buf, b->morph.have, k)) {
+        b->h->error(b->h, "swimmer: state load: the state was saved with another design (animat.morphology/1)");
+        return ANIMAT_ERROR;
+    }
+    if (size >= k && mjb_state_load(b->m, b->d, &b->nstep, (const char *)buf + k, size - k) == 0) return ANIMAT_OK;
     b->h->error(b->h, "swimmer: state load: %llu bytes, this instance's state is %llu bytes", (unsigned long long)size,
-                (unsigned long long)mjb_state_size(b->m, b->d));
+                (unsigned long long)swm_state_size(b));
     return ANIMAT_ERROR;
 }
 
@@ -382,6 +412,37 @@ static const animat_port_values *swm_values(void *self, uint32_t dir, uint32_t i
 }
 static const animat_ports_ext swm_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = swm_values};
 
+/* "animat.morphology/1" (animat/morphology.h, swimmer_morph.h): per-link
+ * lengths and radii, applied at the next reset. */
+static const animat_param_info *swm_morph_info(void *self, uint32_t *n) {
+    swm_body *b = self;
+    *n = b->morph.n;
+    return b->morph.info;
+}
+
+static int32_t swm_morph_get(void *self, double *v, uint32_t n) {
+    swm_body *b = self;
+    if (n != b->morph.n) {
+        b->h->error(b->h, "swimmer: morphology get: %u values, this body has %u", n, b->morph.n);
+        return ANIMAT_ERROR;
+    }
+    memcpy(v, b->morph.want, n * sizeof *v);
+    return ANIMAT_OK;
+}
+
+static int32_t swm_morph_set_values(void *self, const double *v, uint32_t n) {
+    swm_body *b = self;
+    char why[200];
+    if (swm_morph_set(&b->morph, v, n, why, sizeof why) == 0) return ANIMAT_OK;
+    b->h->error(b->h, "%s", why);
+    return ANIMAT_ERROR;
+}
+
+static const animat_morphology_ext swm_morph_ext = {.struct_size = sizeof(animat_morphology_ext),
+                                                    .info = swm_morph_info,
+                                                    .get = swm_morph_get,
+                                                    .set = swm_morph_set_values};
+
 /* Capabilities by id: ANIMAT_EXT_MUJOCO and ANIMAT_EXT_PORTS give static
  * tables valid for the plugin's lifetime; any other id (or NULL) gives NULL.
  * Any phase after create; the instance's thread. */
@@ -390,6 +451,7 @@ static const void *swm_extension(void *self, const char *id) {
     if (id && strcmp(id, ANIMAT_EXT_STATE) == 0) return &swm_state;
     if (id && strcmp(id, ANIMAT_EXT_MUJOCO) == 0) return &swm_mujoco;
     if (id && strcmp(id, ANIMAT_EXT_PORTS) == 0) return &swm_ports_ext;
+    if (id && strcmp(id, ANIMAT_EXT_MORPHOLOGY) == 0) return &swm_morph_ext;
     return NULL;
 }
 

@@ -75,6 +75,15 @@ static const char swm_xml_segment[] =
     "  <site name=\"site_%d\"/>\n"
     "  <joint name=\"joint_%d\" range=\"%.17g %.17g\"/>\n";
 
+/* One segment with its own size (per_link). Args: i, pos, i, r, -h, h, i,
+ * h, r, i, i, -h, limit x2. */
+static const char swm_xml_segment_own[] =
+    "<body name=\"segment_%d\" pos=\"0 %.17g 0\">\n"
+    "  <geom class=\"visual\" name=\"visual_%d\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\"/>\n"
+    "  <geom class=\"inertial\" name=\"inertial_%d\" size=\".001 %.17g %.17g\"/>\n"
+    "  <site name=\"site_%d\"/>\n"
+    "  <joint name=\"joint_%d\" pos=\"0 %.17g 0\" range=\"%.17g %.17g\"/>\n";
+
 /* dm_control's target sphere (navigate only); moved at every reset. */
 static const char swm_xml_target[] =
     "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\" material=\"target\"/>\n";
@@ -88,6 +97,28 @@ void swm_default_config(swm_config *cfg) {
     cfg->viscosity = 0.0;
     cfg->link_length = 0.1;
     cfg->link_radius = 0.01;
+    cfg->per_link = 0;
+    for (int i = 0; i < SWM_MAX_BODIES; i++) cfg->lengths[i] = cfg->link_length, cfg->radii[i] = cfg->link_radius;
+}
+
+/* 1 when every link has the uniform size (per_link off, or all equal). */
+static int swm_uniform(const swm_config *cfg) {
+    if (!cfg->per_link) return 1;
+    for (int i = 0; i < cfg->n_bodies; i++)
+        if (cfg->lengths[i] != cfg->link_length || cfg->radii[i] != cfg->link_radius) return 0;
+    return 1;
+}
+
+/* Why the per-link sizes are out of range, or NULL. */
+static const char *swm_check_links(const swm_config *cfg) {
+    if (swm_uniform(cfg)) return NULL;
+    for (int i = 0; i < cfg->n_bodies; i++) {
+        if (!(cfg->lengths[i] >= SWM_MIN_LENGTH && cfg->lengths[i] <= SWM_MAX_LENGTH))
+            return "a per-link length is outside [0.001, 10] m";
+        if (!(cfg->radii[i] >= SWM_MIN_RADIUS && cfg->radii[i] <= SWM_MAX_RADIUS))
+            return "a per-link radius is outside [0.0001, 1] m";
+    }
+    return NULL;
 }
 
 /* 2*pi / n: the model's range of +-360/n degrees, in radians. */
@@ -129,6 +160,8 @@ static int swm_check_config(const swm_config *cfg, char *err, int errlen) {
         what = "link_length must be in [0.01, 1] m";
     else if (!(cfg->link_radius >= 0.001 && cfg->link_radius <= 0.1))
         what = "link_radius must be in [0.001, 0.1] m";
+    else
+        what = swm_check_links(cfg);
     if (what && err && errlen > 0) snprintf(err, (size_t)errlen, "swimmer: %s", what);
     return what ? -1 : 0;
 }
@@ -141,14 +174,20 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
 
     /* options, defaults, head; at L = 0.1 every product below is exactly
      * the reference literal (s = 1), so the default model is unchanged */
-    double L = cfg->link_length, r = cfg->link_radius, s = L / 0.1, h = L / 2;
+    int own = !swm_uniform(cfg);
+    double L = own ? cfg->lengths[0] : cfg->link_length, r = own ? cfg->radii[0] : cfg->link_radius;
+    double s = L / 0.1, h = L / 2;
     swm_append(buf, cap, &len, swm_xml_head, cfg->timestep, cfg->density, cfg->viscosity,
                -h, h, r, r, -h, h, 0.02 * s, 0.04 * s, 0.017 * s, -0.022 * s, -0.06 * s,
                -h, -h, -h);
 
     /* nested segment chain, then close every segment */
-    for (int i = 0; i < n - 1; i++)
+    for (int i = 0; i < n - 1 && !own; i++)
         swm_append(buf, cap, &len, swm_xml_segment, i, L, i, i, i, i, -lim, lim);
+    for (int i = 0; i < n - 1 && own; i++) {
+        double hp = cfg->lengths[i] / 2, hi = cfg->lengths[i + 1] / 2, ri = cfg->radii[i + 1];
+        swm_append(buf, cap, &len, swm_xml_segment_own, i, hp + hi, i, ri, -hi, hi, i, hi, ri, i, i, -hi, -lim, lim);
+    }
     for (int i = 0; i < n - 1; i++) swm_append(buf, cap, &len, "</body>\n");
     swm_append(buf, cap, &len, "    </body>\n");
     if (cfg->task == SWM_TASK_NAVIGATE) swm_append(buf, cap, &len, swm_xml_target);

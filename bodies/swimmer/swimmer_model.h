@@ -37,10 +37,25 @@ typedef struct swm_config {
                            scales with L / 0.1 */
     double link_radius; /* capsule radius and inertial-box half-height, m,
                            in [0.001, 0.1] */
+    int per_link;       /* 1: lengths/radii below give each link its own
+                           size (design parameters, swimmer_morph.h); 0:
+                           every link has link_length and link_radius */
+    double lengths[SWM_MAX_BODIES]; /* per_link: link i's length, head first,
+                                       m, in [SWM_MIN_LENGTH, SWM_MAX_LENGTH] */
+    double radii[SWM_MAX_BODIES];   /* per_link: link i's radius, m, in
+                                       [SWM_MIN_RADIUS, SWM_MAX_RADIUS] */
 } swm_config;
 
+/* Accepted per-link sizes (per_link), m: wider than link_length's and
+ * link_radius's own ranges, so that a design search can reach shapes whose
+ * physics fails (reported as an episode failure, never a crash). */
+#define SWM_MIN_LENGTH 0.001
+#define SWM_MAX_LENGTH 10.0
+#define SWM_MIN_RADIUS 0.0001
+#define SWM_MAX_RADIUS 1.0
+
 /* Fill *cfg with the reference values (6 bodies, swim, 0.002 s, 3000, 0,
- * link length 0.1 m, radius 0.01 m).
+ * link length 0.1 m, radius 0.01 m, per_link 0).
  * cfg must not be NULL. Any phase, any thread. */
 void swm_default_config(swm_config *cfg);
 
@@ -48,7 +63,10 @@ void swm_default_config(swm_config *cfg);
  * Any phase, any thread. */
 double swm_joint_limit(int n_bodies);
 
-/* Write the MJCF text for cfg into buf (capacity cap bytes, NUL-terminated).
+/* Write the MJCF text for cfg into buf. With per_link set and some link's
+ * size other than link_length/link_radius, the head takes link 0's size
+ * and each segment its own (joint at its head end, body origin at its
+ * centre); otherwise the text is the uniform one, byte for byte. Writes (capacity cap bytes, NUL-terminated).
  * Returns the text length, or -1 if cfg is invalid or buf is too small (then
  * a one-line reason goes to err, errlen bytes, when err is not NULL).
  * Caller owns buf. Create phase, any thread. */

@@ -29,6 +29,9 @@ static void where_of(const experiment *x, const experiment_inst *in, const char 
                  key);
 }
 
+static int inst_theta_take(experiment_inst *in, thetafile *tfp, const char *path, const yamltree *f, const char *where,
+                           errmsg *e);
+
 /* theta_file of one instance: an explicit parameter file for it alone. */
 static int inst_theta_file(experiment *x, experiment_inst *in, const yamltree *f, const char *where, errmsg *e) {
     if (f->kind != YAMLTREE_SCALAR || !*f->str) return AT(e, f, "%s: expected a file path", where);
@@ -41,6 +44,13 @@ static int inst_theta_file(experiment *x, experiment_inst *in, const yamltree *f
     errmsg_clear(&fe);
     thetafile tf;
     if (thetafile_read(path, &tf, &fe)) return AT(e, f, "%s: %s", where, fe.msg);
+    return inst_theta_take(in, &tf, path, f, where, e);
+}
+
+/* Give circuit `in` the parameters read from path (tf is consumed). */
+static int inst_theta_take(experiment_inst *in, thetafile *tfp, const char *path, const yamltree *f, const char *where,
+                           errmsg *e) {
+    thetafile tf = *tfp;
     if (tf.circuit && strcmp(tf.circuit, in->plugin->desc->name)) {
         AT(e, f, "%s: %s: circuit: these parameters are for circuit '%s', the experiment uses '%s'", where, path,
            tf.circuit, in->plugin->desc->name);
@@ -132,8 +142,20 @@ static int load_kind(experiment *x, const char *one, const char *many, uint32_t 
     return 0;
 }
 
+/* Do the file's entry names name a body ("body.length[0]": design
+ * parameters a learner trained with learner.targets naming the body)? */
+static int names_a_body(const experiment *x, const thetafile *tf) {
+    for (uint32_t k = 0; tf->names && k < tf->n; k++)
+        for (uint32_t b = 0; b < x->nbodies; b++) {
+            size_t len = strlen(x->insts[b].name);
+            if (!strncmp(tf->names[k], x->insts[b].name, len) && tf->names[k][len] == '.') return 1;
+        }
+    return 0;
+}
+
 /* The top-level theta_file: in the short form it is the circuit's own
- * theta_file; in a graph sim spreads it over the circuits by entry name. */
+ * theta_file (unless it names a body's design parameters too); in a graph
+ * sim spreads it over the circuits and bodies by entry name. */
 static int load_graph_theta(experiment *x, errmsg *e) {
     const yamltree *f = yamltree_get(x->doc, "theta_file");
     if (!f) return 0;
@@ -141,9 +163,6 @@ static int load_graph_theta(experiment *x, errmsg *e) {
     if (x->short_form) {
         const yamltree *own = yamltree_get(c->node, "theta_file"), *th = yamltree_get(c->node, "theta");
         if ((own && own->line && f->line) || (th && f->line)) return AT(e, f, "theta_file: the circuit already has theta or theta_file");
-        free(c->theta);
-        c->theta = NULL;
-        return inst_theta_file(x, c, f, "theta_file", e);
     }
     if (f->kind != YAMLTREE_SCALAR || !*f->str) return AT(e, f, "theta_file: expected a file path");
     char path[4096];
@@ -155,6 +174,14 @@ static int load_graph_theta(experiment *x, errmsg *e) {
     errmsg_clear(&fe);
     if (!(x->theta_file = calloc(1, sizeof *x->theta_file))) return errmsg_set(e, "out of memory");
     if (thetafile_read(path, x->theta_file, &fe)) return AT(e, f, "theta_file: %s", fe.msg);
+    if (x->short_form && !names_a_body(x, x->theta_file)) { /* the circuit's own, read once (it may be a pipe) */
+        free(c->theta);
+        c->theta = NULL;
+        thetafile tf = *x->theta_file;
+        free(x->theta_file);
+        x->theta_file = NULL;
+        return inst_theta_take(c, &tf, path, f, "theta_file", e);
+    }
     x->theta_file_path = strdup(path);
     x->theta_file_node = f;
     return 0;
@@ -170,14 +197,17 @@ int instances_load(experiment *x, errmsg *e) {
     return load_graph_theta(x, e);
 }
 
-/* learner.targets: a list of circuit instance names. */
+/* learner.targets: a list of circuit or body instance names (a body's
+ * design parameters, animat.morphology/1, are checked when it exists:
+ * sim/theta.c). */
 static int load_targets(experiment *x, const yamltree *t, errmsg *e) {
-    if (t->kind != YAMLTREE_SEQ || t->n == 0) return AT(e, t, "learner.targets: expected a list of circuit names");
+    if (t->kind != YAMLTREE_SEQ || t->n == 0)
+        return AT(e, t, "learner.targets: expected a list of circuit or body names");
     for (size_t i = 0; i < t->n; i++) {
         const yamltree *it = t->vals[i];
         int k = it->kind == YAMLTREE_SCALAR ? experiment_find(x, it->str) : -1;
-        if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
-            return AT(e, it, "learner.targets[%zu]: '%s' is not a circuit of this experiment", i,
+        if (k < 0)
+            return AT(e, it, "learner.targets[%zu]: '%s' is not a circuit or body of this experiment", i,
                       it->kind == YAMLTREE_SCALAR ? it->str : "?");
         for (uint32_t j = 0; j < x->ntargets; j++)
             if (x->targets[j] == (uint32_t)k) return AT(e, it, "learner.targets[%zu]: '%s' named twice", i, it->str);

@@ -2,6 +2,7 @@
 #include "plugin/instance.h"
 
 #include "plugin/callguard.h"
+#include "plugin/morph.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -246,7 +247,7 @@ int instance_fail(instance *in, const char *what, errmsg *e) {
 
 const animat_param_info *instance_theta_info(instance *in, uint32_t *n) {
     *n = 0;
-    if (in->kind != ANIMAT_KIND_CIRCUIT) return NULL;
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return morph_info(in, n);
     const animat_param_info *info = circuit_api(in)->theta_info(in->self, n);
     /* an unreadable table (NULL, a stride that is no record's) has no entries */
     if (!info || (*n && (info[0].struct_size < offsetof(animat_param_info, doc) + sizeof(const char *) ||
@@ -256,7 +257,7 @@ const animat_param_info *instance_theta_info(instance *in, uint32_t *n) {
 }
 
 int instance_theta_check(instance *in, errmsg *e) {
-    if (in->kind != ANIMAT_KIND_CIRCUIT) return 0;
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return morph_check(in, e);
     uint32_t n = 0;
     const animat_param_info *info = circuit_api(in)->theta_info(in->self, &n);
     if (!n) return 0;
@@ -273,6 +274,7 @@ int instance_theta_check(instance *in, errmsg *e) {
 }
 
 int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e) {
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return morph_get(in, theta, n, e);
     hostctx_begin(&in->host);
     if (n && circuit_api(in)->get_theta(in->self, theta, n) != ANIMAT_OK)
         return instance_fail(in, "get_theta failed", e);
@@ -280,6 +282,7 @@ int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e) {
 }
 
 int instance_set_theta(instance *in, const double *theta, uint32_t n, errmsg *e) {
+    if (in->kind != ANIMAT_KIND_CIRCUIT) return morph_set(in, theta, n, e);
     hostctx_begin(&in->host);
     if (n && circuit_api(in)->set_theta(in->self, theta, n) != ANIMAT_OK)
         return instance_fail(in, "set_theta failed", e);

@@ -99,7 +99,9 @@ int instance_port(const instance *in, uint32_t dir, const char *name);
 int instance_fail(instance *in, const char *what, errmsg *e);
 
 /* Circuit theta: its length and metadata (plugin-owned, stride struct_size,
- * valid until destroy); *n = 0 for bodies. */
+ * valid until destroy). A body's theta is its design parameters
+ * (animat.morphology/1, plugin/morph.h; *n = 0 without them): get/set/check
+ * below go through that table for bodies. */
 const animat_param_info *instance_theta_info(instance *in, uint32_t *n);
 int instance_get_theta(instance *in, double *theta, uint32_t n, errmsg *e);
 

@@ -69,14 +69,33 @@ static int init_bounds(sim *s, errmsg *e) {
     return 0;
 }
 
-/* Targets: learner.targets, or every circuit with a theta (file order). */
+/* A body named in learner.targets must have design parameters
+ * (animat.morphology/1). 0, or -1 with e at the list item. */
+static int check_body_target(sim *s, uint32_t j, instance *in, errmsg *e) {
+    uint32_t len;
+    if (instance_theta_check(in, e)) return -1;
+    instance_theta_info(in, &len);
+    if (len) return 0;
+    const yamltree *t = s->x->learner.node ? yamltree_get(s->x->learner.node, "targets") : NULL;
+    if (!t || t->kind != YAMLTREE_SEQ || j >= t->n)
+        return errmsg_set(e, "learner.targets[%u]: '%s' is a body (%s) without design parameters (animat.morphology/1)",
+                          j, in->name, in->plugin->desc->name);
+    return AT(e, t->vals[j], "learner.targets[%u]: '%s' is a body (%s) without design parameters (animat.morphology/1)",
+              j, in->name, in->plugin->desc->name);
+}
+
+/* Targets: learner.targets (circuits, and bodies with design parameters),
+ * or every circuit with a theta (file order). */
 static int init_targets(sim *s, errmsg *e) {
     const experiment *x = s->x;
     uint32_t n = x->targets_given ? x->ntargets : x->ninsts;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t i = x->targets_given ? x->targets[j] : j;
         uint32_t len;
-        if (s->insts[i].kind != ANIMAT_KIND_CIRCUIT) continue;
+        if (s->insts[i].kind != ANIMAT_KIND_CIRCUIT) {
+            if (!x->targets_given) continue;
+            if (check_body_target(s, j, &s->insts[i], e)) return -1;
+        }
         if (instance_theta_check(&s->insts[i], e)) return -1;
         instance_theta_info(&s->insts[i], &len);
         if (len > (1u << 24)) return errmsg_set(e, "%s: theta_info reports %u entries", s->insts[i].name, len);
@@ -130,7 +149,7 @@ static int apply_run(sim *s, const thetafile *tf, uint32_t k, uint32_t n, const 
     instance *in = sim_find(s, name);
     uint32_t have = 0;
     if (in) instance_theta_info(in, &have);
-    if (!in || in->kind != ANIMAT_KIND_CIRCUIT)
+    if (!in || (in->kind != ANIMAT_KIND_CIRCUIT && !have))
         return AT(e, at, "theta_file: entry %u '%s' names no circuit of this experiment", k, tf->names[k]);
     if (n != have)
         return AT(e, at, "theta_file: has %u values for circuit '%s' but it has %u parameters", n, name, have);

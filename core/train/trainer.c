@@ -191,7 +191,8 @@ static int write_params(trainer *t, const char *path, uint64_t epochs, const cha
     fprintf(f, "# circuit parameters trained by animat: learner %s %s, %llu epochs\n",
             t->x->learner.plugin->desc->name, t->x->learner.plugin->desc->version, (unsigned long long)epochs);
     trace_fprint_comment(f, prov);
-    if (s0->ntargets == 1) fprintf(f, "circuit: %s\n", s0->targets[0]->plugin->desc->name);
+    if (s0->ntargets == 1 && s0->targets[0]->kind == ANIMAT_KIND_CIRCUIT)
+        fprintf(f, "circuit: %s\n", s0->targets[0]->plugin->desc->name);
     fprintf(f, "names: [");
     for (uint32_t i = 0; i < t->n; i++) {
         char name[256];

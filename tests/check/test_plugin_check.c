@@ -23,6 +23,7 @@ static const struct {
     {"SWIMMER_SO", NULL}, {"NCAP_SO", NULL},    {"MLP_SO", NULL},   {"ES_SO", NULL},
     {"CMAES_SO", NULL},   {"HEBBIAN_SO", NULL}, {NULL, "dummy.so"}, {NULL, "funcbody.so"},
     {"RANDOM_SO", NULL},
+    {"ELM_SO", NULL},     {"DELAYCUE_SO", NULL},
 };
 
 /* Broken plugins and what their report must say. */

@@ -23,6 +23,7 @@ static const struct {
     {"CTRNN_SO", "swimmer-ctrnn.yaml"},
     {"CPG_SO", "swimmer-cpg.yaml"},
     {"GRAPH_SO", "swimmer-graph.yaml"},
+    {"ELM_SO", "delaycue-elm.yaml"},
 };
 #define N_CIRCUITS ((int)(sizeof circuits / sizeof circuits[0]))
 

@@ -255,7 +255,7 @@ START_TEST(graph_errors) {
     expect_error(run_text("check", TICK(2, 2, 2) "circuits:\n  b: {plugin: probe}\nwiring: [b.out.y -> b.act.a]\n"),
                  "exp.yaml:4:3:", "'b': instance name used twice");
     expect_error(run_text("check", TICK(2, 2, 2) TWO "  - a.out.y -> c.in.x\nlearner: {plugin: wild, targets: [b]}\n"),
-                 "exp.yaml:8:35:", "learner.targets[0]: 'b' is not a circuit of this experiment");
+                 "exp.yaml:8:35:", "learner.targets[0]: 'b' is a body (tick) without design parameters (animat.morphology/1)");
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include "circuit.h"
 #include "host.h"
 #include "learner.h"
+#include "morphology.h"
 #include "param.h"
 #include "port.h"
 #include "spikes.h"
