@@ -561,7 +561,8 @@ int nml_load(const char *path, nml_net *net, char *err, size_t cap) {
     } else if (len > (size_t)INT32_MAX) {
         snprintf(err, cap, "%s: too large", path);
     } else if (!(doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
-                                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING))) {
+                                         XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
+                                                           XML_PARSE_NOWARNING))) {
         const xmlError *xe = xmlCtxtGetLastError(ctxt);
         char msg[256] = "not well-formed XML";
         if (xe && xe->message) snprintf(msg, sizeof msg, "%s", xe->message);
@@ -569,9 +570,11 @@ int nml_load(const char *path, nml_net *net, char *err, size_t cap) {
         while (m && (msg[m - 1] == '\n' || msg[m - 1] == ' ')) msg[--m] = '\0';
         snprintf(err, cap, "%s:%d: malformed XML: %s", path, xe ? xe->line : 0, msg);
     } else if (doc->intSubset || doc->extSubset) {
-        const xmlNode *dtd = (const xmlNode *)(doc->intSubset ? doc->intSubset : doc->extSubset);
+        const char *d = strstr(text, "<!DOCTYPE");
+        long line = 1;
+        for (const char *p = text; d && p < d; p++) line += *p == '\n';
         snprintf(err, cap, "%s:%ld: <!DOCTYPE>: refused (entities and DTDs are never resolved in a model file)", path,
-                 dtd->line ? (long)dtd->line : 1L);
+                 line);
     } else if (!xmlDocGetRootElement(doc)) {
         snprintf(err, cap, "%s:1: no root element", path);
     } else {
