@@ -14,6 +14,7 @@
  *   gradedSynapse: inf = 1/(1 + exp((Vth - v_pre)/delta)), ds/dt = k (inf - s)/(1 - inf),
  *                 I_post += weight conductance s (erev - v_post)
  *   pulseGenerator: I += weight amplitude for delay <= t < delay + duration
+ *                 (edges to within NML_T_EPS)
  */
 #include "nml_dyn.h"
 
@@ -22,6 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* Time comparisons (pulse edges) forgive this much (s): time is a sum of
+ * substeps, and 2000 x 5e-5 must count as the 100 ms a pulse starts at. */
+#define NML_T_EPS 1e-9
 
 /* Offsets into y: v[n], u[n], act[n], A[n_ch], B[n_ch], s[n_graded]. */
 static size_t off_u(const nml_sim *s) { return s->n; }
@@ -63,7 +68,7 @@ static void nml_currents(const nml_sim *s, double t, const double *y, double *cu
     }
     for (uint32_t k = 0; k < net->n_inputs; k++) {
         const nml_pulse *p = &net->pulses[net->inputs[k].pulse];
-        if (t >= p->delay && t < p->delay + p->duration) cur[net->inputs[k].cell] += net->inputs[k].weight * p->amplitude;
+        if (t >= p->delay - NML_T_EPS && t < p->delay + p->duration - NML_T_EPS) cur[net->inputs[k].cell] += net->inputs[k].weight * p->amplitude;
     }
 }
 
