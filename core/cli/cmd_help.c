@@ -39,7 +39,8 @@ static const help_entry help_entries[] = {
     {"check", "usage: animat check FILE [OPTIONS]\n"
               "\n"
               "Load and validate the experiment (plugins, parameters, wiring, slices, port sizes)\n"
-              "without running it; list inputs that nothing feeds (they read zeros).\n"
+              "without running it; list inputs that nothing feeds (they read zeros) and, for\n"
+              "circuit outputs with named elements, where each element lands (\"map:\" lines).\n"
               "\n"
               "options:\n" RUN_OPTS},
     {"train", "usage: animat train FILE [OPTIONS]\n"

@@ -360,6 +360,7 @@ static void print_check(const experiment *x, sim *s) {
                (unsigned long long)x->epochs);
     putchar('\n');
     sim_print_unfed(s, stdout);
+    sim_print_named_edges(s, stdout);
     sim_iv_print_notes(s, stdout);
 }
 
