@@ -233,6 +233,34 @@ START_TEST(test_cli) {
     proc_out p = proc_run("%s plugin-check %s", getenv("ANIMAT_EXE"), getenv("NEUROML_SO"));
     ck_assert_msg(p.status == 0 && strstr(p.out, "0 failed"), "%s", p.out);
     proc_free(&p);
+    /* the example: check shows the muscle mapping, a short run works */
+    const char *src = getenv("ANIMAT_SRC");
+    p = proc_run("%s check %s/examples/swimmer-c302.yaml", getenv("ANIMAT_EXE"), src);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "map: circuit.out.muscles[0] (j0.rows01_05) -> body.act.motors[0]\n") &&
+                      strstr(p.out, "map: circuit.out.muscles[4] (j4.rows21_24) -> body.act.motors[4]\n"),
+                  "%s%s", p.out, p.err);
+    proc_free(&p);
+    p = proc_run("%s run %s/examples/swimmer-c302.yaml --set run.max_steps=5 --quiet", getenv("ANIMAT_EXE"), src);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    proc_free(&p);
+    /* a bad network file: exit 1, one line naming file:line, before any step */
+    const char *dir = proc_tmpdir();
+    proc_write(dir, "bad.nml", bad[4].text);
+    proc_write(dir, "x.yaml", "body: {plugin: swimmer}\ncircuit: {plugin: neuroml, params: {network: bad.nml}}\n"
+                              "wiring:\n  - circuit.out.rates[0:1] -> body.act.motors[0:1]\n");
+    p = proc_run("cd %s && %s run x.yaml", dir, getenv("ANIMAT_EXE"));
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "bad.nml:4: <pulseGenerator id=\"p\">: attribute delay: '3 parsecs' is not a time"),
+                  "%s", p.err);
+    proc_free(&p);
+    /* joints on a network without muscle cells: refused naming the file */
+    p = proc_run("%s check %s/examples/swimmer-c302.yaml --set circuit.params.c302=A_Oscillator", getenv("ANIMAT_EXE"),
+                 src);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_msg(strstr(p.err, "c302_A_Oscillator.net.nml: joints: 5 needs dorsal and ventral muscle cells"), "%s",
+                  p.err);
+    proc_free(&p);
 }
 END_TEST
 
