@@ -49,7 +49,18 @@ def parse(path):
             syns[e.get("id")] = {k: q(e.get(k)) for k in ("gbase", "erev", "tauRise", "tauDecay")}
         elif tag == "pulseGenerator":
             pulses[e.get("id")] = {k: q(e.get(k)) for k in ("delay", "duration", "amplitude")}
+        elif tag == "network" or tag == "notes":
+            pass
+        else:
+            sys.exit(f"{path}: <{tag}> is not level A (iafCell, expTwoSynapse, pulseGenerator); this script "
+                     "builds level-A networks only")
+        if tag == "iafCell" and e.get("type"):
+            sys.exit(f"{path}: <iafCell type={e.get('type')!r}> is not level A")
     net = root.find(ns + "network")
+    for e in net:
+        tag = e.tag.replace(ns, "")
+        if tag not in ("population", "projection", "inputList", "property", "notes"):
+            sys.exit(f"{path}: <{tag}> in the network is not level A; this script builds level-A networks only")
     names, ctype, conns, inputs = [], [], [], []
     for p in net.findall(ns + "population"):
         assert p.get("size") == "1", "this script handles c302's one-cell populations"
