@@ -9,7 +9,10 @@
  *   - quantities parse into SI;
  *   - the shipped c302 files load with the counts neuroml-data/README.md states;
  *   - one iafCell under a pulse: voltage against the closed form, spike
- *     times against the analytic interspike interval;
+ *     times against the analytic interspike interval; iafRefCell's
+ *     refractory period, izhikevich2007Cell's reset, gap junction and
+ *     graded synapse currents, expOneSynapse with a delay and a silenced
+ *     presynaptic unit; animat.spikes/1 events through the plugin;
  *   - through the animat binary: plugin-check passes, a bad file exits 1
  *     with one line. */
 #include <check.h>
@@ -209,6 +212,181 @@ START_TEST(test_iaf_closed_form) {
 }
 END_TEST
 
+
+/* Load `text` as t.nml and build a sim with substep h. */
+static void load_sim(const char *text, nml_net *net, nml_sim *s, double h) {
+    const char *path = proc_write(proc_tmpdir(), "t.nml", text);
+    char err[640];
+    memset(net, 0, sizeof *net);
+    ck_assert_msg(nml_load(path, net, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(nml_sim_alloc(s, net, h, 4000), 0);
+}
+
+#define PULSE(ID, AMP) "<pulseGenerator id=\"" ID "\" delay=\"0ms\" duration=\"1s\" amplitude=\"" AMP "\"/>\n"
+
+/* iafRefCell: v is held at reset for `refract` after each spike, so the
+ * interspike interval is T + refract (T = 15.32 ms as above). */
+START_TEST(test_iaf_ref) {
+    nml_net net;
+    nml_sim s;
+    load_sim("<neuroml id=\"t\">\n<iafRefCell id=\"r\" leakReversal=\"-50mV\" thresh=\"-30mV\" reset=\"-50mV\" C=\"3pF\" "
+             "leakConductance=\"0.1nS\" refract=\"10ms\"/>\n" PULSE("p", "5pA")
+             "<network id=\"n\">\n<population id=\"A\" component=\"r\" size=\"1\"/>\n"
+             "<explicitInput target=\"A[0]\" input=\"p\"/>\n</network>\n</neuroml>\n",
+             &net, &s, 5e-5);
+    ck_assert_int_eq(nml_sim_run(&s, 2000, 5e-5, NULL, 1.0, 0.0), 0); /* 100 ms */
+    double T = 0.03 * log(5.0 / 3.0);
+    ck_assert_uint_eq(s.n_ev, 4); /* 15.3, 40.6, 66.0, 91.3 ms */
+    ck_assert_double_eq_tol(s.ev[1].t - s.ev[0].t, T + 0.01, 2 * 5e-5);
+    nml_sim_free(&s);
+    nml_free(&net);
+}
+END_TEST
+
+/* izhikevich2007Cell (Izhikevich's regular-spiking parameters): 100 pA
+ * makes it fire; after a spike v is at c and u grew by d. */
+START_TEST(test_izhikevich) {
+    nml_net net;
+    nml_sim s;
+    load_sim("<neuroml id=\"t\">\n<izhikevich2007Cell id=\"z\" v0=\"-60mV\" C=\"100pF\" k=\"0.7nS_per_mV\" vr=\"-60mV\" "
+             "vt=\"-40mV\" vpeak=\"35mV\" a=\"0.03per_ms\" b=\"-2nS\" c=\"-50mV\" d=\"100pA\"/>\n" PULSE("p", "100pA")
+             "<network id=\"n\">\n<population id=\"Z\" component=\"z\" size=\"1\"/>\n"
+             "<explicitInput target=\"Z[0]\" input=\"p\"/>\n</network>\n</neuroml>\n",
+             &net, &s, 2.5e-5);
+    ck_assert_double_eq(nml_sim_v(&s, 0), -0.06);
+    double u_before = 0;
+    for (int k = 0; k < 40000 && s.n_ev == 0; k++) {
+        u_before = s.y[s.n];
+        ck_assert_int_eq(nml_sim_run(&s, 1, 2.5e-5, NULL, 1.0, 0.0), 0);
+    }
+    ck_assert_uint_eq(s.n_ev, 1);
+    ck_assert_double_eq(nml_sim_v(&s, 0), -0.05);                 /* v = c */
+    ck_assert_double_eq_tol(s.y[s.n] - u_before, 100e-12, 2e-12);  /* u += d (plus one substep of du/dt) */
+    nml_sim_free(&s);
+    nml_free(&net);
+}
+END_TEST
+
+/* Gap junction: a pulsed cell depolarises its partner; the currents are
+ * opposite, so with equal cells the mean voltage moves as one cell with
+ * half the input would (sum of the two equations). */
+START_TEST(test_gap_junction) {
+    nml_net net;
+    nml_sim s;
+    load_sim(HEAD "<gapJunction id=\"g\" conductance=\"0.05nS\"/>\n" PULSE("p", "1pA")
+                  "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"2\"/>\n"
+                  "<electricalProjection id=\"E\" presynapticPopulation=\"A\" postsynapticPopulation=\"A\">\n"
+                  "<electricalConnectionInstanceW id=\"0\" preCell=\"../A/0/c\" postCell=\"../A/1/c\" synapse=\"g\" "
+                  "weight=\"2\"/>\n</electricalProjection>\n"
+                  "<explicitInput target=\"A[0]\" input=\"p\"/>\n" END,
+             &net, &s, 5e-5);
+    ck_assert_int_eq(nml_sim_run(&s, 2000, 5e-5, NULL, 1.0, 0.0), 0); /* 100 ms */
+    double mean = 0.5 * (nml_sim_v(&s, 0) + nml_sim_v(&s, 1));
+    ck_assert_double_eq_tol(mean, -0.05 + 0.5e-12 / 1e-10 * (1 - exp(-0.1 / 0.03)), 1e-9);
+    ck_assert_double_gt(nml_sim_v(&s, 1), -0.05 + 1e-4);
+    ck_assert_double_gt(nml_sim_v(&s, 0), nml_sim_v(&s, 1));
+    nml_sim_free(&s);
+    nml_free(&net);
+}
+END_TEST
+
+/* gradedSynapse through a continuousProjection: a depolarised presynaptic
+ * cell opens it and pulls the postsynaptic cell towards erev (+ or -). */
+START_TEST(test_graded) {
+    const char *erev[2] = {"0mV", "-90mV"};
+    for (int k = 0; k < 2; k++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 HEAD "<silentSynapse id=\"sil\"/>\n<gradedSynapse id=\"gs\" conductance=\"0.5nS\" delta=\"5mV\" "
+                      "Vth=\"-45mV\" k=\"0.025per_ms\" erev=\"%s\"/>\n" PULSE("p", "1pA")
+                      "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"2\"/>\n"
+                      "<continuousProjection id=\"G\" presynapticPopulation=\"A\" postsynapticPopulation=\"A\">\n"
+                      "<continuousConnectionInstanceW id=\"0\" preCell=\"../A/0/c\" postCell=\"../A/1/c\" "
+                      "preComponent=\"sil\" postComponent=\"gs\" weight=\"1\"/>\n</continuousProjection>\n"
+                      "<explicitInput target=\"A[0]\" input=\"p\"/>\n" END,
+                 erev[k]);
+        nml_net net;
+        nml_sim s;
+        load_sim(text, &net, &s, 5e-5);
+        ck_assert_int_eq(nml_sim_run(&s, 4000, 5e-5, NULL, 1.0, 0.0), 0); /* 200 ms */
+        if (k == 0) ck_assert_double_gt(nml_sim_v(&s, 1), -0.05 + 1e-4);
+        else ck_assert_double_lt(nml_sim_v(&s, 1), -0.05 - 1e-4);
+        nml_sim_free(&s);
+        nml_free(&net);
+    }
+}
+END_TEST
+
+/* expOneSynapse: one presynaptic spike; without it (CLAMP 0 on the
+ * presynaptic unit) the postsynaptic cell stays at rest to the bit. */
+START_TEST(test_exp_one_and_silence) {
+    for (int silence = 0; silence < 2; silence++) {
+        nml_net net;
+        nml_sim s;
+        load_sim(HEAD "<expOneSynapse id=\"e1\" gbase=\"1nS\" erev=\"0mV\" tauDecay=\"5ms\"/>\n" PULSE("p", "5pA")
+                      "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"2\"/>\n"
+                      "<projection id=\"P\" presynapticPopulation=\"A\" postsynapticPopulation=\"A\" synapse=\"e1\">\n"
+                      "<connectionWD id=\"0\" preCellId=\"../A/0/c\" postCellId=\"../A/1/c\" weight=\"1\" "
+                      "delay=\"1ms\"/>\n</projection>\n"
+                      "<explicitInput target=\"A[0]\" input=\"p\"/>\n" END,
+                 &net, &s, 5e-5);
+        cu_units u = {0};
+        uint32_t mode[2] = {ANIMAT_UNIT_CLAMP, ANIMAT_UNIT_FREE};
+        double value[2] = {0, 0};
+        u.n = 2;
+        u.n_active = 1;
+        u.mode = mode;
+        u.value = value;
+        /* the presynaptic spike at 15.33 ms arrives 1 ms later (16.35 ms, substep 327) */
+        ck_assert_int_eq(nml_sim_run(&s, 326, 5e-5, silence ? &u : NULL, 1.0, 0.0), 0);
+        ck_assert_uint_eq(s.n_ev, silence ? 0 : 1);
+        ck_assert_double_eq(nml_sim_v(&s, 1), -0.05);
+        ck_assert_int_eq(nml_sim_run(&s, 14, 5e-5, silence ? &u : NULL, 1.0, 0.0), 0); /* to 17 ms */
+        if (silence) ck_assert_double_eq(nml_sim_v(&s, 1), -0.05);
+        else ck_assert_double_gt(nml_sim_v(&s, 1), -0.05 + 1e-3);
+        nml_sim_free(&s);
+        nml_free(&net);
+    }
+}
+END_TEST
+
+/* animat.spikes/1 through the plugin: events in time order, inside the
+ * step, as many as the units' outputs say, none after reset. */
+START_TEST(test_spike_events) {
+    th_host *t = th_new(desc(), "circuit", 1);
+    void *c = th_circuit(t, api());
+    ck_assert_ptr_nonnull(c);
+    const animat_spikes_ext *sp = api()->extension(c, ANIMAT_EXT_SPIKES);
+    const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
+    ck_assert_int_eq(api()->reset(c, 1), ANIMAT_OK);
+    uint32_t n = 9;
+    ck_assert_ptr_null(sp->events(c, &n));
+    ck_assert_uint_eq(n, 0);
+    double rates[14], *outs[1] = {rates};
+    uint32_t total = 0;
+    for (int k = 0; k < 50; k++) { /* 0.5 s: AVBL, AVBR get 4 pA from 100 ms */
+        ck_assert_int_eq(api()->step(c, NULL, outs, 0.01), ANIMAT_OK);
+        const animat_spike_event *ev = sp->events(c, &n);
+        double per_unit = 0;
+        for (uint32_t i = 0; i < 14; i++) {
+            double g;
+            ck_assert_int_eq(u->get(c, i, &g), ANIMAT_OK);
+            per_unit += g * 200; /* 200 substeps of 0.05 ms */
+        }
+        ck_assert_double_eq_tol(per_unit, n, 1e-9);
+        for (uint32_t e = 0; e < n; e++) {
+            ck_assert(ev[e].t >= 0 && ev[e].t <= 0.01);
+            ck_assert(e == 0 || ev[e].t >= ev[e - 1].t);
+            ck_assert_uint_lt(ev[e].unit, 14);
+        }
+        total += n;
+    }
+    ck_assert_uint_gt(total, 10);
+    api()->destroy(c);
+    th_free(t);
+}
+END_TEST
+
 /* Units are the cells' names as in the file; a shipped net's ports. */
 START_TEST(test_units_named) {
     th_host *t = th_new(desc(), "circuit", 1);
@@ -275,6 +453,12 @@ static Suite *suite(void) {
     tcase_add_test(t, test_quantities);
     tcase_add_test(t, test_shipped_files);
     tcase_add_test(t, test_iaf_closed_form);
+    tcase_add_test(t, test_iaf_ref);
+    tcase_add_test(t, test_izhikevich);
+    tcase_add_test(t, test_gap_junction);
+    tcase_add_test(t, test_graded);
+    tcase_add_test(t, test_exp_one_and_silence);
+    tcase_add_test(t, test_spike_events);
     tcase_add_test(t, test_units_named);
     tcase_add_test(t, test_cli);
     suite_add_tcase(s, t);
