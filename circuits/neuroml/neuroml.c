@@ -331,7 +331,8 @@ static const animat_spike_event *nml_spike_events(void *self, uint32_t *n) {
 static const animat_spikes_ext nml_spikes = {sizeof(animat_spikes_ext), 0, nml_spike_cap, nml_spike_events};
 
 /* "animat.state/1": the ODE state, time, refractory ends, pending
- * deliveries, counts, rates and the last step's events. */
+ * deliveries, counts and rates. The last step's spike events are not state
+ * (they describe a step already taken): a load leaves none. */
 static uint32_t nml_state_regions(nml_circuit *c, cs_region *r) {
     nml_sim *s = &c->sim;
     uint32_t k = 0;
@@ -342,9 +343,7 @@ static uint32_t nml_state_regions(nml_circuit *c, cs_region *r) {
     cs_add(r, &k, &s->ring_pos, sizeof s->ring_pos);
     cs_add(r, &k, s->count, s->n * sizeof(double));
     cs_add(r, &k, s->rate, s->n * sizeof(double));
-    cs_add(r, &k, &s->n_ev, sizeof s->n_ev);
     cs_add(r, &k, &c->last_nsub, sizeof c->last_nsub);
-    cs_add(r, &k, s->ev, (size_t)s->ev_cap * sizeof *s->ev);
     return k;
 }
 
@@ -363,14 +362,14 @@ static int32_t nml_state_load(void *self, const void *buf, uint64_t size) {
     nml_circuit *c = self;
     cs_region r[CS_MAX_REGIONS];
     uint32_t k = nml_state_regions(c, r);
-    uint32_t ring_pos = c->sim.ring_pos, n_ev = c->sim.n_ev;
+    uint32_t ring_pos = c->sim.ring_pos;
     if (cs_load(c->h, r, k, buf, size) != ANIMAT_OK) return ANIMAT_ERROR;
-    if (c->sim.ring_pos >= c->sim.ring_len || c->sim.n_ev > c->sim.ev_cap) {
+    if (c->sim.ring_pos >= c->sim.ring_len) {
         c->sim.ring_pos = ring_pos;
-        c->sim.n_ev = n_ev;
-        c->h->error(c->h, "neuroml: state: ring position or event count out of range");
+        c->h->error(c->h, "neuroml: state: ring position out of range");
         return ANIMAT_ERROR;
     }
+    c->sim.n_ev = 0;
     return ANIMAT_OK;
 }
 

@@ -266,6 +266,8 @@ static int nml_cellref(nml_ctx *x, const xmlNode *e, const char *what, const cha
     if (!pop || end == idx || (*end && *end != '/' && *end != ']'))
         return nml_fail(x, e, "%s '%s' is not ../POPULATION/INDEX[/COMPONENT] or POPULATION[INDEX]", what, ref);
     if (nml_pop_index(x, e)) return -1;
+    if (dflt && (strlen(dflt) != plen || strncmp(dflt, pop, plen)))
+        return nml_fail(x, e, "%s '%s' is not in population '%s' (the enclosing element's)", what, ref, dflt);
     int pi = find_pop(x, pop, plen);
     if (pi < 0) return nml_fail(x, e, "%s '%s': no population '%.*s' in this network", what, ref, (int)plen, pop);
     if (i < 0 || (uint32_t)i >= x->pops[pi].size)
@@ -273,6 +275,11 @@ static int nml_cellref(nml_ctx *x, const xmlNode *e, const char *what, const cha
                         x->pops[pi].size);
     *cell = x->pops[pi].first + (uint32_t)i;
     return 0;
+}
+
+/* Documentation-only elements: no effect on the dynamics. */
+static int nml_doc_elem(const xmlNode *e) {
+    return is(e, "notes") || is(e, "annotation") || is(e, "property");
 }
 
 /* ---- network elements ---- */
@@ -284,9 +291,17 @@ static int nml_population(nml_ctx *x, const xmlNode *e) {
         nml_attr(x, e, "size", 0, size, sizeof size) || nml_attr(x, e, "type", 0, type, sizeof type))
         return -1;
     long count = 0;
-    if (!strcmp(type, "populationList")) {
-        for (const xmlNode *c = e->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && is(c, "instance")) count++;
+    for (const xmlNode *c = e->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || nml_doc_elem(c)) continue;
+        if (!is(c, "instance") || strcmp(type, "populationList"))
+            return nml_fail(x, c, "not supported inside <population id=\"%s\"> (instance in a populationList)", id);
+        char iid[32];
+        if (nml_attr(x, c, "id", 1, iid, sizeof iid)) return -1;
+        char *end = NULL;
+        long v = strtol(iid, &end, 10);
+        if (end == iid || *end || v != count)
+            return nml_fail(x, c, "instance ids must be 0, 1, 2, ... in order (cells are referred to by position)");
+        count++;
     }
     if (size[0]) {
         char *end = NULL;
@@ -451,11 +466,6 @@ static int nml_explicit_input(nml_ctx *x, const xmlNode *e) {
     int p = find_pulse(x->net, comp);
     if (p < 0) return nml_fail(x, e, "input '%s' is not a pulseGenerator defined before it", comp);
     return nml_add_input(x, e, cell, p, 1.0);
-}
-
-/* Documentation-only elements: no effect on the dynamics. */
-static int nml_doc_elem(const xmlNode *e) {
-    return is(e, "notes") || is(e, "annotation") || is(e, "property");
 }
 
 static int nml_network(nml_ctx *x, const xmlNode *e) {

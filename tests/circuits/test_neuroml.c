@@ -79,6 +79,15 @@ static const struct {
     {HEAD NET "<synapticConnection from=\"A[0]\" to=\"A[1]\" synapse=\"s\"/>\n" END,
      ":6: <synapticConnection>: element not supported in a network by the neuroml circuit"},
     {"<neuroml id=\"t\"></neuroml>\n", ":1: <neuroml id=\"t\">: no <network> element"},
+    {HEAD "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"2\" type=\"populationList\">\n"
+          "<instance id=\"0\"/>\n<instance id=\"7\"/>\n</population>\n" END,
+     ":7: <instance id=\"7\">: instance ids must be 0, 1, 2, ... in order (cells are referred to by position)"},
+    {HEAD "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"1\">\n<cell id=\"x\"/>\n</population>\n" END,
+     ":6: <cell id=\"x\">: not supported inside <population id=\"A\"> (instance in a populationList)"},
+    {HEAD NET "<population id=\"B\" component=\"c\" size=\"1\"/>\n"
+              "<projection id=\"P\" presynapticPopulation=\"A\" postsynapticPopulation=\"A\" synapse=\"s\">\n"
+              "<connection id=\"0\" preCellId=\"../B/0/c\" postCellId=\"../A/1/c\"/>\n</projection>\n" END,
+     ":8: <connection id=\"0\">: preCellId '../B/0/c' is not in population 'A' (the enclosing element's)"},
 };
 
 START_TEST(test_bad_files_loader) {
