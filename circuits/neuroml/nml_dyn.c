@@ -42,12 +42,11 @@ static void nml_currents(const nml_sim *s, double t, const double *y, double *cu
     double *dA = dy + off_a(s), *dB = dy + off_b(s), *ds = dy + off_s(s);
     memset(cur, 0, s->n * sizeof *cur);
     for (uint32_t c = 0; c < s->n_ch; c++) {
-        const nml_syn_type *st = &net->syn_types[s->ch_syn[c]];
+        const double *q = s->ch_par + 4u * (size_t)c; /* expOne: A stays 0 (1/tauRise = 0, no increments) */
         uint32_t post = s->ch_post[c];
-        double g = st->kind == NML_EXPTWO ? st->g * (B[c] - A[c]) : st->g * B[c];
-        cur[post] += g * (st->erev - v[post]);
-        dA[c] = st->kind == NML_EXPTWO ? -A[c] / st->tau_rise : 0.0;
-        dB[c] = -B[c] / st->tau_decay;
+        cur[post] += q[0] * (B[c] - A[c]) * (q[1] - v[post]);
+        dA[c] = -A[c] * q[2];
+        dB[c] = -B[c] * q[3];
     }
     for (uint32_t k = 0; k < net->n_gap; k++) {
         const nml_conn *q = &net->gap[k];
@@ -113,13 +112,20 @@ static int nml_channels(nml_sim *s, uint32_t *chan) {
     }
     s->ch_post = malloc((s->n_ch + 1u) * sizeof *s->ch_post);
     s->ch_syn = malloc((s->n_ch + 1u) * sizeof *s->ch_syn);
-    if (s->ch_post && s->ch_syn)
+    s->ch_par = malloc(4u * (s->n_ch + 1u) * sizeof *s->ch_par);
+    if (s->ch_post && s->ch_syn && s->ch_par)
         for (uint32_t k = 0; k < net->n_chem; k++) {
+            const nml_syn_type *st = &net->syn_types[net->chem[k].syn];
+            double *q = s->ch_par + 4u * (size_t)chan[k];
             s->ch_post[chan[k]] = net->chem[k].post;
             s->ch_syn[chan[k]] = net->chem[k].syn;
+            q[0] = st->g;
+            q[1] = st->erev;
+            q[2] = st->kind == NML_EXPTWO ? 1.0 / st->tau_rise : 0.0;
+            q[3] = 1.0 / st->tau_decay;
         }
     free(first);
-    return s->ch_post && s->ch_syn ? 0 : -1;
+    return s->ch_post && s->ch_syn && s->ch_par ? 0 : -1;
 }
 
 /* CSR by presynaptic cell: channel, weight x factor and delay per slot. */
@@ -180,7 +186,7 @@ int nml_sim_alloc(nml_sim *s, const nml_net *net, double h, uint32_t max_substep
 
 void nml_sim_free(nml_sim *s) {
     if (s->stepper) gsl_odeiv2_step_free(s->stepper);
-    void *p[] = {s->ch_post, s->ch_syn, s->row, s->c_ch, s->c_del, s->c_w, s->ring, s->y,
+    void *p[] = {s->ch_post, s->ch_syn, s->ch_par, s->row, s->c_ch, s->c_del, s->c_w, s->ring, s->y,
                  s->yerr,    s->vprev,  s->refr_until, s->count, s->rate, s->ev};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) free(p[k]);
     memset(s, 0, sizeof *s);
@@ -233,7 +239,7 @@ static void nml_arrivals(nml_sim *s) {
     double *A = s->y + off_a(s), *B = s->y + off_b(s);
     for (uint32_t c = 0; c < s->n_ch; c++) {
         if (slot[c] == 0.0) continue;
-        A[c] += slot[c];
+        if (s->ch_par[4u * (size_t)c + 2u] != 0.0) A[c] += slot[c]; /* expTwo; expOne has no A */
         B[c] += slot[c];
         slot[c] = 0.0;
     }

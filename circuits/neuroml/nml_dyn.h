@@ -24,6 +24,7 @@ typedef struct nml_sim {
     const nml_net *net;        /* borrowed, outlives the sim */
     uint32_t n, n_ch, n_y;     /* cells, channels, ODE dimension */
     uint32_t *ch_post, *ch_syn;/* n_ch: each channel's cell and synapse type */
+    double *ch_par;            /* 4 x n_ch: gbase, erev, 1/tauRise (0 for expOne), 1/tauDecay */
     uint32_t *row;             /* n + 1: CSR of chemical connections by presynaptic cell */
     uint32_t *c_ch, *c_del;    /* n_chem: channel and delay (substeps) per CSR slot */
     double *c_w;               /* n_chem: weight x waveform factor per CSR slot */

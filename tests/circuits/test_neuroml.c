@@ -417,7 +417,8 @@ END_TEST
 
 /* Through the binary: plugin-check passes; a bad network exits 1, one line. */
 START_TEST(test_cli) {
-    proc_out p = proc_run("%s plugin-check %s", getenv("ANIMAT_EXE"), getenv("NEUROML_SO"));
+    /* --timeout: the growth check (5,200 steps of 200 substeps) outlasts the default 10 s in sanitizer builds */
+    proc_out p = proc_run("%s plugin-check %s --timeout 120", getenv("ANIMAT_EXE"), getenv("NEUROML_SO"));
     ck_assert_msg(p.status == 0 && strstr(p.out, "0 failed"), "%s", p.out);
     proc_free(&p);
     /* the example: check shows the muscle mapping, a short run works */
