@@ -558,10 +558,30 @@ static char *nml_slurp(const char *path, size_t *len, char *err, size_t cap) {
     return buf;
 }
 
+/* Before building a DOM: a file with more <population elements than
+ * cells allowed is refused at the first one too many, by a text scan (a
+ * 10^6-population file would otherwise cost a DOM of ~1 GB). 0 or -1. */
+static int nml_prescan(const char *path, const char *text, char *err, size_t cap) {
+    uint32_t count = 0;
+    for (const char *p = strstr(text, "<population"); p; p = strstr(p + 1, "<population")) {
+        if (++count <= NML_MAX_CELLS) continue;
+        long line = 1;
+        for (const char *q = text; q < p; q++) line += *q == '\n';
+        snprintf(err, cap, "%s:%ld: <population>: more than %u populations (at most %u cells in all)", path, line,
+                 NML_MAX_CELLS, NML_MAX_CELLS);
+        return -1;
+    }
+    return 0;
+}
+
 int nml_load(const char *path, nml_net *net, char *err, size_t cap) {
     size_t len = 0;
     char *text = nml_slurp(path, &len, err, cap);
     if (!text) return -1;
+    if (nml_prescan(path, text, err, cap)) {
+        free(text);
+        return -1;
+    }
     nml_ctx x = {.path = path, .net = net, .err = err, .cap = cap};
     int rc = -1;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
