@@ -563,10 +563,10 @@ static char *nml_slurp(const char *path, size_t *len, char *err, size_t cap) {
  * 10^6-population file would otherwise cost a DOM of ~1 GB). 0 or -1. */
 static int nml_prescan(const char *path, const char *text, char *err, size_t cap) {
     uint32_t count = 0;
-    for (const char *p = strstr(text, "<population"); p; p = strstr(p + 1, "<population")) {
-        if (++count <= NML_MAX_CELLS) continue;
-        long line = 1;
-        for (const char *q = text; q < p; q++) line += *q == '\n';
+    long line = 1;
+    for (const char *p = text; *p; p++) { /* one pass (strstr from each hit rescans the text under ASan) */
+        line += *p == '\n';
+        if (*p != '<' || strncmp(p, "<population", 11) != 0 || ++count <= NML_MAX_CELLS) continue;
         snprintf(err, cap, "%s:%ld: <population>: more than %u populations (at most %u cells in all)", path, line,
                  NML_MAX_CELLS, NML_MAX_CELLS);
         return -1;
