@@ -116,7 +116,7 @@ static const help_entry help_entries[] = {
                 "\n"
                 "List the plugins found (kind, name, version, file), or one plugin's parameters\n"
                 "(type, unit, default, range, doc) and, for bodies and circuits, its ports at\n"
-                "defaults or at the given parameters.\n"},
+                "defaults or at the given parameters (and a circuit's unit names).\n"},
     {"plugin-check", "usage: animat plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
                      "\n"
                      "Validate a plugin through the ABI (handshake, tables, ports, finite outputs,\n"

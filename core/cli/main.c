@@ -93,7 +93,7 @@ static void usage(FILE *f) {
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
             "                          --set model=worm.xml shows that model's ports) and their\n"
-            "                          declared bounds and element names\n"
+            "                          declared bounds and element names; a circuit's units\n"
             "  new body|circuit|learner NAME [DIR]\n"
             "                          write a buildable plugin into the new folder DIR\n"
             "                          (default NAME): meson.build (pkg-config animat-sdk),\n"

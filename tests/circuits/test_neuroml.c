@@ -419,6 +419,13 @@ START_TEST(test_cli) {
     proc_out p = proc_run("%s plugin-check %s --timeout 120", getenv("ANIMAT_EXE"), getenv("NEUROML_SO"));
     ck_assert_msg(p.status == 0 && strstr(p.out, "0 failed"), "%s", p.out);
     proc_free(&p);
+    /* plugins info lists the units (intervention targets) and, at joints > 0, the mapping */
+    p = proc_run("%s plugins info %s --set joints=5 --set c302=A_Full", getenv("ANIMAT_EXE"), getenv("NEUROML_SO"));
+    ck_assert_msg(p.status == 0 && strstr(p.out, "units (animat.units/1; interventions target circuit.unit.NAME): 397\n"
+                                                 "  ADAL ADAR ADEL ADER ADFL ADFR ADLL ADLR\n") &&
+                      strstr(p.out, "    [4] j4.rows21_24 "),
+                  "%s%s", p.out, p.err);
+    proc_free(&p);
     /* the example: check shows the muscle mapping, a short run works */
     const char *src = getenv("ANIMAT_SRC");
     p = proc_run("%s check %s/examples/swimmer-c302.yaml", getenv("ANIMAT_EXE"), src);
