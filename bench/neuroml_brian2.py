@@ -84,7 +84,8 @@ def run_brian(model, seconds, dt):
     names, ctype, cells, syns, pulses, conns, inputs = model
     used = sorted({c[2] for c in conns})
     n = len(names)
-    eqs = "dv/dt = (gleak*(eleak - v) + isyn + iinp)/cmem : volt\ngleak : siemens\neleak : volt\ncmem : farad\nvth : volt\nvrs : volt\n"
+    eqs = ("dv/dt = (gleak*(eleak - v) + isyn + iinp)/cmem : volt\n"
+           "gleak : siemens\neleak : volt\ncmem : farad\nvth : volt\nvrs : volt\n")
     isyn = []
     for k, s in enumerate(used):
         p = syns[s]
@@ -121,7 +122,8 @@ def run_brian(model, seconds, dt):
         tp = math.log(p["tauDecay"] / p["tauRise"]) * p["tauRise"] * p["tauDecay"] / (p["tauDecay"] - p["tauRise"])
         factor = 1 / (-math.exp(-tp / p["tauRise"]) + math.exp(-tp / p["tauDecay"]))
         cs = [c for c in conns if c[2] == s]
-        S = b2.Synapses(G, G, "w : 1", on_pre=f"A{k}_post += w*{factor!r}\nB{k}_post += w*{factor!r}", dt=dt * b2.second)
+        on_pre = f"A{k}_post += w*{factor!r}\nB{k}_post += w*{factor!r}"
+        S = b2.Synapses(G, G, "w : 1", on_pre=on_pre, dt=dt * b2.second)
         S.connect(i=np.array([c[0] for c in cs]), j=np.array([c[1] for c in cs]))
         S.w = np.array([c[3] for c in cs])
         objs.append(S)
@@ -174,7 +176,8 @@ def main():
     # interpolated inside that step: compare the steps (animat's time -> its step index)
     dts = [abs(math.ceil(x / a.dt - 1e-6) - 1 - round(y / a.dt)) for nme in names
            for x, y in zip(at.get(nme, []), bt[nme])]
-    print(f"spikes: animat {sum(ac.values()):.0f}, brian2 {bc.sum():.0f}; largest per-cell count difference {worst:.0f}")
+    print(f"spikes: animat {sum(ac.values()):.0f}, brian2 {bc.sum():.0f}; "
+          f"largest per-cell count difference {worst:.0f}")
     print(f"spike steps: largest difference {max(dts) if dts else 0} steps of {a.dt} s over {len(dts)} paired spikes")
     print(f"voltage: largest |difference| {dv.max():.3g} V, 99.9th percentile {np.percentile(dv, 99.9):.3g} V, "
           f"median {np.median(dv):.3g} V over {dv.size} samples (0.5 ms apart)")

@@ -67,7 +67,8 @@ static void nml_currents(const nml_sim *s, double t, const double *y, double *cu
     }
     for (uint32_t k = 0; k < net->n_inputs; k++) {
         const nml_pulse *p = &net->pulses[net->inputs[k].pulse];
-        if (t >= p->delay - NML_T_EPS && t < p->delay + p->duration - NML_T_EPS) cur[net->inputs[k].cell] += net->inputs[k].weight * p->amplitude;
+        if (t >= p->delay - NML_T_EPS && t < p->delay + p->duration - NML_T_EPS)
+            cur[net->inputs[k].cell] += net->inputs[k].weight * p->amplitude;
     }
 }
 

@@ -308,7 +308,8 @@ static int nml_population(nml_ctx *x, const xmlNode *e) {
         long s = strtol(size, &end, 10);
         if (end == size || *end) return nml_fail(x, e, "size '%s' is not an integer", size);
         if (s < 0) return nml_fail(x, e, "size %ld is negative", s);
-        if (s > (long)NML_MAX_CELLS) return nml_fail(x, e, "size %ld is more than the %u cells allowed", s, NML_MAX_CELLS);
+        if (s > (long)NML_MAX_CELLS)
+            return nml_fail(x, e, "size %ld is more than the %u cells allowed", s, NML_MAX_CELLS);
         if (strcmp(type, "populationList") || count == 0) count = s;
         else if (count != s) return nml_fail(x, e, "size %ld but %ld <instance> elements", s, count);
     } else if (strcmp(type, "populationList")) {
@@ -411,11 +412,13 @@ static int nml_cont_projection(nml_ctx *x, const xmlNode *e) {
             return nml_fail(x, c, "not supported inside <continuousProjection id=\"%s\">", pid);
         nml_conn k = {.weight = 1.0};
         int si[2];
-        if (nml_attr(x, c, "preComponent", 1, cs[0], NML_ID_LEN) || nml_attr(x, c, "postComponent", 1, cs[1], NML_ID_LEN))
+        if (nml_attr(x, c, "preComponent", 1, cs[0], NML_ID_LEN) ||
+            nml_attr(x, c, "postComponent", 1, cs[1], NML_ID_LEN))
             return -1;
         for (int side = 0; side < 2; side++) {
             si[side] = find_syn(n, cs[side]);
-            if (si[side] < 0 || (n->syn_types[si[side]].kind != NML_GRADED && n->syn_types[si[side]].kind != NML_SILENT))
+            int kind = si[side] < 0 ? -1 : n->syn_types[si[side]].kind;
+            if (kind != NML_GRADED && kind != NML_SILENT)
                 return nml_fail(x, c, "%s '%s' is not a gradedSynapse or silentSynapse defined before it",
                                 side ? "postComponent" : "preComponent", cs[side]);
         }

@@ -70,7 +70,8 @@ static const struct {
      ":6: <projection id=\"P\">: synapse 'nope' is not defined before it in this file"},
     {HEAD NET "<inputList id=\"I\" population=\"A\" component=\"c\"/>\n" END,
      ":6: <inputList id=\"I\">: component 'c' is not a pulseGenerator defined before it"},
-    {HEAD "<iafCell id=\"d\" leakReversal=\"-50mV\" thresh=\"-30mV\" reset=\"-50mV\" C=\"3\" leakConductance=\"0.1nS\"/>"
+    {HEAD "<iafCell id=\"d\" leakReversal=\"-50mV\" thresh=\"-30mV\" reset=\"-50mV\" C=\"3\" "
+          "leakConductance=\"0.1nS\"/>"
           "\n" NET END,
      ":4: <iafCell id=\"d\">: attribute C: '3' is not a capacitance (a number and a NeuroML2 unit, e.g. 3pF)"},
     {HEAD "<network id=\"n\">\n<population id=\"A\" component=\"c\" size=\"1\"/>\n"
@@ -236,7 +237,8 @@ static void load_sim(const char *text, nml_net *net, nml_sim *s, double h) {
 START_TEST(test_iaf_ref) {
     nml_net net;
     nml_sim s;
-    load_sim("<neuroml id=\"t\">\n<iafRefCell id=\"r\" leakReversal=\"-50mV\" thresh=\"-30mV\" reset=\"-50mV\" C=\"3pF\" "
+    load_sim("<neuroml id=\"t\">\n<iafRefCell id=\"r\" leakReversal=\"-50mV\" thresh=\"-30mV\" reset=\"-50mV\" "
+             "C=\"3pF\" "
              "leakConductance=\"0.1nS\" refract=\"10ms\"/>\n" PULSE("p", "5pA")
              "<network id=\"n\">\n<population id=\"A\" component=\"r\" size=\"1\"/>\n"
              "<explicitInput target=\"A[0]\" input=\"p\"/>\n</network>\n</neuroml>\n",
@@ -255,7 +257,8 @@ END_TEST
 START_TEST(test_izhikevich) {
     nml_net net;
     nml_sim s;
-    load_sim("<neuroml id=\"t\">\n<izhikevich2007Cell id=\"z\" v0=\"-60mV\" C=\"100pF\" k=\"0.7nS_per_mV\" vr=\"-60mV\" "
+    load_sim("<neuroml id=\"t\">\n<izhikevich2007Cell id=\"z\" v0=\"-60mV\" C=\"100pF\" k=\"0.7nS_per_mV\" "
+             "vr=\"-60mV\" "
              "vt=\"-40mV\" vpeak=\"35mV\" a=\"0.03per_ms\" b=\"-2nS\" c=\"-50mV\" d=\"100pA\"/>\n" PULSE("p", "100pA")
              "<network id=\"n\">\n<population id=\"Z\" component=\"z\" size=\"1\"/>\n"
              "<explicitInput target=\"Z[0]\" input=\"p\"/>\n</network>\n</neuroml>\n",
@@ -429,7 +432,8 @@ START_TEST(test_cli) {
     /* the example: check shows the muscle mapping, a short run works */
     const char *src = getenv("ANIMAT_SRC");
     p = proc_run("%s check %s/examples/swimmer-c302.yaml", getenv("ANIMAT_EXE"), src);
-    ck_assert_msg(p.status == 0 && strstr(p.out, "map: circuit.out.muscles[0] (j0.rows01_05) -> body.act.motors[0]\n") &&
+    ck_assert_msg(p.status == 0 &&
+                      strstr(p.out, "map: circuit.out.muscles[0] (j0.rows01_05) -> body.act.motors[0]\n") &&
                       strstr(p.out, "map: circuit.out.muscles[4] (j4.rows21_24) -> body.act.motors[4]\n"),
                   "%s%s", p.out, p.err);
     proc_free(&p);
