@@ -39,7 +39,8 @@ static const help_entry help_entries[] = {
     {"check", "usage: animat check FILE [OPTIONS]\n"
               "\n"
               "Load and validate the experiment (plugins, parameters, wiring, slices, port sizes)\n"
-              "without running it; list inputs that nothing feeds (they read zeros).\n"
+              "without running it; list inputs that nothing feeds (they read zeros) and, for\n"
+              "circuit outputs with named elements, where each element lands (\"map:\" lines).\n"
               "\n"
               "options:\n" RUN_OPTS},
     {"train", "usage: animat train FILE [OPTIONS]\n"
@@ -131,7 +132,7 @@ static const help_entry help_entries[] = {
                 "\n"
                 "List the plugins found (kind, name, version, file), or one plugin's parameters\n"
                 "(type, unit, default, range, doc) and, for bodies and circuits, its ports at\n"
-                "defaults or at the given parameters.\n"},
+                "defaults or at the given parameters (and a circuit's unit names).\n"},
     {"plugin-check", "usage: animat plugin-check FILE.so [--set NAME=VALUE]... [--seed N] [--timeout S] [--quiet]\n"
                      "\n"
                      "Validate a plugin through the ABI (handshake, tables, ports, finite outputs,\n"

@@ -126,6 +126,22 @@ static void print_theta(FILE *out, instance *in) {
     if (n > 40) fprintf(out, "  ... (%u more)\n", n - 40);
 }
 
+/* A circuit's unit names ("animat.units/1"), the targets of
+ * interventions: eight a line, at most 400 names. Nothing without it. */
+static void print_units(FILE *out, instance *in) {
+    const animat_units_ext *u = instance_extension(in, ANIMAT_EXT_UNITS);
+    uint32_t n = 0;
+    const char *const *names = u && u->names ? u->names(in->self, &n) : NULL;
+    if (!names || !n) return;
+    fprintf(out, "units (animat.units/1; interventions target circuit.unit.NAME): %u\n", n);
+    for (uint32_t i = 0; i < n && i < 400; i++) {
+        char name[64];
+        fprintf(out, "%s%s", i % 8 ? " " : "  ", names[i] ? errmsg_printable(names[i], name, sizeof name) : "?");
+        if (i % 8 == 7 || i + 1 == n || i + 1 == 400) fputc('\n', out);
+    }
+    if (n > 400) fprintf(out, "  ... (%u more)\n", n - 400);
+}
+
 /* Create an instance at the given parameters (defaults, or --set values
  * in `given`) to show its ports and theta, through the same instance code
  * and port validation as a run. */
@@ -157,6 +173,7 @@ static void print_instance(FILE *out, const registry_plugin *p, const yamltree *
     print_ports(out, inw, &in, ANIMAT_PORT_IN);
     print_ports(out, outw, &in, ANIMAT_PORT_OUT);
     if (d->kind == ANIMAT_KIND_CIRCUIT) print_theta(out, &in);
+    if (d->kind == ANIMAT_KIND_CIRCUIT) print_units(out, &in);
     instance_destroy(&in);
     params_free(&ps);
 }

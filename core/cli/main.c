@@ -97,7 +97,7 @@ static void usage(FILE *f) {
             "                          and, for bodies and circuits, its ports at defaults or\n"
             "                          at the given parameters (e.g. plugins info mjcf\n"
             "                          --set model=worm.xml shows that model's ports) and their\n"
-            "                          declared bounds and element names\n"
+            "                          declared bounds and element names; a circuit's units\n"
             "  new body|circuit|learner NAME [DIR]\n"
             "                          write a buildable plugin into the new folder DIR\n"
             "                          (default NAME): meson.build (pkg-config animat-sdk),\n"
@@ -377,6 +377,7 @@ static void print_check(const experiment *x, sim *s) {
                (unsigned long long)x->epochs);
     putchar('\n');
     sim_print_unfed(s, stdout);
+    sim_print_named_edges(s, stdout);
     sim_iv_print_notes(s, stdout);
 }
 

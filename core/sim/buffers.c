@@ -174,3 +174,21 @@ uint32_t sim_print_unfed(const sim *s, FILE *f) {
     }
     return lines;
 }
+
+uint32_t sim_print_named_edges(const sim *s, FILE *f) {
+    uint32_t lines = 0;
+    for (uint32_t j = 0; j < s->x->nconns; j++) {
+        const experiment_conn *c = &s->x->conns[j];
+        const instance *src = &s->insts[c->src.inst], *dst = &s->insts[c->dst.inst];
+        int k = instance_port(src, ANIMAT_PORT_OUT, c->src.port);
+        if (src->kind != ANIMAT_KIND_CIRCUIT || k < 0 || !src->vals[ANIMAT_PORT_OUT]) continue;
+        const char *const *names = src->vals[ANIMAT_PORT_OUT][k].names;
+        if (!names) continue;
+        uint32_t lo, hi, s0 = c->src.sliced ? c->src.lo : 0;
+        sim_dst_range(s, c, &lo, &hi);
+        for (uint32_t e = 0; e < hi - lo; e++, lines++)
+            fprintf(f, "map: %s.out.%s[%u] (%s) -> %s.%s.%s[%u]\n", src->name, c->src.port, s0 + e, names[s0 + e],
+                    dst->name, experiment_dir_word(dst->kind, ANIMAT_PORT_IN), c->dst.port, lo + e);
+    }
+    return lines;
+}

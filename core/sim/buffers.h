@@ -28,4 +28,10 @@ int sim_lay_copies(sim *s, errmsg *e);
  * reads zeros: fed by nothing") to f; returns how many. */
 uint32_t sim_print_unfed(const sim *s, FILE *f);
 
+/* Write one line per element of every edge whose source is a circuit
+ * output with element names (animat.ports/1), naming the element and where
+ * it lands ("map: circuit.out.muscles[0] (j0.rows01_05) ->
+ * body.act.motors[0]") to f; returns how many. For `animat check`. */
+uint32_t sim_print_named_edges(const sim *s, FILE *f);
+
 #endif
