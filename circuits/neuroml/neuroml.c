@@ -329,7 +329,8 @@ static const animat_spike_event *nml_spike_events(void *self, uint32_t *n) {
     return c->sim.n_ev ? c->sim.ev : NULL;
 }
 
-static const animat_spikes_ext nml_spikes = {sizeof(animat_spikes_ext), 0, nml_spike_cap, nml_spike_events};
+static const animat_spikes_ext nml_spikes = {
+    .struct_size = sizeof(animat_spikes_ext), .capacity = nml_spike_cap, .events = nml_spike_events};
 
 /* "animat.state/1": the ODE state, time, refractory ends, pending
  * deliveries, counts and rates. The last step's spike events are not state

@@ -129,9 +129,9 @@ static void print_theta(FILE *out, instance *in) {
 /* A circuit's unit names ("animat.units/1"), the targets of
  * interventions: eight a line, at most 400 names. Nothing without it. */
 static void print_units(FILE *out, instance *in) {
-    const animat_units_ext *u = instance_extension(in, ANIMAT_EXT_UNITS);
+    const animat_units_ext *u = instance_units(in);
     uint32_t n = 0;
-    const char *const *names = u && u->names ? u->names(in->self, &n) : NULL;
+    const char *const *names = u ? instance_unit_names(in, u, &n) : NULL;
     if (!names || !n) return;
     fprintf(out, "units (animat.units/1; interventions target circuit.unit.NAME): %u\n", n);
     for (uint32_t i = 0; i < n && i < 400; i++) {
