@@ -29,6 +29,7 @@ static const animat_param_info mjcf_params[] = {
     ANIMAT_P_REAL("rft_ratio", "", 1.5, 1, 100, "rft: normal/tangential drag ratio (about 1.5 water, 10 agar gel, 30-40 stiff agar)."),
     ANIMAT_P_REAL("rft_length", "m", 0.1, 0, 10, "rft: segment length, for the rotational drag of a uniform rod (cn L^2 / 12)."),
     ANIMAT_P_CHOICE("rft_axis", "x|y|z", 1, "rft: the body-local axis along each segment."),
+    ANIMAT_P_CHOICE("camera_mode", "ray|render", 0, "Camera ports (animat.camera.NAME): ray = flat colours by MuJoCo rays (no allocation); render = lit pictures by MuJoCo's renderer in OSMesa."),
 };
 
 /* Read REAL/INT/BOOL parameters into the instance. 0 or -1. Create. */
@@ -52,16 +53,17 @@ static int mjcf_read_numbers(const animat_host *h, mjcf_body *b, double *time_li
 
 /* Read the CHOICE parameters. 0 or -1 after h->error. Create. */
 static int mjcf_read_choices(const animat_host *h, mjcf_body *b) {
-    const char *init = "", *medium = "", *axis = "";
+    const char *init = "", *medium = "", *axis = "", *cam = "";
     if (h->param_choice(h, "init", &init) != ANIMAT_OK || h->param_choice(h, "medium", &medium) != ANIMAT_OK ||
-        h->param_choice(h, "rft_axis", &axis) != ANIMAT_OK) {
-        h->error(h, "mjcf: cannot read the init, medium or rft_axis parameter");
+        h->param_choice(h, "rft_axis", &axis) != ANIMAT_OK || h->param_choice(h, "camera_mode", &cam) != ANIMAT_OK) {
+        h->error(h, "mjcf: cannot read the init, medium, rft_axis or camera_mode parameter");
         return -1;
     }
     b->init_joints = strcmp(init, "joints") == 0;
     b->rft.on = strcmp(medium, "rft") == 0;
     b->rft.axis = axis[0] == 'x' ? 0 : axis[0] == 'y' ? 1 : 2;
     b->rft.first_body = 1;
+    b->camera_render = strcmp(cam, "render") == 0;
     return 0;
 }
 
@@ -75,6 +77,7 @@ static void mjcf_destroy(void *self) {
     b->h->free(b->h, b->sen_ids);
     b->h->free(b->h, b->act_lo);
     b->h->free(b->h, b->act_names);
+    mjcf_eyes_destroy(b->h, b->eyes);
     b->h->free(b->h, b);
 }
 
@@ -88,7 +91,8 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
         h->error(h, "%s", err);
         return -1;
     }
-    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err)) {
+    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) ||
+        mjcf_eyes_create(h, b->m, b->camera_render, &b->eyes, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err)) {
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }

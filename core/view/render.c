@@ -153,6 +153,7 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
         return errmsg_set(e, "compiled against MuJoCo %d, but animat runs MuJoCo %d", (int)version, r->mj->mj_version());
     if (r->n == r->cap) return errmsg_set(e, "more than %u bodies to render", r->cap);
     view_panel *p = &r->p[r->n];
+    r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h); /* a body's camera ports may own another */
     p->m = model;
     p->d = data;
     p->x0 = (int)((int64_t)r->w * r->n / r->cap);
@@ -184,6 +185,7 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
 
 const uint8_t *view_render_frame(view_renderer *r) {
     size_t row = (size_t)r->w * 3;
+    r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h); /* a body's camera ports may own another */
     for (uint32_t k = 0; k < r->n; k++) {
         view_panel *p = &r->p[k];
         mjrRect vp = {0, 0, p->w, r->h};
@@ -205,6 +207,7 @@ const uint8_t *view_render_frame(view_renderer *r) {
 
 void view_render_close(view_renderer *r) {
     if (!r) return;
+    if (r->ctx) r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h);
     for (uint32_t k = 0; k < r->n; k++) {
         if (!r->p[k].made) continue;
         r->mj->mjr_freeContext(&r->p[k].con);

@@ -24,7 +24,9 @@
  * Lifecycle: view_render_open -> view_render_add per body -> (the bodies
  * step) view_render_frame per step -> view_render_close. Everything is
  * allocated by open/add; view_render_frame does not allocate. Thread: the
- * thread that opened it (the OSMesa context is current on it).
+ * thread that opened it. add, frame and close make the renderer's OSMesa
+ * context current first: a body with camera ports (bodies/mjcf) draws in
+ * its own context between frames.
  */
 #ifndef VIEW_RENDER_H
 #define VIEW_RENDER_H

@@ -1,0 +1,269 @@
+/* test_senses.c -- suite "bodies": senses of the mjcf body (camera ports,
+ * bodies/mjcf/mjcf_camera.h), through the ABI with the test host and
+ * through the CLI. Environment (tests/bodies/meson.build): ANIMAT_SRC,
+ * ANIMAT_EXE, MJCF_SO.
+ */
+#include <check.h>
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ck_run.h"
+#include "proc.h"
+#include "testhost.h"
+
+#define MAXPORT 48
+
+/* Required environment variable (exit 77, skipped, when unset). */
+static const char *env(const char *name) {
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "test_senses: %s is not set (run through meson test)\n", name);
+        exit(77);
+    }
+    return v;
+}
+
+/* A test-host table whose param_string answers `model` (the test host
+ * predates PATH parameters); CHOICE names go to the test host. */
+typedef struct shim {
+    animat_host tab; /* first: the plugin's h points here */
+    th_host *t;
+    char path[1024];
+} shim;
+
+static int32_t shim_param_string(const animat_host *h, const char *name, const char **out) {
+    const shim *s = (const shim *)h;
+    if (strcmp(name, "model") == 0) {
+        *out = s->path;
+        return ANIMAT_OK;
+    }
+    return th_table(s->t)->param_choice(th_table(s->t), name, out);
+}
+
+/* One mjcf instance with host-side port buffers. */
+typedef struct inst {
+    const animat_body_api *api;
+    shim s;
+    void *b;
+    uint32_t nin, nout;
+    const animat_port_info *pin, *pout;
+    double *act[MAXPORT], *obs[MAXPORT];
+} inst;
+
+/* The mjcf plugin, its entry's init called once as the host does. */
+static const animat_plugin_desc *mjcf_desc(void) {
+    static const animat_plugin_desc *d;
+    if (d) return d;
+    d = th_load_env("MJCF_SO");
+    void *so = dlopen(env("MJCF_SO"), RTLD_NOW | RTLD_NOLOAD);
+    const animat_plugin_entry *e = so ? dlsym(so, ANIMAT_ENTRY_SYMBOL) : NULL;
+    char why[256] = "";
+    ck_assert_msg(e && e->init && e->init(why, sizeof why) == ANIMAT_OK, "init failed: %s", why);
+    return d;
+}
+
+/* Create an instance of model `path` (absolute) with host seed `seed` and
+ * camera_mode `mode`; x->b is NULL when create fails (th_last_error(x->s.t)
+ * says why). */
+static void inst_open_mode(inst *x, const char *path, uint64_t seed, const char *mode) {
+    memset(x, 0, sizeof *x);
+    x->api = mjcf_desc()->api;
+    x->s.t = th_new(mjcf_desc(), "body", seed);
+    th_set_choice(x->s.t, "camera_mode", mode);
+    x->s.tab = *th_table(x->s.t);
+    x->s.tab.param_string = shim_param_string;
+    snprintf(x->s.path, sizeof x->s.path, "%s", path);
+    x->b = x->api->create(&x->s.tab);
+    if (!x->b) return;
+    x->pin = x->api->ports(x->b, ANIMAT_PORT_IN, &x->nin);
+    x->pout = x->api->ports(x->b, ANIMAT_PORT_OUT, &x->nout);
+    ck_assert_uint_le(x->nout, MAXPORT);
+    for (uint32_t i = 0; i < x->nin; i++) x->act[i] = calloc(x->pin[i].size, sizeof(double));
+    for (uint32_t i = 0; i < x->nout; i++) x->obs[i] = calloc(x->pout[i].size, sizeof(double));
+}
+
+static void inst_open(inst *x, const char *path, uint64_t seed) { inst_open_mode(x, path, seed, "ray"); }
+
+static void inst_close(inst *x) {
+    if (x->b) x->api->destroy(x->b);
+    for (uint32_t i = 0; i < x->nin; i++) free(x->act[i]);
+    for (uint32_t i = 0; i < x->nout; i++) free(x->obs[i]);
+    th_free(x->s.t);
+}
+
+/* Index of OUT port `name` (fails the test when absent). */
+static int out_port(const inst *x, const char *name) {
+    for (uint32_t i = 0; i < x->nout; i++)
+        if (strcmp(x->pout[i].name, name) == 0) return (int)i;
+    ck_abort_msg("no port %s", name);
+    return -1;
+}
+
+/* The test model with two eyes (tests/bodies/models/eyes.xml). */
+static const char *eyes_xml(void) {
+    static char p[1024];
+    snprintf(p, sizeof p, "%s/tests/bodies/models/eyes.xml", env("ANIMAT_SRC"));
+    return p;
+}
+
+/* ---------------------------------------------------------------- cameras */
+
+static const char *const modes[] = {"ray", "render"};
+
+/* The declared cameras are ports of W*H*C values with bounds [0, 1]; at
+ * reset the left eye (looking at the green post) sees green, the right eye
+ * (the red post, in grey) sees 0.299 R, and both see more than one value:
+ * by rays exactly the posts' colours (0 1 0) and 0.299 * 1, rendered the
+ * lit colours. */
+START_TEST(test_camera_ports) {
+    inst x;
+    inst_open_mode(&x, eyes_xml(), 1, modes[_i]);
+    ck_assert_msg(x.b != NULL, "%s", th_last_error(x.s.t));
+    int l = out_port(&x, "eye_left"), r = out_port(&x, "eye_right");
+    ck_assert_uint_eq(x.pout[l].size, 8 * 6 * 3);
+    ck_assert_uint_eq(x.pout[r].size, 16);
+    const animat_ports_ext *pe = x.api->extension(x.b, ANIMAT_EXT_PORTS);
+    ck_assert_ptr_nonnull(pe);
+    for (int k = 0; k < 2; k++) {
+        const animat_port_values *v = pe->values(x.b, ANIMAT_PORT_OUT, (uint32_t)(k ? r : l));
+        ck_assert_ptr_nonnull(v);
+        ck_assert_double_eq(v->lower, 0.0);
+        ck_assert_double_eq(v->upper, 1.0);
+    }
+    ck_assert_int_eq(x.api->reset(x.b, 0, x.obs), ANIMAT_OK);
+    const double *L = x.obs[l], *R = x.obs[r];
+    /* the middle row's middle pixel of the left eye: the green post */
+    const double *px = L + (3 * 8 + 4) * 3;
+    if (_i == 0) {
+        ck_assert(px[0] == 0.0 && px[1] == 1.0 && px[2] == 0.0);
+        ck_assert_double_eq_tol(R[8], 0.299, 1e-6);
+    } else {
+        ck_assert_msg(px[1] > 0.3 && px[1] > 2 * px[0] && px[1] > 2 * px[2], "left eye centre %g %g %g", px[0], px[1],
+                      px[2]);
+        /* the right eye's facet 8 sees the red post's side, dimly lit: 0.299 R <= 0.3 */
+        ck_assert_msg(R[8] > 0.01 && R[8] <= 0.3 + 1e-9, "right eye centre %g", R[8]);
+    }
+    double lo = 1, hi = 0;
+    for (int i = 0; i < 144; i++) {
+        ck_assert(L[i] >= 0 && L[i] <= 1);
+        lo = fmin(lo, L[i]), hi = fmax(hi, L[i]);
+    }
+    ck_assert_msg(hi - lo > 0.2, "left eye is flat: %g .. %g", lo, hi);
+    inst_close(&x);
+}
+END_TEST
+
+/* Two instances with the same seed, driven alike, see the same pictures
+ * bit for bit in every step; the pictures change as the body turns; a
+ * second reset gives the first picture again. */
+START_TEST(test_camera_deterministic) {
+    inst a, b;
+    inst_open_mode(&a, eyes_xml(), 7, modes[_i]);
+    inst_open_mode(&b, eyes_xml(), 7, modes[_i]);
+    ck_assert_ptr_nonnull(a.b);
+    ck_assert_ptr_nonnull(b.b);
+    int l = out_port(&a, "eye_left");
+    size_t n = a.pout[l].size;
+    double first[144];
+    ck_assert_int_eq(a.api->reset(a.b, 0, a.obs), ANIMAT_OK);
+    ck_assert_int_eq(b.api->reset(b.b, 0, b.obs), ANIMAT_OK);
+    memcpy(first, a.obs[l], n * sizeof(double));
+    int changed = 0;
+    animat_step_result ra = {.struct_size = sizeof ra}, rb = ra;
+    for (int t = 0; t < 40; t++) {
+        for (int j = 0; j < 2; j++) a.act[0][j] = b.act[0][j] = sin(0.3 * t + j);
+        ck_assert_int_eq(a.api->step(a.b, (const double *const *)a.act, a.obs, &ra), ANIMAT_OK);
+        ck_assert_int_eq(b.api->step(b.b, (const double *const *)b.act, b.obs, &rb), ANIMAT_OK);
+        for (uint32_t p = 0; p < a.nout; p++)
+            ck_assert_msg(memcmp(a.obs[p], b.obs[p], a.pout[p].size * sizeof(double)) == 0, "step %d port %s differs",
+                          t, a.pout[p].name);
+        changed += memcmp(a.obs[l], first, n * sizeof(double)) != 0;
+    }
+    ck_assert_int_gt(changed, 20);
+    ck_assert_int_eq(a.api->reset(a.b, 0, a.obs), ANIMAT_OK);
+    ck_assert(memcmp(a.obs[l], first, n * sizeof(double)) == 0);
+    inst_close(&a);
+    inst_close(&b);
+}
+END_TEST
+
+/* A copy of eyes.xml with the left eye's declaration replaced by `decl`,
+ * written to `dir`; returns its path (static buffer). */
+static const char *eyes_variant(const char *dir, const char *decl) {
+    char *s = proc_slurp(eyes_xml());
+    ck_assert_ptr_nonnull(s);
+    const char *old = "<numeric name=\"animat.camera.eye_left\" data=\"8 6 3\"/>";
+    char *at = strstr(s, old);
+    ck_assert_ptr_nonnull(at);
+    size_t cap = strlen(s) + strlen(decl) + 1;
+    char *o = malloc(cap);
+    snprintf(o, cap, "%.*s%s%s", (int)(at - s), s, decl, at + strlen(old));
+    const char *p = proc_write(dir, "bad_eyes.xml", o);
+    free(s);
+    free(o);
+    return p;
+}
+
+/* Bad declarations are refused at create with one line naming the file
+ * and the key: sizes 0 and 10^5, a fractional size, wrong channel count,
+ * wrong arity, a camera the model lacks, a port name clash. */
+static const struct { const char *decl, *expect; } bad_cams[] = {
+    {"<numeric name=\"animat.camera.eye_left\" data=\"0 6 3\"/>", "width 0 is not a whole number of pixels in [1, 1024]"},
+    {"<numeric name=\"animat.camera.eye_left\" data=\"8 100000 3\"/>", "height 100000 is not a whole number"},
+    {"<numeric name=\"animat.camera.eye_left\" data=\"8.5 6 3\"/>", "width 8.5 is not a whole number"},
+    {"<numeric name=\"animat.camera.eye_left\" data=\"8 6 2\"/>", "channels 2 must be 3 (RGB) or 1 (grey)"},
+    {"<numeric name=\"animat.camera.eye_left\" data=\"8 6\"/>", "data must be 3 numbers"},
+    {"<numeric name=\"animat.camera.nose\" data=\"8 6 3\"/>", "the model has no <camera name=\"nose\">"},
+    {"<numeric name=\"animat.camera.Eye\" data=\"8 6 3\"/>", "must be [a-z0-9_]+"},
+};
+
+START_TEST(test_camera_bad) {
+    const char *dir = proc_tmpdir();
+    const char *path = eyes_variant(dir, bad_cams[_i].decl);
+    inst x;
+    inst_open(&x, path, 1);
+    ck_assert_ptr_null(x.b);
+    const char *e = th_last_error(x.s.t);
+    ck_assert_msg(strstr(e, path) && strstr(e, "animat.camera.") && strstr(e, bad_cams[_i].expect), "error: %s", e);
+    ck_assert_ptr_null(strchr(e, '\n'));
+    inst_close(&x);
+}
+END_TEST
+
+/* Through the CLI: `animat run` refuses a size of 0 with exit 1 and one
+ * line; plugin-check passes every check on the model with cameras. */
+START_TEST(test_camera_cli) {
+    const char *dir = proc_tmpdir();
+    const char *model = eyes_variant(dir, bad_cams[0].decl);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "body: {plugin: mjcf, params: {model: %s}}\n"
+             "circuit: {plugin: mlp, params: {hidden: [4]}}\n"
+             "wiring: [body.obs.eye_right -> circuit.in.obs, circuit.out.act -> body.act.motors]\n",
+             model);
+    const char *f = proc_write(dir, "x.yaml", text);
+    proc_out p = proc_run("cd %s && %s run %s --quiet", dir, env("ANIMAT_EXE"), f);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "animat.camera.eye_left: width 0"), "stderr: %s", p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && %s plugin-check %s --set model=%s", dir, env("ANIMAT_EXE"), env("MJCF_SO"), eyes_xml());
+    ck_assert_msg(p.status == 0 && strstr(p.out, " 0 failed"), "%s%s", p.out, p.err);
+    proc_free(&p);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("senses");
+    TCase *c = tcase_create("camera");
+    tcase_set_timeout(c, 120);
+    tcase_add_loop_test(c, test_camera_ports, 0, 2);
+    tcase_add_loop_test(c, test_camera_deterministic, 0, 2);
+    tcase_add_loop_test(c, test_camera_bad, 0, (int)(sizeof bad_cams / sizeof bad_cams[0]));
+    tcase_add_test(c, test_camera_cli);
+    suite_add_tcase(s, c);
+    return ck_run(s);
+}
