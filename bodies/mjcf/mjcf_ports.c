@@ -147,6 +147,14 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         ? mjcf_add_out(b, "to_target", 3, 0, "m", "Target site minus reach site, world frame.") : -1;
     b->port_position = m->nbody > 1
         ? mjcf_add_out(b, "position", 2, 0, "m", "World x, y of body 1 (the first body under the worldbody).") : -1;
+    if (mjcf_contact_resolve(m, b->contact_groups, &b->ncontact, err, errlen)) return -1;
+    b->port_contact = b->ncontact ? mjcf_add_out(b, "contact_force", (uint32_t)b->ncontact, 0, "N",
+                                                 "Summed normal contact force per geom group of animat.contact_groups.")
+                                  : -1;
+    if (b->ncontact && b->port_contact < 0) {
+        snprintf(err, (size_t)errlen, "%s: a sensor group is already called contact_force", MJCF_CONTACT_KEY);
+        return -1;
+    }
     b->port_eye0 = mjcf_eyes_count(b->eyes) ? (int)b->nout : -1;
     for (int k = 0; k < mjcf_eyes_count(b->eyes); k++) {
         animat_port_info p = mjcf_eyes_port(b->eyes, k);
@@ -179,6 +187,7 @@ void mjcf_observe(const mjcf_body *b, double *const *obs) {
     if (b->port_speed >= 0) obs[b->port_speed][0] = mjcf_forward_speed(m, d, &b->task);
     if (b->port_target >= 0) mjcf_to_target(d, &b->task, obs[b->port_target]);
     if (b->port_position >= 0) memcpy(obs[b->port_position], d->xpos + 3, 2 * sizeof(double));
+    if (b->port_contact >= 0) mjcf_contact_observe(m, d, b->contact_groups, b->ncontact, obs[b->port_contact]);
     if (b->port_eye0 >= 0) mjcf_eyes_observe(b->eyes, m, d, obs + b->port_eye0);
 }
 

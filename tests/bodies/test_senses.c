@@ -256,6 +256,48 @@ START_TEST(test_camera_cli) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ touch */
+
+/* Step x with actions lift, glue for `n` control steps; the box's height. */
+static double push(inst *x, double lift, double glue, int n) {
+    animat_step_result r = {.struct_size = sizeof r};
+    x->act[0][0] = lift;
+    x->act[1][0] = glue;
+    for (int t = 0; t < n; t++) ck_assert_int_eq(x->api->step(x->b, (const double *const *)x->act, x->obs, &r), ANIMAT_OK);
+    return x->obs[out_port(x, "height")][2];
+}
+
+/* tests/bodies/models/touch.xml: at rest the touch sensor and the contact
+ * force of the box's group (1) and the floor's (0) read m g = 9.81 N, group
+ * 2 (no geoms) 0; with the adhesion actuator on (20 N) a lift of 15 N
+ * cannot raise the box, which presses with 9.81 + 20 - 15 N; without it
+ * the lift raises the box and both read 0. */
+START_TEST(test_touch_contact_adhesion) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/bodies/models/touch.xml", env("ANIMAT_SRC"));
+    inst x;
+    inst_open(&x, path, 1);
+    ck_assert_msg(x.b != NULL, "%s", th_last_error(x.s.t));
+    int touch = out_port(&x, "touch"), cf = out_port(&x, "contact_force");
+    ck_assert_uint_eq(x.pout[cf].size, 3);
+    ck_assert_str_eq(x.pout[cf].unit, "N");
+    ck_assert_int_eq(x.api->reset(x.b, 0, x.obs), ANIMAT_OK);
+    double z0 = push(&x, 0, 0, 20);
+    ck_assert_double_eq_tol(x.obs[touch][0], 9.81, 0.1);
+    ck_assert_double_eq_tol(x.obs[cf][0], 9.81, 0.1);
+    ck_assert_double_eq_tol(x.obs[cf][1], 9.81, 0.1);
+    ck_assert_double_eq(x.obs[cf][2], 0.0);
+    double zglue = push(&x, 1, 1, 10);
+    ck_assert_msg(fabs(zglue - z0) < 1e-3, "glued box moved from %g to %g", z0, zglue);
+    ck_assert_double_eq_tol(x.obs[touch][0], 9.81 + 20 - 15, 0.2); /* weight + adhesion - lift */
+    double zfree = push(&x, 1, 0, 10);
+    ck_assert_msg(zfree > z0 + 0.01, "lifted box at %g, started at %g", zfree, z0);
+    ck_assert_double_eq(x.obs[touch][0], 0.0);
+    ck_assert_double_eq(x.obs[cf][0], 0.0);
+    inst_close(&x);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("senses");
     TCase *c = tcase_create("camera");
@@ -265,5 +307,8 @@ int main(void) {
     tcase_add_loop_test(c, test_camera_bad, 0, (int)(sizeof bad_cams / sizeof bad_cams[0]));
     tcase_add_test(c, test_camera_cli);
     suite_add_tcase(s, c);
+    TCase *t = tcase_create("touch");
+    tcase_add_test(t, test_touch_contact_adhesion);
+    suite_add_tcase(s, t);
     return ck_run(s);
 }
