@@ -155,6 +155,14 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         snprintf(err, (size_t)errlen, "%s: a sensor group is already called contact_force", MJCF_CONTACT_KEY);
         return -1;
     }
+    if (mjcf_odour_resolve(m, &b->odour, err, errlen)) return -1;
+    b->port_smell = b->odour.nsense ? mjcf_add_out(b, "smell", (uint32_t)b->odour.nsense, 0, "",
+                                                   "Odour concentration at each site of animat.smell.")
+                                    : -1;
+    if (b->odour.nsense && b->port_smell < 0) {
+        snprintf(err, (size_t)errlen, "%s: a sensor group is already called smell", MJCF_SMELL_KEY);
+        return -1;
+    }
     b->port_eye0 = mjcf_eyes_count(b->eyes) ? (int)b->nout : -1;
     for (int k = 0; k < mjcf_eyes_count(b->eyes); k++) {
         animat_port_info p = mjcf_eyes_port(b->eyes, k);
@@ -188,6 +196,7 @@ void mjcf_observe(const mjcf_body *b, double *const *obs) {
     if (b->port_target >= 0) mjcf_to_target(d, &b->task, obs[b->port_target]);
     if (b->port_position >= 0) memcpy(obs[b->port_position], d->xpos + 3, 2 * sizeof(double));
     if (b->port_contact >= 0) mjcf_contact_observe(m, d, b->contact_groups, b->ncontact, obs[b->port_contact]);
+    if (b->port_smell >= 0) mjcf_odour_observe(&b->odour, d, obs[b->port_smell]);
     if (b->port_eye0 >= 0) mjcf_eyes_observe(b->eyes, m, d, obs + b->port_eye0);
 }
 

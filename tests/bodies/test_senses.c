@@ -298,6 +298,86 @@ START_TEST(test_touch_contact_adhesion) {
 }
 END_TEST
 
+static double example_return(const char *example, int steps, const char *extra);
+
+/* ------------------------------------------------------------------ odour */
+
+/* The shipped chemotaxis worm with its odour declaration replaced by
+ * `decl` (NULL: unchanged), written to a fresh directory; its path. */
+static const char *chemo_variant(const char *decl) {
+    char src[1024];
+    snprintf(src, sizeof src, "%s/bodies/mjcf/models/worm_chemo.xml", env("ANIMAT_SRC"));
+    char *s = proc_slurp(src);
+    ck_assert_ptr_nonnull(s);
+    const char *old = "<numeric name=\"animat.odour.food\" data=\"0.4 1\"/>";
+    char *at = strstr(s, old);
+    ck_assert_ptr_nonnull(at);
+    if (!decl) decl = old;
+    size_t cap = strlen(s) + strlen(decl) + 1;
+    char *o = malloc(cap);
+    snprintf(o, cap, "%.*s%s%s", (int)(at - s), s, decl, at + strlen(old));
+    const char *p = proc_write(proc_tmpdir(), "chemo.xml", o);
+    free(s);
+    free(o);
+    return p;
+}
+
+/* smell = A exp(-r^2 / (2 s^2)) at each nose site: checked against the
+ * distance from the sites' positions (read back through a second source
+ * far away, which adds nothing) -- the left nose, nearer a food placed to
+ * the worm's left, smells more. */
+START_TEST(test_odour_field) {
+    inst x;
+    inst_open(&x, chemo_variant(NULL), 3);
+    ck_assert_msg(x.b != NULL, "%s", th_last_error(x.s.t));
+    int sm = out_port(&x, "smell"), tt = out_port(&x, "to_target"), hp = out_port(&x, "head_pos");
+    ck_assert_uint_eq(x.pout[sm].size, 2);
+    ck_assert_int_eq(x.api->reset(x.b, 0, x.obs), ANIMAT_OK);
+    /* food = head site + to_target; the noses are 0.02 m either side of the
+     * head's axis and 0.005 m behind the head site: compare with the head
+     * site's own distance, within the noses' offset */
+    double dx = x.obs[tt][0], dy = x.obs[tt][1], r = hypot(dx, dy);
+    double c = exp(-r * r / (2 * 0.4 * 0.4));
+    for (int k = 0; k < 2; k++) ck_assert_msg(fabs(x.obs[sm][k] - c) < 0.15 * c, "smell %g vs %g", x.obs[sm][k], c);
+    /* the worm heads along -y at qpos0 (+- 0.1 rad): its left is +x */
+    ck_assert_msg((x.obs[sm][0] > x.obs[sm][1]) == (dx > 0), "left %g right %g food dx %g (head %g)", x.obs[sm][0],
+                  x.obs[sm][1], dx, x.obs[hp][0]);
+    inst_close(&x);
+}
+END_TEST
+
+static const struct { const char *decl, *expect; } bad_odour[] = {
+    {"<numeric name=\"animat.odour.food\" data=\"-0.4 1\"/>", "spread -0.4 m and amplitude 1 must both be positive"},
+    {"<numeric name=\"animat.odour.food\" data=\"0 1\"/>", "spread 0 m"},
+    {"<numeric name=\"animat.odour.food\" data=\"0.4\"/>", "data must be 2 numbers"},
+    {"<numeric name=\"animat.odour.nowhere\" data=\"0.4 1\"/>", "no <site name=\"nowhere\"> (the source)"},
+    {"", "animat.smell names sites but the model has no odour source"},
+};
+
+/* Bad odour declarations: refused at create, one line naming file and key. */
+START_TEST(test_odour_bad) {
+    const char *path = chemo_variant(bad_odour[_i].decl);
+    inst x;
+    inst_open(&x, path, 1);
+    ck_assert_ptr_null(x.b);
+    const char *e = th_last_error(x.s.t);
+    ck_assert_msg(strstr(e, path) && strstr(e, "animat.") && strstr(e, bad_odour[_i].expect), "error: %s", e);
+    ck_assert_ptr_null(strchr(e, '\n'));
+    inst_close(&x);
+}
+END_TEST
+
+/* Chemotaxis (examples/worm-chemotaxis.yaml, 5 episodes of 500 steps):
+ * steering up the gradient keeps the head nearer the food than no steering,
+ * and steering down it farther (-310.4, -470.2 and -546.5 here). */
+START_TEST(test_chemotaxis) {
+    double up = example_return("worm-chemotaxis.yaml", 500, "");
+    double none = example_return("worm-chemotaxis.yaml", 500, "--set circuits.steer.theta=[0,0,0]");
+    double down = example_return("worm-chemotaxis.yaml", 500, "--set circuits.steer.theta=[100,-100,0]");
+    ck_assert_msg(up > none + 80 && none > down + 30, "returns: up %g, none %g, down %g", up, none, down);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- animals */
 
 /* The mean return of `animat run EXAMPLE --set run.max_steps=N [EXTRA]`. */
@@ -343,6 +423,12 @@ int main(void) {
     TCase *t = tcase_create("touch");
     tcase_add_test(t, test_touch_contact_adhesion);
     suite_add_tcase(s, t);
+    TCase *o = tcase_create("odour");
+    tcase_add_test(o, test_odour_field);
+    tcase_add_loop_test(o, test_odour_bad, 0, (int)(sizeof bad_odour / sizeof bad_odour[0]));
+    tcase_add_test(o, test_chemotaxis);
+    tcase_set_timeout(o, 120);
+    suite_add_tcase(s, o);
     TCase *a = tcase_create("animals");
     tcase_set_timeout(a, 120);
     tcase_add_loop_test(a, test_animal_moves, 0, (int)(sizeof animals / sizeof animals[0]));
