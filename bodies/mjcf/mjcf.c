@@ -29,6 +29,12 @@ static const animat_param_info mjcf_params[] = {
     ANIMAT_P_REAL("rft_ratio", "", 1.5, 1, 100, "rft: normal/tangential drag ratio (about 1.5 water, 10 agar gel, 30-40 stiff agar)."),
     ANIMAT_P_REAL("rft_length", "m", 0.1, 0, 10, "rft: segment length, for the rotational drag of a uniform rod (cn L^2 / 12)."),
     ANIMAT_P_CHOICE("rft_axis", "x|y|z", 1, "rft: the body-local axis along each segment."),
+    ANIMAT_P_PATH("arena", "Arena: an MJCF file whose walls, obstacles and assets are added to the model's (docs/arenas.md)."),
+    ANIMAT_P_CHOICE("terrain", "flat|image|noise", 0, "Ground: flat (the model's own), a heightfield from terrain_image, or seeded noise."),
+    ANIMAT_P_PATH("terrain_image", "terrain: image: a PNG whose grey levels are the heights."),
+    ANIMAT_P_REAL_LIST("terrain_size", "m", "5,5,0.1,0.05", 0.001, 1000, "Heightfield half-sizes x, y, height and base depth."),
+    ANIMAT_P_INT("terrain_seed", "", 1, 0, 4294967295.0, "terrain: noise: the GSL mt19937 seed of the heights."),
+    ANIMAT_P_INT("terrain_cells", "", 64, 8, 1024, "terrain: noise: cells per side."),
     ANIMAT_P_CHOICE("camera_mode", "ray|render", 0, "Camera ports (animat.camera.NAME): ray = flat colours by MuJoCo rays (no allocation); render = lit pictures by MuJoCo's renderer in OSMesa."),
 };
 
@@ -86,7 +92,9 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
     const char *path = "";
     char err[1200];
     if (h->param_string(h, "model", &path) != ANIMAT_OK) path = "";
-    b->m = mjcf_load(path, err, (int)sizeof err);
+    err[0] = '\0';
+    b->m = mjcf_arena_model(h, path, err, (int)sizeof err);
+    if (!b->m && !err[0]) b->m = mjcf_load(path, err, (int)sizeof err);
     if (!b->m) {
         h->error(h, "%s", err);
         return -1;

@@ -9,7 +9,8 @@
  *   mjcf_reset.c   the initial state from the host's stream;
  *   mjcf_camera.c  cameras as observation ports (mjcf_camera.h);
  *   mjcf_contact.c contact forces per geom group (mjcf_contact.h);
- *   mjcf_odour.c   an odour field sampled at sites (mjcf_odour.h).
+ *   mjcf_odour.c   an odour field sampled at sites (mjcf_odour.h);
+ *   mjcf_arena.c   the model merged with an arena and a terrain (mjcf_arena.h).
  *
  * Ports. Actuators and sensors are grouped by name: "STEM_N" (N digits)
  * joins port STEM, any other name is its own port; ports appear in the order
@@ -50,6 +51,7 @@
 #include "mjcf_camera.h"
 #include "mjcf_contact.h"
 #include "mjcf_odour.h"
+#include "mjcf_arena.h"
 
 #define MJCF_MAX_PORTS 32  /* per direction */
 #define MJCF_NAME_MAX 48   /* port name with its NUL */

@@ -378,6 +378,73 @@ START_TEST(test_chemotaxis) {
 }
 END_TEST
 
+/* ----------------------------------------------------------------- arenas */
+
+/* `animat run` of the hexapod example for 200 steps with EXTRA: its
+ * output, status and stderr line count through *p (caller frees). */
+static proc_out hexapod_run(const char *extra) {
+    const char *dir = proc_tmpdir();
+    return proc_run("cd %s && %s run %s/examples/hexapod-cpg.yaml --quiet --set run.max_steps=200 %s", dir,
+                    env("ANIMAT_EXE"), env("ANIMAT_SRC"), extra);
+}
+
+/* Noise terrain: the same seed gives the same return (bit for bit in the
+ * printed digits), another seed and the flat ground others; the rocks
+ * arena loads and runs. */
+START_TEST(test_arena_terrain) {
+    const char *noise = "--set body.params.terrain=noise --set body.params.terrain_size=[3,3,0.03,0.05]";
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s --set body.params.terrain_seed=1", noise);
+    snprintf(b, sizeof b, "%s --set body.params.terrain_seed=2", noise);
+    proc_out r1 = hexapod_run(a), r1b = hexapod_run(a), r2 = hexapod_run(b), flat = hexapod_run("");
+    char arena[1024];
+    snprintf(arena, sizeof arena, "--set body.params.arena=%s/bodies/mjcf/arenas/rocks.xml", env("ANIMAT_SRC"));
+    proc_out rocks = hexapod_run(arena);
+    ck_assert_msg(r1.status == 0 && r2.status == 0 && flat.status == 0 && rocks.status == 0, "%s%s%s%s", r1.err, r2.err,
+                  flat.err, rocks.err);
+    /* the summary up to its timing */
+    char *cut[] = {strchr(r1.out, ';'), strchr(r1b.out, ';'), strchr(r2.out, ';'), strchr(flat.out, ';')};
+    for (int k = 0; k < 4; k++) {
+        ck_assert_ptr_nonnull(cut[k]);
+        *cut[k] = '\0';
+    }
+    ck_assert_str_eq(r1.out, r1b.out);
+    ck_assert_str_ne(r1.out, r2.out);
+    ck_assert_str_ne(r1.out, flat.out);
+    proc_free(&r1);
+    proc_free(&r1b);
+    proc_free(&r2);
+    proc_free(&flat);
+    proc_free(&rocks);
+}
+END_TEST
+
+/* Refused before any step, exit 1, one line: a terrain image that is not a
+ * PNG (naming it), a body placed inside an obstacle (naming both). */
+START_TEST(test_arena_bad) {
+    const char *dir = proc_tmpdir();
+    char png[900], inside[900]; /* proc_write's result is overwritten by the next call */
+    snprintf(png, sizeof png, "%s", proc_write(dir, "terrain.png", "not a png at all"));
+    snprintf(inside, sizeof inside, "%s", proc_write(dir, "inside.xml",
+                                    "<mujoco><worldbody><geom name=\"boulder\" type=\"box\" size=\".2 .2 .2\" "
+                                    "pos=\"0 0 .1\"/></worldbody></mujoco>\n"));
+    char a[2048];
+    snprintf(a, sizeof a, "--set body.params.terrain=image --set body.params.terrain_image=%s", png);
+    proc_out p = hexapod_run(a);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "terrain.png") && strstr(p.err, "PNG"), "stderr: %s", p.err);
+    ck_assert_str_eq(p.out, "");
+    proc_free(&p);
+    snprintf(a, sizeof a, "--set body.params.arena=%s", inside);
+    p = hexapod_run(a);
+    ck_assert_int_eq(p.status, 1);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "body 'torso' starts inside obstacle 'boulder'"), "stderr: %s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- animals */
 
 /* The mean return of `animat run EXAMPLE --set run.max_steps=N [EXTRA]`. */
@@ -429,6 +496,11 @@ int main(void) {
     tcase_add_test(o, test_chemotaxis);
     tcase_set_timeout(o, 120);
     suite_add_tcase(s, o);
+    TCase *ar = tcase_create("arenas");
+    tcase_set_timeout(ar, 120);
+    tcase_add_test(ar, test_arena_terrain);
+    tcase_add_test(ar, test_arena_bad);
+    suite_add_tcase(s, ar);
     TCase *a = tcase_create("animals");
     tcase_set_timeout(a, 120);
     tcase_add_loop_test(a, test_animal_moves, 0, (int)(sizeof animals / sizeof animals[0]));
