@@ -100,6 +100,7 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
         return -1;
     }
     if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) ||
+        mjcf_arena_regions(b->m, &b->rft, err, (int)sizeof err) ||
         mjcf_eyes_create(h, b->m, b->camera_render, &b->eyes, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err)) {
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;

@@ -236,3 +236,31 @@ mjModel *mjcf_arena_model(const animat_host *h, const char *path, char *err, int
     return m;
 }
 
+
+/* See mjcf_arena.h. */
+int mjcf_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen) {
+    double v[5 * MJB_RFT_REGIONS + 1];
+    int n = mjb_custom_numeric(m, MJCF_REGIONS_KEY, v, 5 * MJB_RFT_REGIONS + 1);
+    rft->nregions = 0;
+    if (n < 0) return 0;
+    if (n == 0 || n % 5 || n > 5 * MJB_RFT_REGIONS) {
+        snprintf(err, (size_t)errlen, "<custom> %s: 1 to %d regions of 5 numbers \"x0 x1 y0 y1 ratio\", not %d numbers",
+                 MJCF_REGIONS_KEY, MJB_RFT_REGIONS, n);
+        return -1;
+    }
+    if (!rft->on) {
+        snprintf(err, (size_t)errlen, "<custom> %s: medium regions need the parameter medium: rft", MJCF_REGIONS_KEY);
+        return -1;
+    }
+    for (int k = 0; k < n / 5; k++) {
+        const double *r = v + 5 * k;
+        if (!(r[0] <= r[1] && r[2] <= r[3] && r[4] >= 1 && r[4] <= 100)) {
+            snprintf(err, (size_t)errlen, "<custom> %s: region %d needs x0 <= x1, y0 <= y1 and a ratio in [1, 100]",
+                     MJCF_REGIONS_KEY, k + 1);
+            return -1;
+        }
+    }
+    memcpy(rft->regions, v, (size_t)n * sizeof(double));
+    rft->nregions = n / 5;
+    return 0;
+}

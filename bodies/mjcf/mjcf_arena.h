@@ -23,6 +23,11 @@
  *                  mt19937 seeded with terrain_seed, smoothed by a 5 x 5 box
  *                  filter and scaled to [0, 1]; the same seed gives the same
  *                  terrain in every instance, episode and process.
+ * Medium regions: <numeric name="animat.rft_regions" data="x0 x1 y0 y1 K ...">
+ * (in the model or the arena, 5 numbers per region, at most MJB_RFT_REGIONS)
+ * gives every body whose centre of mass lies in a region the RFT ratio K
+ * there instead of the parameter rft_ratio (e.g. agar patches, K = 10, in
+ * water, 1.5); needs medium: rft.
  * Placement: at create, at qpos0, no geom of a moving body may penetrate a
  * geom of the worldbody other than a plane or heightfield by more than
  * 1 mm (contacts are computed for this check even in a model that disables
@@ -33,6 +38,10 @@
 
 #include <animat/animat.h>
 #include <mujoco/mujoco.h>
+
+#include "../common/mjb.h"
+
+#define MJCF_REGIONS_KEY "animat.rft_regions"
 
 /* The arena parameters, read at create. Plain data; paths host-owned. */
 typedef struct mjcf_arena {
@@ -56,6 +65,11 @@ int mjcf_arena_any(const mjcf_arena *a);
 /* Load model file `path` merged with the arena and terrain; NULL with a
  * one-line reason in err naming the file. Create phase. */
 mjModel *mjcf_arena_load(const char *path, const mjcf_arena *a, char *err, int errlen);
+
+/* Read animat.rft_regions into rft (which must already say whether the
+ * medium is rft). 0, or -1 with a one-line reason in err naming the key.
+ * Create phase. */
+int mjcf_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen);
 
 /* The placement check above on a fresh data of m. 0, or -1 with err.
  * Create phase (allocates one mjData). */

@@ -445,6 +445,46 @@ START_TEST(test_arena_bad) {
 }
 END_TEST
 
+/* The printed mean return of examples/worm-ncap.yaml, 1 episode of 300
+ * steps, with EXTRA. */
+static double worm_return(const char *extra) {
+    char a[2048];
+    snprintf(a, sizeof a, "--set run.episodes=1 %s", extra);
+    return example_return("worm-ncap.yaml", 300, a);
+}
+
+/* Medium regions (animat.rft_regions): a region over the whole world with
+ * ratio 10 gives the return of rft_ratio 10 everywhere (to rounding: the
+ * rotational drag is scaled, not recomputed), a region the worm never
+ * enters changes nothing, bit for bit in the printed digits; one over the
+ * worm's front half (y < 0.2 m) changes its return; the shipped agar patch
+ * loads and runs. */
+START_TEST(test_arena_rft_regions) {
+    const char *dir = proc_tmpdir();
+    char all[900], far[900], half[900], a[1200];
+    snprintf(half, sizeof half, "%s", proc_write(dir, "half.xml", "<mujoco><custom><numeric name=\"animat.rft_regions\" "
+                                                            "data=\"-10 10 -10 0.2 10\"/></custom></mujoco>\n"));
+    snprintf(all, sizeof all, "%s", proc_write(dir, "all.xml", "<mujoco><custom><numeric name=\"animat.rft_regions\" "
+                                                          "data=\"-100 100 -100 100 10\"/></custom></mujoco>\n"));
+    snprintf(far, sizeof far, "%s", proc_write(dir, "far.xml", "<mujoco><custom><numeric name=\"animat.rft_regions\" "
+                                                          "data=\"50 60 50 60 10\"/></custom></mujoco>\n"));
+    double water = worm_return(""), agar = worm_return("--set body.params.rft_ratio=10");
+    snprintf(a, sizeof a, "--set body.params.arena=%s", all);
+    double region_all = worm_return(a);
+    snprintf(a, sizeof a, "--set body.params.arena=%s", far);
+    double region_far = worm_return(a);
+    snprintf(a, sizeof a, "--set body.params.arena=%s/bodies/mjcf/arenas/agar_patch.xml", env("ANIMAT_SRC"));
+    double patch = worm_return(a);
+    snprintf(a, sizeof a, "--set body.params.arena=%s", half);
+    double front = worm_return(a);
+    ck_assert_msg(fabs(water - agar) > 1, "water %g agar %g", water, agar);
+    ck_assert_msg(fabs(region_all - agar) < 0.01, "region everywhere %g vs rft_ratio 10 %g", region_all, agar);
+    ck_assert_double_eq(region_far, water);
+    ck_assert_msg(fabs(front - water) > 0.5, "front half in agar %g vs water %g", front, water);
+    ck_assert_msg(isfinite(patch), "agar patch %g", patch);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- animals */
 
 /* The mean return of `animat run EXAMPLE --set run.max_steps=N [EXTRA]`. */
@@ -500,6 +540,7 @@ int main(void) {
     tcase_set_timeout(ar, 120);
     tcase_add_test(ar, test_arena_terrain);
     tcase_add_test(ar, test_arena_bad);
+    tcase_add_test(ar, test_arena_rft_regions);
     suite_add_tcase(s, ar);
     TCase *a = tcase_create("animals");
     tcase_set_timeout(a, 120);
