@@ -27,12 +27,14 @@ static int mjcf_relpath(const char *from, const char *to, char *out, size_t cap)
         if (f[i - 1] == '/') common = i;
     }
     if (!f[i] && (t[i] == '/' || !t[i])) common = i; /* `from` is a prefix of `to` */
-    out[0] = '\0';
-    for (const char *p = f + common; *p; p++)
-        if (p == f + common || p[-1] == '/') strncat(out, "../", cap - strlen(out) - 1);
+    size_t n = 0;
+    for (const char *p = f + common; *p && n + 3 < cap; p++)
+        if (p == f + common || p[-1] == '/') memcpy(out + n, "../", 3), n += 3;
     const char *rest = t + common;
     if (*rest == '/') rest++;
-    strncat(out, rest, cap - strlen(out) - 1);
+    size_t len = strlen(rest);
+    if (n + len + 1 > cap) return -1;
+    memcpy(out + n, rest, len + 1);
     return 0;
 }
 
