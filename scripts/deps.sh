@@ -6,7 +6,7 @@ set -euo pipefail
 ANIMAT_DEBS=(build-essential meson ninja-build pkg-config libmujoco-dev libgsl-dev check
              libyaml-dev libxml2-dev libosmesa6-dev libhdf5-dev libopenmpi-dev openmpi-bin valgrind binutils
              clang libclang-rt-14-dev
-             hdf5-tools libcairo2-dev ffmpeg chromium python3 procps)
+             hdf5-tools libcairo2-dev ffmpeg chromium python3 procps libglfw3 xvfb xauth)
 
 missing=()
 for p in "${ANIMAT_DEBS[@]}"; do

@@ -31,6 +31,8 @@ void mjb_warn_sink(const char *msg);
 
 /* ---- stepping and divergence (mjb_step.c) ---- */
 
+#define MJB_RFT_REGIONS 8
+
 /* Resistive force theory medium (see mjb_rft.c). Plain data. */
 typedef struct mjb_rft {
     int on;            /* 0: no RFT forces (mjb_advance is plain mj_step) */
@@ -39,6 +41,12 @@ typedef struct mjb_rft {
     double cr;         /* rotational drag per body about the world z, N m s */
     int axis;          /* body-local axis along the segment: 0 x, 1 y, 2 z */
     int first_body;    /* bodies [first_body, nbody) feel the medium */
+    /* Regions of another medium (e.g. agar patches in water): a body whose
+     * centre of mass lies in [x0, x1] x [y0, y1] of region k feels the
+     * ratio regions[5k + 4] instead of `ratio` (the first region that
+     * holds it); nregions 0: one medium everywhere. */
+    double regions[5 * MJB_RFT_REGIONS];
+    int nregions;
 } mjb_rft;
 
 /* The first MuJoCo warning since mj_resetData that makes the state

@@ -29,6 +29,13 @@ static const animat_param_info mjcf_params[] = {
     ANIMAT_P_REAL("rft_ratio", "", 1.5, 1, 100, "rft: normal/tangential drag ratio (about 1.5 water, 10 agar gel, 30-40 stiff agar)."),
     ANIMAT_P_REAL("rft_length", "m", 0.1, 0, 10, "rft: segment length, for the rotational drag of a uniform rod (cn L^2 / 12)."),
     ANIMAT_P_CHOICE("rft_axis", "x|y|z", 1, "rft: the body-local axis along each segment."),
+    ANIMAT_P_PATH("arena", "Arena: an MJCF file whose walls, obstacles and assets are added to the model's (docs/arenas.md)."),
+    ANIMAT_P_CHOICE("terrain", "flat|image|noise", 0, "Ground: flat (the model's own), a heightfield from terrain_image, or seeded noise."),
+    ANIMAT_P_PATH("terrain_image", "terrain: image: a PNG whose grey levels are the heights."),
+    ANIMAT_P_REAL_LIST("terrain_size", "m", "5,5,0.1,0.05", 0.001, 1000, "Heightfield half-sizes x, y, height and base depth."),
+    ANIMAT_P_INT("terrain_seed", "", 1, 0, 4294967295.0, "terrain: noise: the GSL mt19937 seed of the heights."),
+    ANIMAT_P_INT("terrain_cells", "", 64, 8, 1024, "terrain: noise: cells per side."),
+    ANIMAT_P_CHOICE("camera_mode", "ray|render", 0, "Camera ports (animat.camera.NAME): ray = flat colours by MuJoCo rays (no allocation); render = lit pictures by MuJoCo's renderer in OSMesa."),
 };
 
 /* Read REAL/INT/BOOL parameters into the instance. 0 or -1. Create. */
@@ -52,16 +59,17 @@ static int mjcf_read_numbers(const animat_host *h, mjcf_body *b, double *time_li
 
 /* Read the CHOICE parameters. 0 or -1 after h->error. Create. */
 static int mjcf_read_choices(const animat_host *h, mjcf_body *b) {
-    const char *init = "", *medium = "", *axis = "";
+    const char *init = "", *medium = "", *axis = "", *cam = "";
     if (h->param_choice(h, "init", &init) != ANIMAT_OK || h->param_choice(h, "medium", &medium) != ANIMAT_OK ||
-        h->param_choice(h, "rft_axis", &axis) != ANIMAT_OK) {
-        h->error(h, "mjcf: cannot read the init, medium or rft_axis parameter");
+        h->param_choice(h, "rft_axis", &axis) != ANIMAT_OK || h->param_choice(h, "camera_mode", &cam) != ANIMAT_OK) {
+        h->error(h, "mjcf: cannot read the init, medium, rft_axis or camera_mode parameter");
         return -1;
     }
     b->init_joints = strcmp(init, "joints") == 0;
     b->rft.on = strcmp(medium, "rft") == 0;
     b->rft.axis = axis[0] == 'x' ? 0 : axis[0] == 'y' ? 1 : 2;
     b->rft.first_body = 1;
+    b->camera_render = strcmp(cam, "render") == 0;
     return 0;
 }
 
@@ -76,6 +84,7 @@ static void mjcf_destroy(void *self) {
     b->h->free(b->h, b->act_lo);
     b->h->free(b->h, b->act_names);
     mjcf_morph_free(b);
+    mjcf_eyes_destroy(b->h, b->eyes);
     b->h->free(b->h, b);
 }
 
@@ -84,13 +93,17 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
     const char *path = "";
     char err[1200];
     if (h->param_string(h, "model", &path) != ANIMAT_OK) path = "";
-    b->m = mjcf_load(path, err, (int)sizeof err);
+    err[0] = '\0';
+    b->m = mjcf_arena_model(h, path, err, (int)sizeof err);
+    if (!b->m && !err[0]) b->m = mjcf_load(path, err, (int)sizeof err);
     if (!b->m) {
         h->error(h, "%s", err);
         return -1;
     }
-    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) || mjcf_make_ports(b, err, (int)sizeof err) ||
-        mjcf_morph_init(b, err, (int)sizeof err)) {
+    if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) ||
+        mjcf_arena_regions(b->m, &b->rft, err, (int)sizeof err) ||
+        mjcf_eyes_create(h, b->m, b->camera_render, &b->eyes, err, (int)sizeof err) ||
+        mjcf_make_ports(b, err, (int)sizeof err) || mjcf_morph_init(b, err, (int)sizeof err)) {
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;
     }

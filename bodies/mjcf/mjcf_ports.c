@@ -102,6 +102,8 @@ static int mjcf_action_values(mjcf_body *b) {
 
 static const animat_port_values *mjcf_values(void *self, uint32_t dir, uint32_t i) {
     const mjcf_body *b = self;
+    if (dir == ANIMAT_PORT_OUT && b->port_eye0 >= 0 && i >= (uint32_t)b->port_eye0 && i < b->nout)
+        return mjcf_eyes_values(b->eyes); /* camera pictures: [0, 1] */
     return dir == ANIMAT_PORT_IN && i < b->nin ? &b->act_vals[i] : NULL;
 }
 
@@ -145,6 +147,30 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         ? mjcf_add_out(b, "to_target", 3, 0, "m", "Target site minus reach site, world frame.") : -1;
     b->port_position = m->nbody > 1
         ? mjcf_add_out(b, "position", 2, 0, "m", "World x, y of body 1 (the first body under the worldbody).") : -1;
+    if (mjcf_contact_resolve(m, b->contact_groups, &b->ncontact, err, errlen)) return -1;
+    b->port_contact = b->ncontact ? mjcf_add_out(b, "contact_force", (uint32_t)b->ncontact, 0, "N",
+                                                 "Summed normal contact force per geom group of animat.contact_groups.")
+                                  : -1;
+    if (b->ncontact && b->port_contact < 0) {
+        snprintf(err, (size_t)errlen, "%s: a sensor group is already called contact_force", MJCF_CONTACT_KEY);
+        return -1;
+    }
+    if (mjcf_odour_resolve(m, &b->odour, err, errlen)) return -1;
+    b->port_smell = b->odour.nsense ? mjcf_add_out(b, "smell", (uint32_t)b->odour.nsense, 0, "",
+                                                   "Odour concentration at each site of animat.smell.")
+                                    : -1;
+    if (b->odour.nsense && b->port_smell < 0) {
+        snprintf(err, (size_t)errlen, "%s: a sensor group is already called smell", MJCF_SMELL_KEY);
+        return -1;
+    }
+    b->port_eye0 = mjcf_eyes_count(b->eyes) ? (int)b->nout : -1;
+    for (int k = 0; k < mjcf_eyes_count(b->eyes); k++) {
+        animat_port_info p = mjcf_eyes_port(b->eyes, k);
+        if (mjcf_add_out(b, p.name, p.size, 0, "", p.doc) < 0) {
+            snprintf(err, (size_t)errlen, "camera port '%s': another port has that name", p.name);
+            return -1;
+        }
+    }
     if (b->nout == 0) {
         snprintf(err, (size_t)errlen, "the model has no sensors and no task port; add sensors or set obs_qpos");
         return -1;
@@ -169,6 +195,9 @@ void mjcf_observe(const mjcf_body *b, double *const *obs) {
     if (b->port_speed >= 0) obs[b->port_speed][0] = mjcf_forward_speed(m, d, &b->task);
     if (b->port_target >= 0) mjcf_to_target(d, &b->task, obs[b->port_target]);
     if (b->port_position >= 0) memcpy(obs[b->port_position], d->xpos + 3, 2 * sizeof(double));
+    if (b->port_contact >= 0) mjcf_contact_observe(m, d, b->contact_groups, b->ncontact, obs[b->port_contact]);
+    if (b->port_smell >= 0) mjcf_odour_observe(&b->odour, d, obs[b->port_smell]);
+    if (b->port_eye0 >= 0) mjcf_eyes_observe(b->eyes, m, d, obs + b->port_eye0);
 }
 
 /* See mjcf.h. */

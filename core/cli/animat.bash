@@ -13,7 +13,7 @@ _animat() {
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     fi
-    local commands="run check train rerun render plot report export plugins plugin-check help version"
+    local commands="run check train eval sweep rerun render view plot report export analyze plugins new plugin-check help version"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -27,6 +27,7 @@ _animat() {
         train) opts="$runopts --epochs --threads --resume --record" ;;
         rerun) opts="--plugin --quiet --help" ;;
         render) opts="-o --size --overlay --set --episodes --theta --plugin --quiet --help" ;;
+        view) opts="--size --speed --frames --screenshot --set --episodes --help" ;;
         plot) opts="-o --signal --episode --from --to --size --help" ;;
         report) opts="-o --video --quiet --help" ;;
         export) opts="-o --quiet --help" ;;

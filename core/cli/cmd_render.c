@@ -135,18 +135,18 @@ static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
     return 0;
 }
 
-/* Open the renderer and add every body with its own camera suggestion. */
-static int render_setup(render_job *j, sim *s, errmsg *e) {
+/* See cmd_render.h. */
+int cmd_render_setup(view_renderer **out, int w, int h, int window, sim *s, errmsg *e) {
     const animat_mujoco_ext *ext[SIM_MAX_BODIES];
     if (render_tables(s, ext, e)) return -1;
-    j->r = view_render_open(j->w, j->h, s->nbodies, e);
-    if (!j->r) return -1;
+    view_renderer *r = *out = window ? view_render_open_gl(w, h, s->nbodies, e) : view_render_open(w, h, s->nbodies, e);
+    if (!r) return -1;
     for (uint32_t k = 0, i = 0; i < s->ninsts; i++) {
         instance *in = &s->insts[i];
         if (in->kind != ANIMAT_KIND_BODY) continue;
         animat_mujoco_camera cam;
         int hint = instance_mj_camera(in, ext[k], &cam);
-        if (view_render_add(j->r, instance_mj_model(in, ext[k]), instance_mj_data(in, ext[k]), ext[k]->mujoco_version,
+        if (view_render_add(r, instance_mj_model(in, ext[k]), instance_mj_data(in, ext[k]), ext[k]->mujoco_version,
                             hint ? &cam : NULL, e))
             return -1;
         k++;
@@ -254,7 +254,7 @@ static int render_run(render_job *j, errmsg *e) {
     int rc = atomicfile_check(j->out, "-o", inputs, nin, e);
     if (!rc) rc = sim_create(&s, &x, e);
     if (!rc) {
-        rc = render_setup(j, &s, e);
+        rc = cmd_render_setup(&j->r, j->w, j->h, 0, &s, e);
         if (!rc) rc = render_film(j, &x, &s, e);
         const view_mj *mj = view_mj_load(e);
         if (mj && *mj->mju_user_error == render_mj_error) *mj->mju_user_error = NULL;

@@ -22,6 +22,7 @@
 #include "cli/cmd_rerun.h"
 #include "cli/setopts.h"
 #include "cli/cmd_render.h"
+#include "cli/cmd_view.h"
 #include "plugin/callguard.h"
 #include "sim/record.h"
 #include "sim/nwb_export.h"
@@ -91,6 +92,12 @@ static void usage(FILE *f) {
             "                          needs OSMesa and the ffmpeg program; progress with ETA\n"
             "                          on a terminal; an ffmpeg idle for ANIMAT_FFMPEG_TIMEOUT s\n"
             "                          (default 60) is stopped\n"
+            "  view FILE [--size WxH] [--episodes N] [--set K=V]... [--speed X] [--frames N]\n"
+            "         [--screenshot F.ppm]\n"
+            "                          run episodes like run and show every body live in a\n"
+            "                          window (GLFW): space pauses, right arrow steps, +/- speed,\n"
+            "                          Esc quits; time, return and speed in an overlay; needs a\n"
+            "                          display (one line and exit 1 without)\n"
             "  plugins                 list the plugins found: kind, name, id, version, file\n"
             "  plugins info NAME|ID [--set KEY=VALUE]...\n"
             "                          a plugin's parameters (type, unit, default, range, doc)\n"
@@ -458,6 +465,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "sweep")) return cmd_sweep_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "rerun")) return cmd_rerun_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "render")) return cmd_render_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view")) return cmd_view_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "plot")) return cmd_plot_main(argc - 2, argv + 2, stdout);
     if (!strcmp(cmd, "report")) return cmd_report_main(argc - 2, argv + 2, stdout);

@@ -32,6 +32,7 @@ typedef struct view_mj {
     void (*mjr_render)(mjrRect viewport, mjvScene *scn, const mjrContext *con);
     void (*mjr_overlay)(int font, int gridpos, mjrRect viewport, const char *overlay, const char *overlay2,
                         const mjrContext *con);
+    void (*mjr_drawPixels)(const unsigned char *rgb, const float *depth, mjrRect viewport, const mjrContext *con);
 } view_mj;
 
 /* The table, loaded on the first call (the library stays loaded for the

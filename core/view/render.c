@@ -35,6 +35,7 @@ struct view_renderer {
     uint8_t *osbuf;     /* OSMesa's colour buffer, w * h * 4 */
     uint8_t *frame;     /* w * h * 3, top row first */
     uint8_t *panel;     /* one panel read back, w * h * 3, bottom row first */
+    uint8_t *flip;      /* view_render_present: the frame bottom row first, w * h * 3 */
     int w, h;
     uint32_t n, cap;
     mjvOption opt;
@@ -153,6 +154,7 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
         return errmsg_set(e, "compiled against MuJoCo %d, but animat runs MuJoCo %d", (int)version, r->mj->mj_version());
     if (r->n == r->cap) return errmsg_set(e, "more than %u bodies to render", r->cap);
     view_panel *p = &r->p[r->n];
+    if (r->ctx) r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h); /* a body's camera ports may own another */
     p->m = model;
     p->d = data;
     p->x0 = (int)((int64_t)r->w * r->n / r->cap);
@@ -184,6 +186,7 @@ int view_render_add(view_renderer *r, const void *model, const void *data, int32
 
 const uint8_t *view_render_frame(view_renderer *r) {
     size_t row = (size_t)r->w * 3;
+    if (r->ctx) r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h); /* a body's camera ports may own another */
     for (uint32_t k = 0; k < r->n; k++) {
         view_panel *p = &r->p[k];
         mjrRect vp = {0, 0, p->w, r->h};
@@ -203,8 +206,46 @@ const uint8_t *view_render_frame(view_renderer *r) {
     return r->frame;
 }
 
+view_renderer *view_render_open_gl(int w, int h, uint32_t nbodies, errmsg *e) {
+    if (nbodies < 1 || nbodies > VIEW_MAX_BODIES || w < (int)nbodies * 2) {
+        errmsg_set(e, "cannot render %u bodies side by side in %d pixels (at most %d bodies)", nbodies, w, VIEW_MAX_BODIES);
+        return NULL;
+    }
+    view_renderer *r = calloc(1, sizeof *r);
+    if (!r) {
+        errmsg_set(e, "out of memory");
+        return NULL;
+    }
+    r->w = w, r->h = h, r->cap = nbodies;
+    size_t px = (size_t)w * (size_t)h;
+    if (!(r->mj = view_mj_load(e))) {
+        free(r);
+        return NULL;
+    }
+    r->frame = malloc(px * 3);
+    r->panel = malloc(px * 3);
+    r->flip = malloc(px * 3);
+    if (!r->frame || !r->panel || !r->flip) {
+        errmsg_set(e, "out of memory for %dx%d frames", w, h);
+        view_render_close(r);
+        return NULL;
+    }
+    r->mj->mjv_defaultOption(&r->opt);
+    return r;
+}
+
+void view_render_present(view_renderer *r) {
+    if (!r->n || !r->flip) return;
+    size_t row = (size_t)r->w * 3;
+    for (int y = 0; y < r->h; y++) memcpy(r->flip + (size_t)y * row, r->frame + (size_t)(r->h - 1 - y) * row, row);
+    mjrRect vp = {0, 0, r->w, r->h};
+    r->mj->mjr_setBuffer(mjFB_WINDOW, &r->p[0].con);
+    r->mj->mjr_drawPixels(r->flip, NULL, vp, &r->p[0].con);
+}
+
 void view_render_close(view_renderer *r) {
     if (!r) return;
+    if (r->ctx) r->current(r->ctx, r->osbuf, GL_UNSIGNED_BYTE, r->w, r->h);
     for (uint32_t k = 0; k < r->n; k++) {
         if (!r->p[k].made) continue;
         r->mj->mjr_freeContext(&r->p[k].con);
@@ -217,5 +258,6 @@ void view_render_close(view_renderer *r) {
     free(r->osbuf);
     free(r->frame);
     free(r->panel);
+    free(r->flip);
     free(r);
 }

@@ -24,7 +24,9 @@
  * Lifecycle: view_render_open -> view_render_add per body -> (the bodies
  * step) view_render_frame per step -> view_render_close. Everything is
  * allocated by open/add; view_render_frame does not allocate. Thread: the
- * thread that opened it (the OSMesa context is current on it).
+ * thread that opened it. add, frame and close make the renderer's OSMesa
+ * context current first: a body with camera ports (bodies/mjcf) draws in
+ * its own context between frames.
  */
 #ifndef VIEW_RENDER_H
 #define VIEW_RENDER_H
@@ -52,6 +54,15 @@ int view_parse_size(const char *text, const char *what, int *w, int *h, errmsg *
  * ...") when OSMesa or its context is unavailable. Caller owns the result
  * (view_render_close). */
 view_renderer *view_render_open(int w, int h, uint32_t nbodies, errmsg *e);
+
+/* The same for a window: no OSMesa; the renderer uses the GL context
+ * current on the calling thread (a GLFW window's, core/view/window.h), which
+ * must stay current for every later call. NULL with e set. */
+view_renderer *view_render_open_gl(int w, int h, uint32_t nbodies, errmsg *e);
+
+/* view_render_open_gl only: draw the last frame into the window's back
+ * buffer (mjr_drawPixels on the default framebuffer). No allocation. */
+void view_render_present(view_renderer *r);
 
 /* Add the next body: its model and data (a const mjModel * and const
  * mjData *, owned by the body plugin and valid until the renderer is

@@ -1,0 +1,78 @@
+/* mjcf_arena.h -- arenas for the mjcf body: the model merged with an arena
+ * file and a terrain (module mjcf_arena_).
+ *
+ * Body parameters (mjcf.c):
+ *   arena          an MJCF file whose children (walls, obstacles, lights,
+ *                  <asset>s) are added to the model's: the body loads
+ *                    <mujoco> <include file="MODEL"/> <include file="ARENA"/>
+ *                             [terrain asset and geom] </mujoco>
+ *                  through a one-file VFS placed in the model's directory,
+ *                  so every file the two name (meshes, textures, height-
+ *                  field images) resolves against the model's directory, as
+ *                  MuJoCo resolves the files of one model.
+ *   terrain        flat (nothing added) | image | noise: a heightfield geom
+ *                  "animat_terrain" centred at the origin on z = 0 (the
+ *                  usual floor), rising to terrain_size[2] m at its highest;
+ *   terrain_image  image: a PNG whose grey levels are the heights (MuJoCo
+ *                  reads it; a file that is not a PNG is MuJoCo's one-line
+ *                  error, naming the file);
+ *   terrain_size   x, y half-sizes, height and base depth, m (MuJoCo's
+ *                  hfield size);
+ *   terrain_seed, terrain_cells
+ *                  noise: cells x cells heights drawn uniformly from GSL's
+ *                  mt19937 seeded with terrain_seed, smoothed by a 5 x 5 box
+ *                  filter and scaled to [0, 1]; the same seed gives the same
+ *                  terrain in every instance, episode and process.
+ * Medium regions: <numeric name="animat.rft_regions" data="x0 x1 y0 y1 K ...">
+ * (in the model or the arena, 5 numbers per region, at most MJB_RFT_REGIONS)
+ * gives every body whose centre of mass lies in a region the RFT ratio K
+ * there instead of the parameter rft_ratio (e.g. agar patches, K = 10, in
+ * water, 1.5); needs medium: rft.
+ * Placement: at create, at qpos0, no geom of a moving body may penetrate a
+ * geom of the worldbody other than a plane or heightfield by more than
+ * 1 mm (contacts are computed for this check even in a model that disables
+ * them): "body 'head' starts inside obstacle 'rock' (penetration 0.0500 m)".
+ */
+#ifndef ANIMAT_MJCF_ARENA_H
+#define ANIMAT_MJCF_ARENA_H
+
+#include <animat/animat.h>
+#include <mujoco/mujoco.h>
+
+#include "../common/mjb.h"
+
+#define MJCF_REGIONS_KEY "animat.rft_regions"
+
+/* The arena parameters, read at create. Plain data; paths host-owned. */
+typedef struct mjcf_arena {
+    const char *arena;   /* "" = none */
+    int terrain;         /* 0 flat, 1 image, 2 noise */
+    const char *image;   /* terrain_image, "" = none */
+    double size[4];      /* hfield size */
+    unsigned long seed;
+    int cells;
+} mjcf_arena;
+
+/* Read the arena parameters from h; without arena and terrain return NULL
+ * with err "" (the caller loads the plain model), else the merged and
+ * checked model, or NULL with a one-line reason in err naming the file.
+ * Create phase. */
+mjModel *mjcf_arena_model(const animat_host *h, const char *path, char *err, int errlen);
+
+/* 1 when a contains anything to merge. Pure. */
+int mjcf_arena_any(const mjcf_arena *a);
+
+/* Load model file `path` merged with the arena and terrain; NULL with a
+ * one-line reason in err naming the file. Create phase. */
+mjModel *mjcf_arena_load(const char *path, const mjcf_arena *a, char *err, int errlen);
+
+/* Read animat.rft_regions into rft (which must already say whether the
+ * medium is rft). 0, or -1 with a one-line reason in err naming the key.
+ * Create phase. */
+int mjcf_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen);
+
+/* The placement check above on a fresh data of m. 0, or -1 with err.
+ * Create phase (allocates one mjData). */
+int mjcf_arena_check(mjModel *m, char *err, int errlen);
+
+#endif /* ANIMAT_MJCF_ARENA_H */
