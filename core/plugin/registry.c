@@ -351,8 +351,8 @@ static int under_build_root(const char *path) {
 static int in_build_tree(void) {
     char exe[PATH_MAX];
     Dl_info self;
-    if (dladdr((void *)in_build_tree, &self) && self.dli_fname && self.dli_fname[0] == '/' &&
-        under_build_root(self.dli_fname))
+    if (dladdr((void *)in_build_tree, &self) && self.dli_fname && realpath(self.dli_fname, exe) &&
+        under_build_root(exe))
         return 1;
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) return 0;

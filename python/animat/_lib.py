@@ -23,14 +23,16 @@ class Port(ctypes.Structure):
 def _candidates():
     env = os.environ.get("ANIMAT_LIBRARY")
     if env:
-        return [env]
+        return [os.path.abspath(env)]
     here = pathlib.Path(__file__).resolve().parent
     found = []
     for build in sorted((here.parent.parent).glob("build*/core/libanimat.so")):
         found.append(str(build))
-    installed = here.parent.parent.parent.parent / "libanimat.so.1"  # <prefix>/lib/.../pythonX/site-packages
-    if installed.exists():
-        found.append(str(installed))
+    try:  # an installed package: meson wrote the library's directory
+        from ._installed import LIBDIR
+        found.append(os.path.join(LIBDIR, "libanimat.so.1"))
+    except ImportError:
+        pass
     found.append("libanimat.so.1")
     return found
 
