@@ -32,6 +32,10 @@ class Env:
         self._done = False
         self._reward = ctypes.c_double()
         self._flags = ctypes.c_uint32()
+        # the step call with raw addresses: no per-call argument conversion
+        self._step = _lib.raw_step(lib)
+        self._reward_p, self._flags_p = ctypes.addressof(self._reward), ctypes.addressof(self._flags)
+        self._nobs, self._nact, self._act_shape = no, na, (na,)
 
     @property
     def experiment(self):
@@ -63,21 +67,26 @@ class Env:
 
     def step(self, action):
         """Apply `action` for one control step: (observation, reward, terminated, truncated, info)."""
-        x = self._x
-        h = x._handle()
+        h = self._x._h
+        if h is None:
+            raise ClosedError("animat: the experiment is closed")
         if self._done:
             raise StateError("animat: step after the episode ended: call reset()")
-        lib = x._lib
-        act = _as_float64(action, (lib.animat_act_size(h),), "action")
-        obs = np.empty(lib.animat_obs_size(h), dtype=np.float64)
-        x._check(lib.animat_step(h, _dbuf(act), act.size, _dbuf(obs), obs.size, ctypes.byref(self._reward),
-                                 ctypes.byref(self._flags)))
+        a = action
+        if not (type(a) is np.ndarray and a.dtype == np.float64 and a.shape == self._act_shape
+                and a.flags.c_contiguous):
+            a = _as_float64(a, self._act_shape, "action", finite=False)  # the library refuses NaN in one line
+        obs = np.empty(self._nobs)
+        rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p, self._flags_p)
+        if rc:
+            self._x._check(rc)
         f = self._flags.value
         self._done = f != 0
-        info = {"episode": self._episode, "step": lib.animat_step_count(h)}
+        info = {"episode": self._episode}
         if self._done:
-            info["return"] = lib.animat_return(h)
-        return obs, self._reward.value, bool(f & _lib.TERMINATED), bool(f & _lib.TRUNCATED), info
+            info["return"] = self._x._lib.animat_return(h)
+            info["step"] = self._x._lib.animat_step_count(h)
+        return obs, self._reward.value, bool(f & 1), bool(f & 2), info
 
     def render(self):
         raise StateError("animat: render() is not available yet; film a run with `animat render FILE`")

@@ -255,8 +255,9 @@ class Experiment:
         return self._lib.animat_return(self._handle())
 
 
-def _as_float64(value, shape, what):
-    """value as a C-contiguous float64 array of exactly `shape`: no broadcast, no bool/complex/object/str."""
+def _as_float64(value, shape, what, finite=True):
+    """value as a C-contiguous float64 array of exactly `shape`: no broadcast, no bool/complex/object/str;
+    finite checks every value here (else the library does, naming the first bad one)."""
     if value is None:
         raise InputError(f"{what}: expected an array of shape {shape}, got None")
     a = np.asarray(value)
@@ -265,7 +266,7 @@ def _as_float64(value, shape, what):
     if a.shape != tuple(shape):
         raise InputError(f"{what}: expected shape {tuple(shape)}, got {a.shape}")
     a = np.ascontiguousarray(a, dtype=np.float64)
-    if not np.all(np.isfinite(a)):
+    if finite and not np.all(np.isfinite(a)):
         k = int(np.flatnonzero(~np.isfinite(a.ravel()))[0])
         raise InputError(f"{what}[{k}] is {a.ravel()[k]} (must be finite)")
     return a

@@ -99,3 +99,10 @@ def load():
             continue
         return _declare(lib), path
     raise OSError("animat: cannot load libanimat.so (set ANIMAT_LIBRARY=/path/libanimat.so): " + "; ".join(tried))
+
+
+def raw_step(lib):
+    """animat_step taking raw addresses (ints) for its pointers: Env.step's fast path."""
+    f = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p,
+                         ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p)(("animat_step", lib))
+    return f
