@@ -65,6 +65,11 @@ struct animat_exp {
     int ended;               /* the last body step ended the episode (observer) */
     sim_result r;
     embed_co co;
+    /* Frames (embed_render.c). */
+    struct view_renderer *render; /* owned; NULL until the first animat_render */
+    int render_w, render_h;
+    uint64_t sim_gen;        /* counts sim creations: a renderer holds the bodies of one */
+    uint64_t render_sim;     /* the sim_gen it was opened for */
 };
 
 /* Create the sim for the current x.seed and wire the agent and hooks. 0 or -1 with h->e set. */
@@ -78,6 +83,9 @@ void embed_abort(animat_exp *h);
 
 /* Free the coroutine's stack. */
 void embed_co_free(embed_co *c);
+
+/* Close the renderer (NULL-safe). */
+void embed_render_close(animat_exp *h);
 
 /* Set h->e from a code and message; returns code. */
 int embed_fail(animat_exp *h, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -183,6 +183,7 @@ int embed_sim_create(animat_exp *h) {
     if (sim_create(&h->s, &h->x, &h->e)) return -1;
     h->have_sim = 1;
     h->sim_seed = h->x.seed;
+    h->sim_gen++;
     sim_observer ob = {h, obs_before, obs_after, obs_error};
     sim_observe(&h->s, &ob);
     h->s.restore = (sim_hook){reset_turn, h, 0};
@@ -208,6 +209,7 @@ void embed_abort(animat_exp *h) {
 void embed_sim_destroy(animat_exp *h) {
     if (!h->have_sim) return;
     embed_abort(h);
+    embed_render_close(h);
     if (h->ai) h->ai->plugin = h->ai_plugin;
     h->ai = NULL;
     h->ag_node = NULL;

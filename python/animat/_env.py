@@ -17,10 +17,12 @@ class Env:
     reset(seed=s), the k-th episode starts as episode k of
     `animat run --seed s` (s defaults to run.seed)."""
 
-    metadata = {"render_modes": []}
-    render_mode = None
+    metadata = {"render_modes": ["rgb_array"]}
 
-    def __init__(self, path=None, agent="circuit", *, text=None, set=None):
+    def __init__(self, path=None, agent="circuit", *, text=None, set=None, render_mode=None, render_size=(640, 480)):
+        if render_mode not in (None, "rgb_array"):
+            raise InputError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
+        self.render_mode, self.render_size = render_mode, tuple(render_size)
         self._x = Experiment(path, text=text, set=set, agent=agent)
         lib, h = self._x._lib, self._x._h
         no, na = lib.animat_obs_size(h), lib.animat_act_size(h)
@@ -89,7 +91,16 @@ class Env:
         return obs, self._reward.value, bool(f & 1), bool(f & 2), info
 
     def render(self):
-        raise StateError("animat: render() is not available yet; film a run with `animat render FILE`")
+        """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
+        as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""
+        if self.render_mode is None:
+            return None
+        x = self._x
+        h = x._handle()
+        w, ht = self.render_size
+        rgb = ctypes.POINTER(ctypes.c_uint8)()
+        x._check(x._lib.animat_render(h, int(w), int(ht), ctypes.byref(rgb)))
+        return np.ctypeslib.as_array(rgb, shape=(int(ht), int(w), 3)).copy()
 
     def close(self):
         self._x.close()

@@ -72,6 +72,7 @@ def _declare(lib):
         "animat_reset": (ctypes.c_int, [P, u64, u64, dp, u32]),
         "animat_step": (ctypes.c_int, [P, dp, u32, dp, u32, dp, ctypes.POINTER(u32)]),
         "animat_episode": (u64, [P]), "animat_step_count": (u64, [P]), "animat_return": (dbl, [P]),
+        "animat_render": (ctypes.c_int, [P, u32, u32, ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8))]),
         "animat_vec_create": (ctypes.c_int, [ctypes.POINTER(P), u32, ctypes.c_char_p, ctypes.c_size_t]),
         "animat_vec_destroy": (None, [P]),
         "animat_vec_step": (ctypes.c_int, [P, ctypes.POINTER(P), u32, dp, dp, dp, ctypes.POINTER(u32),

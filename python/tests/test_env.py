@@ -178,3 +178,21 @@ def test_one_env_from_two_threads_in_turn(swimmer):
             t.join()
         flat = np.concatenate([got[0]] + [np.concatenate([o, [r, a, b]]) for o, r, a, b, _ in got[1:]])
         assert flat.tobytes() == want.tobytes()
+
+
+def test_render_rgb_frames(swimmer):
+    with animat.Env(swimmer, agent="circuit", set=SHORT, render_mode="rgb_array", render_size=(64, 48)) as env:
+        env.reset(seed=1)
+        first = env.render()
+        assert first.shape == (48, 64, 3) and first.dtype == np.uint8 and first.std() > 0
+        for _ in range(20):
+            env.step(np.full(5, 0.8))
+        assert not np.array_equal(first, env.render())  # the swimmer moved
+        env.render_size = (63, 48)
+        with pytest.raises(animat.InputError, match="even"):
+            env.render()
+    with animat.Env(swimmer, agent="circuit", set=SHORT) as env:
+        env.reset()
+        assert env.render() is None
+    with pytest.raises(animat.InputError, match="render_mode"):
+        animat.Env(swimmer, render_mode="human")

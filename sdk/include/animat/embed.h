@@ -181,6 +181,15 @@ uint64_t animat_episode(const animat_exp *x);
 uint64_t animat_step_count(const animat_exp *x);
 double animat_return(const animat_exp *x);
 
+/* An RGB frame (w x h x 3 bytes, top row first) of every body's current
+ * state, side by side, drawn off-screen by MuJoCo's renderer in OSMesa as
+ * `animat render` draws them; *rgb is handle-owned and valid until the next
+ * animat_render or animat_close. w and h even, in [16, 4096]. The renderer
+ * is opened on the first call: later calls must come from the same thread
+ * (its GL context is current there). EUNSUPPORTED when a body has no
+ * animat.mujoco/1 extension or OSMesa/MuJoCo cannot be loaded. */
+int animat_render(animat_exp *x, uint32_t w, uint32_t h, const uint8_t **rgb);
+
 /* A vector of handles stepped by `threads` threads of the library (1: the
  * calling thread only). Owns its threads, not the handles. */
 typedef struct animat_vec animat_vec;
