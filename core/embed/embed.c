@@ -6,6 +6,7 @@
 #include "base/params.h"
 #include "plugin/instance.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,7 +223,7 @@ int animat_set_theta(animat_exp *h, const double *theta, uint32_t n) {
         return embed_fail(h, ANIMAT_EMBED_EINPUT, "theta: expected %u values, got %u", h->have_sim ? h->s.ntheta : 0,
                           n);
     for (uint32_t k = 0; k < n; k++)
-        if (theta[k] != theta[k] || theta[k] - theta[k] != 0)
+        if (!isfinite(theta[k]))
             return embed_fail(h, ANIMAT_EMBED_EINPUT, "theta[%u] is not finite", k);
     if (!h->user_theta && n && !(h->user_theta = malloc(n * sizeof *theta)))
         return embed_fail(h, ANIMAT_EMBED_ENOMEM, "out of memory");

@@ -20,6 +20,7 @@
 #include "base/errmsg.h"
 #include "exp/experiment.h"
 #include "sim/sim.h"
+#include "sim/state.h"
 
 /* Where a handle's episode is. */
 #define EMBED_IDLE 0    /* no episode: reset first */
@@ -62,7 +63,8 @@ struct animat_exp {
     uint64_t turn_step;      /* control step of the agent's last turn (substeps: one turn per step) */
     int abort;               /* resume to end the episode */
     double reward;           /* the last step's reward (observer) */
-    int ended;               /* the last body step ended the episode (observer) */
+    const void *load;        /* a state for the next reset to load (animat_state_load), or NULL */
+    uint64_t load_size;
     sim_result r;
     embed_co co;
     /* Frames (embed_render.c). */

@@ -104,13 +104,28 @@ static int32_t agent_reset(void *self, uint64_t seed) {
     return ANIMAT_OK;
 }
 
-/* Without an agent: the caller's turn after the reset (sim's restore hook). */
-static int reset_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
-    (void)s, (void)r;
+/* Without an agent: the caller's turn between two control steps (sim's
+ * snap hook, moved on by one step each turn), where a snapshot is allowed. */
+static int step_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
+    (void)r;
     animat_exp *h = ctx;
     if (!h->co.inside) return 0; /* animat_run */
     co_yield(h);
-    return h->abort ? errmsg_set(e, "episode ended by the program") : 0;
+    if (h->abort) return errmsg_set(e, "episode ended by the program");
+    s->snap.at = s->step + 1;
+    return 0;
+}
+
+/* After the reset: a state given to animat_state_load goes in here. */
+static int load_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
+    animat_exp *h = ctx;
+    if (!h->co.inside || !h->load) return 0;
+    errmsg le;
+    errmsg_clear(&le);
+    int rc = sim_state_load(s, h->load, h->load_size, r, &le);
+    h->load = NULL;
+    s->snap.at = s->step;
+    return rc ? errmsg_set(e, "state: %s", le.msg) : 0;
 }
 
 static int obs_before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
@@ -118,16 +133,11 @@ static int obs_before(void *ctx, const sim *s, uint64_t episode, uint64_t step) 
     return 0;
 }
 
-/* After every body step: the reward and whether the episode ends; without
- * an agent, the caller's turn. */
+/* After every body step: the reward. */
 static int obs_after(void *ctx, double reward) {
     animat_exp *h = ctx;
-    if (!h->co.inside) return 0;
-    h->reward = reward;
-    h->ended = h->r.terminated || h->r.truncated || (h->x.max_steps && h->s.step + 1 >= h->x.max_steps);
-    if (h->agent >= 0 || h->ended) return 0;
-    co_yield(h);
-    return h->abort;
+    if (h->co.inside) h->reward = reward;
+    return 0;
 }
 
 static const char *obs_error(void *ctx) {
@@ -186,11 +196,12 @@ int embed_sim_create(animat_exp *h) {
     h->sim_gen++;
     sim_observer ob = {h, obs_before, obs_after, obs_error};
     sim_observe(&h->s, &ob);
-    h->s.restore = (sim_hook){reset_turn, h, 0};
     if (h->agent >= 0) {
         wire_agent(h);
-        h->s.restore.fn = NULL;
         if (agent_spaces(h)) return -1;
+    } else {
+        h->s.snap = (sim_hook){step_turn, h, 0};
+        h->s.restore = (sim_hook){load_turn, h, 0};
     }
     if (h->user_theta && sim_set_theta(&h->s, h->user_theta, &h->e)) return -1;
     return 0;
@@ -271,7 +282,7 @@ int animat_reset(animat_exp *h, uint64_t seed, uint64_t episode, double *obs, ui
     h->episode = episode;
     h->turn_step = UINT64_MAX;
     h->reward = 0;
-    h->ended = 0;
+    h->s.snap.at = 0;
     if (co_start(h)) return ANIMAT_EMBED_ENOMEM;
     h->state = EMBED_RUNNING;
     co_resume(h);
@@ -310,3 +321,44 @@ const double *animat_act_bounds(const animat_exp *h, int upper) {
 uint64_t animat_episode(const animat_exp *h) { return h->episode; }
 uint64_t animat_step_count(const animat_exp *h) { return h->have_sim ? h->s.step : 0; }
 double animat_return(const animat_exp *h) { return h->r.ret; }
+
+/* The suspended episode of a handle without an agent, ready for a state
+ * call. 0, or a code with h->e set. */
+static int state_ready(animat_exp *h, const char *what) {
+    if (h->agent >= 0)
+        return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: the agent's turn is inside a control step; snapshots "
+                          "are taken between steps of an experiment without an agent", what);
+    if (!h->have_sim) return embed_fail(h, ANIMAT_EMBED_ESTATE, "%s: no instances (a failed reset)", what);
+    if (sim_state_check(&h->s, &h->e)) return ANIMAT_EMBED_EUNSUPPORTED;
+    return 0;
+}
+
+int animat_state_save(animat_exp *h, void **buf, uint64_t *size) {
+    errmsg_clear(&h->e);
+    *buf = NULL;
+    *size = 0;
+    int rc = state_ready(h, "state save");
+    if (rc) return rc;
+    if (h->state != EMBED_RUNNING)
+        return embed_fail(h, ANIMAT_EMBED_ESTATE, "state save: no episode in progress; reset or step first");
+    return sim_state_save(&h->s, &h->r, buf, size, &h->e) ? ANIMAT_EMBED_EPLUGIN : 0;
+}
+
+void animat_state_free(void *buf) { free(buf); }
+
+int animat_state_load(animat_exp *h, const void *buf, uint64_t size) {
+    errmsg_clear(&h->e);
+    int rc = state_ready(h, "state load");
+    if (rc) return rc;
+    uint64_t episode;
+    if (!buf || size < sizeof episode)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "state load: %llu bytes cannot be a state",
+                          (unsigned long long)size);
+    memcpy(&episode, buf, sizeof episode);
+    h->load = buf;
+    h->load_size = size;
+    rc = animat_reset(h, h->x.seed, episode, NULL, 0);
+    h->load = NULL;
+    if (rc == ANIMAT_EMBED_EPLUGIN) rc = ANIMAT_EMBED_EINPUT; /* the state did not fit */
+    return rc;
+}

@@ -242,6 +242,23 @@ class Experiment:
                                           ctypes.byref(flags)))
         return (obs if self.agent else None), reward.value, flags.value
 
+    def snapshot(self):
+        """The whole experiment's state between two control steps, as bytes (no agent; animat.state/1)."""
+        h = self._handle()
+        buf, size = ctypes.c_void_p(), ctypes.c_uint64()
+        self._check(self._lib.animat_state_save(h, ctypes.byref(buf), ctypes.byref(size)))
+        try:
+            return ctypes.string_at(buf, size.value)
+        finally:
+            self._lib.animat_state_free(buf)
+
+    def restore(self, state):
+        """Continue the episode a snapshot() saved (here or in another Experiment of the same file and seed)."""
+        h = self._handle()
+        if not isinstance(state, (bytes, bytearray)):
+            raise InputError(f"restore: expected the bytes snapshot() returned, not {type(state).__name__}")
+        self._check(self._lib.animat_state_load(h, bytes(state), len(state)))
+
     @property
     def episode(self):
         return self._lib.animat_episode(self._handle())

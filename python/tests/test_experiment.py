@@ -100,3 +100,28 @@ def test_step_without_agent_equals_run(swimmer):
             assert x.episode_return == total
             got.append(total)
         assert np.array(got).tobytes() == want.tobytes()
+
+
+def test_snapshot_restore_bit_for_bit(swimmer):
+    with animat.Experiment(swimmer, set=SHORT) as x, animat.Experiment(swimmer, set=SHORT) as y:
+        x.reset(episode=1)
+        for _ in range(10):
+            x.step()
+        state = x.snapshot()
+        later = [(x.step()[1], x.port("body.obs.joints").copy()) for _ in range(30)]
+        assert later[-1][1].size == 5
+        x.restore(state)  # into the same experiment
+        again = [(x.step()[1], x.port("body.obs.joints").copy()) for _ in range(30)]
+        y.restore(state)  # and into another one
+        other = [(y.step()[1], y.port("body.obs.joints").copy()) for _ in range(30)]
+        flat = lambda rows: np.concatenate([np.append(o, r) for r, o in rows])
+        assert flat(again).tobytes() == flat(later).tobytes() == flat(other).tobytes()
+        assert y.episode_return == x.episode_return
+        with pytest.raises(animat.InputError):
+            y.restore(state[:-8])
+        with pytest.raises(animat.InputError):
+            y.restore("state")
+    with animat.Experiment(swimmer, agent="circuit") as z:
+        z.reset()
+        with pytest.raises(animat.UnsupportedError, match="between steps"):
+            z.snapshot()

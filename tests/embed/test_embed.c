@@ -147,6 +147,43 @@ START_TEST(reset_mid_episode_and_new_seed) {
 }
 END_TEST
 
+/* 20 steps' rewards and final joints from where x is. */
+static void continue_run(animat_exp *x, double *out) {
+    animat_embed_port p;
+    ck_assert_int_eq(animat_port_find(x, "body.obs.joints", NULL, NULL, NULL, &p), 0);
+    for (int k = 0; k < 20; k++) ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, &out[k], NULL), 0);
+    memcpy(out + 20, p.values, NJ * sizeof *out);
+}
+
+START_TEST(snapshot_restore) {
+    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1), *a = open_ok("circuit", NULL, 0);
+    void *buf = NULL;
+    uint64_t size = 0;
+    ck_assert_int_eq(animat_state_save(x, &buf, &size), ANIMAT_EMBED_ESTATE); /* no episode yet */
+    ck_assert_int_eq(animat_reset(x, 1, 2, NULL, 0), 0);
+    for (int k = 0; k < 5; k++) ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, NULL, NULL), 0);
+    ck_assert_int_eq(animat_state_save(x, &buf, &size), 0);
+    ck_assert(buf && size > 100);
+    double first[20 + NJ], again[20 + NJ], other[20 + NJ];
+    continue_run(x, first);
+    ck_assert_int_eq(animat_state_load(x, buf, size), 0);
+    continue_run(x, again);
+    ck_assert_int_eq(animat_state_load(y, buf, size), 0);
+    ck_assert_uint_eq(animat_episode(y), 2);
+    continue_run(y, other);
+    ck_assert_mem_eq(first, again, sizeof first);
+    ck_assert_mem_eq(first, other, sizeof first);
+    ck_assert_int_eq(animat_state_load(y, buf, size - 8), ANIMAT_EMBED_EINPUT);
+    ck_assert_int_eq(animat_state_load(y, buf, 4), ANIMAT_EMBED_EINPUT);
+    animat_state_free(buf);
+    ck_assert_int_eq(animat_reset(a, 1, 0, (double[NJ]){0}, NJ), 0);
+    ck_assert_int_eq(animat_state_save(a, &buf, &size), ANIMAT_EMBED_EUNSUPPORTED);
+    animat_close(x);
+    animat_close(y);
+    animat_close(a);
+}
+END_TEST
+
 /* 3 handles stepped STEPS + 5 times (through one autoreset) by `threads`; rows of obs, reward, flags. */
 static void vec_run(uint32_t threads, double *rows) {
     animat_exp *x[3];
@@ -195,6 +232,7 @@ int main(void) {
     tcase_add_test(t, agent_replays_native_bit_for_bit);
     tcase_add_test(t, reset_mid_episode_and_new_seed);
     tcase_add_test(t, vector_same_for_any_thread_count);
+    tcase_add_test(t, snapshot_restore);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -167,7 +167,7 @@ int animat_reset(animat_exp *x, uint64_t seed, uint64_t episode, double *obs, ui
 
 /* One control step: `act` (animat_act_size finite doubles; NULL when 0)
  * becomes the agent's output, the graph runs to the agent's next turn (or,
- * without an agent, through the step's body step), the next observation is
+ * without an agent, to the end of the control step), the next observation is
  * copied to obs, the step's reward (sum over bodies) to *reward and the
  * ANIMAT_EMBED_* flags to *flags (any of the three may be NULL). After a
  * flag, the episode is over: obs is the final observation and the next
@@ -189,6 +189,19 @@ double animat_return(const animat_exp *x);
  * (its GL context is current there). EUNSUPPORTED when a body has no
  * animat.mujoco/1 extension or OSMesa/MuJoCo cannot be loaded. */
 int animat_render(animat_exp *x, uint32_t w, uint32_t h, const uint8_t **rgb);
+
+/* Snapshot and restore (animat.state/1, docs/state.md), for a handle
+ * without an agent, between two control steps (after animat_reset or
+ * animat_step, while the episode goes on): save writes the whole
+ * experiment's state into a new buffer *buf of *size bytes (free it with
+ * animat_state_free); load resets to that state's episode and continues it
+ * from its step, bit for bit, on this or another handle opened from the same
+ * experiment and seed. EUNSUPPORTED with an agent or when an instance has
+ * no animat.state/1; EINPUT for a buffer that is not a state of this
+ * experiment. */
+int animat_state_save(animat_exp *x, void **buf, uint64_t *size);
+void animat_state_free(void *buf);
+int animat_state_load(animat_exp *x, const void *buf, uint64_t size);
 
 /* A vector of handles stepped by `threads` threads of the library (1: the
  * calling thread only). Owns its threads, not the handles. */
