@@ -9,7 +9,10 @@ Prints, each as the median over rounds that alternate the two sides:
      Experiment.step() (the native NCAP, stepped from Python) and Env.step()
      (Python plays the circuit, replaying the native NCAP's actions, so the
      physics is the CLI's);
-  2. VectorEnv(num_envs=8) steps/s with 2 threads vs 1;
+     and the CPU time per step of each (user + system: what the Python layer
+     adds, less blurred by other load than the wall-clock rates);
+  2. VectorEnv(num_envs=8) steps/s with 2 threads vs 1 (wall clock: only
+     meaningful on an otherwise idle machine with at least 2 free cores);
   3. us per step of the float64 PyTorch NCAP (examples/python/ncap_torch.py)
      driving animat's swimmer vs the same module alone on recorded inputs.
 Wall clock on whatever else the machine runs: note the load (printed).
@@ -17,6 +20,7 @@ Wall clock on whatever else the machine runs: note the load (printed).
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,22 +37,43 @@ SWIMMER = os.path.join(ROOT, "examples", "swimmer-ncap.yaml")
 CLI = os.path.join(ROOT, "build", "core", "animat")
 
 
-def cli_rate(episodes):
+CPU = {}  # side -> CPU seconds per step (user + system), less blurred by other load than wall clock
+
+
+def cli_run(episodes):
+    """(steps/s as the CLI prints it, steps, CPU seconds of the whole process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([CLI, "run", SWIMMER, "--episodes", str(episodes), "--quiet"], check=True,
                          capture_output=True, text=True).stdout
-    return float(re.search(r"\(([0-9.]+) steps/s\)", out).group(1))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return float(re.search(r"\(([0-9.]+) steps/s\)", out).group(1)), int(re.search(r"([0-9]+) steps in", out).group(1)), cpu
+
+
+def cli_rate(episodes):
+    """The CLI's own rate; its CPU time per step from a run one episode longer minus this one (start-up cancels)."""
+    rate, steps, cpu = cli_run(episodes)
+    _, steps2, cpu2 = cli_run(episodes + 1)
+    CPU.setdefault("cli", []).append((cpu2 - cpu) / (steps2 - steps))
+    return rate
+
+
+def cpu_mark(side, t0, steps):
+    CPU.setdefault(side, []).append((time.process_time() - t0) / steps)
 
 
 def experiment_rate(episodes):
     with animat.Experiment(SWIMMER) as x:
-        n, t0 = 0, time.perf_counter()
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
         for k in range(episodes):
             x.reset(episode=k)
             flags = 0
             while not flags:
                 flags = x.step()[2]
                 n += 1
-        return n / (time.perf_counter() - t0)
+        rate = n / (time.perf_counter() - t0)
+        cpu_mark("experiment", c0, n)
+        return rate
 
 
 def native_actions(episodes):
@@ -68,13 +93,15 @@ def native_actions(episodes):
 
 def env_rate(episodes, actions):
     with animat.Env(SWIMMER, agent="circuit") as env:
-        n, t0 = 0, time.perf_counter()
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
         for k in range(episodes):
             env.reset()
             for act in actions[k]:
                 env.step(act)
                 n += 1
-        return n / (time.perf_counter() - t0)
+        rate = n / (time.perf_counter() - t0)
+        cpu_mark("env", c0, n)
+        return rate
 
 
 def vector_rate(threads, steps, num_envs=8):
@@ -130,6 +157,9 @@ def main():
     print(f"animat run (CLI)            {c:10.0f} steps/s")
     print(f"Experiment.step() (Python)  {x:10.0f} steps/s  {100 * x / c:5.1f}% of the CLI")
     print(f"Env.step(action) (Python)   {e:10.0f} steps/s  {100 * e / c:5.1f}% of the CLI")
+    cc, cx, ce = (1e6 * statistics.median(CPU[k]) for k in ("cli", "experiment", "env"))
+    print(f"CPU time per step: CLI {cc:.1f} us, Experiment.step {cx:.1f} us ({100 * cc / cx:.1f}% of its rate), "
+          f"Env.step {ce:.1f} us ({100 * cc / ce:.1f}%)")
     one, two = [], []
     for r in range(args.rounds):
         for t in ([1, 2] if r % 2 == 0 else [2, 1]):
