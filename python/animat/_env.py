@@ -23,6 +23,9 @@ class Env:
         if render_mode not in (None, "rgb_array"):
             raise InputError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
         self.render_mode, self.render_size = render_mode, tuple(render_size)
+        if not agent:
+            raise InputError("Env: name the circuit instance the program plays (agent=\"circuit\"); "
+                             "animat.Experiment runs a graph without one")
         self._x = Experiment(path, text=text, set=set, agent=agent)
         lib, h = self._x._lib, self._x._h
         no, na = lib.animat_obs_size(h), lib.animat_act_size(h)

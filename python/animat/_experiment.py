@@ -51,6 +51,20 @@ def _dbuf(a):
     return a.ctypes.data_as(_dptr) if a.size else None
 
 
+class _Owner:
+    """Owns one library handle: animat_close runs when the last reference goes (the Experiment's, until
+    close(), and every port view's), so a view kept after close() never reads freed memory."""
+
+    def __init__(self, lib, h):
+        self.lib, self.h = lib, h
+
+    def __del__(self):
+        try:
+            self.lib.animat_close(self.h)
+        except Exception:
+            pass
+
+
 class Experiment:
     """An experiment opened from a file (or YAML text) with --set-style
     overrides; `agent` names a circuit instance the program plays.
@@ -77,16 +91,17 @@ class Experiment:
         if rc:
             raise from_code(rc, msg.value.decode(errors="replace"))
         self._h = h
+        self._owner = _Owner(self._lib, h)
         self.agent = agent
         self._views = {}
         self._lock = threading.Lock()
 
     # -- lifetime -------------------------------------------------------------------------------------------
     def close(self):
-        """Release the experiment (idempotent). Port views taken before must not be used after."""
-        h, self._h = self._h, None
-        if h is not None:
-            self._lib.animat_close(h)
+        """Release the experiment (idempotent). Port views taken before stay readable (their values frozen) and
+        keep the memory until they are gone."""
+        self._h = None
+        self._owner = None
 
     def __enter__(self):
         return self
@@ -169,8 +184,9 @@ class Experiment:
         return out
 
     def _view(self, rec):
-        a = np.ctypeslib.as_array(rec.values, shape=(rec.size,))
-        return a
+        buf = (ctypes.c_double * rec.size).from_address(ctypes.addressof(rec.values.contents))
+        buf._animat_owner = self._owner  # the handle lives as long as the view
+        return np.ctypeslib.as_array(buf)
 
     def port(self, spec):
         """The live values of port "NAME.DIR.PORT" as a numpy view (no copy)."""

@@ -151,3 +151,19 @@ def test_no_leak_over_1000_open_close(swimmer):
     # Python's own caches move a few hundred bytes a cycle; one leaked sim (buffers, a MuJoCo model) is tens
     # of KiB, one leaked message or port table over 1 KiB: 1 MiB over 1000 cycles catches any of them.
     assert grown < 1024 * 1024, f"malloc'd memory grew {grown} bytes over 1000 open/close cycles"
+
+
+def test_view_outlives_close_and_env_needs_agent(swimmer):
+    x = animat.Experiment(swimmer, set=SHORT)
+    x.reset()
+    x.step()
+    joints = x.port("body.obs.joints")
+    kept = joints.copy()
+    x.close()
+    del x
+    gc.collect()
+    for _ in range(3):  # other experiments come and go; the view still reads its own buffer
+        animat.Experiment(swimmer, set=SHORT).close()
+    assert joints.tobytes() == kept.tobytes()
+    with pytest.raises(animat.InputError, match="agent"):
+        animat.Env(swimmer, agent=None)
