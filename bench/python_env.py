@@ -47,7 +47,8 @@ def cli_run(episodes):
                          capture_output=True, text=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return float(re.search(r"\(([0-9.]+) steps/s\)", out).group(1)), int(re.search(r"([0-9]+) steps in", out).group(1)), cpu
+    rate = float(re.search(r"\(([0-9.]+) steps/s\)", out).group(1))
+    return rate, int(re.search(r"([0-9]+) steps in", out).group(1)), cpu
 
 
 def cli_rate(episodes):
