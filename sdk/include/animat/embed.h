@@ -200,11 +200,14 @@ int animat_render(animat_exp *x, uint32_t w, uint32_t h, const uint8_t **rgb);
  * no animat.state/1; EINPUT for a buffer that is not a state of this
  * experiment. */
 int animat_state_save(animat_exp *x, void **buf, uint64_t *size);
-void animat_state_free(void *buf);
+void animat_state_free(void *buf); /* NULL is a no-op; any thread */
 int animat_state_load(animat_exp *x, const void *buf, uint64_t size);
 
 /* A vector of handles stepped by `threads` threads of the library (1: the
- * calling thread only). Owns its threads, not the handles. */
+ * calling thread only; at most 1024). create: 0, or EINPUT/ENOMEM with the
+ * message in msg and *out NULL. The vector owns its threads (joined by
+ * destroy; NULL is a no-op), never the handles. Thread: one caller thread at
+ * a time per vector. */
 typedef struct animat_vec animat_vec;
 int animat_vec_create(animat_vec **out, uint32_t threads, char *msg, size_t cap);
 void animat_vec_destroy(animat_vec *v);
@@ -214,9 +217,11 @@ void animat_vec_destroy(animat_vec *v);
  * Autoreset as Gymnasium's vector API (next step): a handle whose previous
  * step ended is reset instead (episode + 1, same seed; its action
  * ignored, reward 0, flags ANIMAT_EMBED_RESET). Results do not depend on
- * `threads`. On failure the first failing handle's message is copied into
- * msg and its index is the return value's complement: returns 0 or, for
- * handle i failing, -(i + 1). */
+ * `threads`. The handles are borrowed for the call: no other thread may use
+ * them meanwhile (each is stepped by one library thread, i % threads). The
+ * arrays are the caller's. On failure the first failing handle's message
+ * is copied into msg: returns 0 or, for handle i failing, -(i + 1) (the
+ * other handles were stepped). */
 int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const double *act, double *obs,
                     double *reward, uint32_t *flags, char *msg, size_t cap);
 
