@@ -340,14 +340,24 @@ static void scan_dir(found *f, const char *dir, int depth) {
     free(names);
 }
 
-/* Are we running from the build tree? Then use its plugin folders. */
+/* Is path inside the build tree? */
+static int under_build_root(const char *path) {
+    size_t len = strlen(ANIMAT_BUILD_ROOT);
+    return len && strncmp(path, ANIMAT_BUILD_ROOT, len) == 0 && path[len] == '/';
+}
+
+/* Are we running from the build tree (the executable, or libanimat.so
+ * holding this code for an embedding program)? Then use its plugin folders. */
 static int in_build_tree(void) {
     char exe[PATH_MAX];
+    Dl_info self;
+    if (dladdr((void *)in_build_tree, &self) && self.dli_fname && realpath(self.dli_fname, exe) &&
+        under_build_root(exe))
+        return 1;
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || !ANIMAT_BUILD_ROOT[0]) return 0;
+    if (n <= 0) return 0;
     exe[n] = '\0';
-    size_t len = strlen(ANIMAT_BUILD_ROOT);
-    return strncmp(exe, ANIMAT_BUILD_ROOT, len) == 0 && exe[len] == '/';
+    return under_build_root(exe);
 }
 
 void registry_builtin_dirs(char *buf, size_t cap) {

@@ -1,0 +1,173 @@
+/* embed_vec.c -- animat_vec: step many handles at once on a pool of threads
+ * (animat/embed.h). Handle i is always stepped by thread i % threads, and
+ * each handle's result depends on the handle alone, so the results do not
+ * depend on the thread count. The pool's workers sleep on a condition
+ * variable between calls. */
+#include "embed/embed_impl.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One call's work, shared by the threads. */
+typedef struct vec_job {
+    animat_exp *const *xs;
+    uint32_t n, na, no;
+    const double *act;
+    double *obs, *reward;
+    uint32_t *flags;
+    int *rc;                /* n codes */
+} vec_job;
+
+struct animat_vec {
+    uint32_t threads;
+    pthread_t *tid;         /* threads - 1 workers */
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    uint64_t gen;           /* incremented per call */
+    uint32_t pending;       /* workers still busy with this call */
+    int quit;
+    vec_job job;
+    int *rc;                /* capacity ncap */
+    uint32_t ncap;
+};
+
+typedef struct vec_worker {
+    animat_vec *v;
+    uint32_t k;
+} vec_worker;
+
+/* Step (or autoreset) handle i of the job. */
+static int step_one(const vec_job *j, uint32_t i) {
+    animat_exp *h = j->xs[i];
+    double *obs = j->obs + (size_t)i * j->no;
+    if (h->state == EMBED_ENDED) {
+        j->reward[i] = 0;
+        j->flags[i] = ANIMAT_EMBED_RESET;
+        return animat_reset(h, h->x.seed, h->episode + 1, obs, j->no);
+    }
+    return animat_step(h, j->act + (size_t)i * j->na, j->na, obs, j->no, &j->reward[i], &j->flags[i]);
+}
+
+/* Thread k's share: handles k, k + threads, ... */
+static void run_share(animat_vec *v, uint32_t k) {
+    const vec_job *j = &v->job;
+    for (uint32_t i = k; i < j->n; i += v->threads) j->rc[i] = step_one(j, i);
+}
+
+static void *worker(void *arg) {
+    vec_worker w = *(vec_worker *)arg;
+    free(arg);
+    animat_vec *v = w.v;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&v->mu);
+    for (;;) {
+        while (!v->quit && v->gen == seen) pthread_cond_wait(&v->go, &v->mu);
+        if (v->quit) break;
+        seen = v->gen;
+        pthread_mutex_unlock(&v->mu);
+        run_share(v, w.k);
+        pthread_mutex_lock(&v->mu);
+        if (--v->pending == 0) pthread_cond_signal(&v->done);
+    }
+    pthread_mutex_unlock(&v->mu);
+    return NULL;
+}
+
+int animat_vec_create(animat_vec **out, uint32_t threads, char *msg, size_t cap) {
+    *out = NULL;
+    if (threads < 1 || threads > 1024) {
+        if (cap) snprintf(msg, cap, "threads must be in [1, 1024], not %u", threads);
+        return ANIMAT_EMBED_EINPUT;
+    }
+    animat_vec *v = calloc(1, sizeof *v);
+    if (!v || !(v->tid = calloc(threads, sizeof *v->tid))) {
+        free(v);
+        if (cap) snprintf(msg, cap, "out of memory");
+        return ANIMAT_EMBED_ENOMEM;
+    }
+    pthread_mutex_init(&v->mu, NULL);
+    pthread_cond_init(&v->go, NULL);
+    pthread_cond_init(&v->done, NULL);
+    for (uint32_t k = 1; k < threads; k++) {
+        vec_worker *w = malloc(sizeof *w);
+        if (w) *w = (vec_worker){v, k};
+        if (!w || pthread_create(&v->tid[k], NULL, worker, w)) {
+            free(w);
+            v->threads = k;
+            animat_vec_destroy(v);
+            if (cap) snprintf(msg, cap, "cannot start thread %u of %u", k + 1, threads);
+            return ANIMAT_EMBED_ENOMEM;
+        }
+        v->threads = k + 1;
+    }
+    v->threads = threads;
+    *out = v;
+    return 0;
+}
+
+void animat_vec_destroy(animat_vec *v) {
+    if (!v) return;
+    pthread_mutex_lock(&v->mu);
+    v->quit = 1;
+    pthread_cond_broadcast(&v->go);
+    pthread_mutex_unlock(&v->mu);
+    for (uint32_t k = 1; k < v->threads; k++) pthread_join(v->tid[k], NULL);
+    pthread_mutex_destroy(&v->mu);
+    pthread_cond_destroy(&v->go);
+    pthread_cond_destroy(&v->done);
+    free(v->tid);
+    free(v->rc);
+    free(v);
+}
+
+/* Every handle has an agent of the same sizes. 0, or the failing index + 1. */
+static uint32_t check_handles(animat_exp *const *xs, uint32_t n, char *msg, size_t cap) {
+    for (uint32_t i = 0; i < n; i++) {
+        const char *why = !xs[i] ? "is NULL" : xs[i]->agent < 0 ? "has no agent"
+                          : xs[i]->nobs != xs[0]->nobs || xs[i]->nact != xs[0]->nact ? "differs in its sizes from 0"
+                                                                                      : NULL;
+        if (why) {
+            if (cap) snprintf(msg, cap, "vector step: handle %u %s", i, why);
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const double *act, double *obs,
+                    double *reward, uint32_t *flags, char *msg, size_t cap) {
+    uint32_t bad = check_handles(xs, n, msg, cap);
+    if (bad) return -(int)bad;
+    if (n > v->ncap) {
+        int *rc = realloc(v->rc, n * sizeof *rc);
+        if (!rc) {
+            if (cap) snprintf(msg, cap, "out of memory");
+            return -1;
+        }
+        v->rc = rc;
+        v->ncap = n;
+    }
+    v->job = (vec_job){xs, n, n ? xs[0]->nact : 0, n ? xs[0]->nobs : 0, act, obs, reward, flags, v->rc};
+    uint32_t helpers = v->threads - 1 < n ? v->threads - 1 : (n ? n - 1 : 0);
+    if (v->threads > 1 && helpers) {
+        pthread_mutex_lock(&v->mu);
+        v->pending = v->threads - 1;
+        v->gen++;
+        pthread_cond_broadcast(&v->go);
+        pthread_mutex_unlock(&v->mu);
+    }
+    run_share(v, 0);
+    if (v->threads > 1 && helpers) {
+        pthread_mutex_lock(&v->mu);
+        while (v->pending) pthread_cond_wait(&v->done, &v->mu);
+        pthread_mutex_unlock(&v->mu);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (v->rc[i]) {
+            if (cap) snprintf(msg, cap, "env %u: %s", i, animat_errmsg(xs[i]));
+            return -(int)(i + 1);
+        }
+    return 0;
+}

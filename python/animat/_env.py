@@ -1,0 +1,203 @@
+"""animat.Env and animat.VectorEnv: the Gymnasium contract over an
+experiment whose agent instance the Python program plays."""
+import ctypes
+
+import numpy as np
+
+from . import _lib
+from ._errors import ClosedError, InputError, StateError, from_code
+from ._experiment import Experiment, _as_float64, _dbuf
+from ._spaces import make_box
+
+
+class Env:
+    """A Gymnasium-style environment: the program plays instance `agent` of
+    the experiment at `path` (its inputs are the observation, its outputs
+    the action). Episodes follow `animat run`'s random streams: after
+    reset(seed=s), the k-th episode starts as episode k of
+    `animat run --seed s` (s defaults to run.seed)."""
+
+    metadata = {"render_modes": ["rgb_array"]}
+
+    def __init__(self, path=None, agent="circuit", *, text=None, set=None, render_mode=None, render_size=(640, 480)):
+        if render_mode not in (None, "rgb_array"):
+            raise InputError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
+        self.render_mode, self.render_size = render_mode, tuple(render_size)
+        if not agent:
+            raise InputError("Env: name the circuit instance the program plays (agent=\"circuit\"); "
+                             "animat.Experiment runs a graph without one")
+        self._x = Experiment(path, text=text, set=set, agent=agent)
+        lib, h = self._x._lib, self._x._h
+        no, na = lib.animat_obs_size(h), lib.animat_act_size(h)
+        bound = lambda f, n, up: np.ctypeslib.as_array(f(h, up), shape=(n,)).copy() if n else np.zeros(0)
+        self.observation_space = make_box(bound(lib.animat_obs_bounds, no, 0), bound(lib.animat_obs_bounds, no, 1))
+        self.action_space = make_box(bound(lib.animat_act_bounds, na, 0), bound(lib.animat_act_bounds, na, 1))
+        self._seed = None
+        self._episode = -1
+        self._done = False
+        self._reward = ctypes.c_double()
+        self._flags = ctypes.c_uint32()
+        # the step call with raw addresses: no per-call argument conversion
+        self._step = _lib.raw_step(lib)
+        self._reward_p, self._flags_p = ctypes.addressof(self._reward), ctypes.addressof(self._flags)
+        self._nobs, self._nact, self._act_shape = no, na, (na,)
+
+    @property
+    def experiment(self):
+        """The underlying animat.Experiment (ports, theta)."""
+        return self._x
+
+    @property
+    def unwrapped(self):
+        return self
+
+    def reset(self, *, seed=None, options=None):
+        """Start the next episode (episode 0 after a new seed); options={"episode": k} picks episode k.
+        Returns (observation, info)."""
+        x = self._x
+        h = x._handle()
+        if seed is not None:
+            if not isinstance(seed, (int, np.integer)) or seed < 0:
+                raise InputError(f"reset: seed must be a non-negative integer, not {seed!r}")
+            self._seed, self._episode = int(seed), -1
+        elif self._seed is None:
+            self._seed = x.seed
+        self._episode += 1
+        if options and "episode" in options:
+            self._episode = int(options["episode"])
+        obs = np.empty(x._lib.animat_obs_size(h), dtype=np.float64)
+        x._check(x._lib.animat_reset(h, self._seed, self._episode, _dbuf(obs), obs.size))
+        self._done = False
+        return obs, {"episode": self._episode, "seed": self._seed}
+
+    def step(self, action):
+        """Apply `action` for one control step: (observation, reward, terminated, truncated, info)."""
+        h = self._x._h
+        if h is None:
+            raise ClosedError("animat: the experiment is closed")
+        if self._done:
+            raise StateError("animat: step after the episode ended: call reset()")
+        a = action
+        if not (type(a) is np.ndarray and a.dtype == np.float64 and a.shape == self._act_shape
+                and a.flags.c_contiguous):
+            a = _as_float64(a, self._act_shape, "action", finite=False)  # the library refuses NaN in one line
+        obs = np.empty(self._nobs)
+        rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p, self._flags_p)
+        if rc:
+            self._x._check(rc)
+        f = self._flags.value
+        self._done = f != 0
+        info = {"episode": self._episode}
+        if self._done:
+            info["return"] = self._x._lib.animat_return(h)
+            info["step"] = self._x._lib.animat_step_count(h)
+        return obs, self._reward.value, bool(f & 1), bool(f & 2), info
+
+    def render(self):
+        """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
+        as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""
+        if self.render_mode is None:
+            return None
+        x = self._x
+        h = x._handle()
+        w, ht = self.render_size
+        rgb = ctypes.POINTER(ctypes.c_uint8)()
+        x._check(x._lib.animat_render(h, int(w), int(ht), ctypes.byref(rgb)))
+        return np.ctypeslib.as_array(rgb, shape=(int(ht), int(w), 3)).copy()
+
+    def close(self):
+        self._x.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class VectorEnv:
+    """num_envs copies of an Env stepped together by `threads` C threads
+    (the GIL is released while they run). Env i is seeded seed + i by
+    reset(seed=seed). Autoreset as Gymnasium's vector API (next step): the
+    step after an env's episode ended resets it (its action is ignored,
+    reward 0, terminated and truncated False). Results equal num_envs single
+    Envs bit for bit, for any thread count."""
+
+    metadata = {"autoreset_mode": "NextStep"}
+
+    def __init__(self, path=None, num_envs=1, threads=1, agent="circuit", *, text=None, set=None):
+        if int(num_envs) < 1:
+            raise InputError(f"VectorEnv: num_envs must be >= 1, not {num_envs}")
+        self.num_envs = int(num_envs)
+        self.envs = []
+        self._vec = None
+        try:
+            for _ in range(self.num_envs):
+                self.envs.append(Env(path, agent, text=text, set=set))
+            lib = self.envs[0]._x._lib
+            v, msg = ctypes.c_void_p(), ctypes.create_string_buffer(1024)
+            rc = lib.animat_vec_create(ctypes.byref(v), int(threads), msg, len(msg))
+            if rc:
+                raise from_code(rc, msg.value.decode())
+            self._vec, self._lib = v, lib
+        except BaseException:
+            self.close()
+            raise
+        self.threads = int(threads)
+        e = self.envs[0]
+        self.single_observation_space = e.observation_space
+        self.single_action_space = e.action_space
+        no, na = e.observation_space.shape[0], e.action_space.shape[0]
+        rep = lambda s: make_box(np.tile(s.low, (self.num_envs, 1)), np.tile(s.high, (self.num_envs, 1)))
+        self.observation_space = rep(e.observation_space)
+        self.action_space = rep(e.action_space)
+        self._handles = (ctypes.c_void_p * self.num_envs)(*[env._x._h.value for env in self.envs])
+        self._obs = np.empty((self.num_envs, no))
+        self._rew = np.empty(self.num_envs)
+        self._flags = np.empty(self.num_envs, dtype=np.uint32)
+        self._started = False
+
+    def reset(self, *, seed=None, options=None):
+        """Reset every env (env i with seed + i when seed is given). Returns (obs, info)."""
+        self._check_open()
+        for i, env in enumerate(self.envs):
+            self._obs[i], _ = env.reset(seed=None if seed is None else int(seed) + i, options=options)
+        self._started = True
+        return self._obs.copy(), {}
+
+    def step(self, actions):
+        """Step every env: (obs, rewards, terminated, truncated, info), arrays of num_envs rows."""
+        self._check_open()
+        if not self._started:
+            raise StateError("animat: VectorEnv.step before reset()")
+        act = _as_float64(actions, self.action_space.shape, "actions")
+        msg = ctypes.create_string_buffer(1024)
+        rc = self._lib.animat_vec_step(self._vec, self._handles, self.num_envs, _dbuf(act), _dbuf(self._obs),
+                                       _dbuf(self._rew), self._flags.ctypes.data_as(ctypes.POINTER(ctypes.c_uint32)),
+                                       msg, len(msg))
+        if rc:
+            i = -rc - 1
+            code = _lib.EPLUGIN
+            raise from_code(code, msg.value.decode(errors="replace"))
+        f = self._flags
+        for i, env in enumerate(self.envs):  # keep each Env's own episode count in step with the library's
+            if f[i] & _lib.RESET:
+                env._episode += 1
+        return (self._obs.copy(), self._rew.copy(), (f & _lib.TERMINATED) != 0, (f & _lib.TRUNCATED) != 0, {})
+
+    def _check_open(self):
+        if self._vec is None:
+            raise ClosedError("animat: the VectorEnv is closed")
+
+    def close(self):
+        if getattr(self, "_vec", None) is not None:
+            self._lib.animat_vec_destroy(self._vec)
+            self._vec = None
+        for env in getattr(self, "envs", []):
+            env.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

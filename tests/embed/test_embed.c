@@ -1,0 +1,238 @@
+/* test_embed.c -- libanimat.so's embedding API (animat/embed.h), called as
+ * an embedding program calls it (linked against the shared library only):
+ * returns equal the host's own episode loop (sim_episode, what `animat run`
+ * runs), the agent gets the native circuit's observations and, fed the
+ * native actions, gives the native return; truncation, wrong moments and
+ * bad input as codes and one-line messages; a vector of handles gives the
+ * same results for 1 and 3 threads; an episode abandoned half-way leaves
+ * nothing behind (valgrind setup). */
+#include <animat/embed.h>
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ck_run.h"
+
+#define NJ 5
+#define STEPS 30
+
+static char swimmer[1024];
+static const char *const short_run[] = {"run.max_steps=30"};
+
+static animat_exp *open_ok(const char *agent, const char *const *sets, uint32_t n) {
+    animat_exp *x = NULL;
+    char msg[1024] = "";
+    ck_assert_msg(animat_open(&x, swimmer, NULL, sets, n, agent, msg, sizeof msg) == 0, "%s", msg);
+    ck_assert_ptr_nonnull(x);
+    return x;
+}
+
+START_TEST(version_matches) { ck_assert_uint_eq(animat_embed_version(), ANIMAT_EMBED_VERSION); }
+END_TEST
+
+START_TEST(open_errors_are_codes_and_one_line) {
+    animat_exp *x = (animat_exp *)1;
+    char msg[1024];
+    ck_assert_int_eq(animat_open(&x, "/nonexistent.yaml", NULL, NULL, 0, NULL, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_ptr_null(x);
+    ck_assert_msg(strstr(msg, "/nonexistent.yaml") && !strchr(msg, '\n'), "%s", msg);
+    const char *bad[] = {"body.params.n_bodies=99"};
+    ck_assert_int_eq(animat_open(&x, swimmer, NULL, bad, 1, NULL, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(msg, "n_bodies"), "%s", msg);
+    ck_assert_int_eq(animat_open(&x, swimmer, NULL, NULL, 0, "brain", msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(msg, "agent 'brain': no such instance (instances: body, circuit)"), "%s", msg);
+    ck_assert_int_eq(animat_open(&x, swimmer, NULL, NULL, 0, "body", msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_int_eq(animat_open(&x, NULL, NULL, NULL, 0, NULL, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_int_eq(animat_open(&x, NULL, "body: [", NULL, 0, NULL, msg, 0), ANIMAT_EMBED_EINPUT);
+}
+END_TEST
+
+START_TEST(graph_ports_theta) {
+    animat_exp *x = open_ok(NULL, short_run, 1);
+    ck_assert_uint_eq(animat_instances(x), 2);
+    ck_assert_str_eq(animat_instance_name(x, 1), "circuit");
+    ck_assert_str_eq(animat_instance_plugin(x, 1), "ncap");
+    ck_assert_ptr_null(animat_instance_name(x, 2));
+    animat_embed_port p, q;
+    ck_assert_int_eq(animat_port_find(x, "circuit.out.muscles", NULL, NULL, NULL, &p), 0);
+    ck_assert_uint_eq(p.size, NJ);
+    ck_assert(p.lower[0] == -1.0 && p.upper[NJ - 1] == 1.0);
+    ck_assert_int_eq(animat_port_find(x, "body.obs.joints", NULL, NULL, NULL, &p), 0);
+    ck_assert_int_eq(animat_port_find(x, "circuit.in.joints", NULL, NULL, NULL, &q), 0);
+    ck_assert_ptr_eq(p.values, q.values); /* fed whole by one edge: one buffer */
+    ck_assert_int_eq(animat_port_find(x, "body.obs.nope", NULL, NULL, NULL, &p), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(animat_errmsg(x), "body.obs.joints"), "%s", animat_errmsg(x));
+    char buf[64];
+    ck_assert_str_eq(animat_theta_name(x, 3, buf, sizeof buf), "circuit.w_contra");
+    double th[4] = {0.5, 2.0, 1.0, 0.5};
+    ck_assert_int_eq(animat_set_theta(x, th, 4), 0);
+    ck_assert_int_eq(animat_get_theta(x, th, 4), 0);
+    ck_assert(th[0] == 0.5 && th[1] == 2.0 && th[3] == 0.0); /* inhibitory entry projected to <= 0 */
+    ck_assert_int_eq(animat_set_theta(x, th, 3), ANIMAT_EMBED_EINPUT);
+    const char *name = NULL;
+    ck_assert_str_eq(animat_param(x, 0, 0, &name, buf, sizeof buf), "6");
+    ck_assert_str_eq(name, "n_bodies");
+    animat_close(x);
+}
+END_TEST
+
+/* The native run: returns and, per step, the circuit's inputs and outputs. */
+static void native(double *ret, double obs[STEPS + 1][NJ], double act[STEPS][NJ]) {
+    animat_exp *x = open_ok(NULL, short_run, 1);
+    ck_assert_int_eq(animat_run(x, 0, 2, ret, NULL), 0);
+    animat_embed_port in, out;
+    ck_assert_int_eq(animat_port_find(x, "circuit.in.joints", NULL, NULL, NULL, &in), 0);
+    ck_assert_int_eq(animat_port_find(x, "circuit.out.muscles", NULL, NULL, NULL, &out), 0);
+    ck_assert_int_eq(animat_reset(x, 1, 1, NULL, 0), 0);
+    memcpy(obs[0], in.values, sizeof obs[0]);
+    double total = 0, r;
+    uint32_t flags = 0;
+    for (int k = 0; k < STEPS; k++) {
+        ck_assert_uint_eq(flags, 0);
+        ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, &r, &flags), 0);
+        memcpy(act[k], out.values, sizeof act[k]);
+        memcpy(obs[k + 1], in.values, sizeof obs[k + 1]);
+        total += r;
+    }
+    ck_assert_uint_eq(flags, ANIMAT_EMBED_TRUNCATED);
+    ck_assert(total == ret[1] && animat_return(x) == ret[1]);
+    ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, &r, &flags), ANIMAT_EMBED_ESTATE);
+    animat_close(x);
+}
+
+START_TEST(agent_replays_native_bit_for_bit) {
+    double ret[2], obs[STEPS + 1][NJ], act[STEPS][NJ];
+    native(ret, obs, act);
+    ck_assert(ret[0] != ret[1]);
+    animat_exp *x = open_ok("circuit", short_run, 1);
+    ck_assert_uint_eq(animat_obs_size(x), NJ);
+    ck_assert_uint_eq(animat_act_size(x), NJ);
+    ck_assert(animat_act_bounds(x, 1)[0] == 1.0 && isinf(animat_obs_bounds(x, 0)[0]));
+    ck_assert_int_eq(animat_run(x, 0, 1, NULL, NULL), ANIMAT_EMBED_EUNSUPPORTED);
+    double o[NJ], r, total = 0;
+    uint32_t flags;
+    ck_assert_int_eq(animat_step(x, act[0], NJ, o, NJ, &r, &flags), ANIMAT_EMBED_ESTATE);
+    ck_assert_int_eq(animat_reset(x, 1, 1, o, NJ), 0);
+    ck_assert_mem_eq(o, obs[0], sizeof o);
+    double nan[NJ] = {0, 0, NAN, 0, 0};
+    ck_assert_int_eq(animat_step(x, nan, NJ, o, NJ, &r, &flags), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(animat_errmsg(x), "action[2] is NaN"), "%s", animat_errmsg(x));
+    ck_assert_int_eq(animat_step(x, act[0], NJ - 1, o, NJ, &r, &flags), ANIMAT_EMBED_EINPUT);
+    for (int k = 0; k < STEPS; k++) {
+        ck_assert_int_eq(animat_step(x, act[k], NJ, o, NJ, &r, &flags), 0);
+        ck_assert_mem_eq(o, obs[k + 1], sizeof o);
+        total += r;
+    }
+    ck_assert_uint_eq(flags, ANIMAT_EMBED_TRUNCATED);
+    ck_assert(total == ret[1]);
+    animat_close(x);
+}
+END_TEST
+
+START_TEST(reset_mid_episode_and_new_seed) {
+    animat_exp *x = open_ok("circuit", short_run, 1);
+    double a[NJ], b[NJ], c[NJ], zero[NJ] = {0}, r;
+    uint32_t f;
+    ck_assert_int_eq(animat_reset(x, 7, 0, a, NJ), 0);
+    for (int k = 0; k < 5; k++) ck_assert_int_eq(animat_step(x, zero, NJ, b, NJ, &r, &f), 0);
+    ck_assert_int_eq(animat_reset(x, 8, 0, b, NJ), 0); /* abandons the episode, re-creates for seed 8 */
+    ck_assert_int_eq(animat_reset(x, 7, 0, c, NJ), 0);
+    ck_assert_mem_eq(a, c, sizeof a);
+    ck_assert(memcmp(a, b, sizeof a) != 0);
+    ck_assert_uint_eq(animat_seed(x), 7);
+    ck_assert_int_eq(animat_step(x, zero, NJ, b, NJ, &r, &f), 0);
+    animat_close(x); /* with an episode in progress */
+}
+END_TEST
+
+/* 20 steps' rewards and final joints from where x is. */
+static void continue_run(animat_exp *x, double *out) {
+    animat_embed_port p;
+    ck_assert_int_eq(animat_port_find(x, "body.obs.joints", NULL, NULL, NULL, &p), 0);
+    for (int k = 0; k < 20; k++) ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, &out[k], NULL), 0);
+    memcpy(out + 20, p.values, NJ * sizeof *out);
+}
+
+START_TEST(snapshot_restore) {
+    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1), *a = open_ok("circuit", NULL, 0);
+    void *buf = NULL;
+    uint64_t size = 0;
+    ck_assert_int_eq(animat_state_save(x, &buf, &size), ANIMAT_EMBED_ESTATE); /* no episode yet */
+    ck_assert_int_eq(animat_reset(x, 1, 2, NULL, 0), 0);
+    for (int k = 0; k < 5; k++) ck_assert_int_eq(animat_step(x, NULL, 0, NULL, 0, NULL, NULL), 0);
+    ck_assert_int_eq(animat_state_save(x, &buf, &size), 0);
+    ck_assert(buf && size > 100);
+    double first[20 + NJ], again[20 + NJ], other[20 + NJ];
+    continue_run(x, first);
+    ck_assert_int_eq(animat_state_load(x, buf, size), 0);
+    continue_run(x, again);
+    ck_assert_int_eq(animat_state_load(y, buf, size), 0);
+    ck_assert_uint_eq(animat_episode(y), 2);
+    continue_run(y, other);
+    ck_assert_mem_eq(first, again, sizeof first);
+    ck_assert_mem_eq(first, other, sizeof first);
+    ck_assert_int_eq(animat_state_load(y, buf, size - 8), ANIMAT_EMBED_EINPUT);
+    ck_assert_int_eq(animat_state_load(y, buf, 4), ANIMAT_EMBED_EINPUT);
+    animat_state_free(buf);
+    ck_assert_int_eq(animat_reset(a, 1, 0, (double[NJ]){0}, NJ), 0);
+    ck_assert_int_eq(animat_state_save(a, &buf, &size), ANIMAT_EMBED_EUNSUPPORTED);
+    animat_close(x);
+    animat_close(y);
+    animat_close(a);
+}
+END_TEST
+
+/* 3 handles stepped STEPS + 5 times (through one autoreset) by `threads`; rows of obs, reward, flags. */
+static void vec_run(uint32_t threads, double *rows) {
+    animat_exp *x[3];
+    for (int i = 0; i < 3; i++) x[i] = open_ok("circuit", short_run, 1);
+    animat_vec *v = NULL;
+    char msg[256];
+    ck_assert_int_eq(animat_vec_create(&v, threads, msg, sizeof msg), 0);
+    double act[3 * NJ], obs[3 * NJ], rew[3];
+    uint32_t flags[3];
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(animat_reset(x[i], 10 + (uint64_t)i, 0, obs + i * NJ, NJ), 0);
+    for (int k = 0; k < STEPS + 5; k++) {
+        for (int j = 0; j < 3 * NJ; j++) act[j] = sin(k * 0.3 + j);
+        ck_assert_int_eq(animat_vec_step(v, x, 3, act, obs, rew, flags, msg, sizeof msg), 0);
+        double *row = rows + (size_t)k * 3 * (NJ + 2);
+        memcpy(row, obs, sizeof obs);
+        for (int i = 0; i < 3; i++) row[3 * NJ + 2 * i] = rew[i], row[3 * NJ + 2 * i + 1] = flags[i];
+        if (k == STEPS - 1) ck_assert_uint_eq(flags[1], ANIMAT_EMBED_TRUNCATED);
+        if (k == STEPS) ck_assert(flags[1] == ANIMAT_EMBED_RESET && rew[1] == 0);
+    }
+    ck_assert_uint_eq(animat_episode(x[2]), 1);
+    animat_vec_destroy(v);
+    for (int i = 0; i < 3; i++) animat_close(x[i]);
+}
+
+START_TEST(vector_same_for_any_thread_count) {
+    static double one[(STEPS + 5) * 3 * (NJ + 2)], three[(STEPS + 5) * 3 * (NJ + 2)];
+    vec_run(1, one);
+    vec_run(3, three);
+    ck_assert_mem_eq(one, three, sizeof one);
+    char msg[256];
+    animat_vec *v;
+    ck_assert_int_eq(animat_vec_create(&v, 0, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+}
+END_TEST
+
+int main(void) {
+    const char *src = getenv("ANIMAT_SRC");
+    if (!src) return 1;
+    snprintf(swimmer, sizeof swimmer, "%s/examples/swimmer-ncap.yaml", src);
+    Suite *s = suite_create("embed");
+    TCase *t = tcase_create("api");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, version_matches);
+    tcase_add_test(t, open_errors_are_codes_and_one_line);
+    tcase_add_test(t, graph_ports_theta);
+    tcase_add_test(t, agent_replays_native_bit_for_bit);
+    tcase_add_test(t, reset_mid_episode_and_new_seed);
+    tcase_add_test(t, vector_same_for_any_thread_count);
+    tcase_add_test(t, snapshot_restore);
+    suite_add_tcase(s, t);
+    return ck_run(s);
+}
