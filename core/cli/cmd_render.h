@@ -12,12 +12,4 @@
  * episode runs. Returns the exit status: 0, 1 on an error, 2 on bad usage. */
 int cmd_render_main(int argc, char **argv);
 
-/* Check every body of s for animat.mujoco/1 (the same MuJoCo), open a w x h
- * renderer into *r (window 1: in the current GL context, view_render_open_gl) and add each body with its camera suggestion (also for
- * `animat view`). 0, or -1 with e naming the first body that cannot be
- * drawn (*r may then be open: view_render_close it). */
-struct sim;
-struct view_renderer;
-int cmd_render_setup(struct view_renderer **r, int w, int h, int window, struct sim *s, errmsg *e);
-
 #endif

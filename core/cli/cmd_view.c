@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cmd_render.h"
+#include "view/render_setup.h"
 #include "cli/setopts.h"
 #include "exp/experiment.h"
 #include "sim/runner.h"
@@ -176,7 +177,7 @@ static int view_run(view_job *j, errmsg *e) {
     j->win = view_window_open(j->w, j->h, title, e); /* no display: one line before any work */
     int rc = j->win ? sim_create(&s, &x, e) : -1;
     if (j->win && !rc) {
-        rc = cmd_render_setup(&j->r, j->w, j->h, 1, &s, e);
+        rc = view_render_setup(&j->r, j->w, j->h, 1, &s, e);
         if (!rc) rc = view_show(j, &x, &s, e);
         view_render_close(j->r);
         sim_destroy(&s);

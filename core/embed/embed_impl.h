@@ -49,10 +49,7 @@ struct animat_exp {
     /* The agent: a circuit instance played by the caller. */
     int agent;               /* its index in x.insts, or -1 */
     instance *ai;            /* in s.insts */
-    const registry_plugin *ai_plugin;  /* its own plugin (restored before destroy) */
-    registry_plugin ag_plugin;         /* a copy pointing at ag_desc */
-    animat_plugin_desc ag_desc;        /* a copy whose api is ag_api */
-    animat_circuit_api ag_api;         /* the circuit's table with reset/step replaced */
+    instance_standin ag;               /* the agent's stand-in reset/step (plugin/instance.h) */
     const sim_node *ag_node;           /* its node (copies into its inputs) */
     uint32_t nobs, nact;
     double *bounds;          /* obs lower, obs upper, act lower, act upper; owned */

@@ -3,54 +3,15 @@
  * the first call and kept until animat_close. */
 #include "embed/embed_impl.h"
 
-#include <animat/helpers.h>
-
-#include "plugin/instance.h"
-#include "view/mjapi.h"
 #include "view/render.h"
-
-#include <string.h>
-
-/* Every body's animat.mujoco/1 table, complete and of this MuJoCo. 0, or -1 with h->e set. */
-static int body_tables(animat_exp *h, const animat_mujoco_ext **ext) {
-    const view_mj *mj = view_mj_load(&h->e);
-    if (!mj) return -1;
-    for (uint32_t i = 0, k = 0; i < h->s.ninsts; i++) {
-        instance *in = &h->s.insts[i];
-        if (in->kind != ANIMAT_KIND_BODY) continue;
-        const animat_mujoco_ext *t = instance_extension(in, ANIMAT_EXT_MUJOCO);
-        const char *plugin = in->plugin->desc->name;
-        if (!t || !ANIMAT_HAS(t, animat_mujoco_ext, data) || !t->model || !t->model(in->self) || !t->data(in->self))
-            return errmsg_set(&h->e, "%s (%s): no rendering support (extension %s, model and data)", in->name, plugin,
-                              ANIMAT_EXT_MUJOCO);
-        if (t->mujoco_version != mj->mj_version())
-            return errmsg_set(&h->e, "%s (%s): compiled against MuJoCo %d, but animat runs MuJoCo %d", in->name,
-                              plugin, (int)t->mujoco_version, mj->mj_version());
-        ext[k++] = t;
-    }
-    return 0;
-}
+#include "view/render_setup.h"
 
 /* Open the renderer for w x h and add every body with its camera suggestion. 0 or -1. */
 static int render_open(animat_exp *h, int w, int ht) {
-    const animat_mujoco_ext *ext[SIM_MAX_BODIES];
-    if (body_tables(h, ext)) return -1;
-    if (!(h->render = view_render_open(w, ht, h->s.nbodies, &h->e))) return -1;
+    if (view_render_setup(&h->render, w, ht, 0, &h->s, &h->e)) return -1;
     h->render_w = w;
     h->render_h = ht;
     h->render_sim = h->sim_gen;
-    for (uint32_t i = 0, k = 0; i < h->s.ninsts; i++) {
-        instance *in = &h->s.insts[i];
-        if (in->kind != ANIMAT_KIND_BODY) continue;
-        animat_mujoco_camera cam;
-        memset(&cam, 0, sizeof cam);
-        cam.struct_size = sizeof cam;
-        int hint = ANIMAT_HAS(ext[k], animat_mujoco_ext, camera) && ext[k]->camera(in->self, &cam) == ANIMAT_OK;
-        if (view_render_add(h->render, ext[k]->model(in->self), ext[k]->data(in->self), ext[k]->mujoco_version,
-                            hint ? &cam : NULL, &h->e))
-            return -1;
-        k++;
-    }
     return 0;
 }
 

@@ -148,17 +148,7 @@ static const char *obs_error(void *ctx) {
 /* Replace the agent circuit's reset and step by the program's turn. */
 static void wire_agent(animat_exp *h) {
     instance *in = h->ai = &h->s.insts[h->agent];
-    h->ai_plugin = in->plugin;
-    const animat_circuit_api *api = in->plugin->desc->api;
-    memset(&h->ag_api, 0, sizeof h->ag_api);
-    memcpy(&h->ag_api, api, api->struct_size < sizeof h->ag_api ? api->struct_size : sizeof h->ag_api);
-    h->ag_api.reset = agent_reset;
-    h->ag_api.step = agent_step;
-    h->ag_desc = *in->plugin->desc;
-    h->ag_desc.api = &h->ag_api;
-    h->ag_plugin = *in->plugin;
-    h->ag_plugin.desc = &h->ag_desc;
-    in->plugin = &h->ag_plugin;
+    instance_stand_in(in, &h->ag, agent_reset, agent_step);
     for (uint32_t k = 0; k < h->s.nnodes; k++)
         if (h->s.nodes[k].in == in) h->ag_node = &h->s.nodes[k];
 }
@@ -221,7 +211,7 @@ void embed_sim_destroy(animat_exp *h) {
     if (!h->have_sim) return;
     embed_abort(h);
     embed_render_close(h);
-    if (h->ai) h->ai->plugin = h->ai_plugin;
+    if (h->ai) instance_stand_down(h->ai, &h->ag);
     h->ai = NULL;
     h->ag_node = NULL;
     sim_destroy(&h->s);

@@ -159,6 +159,28 @@ int instance_eligibility(instance *in, const animat_plasticity_ext *p, double *e
 int instance_set_theta_at(instance *in, const double *theta, uint32_t n, uint64_t episode, uint64_t step,
                           errmsg *e);
 
+/* ---- A stand-in for a circuit (instcall.c): the embedding API's agent. ---- */
+
+/* What a stand-in keeps: copies of the circuit's plugin record, descriptor
+ * and table with reset and step replaced. Owned by the caller; must stay
+ * in place while the stand-in is active. */
+typedef struct instance_standin {
+    const registry_plugin *orig;   /* the instance's own plugin record */
+    registry_plugin plugin;        /* a copy pointing at desc */
+    animat_plugin_desc desc;       /* a copy whose api is api */
+    animat_circuit_api api;        /* the circuit's table, reset and step replaced */
+} instance_standin;
+
+/* From now on the circuit instance in calls reset and step of the caller
+ * (self is still the circuit's own instance) instead of the plugin's;
+ * every other call (ports, theta, extensions, destroy) still reaches the
+ * plugin. Undo with instance_stand_down before the instance is destroyed. */
+void instance_stand_in(instance *in, instance_standin *st, int32_t (*reset)(void *self, uint64_t seed),
+                       int32_t (*step)(void *self, const double *const *in, double *const *out, double dt));
+
+/* Give the instance its own reset and step back (no-op if not standing in). */
+void instance_stand_down(instance *in, instance_standin *st);
+
 /* ---- Extension calls (instext.c), each under the call guard. ---- */
 
 /* The instance's "animat.units/1" table if complete (names, get, override),

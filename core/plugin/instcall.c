@@ -109,3 +109,23 @@ int instance_set_theta_at(instance *in, const double *theta, uint32_t n, uint64_
     callguard_leave();
     return rc == ANIMAT_OK ? 0 : instance_fail_at(in, "set_theta failed", episode, step, e);
 }
+
+void instance_stand_in(instance *in, instance_standin *st, int32_t (*reset)(void *self, uint64_t seed),
+                       int32_t (*step)(void *self, const double *const *in, double *const *out, double dt)) {
+    const animat_circuit_api *api = circuit_api(in);
+    memset(&st->api, 0, sizeof st->api);
+    memcpy(&st->api, api, api->struct_size < sizeof st->api ? api->struct_size : sizeof st->api);
+    st->api.reset = reset;
+    st->api.step = step;
+    st->orig = in->plugin;
+    st->desc = *in->plugin->desc;
+    st->desc.api = &st->api;
+    st->plugin = *in->plugin;
+    st->plugin.desc = &st->desc;
+    in->plugin = &st->plugin;
+}
+
+void instance_stand_down(instance *in, instance_standin *st) {
+    if (st->orig && in->plugin == &st->plugin) in->plugin = st->orig;
+    st->orig = NULL;
+}
