@@ -37,24 +37,10 @@ static const char *env(const char *name) {
     return v;
 }
 
-/* A test-host table with param_string (the test host predates ABI 1.2's
- * PATH parameters): `model` answers `path`, CHOICE names go to the host. */
+/* The test host of one instance (th_set_* on ->t before inst_open). */
 typedef struct shim {
-    animat_host tab; /* first: the plugin's h points here */
     th_host *t;
-    char path[1024];
 } shim;
-
-/* h->param_string for the shim: `model` from the shim, CHOICE names from
- * the test host. Create phase, the test's thread. */
-static int32_t shim_param_string(const animat_host *h, const char *name, const char **out) {
-    const shim *s = (const shim *)h;
-    if (strcmp(name, "model") == 0) {
-        *out = s->path;
-        return ANIMAT_OK;
-    }
-    return th_table(s->t)->param_choice(th_table(s->t), name, out);
-}
 
 /* One plugin instance with host-side buffers. */
 typedef struct inst {
@@ -90,9 +76,11 @@ static const animat_plugin_desc *load_like_host(const char *so_env) {
 static shim *shim_new(const char *so_env, const char *model) {
     shim *s = calloc(1, sizeof *s);
     s->t = th_new(load_like_host(so_env), "body", 0);
-    s->tab = *th_table(s->t);
-    s->tab.param_string = shim_param_string;
-    if (*model) snprintf(s->path, sizeof s->path, "%s/%s", env("ANIMAT_SRC"), model);
+    if (*model) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", env("ANIMAT_SRC"), model);
+        th_set_path(s->t, "model", path);
+    }
     return s;
 }
 
@@ -101,7 +89,7 @@ static void inst_open(inst *x, const char *so_env, shim *s) {
     memset(x, 0, sizeof *x);
     x->api = th_load_env(so_env)->api;
     x->s = s;
-    x->b = x->api->create(&s->tab);
+    x->b = x->api->create(th_table(s->t));
     if (!x->b) return;
     x->pin = x->api->ports(x->b, ANIMAT_PORT_IN, &x->nin);
     x->pout = x->api->ports(x->b, ANIMAT_PORT_OUT, &x->nout);

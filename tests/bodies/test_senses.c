@@ -26,22 +26,10 @@ static const char *env(const char *name) {
     return v;
 }
 
-/* A test-host table whose param_string answers `model` (the test host
- * predates PATH parameters); CHOICE names go to the test host. */
+/* The test host of one instance. */
 typedef struct shim {
-    animat_host tab; /* first: the plugin's h points here */
     th_host *t;
-    char path[1024];
 } shim;
-
-static int32_t shim_param_string(const animat_host *h, const char *name, const char **out) {
-    const shim *s = (const shim *)h;
-    if (strcmp(name, "model") == 0) {
-        *out = s->path;
-        return ANIMAT_OK;
-    }
-    return th_table(s->t)->param_choice(th_table(s->t), name, out);
-}
 
 /* One mjcf instance with host-side port buffers. */
 typedef struct inst {
@@ -73,10 +61,8 @@ static void inst_open_mode(inst *x, const char *path, uint64_t seed, const char 
     x->api = mjcf_desc()->api;
     x->s.t = th_new(mjcf_desc(), "body", seed);
     th_set_choice(x->s.t, "camera_mode", mode);
-    x->s.tab = *th_table(x->s.t);
-    x->s.tab.param_string = shim_param_string;
-    snprintf(x->s.path, sizeof x->s.path, "%s", path);
-    x->b = x->api->create(&x->s.tab);
+    th_set_path(x->s.t, "model", path);
+    x->b = x->api->create(th_table(x->s.t));
     if (!x->b) return;
     x->pin = x->api->ports(x->b, ANIMAT_PORT_IN, &x->nin);
     x->pout = x->api->ports(x->b, ANIMAT_PORT_OUT, &x->nout);

@@ -106,6 +106,12 @@ void th_set_list(th_host *t, const char *name, const double *v, uint32_t n) {
     if (p->nlist) memcpy(p->list, v, p->nlist * sizeof(double));
 }
 
+void th_set_path(th_host *t, const char *name, const char *path) {
+    params_value *p = must_find(t, name);
+    free(p->path);
+    if (!(p->path = strdup(path))) abort();
+}
+
 void th_set_wired(th_host *t, uint32_t dir, const char *name, uint32_t size) {
     if (t->nwired >= TH_MAX) abort();
     t->wired[t->nwired].dir = dir;

@@ -32,6 +32,8 @@ const animat_host *th_table(th_host *t);
 void th_set_real(th_host *t, const char *name, double v);
 void th_set_choice(th_host *t, const char *name, const char *choice);
 void th_set_list(th_host *t, const char *name, const double *v, uint32_t n);
+/* A PATH parameter, taken as given (not resolved or checked as the host does). */
+void th_set_path(th_host *t, const char *name, const char *path);
 /* Declare that port `name` in direction `dir` is wired to a peer of `size`. */
 void th_set_wired(th_host *t, uint32_t dir, const char *name, uint32_t size);
 /* Reseed this instance's generator (GSL mt19937). */
