@@ -12,28 +12,31 @@ void errmsg_clear(errmsg *e) {
     e->detail = 0;
 }
 
-int errmsg_set(errmsg *e, const char *fmt, ...) {
+/* Set e (unless already set) from fmt and ap, with code and a detail
+ * offset into the message (0 when out of range). Always -1. */
+static int vsetc(errmsg *e, errmsg_code code, unsigned detail, const char *fmt, va_list ap) {
     if (!e || e->set) return -1;
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-    e->set = 1;
-    e->code = ERRMSG_FAILED;
-    e->detail = 0;
-    return -1;
-}
-
-int errmsg_setc(errmsg *e, errmsg_code code, unsigned detail, const char *fmt, ...) {
-    if (!e || e->set) return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
     e->set = 1;
     e->code = code;
     e->detail = detail < strlen(e->msg) ? detail : 0;
     return -1;
+}
+
+int errmsg_set(errmsg *e, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vsetc(e, ERRMSG_FAILED, 0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int errmsg_setc(errmsg *e, errmsg_code code, unsigned detail, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vsetc(e, code, detail, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int errmsg_at(errmsg *e, const char *file, unsigned line, unsigned col, const char *fmt, ...) {

@@ -141,3 +141,39 @@ int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint6
 }
 
 int h5util_is_hdf5(const char *path) { return H5Fis_hdf5(path) > 0; }
+
+/* H5Literate callback: append each member name to the NULL-terminated list. */
+static herr_t add_member(hid_t g, const char *name, const H5L_info_t *info, void *op) {
+    (void)g, (void)info;
+    char ***list = op;
+    size_t n = 0;
+    while ((*list)[n]) n++;
+    char **grown = realloc(*list, (n + 2) * sizeof **list);
+    if (!grown) return -1;
+    *list = grown;
+    grown[n] = strdup(name);
+    grown[n + 1] = NULL;
+    return grown[n] ? 0 : -1;
+}
+
+int h5util_members(hid_t file, const char *group, char ***names, errmsg *e) {
+    if (!(*names = calloc(1, sizeof **names))) return errmsg_set(e, "out of memory");
+    if (H5Lexists(file, group, H5P_DEFAULT) <= 0) return 0;
+    hid_t g = H5Gopen2(file, group, H5P_DEFAULT);
+    hsize_t idx = 0;
+    herr_t rc = g >= 0 ? H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_member, names) : -1;
+    if (g >= 0) H5Gclose(g);
+    if (rc < 0) {
+        h5util_names_free(*names);
+        *names = NULL;
+        return errmsg_set(e, "cannot list %s", group);
+    }
+    int n = 0;
+    while ((*names)[n]) n++;
+    return n;
+}
+
+void h5util_names_free(char **names) {
+    for (size_t i = 0; names && names[i]; i++) free(names[i]);
+    free(names);
+}

@@ -51,6 +51,15 @@ int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint6
  * file can declare dims whose product wraps). 0, or -1 with e set. */
 int h5util_cells(const uint64_t *dims, int rank, size_t *cells, errmsg *e);
 
+/* The member names of group `group` of `file` in name order, as a
+ * NULL-terminated array of strings (all caller-owned: h5util_names_free)
+ * into *names: an empty array when the group does not exist. Returns the
+ * count, or -1 with e set (and *names NULL). */
+int h5util_members(hid_t file, const char *group, char ***names, errmsg *e);
+
+/* Free what h5util_members returned (NULL is fine). */
+void h5util_names_free(char **names);
+
 /* Is `path` an HDF5 file? 1 yes, 0 no (missing, unreadable, other format). */
 int h5util_is_hdf5(const char *path);
 

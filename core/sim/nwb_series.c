@@ -137,19 +137,6 @@ static int write_sig(nwb_h5 *w, const nwb_src *s, const nwb_sig *g) {
     return rc ? -1 : 0;
 }
 
-/* H5Literate callback: collect member names. */
-static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *op) {
-    (void)g, (void)info;
-    char ***list = op;
-    size_t n = 0;
-    while ((*list)[n]) n++;
-    char **grown = realloc(*list, (n + 2) * sizeof **list);
-    if (!grown) return -1;
-    *list = grown;
-    grown[n] = strdup(name), grown[n + 1] = NULL;
-    return grown[n] ? 0 : -1;
-}
-
 /* The processing modules and the Position container. */
 static int modules(nwb_h5 *w) {
     const char *path[] = {"/processing/behavior", "/processing/circuits"};
@@ -165,13 +152,10 @@ static int modules(nwb_h5 *w) {
 }
 
 int nwb_write_series(nwb_h5 *w, const nwb_src *s, nwb_stats *st, errmsg *e) {
-    char **names = calloc(1, sizeof *names);
-    hsize_t idx = 0;
-    hid_t g = H5Lexists(s->f, "signals", H5P_DEFAULT) > 0 ? H5Gopen2(s->f, "signals", H5P_DEFAULT) : -1;
-    int rc = !names || (g >= 0 && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &names) < 0)
-                 ? errmsg_set(e, "%s: cannot list /signals", s->path)
-                 : 0;
-    if (g >= 0) H5Gclose(g);
+    char **names = NULL;
+    errmsg le;
+    errmsg_clear(&le);
+    int rc = h5util_members(s->f, "signals", &names, &le) < 0 ? errmsg_set(e, "%s: %s", s->path, le.msg) : 0;
     if (!rc && modules(w)) rc = errmsg_set(e, "cannot create the processing modules");
     for (size_t i = 0; !rc && names[i]; i++) {
         nwb_sig sig;
@@ -180,7 +164,6 @@ int nwb_write_series(nwb_h5 *w, const nwb_src *s, nwb_stats *st, errmsg *e) {
         else st->series++;
         sig_free(&sig);
     }
-    for (size_t i = 0; names && names[i]; i++) free(names[i]);
-    free(names);
+    h5util_names_free(names);
     return rc;
 }

@@ -233,36 +233,11 @@ void h5array_free(h5array *a) {
     memset(a, 0, sizeof *a);
 }
 
-/* H5Literate callback: append each member name to the list. */
-static herr_t add_name(hid_t g, const char *name, const H5L_info_t *info, void *op) {
-    (void)g, (void)info;
-    char ***list = op;
-    size_t n = 0;
-    while ((*list)[n]) n++;
-    char **grown = realloc(*list, (n + 2) * sizeof **list);
-    if (!grown) return -1;
-    *list = grown;
-    grown[n] = strdup(name);
-    grown[n + 1] = NULL;
-    return grown[n] ? 0 : -1;
-}
-
 int h5rec_members(const h5rec *r, const char *group, char ***names, errmsg *e) {
-    *names = calloc(1, sizeof **names);
-    if (!*names) return errmsg_set(e, "out of memory");
-    if (H5Lexists((hid_t)r->file, group, H5P_DEFAULT) <= 0) return 0;
-    hid_t g = H5Gopen2((hid_t)r->file, group, H5P_DEFAULT);
-    hsize_t idx = 0;
-    herr_t rc = g >= 0 ? H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_name, names) : -1;
-    if (g >= 0) H5Gclose(g);
-    int n = 0;
-    while ((*names)[n]) n++;
-    if (rc < 0) {
-        h5rec_names_free(*names, n);
-        *names = NULL;
-        return errmsg_set(e, "%s: cannot list %s", r->path, group);
-    }
-    return n;
+    errmsg le;
+    errmsg_clear(&le);
+    int n = h5util_members((hid_t)r->file, group, names, &le);
+    return n < 0 ? errmsg_set(e, "%s: %s", r->path, le.msg) : n;
 }
 
 int h5rec_obj_strings(const h5rec *r, const char *path, const char *attr, char ***out) {
