@@ -153,7 +153,7 @@ static void drop_outputs(experiment *x) {
  * (why in e), -1 unreadable (e set). Adds the values compared to *count. */
 static int compare_one(const h5rec *a, const h5rec *b, const char *name, uint64_t *count, errmsg *e) {
     h5array va, vb;
-    errmsg ee;
+    errmsg ee = {0};
     if (h5rec_read(a, name, &va, e)) return -1;
     if (h5rec_read(b, name, &vb, &ee)) {
         h5array_free(&va);

@@ -198,7 +198,7 @@ static int check_values(sweep_plan *p, errmsg *e) {
 static int read_result(const sweep_plan *p, sweep_run *r) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/runs/%s/result.yaml", p->dir, r->name);
-    errmsg e;
+    errmsg e = {0};
     yamltree *t = yamltree_load(path, &e);
     if (!t) return 0;
     const yamltree *h = yamltree_get(t, "hash"), *v = yamltree_get(t, "value");
@@ -275,7 +275,7 @@ int sweep_dir_check(const sweep_plan *p, errmsg *e) {
     if (!S_ISDIR(st.st_mode)) return errmsg_set(e, "-o %s: exists and is not a directory", p->dir);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/sweep.yaml", p->dir);
-    errmsg le;
+    errmsg le = {0};
     yamltree *t = yamltree_load(path, &le);
     if (!t) {
         DIR *d = opendir(p->dir);
@@ -318,7 +318,7 @@ int sweep_dir_args(const char *dir, char ***argv, int *argc, errmsg *e) {
     snprintf(path, sizeof path, "%s/sweep.yaml", dir);
     struct stat st;
     if (stat(dir, &st) || !S_ISDIR(st.st_mode)) return errmsg_set(e, "--collect %s: not a directory", dir);
-    errmsg le;
+    errmsg le = {0};
     yamltree *t = yamltree_load(path, &le);
     if (!t) return errmsg_set(e, "--collect %s: no sweep.yaml: not a sweep's folder", dir);
     const yamltree *f = yamltree_get(t, "format"), *a = yamltree_get(t, "args");

@@ -27,7 +27,7 @@ static char *nwb_identifier(const char *path) {
     if (!h5util_is_hdf5(path)) return NULL;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) return NULL;
-    errmsg e;
+    errmsg e = {0};
     char *type = h5util_get_str(f, "neurodata_type", &e), *id = NULL;
     if (type && !strcmp(type, "NWBFile") && H5Lexists(f, "identifier", H5P_DEFAULT) > 0) {
         hid_t d = H5Dopen2(f, "identifier", H5P_DEFAULT), t = d < 0 ? -1 : H5Dget_type(d);
@@ -59,7 +59,7 @@ int nwb_check_target(const char *path, const char *what, const char *const *othe
 
 /* Root attribute `name` as a string ("" when absent). Caller frees. */
 static char *root_str(hid_t f, const char *name) {
-    errmsg e;
+    errmsg e = {0};
     char *s = h5util_get_str(f, name, &e);
     return s ? s : strdup("");
 }
@@ -74,7 +74,7 @@ static int src_open(nwb_src *s, const char *path, errmsg *e) {
     int ok = !strcmp(fmt, RECORD_FORMAT);
     free(fmt);
     if (!ok) return errmsg_set(e, "%s: not an animat recording (format is not %s)", path, RECORD_FORMAT);
-    errmsg why;
+    errmsg why = {0};
     if (h5util_get_f64(s->f, "dt", &s->dt, &why) || !(s->dt > 0) || !isfinite(s->dt) ||
         h5util_get_u64(s->f, "every", &s->every, &why) || s->every == 0)
         return errmsg_set(e, "%s: root attributes dt and every must be positive", path);

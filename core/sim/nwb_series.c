@@ -50,7 +50,7 @@ static int sig_open(const nwb_src *s, const char *name, nwb_sig *g) {
     H5Sclose(sp);
     if (rank != 3 || dim[0] < s->E || dim[2] == 0 || dim[2] > (1u << 20)) return -1;
     g->T = dim[1], g->n = dim[2];
-    errmsg e;
+    errmsg e = {0};
     char **txt[] = {&g->unit, &g->dir, &g->inst, &g->plugin};
     const char *keys[] = {"unit", "direction", "instance", "plugin"};
     for (int i = 0; i < 4; i++)

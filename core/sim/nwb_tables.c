@@ -92,7 +92,7 @@ static int units_of(const nwb_src *s, const char *name, units_acc *a) {
     double *ix = NULL, *t = NULL;
     int rank = 0, rank2 = 0;
     uint64_t di[3] = {0, 0, 0}, dt[3] = {0, 0, 0};
-    errmsg e;
+    errmsg e = {0};
     int rc = h5util_read_all(s->f, path, &ix, &rank, di, &e);
     snprintf(path, sizeof path, "spikes/%s/spike_times", name);
     if (!rc) rc = h5util_read_all(s->f, path, &t, &rank2, dt, &e);

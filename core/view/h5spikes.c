@@ -8,7 +8,7 @@
 
 char *h5spikes_list(const h5rec *r) {
     char **names;
-    errmsg e;
+    errmsg e = {0};
     int n = h5rec_members(r, "/spikes", &names, &e);
     if (n <= 0) {
         if (n == 0) h5rec_names_free(names, n);
@@ -77,7 +77,7 @@ static int read_rows(const h5rec *r, const char *grp, uint64_t k, h5spikes *s, e
         return errmsg_set(e, "%s: cannot read %s", r->path, path);
     h5array steps;
     double dt = 0;
-    errmsg why;
+    errmsg why = {0};
     if (h5rec_read(r, "/episodes/steps", &steps, &why) == 0) {
         if (k < steps.dim[0] && h5rec_attr_num(r, "dt", &dt) == 0) s->end = steps.v[k] * dt;
         h5array_free(&steps);

@@ -22,7 +22,7 @@ typedef struct nwb_eps {
 } nwb_eps;
 
 int nwbread_is_nwb(hid_t f) {
-    errmsg e;
+    errmsg e = {0};
     char *t = h5util_get_str(f, "neurodata_type", &e);
     int yes = t && !strcmp(t, "NWBFile");
     free(t);
@@ -72,7 +72,7 @@ static char *read_str(hid_t f, const char *path) {
 static int64_t read_col(hid_t f, const char *path, double **out) {
     int rank;
     uint64_t dim[3];
-    errmsg e;
+    errmsg e = {0};
     *out = NULL;
     if (H5Lexists(f, path, H5P_DEFAULT) <= 0 || h5util_read_all(f, path, out, &rank, dim, &e)) return -1;
     return rank == 1 ? (int64_t)dim[0] : -1;
@@ -153,7 +153,7 @@ static int one_series(hid_t f, hid_t m, const char *src, const char *name, const
     double *v = NULL;
     int rank;
     uint64_t dim[3] = {0, 1, 1};
-    errmsg e;
+    errmsg e = {0};
     hid_t probe = H5Dopen2(f, path, H5P_DEFAULT), psp = probe < 0 ? -1 : H5Dget_space(probe);
     hssize_t cells = psp < 0 ? -1 : H5Sget_simple_extent_npoints(psp);
     if (psp >= 0) H5Sclose(psp);
@@ -249,7 +249,7 @@ static int one_circuit(hid_t m, const char *circuit, const uint64_t *rows, uint6
     hid_t b = g < 0 ? -1 : H5Dcreate2(g, "spike_times_index", H5T_NATIVE_UINT64, s2, H5P_DEFAULT, H5P_DEFAULT,
                                       H5P_DEFAULT);
     for (uint64_t u = 0; nm && u < U; u++) nm[u] = names[rows[u]];
-    errmsg e;
+    errmsg e = {0};
     rc = rc || a < 0 || b < 0 || (w && H5Dwrite(a, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) ||
          (p->E && H5Dwrite(b, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ix) < 0) ||
          h5util_put_strs(g, "names", nm, (uint32_t)U, &e) || h5util_put_str(g, "instance", circuit, &e);
