@@ -3,8 +3,10 @@
 # (docs/results.md): ES, 300 epochs x 16 episodes of 120 control steps,
 # 5 seeds each, value = held-out mean return over 20 episodes (train.eval).
 # Usage: experiments/elm-memory/run.sh OUTDIR [-j N]
+# (ELM_CONFIGS=DIR takes elm.yaml, mlp.yaml and ctrnn.yaml from DIR instead:
+# experiments/elm-swimmer/run.sh does.)
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=${ELM_CONFIGS:-$(cd "$(dirname "$0")" && pwd)}
 animat=${ANIMAT:-animat}
 out=$1
 shift

@@ -2,13 +2,8 @@
 # ELM vs MLP vs CTRNN (103, 104 and 109 parameters) on the 6-link swimmer
 # (docs/results.md): ES, 30 epochs x 8 episodes of 1000 control steps,
 # 5 seeds each, value = held-out mean return over 10 episodes (train.eval).
-# Usage: experiments/elm-swimmer/run.sh OUTDIR [-j N]
+# Usage: experiments/elm-swimmer/run.sh OUTDIR [-j N]; the sweeps are
+# experiments/elm-memory/run.sh's, over this folder's three files.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-animat=${ANIMAT:-animat}
-out=$1
-shift
-mkdir -p "$out"
-for c in elm mlp ctrnn; do
-  "$animat" sweep "$here/$c.yaml" --train --seeds 1..5 -o "$out/$c" --quiet "$@"
-done
+ELM_CONFIGS=$here exec "$here/../elm-memory/run.sh" "$@"
