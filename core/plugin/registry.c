@@ -291,9 +291,27 @@ static int open_lib(registry *r, const char *path, registry_lib **out, errmsg *e
     return 0;
 }
 
+static int try_load(const char *path, char *names, size_t cap, errmsg *e);
+
+/* Open an explicitly named file: probed in a child first (plugindex.h), as
+ * the scan's files are, so that a file whose constructors crash, exit or
+ * hang is refused in one line instead of taking animat down with it. */
+static int open_explicit(registry *r, const char *path, registry_lib **out, errmsg *e) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && !lib_of_file(r, &st)) {
+        plugindex_verdict v;
+        char abs[PATH_MAX]; /* the index remembers absolute paths only */
+        char *paths[1] = {realpath(path, abs) ? abs : (char *)path};
+        memset(&v, 0, sizeof v);
+        plugindex_probe(paths, 1, try_load, &v);
+        if (!v.ok) return errmsg_set(e, "%s", v.why[0] ? v.why : "plugin file failed its probe");
+    }
+    return open_lib(r, path, out, e);
+}
+
 int registry_open(registry *r, const char *path, errmsg *e) {
     registry_lib *lib;
-    return open_lib(r, path, &lib, e);
+    return open_explicit(r, path, &lib, e);
 }
 
 /* Remember why a file was skipped. */
@@ -438,7 +456,8 @@ static void load_known(registry *r, size_t i) {
         if (!strcmp(r->known[j].path, path)) r->known[j].tried = 1;
     errmsg e;
     errmsg_clear(&e);
-    if (registry_open(r, path, &e)) note_skip(r, e.msg);
+    registry_lib *lib;
+    if (open_lib(r, path, &lib, &e)) note_skip(r, e.msg); /* probed by the scan */
 }
 
 void registry_load_all(registry *r) {
@@ -469,9 +488,10 @@ void registry_scan(registry *r) {
     for (size_t i = 0; i < f.n; i++) {
         errmsg e;
         errmsg_clear(&e);
+        registry_lib *lib;
         if (v && v[i].crashed) fprintf(stderr, "warning: skipped plugin file %s\n", v[i].why);
         if (v && !v[i].ok) note_skip(r, v[i].why);
-        else if ((!v || !v[i].why[0] || note_known(r, f.paths[i], v[i].why)) && registry_open(r, f.paths[i], &e))
+        else if ((!v || !v[i].why[0] || note_known(r, f.paths[i], v[i].why)) && open_lib(r, f.paths[i], &lib, &e))
             note_skip(r, e.msg);
         free(f.paths[i]);
     }
@@ -560,7 +580,7 @@ const registry_plugin *registry_resolve(registry *r, const char *value, const ch
         }
         /* an explicit file is used as given, loaded already or not */
         registry_lib *lib;
-        if (open_lib(r, path, &lib, e)) return NULL;
+        if (open_explicit(r, path, &lib, e)) return NULL;
         for (uint32_t i = 0; i < lib->nplugins; i++)
             if (!kind || lib->plugins[i].desc->kind == kind) return &lib->plugins[i];
         errmsg_set(e, "%s: holds no %s plugin", path, registry_kind_name(kind));

@@ -15,7 +15,8 @@
  * (and the name) an error naming both files.
  *
  * Every shared object passes the ABI handshake (abi.h) and descriptor checks
- * before any of its functions is called. A scan loads nothing in-process:
+ * before any of its functions is called. Nothing is loaded in-process
+ * before a child has loaded it (explicit files included). A scan loads nothing in-process:
  * each file is probed in a child first (plugindex.h; a file whose
  * constructor aborts or hangs is named in one "warning:" line on stderr and
  * skipped), the plugins each file holds are learnt from that probe or its
@@ -94,8 +95,10 @@ void registry_init(registry *r);
 /* Unload everything and free r's storage (r may be reused after registry_init). */
 void registry_close(registry *r);
 
-/* Load one shared object, validate it and register its plugins. Returns 0,
- * or -1 with e set to "PATH: reason" (nothing registered). */
+/* Load one shared object, validate it and register its plugins. The file
+ * is probed in a child first (plugindex.h): one whose constructors crash,
+ * exit or hang is refused, never loaded here. Returns 0, or -1 with e set
+ * to "PATH: reason" (nothing registered). */
 int registry_open(registry *r, const char *path, errmsg *e);
 
 /* Scan the built-in directory then ANIMAT_PLUGIN_PATH (once per registry):

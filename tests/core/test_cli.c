@@ -381,6 +381,29 @@ START_TEST(aborting_constructor_skipped) {
 }
 END_TEST
 
+/* A file named explicitly (--plugin FILE, or `plugin: PATH` in the
+ * experiment) was dlopen'ed in animat's own process without a probe: a
+ * constructor that aborts killed the run with SIGABRT. Now it is probed in
+ * a child like the search path's files and refused in one line. */
+START_TEST(explicit_plugin_probed) {
+    char exp[512];
+    snprintf(exp, sizeof exp, "%s/examples/swimmer-ncap.yaml", src);
+    proc_out p = proc_run("cd %s && XDG_CACHE_HOME=%s/cache %s run %s --episodes 1 --plugin %s/ctor_abort.so", dir,
+                          dir, exe, exp, broken);
+    ck_assert_msg(!p.signaled && p.status == 1, "status %d signaled %d: %s", p.status, p.signaled, p.err);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "/ctor_abort.so: loading it killed the process with SIGABRT"), "%s", p.err);
+    proc_free(&p);
+    p = proc_run("cd %s && sed 's|plugin: ncap |plugin: %s/ctor_abort.so |' %s > ctor.yaml && XDG_CACHE_HOME= HOME= "
+                 "%s run ctor.yaml --episodes 1", dir, broken, exp, exe);
+    ck_assert_msg(!p.signaled && p.status == 1, "status %d signaled %d: %s", p.status, p.signaled, p.err);
+    ck_assert_int_eq(proc_lines(p.err), 1);
+    ck_assert_msg(strstr(p.err, "ctor.yaml:") && strstr(p.err, "circuit.plugin: ") &&
+                      strstr(p.err, "/ctor_abort.so: loading it killed the process with SIGABRT"), "%s", p.err);
+    proc_free(&p);
+}
+END_TEST
+
 START_TEST(run_prints_episodes) {
     proc_out p = proc_run("%s run %s/examples/swimmer-ncap.yaml --episodes 2", exe, src);
     ck_assert_msg(p.status == 0, "%s", p.err);
@@ -669,6 +692,7 @@ int main(void) {
     tcase_add_test(c, help_per_command);
     tcase_add_test(c, plugins_list_and_info);
     tcase_add_test(c, aborting_constructor_skipped);
+    tcase_add_test(c, explicit_plugin_probed);
     tcase_add_test(c, run_prints_episodes);
     tcase_add_test(c, trace_reproducible);
     tcase_add_test(c, failure_leaves_no_trace);
