@@ -423,10 +423,11 @@ static int32_t graph_unit_get(void *self, uint32_t i, double *value) {
 }
 
 /* Override neuron i's output: its activity as its chemical synapses and
- * the outputs see it (rate), or its spike output (lif). */
+ * the outputs see it (rate), or its spike output (lif: `value` in spikes
+ * per control step, as get reports it, spread evenly over the substeps). */
 static int32_t graph_unit_override(void *self, uint32_t i, uint32_t mode, double value) {
     graph_circuit *c = self;
-    if (cu_override(&c->units, i, mode, value) == ANIMAT_OK) return ANIMAT_OK;
+    if (cu_override(&c->units, i, mode, c->lif ? value / c->substeps : value) == ANIMAT_OK) return ANIMAT_OK;
     c->h->error(c->h, "units: bad override (unit %u of %u, mode %u, value %g)", i, c->g.n, mode, value);
     return ANIMAT_ERROR;
 }

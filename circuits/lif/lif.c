@@ -359,10 +359,12 @@ static int32_t lif_unit_get(void *self, uint32_t i, double *value) {
     return ANIMAT_OK;
 }
 
-/* Override neuron i's per-substep spike output (see lif_net_substep). */
+/* Override neuron i's spike output. `value` is in the units get reports
+ * (spikes per control step), spread evenly over the substeps (see
+ * lif_net_substep), so that a CLAMP to v reads back v. */
 static int32_t lif_unit_override(void *self, uint32_t i, uint32_t mode, double value) {
     lif_circuit *c = self;
-    if (cu_override(&c->units, i, mode, value) == ANIMAT_OK) return ANIMAT_OK;
+    if (cu_override(&c->units, i, mode, value / c->substeps) == ANIMAT_OK) return ANIMAT_OK;
     c->h->error(c->h, "units: bad override (unit %u of %u, mode %u, value %g)", i, c->units.n, mode,
                 value);
     return ANIMAT_ERROR;

@@ -304,7 +304,9 @@ static int open_explicit(registry *r, const char *path, registry_lib **out, errm
         char *paths[1] = {realpath(path, abs) ? abs : (char *)path};
         memset(&v, 0, sizeof v);
         plugindex_probe(paths, 1, try_load, &v);
-        if (!v.ok) return errmsg_set(e, "%s", v.why[0] ? v.why : "plugin file failed its probe");
+        /* a file that merely fails the checks is loaded below, which says why in the user's words */
+        size_t n = strlen(paths[0]);
+        if (v.crashed) return errmsg_set(e, "%s%s", path, strncmp(v.why, paths[0], n) ? ": failed its probe" : v.why + n);
     }
     return open_lib(r, path, out, e);
 }

@@ -229,15 +229,17 @@ START_TEST(export_nwb) {
 }
 END_TEST
 
-/* plugin-check exercises animat.spikes/1 of lif and of graph's LIF model
- * (at one substep: with more, graph's units check reads a clamp summed over
- * the substeps, which predates the extension). */
+/* plugin-check exercises animat.spikes/1 of lif and of graph's LIF model,
+ * at several substeps too (a clamp given per control step reads back as
+ * given: it used to apply per substep and read back substeps times). */
 START_TEST(plugin_check) {
     const char *build = getenv("ANIMAT_BUILD");
     ck_assert_ptr_nonnull(build);
     proc_out p = proc_run("%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 && "
-                          "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=1",
-                          exe, build, exe, build);
+                          "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=1 && "
+                          "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=10 && "
+                          "%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 --set substeps=5",
+                          exe, build, exe, build, exe, build, exe, build);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "PASS  lif: extensions: "));
     ck_assert_ptr_nonnull(strstr(p.out, "animat.spikes/1: capacity 40, "));

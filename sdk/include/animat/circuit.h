@@ -113,7 +113,10 @@ typedef struct animat_units_ext {
      * (reset clears every override to ANIMAT_UNIT_FREE): mode is
      * ANIMAT_UNIT_*; the circuit applies it inside step, wherever the unit's
      * output is used, so downstream units and output ports of the same step
-     * see the overridden value. ANIMAT_OK, or ANIMAT_ERROR for a bad i or
+     * see the overridden value. `value` is in the units get reports (a
+     * circuit that runs substeps and reports a step's total, e.g. a spike
+     * count, spreads it over its substeps), so that get after a CLAMP to v
+     * reads v, to rounding. ANIMAT_OK, or ANIMAT_ERROR for a bad i or
      * mode. Between steps, the instance's thread. Must not allocate.
      * Required. */
     int32_t (*override)(void *self, uint32_t i, uint32_t mode, double value);
