@@ -23,36 +23,7 @@
 static const animat_plugin_desc *desc(void) { return th_load_env("GRAPH_SO"); }
 static const animat_circuit_api *api(void) { return desc()->api; }
 
-static void *tcalloc(void *ctx, size_t n) {
-    (void)ctx;
-    return calloc(1, n);
-}
-static void tfree(void *ctx, void *p) {
-    (void)ctx;
-    free(p);
-}
-
 #define HEAD "neuron A B C\nchem A B 1.0\n"
-
-/* The test host's table with param_string answering the `file` PATH
- * parameter (testhost's own functions find their state through
- * host_data, so a copy of its table works). */
-typedef struct path_host {
-    animat_host h; /* first */
-    const char *file;
-} path_host;
-
-static int32_t path_string(const animat_host *h, const char *name, const char **out) {
-    if (strcmp(name, "file") != 0) return ANIMAT_ERROR;
-    *out = ((const path_host *)(const void *)h)->file;
-    return ANIMAT_OK;
-}
-
-static path_host with_file(th_host *t, const char *file) {
-    path_host p = {.h = *th_table(t), .file = file};
-    p.h.param_string = path_string;
-    return p;
-}
 
 /* Bad files and the exact message each gives. */
 static const struct {
@@ -77,7 +48,7 @@ static const struct {
 START_TEST(test_bad_files_parser) {
     graph_def g;
     char err[512];
-    int rc = graph_parse(bad[_i].text, "t.graph", &g, tcalloc, tfree, NULL, err, sizeof err);
+    int rc = graph_parse(bad[_i].text, "t.graph", &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err);
     ck_assert_int_eq(rc, -1);
     ck_assert_str_eq(err, bad[_i].msg);
     ck_assert_ptr_null(strchr(err, '\n'));
@@ -92,15 +63,15 @@ START_TEST(test_bad_files_plugin) {
     char want[1024];
     snprintf(want, sizeof want, "%s%s", path, bad[_i].msg + strlen("t.graph"));
     th_host *t = th_new(desc(), "circuit", 1);
-    path_host ph = with_file(t, path);
-    ck_assert_ptr_null(api()->create(&ph.h));
+    th_set_path(t, "file", path);
+    ck_assert_ptr_null(api()->create(th_table(t)));
     ck_assert_str_eq(th_last_error(t), want);
     th_free(t);
     /* a file that cannot be opened (the host checks paths before create;
      * the plugin still says so in one line) */
     t = th_new(desc(), "circuit", 1);
-    ph = with_file(t, "/nonexistent/x.graph");
-    ck_assert_ptr_null(api()->create(&ph.h));
+    th_set_path(t, "file", "/nonexistent/x.graph");
+    ck_assert_ptr_null(api()->create(th_table(t)));
     ck_assert_str_eq(th_last_error(t), "/nonexistent/x.graph: cannot open the network file");
     th_free(t);
 }
@@ -121,12 +92,12 @@ START_TEST(test_shipped_files) {
         ck_assert_ptr_nonnull(text);
         graph_def g;
         char err[512];
-        ck_assert_msg(graph_parse(text, path, &g, tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+        ck_assert_msg(graph_parse(text, path, &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err) == 0, "%s", err);
         ck_assert_uint_eq(g.n, files[k].n);
         ck_assert_uint_eq(g.n_chem, files[k].chem);
         ck_assert_uint_eq(g.n_gap, files[k].gap);
         ck_assert_uint_eq(g.n_ports, files[k].ports);
-        graph_def_free(&g, tfree, NULL);
+        graph_def_free(&g, th_mem_free, NULL);
         free(text);
     }
 }
@@ -137,7 +108,7 @@ END_TEST
 START_TEST(test_gap_currents) {
     graph_def g;
     char err[256];
-    ck_assert_int_eq(graph_parse("neuron A B C\ngap A B 0.5\ngap B C 2\n", "g", &g, tcalloc, tfree, NULL,
+    ck_assert_int_eq(graph_parse("neuron A B C\ngap A B 0.5\ngap B C 2\n", "g", &g, th_mem_calloc, th_mem_free, NULL,
                                  err, sizeof err),
                      0);
     double v[3] = {1.0, -0.5, 0.25}, base[3] = {0.1, 0.2, 0.3}, out[3];
@@ -146,7 +117,7 @@ START_TEST(test_gap_currents) {
     ck_assert(fabs(out[1] - (0.2 + 0.5 * 1.5 + 2.0 * 0.75)) < 1e-15);
     ck_assert(fabs(out[2] - (0.3 - 2.0 * 0.75)) < 1e-15);
     ck_assert(fabs(out[0] + out[1] + out[2] - 0.6) < 1e-14);
-    graph_def_free(&g, tfree, NULL);
+    graph_def_free(&g, th_mem_free, NULL);
 }
 END_TEST
 
@@ -204,8 +175,8 @@ static double lif_count_b(const char *text, double x, double *count_a) {
     th_host *t = th_new(desc(), "circuit", 1);
     th_set_choice(t, "model", "lif");
     th_set_real(t, "in_gain", 40.0);
-    path_host ph = with_file(t, path);
-    void *c = api()->create(&ph.h);
+    th_set_path(t, "file", path);
+    void *c = api()->create(th_table(t));
     ck_assert_msg(c != NULL, "%s", th_last_error(t));
     ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
     const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
@@ -261,7 +232,7 @@ START_TEST(test_big_file_linear) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     graph_def g;
     char err[256] = "";
-    int rc = graph_parse(text, "big.graph", &g, tcalloc, tfree, NULL, err, sizeof err);
+    int rc = graph_parse(text, "big.graph", &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double took = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     ck_assert_int_eq(rc, -1);
@@ -269,11 +240,11 @@ START_TEST(test_big_file_linear) {
                   err);
     /* the same without the duplicate parses whole */
     text[len - strlen("chem n7 n8 1\n")] = '\0';
-    ck_assert_msg(graph_parse(text, "big.graph", &g, tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(graph_parse(text, "big.graph", &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err) == 0, "%s", err);
     ck_assert_uint_eq(g.n, N);
     ck_assert_uint_eq(g.n_chem, N * (N - 1));
     ck_assert_uint_eq(g.chem_post[N * (N - 1) - 1], N - 2);
-    graph_def_free(&g, tfree, NULL);
+    graph_def_free(&g, th_mem_free, NULL);
     free(text);
     if (!getenv("ANIMAT_WRAP")) ck_assert_msg(took < 10, "parsing took %g s", took);
 }

@@ -33,37 +33,10 @@
 static const animat_plugin_desc *desc(void) { return th_load_env("GRAPH_SO"); }
 static const animat_circuit_api *api(void) { return desc()->api; }
 
-static void *tcalloc(void *ctx, size_t n) {
-    (void)ctx;
-    return calloc(1, n);
-}
-static void tfree(void *ctx, void *p) {
-    (void)ctx;
-    free(p);
-}
-
 static const char *env(const char *name) {
     const char *v = getenv(name);
     ck_assert_msg(v != NULL, "%s unset", name);
     return v;
-}
-
-/* The test host's table answering the `file` PATH parameter. */
-typedef struct path_host {
-    animat_host h; /* first */
-    const char *file;
-} path_host;
-
-static int32_t path_string(const animat_host *h, const char *name, const char **out) {
-    if (strcmp(name, "file") != 0) return ANIMAT_ERROR;
-    *out = ((const path_host *)(const void *)h)->file;
-    return ANIMAT_OK;
-}
-
-static path_host with_file(th_host *t, const char *file) {
-    path_host p = {.h = *th_table(t), .file = file};
-    p.h.param_string = path_string;
-    return p;
 }
 
 /* Jacobian against central differences of the rhs, for both synapse
@@ -74,7 +47,7 @@ START_TEST(test_jacobian_fd) {
     char err[256];
     const char *text = "neuron A B C D\nchem A B 1.5\nchem B C -2\nchem C C 0.7\nchem D A 0.4\nchem B D 3\n"
                        "gap A C 0.3\ngap B D 1.1\n";
-    ck_assert_msg(graph_parse(text, "j", &g, tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(graph_parse(text, "j", &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err) == 0, "%s", err);
     cu_units u = {0};
     uint32_t mode[4] = {ANIMAT_UNIT_FREE, ANIMAT_UNIT_CLAMP, ANIMAT_UNIT_FREE, ANIMAT_UNIT_FREE};
     double val[4] = {0, 0.3, 0, 0}, input[4] = {0.2, -0.1, 0.5, 0}, a[4];
@@ -102,7 +75,7 @@ START_TEST(test_jacobian_fd) {
             ck_assert(dfdt[j] == 0.0);
         }
     }
-    graph_def_free(&g, tfree, NULL);
+    graph_def_free(&g, th_mem_free, NULL);
 }
 END_TEST
 
@@ -162,8 +135,8 @@ static double steady_b(const char *synapse, double w, double x) {
     th_set_choice(t, "synapse", synapse);
     th_set_real(t, "epsabs", 1e-12);
     th_set_real(t, "epsrel", 1e-12);
-    path_host ph = with_file(t, path);
-    void *c = api()->create(&ph.h);
+    th_set_path(t, "file", path);
+    void *c = api()->create(th_table(t));
     ck_assert_msg(c != NULL, "%s", th_last_error(t));
     ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
     const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
@@ -199,8 +172,8 @@ static int first_spike_b(const char *delay) {
     th_set_choice(t, "model", "lif");
     th_set_real(t, "in_gain", 40.0);
     th_set_real(t, "substeps", 1);
-    path_host ph = with_file(t, path);
-    void *c = api()->create(&ph.h);
+    th_set_path(t, "file", path);
+    void *c = api()->create(th_table(t));
     ck_assert_msg(c != NULL, "%s", th_last_error(t));
     ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
     const animat_units_ext *u = api()->extension(c, ANIMAT_EXT_UNITS);
@@ -245,13 +218,13 @@ START_TEST(test_bad_delays) {
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         graph_def g;
         char err[512];
-        ck_assert_int_eq(graph_parse(bad[k].text, "t.graph", &g, tcalloc, tfree, NULL, err, sizeof err), -1);
+        ck_assert_int_eq(graph_parse(bad[k].text, "t.graph", &g, th_mem_calloc, th_mem_free, NULL, err, sizeof err), -1);
         ck_assert_str_eq(err, bad[k].msg);
     }
     const char *path = proc_write(proc_tmpdir(), "r.graph", "neuron A B\nchem B A 1\nchem A B 1 3\nin x A\nout y B\n");
     th_host *t = th_new(desc(), "circuit", 1);
-    path_host ph = with_file(t, path);
-    ck_assert_ptr_null(api()->create(&ph.h));
+    th_set_path(t, "file", path);
+    ck_assert_ptr_null(api()->create(th_table(t)));
     char want[1024];
     snprintf(want, sizeof want, "%s:3: per-synapse delays need model: lif (the rate model has none)", path);
     ck_assert_str_eq(th_last_error(t), want);
@@ -308,7 +281,7 @@ START_TEST(test_new_connectomes) {
         snprintf(path, sizeof path, "%s/circuits/graph/graph-data/%s.graph", src, files[k].name);
         char *text = proc_slurp(path);
         ck_assert_ptr_nonnull(text);
-        ck_assert_msg(graph_parse(text, path, &g[k], tcalloc, tfree, NULL, err, sizeof err) == 0, "%s", err);
+        ck_assert_msg(graph_parse(text, path, &g[k], th_mem_calloc, th_mem_free, NULL, err, sizeof err) == 0, "%s", err);
         ck_assert_uint_eq(g[k].n, files[k].n);
         ck_assert_uint_eq(g[k].n_chem, files[k].chem);
         ck_assert_uint_eq(g[k].n_gap, files[k].gap);
@@ -333,7 +306,7 @@ START_TEST(test_new_connectomes) {
     fclose(f);
     ck_assert_int_eq(rows, 961);
     ck_assert_int_gt(db, 0);
-    for (int k = 0; k < 2; k++) graph_def_free(&g[k], tfree, NULL);
+    for (int k = 0; k < 2; k++) graph_def_free(&g[k], th_mem_free, NULL);
 }
 END_TEST
 

@@ -22,15 +22,6 @@
 static const animat_plugin_desc *desc(void) { return th_load_env("LIF_SO"); }
 static const animat_circuit_api *api(void) { return desc()->api; }
 
-static void *tcalloc(void *ctx, size_t n) {
-    (void)ctx;
-    return calloc(1, n);
-}
-static void tfree(void *ctx, void *p) {
-    (void)ctx;
-    free(p);
-}
-
 static const lif_cfg CFG = {.tau_m = 0.02, .tau_syn = 0.005, .v_rest = 0.0, .v_reset = 0.0,
                             .v_th = 20.0, .r_m = 1.0, .t_ref = 0.002, .w_ext = 0.0};
 
@@ -39,7 +30,7 @@ static void build(lif_net *net, uint32_t n, uint32_t n_syn, const uint32_t (*syn
                   const double *w, uint32_t max_delay) {
     memset(net, 0, sizeof *net);
     net->cfg = CFG;
-    ck_assert_int_eq(lif_net_alloc(net, n, n_syn, max_delay, tcalloc, NULL), 0);
+    ck_assert_int_eq(lif_net_alloc(net, n, n_syn, max_delay, th_mem_calloc, NULL), 0);
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
         net->row[i] = k;
@@ -74,7 +65,7 @@ static double mean_isi(double I, double h, double seconds, int *spikes) {
         }
         count += c;
     }
-    lif_net_free(&net, tfree, NULL);
+    lif_net_free(&net, th_mem_free, NULL);
     return *spikes > 1 ? (double)(last - first) * h / (*spikes - 1) : INFINITY;
 }
 
@@ -107,7 +98,7 @@ START_TEST(test_subthreshold_silent) {
         lif_net_substep(&net, 1e-4, NULL, NULL, &c);
         ck_assert(c == 0.0);
     }
-    lif_net_free(&net, tfree, NULL);
+    lif_net_free(&net, th_mem_free, NULL);
     gsl_rng_free(r);
 }
 END_TEST
@@ -139,7 +130,7 @@ START_TEST(test_delay_exact) {
                 ck_assert_msg(net.i_syn[1] == 0.75 * net.ds && net.v[1] > 0.0, "d %u: %g", d, net.i_syn[1]);
         }
         cu_free(h, &u);
-        lif_net_free(&net, tfree, NULL);
+        lif_net_free(&net, th_mem_free, NULL);
     }
     th_free(t);
 }
@@ -179,7 +170,7 @@ START_TEST(test_poisson_input) {
     net.rate_ext[0] = 2000.0;
     for (int s = 0; s < 2000; s++) lif_net_substep(&net, h, NULL, r, NULL);
     ck_assert_msg(fabs(net.i_syn[0] - before - 4000.0) < 4.0 * sqrt(4000.0), "%g", net.i_syn[0] - before);
-    lif_net_free(&net, tfree, NULL);
+    lif_net_free(&net, th_mem_free, NULL);
     gsl_rng_free(r);
 }
 END_TEST

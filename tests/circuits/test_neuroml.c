@@ -104,18 +104,6 @@ START_TEST(test_bad_files_loader) {
 }
 END_TEST
 
-/* The test host's table with param_string answering `network`. */
-typedef struct path_host {
-    animat_host h; /* first */
-    const char *file;
-} path_host;
-
-static int32_t path_string(const animat_host *h, const char *name, const char **out) {
-    if (strcmp(name, "network") != 0) return ANIMAT_ERROR;
-    *out = ((const path_host *)(const void *)h)->file;
-    return ANIMAT_OK;
-}
-
 /* Through the plugin: create fails with the same one line. */
 START_TEST(test_bad_files_plugin) {
     const char *dir = proc_tmpdir();
@@ -123,9 +111,8 @@ START_TEST(test_bad_files_plugin) {
     char want[1024];
     snprintf(want, sizeof want, "%s%s", path, bad[_i].msg);
     th_host *t = th_new(desc(), "circuit", 1);
-    path_host ph = {.h = *th_table(t), .file = path};
-    ph.h.param_string = path_string;
-    ck_assert_ptr_null(api()->create(&ph.h));
+    th_set_path(t, "network", path);
+    ck_assert_ptr_null(api()->create(th_table(t)));
     ck_assert_str_eq(th_last_error(t), want);
     th_free(t);
 }

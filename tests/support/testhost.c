@@ -122,3 +122,13 @@ void th_set_wired(th_host *t, uint32_t dir, const char *name, uint32_t size) {
 void th_reseed(th_host *t, uint64_t seed) { gsl_rng_set(t->ctx.rng, (unsigned long)seed); }
 
 const char *th_last_error(th_host *t) { return t->ctx.error; }
+
+void *th_mem_calloc(void *ctx, size_t n) {
+    (void)ctx;
+    return calloc(1, n);
+}
+
+void th_mem_free(void *ctx, void *p) {
+    (void)ctx;
+    free(p);
+}

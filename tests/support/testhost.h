@@ -41,6 +41,12 @@ void th_reseed(th_host *t, uint64_t seed);
 /* Last message passed to h->error, or "" (owned by t). */
 const char *th_last_error(th_host *t);
 
+/* calloc(1, n) and free(p) with the (ctx, ...) signature of the plugins'
+ * allocator hooks (graph_file, lif_net, spk_net), for unit tests of their
+ * pure parts. ctx is ignored. */
+void *th_mem_calloc(void *ctx, size_t n);
+void th_mem_free(void *ctx, void *p);
+
 /* Create a circuit instance of `api` on t and reset it (seed 0); fails the
  * test, naming the plugin's reason, when create returns NULL or reset fails. */
 void *th_circuit(th_host *t, const animat_circuit_api *api);
