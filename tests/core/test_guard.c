@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ck_run.h"
+#include "ck_expect.h"
 #include "proc.h"
 
 static const char *exe, *broken, *src;
@@ -26,28 +27,19 @@ static const char *body_exp(const char *so, const char *run) {
     return proc_write(dir, "g.yaml", text);
 }
 
-/* Assert exit 1 with exactly one stderr line containing `want`. */
-static void expect_error(proc_out *p, const char *want) {
-    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
-    ck_assert_int_eq(p->status, 1);
-    ck_assert_msg(proc_lines(p->err) == 1, "stderr is not one line: %s", p->err);
-    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
-    proc_free(p);
-}
-
 START_TEST(non_finite_values) {
     proc_out p = proc_run("%s run %s", exe, body_exp("nan_obs", "  max_steps: 10"));
-    expect_error(&p, "error: body (nan-obs): observation 'y'[0] is NaN in episode 1 at step 2");
+    ck_expect_error(&p, "error: body (nan-obs): observation 'y'[0] is NaN in episode 1 at step 2");
     p = proc_run("%s run %s", exe, body_exp("inf_reward", "  max_steps: 10"));
-    expect_error(&p, "error: body (inf-reward): reward is +inf in episode 1 at step 2");
+    ck_expect_error(&p, "error: body (inf-reward): reward is +inf in episode 1 at step 2");
 }
 END_TEST
 
 START_TEST(impossible_sizes) {
     proc_out p = proc_run("%s check %s", exe, body_exp("huge_port", "  max_steps: 10"));
-    expect_error(&p, "body (huge-port): port 0 'y' has an impossible size 1073741824 (want 1 .. 16777216)");
+    ck_expect_error(&p, "body (huge-port): port 0 'y' has an impossible size 1073741824 (want 1 .. 16777216)");
     p = proc_run("%s check %s", exe, body_exp("huge_alloc", "  max_steps: 10"));
-    expect_error(&p, "body (huge-alloc): create failed: asked the host for an impossible 1099511627776 bytes "
+    ck_expect_error(&p, "body (huge-alloc): create failed: asked the host for an impossible 1099511627776 bytes "
                      "(limit 4294967296)");
 }
 END_TEST
@@ -55,7 +47,7 @@ END_TEST
 START_TEST(mujoco_instability_is_an_error) {
     proc_out p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 1 "
                           "--set body.params.timestep=0.01 --set body.params.viscosity=10", dir, exe, src);
-    expect_error(&p, "body (swimmer): step failed in episode 1 at step 0: simulation diverged at t=0.15 s: MuJoCo "
+    ck_expect_error(&p, "body (swimmer): step failed in episode 1 at step 0: simulation diverged at t=0.15 s: MuJoCo "
                      "instability: bad qacc (MuJoCo reset the state) in control step 1; try a smaller timestep");
     /* MuJoCo's default handler would have written a log file here. */
     char log[512];
@@ -66,7 +58,7 @@ END_TEST
 
 START_TEST(isolated_segfault_stop) {
     proc_out p = proc_run("%s run %s", exe, body_exp("segv", "  max_steps: 10\n  isolate: true"));
-    expect_error(&p, "error: body (segv) step crashed with SIGSEGV (signal 11) in episode 1 at step 2");
+    ck_expect_error(&p, "error: body (segv) step crashed with SIGSEGV (signal 11) in episode 1 at step 2");
 }
 END_TEST
 
@@ -79,14 +71,14 @@ START_TEST(isolated_segfault_continue) {
         snprintf(want, sizeof want, "episode %d/3  FAILED: body (segv) step crashed with SIGSEGV (signal 11) in episode %d", i, i);
         ck_assert_msg(strstr(p.out, want), "stdout lacks '%s': %s", want, p.out);
     }
-    expect_error(&p, "all 3 episodes failed");
+    ck_expect_error(&p, "all 3 episodes failed");
 }
 END_TEST
 
 START_TEST(isolated_hang_times_out) {
     proc_out p = proc_run("%s run %s", exe,
                           body_exp("hang", "  max_steps: 10\n  isolate: true\n  episode_timeout: 1"));
-    expect_error(&p, "error: body (hang) step did not finish within 1 s (run.episode_timeout) in episode 1 at step 2; killed");
+    ck_expect_error(&p, "error: body (hang) step did not finish within 1 s (run.episode_timeout) in episode 1 at step 2; killed");
 }
 END_TEST
 
@@ -156,7 +148,7 @@ START_TEST(isolated_create) {
     proc_free(&p);
     /* a create that fails cleanly keeps its own positioned message */
     p = proc_run("%s run %s", exe, body_exp("huge_alloc", "  max_steps: 10\n  isolate: true"));
-    expect_error(&p, "g.yaml:2:3: body (huge-alloc): create failed: asked the host for an impossible");
+    ck_expect_error(&p, "g.yaml:2:3: body (huge-alloc): create failed: asked the host for an impossible");
 }
 END_TEST
 
@@ -183,21 +175,21 @@ START_TEST(isolated_training_survives_crashes) {
     ck_assert_ptr_nonnull(strstr(p.out, "trained 5 epochs (40 episodes"));
     proc_free(&p);
     p = proc_run("cd %s && %s train %s --quiet", dir, exe, fragile_exp("stop"));
-    expect_error(&p, "body (funcbody) step crashed with SIGSEGV (signal 11) in episode");
+    ck_expect_error(&p, "body (funcbody) step crashed with SIGSEGV (signal 11) in episode");
 }
 END_TEST
 
 START_TEST(isolation_config_errors) {
     proc_out p = proc_run("%s run %s --trace %s/t.csv", exe, body_exp("dummy", "  max_steps: 3\n  isolate: true"), dir);
-    expect_error(&p, "a trace cannot be recorded with run.isolate: true");
+    ck_expect_error(&p, "a trace cannot be recorded with run.isolate: true");
     p = proc_run("%s check %s", exe, body_exp("dummy", "  max_steps: 3\n  on_crash: continue"));
-    expect_error(&p, "g.yaml:10:3: run.on_crash: only applies with run.isolate: true");
+    ck_expect_error(&p, "g.yaml:10:3: run.on_crash: only applies with run.isolate: true");
     p = proc_run("%s check %s", exe, body_exp("dummy", "  isolate: maybe"));
-    expect_error(&p, "g.yaml:9:12: run.isolate: expected true or false, got 'maybe'");
+    ck_expect_error(&p, "g.yaml:9:12: run.isolate: expected true or false, got 'maybe'");
     p = proc_run("%s check %s", exe, body_exp("dummy", "  isolate: true\n  on_crash: retry"));
-    expect_error(&p, "run.on_crash: expected stop or continue, got retry");
+    ck_expect_error(&p, "run.on_crash: expected stop or continue, got retry");
     p = proc_run("cd %s && %s train %s/examples/swimmer-ncap-hebbian.yaml --set run.isolate=true", dir, exe, src);
-    expect_error(&p, "learner (hebbian) learns online, which cannot run with run.isolate: true");
+    ck_expect_error(&p, "learner (hebbian) learns online, which cannot run with run.isolate: true");
 }
 END_TEST
 

@@ -15,6 +15,8 @@
 
 #include "base/h5util.h"
 #include "ck_run.h"
+#include "ck_h5.h"
+#include "ck_expect.h"
 #include "proc.h"
 
 static const char *exe, *src;
@@ -22,24 +24,6 @@ static const char *bare; /* the binary itself: kill tests (valgrind starts too s
 
 #define EXP "body:\n  plugin: swimmer\n  params:\n    n_bodies: 6\ncircuit:\n  plugin: ncap\n" \
             "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
-
-/* Read dataset `name` of file `path` whole (caller frees); dims out. */
-static double *read_set(const char *path, const char *name, hsize_t dims[3], int *rank) {
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ck_assert_msg(f >= 0, "cannot open %s", path);
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    ck_assert_msg(d >= 0, "%s has no dataset %s", path, name);
-    hid_t sp = H5Dget_space(d);
-    dims[0] = dims[1] = dims[2] = 1;
-    *rank = H5Sget_simple_extent_ndims(sp);
-    H5Sget_simple_extent_dims(sp, dims, NULL);
-    double *v = malloc(dims[0] * dims[1] * dims[2] * sizeof *v);
-    ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
-    H5Sclose(sp);
-    H5Dclose(d);
-    H5Fclose(f);
-    return v;
-}
 
 /* Column index of `name` in a CSV header line. */
 static int column(const char *header, const char *name) {
@@ -74,7 +58,7 @@ START_TEST(values_equal_trace) {
         snprintf(set, sizeof set, "signals/%s", names[s]);
         hsize_t d[3];
         int rank;
-        double *v = read_set(h5, set, d, &rank);
+        double *v = ck_h5_read(h5, set, d, &rank);
         ck_assert_int_eq(rank, 3);
         ck_assert_int_eq(d[0], 2);
         ck_assert_int_eq(d[1], 60);
@@ -115,7 +99,7 @@ START_TEST(h5dump_reads_it) {
     snprintf(h5, sizeof h5, "%s/r.h5", dir);
     hsize_t d[3];
     int rank;
-    double *ret = read_set(h5, "episodes/return", d, &rank);
+    double *ret = ck_h5_read(h5, "episodes/return", d, &rank);
     char want[64];
     snprintf(want, sizeof want, "(0): %.17g", ret[0]);
     ck_assert_msg(strstr(p.out, want), "h5dump printed %s, not %s", p.out, want);
@@ -125,7 +109,7 @@ START_TEST(h5dump_reads_it) {
     p = proc_run("h5dump -m %%.17g -d /signals/body.obs.joints -y -w 0 %s/r.h5 | sed -n '/DATA {/,/}/p' | "
                  "tr -s ' ,' '\n\n' | grep -E '^-?[0-9]'", dir);
     ck_assert_int_eq(p.status, 0);
-    double *v = read_set(h5, "signals/body.obs.joints", d, &rank);
+    double *v = ck_h5_read(h5, "signals/body.obs.joints", d, &rank);
     char *q = p.out, *end;
     for (hsize_t i = 0; i < d[0] * d[1] * d[2]; i++, q = end) {
         double x = strtod(q, &end);
@@ -317,24 +301,24 @@ START_TEST(train_recording) {
     snprintf(h5, sizeof h5, "%s/t.h5", dir);
     hsize_t d[3];
     int rank;
-    double *r = read_set(h5, "learner/returns", d, &rank);
+    double *r = ck_h5_read(h5, "learner/returns", d, &rank);
     ck_assert_int_eq(rank, 2);
     ck_assert_int_eq(d[0], 3);
     ck_assert_int_eq(d[1], 6);
-    double *steps = read_set(h5, "learner/env_steps", d, &rank);
+    double *steps = ck_h5_read(h5, "learner/env_steps", d, &rank);
     ck_assert_double_eq(steps[0], 300);
     ck_assert_double_eq(steps[2], 900);
-    double *best = read_set(h5, "learner/best", d, &rank);
+    double *best = ck_h5_read(h5, "learner/best", d, &rank);
     double m = r[6];
     for (int i = 7; i < 12; i++) m = r[i] > m ? r[i] : m;
     ck_assert_double_eq(best[1], m);
     free(r), free(steps), free(best);
-    double *sig = read_set(h5, "signals/body.obs.joints", d, &rank);
+    double *sig = ck_h5_read(h5, "signals/body.obs.joints", d, &rank);
     ck_assert_int_eq(d[0], 10); /* the held-out evaluation: train.eval.episodes, default 10 */
     ck_assert_int_eq(d[1], 50);
     free(sig);
-    double *init = read_set(h5, "parameters/initial", d, &rank);
-    double *learned = read_set(h5, "parameters/learned", d, &rank);
+    double *init = ck_h5_read(h5, "parameters/initial", d, &rank);
+    double *learned = ck_h5_read(h5, "parameters/learned", d, &rank);
     ck_assert_int_eq(rank, 1);
     ck_assert_int_eq(d[0], 4);
     ck_assert_msg(memcmp(init, learned, 4 * sizeof *init) != 0, "the learned parameters equal the initial ones");
@@ -362,11 +346,11 @@ START_TEST(every_and_signals) {
     snprintf(h5, sizeof h5, "%s/r.h5", dir);
     hsize_t d[3];
     int rank;
-    double *t = read_set(h5, "time", d, &rank);
+    double *t = ck_h5_read(h5, "time", d, &rank);
     ck_assert_int_eq(d[0], 17); /* steps 0, 3, ..., 48 */
     ck_assert_double_eq_tol(t[16], 48 * 0.03, 1e-12);
     free(t);
-    double *u = read_set(h5, "signals/circuit.units", d, &rank);
+    double *u = ck_h5_read(h5, "signals/circuit.units", d, &rank);
     ck_assert_int_eq(d[1], 17);
     ck_assert_int_gt(d[2], 4);
     free(u);
@@ -454,47 +438,38 @@ START_TEST(hostile_dims_refused) {
 }
 END_TEST
 
-/* Bad input: one line, exit 1, nothing written. */
-static void expect_error(proc_out *p, const char *want) {
-    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
-    ck_assert_int_eq(p->status, 1);
-    ck_assert_int_eq(proc_lines(p->err), 1);
-    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
-    proc_free(p);
-}
-
 START_TEST(bad_input) {
     const char *dir = proc_tmpdir();
     const char *exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.obs.nothing]\n");
     proc_out p = proc_run("cd %s && %s run %s --record r.h5", dir, exe, exp);
-    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
+    ck_expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
     p = proc_run("%s check %s", bare, exp);
-    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
+    ck_expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'nothing'");
     /* a port named "units" is a port, not a circuit's units */
     exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.obs.units]\n");
     p = proc_run("%s check %s", bare, exp);
-    expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'units'");
+    ck_expect_error(&p, "exp.yaml:11:13: record.signals[0]: body has no obs port 'units'");
     exp = proc_write(dir, "exp.yaml", EXP "record:\n  signals: [body.units]\n");
     p = proc_run("cd %s && %s run %s --record r.h5", dir, bare, exp);
-    expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
+    ck_expect_error(&p, "exp.yaml:11:13: record.signals[0]: 'body' is not a circuit of this experiment");
     exp = proc_write(dir, "exp.yaml", EXP);
     p = proc_run("%s run %s --record %s/no/such/r.h5", bare, exp, dir);
-    expect_error(&p, "--record: ");
+    ck_expect_error(&p, "--record: ");
     p = proc_run("%s run %s --record %s", bare, exp, exp);
-    expect_error(&p, "refusing to overwrite it");
+    ck_expect_error(&p, "refusing to overwrite it");
     p = proc_run("cd %s && ls", dir);
     ck_assert_ptr_null(strstr(p.out, "r.h5"));
     proc_free(&p);
     p = proc_run("%s rerun %s", bare, exp);
-    expect_error(&p, "not an HDF5 file");
+    ck_expect_error(&p, "not an HDF5 file");
     char other[512];
     snprintf(other, sizeof other, "%s/other.h5", dir);
     hid_t f = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     H5Fclose(f);
     p = proc_run("%s rerun %s", bare, other);
-    expect_error(&p, "not an animat recording");
+    ck_expect_error(&p, "not an animat recording");
     p = proc_run("%s rerun %s", bare, dir);
-    expect_error(&p, "not a regular file");
+    ck_expect_error(&p, "not a regular file");
 }
 END_TEST
 

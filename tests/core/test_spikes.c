@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "ck_run.h"
+#include "ck_h5.h"
+#include "ck_expect.h"
 #include "proc.h"
 
 static const char *exe;
@@ -22,29 +24,6 @@ static const char *exe;
     "substeps: 10, " params "}\nwiring:\n  - body.obs.joints -> circuit.in.x\n"                                \
     "  - circuit.out.y -> body.act.motors\nrun:\n  episodes: 2\n  max_steps: 60\n"
 #define LIF(extra) LIFP("bg_rate: 1000, w_ext: 4" extra)
-
-static void expect_error(proc_out *p, const char *want) {
-    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
-    ck_assert_int_eq(p->status, 1);
-    ck_assert_int_eq(proc_lines(p->err), 1);
-    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
-    proc_free(p);
-}
-
-/* Dataset `name` of `path` as doubles (caller frees); dims into d. */
-static double *read_set(const char *path, const char *name, hsize_t d[3]) {
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    ck_assert_msg(f >= 0, "cannot open %s", path);
-    hid_t s = H5Dopen2(f, name, H5P_DEFAULT);
-    ck_assert_msg(s >= 0, "%s has no %s", path, name);
-    hid_t sp = H5Dget_space(s);
-    d[0] = d[1] = d[2] = 1;
-    H5Sget_simple_extent_dims(sp, d, NULL);
-    double *v = malloc(d[0] * d[1] * d[2] * sizeof *v + 8);
-    ck_assert_int_ge(H5Dread(s, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
-    H5Sclose(sp), H5Dclose(s), H5Fclose(f);
-    return v;
-}
 
 static int exists(const char *dir, const char *name) {
     char path[1024];
@@ -81,9 +60,9 @@ START_TEST(times_agree_with_counts) {
     proc_free(&p);
     snprintf(path, sizeof path, "%s/r.h5", dir);
     hsize_t di[3], dt[3], du[3];
-    double *ix = read_set(path, "spikes/circuit/spike_times_index", di);
-    double *t = read_set(path, "spikes/circuit/spike_times", dt);
-    double *u = read_set(path, "signals/circuit.units", du);
+    double *ix = ck_h5_read(path, "spikes/circuit/spike_times_index", di, NULL);
+    double *t = ck_h5_read(path, "spikes/circuit/spike_times", dt, NULL);
+    double *u = ck_h5_read(path, "signals/circuit.units", du, NULL);
     ck_assert_uint_eq(di[0], 2);
     ck_assert_uint_eq(di[1], 20);
     ck_assert_uint_eq(du[2], 20);
@@ -121,7 +100,7 @@ START_TEST(graph_lif) {
     char path[1024];
     snprintf(path, sizeof path, "%s/g.h5", dir);
     hsize_t dt[3], du[3];
-    double *t = read_set(path, "spikes/circuit/spike_times", dt), *u = read_set(path, "signals/circuit.units", du);
+    double *t = ck_h5_read(path, "spikes/circuit/spike_times", dt, NULL), *u = ck_h5_read(path, "signals/circuit.units", du, NULL);
     double sum = 0;
     for (hsize_t i = 0; i < du[0] * du[1] * du[2]; i++) sum += isfinite(u[i]) ? u[i] : 0;
     ck_assert_msg(dt[0] > 100 && (double)dt[0] == sum, "%llu spike times, %g counted", (unsigned long long)dt[0], sum);
@@ -142,7 +121,7 @@ START_TEST(signals_pick_spikes_and_voltage) {
     char path[1024];
     snprintf(path, sizeof path, "%s/r.h5", dir);
     hsize_t d[3];
-    double *v = read_set(path, "signals/circuit.voltage", d), lo = INFINITY, hi = -INFINITY;
+    double *v = ck_h5_read(path, "signals/circuit.voltage", d, NULL), lo = INFINITY, hi = -INFINITY;
     for (hsize_t i = 0; i < d[0] * d[1] * d[2]; i++) lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
     ck_assert_msg(lo >= 0 && hi < 20 && hi > 5, "voltages in [%g, %g] mV (rest/reset 0, threshold 20)", lo, hi);
     free(v);
@@ -152,13 +131,13 @@ START_TEST(signals_pick_spikes_and_voltage) {
                                     "  - circuit.out.muscles -> body.act.motors\n"
                                     "record:\n  signals: [reward, circuit.spikes]\n");
     p = proc_run("cd %s && %s run %s --record n.h5", dir, exe, exp);
-    expect_error(&p, "n.yaml:9:21: record.signals[1]: circuit 'circuit' (ncap) has no spikes to record");
+    ck_expect_error(&p, "n.yaml:9:21: record.signals[1]: circuit 'circuit' (ncap) has no spikes to record");
     exp = proc_write(dir, "n.yaml", "body:\n  plugin: swimmer\ncircuit:\n  plugin: ncap\nwiring:\n"
                                     "  - body.obs.joints -> circuit.in.joints\n"
                                     "  - circuit.out.muscles -> body.act.motors\n"
                                     "record:\n  signals: [circuit.voltage]\n");
     p = proc_run("cd %s && %s check %s", dir, exe, exp);
-    expect_error(&p, "has no membrane voltages to record");
+    ck_expect_error(&p, "has no membrane voltages to record");
     ck_assert(!exists(dir, "n.h5"));
 }
 END_TEST
@@ -186,13 +165,13 @@ START_TEST(raster) {
     ck_assert_ptr_nonnull(strstr(svg, "<svg"));
     free(svg);
     p = proc_run("cd %s && %s plot n.h5 raster -o a.svg", dir, exe);
-    expect_error(&p, "n.h5: raster needs spike times");
+    ck_expect_error(&p, "n.h5: raster needs spike times");
     p = proc_run("cd %s && %s plot q.h5 raster -o a.svg", dir, exe);
-    expect_error(&p, "q.h5: no spikes of circuit.spikes in episode 1 from 0 s to 1.8 s: no raster to draw");
+    ck_expect_error(&p, "q.h5: no spikes of circuit.spikes in episode 1 from 0 s to 1.8 s: no raster to draw");
     p = proc_run("cd %s && %s plot r.h5 raster -o a.svg --to 40", dir, exe);
-    expect_error(&p, "--to 40 s is beyond the recording: episode 1 of circuit.spikes in r.h5 ends at 1.8 s");
+    ck_expect_error(&p, "--to 40 s is beyond the recording: episode 1 of circuit.spikes in r.h5 ends at 1.8 s");
     p = proc_run("cd %s && %s plot r.h5 raster --signal body.spikes -o a.svg", dir, exe);
-    expect_error(&p, "r.h5: no spike times 'body.spikes' (recorded: circuit.spikes)");
+    ck_expect_error(&p, "r.h5: no spike times 'body.spikes' (recorded: circuit.spikes)");
     ck_assert(!exists(dir, "a.svg"));
 }
 END_TEST
@@ -213,18 +192,18 @@ START_TEST(export_nwb) {
     ck_assert_msg(strstr(p.out, "wrote r.nwb (NWB 2.6.0: 10 series, 20 units with "), "%s", p.out);
     proc_free(&p);
     p = proc_run("cd %s && %s export r.h5 -o foreign.nwb", dir, exe);
-    expect_error(&p, "-o foreign.nwb: the file exists and is not an NWB file animat wrote; refusing to replace it");
+    ck_expect_error(&p, "-o foreign.nwb: the file exists and is not an NWB file animat wrote; refusing to replace it");
     p = proc_run("cd %s && %s run x.yaml --record foreign.nwb", dir, exe);
-    expect_error(&p, "--record foreign.nwb: the file exists and is not an NWB file animat wrote");
+    ck_expect_error(&p, "--record foreign.nwb: the file exists and is not an NWB file animat wrote");
     p = proc_run("cd %s && cat foreign.nwb", dir);
     ck_assert_str_eq(p.out, "not mine\n");
     proc_free(&p);
     p = proc_run("cd %s && %s export r.h5 -o r.h5", dir, exe);
-    expect_error(&p, "an export is an NWB file");
+    ck_expect_error(&p, "an export is an NWB file");
     p = proc_run("cd %s && %s export x.yaml -o y.nwb", dir, exe);
-    expect_error(&p, "x.yaml: not an HDF5 file");
+    ck_expect_error(&p, "x.yaml: not an HDF5 file");
     p = proc_run("cd %s && %s plot foreign.nwb raster -o a.svg", dir, exe);
-    expect_error(&p, "not an HDF5 file");
+    ck_expect_error(&p, "not an HDF5 file");
     ck_assert(!exists(dir, "y.nwb") && !exists(dir, "a.svg"));
 }
 END_TEST

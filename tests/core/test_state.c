@@ -12,6 +12,7 @@
 
 #include "base/hash.h"
 #include "ck_run.h"
+#include "ck_expect.h"
 #include "proc.h"
 
 static const char *exe, *broken, *src;
@@ -140,15 +141,6 @@ START_TEST(branching_under_other_interventions) {
 }
 END_TEST
 
-/* Assert: exit 1, one stderr line containing `want`. */
-static void expect_error(proc_out *p, const char *want) {
-    ck_assert_msg(!p->signaled, "crashed: %s", p->err);
-    ck_assert_int_eq(p->status, 1);
-    ck_assert_int_eq(proc_lines(p->err), 1);
-    ck_assert_msg(strstr(p->err, want), "stderr '%s' lacks '%s'", p->err, want);
-    proc_free(p);
-}
-
 /* `animat run` of the swimmer example with `args`. */
 static proc_out run_swimmer(const char *args) {
     return proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 1 " STEPS " --quiet %s", dir, exe, src,
@@ -185,7 +177,7 @@ START_TEST(bad_state_files) {
     proc_free(&p);
     /* another experiment: another seed, other parameters */
     p = run_swimmer("--seed 9 --state-in s.state");
-    expect_error(&p, "s.state: state file was written by a different experiment setup");
+    ck_expect_error(&p, "s.state: state file was written by a different experiment setup");
     p = run_swimmer("--set body.params.n_bodies=7 --set circuit.params.n_joints=6 --state-in s.state");
     ck_assert_int_eq(p.status, 1);
     proc_free(&p);
@@ -193,40 +185,40 @@ START_TEST(bad_state_files) {
     p = proc_run("cd %s && head -c 2000 good.state > s.state", dir);
     proc_free(&p);
     p = run_swimmer("--state-in s.state");
-    expect_error(&p, "s.state: state file is truncated");
+    ck_expect_error(&p, "s.state: state file is truncated");
     p = proc_run("cd %s && head -c 20 good.state > s.state", dir);
     proc_free(&p);
     p = run_swimmer("--state-in s.state");
-    expect_error(&p, "s.state: not an animat state file (or truncated)");
+    ck_expect_error(&p, "s.state: not an animat state file (or truncated)");
     p = proc_run("cd %s && cp good.state s.state && printf '\\001' | dd of=s.state bs=1 seek=3000 conv=notrunc "
                  "2>/dev/null", dir);
     proc_free(&p);
     p = run_swimmer("--state-in s.state");
-    expect_error(&p, "s.state: state file is corrupt or was edited (checksum mismatch)");
+    ck_expect_error(&p, "s.state: state file is corrupt or was edited (checksum mismatch)");
     p = proc_run("cd %s && cp good.state s.state && printf x >> s.state", dir);
     proc_free(&p);
     p = run_swimmer("--state-in s.state");
-    expect_error(&p, "s.state: state file has trailing bytes");
+    ck_expect_error(&p, "s.state: state file has trailing bytes");
     /* another animat version */
     p = proc_run("cd %s && cp good.state s.state", dir);
     proc_free(&p);
     reseal_with_version("0.0.1-other");
     p = run_swimmer("--state-in s.state");
-    expect_error(&p, "s.state: state file was written by animat 0.0.1-other; this is animat ");
+    ck_expect_error(&p, "s.state: state file was written by animat 0.0.1-other; this is animat ");
     /* a checkpoint is not a state */
     p = proc_run("cd %s && printf 'ANIMATCK' > ck.state && head -c 100 good.state | tail -c 92 >> ck.state", dir);
     proc_free(&p);
     p = run_swimmer("--state-in ck.state");
-    expect_error(&p, "ck.state: not an animat state file");
+    ck_expect_error(&p, "ck.state: not an animat state file");
     /* a FIFO (never opened for a blocking read), a directory, nothing */
     p = proc_run("cd %s && rm -f fifo && mkfifo fifo && mkdir -p adir", dir);
     proc_free(&p);
     p = run_swimmer("--state-in fifo");
-    expect_error(&p, "fifo: is a FIFO, not an animat state file");
+    ck_expect_error(&p, "fifo: is a FIFO, not an animat state file");
     p = run_swimmer("--state-in adir");
-    expect_error(&p, "adir: is a directory, not an animat state file");
+    ck_expect_error(&p, "adir: is a directory, not an animat state file");
     p = run_swimmer("--state-in missing.state");
-    expect_error(&p, "missing.state: cannot open state file: No such file or directory");
+    ck_expect_error(&p, "missing.state: cannot open state file: No such file or directory");
     /* the good one still works */
     p = run_swimmer("--state-in good.state");
     ck_assert_msg(p.status == 0, "%s", p.err);
@@ -239,18 +231,18 @@ START_TEST(bad_state_options) {
     proc_out p = proc_run("cd %s && printf keep > keep.state", dir);
     proc_free(&p);
     p = run_swimmer("--state-at 60 --state-out keep.state");
-    expect_error(&p, "--state-at 60 is beyond the episode: it ended after 60 control steps");
+    ck_expect_error(&p, "--state-at 60 is beyond the episode: it ended after 60 control steps");
     p = proc_run("cd %s && cat keep.state", dir);
     ck_assert_str_eq(p.out, "keep");
     proc_free(&p);
     /* more than one episode, isolation, a directory as output */
     p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 2 " STEPS
                  " --state-at 5 --state-out x.state", dir, exe, src);
-    expect_error(&p, "--state-out x.state: the run must have exactly one episode (--episodes 1), not 2");
+    ck_expect_error(&p, "--state-out x.state: the run must have exactly one episode (--episodes 1), not 2");
     p = run_swimmer("--set run.isolate=true --state-at 5 --state-out x.state");
-    expect_error(&p, "--state-* cannot be used with run.isolate: true");
+    ck_expect_error(&p, "--state-* cannot be used with run.isolate: true");
     p = run_swimmer("--state-at 5 --state-out adir");
-    expect_error(&p, "--state-out");
+    ck_expect_error(&p, "--state-out");
     /* usage: the two go together; a number; run only */
     p = run_swimmer("--state-at 5");
     ck_assert_int_eq(p.status, 2);
@@ -279,7 +271,7 @@ START_TEST(instance_without_the_extension) {
              broken);
     const char *f = proc_write(dir, "old.yaml", text);
     proc_out p = proc_run("cd %s && %s run %s --state-at 5 --state-out o.state", dir, exe, f);
-    expect_error(&p, "circuit (old-circuit): has no animat.state/1 extension, so --state-at/--state-out/--state-in "
+    ck_expect_error(&p, "circuit (old-circuit): has no animat.state/1 extension, so --state-at/--state-out/--state-in "
                      "cannot save or restore it");
     p = proc_run("cd %s && test -e o.state", dir);
     ck_assert_int_ne(p.status, 0);
