@@ -107,8 +107,6 @@ static void src_close(nwb_src *s) {
     s->f = -1;
 }
 
-double nwb_ep_start(const nwb_src *s, uint64_t k) { return (double)(s->first[k] * s->every) * s->dt; }
-
 /* The experiment's `name:` (a top-level key of the resolved text) into buf. */
 static const char *exp_name(const nwb_src *s, char *buf, size_t cap) {
     const char *p = s->experiment;

@@ -25,7 +25,7 @@ typedef struct nwb_src {
 
 /* Where episode k starts on the session clock, s: episodes follow each
  * other on the sample grid (every x dt), so each series has one rate. */
-double nwb_ep_start(const nwb_src *s, uint64_t k);
+static inline double nwb_ep_start(const nwb_src *s, uint64_t k) { return (double)(s->first[k] * s->every) * s->dt; }
 
 /* Every /signals/NAME as a TimeSeries (SpatialSeries for NAME.obs.position
  * in processing/behavior/Position): body ports and the reward under
