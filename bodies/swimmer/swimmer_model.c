@@ -31,7 +31,7 @@ static const char swm_xml_head[] =
     "      <joint type=\"hinge\" pos=\"0 %.17g 0\" axis=\"0 0 1\" limited=\"true\"\n"
     "             solreflimit=\".05 1\" solimplimit=\"0 .8 .1\" armature=\"1e-6\"/>\n"
     "      <default class=\"inertial\">\n"
-    "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"/>\n"
+    "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"%s/>\n"
     "      </default>\n"
     "      <default class=\"visual\">\n"
     "        <geom type=\"capsule\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\" mass=\"0\"\n"
@@ -55,7 +55,7 @@ static const char swm_xml_head[] =
     "    <material name=\"target\" rgba=\".6 .3 .3 1\"/>\n"
     "  </asset>\n"
     "  <worldbody>\n"
-    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\" material=\"grid\"/>\n"
+    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\" material=\"grid\"%s/>\n"
     "    <body name=\"head\" pos=\"0 0 .05\" childclass=\"swimmer\">\n"
     "      <geom name=\"head\" type=\"ellipsoid\" size=\"%.17g %.17g %.17g\" pos=\"0 %.17g 0\" mass=\"0\"\n"
     "            material=\"self\"/>\n"
@@ -90,8 +90,11 @@ static const char swm_xml_target[] =
     "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\" material=\"target\"%s/>\n";
 
 /* In an arena: the links touch the world's geoms (contype 1 meets their
- * conaffinity 1), never each other (conaffinity 0). */
+ * conaffinity 1), never each other (conaffinity 0); the inertial boxes
+ * (inside the capsules) and the ground plane (below the swimmer's plane)
+ * touch nothing, which spares their collision tests. */
 static const char swm_xml_touch[] = "      <geom contype=\"1\" conaffinity=\"0\"/>\n";
+static const char swm_xml_untouched[] = " contype=\"0\" conaffinity=\"0\"";
 
 /* The camera at the nose, looking along the head's -y with +z up. Args:
  * y, fovy. */
@@ -192,8 +195,8 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
     double s = L / 0.1, h = L / 2;
     int arena = cfg->arena && mjb_arena_any(cfg->arena);
     swm_append(buf, cap, &len, swm_xml_head, cfg->timestep, cfg->density, cfg->viscosity,
-               arena ? "enable" : "disable", arena ? swm_xml_touch : "", -h, h, r, r, -h, h, 0.02 * s, 0.04 * s,
-               0.017 * s, -0.022 * s, -0.06 * s, -h, -h, -h);
+               arena ? "enable" : "disable", arena ? swm_xml_touch : "", -h, h, r, arena ? swm_xml_untouched : "", r,
+               -h, h, arena ? swm_xml_untouched : "", 0.02 * s, 0.04 * s, 0.017 * s, -0.022 * s, -0.06 * s, -h, -h, -h);
     if (cfg->eye[0]) swm_append(buf, cap, &len, swm_xml_eye, -0.066 * s, cfg->eye_fovy);
 
     /* nested segment chain, then close every segment */
