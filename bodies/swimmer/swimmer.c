@@ -184,6 +184,10 @@ static int swm_read_camera(const animat_host *h, swm_config *cfg, int *render) {
         }
         cfg->eye[k] = (int)v[k];
     }
+    if (cfg->eye[2] != 1 && cfg->eye[2] != 3) {
+        h->error(h, "swimmer: camera_size[2]: channels %d must be 3 (RGB) or 1 (grey)", cfg->eye[2]);
+        return -1;
+    }
     return 0;
 }
 

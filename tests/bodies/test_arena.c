@@ -155,7 +155,7 @@ static const struct { int swimmer; const char *body, *top, *want; } bad[] = {
     {1, "", "arena: {file: inside.xml}", "starts inside obstacle 'boulder'"},
     {1, "    camera: true\n    camera_size: [0, 16, 3]\n", "", "camera_size[0]: 0 is out of range [1, 1024]"},
     {1, "    camera: true\n    camera_size: [16, 100000, 3]\n", "", "camera_size[1]: 100000 is out of range [1, 1024]"},
-    {1, "    camera: true\n    camera_size: [16, 16, 2]\n", "", "channels 2 must be 3 (RGB) or 1 (grey)"},
+    {1, "    camera: true\n    camera_size: [16, 16, 2]\n", "", "camera_size[2]: channels 2 must be 3 (RGB) or 1 (grey)"},
     {1, "    camera: true\n    camera_size: [16.5, 16, 3]\n", "", "camera_size[0] = 16.5 is not a whole number"},
     {1, "    camera: true\n    camera_size: [16, 16]\n", "", "camera_size needs 3 values"},
 };
