@@ -85,14 +85,17 @@ static const animat_param_info swm_params[] = {
                   "Design parameters: per-link length and radius factors <= design_hi (rft drag keeps link_length)."),
     ANIMAT_P_PATH("arena", "Arena: an MJCF file whose walls, obstacles and assets are added to the model's; "
                            "contacts with them on (docs/arenas.md)."),
-    ANIMAT_P_CHOICE("terrain", "flat|image|noise", 0, "Ground: flat, a heightfield from terrain_image, or seeded noise "
-                                                      "(the swimmer is planar at z = 0.05 m: terrain above it is an obstacle)."),
+    ANIMAT_P_CHOICE("terrain", "flat|image|noise", 0,
+                    "Ground: flat, a heightfield from terrain_image, or seeded noise "
+                    "(the swimmer is planar at z = 0.05 m: terrain above it is an obstacle)."),
     ANIMAT_P_PATH("terrain_image", "terrain: image: a PNG whose grey levels are the heights."),
-    ANIMAT_P_REAL_LIST("terrain_size", "m", "5,5,0.1,0.05", 0.001, 1000, "Heightfield half-sizes x, y, height and base depth."),
+    ANIMAT_P_REAL_LIST("terrain_size", "m", "5,5,0.1,0.05", 0.001, 1000,
+                       "Heightfield half-sizes x, y, height and base depth."),
     ANIMAT_P_INT("terrain_seed", "", 1, 0, 4294967295.0, "terrain: noise: the GSL mt19937 seed of the heights."),
     ANIMAT_P_INT("terrain_cells", "", 64, 8, 1024, "terrain: noise: cells per side."),
     ANIMAT_P_BOOL("camera", 0, "Add the OUT port `eye`: the view from the nose, straight ahead (docs/senses.md)."),
-    ANIMAT_P_REAL_LIST("camera_size", "", "16,16,3", 1, 1024, "camera: width, height (pixels) and channels (3 RGB, 1 grey)."),
+    ANIMAT_P_REAL_LIST("camera_size", "", "16,16,3", 1, 1024,
+                       "camera: width, height (pixels) and channels (3 RGB, 1 grey)."),
     ANIMAT_P_REAL("camera_fovy", "deg", 90, 1, 179, "camera: vertical field of view."),
     ANIMAT_P_CHOICE("camera_mode", "ray|render", 0, "camera: ray = flat colours by MuJoCo rays (no allocation); "
                                                    "render = lit pictures by MuJoCo's renderer in OSMesa."),

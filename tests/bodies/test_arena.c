@@ -132,8 +132,10 @@ END_TEST
 START_TEST(test_body_overrides) {
     char *own = trace_of(hexapod_yaml("o_own.yaml", "    terrain_seed: 3\n",
                                       "arena: {terrain: noise, size: [3, 3, 0.03, 0.05], seed: 5}"), "");
-    char *three = trace_of(hexapod_yaml("o_3.yaml", "", "arena: {terrain: noise, size: [3, 3, 0.03, 0.05], seed: 3}"), "");
-    char *five = trace_of(hexapod_yaml("o_5.yaml", "", "arena: {terrain: noise, size: [3, 3, 0.03, 0.05], seed: 5}"), "");
+    char *three = trace_of(hexapod_yaml("o_3.yaml", "", "arena: {terrain: noise, size: [3, 3, 0.03, 0.05], seed: 3}"),
+                           "");
+    char *five = trace_of(hexapod_yaml("o_5.yaml", "", "arena: {terrain: noise, size: [3, 3, 0.03, 0.05], seed: 5}"),
+                          "");
     same(own, three, 1, "body seed 3 over section seed 5 vs seed 3");
     same(own, five, 0, "body seed 3 over section seed 5 vs seed 5");
     free(own), free(three), free(five);
@@ -155,7 +157,8 @@ static const struct { int swimmer; const char *body, *top, *want; } bad[] = {
     {1, "", "arena: {file: inside.xml}", "starts inside obstacle 'boulder'"},
     {1, "    camera: true\n    camera_size: [0, 16, 3]\n", "", "camera_size[0]: 0 is out of range [1, 1024]"},
     {1, "    camera: true\n    camera_size: [16, 100000, 3]\n", "", "camera_size[1]: 100000 is out of range [1, 1024]"},
-    {1, "    camera: true\n    camera_size: [16, 16, 2]\n", "", "camera_size[2]: channels 2 must be 3 (RGB) or 1 (grey)"},
+    {1, "    camera: true\n    camera_size: [16, 16, 2]\n", "",
+     "camera_size[2]: channels 2 must be 3 (RGB) or 1 (grey)"},
     {1, "    camera: true\n    camera_size: [16.5, 16, 3]\n", "", "camera_size[0] = 16.5 is not a whole number"},
     {1, "    camera: true\n    camera_size: [16, 16]\n", "", "camera_size needs 3 values"},
 };
