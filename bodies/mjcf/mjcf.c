@@ -84,7 +84,7 @@ static void mjcf_destroy(void *self) {
     b->h->free(b->h, b->act_lo);
     b->h->free(b->h, b->act_names);
     mjcf_morph_free(b);
-    mjcf_eyes_destroy(b->h, b->eyes);
+    mjb_eyes_destroy(b->h, b->eyes);
     b->h->free(b->h, b);
 }
 
@@ -94,15 +94,18 @@ static int mjcf_build(const animat_host *h, mjcf_body *b, double time_limit, dou
     char err[1200];
     if (h->param_string(h, "model", &path) != ANIMAT_OK) path = "";
     err[0] = '\0';
-    b->m = mjcf_arena_model(h, path, err, (int)sizeof err);
-    if (!b->m && !err[0]) b->m = mjcf_load(path, err, (int)sizeof err);
-    if (!b->m) {
+    b->m = mjb_arena_model(h, path, err, (int)sizeof err);
+    if (!b->m && err[0]) {
+        h->error(h, "mjcf: %s", err);
+        return -1;
+    }
+    if (!b->m && !(b->m = mjcf_load(path, err, (int)sizeof err))) {
         h->error(h, "%s", err);
         return -1;
     }
     if (mjcf_task_resolve(b->m, &b->task, err, (int)sizeof err) ||
-        mjcf_arena_regions(b->m, &b->rft, err, (int)sizeof err) ||
-        mjcf_eyes_create(h, b->m, b->camera_render, &b->eyes, err, (int)sizeof err) ||
+        mjb_arena_regions(b->m, &b->rft, err, (int)sizeof err) ||
+        mjb_eyes_create(h, b->m, b->camera_render, &b->eyes, err, (int)sizeof err) ||
         mjcf_make_ports(b, err, (int)sizeof err) || mjcf_morph_init(b, err, (int)sizeof err)) {
         h->error(h, "mjcf: %s: %s", *path ? path : "(built-in model)", err);
         return -1;

@@ -7,10 +7,10 @@
  *   mjcf_ports.c   actuators and sensors grouped into ports by name;
  *   mjcf_task.c    the model's task fields (<custom>), reward terms, episode end;
  *   mjcf_reset.c   the initial state from the host's stream;
- *   mjcf_camera.c  cameras as observation ports (mjcf_camera.h);
+ *   ../common/mjb_camera.c  cameras as observation ports (mjb_camera.h, shared with the swimmer);
  *   mjcf_contact.c contact forces per geom group (mjcf_contact.h);
  *   mjcf_odour.c   an odour field sampled at sites (mjcf_odour.h);
- *   mjcf_arena.c   the model merged with an arena and a terrain (mjcf_arena.h).
+ *   mjb_arena.c   the model merged with an arena and a terrain (mjb_arena.h).
  *
  * Ports. Actuators and sensors are grouped by name: "STEM_N" (N digits)
  * joins port STEM, any other name is its own port; ports appear in the order
@@ -22,7 +22,7 @@
  * x, y of body 1, the first body under the worldbody, when there is one and
  * no sensor group is called that), then "contact_force" (mjcf_contact.h),
  * "smell" (mjcf_odour.h),
- * then the camera ports (mjcf_camera.h).
+ * then the camera ports (mjb_camera.h).
  *
  * Extension "animat.mujoco/1" (animat/body.h): the instance's model and data
  * for `animat render`, and a camera tracking body 1 from twice the size of
@@ -48,10 +48,10 @@
 #include <mujoco/mujoco.h>
 
 #include "../common/mjb.h"
-#include "mjcf_camera.h"
+#include "../common/mjb_camera.h"
 #include "mjcf_contact.h"
 #include "mjcf_odour.h"
-#include "mjcf_arena.h"
+#include "../common/mjb_arena.h"
 
 #define MJCF_MAX_PORTS 32  /* per direction */
 #define MJCF_NAME_MAX 48   /* port name with its NUL */
@@ -98,7 +98,7 @@ typedef struct mjcf_body {
     int *sen_ids;           /* nsensor: sensor ids in port order */
     mjcf_group act[MJCF_MAX_PORTS], sen[MJCF_MAX_PORTS];
     int nact, nsen;         /* groups */
-    animat_port_info in[MJCF_MAX_PORTS], out[MJCF_MAX_PORTS + 8 + MJCF_MAX_CAMERAS];
+    animat_port_info in[MJCF_MAX_PORTS], out[MJCF_MAX_PORTS + 8 + MJB_MAX_CAMERAS];
     uint32_t nin, nout;
     int port_obs, port_qpos, port_qvel, port_speed, port_target, port_position; /* OUT index or -1 */
     /* "animat.ports/1" (mjcf_ports.c): per action port, the actuators'
@@ -107,7 +107,7 @@ typedef struct mjcf_body {
     double *act_lo, *act_hi;
     const char **act_names;
     mjcf_morph *morph;      /* design parameters (mjcf_morph.c), NULL when the model tags no geom */
-    mjcf_eyes *eyes;        /* camera ports (mjcf_camera.h), or NULL; owned */
+    mjb_eyes *eyes;        /* camera ports (mjb_camera.h), or NULL; owned */
     int port_eye0;          /* OUT index of the first camera port, or -1 */
     int camera_render;      /* parameter camera_mode: 1 render, 0 ray */
     int contact_groups[MJCF_CONTACT_MAX], ncontact; /* animat.contact_groups */

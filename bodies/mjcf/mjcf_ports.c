@@ -103,7 +103,7 @@ static int mjcf_action_values(mjcf_body *b) {
 static const animat_port_values *mjcf_values(void *self, uint32_t dir, uint32_t i) {
     const mjcf_body *b = self;
     if (dir == ANIMAT_PORT_OUT && b->port_eye0 >= 0 && i >= (uint32_t)b->port_eye0 && i < b->nout)
-        return mjcf_eyes_values(b->eyes); /* camera pictures: [0, 1] */
+        return mjb_eyes_values(b->eyes); /* camera pictures: [0, 1] */
     return dir == ANIMAT_PORT_IN && i < b->nin ? &b->act_vals[i] : NULL;
 }
 
@@ -163,9 +163,9 @@ int mjcf_make_ports(mjcf_body *b, char *err, int errlen) {
         snprintf(err, (size_t)errlen, "%s: a sensor group is already called smell", MJCF_SMELL_KEY);
         return -1;
     }
-    b->port_eye0 = mjcf_eyes_count(b->eyes) ? (int)b->nout : -1;
-    for (int k = 0; k < mjcf_eyes_count(b->eyes); k++) {
-        animat_port_info p = mjcf_eyes_port(b->eyes, k);
+    b->port_eye0 = mjb_eyes_count(b->eyes) ? (int)b->nout : -1;
+    for (int k = 0; k < mjb_eyes_count(b->eyes); k++) {
+        animat_port_info p = mjb_eyes_port(b->eyes, k);
         if (mjcf_add_out(b, p.name, p.size, 0, "", p.doc) < 0) {
             snprintf(err, (size_t)errlen, "camera port '%s': another port has that name", p.name);
             return -1;
@@ -197,7 +197,7 @@ void mjcf_observe(const mjcf_body *b, double *const *obs) {
     if (b->port_position >= 0) memcpy(obs[b->port_position], d->xpos + 3, 2 * sizeof(double));
     if (b->port_contact >= 0) mjcf_contact_observe(m, d, b->contact_groups, b->ncontact, obs[b->port_contact]);
     if (b->port_smell >= 0) mjcf_odour_observe(&b->odour, d, obs[b->port_smell]);
-    if (b->port_eye0 >= 0) mjcf_eyes_observe(b->eyes, m, d, obs + b->port_eye0);
+    if (b->port_eye0 >= 0) mjb_eyes_observe(b->eyes, m, d, obs + b->port_eye0);
 }
 
 /* See mjcf.h. */

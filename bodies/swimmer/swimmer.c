@@ -8,9 +8,12 @@
 #include <animat/animat.h>
 #include <animat/helpers.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../common/mjb.h"
+#include "../common/mjb_arena.h"
+#include "../common/mjb_camera.h"
 #include "swimmer_model.h"
 #include "swimmer_morph.h"
 #include "swimmer_sim.h"
@@ -21,7 +24,7 @@
  * navigate observation orders them joints, target, velocities (documented in
  * the port's doc so a policy trained elsewhere is wired knowingly). */
 enum { SWM_PORT_JOINTS, SWM_PORT_VELOCITIES, SWM_PORT_OBS, SWM_PORT_SPEED, SWM_PORT_TARGET,
-       SWM_NOUT_MAX = SWM_PORT_TARGET + 2 };
+       SWM_NOUT_MAX = SWM_PORT_TARGET + 3 }; /* + position, + the camera port "eye" */
 
 /* One body instance. Created by swm_create, freed by swm_destroy. */
 typedef struct swm_body {
@@ -42,6 +45,9 @@ typedef struct swm_body {
     uint32_t port_position;         /* OUT index of "position": nout - 1 */
     double view_distance;           /* camera distance, m: 2 * n_bodies * link_length */
     swm_morph morph;                /* design parameters (animat.morphology/1) */
+    mjb_arena arena;                /* arena parameters (mjb_arena.h); paths host-owned */
+    mjb_eyes *eyes;                 /* the camera port (mjb_camera.h), or NULL; owned */
+    int port_eye;                   /* OUT index of "eye", or -1 */
 } swm_body;
 
 /* Configuration parameters, validated by the host and again in create. */
@@ -77,6 +83,22 @@ static const animat_param_info swm_params[] = {
                   "Design parameters (animat.morphology/1): per-link length and radius factors >= design_lo."),
     ANIMAT_P_REAL("design_hi", "", 2, 1, 100,
                   "Design parameters: per-link length and radius factors <= design_hi (rft drag keeps link_length)."),
+    ANIMAT_P_PATH("arena", "Arena: an MJCF file whose walls, obstacles and assets are added to the model's; "
+                           "contacts with them on (docs/arenas.md)."),
+    ANIMAT_P_CHOICE("terrain", "flat|image|noise", 0,
+                    "Ground: flat, a heightfield from terrain_image, or seeded noise "
+                    "(the swimmer is planar at z = 0.05 m: terrain above it is an obstacle)."),
+    ANIMAT_P_PATH("terrain_image", "terrain: image: a PNG whose grey levels are the heights."),
+    ANIMAT_P_REAL_LIST("terrain_size", "m", "5,5,0.1,0.05", 0.001, 1000,
+                       "Heightfield half-sizes x, y, height and base depth."),
+    ANIMAT_P_INT("terrain_seed", "", 1, 0, 4294967295.0, "terrain: noise: the GSL mt19937 seed of the heights."),
+    ANIMAT_P_INT("terrain_cells", "", 64, 8, 1024, "terrain: noise: cells per side."),
+    ANIMAT_P_BOOL("camera", 0, "Add the OUT port `eye`: the view from the nose, straight ahead (docs/senses.md)."),
+    ANIMAT_P_REAL_LIST("camera_size", "", "16,16,3", 1, 1024,
+                       "camera: width, height (pixels) and channels (3 RGB, 1 grey)."),
+    ANIMAT_P_REAL("camera_fovy", "deg", 90, 1, 179, "camera: vertical field of view."),
+    ANIMAT_P_CHOICE("camera_mode", "ray|render", 0, "camera: ray = flat colours by MuJoCo rays (no allocation); "
+                                                   "render = lit pictures by MuJoCo's renderer in OSMesa."),
 };
 #define SWM_NPARAMS ((uint32_t)(sizeof swm_params / sizeof swm_params[0]))
 
@@ -139,6 +161,39 @@ static int swm_read_medium(const animat_host *h, swm_config *cfg, mjb_rft *rft) 
     return 0;
 }
 
+/* The camera parameters into cfg (eye[0] 0 without camera); *render for
+ * camera_mode render. 0 or -1 after h->error. Create phase. */
+static int swm_read_camera(const animat_host *h, swm_config *cfg, int *render) {
+    double on = 0;
+    const double *v = NULL;
+    uint32_t n = 0;
+    const char *mode = "";
+    if (h->param_real(h, "camera", &on) != ANIMAT_OK || h->param_list(h, "camera_size", &v, &n) != ANIMAT_OK ||
+        h->param_choice(h, "camera_mode", &mode) != ANIMAT_OK ||
+        swm_param_range(h, "camera_fovy", 1, 179, &cfg->eye_fovy)) {
+        h->error(h, "swimmer: cannot read the camera parameters");
+        return -1;
+    }
+    *render = strcmp(mode, "render") == 0;
+    if (on == 0) return 0;
+    if (n != 3) {
+        h->error(h, "swimmer: camera_size needs 3 values (width, height, channels), not %u", n);
+        return -1;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (!(v[k] >= 1 && v[k] <= MJB_CAM_MAX && v[k] == floor(v[k]))) {
+            h->error(h, "swimmer: camera_size[%d] = %g is not a whole number in [1, %d]", k, v[k], MJB_CAM_MAX);
+            return -1;
+        }
+        cfg->eye[k] = (int)v[k];
+    }
+    if (cfg->eye[2] != 1 && cfg->eye[2] != 3) {
+        h->error(h, "swimmer: camera_size[2]: channels %d must be 3 (RGB) or 1 (grey)", cfg->eye[2]);
+        return -1;
+    }
+    return 0;
+}
+
 /* Resolve every parameter into cfg and b; 0 or -1 after h->error. Create. */
 static int swm_read_params(const animat_host *h, swm_config *cfg, swm_body *b) {
     double time_limit;
@@ -192,15 +247,43 @@ static void swm_make_ports(swm_body *b) {
     swm_port(&b->out[b->port_position], "position", 2, 0, "m",
              "World x, y of the head body's origin (for trajectories).");
     b->nout = b->port_position + 1;
+    b->port_eye = b->eyes ? (int)b->nout : -1;
+    if (b->eyes) b->out[b->nout++] = mjb_eyes_port(b->eyes, 0);
 }
 
 /* Release everything; NULL is a no-op. Destroy phase. */
 static void swm_destroy(void *self) {
     swm_body *b = self;
     if (!b) return;
+    mjb_eyes_destroy(b->h, b->eyes);
     if (b->d) mj_deleteData(b->d);
     if (b->m) mj_deleteModel(b->m);
     b->h->free(b->h, b);
+}
+
+/* "swimmer: WHAT WHY" into err; -1. */
+static int swm_fail(char *err, int errlen, const char *what, const char *why) {
+    snprintf(err, (size_t)errlen, "swimmer: %s%s", what, why);
+    return -1;
+}
+
+/* The model for cfg merged with the instance's arena (checked: no link
+ * inside an obstacle), its medium regions, data and the camera. 0, or -1
+ * with a one-line reason in err. Create phase. */
+static int swm_build_world(swm_body *b, swm_config *cfg, int render, char *err, int errlen) {
+    char why[800], what[300];
+    if (mjb_arena_read(b->h, &b->arena, why, (int)sizeof why)) return swm_fail(err, errlen, "", why);
+    cfg->arena = &b->arena;
+    if (!(b->m = swm_build(cfg, err, errlen))) return -1;
+    snprintf(what, sizeof what, "with arena %.250s: ", *b->arena.arena ? b->arena.arena : "(terrain only)");
+    if (mjb_arena_any(&b->arena) && mjb_arena_check(b->m, why, (int)sizeof why))
+        return swm_fail(err, errlen, what, why);
+    if (mjb_arena_regions(b->m, &b->rft, why, (int)sizeof why) ||
+        mjb_eyes_create(b->h, b->m, render, &b->eyes, why, (int)sizeof why))
+        return swm_fail(err, errlen, "", why);
+    if (!(b->d = mj_makeData(b->m))) return swm_fail(err, errlen, "", "MuJoCo could not allocate the model's data");
+    if (swm_index_init(b->m, &b->ix) != 0) return swm_fail(err, errlen, "", "generated model has an unexpected layout");
+    return 0;
 }
 
 /* Read parameters, build the model and data, declare the ports. Returns the
@@ -221,17 +304,15 @@ static void *swm_create(const animat_host *h) {
         return NULL;
     }
 
-    /* model and data */
+    /* model (with the arena and camera), data, senses */
     char err[1200];
-    b->m = swm_build(&cfg, err, (int)sizeof err);
-    if (!b->m) {
-        h->error(h, "%s", err);
+    int render = 0;
+    if (swm_read_camera(h, &cfg, &render)) {
         swm_destroy(b);
         return NULL;
     }
-    b->d = mj_makeData(b->m);
-    if (swm_index_init(b->m, &b->ix) != 0) {
-        h->error(h, "swimmer: generated model has an unexpected layout");
+    if (swm_build_world(b, &cfg, render, err, (int)sizeof err)) {
+        h->error(h, "%s", err);
         swm_destroy(b);
         return NULL;
     }
@@ -281,6 +362,7 @@ static void swm_observe(swm_body *b, double *const *obs) {
     obs[SWM_PORT_SPEED][0] = swm_forward_speed(b->m, b->d);
     obs[b->port_position][0] = b->d->xpos[3 * b->ix.head_body];
     obs[b->port_position][1] = b->d->xpos[3 * b->ix.head_body + 1];
+    if (b->port_eye >= 0) mjb_eyes_observe(b->eyes, b->m, b->d, obs + b->port_eye);
 
     /* obs = joints ++ velocities (++ target) */
     double *all = obs[SWM_PORT_OBS];
@@ -403,11 +485,12 @@ static int32_t swm_state_load(void *self, const void *buf, uint64_t size) {
 static const animat_state_ext swm_state = {sizeof(animat_state_ext), 0, swm_state_size, swm_state_save,
                                             swm_state_load};
 
-/* "animat.ports/1": motors in [-1, 1] (the model's ctrlrange); the
- * observations are unbounded. */
+/* "animat.ports/1": motors in [-1, 1] (the model's ctrlrange); the camera
+ * port in [0, 1]; the other observations are unbounded. */
 static const animat_port_values swm_motor_values = {.struct_size = sizeof(animat_port_values), .lower = -1, .upper = 1};
 static const animat_port_values *swm_values(void *self, uint32_t dir, uint32_t i) {
-    (void)self;
+    const swm_body *b = self;
+    if (dir == ANIMAT_PORT_OUT && b->port_eye >= 0 && i == (uint32_t)b->port_eye) return mjb_eyes_values(b->eyes);
     return dir == ANIMAT_PORT_IN && i == 0 ? &swm_motor_values : NULL;
 }
 static const animat_ports_ext swm_ports_ext = {.struct_size = sizeof(animat_ports_ext), .values = swm_values};

@@ -24,14 +24,14 @@ static const char swm_xml_head[] =
     "  <compiler angle=\"degree\"/>\n"
     "  <option timestep=\"%.17g\" density=\"%.17g\" viscosity=\"%.17g\"\n"
     "          integrator=\"Euler\" solver=\"Newton\">\n"
-    "    <flag contact=\"disable\"/>\n"
+    "    <flag contact=\"%s\"/>\n"
     "  </option>\n"
     "  <default>\n"
-    "    <default class=\"swimmer\">\n"
+    "    <default class=\"swimmer\">\n%s"
     "      <joint type=\"hinge\" pos=\"0 %.17g 0\" axis=\"0 0 1\" limited=\"true\"\n"
     "             solreflimit=\".05 1\" solimplimit=\"0 .8 .1\" armature=\"1e-6\"/>\n"
     "      <default class=\"inertial\">\n"
-    "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"/>\n"
+    "        <geom type=\"box\" size=\".001 %.17g %.17g\" rgba=\"0 0 0 0\" mass=\".01\"%s/>\n"
     "      </default>\n"
     "      <default class=\"visual\">\n"
     "        <geom type=\"capsule\" size=\"%.17g\" fromto=\"0 %.17g 0 0 %.17g 0\" mass=\"0\"\n"
@@ -55,7 +55,7 @@ static const char swm_xml_head[] =
     "    <material name=\"target\" rgba=\".6 .3 .3 1\"/>\n"
     "  </asset>\n"
     "  <worldbody>\n"
-    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\" material=\"grid\"/>\n"
+    "    <geom name=\"ground\" type=\"plane\" size=\"2.5 2.5 0.1\" material=\"grid\"%s/>\n"
     "    <body name=\"head\" pos=\"0 0 .05\" childclass=\"swimmer\">\n"
     "      <geom name=\"head\" type=\"ellipsoid\" size=\"%.17g %.17g %.17g\" pos=\"0 %.17g 0\" mass=\"0\"\n"
     "            material=\"self\"/>\n"
@@ -84,9 +84,22 @@ static const char swm_xml_segment_own[] =
     "  <site name=\"site_%d\"/>\n"
     "  <joint name=\"joint_%d\" pos=\"0 %.17g 0\" range=\"%.17g %.17g\"/>\n";
 
-/* dm_control's target sphere (navigate only); moved at every reset. */
+/* dm_control's target sphere (navigate only); moved at every reset. In an
+ * arena nothing touches it. */
 static const char swm_xml_target[] =
-    "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\" material=\"target\"/>\n";
+    "    <geom name=\"target\" type=\"sphere\" pos=\"1 1 .05\" size=\".1\" material=\"target\"%s/>\n";
+
+/* In an arena: the links touch the world's geoms (contype 1 meets their
+ * conaffinity 1), never each other (conaffinity 0); the inertial boxes
+ * (inside the capsules) and the ground plane (below the swimmer's plane)
+ * touch nothing, which spares their collision tests. */
+static const char swm_xml_touch[] = "      <geom contype=\"1\" conaffinity=\"0\"/>\n";
+static const char swm_xml_untouched[] = " contype=\"0\" conaffinity=\"0\"";
+
+/* The camera at the nose, looking along the head's -y with +z up. Args:
+ * y, fovy. */
+static const char swm_xml_eye[] =
+    "      <camera name=\"eye\" pos=\"0 %.17g 0\" xyaxes=\"-1 0 0 0 0 1\" fovy=\"%.17g\"/>\n";
 
 /* Reference configuration of NCAP.md. */
 void swm_default_config(swm_config *cfg) {
@@ -98,6 +111,9 @@ void swm_default_config(swm_config *cfg) {
     cfg->link_length = 0.1;
     cfg->link_radius = 0.01;
     cfg->per_link = 0;
+    cfg->arena = NULL;
+    cfg->eye[0] = cfg->eye[1] = cfg->eye[2] = 0;
+    cfg->eye_fovy = 90;
     for (int i = 0; i < SWM_MAX_BODIES; i++) cfg->lengths[i] = cfg->link_length, cfg->radii[i] = cfg->link_radius;
 }
 
@@ -177,9 +193,11 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
     int own = !swm_uniform(cfg);
     double L = own ? cfg->lengths[0] : cfg->link_length, r = own ? cfg->radii[0] : cfg->link_radius;
     double s = L / 0.1, h = L / 2;
+    int arena = cfg->arena && mjb_arena_any(cfg->arena);
     swm_append(buf, cap, &len, swm_xml_head, cfg->timestep, cfg->density, cfg->viscosity,
-               -h, h, r, r, -h, h, 0.02 * s, 0.04 * s, 0.017 * s, -0.022 * s, -0.06 * s,
-               -h, -h, -h);
+               arena ? "enable" : "disable", arena ? swm_xml_touch : "", -h, h, r, arena ? swm_xml_untouched : "", r,
+               -h, h, arena ? swm_xml_untouched : "", 0.02 * s, 0.04 * s, 0.017 * s, -0.022 * s, -0.06 * s, -h, -h, -h);
+    if (cfg->eye[0]) swm_append(buf, cap, &len, swm_xml_eye, -0.066 * s, cfg->eye_fovy);
 
     /* nested segment chain, then close every segment */
     for (int i = 0; i < n - 1 && !own; i++)
@@ -190,7 +208,8 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
     }
     for (int i = 0; i < n - 1; i++) swm_append(buf, cap, &len, "</body>\n");
     swm_append(buf, cap, &len, "    </body>\n");
-    if (cfg->task == SWM_TASK_NAVIGATE) swm_append(buf, cap, &len, swm_xml_target);
+    if (cfg->task == SWM_TASK_NAVIGATE)
+        swm_append(buf, cap, &len, swm_xml_target, arena ? " contype=\"0\" conaffinity=\"0\"" : "");
     swm_append(buf, cap, &len, "  </worldbody>\n  <actuator>\n");
 
     /* one motor per segment joint */
@@ -206,7 +225,11 @@ int swm_write_xml(const swm_config *cfg, char *buf, int cap, char *err, int errl
         swm_append(buf, cap, &len,
                    "    <velocimeter name=\"velocimeter_%d\" site=\"site_%d\"/>\n"
                    "    <gyro name=\"gyro_%d\" site=\"site_%d\"/>\n", i, i, i, i);
-    swm_append(buf, cap, &len, "  </sensor>\n</mujoco>\n");
+    swm_append(buf, cap, &len, "  </sensor>\n");
+    if (cfg->eye[0])
+        swm_append(buf, cap, &len, "  <custom><numeric name=\"animat.camera.eye\" data=\"%d %d %d\"/></custom>\n",
+                   cfg->eye[0], cfg->eye[1], cfg->eye[2]);
+    swm_append(buf, cap, &len, "</mujoco>\n");
 
     if (len < 0 && err && errlen > 0)
         snprintf(err, (size_t)errlen, "swimmer: model text exceeds %d bytes", cap);
@@ -223,6 +246,14 @@ mjModel *swm_build(const swm_config *cfg, char *err, int errlen) {
     char *xml = mju_malloc(SWM_XML_CAP);
     int len = swm_write_xml(cfg, xml, SWM_XML_CAP, err, errlen);
     if (len < 0) { mju_free(xml); return NULL; }
+
+    /* with an arena: the text merged with it (../common/mjb_arena.h) */
+    if (cfg->arena && mjb_arena_any(cfg->arena)) {
+        m = mjb_arena_load(NULL, xml, cfg->arena, msg, (int)sizeof msg);
+        if (!m && err && errlen > 0) snprintf(err, (size_t)errlen, "swimmer: %s", msg);
+        mju_free(xml);
+        return m;
+    }
 
     /* one in-memory file; mjVFS is ~2 MB, so never on the stack */
     mjVFS *vfs = mju_malloc(sizeof(mjVFS));

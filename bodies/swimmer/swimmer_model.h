@@ -18,6 +18,8 @@
 
 #include <mujoco/mujoco.h>
 
+#include "../common/mjb_arena.h"
+
 /* Tasks (swm_config.task); the index into the "swim|navigate" choice. */
 #define SWM_TASK_SWIM 0
 #define SWM_TASK_NAVIGATE 1
@@ -44,6 +46,16 @@ typedef struct swm_config {
                                        m, in [SWM_MIN_LENGTH, SWM_MAX_LENGTH] */
     double radii[SWM_MAX_BODIES];   /* per_link: link i's radius, m, in
                                        [SWM_MIN_RADIUS, SWM_MAX_RADIUS] */
+    const mjb_arena *arena;         /* walls, obstacles, terrain merged in
+                                       (../common/mjb_arena.h), or NULL: none.
+                                       With one, contacts are on: the links
+                                       touch the world's geoms, never each
+                                       other, and the navigate target is
+                                       touched by nothing */
+    int eye[3];                     /* camera port "eye" at the nose, looking
+                                       ahead: W, H, C (../common/mjb_camera.h
+                                       checks them); eye[0] 0: no camera */
+    double eye_fovy;                /* its vertical field of view, degrees */
 } swm_config;
 
 /* Accepted per-link sizes (per_link), m: wider than link_length's and
@@ -55,7 +67,7 @@ typedef struct swm_config {
 #define SWM_MAX_RADIUS 1.0
 
 /* Fill *cfg with the reference values (6 bodies, swim, 0.002 s, 3000, 0,
- * link length 0.1 m, radius 0.01 m, per_link 0).
+ * link length 0.1 m, radius 0.01 m, per_link 0, no arena, no camera).
  * cfg must not be NULL. Any phase, any thread. */
 void swm_default_config(swm_config *cfg);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exp/arena.h"
 #include "exp/fields.h"
 #include "exp/instances.h"
 #include "exp/interventions.h"
@@ -224,7 +225,7 @@ static int load_from(experiment *x, const char *file, const char *origin, const 
                 uint32_t nsets, const char *const *extra, uint32_t nextra, errmsg *e) {
     static const char *const top_keys[] = {"name",    "description", "body",   "circuit",  "wiring",
                                            "run",     "record",      "learner", "train",   "bodies",
-                                           "circuits", "theta_file", "interventions", NULL};
+                                           "circuits", "theta_file", "interventions", "arena", NULL};
     memset(x, 0, sizeof *x);
     registry_init(&x->reg);
     x->file = strdup(file);
@@ -259,7 +260,7 @@ static int load_from(experiment *x, const char *file, const char *origin, const 
             goto fail;
         }
     }
-    if (instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_record(x, e) || load_train(x, e) ||
+    if (arena_check(x, e) || instances_load(x, e) || wiring_load(x, e) || load_run(x, e) || load_record(x, e) || load_train(x, e) ||
         interventions_load(x, e))
         goto fail;
     return 0;

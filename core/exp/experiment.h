@@ -13,6 +13,8 @@
  *   interventions: [{target, do, value, sigma, from, to}, ...]
  *                           clamp/silence/perturb units or theta entries
  *                           (exp/interventions.h)
+ *   arena:   {file, terrain, image, size, seed, cells}  optional: one arena
+ *                           for every body that takes arenas (exp/arena.h)
  *   theta_file: FILE        a parameter file with entry names for any
  *                           circuits of the graph (what `animat train` writes)
  *   run:     {episodes, seed, max_steps, isolate, on_crash, crash_return,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exp/arena.h"
 #include "exp/fields.h"
 #include "exp/thetafile.h"
 #include "plugin/hostctx.h"
@@ -104,7 +105,10 @@ static int load_inst(experiment *x, experiment_inst *in, const yamltree *m, errm
     in->substeps = (uint32_t)sub;
     const animat_plugin_desc *d = in->plugin->desc;
     where_of(x, in, "params", wp, sizeof wp);
-    if (params_resolve(d->params, d->n_params, yamltree_get(m, "params"), wp, d->name, &in->params, e)) return -1;
+    if (in->kind == ANIMAT_KIND_BODY ? arena_resolve_body(x, in, wp, e)
+                                     : params_resolve(d->params, d->n_params, yamltree_get(m, "params"), wp, d->name,
+                                                      &in->params, e))
+        return -1;
     return in->kind == ANIMAT_KIND_CIRCUIT ? inst_theta(x, in, e) : 0;
 }
 

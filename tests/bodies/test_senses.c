@@ -1,5 +1,5 @@
 /* test_senses.c -- suite "bodies": senses of the mjcf body (camera ports,
- * bodies/mjcf/mjcf_camera.h), through the ABI with the test host and
+ * bodies/common/mjb_camera.h), through the ABI with the test host and
  * through the CLI. Environment (tests/bodies/meson.build): ANIMAT_SRC,
  * ANIMAT_EXE, MJCF_SO.
  */

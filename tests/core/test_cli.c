@@ -112,7 +112,7 @@ END_TEST
 START_TEST(unknown_top_key) {
     proc_out p = run_text("check", OK_BODY OK_CIRCUIT OK_WIRING "rnu:\n  episodes: 2\n");
     ck_assert_ptr_nonnull(strstr(p.err, at(10, 1)));
-    expect_error(&p, "unknown key 'rnu' (expected one of: name, description, body, circuit, wiring, run, record, learner, train, bodies, circuits, theta_file, interventions)");
+    expect_error(&p, "unknown key 'rnu' (expected one of: name, description, body, circuit, wiring, run, record, learner, train, bodies, circuits, theta_file, interventions, arena)");
 }
 END_TEST
 

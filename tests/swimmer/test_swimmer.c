@@ -236,7 +236,8 @@ START_TEST(test_abi_descriptor_and_ports) {
     ck_assert_uint_eq(d->kind, ANIMAT_KIND_BODY);
     ck_assert_str_eq(d->name, "swimmer");
     ck_assert_str_eq(d->version, "1.0.0");
-    ck_assert_uint_eq(d->n_params, 15); /* 8 + link_length, link_radius, medium, rft_drag, rft_ratio, design_lo/hi */
+    ck_assert_uint_eq(d->n_params, 25); /* 8 + link_length, link_radius, medium, rft_drag, rft_ratio, design_lo/hi,
+                                          6 arena and 4 camera parameters */
     for (uint32_t i = 0; i < d->n_params; i++) {
         ck_assert_ptr_nonnull(d->params[i].unit);
         ck_assert_ptr_nonnull(d->params[i].doc);

@@ -1,6 +1,6 @@
-/* mjcf_arena.c -- the model merged with an arena file and a terrain (see
- * mjcf_arena.h). */
-#include "mjcf_arena.h"
+/* mjb_arena.c -- the model merged with an arena file and a terrain (see
+ * mjb_arena.h). */
+#include "mjb_arena.h"
 
 #include <animat/animat.h>
 #include <animat/helpers.h>
@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MJCF_ARENA_PENETRATION 1e-3 /* m */
+#define MJB_ARENA_PENETRATION 1e-3 /* m */
 
-/* See mjcf_arena.h. */
-int mjcf_arena_any(const mjcf_arena *a) { return (a->arena && *a->arena) || a->terrain != 0; }
+/* See mjb_arena.h. */
+int mjb_arena_any(const mjb_arena *a) { return (a->arena && *a->arena) || a->terrain != 0; }
 
 /* `to` relative to directory `from` (both resolved by realpath), into out.
  * 0, or -1 when either does not exist. */
-static int mjcf_relpath(const char *from, const char *to, char *out, size_t cap) {
+static int mjb_relpath(const char *from, const char *to, char *out, size_t cap) {
     char f[PATH_MAX], t[PATH_MAX];
     if (!realpath(from, f) || !realpath(to, t)) return -1;
     size_t i = 0, common = 0;
@@ -39,33 +39,44 @@ static int mjcf_relpath(const char *from, const char *to, char *out, size_t cap)
 }
 
 /* The directory of `path` ("." when it has none) into out. */
-static void mjcf_dirname(const char *path, char *out, size_t cap) {
+static void mjb_dirname(const char *path, char *out, size_t cap) {
     const char *slash = strrchr(path, '/');
     if (!slash) snprintf(out, cap, ".");
     else if (slash == path) snprintf(out, cap, "/");
     else snprintf(out, cap, "%.*s", (int)(slash - path), path);
 }
 
-/* The wrapper's text into xml. 0, or -1 with err. */
-static int mjcf_arena_text(const char *path, const mjcf_arena *a, char *xml, size_t cap, char *err, int errlen) {
-    char dir[PATH_MAX], model[PATH_MAX], arena[PATH_MAX], image[PATH_MAX];
-    mjcf_dirname(path, dir, sizeof dir);
-    if (mjcf_relpath(dir, path, model, sizeof model)) {
-        snprintf(err, (size_t)errlen, "mjcf: %s: cannot resolve the model's path", path);
-        return -1;
+/* Where the wrapper lives and how it names the model: beside the model
+ * file; for a generated model (text), beside the arena file, else the
+ * terrain image, else in the working directory, naming the VFS's model. */
+static int mjb_arena_where(const char *path, const mjb_arena *a, char *dir, char *model, char *err, int errlen) {
+    if (!path) {
+        mjb_dirname(a->arena && *a->arena ? a->arena : a->terrain == 1 && a->image ? a->image : "x", dir, PATH_MAX);
+        snprintf(model, PATH_MAX, "%s", MJB_ARENA_MODEL);
+        return 0;
     }
+    mjb_dirname(path, dir, PATH_MAX);
+    if (!mjb_relpath(dir, path, model, PATH_MAX)) return 0;
+    snprintf(err, (size_t)errlen, "%s: cannot resolve the model's path", path);
+    return -1;
+}
+
+/* The wrapper's text into xml. 0, or -1 with err. */
+static int mjb_arena_text(const char *path, const mjb_arena *a, char *xml, size_t cap, char *err, int errlen) {
+    char dir[PATH_MAX], model[PATH_MAX], arena[PATH_MAX], image[PATH_MAX];
+    if (mjb_arena_where(path, a, dir, model, err, errlen)) return -1;
     int n = snprintf(xml, cap, "<mujoco>\n  <include file=\"%s\"/>\n", model);
     if (a->arena && *a->arena) {
-        if (mjcf_relpath(dir, a->arena, arena, sizeof arena)) {
-            snprintf(err, (size_t)errlen, "mjcf: arena %s: no such file", a->arena);
+        if (mjb_relpath(dir, a->arena, arena, sizeof arena)) {
+            snprintf(err, (size_t)errlen, "arena %s: no such file", a->arena);
             return -1;
         }
         n += snprintf(xml + n, cap - (size_t)n, "  <include file=\"%s\"/>\n", arena);
     }
     const double *s = a->size;
     if (a->terrain == 1) {
-        if (!a->image || !*a->image || mjcf_relpath(dir, a->image, image, sizeof image)) {
-            snprintf(err, (size_t)errlen, "mjcf: terrain_image '%s': no such file (terrain: image needs one)",
+        if (!a->image || !*a->image || mjb_relpath(dir, a->image, image, sizeof image)) {
+            snprintf(err, (size_t)errlen, "terrain_image '%s': no such file (terrain: image needs one)",
                      a->image ? a->image : "");
             return -1;
         }
@@ -83,14 +94,14 @@ static int mjcf_arena_text(const char *path, const mjcf_arena *a, char *xml, siz
                       0.0);
     n += snprintf(xml + n, cap - (size_t)n, "</mujoco>\n");
     if ((size_t)n >= cap) {
-        snprintf(err, (size_t)errlen, "mjcf: %s: arena paths too long", path);
+        snprintf(err, (size_t)errlen, "arena paths too long");
         return -1;
     }
     return 0;
 }
 
-/* Seeded smooth noise into the terrain's heights (see mjcf_arena.h). 0 or -1. */
-static int mjcf_arena_noise(mjModel *m, const mjcf_arena *a) {
+/* Seeded smooth noise into the terrain's heights (see mjb_arena.h). 0 or -1. */
+static int mjb_arena_noise(mjModel *m, const mjb_arena *a) {
     int id = mj_name2id(m, mjOBJ_HFIELD, "animat_terrain");
     if (id < 0) return -1;
     int nr = m->hfield_nrow[id], nc = m->hfield_ncol[id];
@@ -127,49 +138,61 @@ static int mjcf_arena_noise(mjModel *m, const mjcf_arena *a) {
 }
 
 /* MuJoCo's multi-line messages folded into one line. */
-static void mjcf_arena_one_line(char *s) {
+static void mjb_arena_one_line(char *s) {
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == ' ')) s[--n] = '\0';
     for (char *p = s; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
 }
 
-/* See mjcf_arena.h. */
-mjModel *mjcf_arena_load(const char *path, const mjcf_arena *a, char *err, int errlen) {
-    static char xml[4 * PATH_MAX + 1024];
-    char dir[PATH_MAX], vpath[PATH_MAX + 32], msg[1000] = "";
-    if (mjcf_arena_text(path, a, xml, sizeof xml, err, errlen)) return NULL;
-    mjcf_dirname(path, dir, sizeof dir);
+/* Put `len` bytes of text in vfs as file `name`. 0 or -1. */
+static int mjb_vfs_add(mjVFS *vfs, const char *name, const char *text) {
+    int len = (int)strlen(text);
+    if (mj_makeEmptyFileVFS(vfs, name, len) != 0) return -1;
+    memcpy(vfs->filedata[vfs->nfile - 1], text, (size_t)len);
+    return 0;
+}
+
+/* See mjb_arena.h. */
+mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, char *err, int errlen) {
+    size_t cap = 4 * PATH_MAX + 1024;
+    char *xml = mju_malloc(cap); /* not static: instances are created on several threads */
+    char dir[PATH_MAX], model[PATH_MAX], vpath[PATH_MAX + 32], msg[1000] = "", why[1200];
+    const char *label = path ? path : "(generated model)";
+    if (mjb_arena_text(path, a, xml, cap, why, (int)sizeof why) ||
+        mjb_arena_where(path, a, dir, model, why, (int)sizeof why)) {
+        snprintf(err, (size_t)errlen, "%s: %s", label, why);
+        mju_free(xml);
+        return NULL;
+    }
     snprintf(vpath, sizeof vpath, "%s/animat-arena.xml", dir);
     mjVFS *vfs = mju_malloc(sizeof(mjVFS));
     mjModel *m = NULL;
     mj_defaultVFS(vfs);
-    int len = (int)strlen(xml);
-    if (mj_makeEmptyFileVFS(vfs, "animat-arena.xml", len) == 0) {
-        memcpy(vfs->filedata[vfs->nfile - 1], xml, (size_t)len);
+    if (mjb_vfs_add(vfs, "animat-arena.xml", xml) == 0 && (path || mjb_vfs_add(vfs, MJB_ARENA_MODEL, text) == 0))
         m = mj_loadXML(vpath, vfs, msg, (int)sizeof msg);
-    } else {
+    else
         snprintf(msg, sizeof msg, "cannot create VFS file");
-    }
     mj_deleteVFS(vfs);
     mju_free(vfs);
+    mju_free(xml);
     if (!m) {
-        mjcf_arena_one_line(msg);
-        snprintf(err, (size_t)errlen, "mjcf: %s with arena %s%s%s: MuJoCo: %s", path,
+        mjb_arena_one_line(msg);
+        snprintf(err, (size_t)errlen, "%s with arena %s%s%s: MuJoCo: %s", label,
                  a->arena && *a->arena ? a->arena : "(none)", a->terrain == 1 ? " and terrain_image " : "",
                  a->terrain == 1 ? a->image : "", *msg ? msg : "could not load the model");
         return NULL;
     }
-    if (a->terrain == 2 && mjcf_arena_noise(m, a)) {
+    if (a->terrain == 2 && mjb_arena_noise(m, a)) {
         mj_deleteModel(m);
-        snprintf(err, (size_t)errlen, "mjcf: %s: out of memory for the terrain", path);
+        snprintf(err, (size_t)errlen, "%s: out of memory for the terrain", label);
         return NULL;
     }
     return m;
 }
 
-/* See mjcf_arena.h. */
-int mjcf_arena_check(mjModel *m, char *err, int errlen) {
+/* See mjb_arena.h. */
+int mjb_arena_check(mjModel *m, char *err, int errlen) {
     mjData *d = mj_makeData(m);
     if (!d) {
         snprintf(err, (size_t)errlen, "MuJoCo could not allocate the model's data");
@@ -186,7 +209,7 @@ int mjcf_arena_check(mjModel *m, char *err, int errlen) {
         if (m->geom_bodyid[g2] == 0) { int t = g1; g1 = g2; g2 = t; }
         if (m->geom_bodyid[g1] != 0 || m->geom_bodyid[g2] == 0) continue; /* world vs moving body only */
         int type = m->geom_type[g1];
-        if (type == mjGEOM_PLANE || type == mjGEOM_HFIELD || !(k->dist < -MJCF_ARENA_PENETRATION)) continue;
+        if (type == mjGEOM_PLANE || type == mjGEOM_HFIELD || !(k->dist < -MJB_ARENA_PENETRATION)) continue;
         const char *ob = mj_id2name(m, mjOBJ_GEOM, g1), *bo = mj_id2name(m, mjOBJ_BODY, m->geom_bodyid[g2]);
         snprintf(err, (size_t)errlen, "body '%s' starts inside obstacle '%s' (penetration %.4f m): move one of them",
                  bo ? bo : "?", ob ? ob : "(unnamed geom)", -k->dist);
@@ -196,8 +219,8 @@ int mjcf_arena_check(mjModel *m, char *err, int errlen) {
     return rc;
 }
 
-/* The arena parameters (mjcf_arena.h) into a. 0 or -1 with err. Create. */
-static int mjcf_read_arena(const animat_host *h, mjcf_arena *a, char *err, int errlen) {
+/* See mjb_arena.h. */
+int mjb_arena_read(const animat_host *h, mjb_arena *a, char *err, int errlen) {
     const char *terrain = "";
     const double *size = NULL;
     uint32_t n = 0;
@@ -208,7 +231,7 @@ static int mjcf_read_arena(const animat_host *h, mjcf_arena *a, char *err, int e
     if (h->param_string(h, "terrain_image", &a->image) != ANIMAT_OK) a->image = "";
     if (h->param_choice(h, "terrain", &terrain) != ANIMAT_OK || h->param_list(h, "terrain_size", &size, &n) != ANIMAT_OK ||
         animat_param_reals(h, names, outs, ANIMAT_COUNT(names)) != ANIMAT_OK || n != 4) {
-        snprintf(err, (size_t)errlen, "mjcf: terrain_size needs 4 values (x, y half-sizes, height, base), not %u", n);
+        snprintf(err, (size_t)errlen, "terrain_size needs 4 values (x, y half-sizes, height, base), not %u", n);
         return -1;
     }
     a->terrain = strcmp(terrain, "image") == 0 ? 1 : strcmp(terrain, "noise") == 0 ? 2 : 0;
@@ -218,47 +241,46 @@ static int mjcf_read_arena(const animat_host *h, mjcf_arena *a, char *err, int e
     return 0;
 }
 
-/* See mjcf_arena.h. */
-mjModel *mjcf_arena_model(const animat_host *h, const char *path, char *err, int errlen) {
-    mjcf_arena a = {0};
-    if (mjcf_read_arena(h, &a, err, errlen)) return NULL;
+/* See mjb_arena.h. */
+mjModel *mjb_arena_model(const animat_host *h, const char *path, char *err, int errlen) {
+    mjb_arena a = {0};
+    if (mjb_arena_read(h, &a, err, errlen)) return NULL;
     err[0] = '\0';
-    if (!mjcf_arena_any(&a)) return NULL; /* the caller loads the plain model */
+    if (!mjb_arena_any(&a)) return NULL; /* the caller loads the plain model */
     if (!*path) {
-        snprintf(err, (size_t)errlen, "mjcf: arena and terrain need a model file (set model)");
+        snprintf(err, (size_t)errlen, "arena and terrain need a model file (set model)");
         return NULL;
     }
-    mjModel *m = mjcf_arena_load(path, &a, err, errlen);
+    mjModel *m = mjb_arena_load(path, NULL, &a, err, errlen);
     char why[400];
-    if (m && mjcf_arena_check(m, why, (int)sizeof why)) {
-        snprintf(err, (size_t)errlen, "mjcf: %s with arena %s: %s", path, *a.arena ? a.arena : "(terrain only)", why);
+    if (m && mjb_arena_check(m, why, (int)sizeof why)) {
+        snprintf(err, (size_t)errlen, "%s with arena %s: %s", path, *a.arena ? a.arena : "(terrain only)", why);
         mj_deleteModel(m);
         return NULL;
     }
     return m;
 }
 
-
-/* See mjcf_arena.h. */
-int mjcf_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen) {
+/* See mjb_arena.h. */
+int mjb_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen) {
     double v[5 * MJB_RFT_REGIONS + 1];
-    int n = mjb_custom_numeric(m, MJCF_REGIONS_KEY, v, 5 * MJB_RFT_REGIONS + 1);
+    int n = mjb_custom_numeric(m, MJB_REGIONS_KEY, v, 5 * MJB_RFT_REGIONS + 1);
     rft->nregions = 0;
     if (n < 0) return 0;
     if (n == 0 || n % 5 || n > 5 * MJB_RFT_REGIONS) {
         snprintf(err, (size_t)errlen, "<custom> %s: 1 to %d regions of 5 numbers \"x0 x1 y0 y1 ratio\", not %d numbers",
-                 MJCF_REGIONS_KEY, MJB_RFT_REGIONS, n);
+                 MJB_REGIONS_KEY, MJB_RFT_REGIONS, n);
         return -1;
     }
     if (!rft->on) {
-        snprintf(err, (size_t)errlen, "<custom> %s: medium regions need the parameter medium: rft", MJCF_REGIONS_KEY);
+        snprintf(err, (size_t)errlen, "<custom> %s: medium regions need the parameter medium: rft", MJB_REGIONS_KEY);
         return -1;
     }
     for (int k = 0; k < n / 5; k++) {
         const double *r = v + 5 * k;
         if (!(r[0] <= r[1] && r[2] <= r[3] && r[4] >= 1 && r[4] <= 100)) {
             snprintf(err, (size_t)errlen, "<custom> %s: region %d needs x0 <= x1, y0 <= y1 and a ratio in [1, 100]",
-                     MJCF_REGIONS_KEY, k + 1);
+                     MJB_REGIONS_KEY, k + 1);
             return -1;
         }
     }

@@ -1,5 +1,5 @@
-/* mjcf_camera.c -- cameras as observation ports (see mjcf_camera.h). */
-#include "mjcf_camera.h"
+/* mjb_camera.c -- cameras as observation ports (see mjb_camera.h). */
+#include "mjb_camera.h"
 
 #include <GL/osmesa.h>
 #include <dlfcn.h>
@@ -8,25 +8,25 @@
 #include <string.h>
 
 /* The OSMesa entry points used (OSMesa's own prototypes). */
-typedef OSMesaContext (*mjcf_create_fn)(GLenum format, GLint depth, GLint stencil, GLint accum,
+typedef OSMesaContext (*mjb_create_fn)(GLenum format, GLint depth, GLint stencil, GLint accum,
                                         OSMesaContext share);
-typedef GLboolean (*mjcf_current_fn)(OSMesaContext ctx, void *buf, GLenum type, GLsizei w, GLsizei h);
-typedef void (*mjcf_destroy_fn)(OSMesaContext ctx);
+typedef GLboolean (*mjb_current_fn)(OSMesaContext ctx, void *buf, GLenum type, GLsizei w, GLsizei h);
+typedef void (*mjb_destroy_fn)(OSMesaContext ctx);
 
 /* One camera port. */
-typedef struct mjcf_eye {
+typedef struct mjb_eye {
     char name[48];  /* the port's and the MJCF camera's name */
     int cam;        /* MJCF camera id */
     int w, h, c;    /* pixels and channels (1 or 3) */
-} mjcf_eye;
+} mjb_eye;
 
-struct mjcf_eyes {
-    mjcf_eye eye[MJCF_MAX_CAMERAS];
+struct mjb_eyes {
+    mjb_eye eye[MJB_MAX_CAMERAS];
     int n;
     int maxw, maxh;           /* the off-screen buffer's size */
     OSMesaContext ctx;        /* owned */
-    mjcf_current_fn current;
-    mjcf_destroy_fn destroy;
+    mjb_current_fn current;
+    mjb_destroy_fn destroy;
     unsigned char *osbuf;     /* OSMesa's colour buffer, maxw * maxh * 4, owned */
     unsigned char *rgb;       /* one picture read back, maxw * maxh * 3, owned */
     mjvScene scn;             /* owned when made */
@@ -39,15 +39,15 @@ struct mjcf_eyes {
 };
 
 /* Parse one declaration (custom numeric i) into e. 0 or -1 with err. */
-static int mjcf_eye_parse(const mjModel *m, int i, mjcf_eye *e, char *err, int errlen) {
-    const char *key = m->names + m->name_numericadr[i], *name = key + strlen(MJCF_CAM_PREFIX);
+static int mjb_eye_parse(const mjModel *m, int i, mjb_eye *e, char *err, int errlen) {
+    const char *key = m->names + m->name_numericadr[i], *name = key + strlen(MJB_CAM_PREFIX);
     const mjtNum *v = m->numeric_data + m->numeric_adr[i];
     size_t len = strlen(name);
     int ok = len > 0 && len < sizeof e->name;
     for (size_t k = 0; ok && k < len; k++) ok = (name[k] >= 'a' && name[k] <= 'z') || (name[k] >= '0' && name[k] <= '9') || name[k] == '_';
     if (!ok) {
         snprintf(err, (size_t)errlen, "<custom> %.80s: the port name after '%s' must be [a-z0-9_]+ (under 48 characters)",
-                 key, MJCF_CAM_PREFIX);
+                 key, MJB_CAM_PREFIX);
         return -1;
     }
     if (m->numeric_size[i] != 3) {
@@ -56,9 +56,9 @@ static int mjcf_eye_parse(const mjModel *m, int i, mjcf_eye *e, char *err, int e
         return -1;
     }
     for (int k = 0; k < 2; k++)
-        if (!(v[k] >= 1 && v[k] <= MJCF_CAM_MAX && v[k] == floor(v[k]))) {
+        if (!(v[k] >= 1 && v[k] <= MJB_CAM_MAX && v[k] == floor(v[k]))) {
             snprintf(err, (size_t)errlen, "<custom> %s: %s %.6g is not a whole number of pixels in [1, %d]", key,
-                     k ? "height" : "width", v[k], MJCF_CAM_MAX);
+                     k ? "height" : "width", v[k], MJB_CAM_MAX);
             return -1;
         }
     if (v[2] != 1 && v[2] != 3) {
@@ -76,16 +76,16 @@ static int mjcf_eye_parse(const mjModel *m, int i, mjcf_eye *e, char *err, int e
 }
 
 /* Every declaration into es->eye. 0 or -1 with err. */
-static int mjcf_eyes_parse(const mjModel *m, mjcf_eyes *es, char *err, int errlen) {
-    size_t plen = strlen(MJCF_CAM_PREFIX);
+static int mjb_eyes_parse(const mjModel *m, mjb_eyes *es, char *err, int errlen) {
+    size_t plen = strlen(MJB_CAM_PREFIX);
     for (int i = 0; i < m->nnumeric; i++) {
-        if (strncmp(m->names + m->name_numericadr[i], MJCF_CAM_PREFIX, plen) != 0) continue;
-        if (es->n == MJCF_MAX_CAMERAS) {
-            snprintf(err, (size_t)errlen, "more than %d camera ports (%s*)", MJCF_MAX_CAMERAS, MJCF_CAM_PREFIX);
+        if (strncmp(m->names + m->name_numericadr[i], MJB_CAM_PREFIX, plen) != 0) continue;
+        if (es->n == MJB_MAX_CAMERAS) {
+            snprintf(err, (size_t)errlen, "more than %d camera ports (%s*)", MJB_MAX_CAMERAS, MJB_CAM_PREFIX);
             return -1;
         }
-        mjcf_eye *e = &es->eye[es->n];
-        if (mjcf_eye_parse(m, i, e, err, errlen)) return -1;
+        mjb_eye *e = &es->eye[es->n];
+        if (mjb_eye_parse(m, i, e, err, errlen)) return -1;
         es->maxw = e->w > es->maxw ? e->w : es->maxw;
         es->maxh = e->h > es->maxh ? e->h : es->maxh;
         es->n++;
@@ -95,7 +95,7 @@ static int mjcf_eyes_parse(const mjModel *m, mjcf_eyes *es, char *err, int errle
 
 /* OSMesa in the global symbol scope (kept loaded), and a context drawing
  * into es->osbuf. 0 or -1 with err. */
-static int mjcf_eyes_context(mjcf_eyes *es, char *err, int errlen) {
+static int mjb_eyes_context(mjb_eyes *es, char *err, int errlen) {
     static const char *const libs[] = {"libOSMesa.so.8", "libOSMesa.so.6", "libOSMesa.so"};
     void *lib = NULL;
     for (size_t i = 0; !lib && i < sizeof libs / sizeof libs[0]; i++) lib = dlopen(libs[i], RTLD_NOW | RTLD_GLOBAL);
@@ -103,7 +103,7 @@ static int mjcf_eyes_context(mjcf_eyes *es, char *err, int errlen) {
         snprintf(err, (size_t)errlen, "camera ports need OSMesa (libOSMesa.so.8, Debian package libosmesa6)");
         return -1;
     }
-    mjcf_create_fn create;
+    mjb_create_fn create;
     *(void **)&create = dlsym(lib, "OSMesaCreateContextExt");
     *(void **)&es->current = dlsym(lib, "OSMesaMakeCurrent");
     *(void **)&es->destroy = dlsym(lib, "OSMesaDestroyContext");
@@ -122,7 +122,7 @@ static int mjcf_eyes_context(mjcf_eyes *es, char *err, int errlen) {
 /* Scene and MuJoCo GL context with an off-screen buffer of maxw x maxh
  * (a shallow copy of the model carries the size; MuJoCo keeps nothing of
  * it). The OSMesa context is current. */
-static void mjcf_eyes_scene(mjcf_eyes *es, const mjModel *m) {
+static void mjb_eyes_scene(mjb_eyes *es, const mjModel *m) {
     mjModel sized = *m;
     sized.vis.global.offwidth = es->maxw;
     sized.vis.global.offheight = es->maxh;
@@ -138,13 +138,13 @@ static void mjcf_eyes_scene(mjcf_eyes *es, const mjModel *m) {
     es->made = 1;
 }
 
-/* See mjcf_camera.h. */
-int mjcf_eyes_create(const animat_host *h, const mjModel *m, int render, mjcf_eyes **out, char *err, int errlen) {
+/* See mjb_camera.h. */
+int mjb_eyes_create(const animat_host *h, const mjModel *m, int render, mjb_eyes **out, char *err, int errlen) {
     *out = NULL;
-    mjcf_eyes probe = {.n = 0};
-    if (mjcf_eyes_parse(m, &probe, err, errlen)) return -1;
+    mjb_eyes probe = {.n = 0};
+    if (mjb_eyes_parse(m, &probe, err, errlen)) return -1;
     if (probe.n == 0) return 0;
-    mjcf_eyes *es = h->alloc(h, sizeof *es);
+    mjb_eyes *es = h->alloc(h, sizeof *es);
     if (!es) {
         snprintf(err, (size_t)errlen, "out of memory");
         return -1;
@@ -161,25 +161,25 @@ int mjcf_eyes_create(const animat_host *h, const mjModel *m, int render, mjcf_ey
         snprintf(err, (size_t)errlen, "out of memory for %dx%d camera pictures", es->maxw, es->maxh);
         return -1;
     }
-    if (mjcf_eyes_context(es, err, errlen)) return -1;
-    mjcf_eyes_scene(es, m);
+    if (mjb_eyes_context(es, err, errlen)) return -1;
+    mjb_eyes_scene(es, m);
     return 0;
 }
 
-int mjcf_eyes_count(const mjcf_eyes *e) { return e ? e->n : 0; }
+int mjb_eyes_count(const mjb_eyes *e) { return e ? e->n : 0; }
 
-animat_port_info mjcf_eyes_port(const mjcf_eyes *e, int k) {
-    const mjcf_eye *y = &e->eye[k];
+animat_port_info mjb_eyes_port(const mjb_eyes *e, int k) {
+    const mjb_eye *y = &e->eye[k];
     return (animat_port_info){.struct_size = sizeof(animat_port_info), .size = (uint32_t)(y->w * y->h * y->c),
                               .name = y->name, .unit = "",
                               .doc = y->c == 3 ? "Camera picture, RGB in [0, 1], rows top first, (y*W + x)*3 + c."
                                                : "Camera picture, grey in [0, 1], rows top first, y*W + x."};
 }
 
-const animat_port_values *mjcf_eyes_values(const mjcf_eyes *e) { return &e->bounds; }
+const animat_port_values *mjb_eyes_values(const mjb_eyes *e) { return &e->bounds; }
 
 /* One camera's picture as doubles, rows top first. */
-static void mjcf_eye_convert(const mjcf_eye *y, const unsigned char *rgb, double *o) {
+static void mjb_eye_convert(const mjb_eye *y, const unsigned char *rgb, double *o) {
     for (int r = 0; r < y->h; r++) {
         const unsigned char *p = rgb + (size_t)(y->h - 1 - r) * (size_t)y->w * 3; /* GL rows run bottom-up */
         for (int x = 0; x < y->w; x++, p += 3) {
@@ -195,7 +195,7 @@ static void mjcf_eye_convert(const mjcf_eye *y, const unsigned char *rgb, double
 }
 
 /* The colour of geom g: its material's rgba when it has one, else its own. */
-static const float *mjcf_geom_rgba(const mjModel *m, int g) {
+static const float *mjb_geom_rgba(const mjModel *m, int g) {
     int mat = m->geom_matid[g];
     return mat >= 0 ? m->mat_rgba + 4 * mat : m->geom_rgba + 4 * g;
 }
@@ -204,7 +204,7 @@ static const float *mjcf_geom_rgba(const mjModel *m, int g) {
  * the ray through the pixel's centre (0 where none), the camera's own body
  * excluded. Pinhole geometry as MuJoCo's renderer: fovy vertical, square
  * pixels, looking along the camera's -z with +y up. No allocation. */
-static void mjcf_eye_rays(const mjcf_eye *y, const mjModel *m, const mjData *d, double *o) {
+static void mjb_eye_rays(const mjb_eye *y, const mjModel *m, const mjData *d, double *o) {
     const mjtNum *p = d->cam_xpos + 3 * y->cam, *R = d->cam_xmat + 9 * y->cam;
     double t = tan(m->cam_fovy[y->cam] * M_PI / 360.0), aspect = (double)y->w / y->h;
     int self = m->cam_bodyid[y->cam];
@@ -216,7 +216,7 @@ static void mjcf_eye_rays(const mjcf_eye *y, const mjModel *m, const mjData *d, 
             for (int i = 0; i < 3; i++) dir[i] = u * R[3 * i] + v * R[3 * i + 1] - R[3 * i + 2]; /* columns: axes */
             int g = -1;
             mj_ray(m, d, p, dir, NULL, 1, self, &g);
-            const float *c = g >= 0 ? mjcf_geom_rgba(m, g) : NULL;
+            const float *c = g >= 0 ? mjb_geom_rgba(m, g) : NULL;
             if (y->c == 3)
                 for (int k = 0; k < 3; k++) *o++ = c ? c[k] : 0.0;
             else
@@ -225,27 +225,27 @@ static void mjcf_eye_rays(const mjcf_eye *y, const mjModel *m, const mjData *d, 
     }
 }
 
-/* See mjcf_camera.h. */
-void mjcf_eyes_observe(mjcf_eyes *es, const mjModel *m, const mjData *d, double *const *obs) {
+/* See mjb_camera.h. */
+void mjb_eyes_observe(mjb_eyes *es, const mjModel *m, const mjData *d, double *const *obs) {
     if (!es->render) {
-        for (int k = 0; k < es->n; k++) mjcf_eye_rays(&es->eye[k], m, d, obs[k]);
+        for (int k = 0; k < es->n; k++) mjb_eye_rays(&es->eye[k], m, d, obs[k]);
         return;
     }
     es->current(es->ctx, es->osbuf, GL_UNSIGNED_BYTE, es->maxw, es->maxh);
     mjr_setBuffer(mjFB_OFFSCREEN, &es->con);
     for (int k = 0; k < es->n; k++) {
-        const mjcf_eye *y = &es->eye[k];
+        const mjb_eye *y = &es->eye[k];
         mjrRect vp = {0, 0, y->w, y->h};
         es->camera.fixedcamid = y->cam;
         mjv_updateScene(m, (mjData *)d, &es->opt, NULL, &es->camera, mjCAT_ALL, &es->scn);
         mjr_render(vp, &es->scn, &es->con);
         mjr_readPixels(es->rgb, NULL, vp, &es->con);
-        mjcf_eye_convert(y, es->rgb, obs[k]);
+        mjb_eye_convert(y, es->rgb, obs[k]);
     }
 }
 
-/* See mjcf_camera.h. */
-void mjcf_eyes_destroy(const animat_host *h, mjcf_eyes *es) {
+/* See mjb_camera.h. */
+void mjb_eyes_destroy(const animat_host *h, mjb_eyes *es) {
     if (!es) return;
     if (es->ctx) es->current(es->ctx, es->osbuf, GL_UNSIGNED_BYTE, es->maxw, es->maxh);
     if (es->made) {

@@ -1,15 +1,19 @@
-/* mjcf_arena.h -- arenas for the mjcf body: the model merged with an arena
- * file and a terrain (module mjcf_arena_).
+/* mjb_arena.h -- arenas for the MuJoCo bodies (mjcf, swimmer): the model
+ * merged with an arena file and a terrain (module mjb_arena_).
  *
- * Body parameters (mjcf.c):
+ * Body parameters (each body's table declares them; mjb_arena_read):
  *   arena          an MJCF file whose children (walls, obstacles, lights,
  *                  <asset>s) are added to the model's: the body loads
  *                    <mujoco> <include file="MODEL"/> <include file="ARENA"/>
  *                             [terrain asset and geom] </mujoco>
- *                  through a one-file VFS placed in the model's directory,
+ *                  through a VFS file placed in the model file's directory,
  *                  so every file the two name (meshes, textures, height-
  *                  field images) resolves against the model's directory, as
- *                  MuJoCo resolves the files of one model.
+ *                  MuJoCo resolves the files of one model. A generated model
+ *                  (the swimmer's text) is a second VFS file, and the
+ *                  wrapper sits in the arena file's directory (else the
+ *                  terrain image's, else the working directory): the
+ *                  arena's own files resolve against its directory.
  *   terrain        flat (nothing added) | image | noise: a heightfield geom
  *                  "animat_terrain" centred at the origin on z = 0 (the
  *                  usual floor), rising to terrain_size[2] m at its highest;
@@ -32,47 +36,55 @@
  * geom of the worldbody other than a plane or heightfield by more than
  * 1 mm (contacts are computed for this check even in a model that disables
  * them): "body 'head' starts inside obstacle 'rock' (penetration 0.0500 m)".
+ * Messages are one line without the plugin's name (the caller adds it).
  */
-#ifndef ANIMAT_MJCF_ARENA_H
-#define ANIMAT_MJCF_ARENA_H
+#ifndef ANIMAT_MJB_ARENA_H
+#define ANIMAT_MJB_ARENA_H
 
 #include <animat/animat.h>
 #include <mujoco/mujoco.h>
 
-#include "../common/mjb.h"
+#include "mjb.h"
 
-#define MJCF_REGIONS_KEY "animat.rft_regions"
+#define MJB_REGIONS_KEY "animat.rft_regions"
+#define MJB_ARENA_MODEL "animat-model.xml" /* the VFS name of a generated model */
 
-/* The arena parameters, read at create. Plain data; paths host-owned. */
-typedef struct mjcf_arena {
+/* The arena parameters, read at create. Plain data; paths host-owned
+ * (valid for the instance's lifetime). */
+typedef struct mjb_arena {
     const char *arena;   /* "" = none */
     int terrain;         /* 0 flat, 1 image, 2 noise */
     const char *image;   /* terrain_image, "" = none */
     double size[4];      /* hfield size */
     unsigned long seed;
     int cells;
-} mjcf_arena;
+} mjb_arena;
 
-/* Read the arena parameters from h; without arena and terrain return NULL
- * with err "" (the caller loads the plain model), else the merged and
- * checked model, or NULL with a one-line reason in err naming the file.
- * Create phase. */
-mjModel *mjcf_arena_model(const animat_host *h, const char *path, char *err, int errlen);
+/* Read the parameters above from h into a. 0, or -1 with a one-line
+ * reason in err. Create phase. */
+int mjb_arena_read(const animat_host *h, mjb_arena *a, char *err, int errlen);
 
 /* 1 when a contains anything to merge. Pure. */
-int mjcf_arena_any(const mjcf_arena *a);
+int mjb_arena_any(const mjb_arena *a);
 
-/* Load model file `path` merged with the arena and terrain; NULL with a
- * one-line reason in err naming the file. Create phase. */
-mjModel *mjcf_arena_load(const char *path, const mjcf_arena *a, char *err, int errlen);
+/* Read the arena parameters from h; without arena and terrain return NULL
+ * with err "" (the caller loads the plain model), else model file `path`
+ * merged and checked, or NULL with a one-line reason in err naming the
+ * file. Create phase. */
+mjModel *mjb_arena_model(const animat_host *h, const char *path, char *err, int errlen);
+
+/* Load the model -- file `path`, or with path NULL the MJCF text `text` --
+ * merged with the arena and terrain; NULL with a one-line reason in err
+ * naming the file. Create phase (any thread). */
+mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, char *err, int errlen);
 
 /* Read animat.rft_regions into rft (which must already say whether the
  * medium is rft). 0, or -1 with a one-line reason in err naming the key.
  * Create phase. */
-int mjcf_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen);
+int mjb_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen);
 
 /* The placement check above on a fresh data of m. 0, or -1 with err.
  * Create phase (allocates one mjData). */
-int mjcf_arena_check(mjModel *m, char *err, int errlen);
+int mjb_arena_check(mjModel *m, char *err, int errlen);
 
-#endif /* ANIMAT_MJCF_ARENA_H */
+#endif /* ANIMAT_MJB_ARENA_H */
