@@ -581,13 +581,14 @@ static const char *const *spk_unit_names(void *self, uint32_t *n) {
 }
 
 /* A neuron's spike count in the last control step, a synapse's current
- * weight or a neuron's current threshold (mV; v_th or V_T plus its
- * intrinsic shift), overrides included. Between steps. */
+ * weight or a neuron's threshold shift (mV; its threshold is v_th, or V_T
+ * for adex, plus the shift; 0 after reset), overrides included. Between
+ * steps. */
 static int32_t spk_unit_get(void *self, uint32_t i, double *value) {
     spk_circuit *c = self;
     if (i >= c->units.n || !value) return ANIMAT_ERROR;
     if (c->tu && i >= c->tu)
-        *value = cu_apply(&c->units, i, c->net.ncfg.v_th + c->net.thr[i - c->tu]);
+        *value = cu_apply(&c->units, i, c->net.thr[i - c->tu]);
     else
         *value = i < c->net.n ? c->counts[i] : cu_apply(&c->units, i, c->net.w[i - c->wu]);
     return ANIMAT_OK;

@@ -141,7 +141,7 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
         double cur = iext[i], ts = h;
         if (!cond) cur += ge - gi, ge = gi = 0.0;
         double gg = gap ? gsum[i] : 0.0, gvi = gap ? gv[i] : 0.0, th = ip ? vth + thr[i] : vth;
-        if (tu) th = cu_apply(q->u, tu + i, th);
+        if (tu) th = vth + cu_apply(q->u, tu + i, thr[i]);
         int own = model == SPK_IZH ? spk_step_izh(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, &v[i], &wa[i], &ts)
                   : model == SPK_ADEX
                       ? spk_step_adex(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, th, &v[i], &wa[i], &ref[i], &ts)

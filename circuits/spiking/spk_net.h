@@ -120,8 +120,8 @@ void spk_net_reset(spk_net *net, const double *w0);
 /* One substep of h ms starting t0 ms after the control step's start.
  * Units (may be NULL): neuron i's spike output is cu_apply(u, i, 0 or 1);
  * with weight units (wu != 0) synapse k's weight is cu_apply(u, wu + k,
- * w); with threshold units (net->tu != 0) neuron i's threshold is
- * cu_apply(u, tu + i, threshold). counts[i] += the output; each nonzero output appends an event
+ * w); with threshold units (net->tu != 0) neuron i's threshold shift is
+ * cu_apply(u, tu + i, thr[i]). counts[i] += the output; each nonzero output appends an event
  * (unit i, time (t0 + spike time) / 1000 s) to ev[*n_ev]. */
 void spk_net_substep(spk_net *net, double h, double t0, const cu_units *u, uint32_t wu, double *counts,
                      animat_spike_event *ev, uint32_t *n_ev);
