@@ -12,6 +12,11 @@
  *       probability p, exponential 5 ms kernel, 20% inhibitory (weight -W),
  *       every neuron driven by I: prints synapses, spikes, wall and CPU
  *       seconds of the stepping loop (1 ms control steps);
+ *   bench_spiking gap PRESET [--g G] [--ms T] [--dt MS] [--current I] [--extra DI]
+ *       two neurons of a preset joined by one gap junction of G (default
+ *       0: uncoupled), both driven by I (the preset's reference current
+ *       by default), neuron 0 by I + DI (default 5% of I): prints
+ *       "spike UNIT T_MS" lines in time order;
  *   bench_spiking steps
  *       ns per control step of each model at the example sizes.
  */
@@ -86,6 +91,39 @@ static int single(const char *preset, int argc, char **argv) {
         const animat_spike_event *e = sp->events(c, &n);
         for (uint32_t q = 0; q < n; q++)
             if (e[q].unit == 0) printf("spike %.9f\n", s * step + e[q].t * 1e3);
+    }
+    api->destroy(c);
+    mh_free(m);
+    return 0;
+}
+
+/* Two gap-coupled neurons of a preset (see the file comment). */
+static int gap_pair(const char *preset, int argc, char **argv) {
+    double g = 0, ms = 500, dt = 0.1, cur = -1e300, extra = -1e300;
+    bopt opt[] = {{"--g", &g}, {"--ms", &ms}, {"--dt", &dt}, {"--current", &cur}, {"--extra", &extra}};
+    parse(argc, argv, 3, opt, sizeof opt / sizeof opt[0]);
+    const animat_plugin_desc *d = mh_load(SPIKING_SO);
+    mh_host *m = mh_new(d, 1);
+    int izh = strlen(preset) <= 3 && strcmp(preset, "tonic") != 0;
+    double i = cur > -1e300 ? cur : (izh ? 10 : 500);
+    mh_choice(m, "model", izh ? "izhikevich" : "adex");
+    mh_choice(m, "preset", preset);
+    mh_set(m, "n_neurons", 4), mh_set(m, "n_in", 1), mh_set(m, "n_out", 1), mh_set(m, "p_connect", 0);
+    mh_set(m, "i_bias", i), mh_set(m, "in_gain", extra > -1e300 ? extra : 0.05 * i), mh_set(m, "t_ref", 0);
+    mh_list(m, "gaps", (const double[]){0, 1, g}, 3);
+    mh_set(m, "substeps", 10);
+    void *c = mh_create(m);
+    const animat_circuit_api *api = api_of(d);
+    const animat_spikes_ext *sp = api->extension(c, ANIMAT_EXT_SPIKES);
+    double x = 1, y, step = 10 * dt; /* x = 1: in_gain into neuron 0 only */
+    const double *in[1] = {&x};
+    double *out[1] = {&y};
+    for (long s = 0; s < (long)(ms / step + 0.5); s++) {
+        if (api->step(c, in, out, step * 1e-3) != ANIMAT_OK) return 1;
+        uint32_t n;
+        const animat_spike_event *e = sp->events(c, &n);
+        for (uint32_t q = 0; q < n; q++)
+            if (e[q].unit < 2) printf("spike %u %.9f\n", e[q].unit, s * step + e[q].t * 1e3);
     }
     api->destroy(c);
     mh_free(m);
@@ -188,7 +226,8 @@ static int steps_mode(void) {
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "single") == 0) return single(argv[2], argc, argv);
     if (argc >= 3 && strcmp(argv[1], "net") == 0) return net(argv[2], argc, argv);
+    if (argc >= 3 && strcmp(argv[1], "gap") == 0) return gap_pair(argv[2], argc, argv);
     if (argc >= 2 && strcmp(argv[1], "steps") == 0) return steps_mode();
-    fprintf(stderr, "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | steps\n");
+    fprintf(stderr, "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | gap PRESET [...] | steps\n");
     return 1;
 }
