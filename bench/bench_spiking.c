@@ -187,7 +187,9 @@ static int steps_mode(void) {
         {"alif (30 neurons, 150 substeps)", "alif", 30, 150, 250, NULL},
         {"adex (30 neurons, 150 substeps)", "adex", 30, 150, 450, NULL},
         {"izhikevich (30 neurons, 150 substeps)", "izhikevich", 30, 150, 5, NULL},
+        {"izhikevich + gaps p 0.2 (30 neurons, 150 substeps)", "izhikevich", 30, 150, 5, "gap"},
         {"adex + STDP/STP/scaling (16 neurons, 300 substeps)", "adex", 16, 300, 350, "stdp"},
+        {"lif + intrinsic (30 neurons, 150 substeps)", "lif", 30, 150, 250, "ip"},
     };
     const animat_plugin_desc *d = mh_load(SPIKING_SO);
     const animat_circuit_api *api = api_of(d);
@@ -198,7 +200,9 @@ static int steps_mode(void) {
         if (strcmp(cases[k].model, "adex") == 0) mh_choice(m, "preset", "tonic");
         if (strcmp(cases[k].model, "lif") == 0) mh_set(m, "v_reset", -60);
         if (strcmp(cases[k].model, "alif") == 0) mh_set(m, "v_reset", -60);
-        if (cases[k].extra) {
+        if (cases[k].extra && strcmp(cases[k].extra, "gap") == 0) mh_set(m, "gap_p", 0.2), mh_set(m, "g_gap", 0.05);
+        if (cases[k].extra && strcmp(cases[k].extra, "ip") == 0) mh_choice(m, "intrinsic", "threshold");
+        if (cases[k].extra && strcmp(cases[k].extra, "stdp") == 0) {
             mh_choice(m, "stdp", "additive"), mh_choice(m, "stp", "tm"), mh_choice(m, "homeostasis", "scaling");
             mh_choice(m, "synapse", "exp2"), mh_set(m, "p_connect", 0.3);
         }

@@ -107,7 +107,8 @@ static void deliver(spk_net *net, const cu_units *u, uint32_t wu) {
 }
 
 /* (2) every neuron: its output, count and event. One loop body,
- * instantiated per model, coupling and kernel (the constant arguments) so
+ * instantiated per model, coupling, kernel and whether gap junctions or
+ * per-neuron thresholds are on (the constant arguments) so
  * that the model update inlines without branches. A kernel's conductance
  * is its mean over the substep (kd, kr: the exact factors), then it decays
  * exactly (ed, er). */
@@ -120,7 +121,7 @@ typedef struct spk_sub {
 } spk_sub;
 
 static inline __attribute__((always_inline)) void advance_as(spk_net *net, const spk_sub *q, const uint32_t model,
-                                                             const int cond, const int two) {
+                                                             const int cond, const int two, const int ext) {
     const spk_syncfg *s = &net->scfg;
     const spk_ncfg cfg = spk_ncfg_inverses(&net->ncfg, q->h), *c = &cfg;
     double *gde = net->gde, *gre = net->gre, *gdi = net->gdi, *gri = net->gri, h = q->h;
@@ -140,8 +141,11 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
         }
         double cur = iext[i], ts = h;
         if (!cond) cur += ge - gi, ge = gi = 0.0;
-        double gg = gap ? gsum[i] : 0.0, gvi = gap ? gv[i] : 0.0, th = ip ? vth + thr[i] : vth;
-        if (tu) th = vth + cu_apply(q->u, tu + i, thr[i]);
+        double gg = 0.0, gvi = 0.0, th = vth; /* ext: gap junctions or per-neuron thresholds */
+        if (ext) {
+            gg = gap ? gsum[i] : 0.0, gvi = gap ? gv[i] : 0.0, th = ip ? vth + thr[i] : vth;
+            if (tu) th = vth + cu_apply(q->u, tu + i, thr[i]);
+        }
         int own = model == SPK_IZH ? spk_step_izh(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, &v[i], &wa[i], &ts)
                   : model == SPK_ADEX
                       ? spk_step_adex(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, th, &v[i], &wa[i], &ref[i], &ts)
@@ -158,12 +162,13 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
     if (q->n_ev) *q->n_ev = n_ev;
 }
 
+#define SPK_ADV_E(M, C, T) (ext ? advance_as(net, &q, M, C, T, 1) : advance_as(net, &q, M, C, T, 0))
 #define SPK_ADV(M)                                                                                                  \
     do {                                                                                                            \
         if (cond)                                                                                                   \
-            two ? advance_as(net, &q, M, 1, 1) : advance_as(net, &q, M, 1, 0);                                      \
+            two ? SPK_ADV_E(M, 1, 1) : SPK_ADV_E(M, 1, 0);                                                          \
         else                                                                                                        \
-            two ? advance_as(net, &q, M, 0, 1) : advance_as(net, &q, M, 0, 0);                                      \
+            two ? SPK_ADV_E(M, 0, 1) : SPK_ADV_E(M, 0, 0);                                                          \
     } while (0)
 
 /* sum_j g_ij v_j at the substep's start, for every neuron. */
@@ -182,7 +187,7 @@ static void advance(spk_net *net, double h, double t0, const cu_units *u, double
                     animat_spike_event *ev, uint32_t *n_ev) {
     const spk_syncfg *s = &net->scfg;
     if (net->n_gap) gap_inputs(net);
-    int cond = s->conductance, two = s->kernel == SPK_KERNEL_EXP2;
+    int cond = s->conductance, two = s->kernel == SPK_KERNEL_EXP2, ext = net->n_gap || s->intrinsic || (u && net->tu);
     spk_sub q = {.h = h, .t0 = t0, .ed = exp(-h / s->tau_d), .u = u, .counts = counts, .ev = ev, .n_ev = n_ev};
     q.kd = s->tau_d * (1.0 - q.ed) / h;
     if (two) q.er = exp(-h / s->tau_r), q.kr = s->tau_r * (1.0 - q.er) / h;

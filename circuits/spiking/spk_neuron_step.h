@@ -48,7 +48,7 @@ static inline void spk_relax_w(const spk_ncfg *c, double *w, double v, double t)
 }
 
 /* lif / alif: exponential Euler over the non-refractory part of h. */
-static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
+static inline __attribute__((always_inline)) int spk_step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                                 double gg, double gv, double th, double *v, double *w, double *ref, double *ts) {
     double t0 = 0.0;
     if (*ref >= h) { /* refractory all substep */
@@ -58,8 +58,10 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
         return 0;
     }
     if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, spk_relax_w(c, w, c->v_reset, t0);
-    double hi = h - t0, gt = c->g_l + ge + gi + gg, w0 = c->model == SPK_ALIF ? *w : 0.0;
-    double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + gv + i - w0) / gt;
+    double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
+    double num = c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0;
+    if (gg != 0.0) gt += gg, num += gv; /* a branch, so that the uncoupled loop keeps its arithmetic */
+    double vinf = num / gt;
     double em = hi == h && gt == c->g_l ? c->e_m_h : exp(-hi * gt * c->inv_c_m);
     double v0 = *v, v1 = vinf + (v0 - vinf) * em;
     if (v1 < th) {
@@ -104,7 +106,8 @@ static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge
     }
     double x = (v0 - th) * c->inv_delta_t;
     double ex = c->g_l * c->delta_t * exp(x < 60.0 ? x : 60.0);
-    double in = (cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i) + (gv - gg * v0);
+    double in = cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i;
+    if (gg != 0.0) in += gv - gg * v0;
     double dv = (-c->g_l * (v0 - c->e_l) + ex - w0 + in) * c->inv_c_m;
     double v1 = v0 + h * dv;
     *w = w0 + h * dw;
@@ -123,7 +126,8 @@ static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge
 static inline int spk_step_izh(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
                                int cond, double gg, double gv, double *v, double *u, double *ts) {
     double v0 = *v, u0 = *u;
-    double in = (cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i) + (gv - gg * v0);
+    double in = cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i;
+    if (gg != 0.0) in += gv - gg * v0;
     double v1 = v0 + h * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + in);
     *u = u0 + h * c->a * (c->b * v0 - u0);
     if (!(v1 >= c->v_peak)) {
