@@ -421,8 +421,8 @@ START_TEST(test_gap_passive_coupling) {
         double cc, cc2, e1 = gap_passive(gs[k], 150.0, 0.1, &cc), e2 = gap_passive(gs[k], 150.0, 0.05, &cc2);
         double want = gs[k] / (10.0 + gs[k]);
         if (getenv("SPIKING_VERBOSE"))
-            printf("gap g %g nS: coupling coefficient %.12g, closed form %.12g; max transient error %.3g mV at h 0.1, "
-                   "%.3g mV at h 0.05\n", gs[k], cc, want, e1, e2);
+            printf("gap g %g nS: coupling coefficient %.12g, closed form %.12g (rel %.2g); max transient error %.3g mV "
+                   "at h 0.1, %.3g mV at h 0.05\n", gs[k], cc, want, fabs(cc - want) / want, e1, e2);
         ck_assert_msg(fabs(cc - want) < 1e-9 * want, "g %g: coupling %.12g, closed form %.12g", gs[k], cc, want);
         ck_assert_msg(e1 < 5e-3 * 150.0 / 10.0 && e2 < 0.6 * e1 && e2 > 0.4 * e1, "g %g: transient error %.3g at h 0.1, %.3g at 0.05",
                       gs[k], e1, e2);
@@ -549,8 +549,8 @@ START_TEST(test_intrinsic_converges) {
     }
     double rate = spikes / ((steps - from) * 1e-4);
     if (getenv("SPIKING_VERBOSE"))
-        printf("intrinsic: rate %.4g Hz without plasticity, %.5g Hz after 40 s (target 20); threshold %.5g mV, "
-               "analytic %.5g mV\n", f0, rate, th, want);
+        printf("intrinsic: rate %.4g Hz without plasticity, %.6g Hz over 40..60 s (target 20); threshold %.6g mV, "
+               "analytic %.6g mV\n", f0, rate, th, want);
     ck_assert_msg(f0 > 90.0, "drive %g Hz", f0);
     ck_assert_msg(fabs(rate - 20.0) < 0.2, "converged rate %g Hz, target 20", rate);
     ck_assert_msg(fabs(th - want) < 0.2, "threshold %.6g mV, analytic %.6g mV", th, want);
