@@ -232,6 +232,7 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "net") == 0) return net(argv[2], argc, argv);
     if (argc >= 3 && strcmp(argv[1], "gap") == 0) return gap_pair(argv[2], argc, argv);
     if (argc >= 2 && strcmp(argv[1], "steps") == 0) return steps_mode();
-    fprintf(stderr, "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | gap PRESET [...] | steps\n");
+    fprintf(stderr,
+            "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | gap PRESET [...] | steps\n");
     return 1;
 }

@@ -339,14 +339,17 @@ static int32_t spk_wire_gaps(spk_circuit *c, const animat_host *h) {
     for (; k < m; k++) pairs[2 * k] = (uint32_t)list[3 * k], pairs[2 * k + 1] = (uint32_t)list[3 * k + 1];
     for (uint32_t i = 0; p > 0.0 && i < n; i++)
         for (uint32_t j = i + 1; j < n; j++)
-            if (gsl_rng_uniform(&c->rng.rng) < p && !spk_listed(list, m, i, j)) pairs[2 * k] = i, pairs[2 * k + 1] = j, k++;
+            if (gsl_rng_uniform(&c->rng.rng) < p && !spk_listed(list, m, i, j))
+                pairs[2 * k] = i, pairs[2 * k + 1] = j, k++;
     int32_t rc = ANIMAT_OK;
     if (spk_net_alloc_gaps(&c->net, k, spk_host_alloc, (void *)h) != 0) {
         h->error(h, "out of memory (%u gap junctions)", k);
         rc = ANIMAT_ERROR;
     } else
-        for (uint32_t q = 0; q < k; q++)
-            c->net.gap_a[q] = pairs[2 * q], c->net.gap_b[q] = pairs[2 * q + 1], c->net.gap_g[q] = q < m ? list[3 * q + 2] : g;
+        for (uint32_t q = 0; q < k; q++) {
+            c->net.gap_a[q] = pairs[2 * q], c->net.gap_b[q] = pairs[2 * q + 1];
+            c->net.gap_g[q] = q < m ? list[3 * q + 2] : g;
+        }
     h->free(h, pairs);
     return rc;
 }

@@ -48,8 +48,10 @@ static inline void spk_relax_w(const spk_ncfg *c, double *w, double v, double t)
 }
 
 /* lif / alif: exponential Euler over the non-refractory part of h. */
-static inline __attribute__((always_inline)) int spk_step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                                double gg, double gv, double th, double *v, double *w, double *ref, double *ts) {
+static inline __attribute__((always_inline)) int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
+                                                               double gi, double e_e, double e_i, double gg, double gv,
+                                                               double th, double *v, double *w, double *ref,
+                                                               double *ts) {
     double t0 = 0.0;
     if (*ref >= h) { /* refractory all substep */
         *ref -= h;
