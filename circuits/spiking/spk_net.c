@@ -41,7 +41,10 @@ int spk_net_alloc_gaps(spk_net *net, uint32_t n_gap, spk_alloc_fn al, void *ctx)
     net->gap_a = al(ctx, sizeof *net->gap_a * ng);
     net->gap_b = al(ctx, sizeof *net->gap_b * ng);
     net->gap_g = al(ctx, sizeof *net->gap_g * ng);
-    return net->gap_a && net->gap_b && net->gap_g ? 0 : -1;
+    net->gap_row = al(ctx, sizeof *net->gap_row * ((size_t)net->n + 1));
+    net->gap_nb = al(ctx, sizeof *net->gap_nb * 2 * ng);
+    net->gap_gn = al(ctx, sizeof *net->gap_gn * 2 * ng);
+    return net->gap_a && net->gap_b && net->gap_g && net->gap_row && net->gap_nb && net->gap_gn ? 0 : -1;
 }
 
 void spk_net_free(spk_net *net, spk_free_fn fr, void *ctx) {
@@ -49,7 +52,7 @@ void spk_net_free(spk_net *net, spk_free_fn fr, void *ctx) {
     darrays(net, a);
     for (uint32_t k = 0; k < SPK_NDOUBLE; k++) fr(ctx, *a[k]);
     void *p[] = {net->row,    net->col, net->post, net->in_syn, net->in_pre, net->w,
-                 net->tm,     net->fired, net->gap_a, net->gap_b, net->gap_g};
+                 net->tm,     net->fired, net->gap_a, net->gap_b, net->gap_g, net->gap_row, net->gap_nb, net->gap_gn};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) fr(ctx, p[k]);
 }
 
@@ -68,6 +71,23 @@ void spk_net_index(spk_net *net) {
     c[0] = 0;
 }
 
+/* Each gap junction in both neighbours' lists (gap_row, gap_nb, gap_gn),
+ * and every neuron's summed gap conductance. */
+static void gap_index(spk_net *net) {
+    uint32_t *r = net->gap_row;
+    memset(r, 0, sizeof *r * (net->n + 1));
+    for (uint32_t k = 0; k < net->n_gap; k++) r[net->gap_a[k] + 1]++, r[net->gap_b[k] + 1]++;
+    for (uint32_t i = 0; i < net->n; i++) r[i + 1] += r[i];
+    for (uint32_t k = 0; k < net->n_gap; k++) { /* r[i] runs ahead as i's cursor, then is shifted back */
+        uint32_t a = net->gap_a[k], b = net->gap_b[k], qa = r[a]++, qb = r[b]++;
+        net->gap_nb[qa] = b, net->gap_gn[qa] = net->gap_g[k];
+        net->gap_nb[qb] = a, net->gap_gn[qb] = net->gap_g[k];
+        net->gsum[a] += net->gap_g[k], net->gsum[b] += net->gap_g[k];
+    }
+    for (uint32_t i = net->n; i > 0; i--) r[i] = r[i - 1];
+    r[0] = 0;
+}
+
 void spk_net_reset(spk_net *net, const double *w0) {
     size_t nb = sizeof(double) * net->n;
     for (uint32_t i = 0; i < net->n; i++) {
@@ -79,10 +99,7 @@ void spk_net_reset(spk_net *net, const double *w0) {
     double *zero[] = {net->ref, net->gde, net->gre,  net->gdi, net->gri, net->xpre, net->ypost,
                       net->rate, net->s,  net->amp,  net->thr, net->gsum, net->gv};
     for (size_t k = 0; k < sizeof zero / sizeof zero[0]; k++) memset(zero[k], 0, nb);
-    for (uint32_t k = 0; k < net->n_gap; k++) {
-        net->gsum[net->gap_a[k]] += net->gap_g[k];
-        net->gsum[net->gap_b[k]] += net->gap_g[k];
-    }
+    if (net->n_gap) gap_index(net);
     if (net->n_syn) memcpy(net->w, w0, sizeof *net->w * net->n_syn);
     net->n_fired = 0;
     net->norm = net->scfg.kernel == SPK_KERNEL_EXP2 ? spk_exp2_norm(net->scfg.tau_r, net->scfg.tau_d) : 1.0;
@@ -173,13 +190,13 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
 
 /* sum_j g_ij v_j at the substep's start, for every neuron. */
 static void gap_inputs(spk_net *net) {
-    double *gv = net->gv;
-    const double *v = net->v;
-    memset(gv, 0, sizeof *gv * net->n);
-    for (uint32_t k = 0; k < net->n_gap; k++) {
-        uint32_t a = net->gap_a[k], b = net->gap_b[k];
-        gv[a] += net->gap_g[k] * v[b];
-        gv[b] += net->gap_g[k] * v[a];
+    double *restrict gv = net->gv;
+    const double *restrict v = net->v, *restrict g = net->gap_gn;
+    const uint32_t *restrict r = net->gap_row, *restrict nb = net->gap_nb;
+    for (uint32_t i = 0, n = net->n; i < n; i++) {
+        double s = 0.0;
+        for (uint32_t k = r[i]; k < r[i + 1]; k++) s += g[k] * v[nb[k]];
+        gv[i] = s;
     }
 }
 

@@ -77,6 +77,9 @@ typedef struct spk_net {
     uint32_t n_gap;         /* gap junctions */
     uint32_t *gap_a, *gap_b; /* n_gap: the two neurons of each (a != b) */
     double *gap_g;          /* n_gap conductances (nS), written by the owner; read at reset */
+    uint32_t *gap_row;      /* n + 1: neuron i's neighbours are gap_nb[gap_row[i] .. gap_row[i + 1]) (reset) */
+    uint32_t *gap_nb;       /* 2 n_gap: neighbour indices, by neuron */
+    double *gap_gn;         /* 2 n_gap: their conductances */
     uint32_t n, n_syn, first_inh;
     uint32_t *row, *post;   /* n + 1, n_syn: synapses by presynaptic neuron */
     uint32_t *col, *in_syn; /* n + 1, n_syn: synapse indices by postsynaptic neuron */
@@ -114,7 +117,7 @@ void spk_net_index(spk_net *net);
 
 /* Rest state: v = v_init, u = b v_init (izhikevich) else 0, kernels,
  * traces, rates, threshold shifts 0, STP fresh; weights from w0 (n_syn);
- * summed gap conductances from gap_g. */
+ * gap junctions indexed by neuron from gap_a, gap_b, gap_g. */
 void spk_net_reset(spk_net *net, const double *w0);
 
 /* One substep of h ms starting t0 ms after the control step's start.
