@@ -12,6 +12,11 @@
  *       probability p, exponential 5 ms kernel, 20% inhibitory (weight -W),
  *       every neuron driven by I: prints synapses, spikes, wall and CPU
  *       seconds of the stepping loop (1 ms control steps);
+ *   bench_spiking gap PRESET [--g G] [--ms T] [--dt MS] [--current I] [--extra DI]
+ *       two neurons of a preset joined by one gap junction of G (default
+ *       0: uncoupled), both driven by I (the preset's reference current
+ *       by default), neuron 0 by I + DI (default 5% of I): prints
+ *       "spike UNIT T_MS" lines in time order;
  *   bench_spiking steps
  *       ns per control step of each model at the example sizes.
  */
@@ -92,6 +97,39 @@ static int single(const char *preset, int argc, char **argv) {
     return 0;
 }
 
+/* Two gap-coupled neurons of a preset (see the file comment). */
+static int gap_pair(const char *preset, int argc, char **argv) {
+    double g = 0, ms = 500, dt = 0.1, cur = -1e300, extra = -1e300;
+    bopt opt[] = {{"--g", &g}, {"--ms", &ms}, {"--dt", &dt}, {"--current", &cur}, {"--extra", &extra}};
+    parse(argc, argv, 3, opt, sizeof opt / sizeof opt[0]);
+    const animat_plugin_desc *d = mh_load(SPIKING_SO);
+    mh_host *m = mh_new(d, 1);
+    int izh = strlen(preset) <= 3 && strcmp(preset, "tonic") != 0;
+    double i = cur > -1e300 ? cur : (izh ? 10 : 500);
+    mh_choice(m, "model", izh ? "izhikevich" : "adex");
+    mh_choice(m, "preset", preset);
+    mh_set(m, "n_neurons", 4), mh_set(m, "n_in", 1), mh_set(m, "n_out", 1), mh_set(m, "p_connect", 0);
+    mh_set(m, "i_bias", i), mh_set(m, "in_gain", extra > -1e300 ? extra : 0.05 * i), mh_set(m, "t_ref", 0);
+    mh_list(m, "gaps", (const double[]){0, 1, g}, 3);
+    mh_set(m, "substeps", 10);
+    void *c = mh_create(m);
+    const animat_circuit_api *api = api_of(d);
+    const animat_spikes_ext *sp = api->extension(c, ANIMAT_EXT_SPIKES);
+    double x = 1, y, step = 10 * dt; /* x = 1: in_gain into neuron 0 only */
+    const double *in[1] = {&x};
+    double *out[1] = {&y};
+    for (long s = 0; s < (long)(ms / step + 0.5); s++) {
+        if (api->step(c, in, out, step * 1e-3) != ANIMAT_OK) return 1;
+        uint32_t n;
+        const animat_spike_event *e = sp->events(c, &n);
+        for (uint32_t q = 0; q < n; q++)
+            if (e[q].unit < 2) printf("spike %u %.9f\n", e[q].unit, s * step + e[q].t * 1e3);
+    }
+    api->destroy(c);
+    mh_free(m);
+    return 0;
+}
+
 /* Create a network instance of `model` for the net and steps modes. */
 static void *make_net(mh_host *m, const char *model, double n, double p, double w, double bias, double subs) {
     mh_choice(m, "model", model);
@@ -149,7 +187,9 @@ static int steps_mode(void) {
         {"alif (30 neurons, 150 substeps)", "alif", 30, 150, 250, NULL},
         {"adex (30 neurons, 150 substeps)", "adex", 30, 150, 450, NULL},
         {"izhikevich (30 neurons, 150 substeps)", "izhikevich", 30, 150, 5, NULL},
+        {"izhikevich + gaps p 0.2 (30 neurons, 150 substeps)", "izhikevich", 30, 150, 5, "gap"},
         {"adex + STDP/STP/scaling (16 neurons, 300 substeps)", "adex", 16, 300, 350, "stdp"},
+        {"lif + intrinsic (30 neurons, 150 substeps)", "lif", 30, 150, 250, "ip"},
     };
     const animat_plugin_desc *d = mh_load(SPIKING_SO);
     const animat_circuit_api *api = api_of(d);
@@ -160,7 +200,9 @@ static int steps_mode(void) {
         if (strcmp(cases[k].model, "adex") == 0) mh_choice(m, "preset", "tonic");
         if (strcmp(cases[k].model, "lif") == 0) mh_set(m, "v_reset", -60);
         if (strcmp(cases[k].model, "alif") == 0) mh_set(m, "v_reset", -60);
-        if (cases[k].extra) {
+        if (cases[k].extra && strcmp(cases[k].extra, "gap") == 0) mh_set(m, "gap_p", 0.2), mh_set(m, "g_gap", 0.05);
+        if (cases[k].extra && strcmp(cases[k].extra, "ip") == 0) mh_choice(m, "intrinsic", "threshold");
+        if (cases[k].extra && strcmp(cases[k].extra, "stdp") == 0) {
             mh_choice(m, "stdp", "additive"), mh_choice(m, "stp", "tm"), mh_choice(m, "homeostasis", "scaling");
             mh_choice(m, "synapse", "exp2"), mh_set(m, "p_connect", 0.3);
         }
@@ -188,7 +230,9 @@ static int steps_mode(void) {
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "single") == 0) return single(argv[2], argc, argv);
     if (argc >= 3 && strcmp(argv[1], "net") == 0) return net(argv[2], argc, argv);
+    if (argc >= 3 && strcmp(argv[1], "gap") == 0) return gap_pair(argv[2], argc, argv);
     if (argc >= 2 && strcmp(argv[1], "steps") == 0) return steps_mode();
-    fprintf(stderr, "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | steps\n");
+    fprintf(stderr,
+            "usage: bench_spiking single PRESET [...] | net izhikevich|adex [...] | gap PRESET [...] | steps\n");
     return 1;
 }

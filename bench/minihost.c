@@ -82,6 +82,16 @@ static params_value *must_find(mh_host *m, const char *name) {
 
 void mh_set(mh_host *m, const char *name, double v) { must_find(m, name)->real = v; }
 
+void mh_list(mh_host *m, const char *name, const double *v, uint32_t n) {
+    params_value *p = must_find(m, name);
+    if (n > ANIMAT_PARAM_LIST_MAX) {
+        fprintf(stderr, "minihost: %s: %u values, at most %u\n", name, n, ANIMAT_PARAM_LIST_MAX);
+        exit(1);
+    }
+    memcpy(p->list, v, sizeof *v * n);
+    p->nlist = n;
+}
+
 void mh_choice(mh_host *m, const char *name, const char *choice) {
     params_value *p = must_find(m, name);
     snprintf(p->choice_buf, sizeof p->choice_buf, "%s", choice);

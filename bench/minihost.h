@@ -24,6 +24,8 @@ const animat_host *mh_table(mh_host *m);
  * port size. */
 void mh_set(mh_host *m, const char *name, double v);
 void mh_choice(mh_host *m, const char *name, const char *choice);
+/* Override a REAL_LIST parameter with n values (exits past the list limit). */
+void mh_list(mh_host *m, const char *name, const double *v, uint32_t n);
 void mh_wired(mh_host *m, uint32_t dir, const char *port, uint32_t size);
 
 /* create + reset, exiting with the plugin's message on failure. */

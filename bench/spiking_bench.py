@@ -10,7 +10,12 @@ plugin ABI) against Brian2 (Debian python3-brian):
    0 <= t_animat - t_brian <= dt for every spike (to 1e-9 ms of rounding);
    exit 1 unless the counts agree and every spike of the first 400 ms does
    (later, rounding differences can move one crossing by a step: FS at 414 ms).
-2. runtime: 302-neuron networks (Izhikevich RS / AdEx tonic, random wiring
+2. gap junctions: two Izhikevich RS (I 10 and 10.5, g 0.05) or AdEx tonic
+   (500 and 525 pA, g 20 nS) neurons joined by one gap junction, uncoupled
+   and coupled, 500 ms: Brian2 adds g (v_pre - v_post) as a summed variable
+   (its value at the step's start, as animat); the same within-one-step
+   criterion for every spike of both neurons.
+3. runtime: 302-neuron networks (Izhikevich RS / AdEx tonic, random wiring
    p = 0.077 without self-connections, 20% inhibitory, exponential 5 ms
    current synapses, constant drive), 1 s at dt = 0.1 ms, in animat, Brian2
    runtime and (with --standalone) Brian2 C++ standalone. Both sides draw
@@ -87,6 +92,70 @@ def compare_single(exe):
         print("%-10s spikes animat %3d Brian2 %3d; %3d within one step%s; t_animat - t_brian in [%.4f, %.4f] ms%s"
               % (preset, len(an), len(br), k, "" if k == len(good) else " (to %.1f ms)" % br[k],
                  min(d[:k]) if k else 0, max(d[:k]) if k else 0, "" if len(an) == len(br) and early else "  MISMATCH"))
+    return ok
+
+
+GAP = {"RS": (10.0, 0.05), "tonic": (500.0, 20.0)}  # drive (neuron 0 gets 5% more), coupling
+
+
+def animat_gap(exe, preset, g):
+    out = subprocess.run([exe, "gap", preset, "--g", str(g), "--ms", "500"], check=True, capture_output=True,
+                         text=True).stdout
+    t = [[], []]
+    for u, x in re.findall(r"spike (\d) ([0-9.]+)", out):
+        t[int(u)].append(float(x))
+    return t
+
+
+def brian_gap(preset, g):
+    import brian2 as b2
+    b2.start_scope()
+    b2.defaultclock.dt = DT_MS * b2.ms
+    i0 = GAP[preset][0]
+    if preset in IZH:
+        ns = dict(zip("abcd", IZH[preset]), gg=g)
+        eqs = """dv/dt = (0.04*v**2 + 5*v + 140 - u + I + Igap)/ms : 1
+                 du/dt = a*(b*v - u)/ms : 1
+                 I : 1
+                 Igap : 1"""
+        grp = b2.NeuronGroup(2, eqs, threshold="v >= 30", reset="v = c; u += d", method="euler", namespace=ns)
+        grp.v = -65
+        grp.u = ns["b"] * -65
+        grp.I = [1.05 * i0, i0]
+        syn = b2.Synapses(grp, grp, "Igap_post = gg*(v_pre - v_post) : 1 (summed)", namespace=ns)
+    else:
+        units = (b2.pF, b2.nS, b2.mV, b2.mV, b2.mV, b2.nS, b2.ms, b2.pA, b2.mV, b2.pA)
+        keys = ("C", "gl", "el", "vt", "dT", "a", "tw", "bb", "vr", "I0")
+        ns = {k: v * u for k, v, u in zip(keys, ADEX[preset], units)}
+        ns["gg"] = g * b2.nS
+        eqs = """dvm/dt = (gl*(el - vm) + gl*dT*exp((vm - vt)/dT) + I + Igap - w)/C : volt
+                 dw/dt = (a*(vm - el) - w)/tw : amp
+                 I : amp
+                 Igap : amp"""
+        grp = b2.NeuronGroup(2, eqs, threshold="vm > 0*mV", reset="vm = vr; w += bb", method="euler", namespace=ns)
+        grp.vm = ns["el"]
+        grp.I = [1.05 * i0 * b2.pA, i0 * b2.pA]
+        syn = b2.Synapses(grp, grp, "Igap_post = gg*(vm_pre - vm_post) : amp (summed)", namespace=ns)
+    syn.connect(i=[0, 1], j=[1, 0])
+    mon = b2.SpikeMonitor(grp)
+    b2.Network(grp, syn, mon).run(500 * b2.ms, namespace={})
+    tr = mon.spike_trains()
+    return [[float(x / b2.ms) for x in tr[k]] for k in (0, 1)]
+
+
+def compare_gap(exe):
+    """Gap-coupled pairs: counts equal and every spike within one step."""
+    ok = True
+    for preset, (i0, gc) in GAP.items():
+        for g in (0.0, gc):
+            an, br = animat_gap(exe, preset, g), brian_gap(preset, g)
+            d = [x - y for k in (0, 1) for x, y in zip(an[k], br[k])]
+            good = len(an[0]) == len(br[0]) and len(an[1]) == len(br[1]) and all(-1e-9 < e <= DT_MS + 1e-9 for e in d)
+            lag = abs(an[0][-1] - an[1][-1]) if an[0] and an[1] else float("nan")
+            ok &= good
+            print("gap %-6s g %-5g spikes animat %d+%d Brian2 %d+%d; t_animat - t_brian in [%.4f, %.4f] ms; "
+                  "last lag %.3f ms%s" % (preset, g, len(an[0]), len(an[1]), len(br[0]), len(br[1]), min(d), max(d),
+                                          lag, "" if good else "  MISMATCH"))
     return ok
 
 
@@ -171,6 +240,7 @@ def main():
     brian2.prefs.codegen.target = "numpy"  # lone neurons: no compilation
     print("Brian2 %s" % brian2.__version__)
     ok = compare_single(a.bench_spiking)
+    ok &= compare_gap(a.bench_spiking)
     if not a.no_net:
         brian2.prefs.codegen.target = "auto"
         seeds = range(1, a.seeds + 1)

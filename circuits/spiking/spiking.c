@@ -1,11 +1,13 @@
 /* spiking.c -- the `spiking` circuit plugin: a population of LIF, adaptive
  * LIF, AdEx or Izhikevich neurons (spk_neuron.c, with the published named
  * presets) wired at random by exponential or double-exponential synapses,
- * conductance- or current-based, with optional STDP, Tsodyks-Markram
- * short-term plasticity and synaptic scaling running during the episode
- * (spk_net.c, spk_plast.c). theta = initial weights, input and output
- * gains and the plasticity rates. Extensions: animat.units/1 (neurons, and
- * synaptic weights when plastic), animat.spikes/1 (spike times within the
+ * conductance- or current-based, gap junctions (random pairs and a listed
+ * `gaps` table), with optional STDP, Tsodyks-Markram short-term
+ * plasticity, synaptic scaling and intrinsic threshold plasticity running
+ * during the episode (spk_net.c, spk_plast.c). theta = initial weights,
+ * input and output gains, the plasticity rates, then the gap conductances.
+ * Extensions: animat.units/1 (neurons, synaptic weights when plastic,
+ * thresholds with intrinsic plasticity), animat.spikes/1 (spike times within the
  * step, interpolated when `interpolate` is on), animat.state/1,
  * animat.ports/1.
  *
@@ -33,7 +35,8 @@ typedef struct spk_circuit {
     double tau_dec;         /* ms, decoder rate filter */
     uint32_t n_theta, n_plast; /* theta size; plasticity rates at its end */
     uint32_t wu;            /* first weight unit (0: weights are not units) */
-    double *theta;          /* weights, in gains, out gains, [a_plus, a_minus], [eta] */
+    uint32_t tu;            /* first threshold unit (0: thresholds are not units) */
+    double *theta;          /* weights, in gains, out gains, [a_plus, a_minus], [eta], [eta_ip], gap g */
     double *rates;          /* n filtered rates (Hz) */
     double *counts;         /* n spike counts in the last control step */
     animat_spike_event *ev; /* capacity events of the last step */
@@ -87,9 +90,17 @@ static const animat_param_info spk_params[] = {
     ANIMAT_P_REAL("stp_tau_d", "ms", 200, 1e-6, 1e9, "Tsodyks-Markram recovery (depression) time constant."),
     ANIMAT_P_REAL("stp_tau_f", "ms", 20, 1e-6, 1e9, "Tsodyks-Markram facilitation time constant."),
     ANIMAT_P_CHOICE("homeostasis", "none|scaling", 0, "Multiplicative synaptic scaling towards rate_target."),
-    ANIMAT_P_REAL("rate_target", "Hz", 10, 0, 1e6, "Target rate of synaptic scaling."),
-    ANIMAT_P_REAL("tau_homeo", "ms", 1000, 1e-6, 1e9, "Rate estimate time constant of synaptic scaling."),
+    ANIMAT_P_REAL("rate_target", "Hz", 10, 1e-6, 1e6, "Target rate of synaptic scaling and intrinsic plasticity."),
+    ANIMAT_P_REAL("tau_homeo", "ms", 1000, 1e-6, 1e9, "Rate estimate time constant of the homeostatic rules."),
     ANIMAT_P_REAL("eta", "1/Hz/s", 0.01, 0, 1e6, "Initial synaptic scaling rate (theta)."),
+    ANIMAT_P_CHOICE("intrinsic", "none|threshold", 0,
+                    "Intrinsic plasticity: each threshold moves by eta_ip (rate - rate_target) (lif, alif, adex)."),
+    ANIMAT_P_REAL("eta_ip", "mV/Hz/s", 0.05, 0, 1e6, "Initial intrinsic plasticity rate (theta)."),
+    ANIMAT_P_REAL("ip_max", "mV", 30, 0, 1e3, "Bound on each neuron's threshold shift (intrinsic plasticity)."),
+    ANIMAT_P_REAL("gap_p", "", 0, 0, 1, "Probability of a gap junction between each pair of neurons."),
+    ANIMAT_P_REAL("g_gap", "nS", 1, 0, 1e6, "Initial conductance of each random gap junction (theta)."),
+    ANIMAT_P_REAL_LIST("gaps", "", "", 0, 1e9,
+                       "Listed gap junctions as triples a, b, g: neurons a != b (indices), conductance g (nS; theta)."),
     ANIMAT_P_REAL("i_bias", "pA", 0, -1e9, 1e9, "Bias current into every neuron."),
     ANIMAT_P_REAL("in_gain", "pA", 400, -1e9, 1e9, "Initial input gain: current per unit input into its on/off pair."),
     ANIMAT_P_REAL("out_gain", "s", 0.02, -1e6, 1e6, "Initial output gain: y = tanh(gain (rate_on - rate_off))."),
@@ -188,24 +199,30 @@ static int32_t spk_config_neuron(spk_circuit *c, const animat_host *h) {
     return ANIMAT_OK;
 }
 
-/* Synapses and plasticity; a_pm receives a_plus, a_minus, eta (theta's
- * initial values). ANIMAT_ERROR after h->error. Phase: create. */
+/* Synapses and plasticity; a_pm receives a_plus, a_minus, eta, eta_ip
+ * (theta's initial values). ANIMAT_ERROR after h->error. Phase: create. */
 static int32_t spk_config_syn(spk_circuit *c, const animat_host *h, double *a_pm) {
     spk_syncfg *s = &c->net.scfg;
     spk_stdp *p = &c->net.stdp;
     static const char *const names[] = {"tau_rise", "tau_decay", "e_exc", "e_inh", "stp_u", "stp_tau_d",
                                         "stp_tau_f", "rate_target", "tau_homeo", "w_max", "tau_plus",
-                                        "tau_minus", "a_plus", "a_minus", "eta"};
+                                        "tau_minus", "a_plus", "a_minus", "eta", "eta_ip", "ip_max"};
     double *const outs[] = {&s->tau_r, &s->tau_d, &s->e_exc, &s->e_inh, &s->stp_u, &s->stp_tau_d,
                             &s->stp_tau_f, &s->rate_target, &s->tau_homeo, &s->w_max, &p->tau_plus,
-                            &p->tau_minus, &a_pm[0], &a_pm[1], &a_pm[2]};
+                            &p->tau_minus, &a_pm[0], &a_pm[1], &a_pm[2], &a_pm[3], &s->ip_max};
     int kern = spk_choice(h, "synapse", "exp|exp2"), coup = spk_choice(h, "coupling", "conductance|current");
     int rule = spk_choice(h, "stdp", "none|additive|multiplicative"), pair = spk_choice(h, "pairing", "all|nearest");
     int stp = spk_choice(h, "stp", "none|tm"), homeo = spk_choice(h, "homeostasis", "none|scaling");
-    if (kern < 0 || coup < 0 || rule < 0 || pair < 0 || stp < 0 || homeo < 0 ||
+    int ip = spk_choice(h, "intrinsic", "none|threshold");
+    if (kern < 0 || coup < 0 || rule < 0 || pair < 0 || stp < 0 || homeo < 0 || ip < 0 ||
         animat_param_reals(h, names, outs, ANIMAT_COUNT(names)) != ANIMAT_OK)
         return ANIMAT_ERROR;
     s->kernel = (uint32_t)kern, s->conductance = coup == 0, s->stp = stp == 1, s->scaling = homeo == 1;
+    s->intrinsic = ip == 1;
+    if (s->intrinsic && c->net.ncfg.model == SPK_IZH) {
+        h->error(h, "intrinsic threshold needs a model with a threshold (lif, alif, adex); izhikevich has none");
+        return ANIMAT_ERROR;
+    }
     p->rule = (uint32_t)rule, p->nearest = pair == 1, p->w_max = s->w_max;
     if (s->kernel == SPK_KERNEL_EXP2 && !(s->tau_r < s->tau_d)) {
         h->error(h, "synapse exp2 needs tau_rise < tau_decay, got %g ms and %g ms", s->tau_r, s->tau_d);
@@ -261,22 +278,103 @@ out:
     return rc;
 }
 
+/* Check the listed gap junctions (triples a, b, g in list[0, 3 m)): whole
+ * indices of existing neurons, a != b, no pair twice. ANIMAT_ERROR after
+ * h->error. Phase: create. */
+static int32_t spk_check_gaps(const animat_host *h, const double *list, uint32_t len, uint32_t n) {
+    if (len % 3 != 0) {
+        h->error(h, "gaps: %u values are not whole triples a, b, g", len);
+        return ANIMAT_ERROR;
+    }
+    for (uint32_t t = 0; t < len / 3; t++) {
+        const double *e = list + 3 * t;
+        for (int k = 0; k < 2; k++)
+            if (e[k] != floor(e[k]) || e[k] >= n) {
+                h->error(h, "gaps triple %u: neuron %g does not exist (indices 0..%u)", t + 1, e[k], n - 1);
+                return ANIMAT_ERROR;
+            }
+        if (e[0] == e[1]) {
+            h->error(h, "gaps triple %u: a gap junction from neuron %g to itself", t + 1, e[0]);
+            return ANIMAT_ERROR;
+        }
+        for (uint32_t u = 0; u < t; u++) {
+            const double *f = list + 3 * u;
+            if ((f[0] == e[0] && f[1] == e[1]) || (f[0] == e[1] && f[1] == e[0])) {
+                h->error(h, "gaps triple %u: gap junction %g-%g is listed twice (triple %u)", t + 1, e[0], e[1],
+                         u + 1);
+                return ANIMAT_ERROR;
+            }
+        }
+    }
+    return ANIMAT_OK;
+}
+
+/* 1 when the pair i-j is among the m listed triples. */
+static int spk_listed(const double *list, uint32_t m, uint32_t i, uint32_t j) {
+    for (uint32_t t = 0; t < m; t++)
+        if ((list[3 * t] == i && list[3 * t + 1] == j) || (list[3 * t] == j && list[3 * t + 1] == i)) return 1;
+    return 0;
+}
+
+/* Gap junctions: the listed triples, then each other unordered pair with
+ * probability gap_p (host stream; no draw when gap_p is 0) at g_gap; their
+ * conductances go to net.gap_g (theta's initial values). ANIMAT_ERROR
+ * after h->error. Phase: create, after spk_wire. */
+static int32_t spk_wire_gaps(spk_circuit *c, const animat_host *h) {
+    const double *list = NULL;
+    uint32_t len = 0, n = c->net.n;
+    double p, g;
+    if (h->param_list(h, "gaps", &list, &len) != ANIMAT_OK ||
+        animat_param_reals(h, (const char *const[]){"gap_p", "g_gap"}, (double *const[]){&p, &g}, 2) != ANIMAT_OK)
+        return ANIMAT_ERROR;
+    if (spk_check_gaps(h, list, len, n) != ANIMAT_OK) return ANIMAT_ERROR;
+    uint32_t m = len / 3;
+    uint64_t cap = m + (p > 0.0 ? (uint64_t)n * (n - 1) / 2 : 0u);
+    if (cap > 20000000u) {
+        h->error(h, "gap_p: %u neurons allow %llu gap junctions: at most 20000000", n, (unsigned long long)cap);
+        return ANIMAT_ERROR;
+    }
+    uint32_t *pairs = animat_alloc_array(h, 2 * (cap ? cap : 1), sizeof *pairs), k = 0;
+    if (!pairs) return ANIMAT_ERROR;
+    for (; k < m; k++) pairs[2 * k] = (uint32_t)list[3 * k], pairs[2 * k + 1] = (uint32_t)list[3 * k + 1];
+    for (uint32_t i = 0; p > 0.0 && i < n; i++)
+        for (uint32_t j = i + 1; j < n; j++)
+            if (gsl_rng_uniform(&c->rng.rng) < p && !spk_listed(list, m, i, j))
+                pairs[2 * k] = i, pairs[2 * k + 1] = j, k++;
+    int32_t rc = ANIMAT_OK;
+    if (spk_net_alloc_gaps(&c->net, k, spk_host_alloc, (void *)h) != 0) {
+        h->error(h, "out of memory (%u gap junctions)", k);
+        rc = ANIMAT_ERROR;
+    } else
+        for (uint32_t q = 0; q < k; q++) {
+            c->net.gap_a[q] = pairs[2 * q], c->net.gap_b[q] = pairs[2 * q + 1];
+            c->net.gap_g[q] = q < m ? list[3 * q + 2] : g;
+        }
+    h->free(h, pairs);
+    return rc;
+}
+
 /* Theta: n_syn weights, n_in input gains, n_out output gains, then a_plus,
- * a_minus (stdp) and eta (scaling); theta_info, units and buffers too.
+ * a_minus (stdp), eta (scaling), eta_ip (intrinsic), then the n_gap gap
+ * conductances (from net.gap_g); theta_info, units and buffers too.
  * ANIMAT_ERROR after h->error. Phase: create. */
 static int32_t spk_init_theta(spk_circuit *c, const animat_host *h, const double *wiring, const double *a_pm,
                               double in_gain, double out_gain) {
     spk_net *net = &c->net;
-    int stdp = net->stdp.rule != SPK_STDP_NONE, plastic = stdp || net->scfg.scaling;
-    c->n_plast = (stdp ? 2u : 0u) + (net->scfg.scaling ? 1u : 0u);
-    c->n_theta = net->n_syn + c->n_in + c->n_out + c->n_plast;
+    int stdp = net->stdp.rule != SPK_STDP_NONE, plastic = stdp || net->scfg.scaling, ip = net->scfg.intrinsic;
+    c->n_plast = (stdp ? 2u : 0u) + (net->scfg.scaling ? 1u : 0u) + (ip ? 1u : 0u);
+    uint64_t n_theta = (uint64_t)net->n_syn + c->n_in + c->n_out + c->n_plast + net->n_gap;
     uint64_t cap = (uint64_t)net->n * c->substeps, n_units = net->n + (plastic ? (uint64_t)net->n_syn : 0u);
-    if (cap > UINT32_MAX / 2 || n_units > UINT32_MAX / 2) {
+    n_units += ip ? net->n : 0u;
+    if (cap > UINT32_MAX / 2 || n_units > UINT32_MAX / 2 || n_theta > UINT32_MAX / 2) {
         h->error(h, "too many neurons x substeps (%llu)", (unsigned long long)cap);
         return ANIMAT_ERROR;
     }
     c->cap = (uint32_t)cap;
+    c->n_theta = (uint32_t)n_theta;
     c->wu = plastic ? net->n : 0u;
+    c->tu = ip ? net->n + (plastic ? net->n_syn : 0u) : 0u;
+    net->tu = c->tu;
     c->theta = animat_alloc_array(h, c->n_theta, sizeof *c->theta);
     c->info = animat_alloc_array(h, c->n_theta, sizeof *c->info);
     c->rates = animat_alloc_array(h, net->n, sizeof *c->rates);
@@ -285,7 +383,10 @@ static int32_t spk_init_theta(spk_circuit *c, const animat_host *h, const double
     if (!c->theta || !c->info || !c->rates || !c->counts || !c->ev ||
         cu_alloc(h, &c->units, (uint32_t)n_units) != ANIMAT_OK)
         return ANIMAT_ERROR;
-    for (uint32_t i = 0; i < net->n; i++) cu_name(&c->units, i, "n[%u]", i);
+    for (uint32_t i = 0; i < net->n; i++) {
+        cu_name(&c->units, i, "n[%u]", i);
+        if (c->tu) cu_name(&c->units, c->tu + i, "th[%u]", i);
+    }
     double wmax = plastic ? net->scfg.w_max : INFINITY;
     for (uint32_t i = 0; i < net->n; i++)
         for (uint32_t k = net->row[i]; k < net->row[i + 1]; k++) {
@@ -315,8 +416,15 @@ static int32_t spk_init_theta(spk_circuit *c, const animat_host *h, const double
                                                                     "STDP depression amplitude.");
     }
     if (net->scfg.scaling)
-        pl[q] = a_pm[2], pi[q] = (animat_param_info)ANIMAT_THETA("homeo.eta", "1/Hz/s", a_pm[2], 0.0, INFINITY, 0,
-                                                                  "Synaptic scaling rate.");
+        pl[q] = a_pm[2], pi[q++] = (animat_param_info)ANIMAT_THETA("homeo.eta", "1/Hz/s", a_pm[2], 0.0, INFINITY, 0,
+                                                                    "Synaptic scaling rate.");
+    if (ip)
+        pl[q] = a_pm[3], pi[q++] = (animat_param_info)ANIMAT_THETA("homeo.eta_ip", "mV/Hz/s", a_pm[3], 0.0, INFINITY,
+                                                                    0, "Intrinsic (threshold) plasticity rate.");
+    for (uint32_t k = 0; k < net->n_gap; k++)
+        pl[q + k] = net->gap_g[k], pi[q + k] = (animat_param_info)ANIMAT_THETA(
+                                       "gap.g", "nS", net->gap_g[k], 0.0, INFINITY, 0,
+                                       "Gap junction conductance (listed junctions first, then the random ones).");
     return ANIMAT_OK;
 }
 
@@ -332,7 +440,15 @@ static void spk_rates_from_theta(spk_circuit *c) {
             c->net.stdp.a_minus = fmax(c->net.stdp.a_minus, 0.0);
         }
     }
-    if (c->net.scfg.scaling) c->net.eta = fmax(pl[q], 0.0);
+    if (c->net.scfg.scaling) c->net.eta = fmax(pl[q++], 0.0);
+    if (c->net.scfg.intrinsic) c->net.eta_ip = fmax(pl[q], 0.0);
+}
+
+/* Rest state from theta: its weights and gap conductances (>= 0). */
+static void spk_restart(spk_circuit *c) {
+    const double *g = c->theta + c->n_theta - c->net.n_gap;
+    for (uint32_t k = 0; k < c->net.n_gap; k++) c->net.gap_g[k] = fmax(g[k], 0.0);
+    spk_net_reset(&c->net, c->theta);
 }
 
 /* Build an instance (see spk_params). NULL after h->error. Phase: create. */
@@ -341,7 +457,7 @@ static void *spk_create(const animat_host *h) {
     if (!c) return NULL;
     c->h = h;
     chrng_init(&c->rng, h);
-    double n, nin, nout, subs, p, wiring[3], frac, a_pm[3], in_gain, out_gain;
+    double n, nin, nout, subs, p, wiring[3], frac, a_pm[4], in_gain, out_gain;
     static const char *const names[] = {"n_neurons", "n_in", "n_out", "substeps", "p_connect", "w_mean", "w_sd",
                                         "g_inh", "frac_inh", "i_bias", "tau_dec", "in_gain", "out_gain"};
     double *const outs[] = {&n, &nin, &nout, &subs, &p, &wiring[0], &wiring[1], &wiring[2], &frac, &c->i_bias,
@@ -358,11 +474,11 @@ static void *spk_create(const animat_host *h) {
                  n, c->n_in, c->n_out);
         goto fail;
     }
-    if (spk_wire(c, h, (uint32_t)n, p) != ANIMAT_OK) goto fail;
+    if (spk_wire(c, h, (uint32_t)n, p) != ANIMAT_OK || spk_wire_gaps(c, h) != ANIMAT_OK) goto fail;
     c->net.first_inh = c->net.n - (uint32_t)lround(frac * c->net.n);
     if (spk_init_theta(c, h, wiring, a_pm, in_gain, out_gain) != ANIMAT_OK) goto fail;
     spk_rates_from_theta(c);
-    spk_net_reset(&c->net, c->theta);
+    spk_restart(c);
     c->in = ANIMAT_PORT_INFO("x", c->n_in, "", "Inputs; x_k drives neurons 2k (x > 0) and 2k+1 (x < 0) by current.");
     c->out = ANIMAT_PORT_INFO("y", c->n_out, "",
                               "Outputs in (-1, 1): tanh(gain * (rate_on - rate_off)) of the last neuron pairs.");
@@ -388,8 +504,8 @@ static int32_t spk_get_theta(void *self, double *theta, uint32_t n) {
     return animat_theta_get(c->h, c->theta, c->n_theta, theta, n);
 }
 
-/* Replace theta; the weights take effect at the next reset (they are the
- * episode's initial weights), the rates at once. Not during step. */
+/* Replace theta; the weights and gap conductances take effect at the next
+ * reset (the episode's initial values), the rates at once. Not during step. */
 static int32_t spk_set_theta(void *self, const double *theta, uint32_t n) {
     spk_circuit *c = self;
     if (animat_theta_set(c->h, c->theta, c->n_theta, theta, n) != ANIMAT_OK) return ANIMAT_ERROR;
@@ -402,7 +518,7 @@ static int32_t spk_set_theta(void *self, const double *theta, uint32_t n) {
 static int32_t spk_reset(void *self, uint64_t seed) {
     (void)seed;
     spk_circuit *c = self;
-    spk_net_reset(&c->net, c->theta);
+    spk_restart(c);
     memset(c->rates, 0, sizeof *c->rates * c->net.n);
     memset(c->counts, 0, sizeof *c->counts * c->net.n);
     c->n_ev = 0;
@@ -459,19 +575,25 @@ static int32_t spk_step(void *self, const double *const *in, double *const *out,
     return ANIMAT_OK;
 }
 
-/* "animat.units/1": n[i] (neurons), then w[k] (weights) when plastic. */
+/* "animat.units/1": n[i] (neurons), then w[k] (weights) when plastic,
+ * then th[i] (thresholds) with intrinsic plasticity. */
 static const char *const *spk_unit_names(void *self, uint32_t *n) {
     spk_circuit *c = self;
     *n = c->units.n;
     return c->units.names;
 }
 
-/* A neuron's spike count in the last control step, or a synapse's current
- * weight (overrides included). Between steps. */
+/* A neuron's spike count in the last control step, a synapse's current
+ * weight or a neuron's threshold shift (mV; its threshold is v_th, or V_T
+ * for adex, plus the shift; 0 after reset), overrides included. Between
+ * steps. */
 static int32_t spk_unit_get(void *self, uint32_t i, double *value) {
     spk_circuit *c = self;
     if (i >= c->units.n || !value) return ANIMAT_ERROR;
-    *value = i < c->net.n ? c->counts[i] : cu_apply(&c->units, i, c->net.w[i - c->wu]);
+    if (c->tu && i >= c->tu)
+        *value = cu_apply(&c->units, i, c->net.thr[i - c->tu]);
+    else
+        *value = i < c->net.n ? c->counts[i] : cu_apply(&c->units, i, c->net.w[i - c->wu]);
     return ANIMAT_OK;
 }
 
@@ -565,8 +687,8 @@ static const animat_circuit_api spk_api = {
 
 static const animat_plugin_desc spk_desc = ANIMAT_DESC_ID(
     ANIMAT_KIND_CIRCUIT, "org.animat.spiking", "spiking", "1.0.0",
-    "Spiking population: LIF, adaptive LIF, AdEx, Izhikevich (named presets); conductance synapses; STDP, "
-    "Tsodyks-Markram, synaptic scaling",
+    "Spiking population: LIF, adaptive LIF, AdEx, Izhikevich (named presets); conductance synapses, gap "
+    "junctions; STDP, Tsodyks-Markram, synaptic scaling, intrinsic threshold plasticity",
     spk_params, &spk_api);
 
 static const animat_plugin_desc *const spk_plugins[] = {&spk_desc};

@@ -6,11 +6,12 @@
 #include <string.h>
 
 /* The per-neuron double arrays, in one list for allocation and freeing. */
-#define SPK_NDOUBLE 14u
+#define SPK_NDOUBLE 17u
 static void darrays(spk_net *net, double **a[SPK_NDOUBLE]) {
     double **p[SPK_NDOUBLE] = {&net->v,    &net->wa,   &net->ref,   &net->i_ext, &net->gde,
                                &net->gre,  &net->gdi,  &net->gri,   &net->xpre,  &net->ypost,
-                               &net->rate, &net->ts,   &net->s,     &net->amp};
+                               &net->rate, &net->ts,   &net->s,     &net->amp,   &net->thr,
+                               &net->gsum, &net->gv};
     memcpy(a, p, sizeof p);
 }
 
@@ -34,11 +35,24 @@ int spk_net_alloc(spk_net *net, uint32_t n, uint32_t n_syn, spk_alloc_fn al, voi
                : -1;
 }
 
+int spk_net_alloc_gaps(spk_net *net, uint32_t n_gap, spk_alloc_fn al, void *ctx) {
+    size_t ng = n_gap ? n_gap : 1;
+    net->n_gap = n_gap;
+    net->gap_a = al(ctx, sizeof *net->gap_a * ng);
+    net->gap_b = al(ctx, sizeof *net->gap_b * ng);
+    net->gap_g = al(ctx, sizeof *net->gap_g * ng);
+    net->gap_row = al(ctx, sizeof *net->gap_row * ((size_t)net->n + 1));
+    net->gap_nb = al(ctx, sizeof *net->gap_nb * 2 * ng);
+    net->gap_gn = al(ctx, sizeof *net->gap_gn * 2 * ng);
+    return net->gap_a && net->gap_b && net->gap_g && net->gap_row && net->gap_nb && net->gap_gn ? 0 : -1;
+}
+
 void spk_net_free(spk_net *net, spk_free_fn fr, void *ctx) {
     double **a[SPK_NDOUBLE];
     darrays(net, a);
     for (uint32_t k = 0; k < SPK_NDOUBLE; k++) fr(ctx, *a[k]);
-    void *p[] = {net->row, net->col, net->post, net->in_syn, net->in_pre, net->w, net->tm, net->fired};
+    void *p[] = {net->row,    net->col, net->post, net->in_syn, net->in_pre, net->w,
+                 net->tm,     net->fired, net->gap_a, net->gap_b, net->gap_g, net->gap_row, net->gap_nb, net->gap_gn};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) fr(ctx, p[k]);
 }
 
@@ -57,6 +71,23 @@ void spk_net_index(spk_net *net) {
     c[0] = 0;
 }
 
+/* Each gap junction in both neighbours' lists (gap_row, gap_nb, gap_gn),
+ * and every neuron's summed gap conductance. */
+static void gap_index(spk_net *net) {
+    uint32_t *r = net->gap_row;
+    memset(r, 0, sizeof *r * (net->n + 1));
+    for (uint32_t k = 0; k < net->n_gap; k++) r[net->gap_a[k] + 1]++, r[net->gap_b[k] + 1]++;
+    for (uint32_t i = 0; i < net->n; i++) r[i + 1] += r[i];
+    for (uint32_t k = 0; k < net->n_gap; k++) { /* r[i] runs ahead as i's cursor, then is shifted back */
+        uint32_t a = net->gap_a[k], b = net->gap_b[k], qa = r[a]++, qb = r[b]++;
+        net->gap_nb[qa] = b, net->gap_gn[qa] = net->gap_g[k];
+        net->gap_nb[qb] = a, net->gap_gn[qb] = net->gap_g[k];
+        net->gsum[a] += net->gap_g[k], net->gsum[b] += net->gap_g[k];
+    }
+    for (uint32_t i = net->n; i > 0; i--) r[i] = r[i - 1];
+    r[0] = 0;
+}
+
 void spk_net_reset(spk_net *net, const double *w0) {
     size_t nb = sizeof(double) * net->n;
     for (uint32_t i = 0; i < net->n; i++) {
@@ -65,9 +96,10 @@ void spk_net_reset(spk_net *net, const double *w0) {
         net->ts[i] = -1.0;
         net->tm[i] = (spk_tm){0.0, 1.0, INFINITY};
     }
-    double *zero[] = {net->ref, net->gde, net->gre, net->gdi, net->gri, net->xpre, net->ypost, net->rate,
-                      net->s, net->amp};
+    double *zero[] = {net->ref, net->gde, net->gre,  net->gdi, net->gri, net->xpre, net->ypost,
+                      net->rate, net->s,  net->amp,  net->thr, net->gsum, net->gv};
     for (size_t k = 0; k < sizeof zero / sizeof zero[0]; k++) memset(zero[k], 0, nb);
+    if (net->n_gap) gap_index(net);
     if (net->n_syn) memcpy(net->w, w0, sizeof *net->w * net->n_syn);
     net->n_fired = 0;
     net->norm = net->scfg.kernel == SPK_KERNEL_EXP2 ? spk_exp2_norm(net->scfg.tau_r, net->scfg.tau_d) : 1.0;
@@ -92,7 +124,8 @@ static void deliver(spk_net *net, const cu_units *u, uint32_t wu) {
 }
 
 /* (2) every neuron: its output, count and event. One loop body,
- * instantiated per model, coupling and kernel (the constant arguments) so
+ * instantiated per model, coupling, kernel and whether gap junctions or
+ * per-neuron thresholds are on (the constant arguments) so
  * that the model update inlines without branches. A kernel's conductance
  * is its mean over the substep (kd, kr: the exact factors), then it decays
  * exactly (ed, er). */
@@ -105,7 +138,7 @@ typedef struct spk_sub {
 } spk_sub;
 
 static inline __attribute__((always_inline)) void advance_as(spk_net *net, const spk_sub *q, const uint32_t model,
-                                                             const int cond, const int two) {
+                                                             const int cond, const int two, const int ext) {
     const spk_syncfg *s = &net->scfg;
     const spk_ncfg cfg = spk_ncfg_inverses(&net->ncfg, q->h), *c = &cfg;
     double *gde = net->gde, *gre = net->gre, *gdi = net->gdi, *gri = net->gri, h = q->h;
@@ -113,6 +146,9 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
     const double *iext = net->i_ext, e_e = s->e_exc, e_i = s->e_inh, kd = q->kd, kr = q->kr, ed = q->ed,
                  er = q->er, norm = net->norm;
     uint32_t *fired = net->fired, n_fired = net->n_fired, n = net->n, n_ev = q->n_ev ? *q->n_ev : 0;
+    const int gap = net->n_gap != 0, ip = s->intrinsic;
+    const double *gsum = net->gsum, *gv = net->gv, *thr = net->thr, vth = c->v_th;
+    const uint32_t tu = q->u ? net->tu : 0;
     for (uint32_t i = 0; i < n; i++) {
         double ge = gde[i] * kd, gi = gdi[i] * kd;
         gde[i] *= ed, gdi[i] *= ed;
@@ -122,9 +158,15 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
         }
         double cur = iext[i], ts = h;
         if (!cond) cur += ge - gi, ge = gi = 0.0;
-        int own = model == SPK_IZH    ? spk_step_izh(c, h, cur, ge, gi, e_e, e_i, cond, &v[i], &wa[i], &ts)
-                  : model == SPK_ADEX ? spk_step_adex(c, h, cur, ge, gi, e_e, e_i, cond, &v[i], &wa[i], &ref[i], &ts)
-                                      : spk_step_lif(c, h, cur, ge, gi, e_e, e_i, &v[i], &wa[i], &ref[i], &ts);
+        double gg = 0.0, gvi = 0.0, th = vth; /* ext: gap junctions or per-neuron thresholds */
+        if (ext) {
+            gg = gap ? gsum[i] : 0.0, gvi = gap ? gv[i] : 0.0, th = ip ? vth + thr[i] : vth;
+            if (tu) th = vth + cu_apply(q->u, tu + i, thr[i]);
+        }
+        int own = model == SPK_IZH ? spk_step_izh(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, &v[i], &wa[i], &ts)
+                  : model == SPK_ADEX
+                      ? spk_step_adex(c, h, cur, ge, gi, e_e, e_i, cond, gg, gvi, th, &v[i], &wa[i], &ref[i], &ts)
+                      : spk_step_lif(c, h, cur, ge, gi, e_e, e_i, gg, gvi, th, &v[i], &wa[i], &ref[i], &ts);
         double out = q->u ? cu_apply(q->u, i, own ? 1.0 : 0.0) : (own ? 1.0 : 0.0);
         if (out == 0.0) continue;
         sp[i] = out;
@@ -137,18 +179,32 @@ static inline __attribute__((always_inline)) void advance_as(spk_net *net, const
     if (q->n_ev) *q->n_ev = n_ev;
 }
 
+#define SPK_ADV_E(M, C, T) (ext ? advance_as(net, &q, M, C, T, 1) : advance_as(net, &q, M, C, T, 0))
 #define SPK_ADV(M)                                                                                                  \
     do {                                                                                                            \
         if (cond)                                                                                                   \
-            two ? advance_as(net, &q, M, 1, 1) : advance_as(net, &q, M, 1, 0);                                      \
+            two ? SPK_ADV_E(M, 1, 1) : SPK_ADV_E(M, 1, 0);                                                          \
         else                                                                                                        \
-            two ? advance_as(net, &q, M, 0, 1) : advance_as(net, &q, M, 0, 0);                                      \
+            two ? SPK_ADV_E(M, 0, 1) : SPK_ADV_E(M, 0, 0);                                                          \
     } while (0)
+
+/* sum_j g_ij v_j at the substep's start, for every neuron. */
+static void gap_inputs(spk_net *net) {
+    double *restrict gv = net->gv;
+    const double *restrict v = net->v, *restrict g = net->gap_gn;
+    const uint32_t *restrict r = net->gap_row, *restrict nb = net->gap_nb;
+    for (uint32_t i = 0, n = net->n; i < n; i++) {
+        double s = 0.0;
+        for (uint32_t k = r[i]; k < r[i + 1]; k++) s += g[k] * v[nb[k]];
+        gv[i] = s;
+    }
+}
 
 static void advance(spk_net *net, double h, double t0, const cu_units *u, double *counts,
                     animat_spike_event *ev, uint32_t *n_ev) {
     const spk_syncfg *s = &net->scfg;
-    int cond = s->conductance, two = s->kernel == SPK_KERNEL_EXP2;
+    if (net->n_gap) gap_inputs(net);
+    int cond = s->conductance, two = s->kernel == SPK_KERNEL_EXP2, ext = net->n_gap || s->intrinsic || (u && net->tu);
     spk_sub q = {.h = h, .t0 = t0, .ed = exp(-h / s->tau_d), .u = u, .counts = counts, .ev = ev, .n_ev = n_ev};
     q.kd = s->tau_d * (1.0 - q.ed) / h;
     if (two) q.er = exp(-h / s->tau_r), q.kr = s->tau_r * (1.0 - q.er) / h;
@@ -178,8 +234,24 @@ static void stdp(spk_net *net) {
     }
 }
 
+/* Homeostatic rate estimates and, with intrinsic plasticity, the
+ * threshold shifts (the exact integral of the rate trace over the
+ * substep; the trace jumps at the substep's end). */
+static void homeostasis(spk_net *net, double h) {
+    const spk_syncfg *s = &net->scfg;
+    double dec = exp(-h / s->tau_homeo), jump = 1000.0 / s->tau_homeo;
+    double area = s->tau_homeo * (1.0 - dec) * 1e-3, tgt = s->rate_target * h * 1e-3, hi = s->ip_max;
+    for (uint32_t i = 0; i < net->n; i++) {
+        if (s->intrinsic) {
+            double th = net->thr[i] + net->eta_ip * (net->rate[i] * area - tgt);
+            net->thr[i] = th < -hi ? -hi : (th > hi ? hi : th);
+        }
+        net->rate[i] = net->rate[i] * dec + jump * net->s[i];
+    }
+}
+
 /* (4) per-neuron clocks: STP fractions of this substep's spikes, traces,
- * homeostatic rates. */
+ * homeostatic rates and thresholds. */
 static void clocks(spk_net *net, double h) {
     const spk_syncfg *s = &net->scfg;
     for (uint32_t f = 0; f < net->n_fired; f++) {
@@ -207,10 +279,7 @@ static void clocks(spk_net *net, double h) {
             }
         }
     }
-    if (s->scaling) {
-        double dec = exp(-h / s->tau_homeo), jump = 1000.0 / s->tau_homeo;
-        for (uint32_t i = 0; i < net->n; i++) net->rate[i] = net->rate[i] * dec + jump * net->s[i];
-    }
+    if (s->scaling || s->intrinsic) homeostasis(net, h);
 }
 
 void spk_net_substep(spk_net *net, double h, double t0, const cu_units *u, uint32_t wu, double *counts,
@@ -238,7 +307,8 @@ uint32_t spk_net_state(spk_net *net, cs_region *r, uint32_t k) {
     double **a[SPK_NDOUBLE];
     darrays(net, a);
     for (uint32_t q = 0; q < SPK_NDOUBLE; q++)
-        if (*a[q] != net->i_ext) cs_add(r, &k, *a[q], nb);
+        if (*a[q] != net->i_ext && *a[q] != net->gsum && *a[q] != net->gv) /* inputs and derived */
+            cs_add(r, &k, *a[q], nb);
     cs_add(r, &k, net->w, sizeof *net->w * net->n_syn);
     cs_add(r, &k, net->tm, sizeof *net->tm * net->n);
     cs_add(r, &k, net->fired, sizeof *net->fired * net->n);

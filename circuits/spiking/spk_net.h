@@ -2,7 +2,21 @@
  * chemical synapses with exponential or double-exponential kernels,
  * conductance-based (reversal potentials e_exc, e_inh) or current-based,
  * with optional STDP, Tsodyks-Markram short-term plasticity and synaptic
- * scaling (spk_plast.h): the pure dynamics of the `spiking` circuit.
+ * scaling (spk_plast.h), electrical synapses (gap junctions) and intrinsic
+ * plasticity of the threshold: the pure dynamics of the `spiking` circuit.
+ *
+ * Gap junctions are symmetric pairs (gap_a[k], gap_b[k]) of conductance
+ * gap_g[k] >= 0 nS: neuron i receives sum_j g_ij (v_j - v_i), v_j taken at
+ * the substep's start (spk_neuron_step.h says how each model integrates it).
+ *
+ * Intrinsic plasticity (threshold adaptation; Desai, Rutherford &
+ * Turrigiano 1999, in the threshold form of e.g. Lazar, Pipa & Triesch
+ * 2009): each neuron's threshold v_th + thr[i] (V_T + thr[i] for adex)
+ * follows d thr_i / dt = eta_ip (r_i - rate_target), r_i the homeostatic
+ * rate estimate (tau_homeo), |thr_i| <= ip_max. The integral of r_i over
+ * each substep is taken exactly, so under a clamped spike train
+ * thr_i(t) = eta_ip (sum_k (1 - e^{-(t - t_k) / tau_homeo}) - rate_target t)
+ * (t in s, t_k the trace's spike times, the ends of their substeps).
  *
  * Synapses are stored by presynaptic neuron (row/post, CSR) and indexed by
  * postsynaptic neuron (col/in_syn) for potentiation. A neuron is
@@ -46,6 +60,8 @@ typedef struct spk_syncfg {
     int stp;          /* 1: Tsodyks-Markram */
     double stp_u, stp_tau_d, stp_tau_f; /* U, ms, ms */
     int scaling;      /* 1: synaptic scaling */
+    int intrinsic;    /* 1: threshold adaptation (not izhikevich) */
+    double ip_max;    /* mV, bound on |threshold shift| */
     double rate_target; /* Hz */
     double tau_homeo; /* ms, rate estimate */
     double w_max;     /* weight bound for plasticity */
@@ -56,6 +72,14 @@ typedef struct spk_net {
     spk_syncfg scfg;
     spk_stdp stdp;          /* rule NONE: off; a_plus, a_minus set per step by the owner */
     double eta;             /* synaptic scaling rate (1/Hz/s) */
+    double eta_ip;          /* intrinsic plasticity rate (mV/Hz/s) */
+    uint32_t tu;            /* first threshold unit when units are passed (0: none) */
+    uint32_t n_gap;         /* gap junctions */
+    uint32_t *gap_a, *gap_b; /* n_gap: the two neurons of each (a != b) */
+    double *gap_g;          /* n_gap conductances (nS), written by the owner; read at reset */
+    uint32_t *gap_row;      /* n + 1: neuron i's neighbours are gap_nb[gap_row[i] .. gap_row[i + 1]) (reset) */
+    uint32_t *gap_nb;       /* 2 n_gap: neighbour indices, by neuron */
+    double *gap_gn;         /* 2 n_gap: their conductances */
     uint32_t n, n_syn, first_inh;
     uint32_t *row, *post;   /* n + 1, n_syn: synapses by presynaptic neuron */
     uint32_t *col, *in_syn; /* n + 1, n_syn: synapse indices by postsynaptic neuron */
@@ -64,6 +88,8 @@ typedef struct spk_net {
     double *v, *wa, *ref, *i_ext;          /* n: potential, adaptation (w or u), refractory left, input */
     double *gde, *gre, *gdi, *gri;         /* n: kernel variables (decay, rise), exc / inh */
     double *xpre, *ypost, *rate;           /* n: STDP traces, homeostatic rate (Hz) */
+    double *thr;            /* n: intrinsic threshold shift (mV) */
+    double *gsum, *gv;      /* n: summed gap conductance (set at reset), sum_j g_ij v_j (per substep) */
     spk_tm *tm;             /* n: STP state per presynaptic neuron */
     double *ts;             /* n: spike time in this substep, -1 if none */
     double *s;              /* n: transmitted spike amount in this substep (0 if none) */
@@ -81,17 +107,24 @@ typedef void (*spk_free_fn)(void *ctx, void *p);
 int spk_net_alloc(spk_net *net, uint32_t n, uint32_t n_syn, spk_alloc_fn al, void *ctx);
 void spk_net_free(spk_net *net, spk_free_fn fr, void *ctx);
 
+/* Allocate n_gap gap junctions (gap_a, gap_b, gap_g zeroed; the caller
+ * fills them before spk_net_reset). 0, or -1 out of memory (freed by
+ * spk_net_free). Call at most once, after spk_net_alloc. */
+int spk_net_alloc_gaps(spk_net *net, uint32_t n_gap, spk_alloc_fn al, void *ctx);
+
 /* Fill col/in_syn from row/post. */
 void spk_net_index(spk_net *net);
 
 /* Rest state: v = v_init, u = b v_init (izhikevich) else 0, kernels,
- * traces, rates 0, STP fresh; weights from w0 (n_syn). */
+ * traces, rates, threshold shifts 0, STP fresh; weights from w0 (n_syn);
+ * gap junctions indexed by neuron from gap_a, gap_b, gap_g. */
 void spk_net_reset(spk_net *net, const double *w0);
 
 /* One substep of h ms starting t0 ms after the control step's start.
  * Units (may be NULL): neuron i's spike output is cu_apply(u, i, 0 or 1);
  * with weight units (wu != 0) synapse k's weight is cu_apply(u, wu + k,
- * w). counts[i] += the output; each nonzero output appends an event
+ * w); with threshold units (net->tu != 0) neuron i's threshold shift is
+ * cu_apply(u, tu + i, thr[i]). counts[i] += the output; each nonzero output appends an event
  * (unit i, time (t0 + spike time) / 1000 s) to ev[*n_ev]. */
 void spk_net_substep(spk_net *net, double h, double t0, const cu_units *u, uint32_t wu, double *counts,
                      animat_spike_event *ev, uint32_t *n_ev);

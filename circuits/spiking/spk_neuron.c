@@ -56,8 +56,8 @@ int spk_neuron_step(const spk_ncfg *c, double h, double i, double ge, double gi,
     spk_ncfg k = spk_ncfg_inverses(c, h);
     c = &k;
     switch (c->model) {
-    case SPK_ADEX: return spk_step_adex(c, h, i, ge, gi, e_e, e_i, 1, v, w, ref, ts);
-    case SPK_IZH: return spk_step_izh(c, h, i, ge, gi, e_e, e_i, 1, v, w, ts);
-    default: return spk_step_lif(c, h, i, ge, gi, e_e, e_i, v, w, ref, ts);
+    case SPK_ADEX: return spk_step_adex(c, h, i, ge, gi, e_e, e_i, 1, 0.0, 0.0, c->v_th, v, w, ref, ts);
+    case SPK_IZH: return spk_step_izh(c, h, i, ge, gi, e_e, e_i, 1, 0.0, 0.0, v, w, ts);
+    default: return spk_step_lif(c, h, i, ge, gi, e_e, e_i, 0.0, 0.0, c->v_th, v, w, ref, ts);
     }
 }

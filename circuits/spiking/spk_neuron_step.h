@@ -4,7 +4,13 @@
  * wraps them as spk_neuron_step. Pure maths, reentrant. The arguments are
  * those of spk_neuron_step, but c must come from spk_ncfg_inverses(c, h)
  * (spk_ncfg_inverses); `cond` says whether ge, gi are conductances (else
- * they are 0 and skipped).
+ * they are 0 and skipped). Two per-neuron extras: gap junctions enter as
+ * gg (nS, the neuron's summed gap conductance) and gv (pA, sum_j g_ij v_j
+ * at the substep's start), i.e. the current gv - gg v = sum_j g_ij (v_j - v)
+ * (lif/alif: a conductance towards gv / gg inside the exponential Euler
+ * step; adex/izhikevich: forward Euler, as Brian2 with a summed variable);
+ * th is the neuron's own threshold (v_th, or V_T for adex, plus its
+ * intrinsic-plasticity shift; unused by izhikevich).
  */
 #ifndef SPK_NEURON_STEP_H
 #define SPK_NEURON_STEP_H
@@ -42,8 +48,10 @@ static inline void spk_relax_w(const spk_ncfg *c, double *w, double v, double t)
 }
 
 /* lif / alif: exponential Euler over the non-refractory part of h. */
-static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                    double *v, double *w, double *ref, double *ts) {
+static inline __attribute__((always_inline)) int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
+                                                               double gi, double e_e, double e_i, double gg, double gv,
+                                                               double th, double *v, double *w, double *ref,
+                                                               double *ts) {
     double t0 = 0.0;
     if (*ref >= h) { /* refractory all substep */
         *ref -= h;
@@ -53,18 +61,20 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
     }
     if (*ref > 0.0) t0 = *ref, *ref = 0.0, *v = c->v_reset, spk_relax_w(c, w, c->v_reset, t0);
     double hi = h - t0, gt = c->g_l + ge + gi, w0 = c->model == SPK_ALIF ? *w : 0.0;
-    double vinf = (c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0) / gt;
+    double num = c->g_l * c->e_l + ge * e_e + gi * e_i + i - w0;
+    if (gg != 0.0) gt += gg, num += gv; /* a branch, so that the uncoupled loop keeps its arithmetic */
+    double vinf = num / gt;
     double em = hi == h && gt == c->g_l ? c->e_m_h : exp(-hi * gt * c->inv_c_m);
     double v0 = *v, v1 = vinf + (v0 - vinf) * em;
-    if (v1 < c->v_th) {
+    if (v1 < th) {
         *v = v1;
         spk_relax_w(c, w, v0, hi);
         return 0;
     }
     double tc = h;
     if (c->interp) { /* where this substep's exponential meets v_th (linear if that is degenerate) */
-        double r = (v0 - vinf) / (c->v_th - vinf), te = c->c_m / gt * log(r);
-        tc = t0 + (r > 1.0 && te >= 0.0 && te <= hi ? te : hi * spk_cross(v0, v1, c->v_th));
+        double r = (v0 - vinf) / (th - vinf), te = c->c_m / gt * log(r);
+        tc = t0 + (r > 1.0 && te >= 0.0 && te <= hi ? te : hi * spk_cross(v0, v1, th));
     }
     *ts = tc;
     *v = c->v_reset;
@@ -78,7 +88,7 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
         spk_relax_w(c, w, c->v_reset, c->t_ref);
         double rest = h - tc - c->t_ref;
         *v = vinf + (c->v_reset - vinf) * exp(-rest * gt * c->inv_c_m);
-        if (*v >= c->v_th) *v = nextafter(c->v_th, -INFINITY);
+        if (*v >= th) *v = nextafter(th, -INFINITY);
         spk_relax_w(c, w, c->v_reset, rest);
     }
     return 1;
@@ -86,7 +96,8 @@ static inline int spk_step_lif(const spk_ncfg *c, double h, double i, double ge,
 
 /* adex: forward Euler. */
 static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                                int cond, double *v, double *w, double *ref, double *ts) {
+                                int cond, double gg, double gv, double th, double *v, double *w, double *ref,
+                                double *ts) {
     double v0 = *v, w0 = *w;
     double dw = (c->a * (v0 - c->e_l) - w0) * c->inv_tau_w;
     if (*ref > 0.0) {
@@ -95,9 +106,10 @@ static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge
         *w = w0 + h * dw;
         return 0;
     }
-    double x = (v0 - c->v_th) * c->inv_delta_t;
+    double x = (v0 - th) * c->inv_delta_t;
     double ex = c->g_l * c->delta_t * exp(x < 60.0 ? x : 60.0);
     double in = cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i;
+    if (gg != 0.0) in += gv - gg * v0;
     double dv = (-c->g_l * (v0 - c->e_l) + ex - w0 + in) * c->inv_c_m;
     double v1 = v0 + h * dv;
     *w = w0 + h * dw;
@@ -114,9 +126,10 @@ static inline int spk_step_adex(const spk_ncfg *c, double h, double i, double ge
 
 /* izhikevich: forward Euler (u from the old v, as Brian2's euler). */
 static inline int spk_step_izh(const spk_ncfg *c, double h, double i, double ge, double gi, double e_e, double e_i,
-                               int cond, double *v, double *u, double *ts) {
+                               int cond, double gg, double gv, double *v, double *u, double *ts) {
     double v0 = *v, u0 = *u;
     double in = cond ? i + ge * (e_e - v0) + gi * (e_i - v0) : i;
+    if (gg != 0.0) in += gv - gg * v0;
     double v1 = v0 + h * (0.04 * v0 * v0 + 5.0 * v0 + 140.0 - u0 + in);
     *u = u0 + h * c->a * (c->b * v0 - u0);
     if (!(v1 >= c->v_peak)) {

@@ -374,6 +374,190 @@ START_TEST(test_synaptic_scaling) {
 }
 END_TEST
 
+/* ---- gap junctions ------------------------------------------------------- */
+
+/* pair_net's two LIF neurons without chemical weights, joined by one gap
+ * junction of g nS. */
+static void gap_pair(spk_net *net, double g) {
+    pair_net(net, 0.0);
+    ck_assert_int_eq(spk_net_alloc_gaps(net, 1, tcalloc, NULL), 0);
+    net->gap_a[0] = 0, net->gap_b[0] = 1, net->gap_g[0] = g;
+    spk_net_reset(net, (const double[]){0.0, 0.0});
+}
+
+/* Max |u - u_exact| (u = v - E_L, both neurons) over 600 ms of a current
+ * step I into neuron 0 of a passive gap-coupled LIF pair at step h, against
+ * the exact solution of the linear two-compartment circuit: the sum mode
+ * s = u0 + u1 relaxes with rate g_L / C to I / g_L, the difference mode
+ * d = u0 - u1 with rate (g_L + 2 g) / C to I / (g_L + 2 g). *cc receives
+ * the final coupling coefficient u1 / u0. */
+static double gap_passive(double g, double I, double h, double *cc) {
+    spk_net net;
+    gap_pair(&net, g);
+    net.i_ext[0] = I;
+    const double C = net.ncfg.c_m, gl = net.ncfg.g_l, el = net.ncfg.e_l;
+    double err = 0.0;
+    long steps = lround(600.0 / h);
+    for (long m = 1; m <= steps; m++) {
+        spk_net_substep(&net, h, 0.0, NULL, 0, NULL, NULL, NULL);
+        double t = m * h, s = I / gl * (1 - exp(-t * gl / C)), d = I / (gl + 2 * g) * (1 - exp(-t * (gl + 2 * g) / C));
+        err = fmax(err, fmax(fabs(net.v[0] - el - (s + d) / 2), fabs(net.v[1] - el - (s - d) / 2)));
+        ck_assert(net.n_fired == 0);
+    }
+    *cc = (net.v[1] - el) / (net.v[0] - el);
+    spk_net_free(&net, tfree, NULL);
+    return err;
+}
+
+/* Passive coupling: the steady-state coupling coefficient u1 / u0 of two
+ * identical leaky neurons equals g / (g_L + g) (the closed form of the
+ * linear two-compartment circuit: g_L u1 = g (u0 - u1)) to 1e-9, for g
+ * from 0.1 to 10 g_L; the transient follows the exact two-mode solution
+ * to integration error (< 0.5% of the 15 mV step response at h 0.1 ms;
+ * first order in h: halving h halves it). */
+START_TEST(test_gap_passive_coupling) {
+    const double gs[] = {1.0, 5.0, 10.0, 100.0};
+    for (size_t k = 0; k < sizeof gs / sizeof gs[0]; k++) {
+        double cc, cc2, e1 = gap_passive(gs[k], 150.0, 0.1, &cc), e2 = gap_passive(gs[k], 150.0, 0.05, &cc2);
+        double want = gs[k] / (10.0 + gs[k]);
+        if (getenv("SPIKING_VERBOSE"))
+            printf("gap g %g nS: coupling coefficient %.12g, closed form %.12g (rel %.2g); max transient error %.3g mV "
+                   "at h 0.1, %.3g mV at h 0.05\n", gs[k], cc, want, fabs(cc - want) / want, e1, e2);
+        ck_assert_msg(fabs(cc - want) < 1e-9 * want, "g %g: coupling %.12g, closed form %.12g", gs[k], cc, want);
+        ck_assert_msg(e1 < 5e-3 * 150.0 / 10.0 && e2 < 0.6 * e1 && e2 > 0.4 * e1,
+                      "g %g: transient error %.3g at h 0.1, %.3g at 0.05", gs[k], e1, e2);
+    }
+}
+END_TEST
+
+/* Spike times of a pair of identical neurons (cfg c, current i, neuron 1
+ * started at v1) joined by gap conductance g, over T ms at h = 0.1 ms:
+ * the absolute time difference of their k-th spikes for the first and
+ * the last pair. */
+static void gap_sync(const spk_ncfg *c, double i, double v1, double g, double T, double *first, double *last) {
+    spk_net net;
+    gap_pair(&net, g);
+    net.ncfg = *c;
+    spk_net_reset(&net, (const double[]){0.0, 0.0});
+    net.v[1] = v1;
+    net.i_ext[0] = net.i_ext[1] = i;
+    double t[2][4000];
+    int n[2] = {0, 0};
+    animat_spike_event ev[2];
+    for (long m = 0; m < lround(T / 0.1); m++) {
+        uint32_t ne = 0;
+        spk_net_substep(&net, 0.1, m * 0.1, NULL, 0, NULL, ev, &ne);
+        for (uint32_t e = 0; e < ne; e++)
+            if (n[ev[e].unit] < 4000) t[ev[e].unit][n[ev[e].unit]++] = ev[e].t * 1e3;
+    }
+    int m = n[0] < n[1] ? n[0] : n[1];
+    ck_assert_int_ge(m, 10);
+    *first = fabs(t[0][0] - t[1][0]);
+    *last = fabs(t[0][m - 1] - t[1][m - 1]);
+    spk_net_free(&net, tfree, NULL);
+}
+
+/* A spiking pair synchronises through a gap junction: two identical
+ * neurons started out of phase fire their last spikes < 0.1 ms apart
+ * (coupled) but keep their initial lag (uncoupled). Izhikevich RS (I 10,
+ * g 0.05) and AdEx tonic (500 pA, g 20 nS; weaker AdEx coupling, 0.5-5 nS,
+ * locks this pair at a lag of 7.4-9.6 ms instead). */
+START_TEST(test_gap_synchrony) {
+    struct {
+        const char *preset;
+        double i, v1, g;
+    } cases[] = {{"RS", 10, -55, 0.05}, {"tonic", 500, -55, 20}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        spk_ncfg c = preset(cases[k].preset);
+        c.t_ref = 0;
+        double f0, l0, f1, l1;
+        gap_sync(&c, cases[k].i, cases[k].v1, 0.0, 1000, &f0, &l0);
+        gap_sync(&c, cases[k].i, cases[k].v1, cases[k].g, 1000, &f1, &l1);
+        if (getenv("SPIKING_VERBOSE"))
+            printf("gap sync %s: uncoupled lag %.4g -> %.4g ms; coupled (g %g) %.4g -> %.4g ms\n", cases[k].preset,
+                   f0, l0, cases[k].g, f1, l1);
+        ck_assert_msg(f0 > 1.0 && fabs(l0 - f0) < 0.2 * f0, "%s uncoupled: lag %g -> %g ms", cases[k].preset, f0, l0);
+        ck_assert_msg(f1 > 0.5 && l1 < 0.1, "%s coupled: lag %g -> %g ms", cases[k].preset, f1, l1);
+    }
+}
+END_TEST
+
+/* ---- intrinsic plasticity ------------------------------------------------- */
+
+/* Under a clamped spike train (neuron 1 every 10 ms, neuron 0 silent) the
+ * threshold shift follows the exact solution of d thr / dt = eta_ip (r -
+ * r_target) with the trace r (tau_homeo): thr(t) = eta_ip (sum_k (1 -
+ * e^{-(t - t_k) / tau}) - r_target t), t_k the trace's jumps (the ends of
+ * the spiking substeps), to 1e-9 relative; the silent neuron's is
+ * -eta_ip r_target t. */
+START_TEST(test_intrinsic_closed_form) {
+    th_host *t = th_new(desc(), "circuit", 1);
+    spk_net net;
+    pair_net(&net, 0.0);
+    net.scfg.intrinsic = 1, net.scfg.rate_target = 20, net.scfg.tau_homeo = 200, net.scfg.ip_max = 1e9;
+    net.eta_ip = 0.01;
+    cu_units u;
+    ck_assert_int_eq(cu_alloc(th_table(t), &u, 2), ANIMAT_OK);
+    const double h = 0.1, tau = 200, eta = 0.01;
+    double sum = 0.0; /* sum_k e^{t_k / tau}, times e^{-t / tau} below */
+    long n_sp = 0;
+    for (long s = 0; s < 30000; s++) {
+        cu_override(&u, 0, ANIMAT_UNIT_CLAMP, 0.0);
+        cu_override(&u, 1, ANIMAT_UNIT_CLAMP, s % 100 == 37 ? 1.0 : 0.0);
+        spk_net_substep(&net, h, 0.0, &u, 0, NULL, NULL, NULL);
+        double tt = (s + 1) * h;
+        if (s % 100 == 37) sum += exp((tt - 3000.0) / tau), n_sp++;
+        if ((s + 1) % 5000 == 0) {
+            double want1 = eta * (n_sp - sum * exp(-(tt - 3000.0) / tau) - 20.0 * tt * 1e-3);
+            double want0 = -eta * 20.0 * tt * 1e-3;
+            ck_assert_msg(fabs(net.thr[1] - want1) < 1e-9 * fabs(want1), "t %g: thr %.15g, exact %.15g", tt,
+                          net.thr[1], want1);
+            ck_assert_msg(fabs(net.thr[0] - want0) < 1e-9 * fabs(want0), "t %g: silent thr %.15g, exact %.15g", tt,
+                          net.thr[0], want0);
+        }
+    }
+    ck_assert_msg(net.thr[1] > 0.05, "a neuron above target raises its threshold: %g", net.thr[1]);
+    cu_free(th_table(t), &u);
+    spk_net_free(&net, tfree, NULL);
+    th_free(t);
+}
+END_TEST
+
+/* A LIF neuron driven at 99 Hz (400 pA) with target 20 Hz raises its
+ * threshold until it fires at the target: over the last 20 s of 60 s its
+ * rate is within 1% of 20 Hz, and its mean threshold within 0.2 mV of the
+ * analytic one for 20 Hz, v_inf - (v_inf - v_r) e^{-(1/f - t_ref) / tau}. */
+START_TEST(test_intrinsic_converges) {
+    spk_net net;
+    pair_net(&net, 0.0);
+    net.scfg.intrinsic = 1, net.scfg.rate_target = 20, net.scfg.tau_homeo = 1000, net.scfg.ip_max = 30;
+    net.eta_ip = 0.1;
+    net.i_ext[0] = 400.0;
+    const spk_ncfg *c = &net.ncfg;
+    double vinf = c->e_l + 400.0 / c->g_l, tau = c->c_m / c->g_l;
+    double f0 = 1e3 / (tau * log((vinf - c->v_reset) / (vinf - c->v_th)) + c->t_ref);
+    double want = vinf - (vinf - c->v_reset) * exp(-(1e3 / 20.0 - c->t_ref) / tau);
+    long spikes = 0, steps = 600000, from = 400000;
+    double th = 0.0;
+    animat_spike_event ev[2];
+    for (long s = 0; s < steps; s++) {
+        uint32_t ne = 0;
+        spk_net_substep(&net, 0.1, 0.0, NULL, 0, NULL, ev, &ne);
+        if (s < from) continue;
+        for (uint32_t e = 0; e < ne; e++) spikes += ev[e].unit == 0;
+        th += (c->v_th + net.thr[0]) / (double)(steps - from);
+    }
+    double rate = spikes / ((steps - from) * 1e-4);
+    if (getenv("SPIKING_VERBOSE"))
+        printf("intrinsic: rate %.4g Hz without plasticity, %.6g Hz over 40..60 s (target 20); threshold %.6g mV, "
+               "analytic %.6g mV\n", f0, rate, th, want);
+    ck_assert_msg(f0 > 90.0, "drive %g Hz", f0);
+    ck_assert_msg(fabs(rate - 20.0) < 0.2, "converged rate %g Hz, target 20", rate);
+    ck_assert_msg(fabs(th - want) < 0.2, "threshold %.6g mV, analytic %.6g mV", th, want);
+    spk_net_free(&net, tfree, NULL);
+}
+END_TEST
+
 /* The PSP reference: u(t) = v - E_L solves C u' = -g_L u + g(t) (E - E_L - u)
  * with g(t) = W f (e^{-t/td} - e^{-t/tr}): u(t) = e^{-P(t)} int_0^t
  * e^{P(s)} g(s) (E - E_L) / C ds, P(t) = (g_L t + int_0^t g) / C, with the
@@ -515,6 +699,68 @@ START_TEST(test_plugin_events_weights) {
 }
 END_TEST
 
+/* Gap junctions and intrinsic plasticity through the plugin: the listed
+ * gaps then the random ones (gap_p 1: every other pair) are theta's last
+ * entries, after homeo.eta_ip; threshold shifts are units th[i] that
+ * move during an episode (up for the driven neurons), return to 0 at
+ * reset and obey CLAMP; plugin-check passes with both on. */
+START_TEST(test_plugin_gaps_intrinsic) {
+    th_host *t = th_new(desc(), "circuit", 3);
+    th_set_choice(t, "model", "lif");
+    th_set_choice(t, "intrinsic", "threshold");
+    th_set_real(t, "n_neurons", 6);
+    th_set_real(t, "p_connect", 0);
+    th_set_real(t, "v_reset", -60);
+    th_set_real(t, "i_bias", 400);
+    th_set_real(t, "eta_ip", 1);
+    th_set_real(t, "gap_p", 1);
+    th_set_real(t, "g_gap", 0.5);
+    th_set_list(t, "gaps", (const double[]){0, 1, 2.5, 3, 2, 1}, 6);
+    th_set_real(t, "substeps", 100);
+    th_set_wired(t, ANIMAT_PORT_IN, "x", 1);
+    th_set_wired(t, ANIMAT_PORT_OUT, "y", 1);
+    void *c = th_circuit(t, api());
+    uint32_t n_theta;
+    const animat_param_info *pi = api()->theta_info(c, &n_theta);
+    ck_assert_uint_eq(n_theta, 1 + 1 + 1 + 15);
+    ck_assert_str_eq(pi[2].name, "homeo.eta_ip");
+    double th[18];
+    api()->get_theta(c, th, n_theta);
+    ck_assert(th[3] == 2.5 && th[4] == 1.0);
+    for (uint32_t k = 3; k < n_theta; k++) ck_assert_str_eq(pi[k].name, "gap.g");
+    for (uint32_t k = 5; k < n_theta; k++) ck_assert(th[k] == 0.5);
+    const animat_units_ext *ue = units_of(c);
+    uint32_t nu;
+    const char *const *names = ue->names(c, &nu);
+    ck_assert_uint_eq(nu, 12);
+    ck_assert_str_eq(names[6], "th[0]");
+    double x = 0.0, y, v;
+    const double *in[] = {&x};
+    double *out[] = {&y};
+    for (int s = 0; s < 100; s++) ck_assert_int_eq(api()->step(c, in, out, 0.01), ANIMAT_OK);
+    for (uint32_t i = 0; i < 6; i++) {
+        ck_assert_int_eq(ue->get(c, 6 + i, &v), ANIMAT_OK);
+        ck_assert_msg(v > 1.0, "th[%u] = %g mV after 1 s at ~99 Hz (target 10 Hz)", i, v);
+    }
+    ck_assert_int_eq(api()->reset(c, 0), ANIMAT_OK);
+    ue->get(c, 6, &v);
+    ck_assert(v == 0.0);
+    /* CLAMP th[4] to 0: neuron 4 keeps v_th and outfires neuron 5 (101 vs 62 spikes in 1 s; same
+     * drive, gap-coupled only to the others at 0.5 nS) */
+    ck_assert_int_eq(ue->override(c, 10, ANIMAT_UNIT_CLAMP, 0.0), ANIMAT_OK);
+    double n4 = 0, n5 = 0, th5, cnt;
+    for (int s = 0; s < 100; s++) {
+        ck_assert_int_eq(api()->step(c, in, out, 0.01), ANIMAT_OK);
+        ue->get(c, 4, &cnt), n4 += cnt;
+        ue->get(c, 5, &cnt), n5 += cnt;
+    }
+    ue->get(c, 10, &v), ue->get(c, 11, &th5);
+    ck_assert_msg(v == 0.0 && th5 > 1.0 && n4 > n5 + 20, "th[4] %g th[5] %g counts %g %g", v, th5, n4, n5);
+    api()->destroy(c);
+    th_free(t);
+}
+END_TEST
+
 /* Each bad configuration is refused at create with one reason. */
 START_TEST(test_plugin_bad_params) {
     struct {
@@ -544,6 +790,32 @@ START_TEST(test_plugin_bad_params) {
         ck_assert(strchr(th_last_error(t), '\n') == NULL);
         th_free(t);
     }
+    /* gap junction tables and intrinsic plasticity without a threshold */
+    struct {
+        double list[6];
+        uint32_t n;
+        const char *want;
+    } gaps[] = {
+        {{0, 25, 1}, 3, "gaps triple 1: neuron 25 does not exist (indices 0..19)"},
+        {{0, 1, 1, 4, 4, 1}, 6, "gaps triple 2: a gap junction from neuron 4 to itself"},
+        {{0, 1.5, 1}, 3, "gaps triple 1: neuron 1.5 does not exist"},
+        {{0, 1, 1, 1, 0, 2}, 6, "gaps triple 2: gap junction 1-0 is listed twice (triple 1)"},
+        {{0, 1}, 2, "gaps: 2 values are not whole triples a, b, g"},
+        {{0}, 0, "intrinsic threshold needs a model with a threshold"},
+    };
+    for (size_t k = 0; k < sizeof gaps / sizeof gaps[0]; k++) {
+        th_host *t = th_new(desc(), "circuit", 1);
+        if (gaps[k].n)
+            th_set_list(t, "gaps", gaps[k].list, gaps[k].n);
+        else
+            th_set_choice(t, "model", "izhikevich"), th_set_choice(t, "intrinsic", "threshold");
+        th_set_wired(t, ANIMAT_PORT_IN, "x", 1);
+        th_set_wired(t, ANIMAT_PORT_OUT, "y", 1);
+        ck_assert_msg(api()->create(th_table(t)) == NULL, "gaps case %zu accepted", k);
+        ck_assert_msg(strstr(th_last_error(t), gaps[k].want) != NULL, "gaps case %zu: '%s'", k, th_last_error(t));
+        ck_assert(strchr(th_last_error(t), '\n') == NULL);
+        th_free(t);
+    }
     /* additive STDP accepts a negative amplitude (anti-Hebbian) */
     th_host *t = th_new(desc(), "circuit", 1);
     th_set_choice(t, "stdp", "additive");
@@ -566,6 +838,11 @@ static const char *env(const char *name) {
 
 START_TEST(test_cli_plugin_check_examples) {
     proc_out p = proc_run("%s plugin-check %s", env("ANIMAT_EXE"), env("SPIKING_SO"));
+    ck_assert_msg(p.status == 0 && strstr(p.out, " passed, 0 failed\n") && !strstr(p.out, "FAIL"), "%.3000s",
+                  p.out);
+    proc_free(&p);
+    p = proc_run("%s plugin-check %s --set model=adex --set preset=tonic --set i_bias=450 --set intrinsic=threshold "
+                 "--set gap_p=0.3 --set gaps=[0,1,2]", env("ANIMAT_EXE"), env("SPIKING_SO"));
     ck_assert_msg(p.status == 0 && strstr(p.out, " passed, 0 failed\n") && !strstr(p.out, "FAIL"), "%.3000s",
                   p.out);
     proc_free(&p);
@@ -610,6 +887,14 @@ START_TEST(test_cli_bad_values) {
         {"{model: adex, preset: tonic, e_inh: -45}", "create failed: e_inh = -45 mV is not below the spike threshold"},
         {"{stdp: multiplicative, a_plus: -0.1}", "create failed: stdp multiplicative needs a_plus >= 0"},
         {"{model: adex, preset: LTS}", "create failed: preset 'LTS' is not a adex preset"},
+        {"{gaps: [0, 1, -0.5]}", ":4:46: circuits.s.params.gaps[2]: -0.5 is out of range [0, 1e+09]"},
+        {"{g_gap: -1, gap_p: 0.1}", ":4:40: circuits.s.params.g_gap: -1 is out of range"},
+        {"{gaps: [2, 40, 1]}", ":4:6: s (spiking): create failed: gaps triple 1: neuron 40 does not exist"},
+        {"{gaps: [0, 1, 1, 3, 3, 1]}", "create failed: gaps triple 2: a gap junction from neuron 3 to itself"},
+        {"{intrinsic: threshold, rate_target: 0}", ":4:68: circuits.s.params.rate_target: 0 is out of range"},
+        {"{intrinsic: threshold, tau_homeo: -5}", ":4:66: circuits.s.params.tau_homeo: -5 is out of range"},
+        {"{homeostasis: scaling, rate_target: -1}", "circuits.s.params.rate_target: -1 is out of range"},
+        {"{intrinsic: threshold, eta_ip: -1}", "circuits.s.params.eta_ip: -1 is out of range"},
     };
     const char *dir = proc_tmpdir();
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -641,7 +926,12 @@ static Suite *suite(void) {
     tcase_add_test(tc, test_tm_steady_state);
     tcase_add_test(tc, test_synaptic_scaling);
     tcase_add_test(tc, test_psp_double_exponential);
+    tcase_add_test(tc, test_gap_passive_coupling);
+    tcase_add_test(tc, test_gap_synchrony);
+    tcase_add_test(tc, test_intrinsic_closed_form);
+    tcase_add_test(tc, test_intrinsic_converges);
     tcase_add_test(tc, test_plugin_events_weights);
+    tcase_add_test(tc, test_plugin_gaps_intrinsic);
     tcase_add_test(tc, test_plugin_bad_params);
     tcase_add_test(tc, test_cli_plugin_check_examples);
     tcase_add_test(tc, test_cli_bad_values);
