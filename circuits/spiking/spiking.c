@@ -597,9 +597,12 @@ static int32_t spk_unit_get(void *self, uint32_t i, double *value) {
     return ANIMAT_OK;
 }
 
+/* Override a unit. A neuron's `value` is in spikes per control step, as
+ * get reports it, spread evenly over the substeps (so a CLAMP to v reads
+ * back v); weights and threshold shifts are taken as they are. */
 static int32_t spk_unit_override(void *self, uint32_t i, uint32_t mode, double value) {
     spk_circuit *c = self;
-    if (cu_override(&c->units, i, mode, value) == ANIMAT_OK) return ANIMAT_OK;
+    if (cu_override(&c->units, i, mode, i < c->net.n ? value / c->substeps : value) == ANIMAT_OK) return ANIMAT_OK;
     c->h->error(c->h, "units: bad override (unit %u of %u, mode %u, value %g)", i, c->units.n, mode, value);
     return ANIMAT_ERROR;
 }

@@ -208,7 +208,7 @@ START_TEST(export_nwb) {
 }
 END_TEST
 
-/* plugin-check exercises animat.spikes/1 of lif and of graph's LIF model,
+/* plugin-check exercises animat.spikes/1 of lif, spiking and graph's LIF model,
  * at several substeps too (a clamp given per control step reads back as
  * given: it used to apply per substep and read back substeps times). */
 START_TEST(plugin_check) {
@@ -217,8 +217,9 @@ START_TEST(plugin_check) {
     proc_out p = proc_run("%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 && "
                           "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=1 && "
                           "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=10 && "
-                          "%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 --set substeps=5",
-                          exe, build, exe, build, exe, build, exe, build);
+                          "%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 --set substeps=5 && "
+                          "%s plugin-check %s/circuits/spiking/spiking.so --set substeps=4",
+                          exe, build, exe, build, exe, build, exe, build, exe, build);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "PASS  lif: extensions: "));
     ck_assert_ptr_nonnull(strstr(p.out, "animat.spikes/1: capacity 40, "));
