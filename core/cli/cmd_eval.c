@@ -88,20 +88,20 @@ int cmd_eval_main(int argc, char **argv, FILE *out) {
     if (rc) return rc == 1 ? 0 : rc;
     errmsg e;
     errmsg_clear(&e);
-    experiment x;
-    if (experiment_load(&x, a.file, a.sets, a.nsets, a.plugins, a.nplugins, &e)) {
+    experiment *x;
+    if (experiment_open(&x, a.file, a.sets, a.nsets, a.plugins, a.nplugins, &e)) {
         fprintf(stderr, "error: %s\n", e.msg);
         return 1;
     }
-    x.episodes = a.episodes ? a.episodes : x.eval_episodes;
-    if (!x.episodes) {
+    experiment_set_episodes(x, a.episodes ? a.episodes : experiment_eval_episodes(x));
+    if (!experiment_episodes(x)) {
         fprintf(stderr, "error: %s: train.eval.episodes is 0: nothing to evaluate (give --episodes N)\n", a.file);
-        experiment_free(&x);
+        experiment_close(x);
         return 1;
     }
     runner_opts o = {.quiet = a.quiet, .heldout = 1, .extra_plugins = a.plugins, .nextra = a.nplugins};
-    rc = runner_run(&x, &o, out, NULL, &e);
-    experiment_free(&x);
+    rc = runner_run(x, &o, out, NULL, &e);
+    experiment_close(x);
     if (rc) {
         fprintf(stderr, "error: %s\n", e.msg);
         return 1;

@@ -18,8 +18,7 @@
 #include <ucontext.h>
 
 #include "base/errmsg.h"
-#include "exp/experiment.h"
-#include "sim/sim.h"
+#include "sim/sim_impl.h"
 #include "sim/state.h"
 
 /* Where a handle's episode is. */

@@ -2,6 +2,9 @@
  *  - nothing in core/ includes a header from bodies/, circuits/ or plugins/;
  *  - core/ is layered (base < plugin < exp < sim < train < view < analysis <
  *    embed < cli): no file includes a header of a layer above its own;
+ *  - `experiment` and `sim` are opaque to cli/: no cli file reaches (through
+ *    any chain of includes) an *_impl.h header or a header defining either
+ *    struct's body;
  *  - the animat executable contains no plugin code (plugins are .so files
  *    found at run time), and links against no plugin;
  *  - every shipped plugin exports exactly one dynamic symbol, animat_entry. */
@@ -74,6 +77,54 @@ START_TEST(core_layers) {
 }
 END_TEST
 
+/* Does core header `rel` ("sim/sim.h"), or any core header it includes,
+ * define the body of `experiment` or `sim`, or is one of them an *_impl.h?
+ * The offending header's name into bad (cap bytes); seen[] stops cycles. */
+static int reaches_body(const char *rel, char seen[][64], int *nseen, char *bad, size_t cap) {
+    for (int i = 0; i < *nseen; i++)
+        if (!strcmp(seen[i], rel)) return 0;
+    if (*nseen >= 256) return 0;
+    snprintf(seen[(*nseen)++], 64, "%s", rel);
+    size_t n = strlen(rel);
+    if (n > 7 && !strcmp(rel + n - 7, "_impl.h")) return snprintf(bad, cap, "%s", rel), 1;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/core/%s", src, rel);
+    char *text = proc_slurp(path);
+    if (!text) return 0; /* <animat/...> headers and system headers are not core's */
+    int hit = strstr(text, "struct experiment {") || strstr(text, "struct sim {");
+    if (hit) snprintf(bad, cap, "%s (defines the struct)", rel);
+    for (char *line = text; !hit && line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next = '\0';
+        char inc[64];
+        if (sscanf(line, "#include \"%63[^\"]\"", inc) == 1) hit = reaches_body(inc, seen, nseen, bad, cap);
+        line = next ? next + 1 : NULL;
+    }
+    free(text);
+    return hit;
+}
+
+START_TEST(cli_sees_no_struct_bodies) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/core/cli", src);
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    int files = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        size_t n = strlen(de->d_name);
+        if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h"))) continue;
+        char rel[300], bad[128] = "", seen[256][64];
+        int nseen = 0;
+        snprintf(rel, sizeof rel, "cli/%s", de->d_name);
+        ck_assert_msg(!reaches_body(rel, seen, &nseen, bad, sizeof bad), "core/%s sees experiment's or sim's body "
+                      "through %s: cli/ reads them through exp/experiment.h's and sim/sim.h's functions", rel, bad);
+        files++;
+    }
+    closedir(d);
+    ck_assert_int_gt(files, 10);
+}
+END_TEST
+
 START_TEST(host_has_no_plugin_code) {
     /* No plugin symbols in the executable... */
     proc_out p = proc_run("nm %s | grep -E ' (swm_|ncap_|mlp_)' | head -5", exe);
@@ -114,6 +165,7 @@ int main(void) {
     Suite *s = suite_create("layout");
     TCase *t = tcase_create("layout");
     tcase_add_test(t, core_layers);
+    tcase_add_test(t, cli_sees_no_struct_bodies);
     tcase_add_test(t, host_has_no_plugin_code);
     tcase_add_test(t, plugins_export_only_the_entry);
     suite_add_tcase(s, t);
