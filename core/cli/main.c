@@ -1,8 +1,9 @@
-/* main.c -- the `animat` command line. See usage() for the contract. */
+/* main.c -- the `animat` command line (cli/main.h). See usage() for the contract. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <animat/embed.h>
 #include <gsl/gsl_errno.h>
 
 #include "base/atomicfile.h"
@@ -10,6 +11,7 @@
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
+#include "cli/main.h"
 #include "cli/cmd_analyze.h"
 #include "cli/cmd_help.h"
 #include "cli/cmd_eval.h"
@@ -27,7 +29,6 @@
 #include "sim/record.h"
 #include "sim/nwb_export.h"
 #include "sim/runner.h"
-#include "sim/check.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -364,7 +365,8 @@ static int cmd_train(int argc, char **argv) {
     return rc;
 }
 
-/* animat run / animat check. */
+/* animat run / animat check: clients of the embedding API (animat/embed.h),
+ * as any program linking libanimat.so would be. */
 static int cmd_run(int argc, char **argv, int check_only) {
     cli c;
     memset(&c, 0, sizeof c);
@@ -372,32 +374,36 @@ static int cmd_run(int argc, char **argv, int check_only) {
     int rc = parse(argc, argv, &c);
     if (!rc) rc = parse_state(&c, &state_at);
     if (rc) return rc;
-    errmsg e;
-    errmsg_clear(&e);
-    experiment *x;
-    if (experiment_open(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
-        fprintf(stderr, "error: %s\n", e.msg);
+    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT;
+    oo.flags = ANIMAT_OPEN_DEFER, oo.path = c.file, oo.sets = c.sets, oo.nsets = c.nsets;
+    oo.plugins = c.plugins, oo.nplugins = c.nplugins;
+    char msg[ERRMSG_MAX];
+    animat_exp *x;
+    if (animat_open_with(&x, &oo, msg, sizeof msg)) {
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
     if (check_only) {
-        rc = sim_check(x, stdout, &e);
+        rc = animat_check(x, stdout);
     } else {
         char *cmd = join_args(argc, argv);
-        runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
-                         .extra_plugins = c.plugins, .nextra = c.nplugins, .state_out = c.state_out,
-                         .state_at = state_at, .state_in = c.state_in, .progress = c.quiet ? NULL : stderr};
-        rc = runner_run(x, &o, stdout, NULL, &e);
+        animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
+        o.trace = c.trace, o.record = c.record, o.command = cmd, o.quiet = c.quiet, o.out = stdout;
+        o.state_out = c.state_out, o.state_at = state_at, o.state_in = c.state_in;
+        o.progress = c.quiet ? NULL : stderr;
+        rc = animat_run_with(x, &o, NULL);
         free(cmd);
     }
-    experiment_close(x);
+    if (rc) snprintf(msg, sizeof msg, "%s", animat_errmsg(x));
+    animat_close(x);
     if (rc) {
-        fprintf(stderr, "error: %s\n", e.msg);
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
     return 0;
 }
 
-int main(int argc, char **argv) {
+int animat_cli_main(int argc, char **argv) {
     /* GSL's default error handler aborts the process; animat and its
      * plugins check GSL's status codes instead (documented in sdk/README). */
     gsl_set_error_handler_off();

@@ -42,7 +42,6 @@ const experiment_inst *experiment_inst_at(const experiment *x, uint32_t i) {
 }
 
 uint64_t experiment_episodes(const experiment *x) { return x->episodes; }
-void experiment_set_episodes(experiment *x, uint64_t n) { x->episodes = n; }
 uint64_t experiment_seed(const experiment *x) { return x->seed; }
 uint64_t experiment_max_steps(const experiment *x) { return x->max_steps; }
 uint64_t experiment_eval_episodes(const experiment *x) { return x->eval_episodes; }

@@ -168,11 +168,9 @@ const char *experiment_file(const experiment *x);
 uint32_t experiment_ninsts(const experiment *x);
 const experiment_inst *experiment_inst_at(const experiment *x, uint32_t i);
 
-/* run.episodes (set: the episodes the next run runs), run.seed,
- * run.max_steps (0 = none), the held-out episodes (eval_episodes: 0 =
- * none). */
+/* run.episodes, run.seed, run.max_steps (0 = none), the held-out
+ * episodes (eval_episodes: 0 = none). */
 uint64_t experiment_episodes(const experiment *x);
-void experiment_set_episodes(experiment *x, uint64_t n);
 uint64_t experiment_seed(const experiment *x);
 uint64_t experiment_max_steps(const experiment *x);
 uint64_t experiment_eval_episodes(const experiment *x);

@@ -5,8 +5,10 @@
  *  - `experiment` and `sim` are opaque to cli/: no cli file reaches (through
  *    any chain of includes) an *_impl.h header or a header defining either
  *    struct's body;
- *  - the animat executable contains no plugin code (plugins are .so files
- *    found at run time), and links against no plugin;
+ *  - the animat executable is a client of libanimat.so (one host, not two:
+ *    it holds none of the host's code itself); the library contains no
+ *    plugin code (plugins are .so files found at run time) and links
+ *    against no plugin;
  *  - every shipped plugin exports exactly one dynamic symbol, animat_entry. */
 #include <check.h>
 #include <dirent.h>
@@ -125,14 +127,35 @@ START_TEST(cli_sees_no_struct_bodies) {
 }
 END_TEST
 
-START_TEST(host_has_no_plugin_code) {
-    /* No plugin symbols in the executable... */
-    proc_out p = proc_run("nm %s | grep -E ' (swm_|ncap_|mlp_)' | head -5", exe);
+START_TEST(cli_is_a_client_of_the_library) {
+    /* The executable needs libanimat.so.1 and defines nothing of the host... */
+    proc_out p = proc_run("readelf -d %s | grep NEEDED", exe);
     ck_assert_int_eq(p.status, 0);
-    ck_assert_msg(p.out[0] == '\0', "plugin symbols in animat: %s", p.out);
+    ck_assert_msg(strstr(p.out, "[libanimat.so.1]") != NULL, "animat does not link libanimat.so: %s", p.out);
+    proc_free(&p);
+    p = proc_run("nm --defined-only %s | grep -cE ' T (runner_|sim_|experiment_|animat_open)'", exe);
+    ck_assert_msg(!strcmp(p.out, "0\n"), "host functions compiled into animat itself: %s", p.out);
+    proc_free(&p);
+    /* ...and finds it: the build tree's (an installed one: $ORIGIN/../LIBDIR). */
+    p = proc_run("ldd %s | grep libanimat.so.1", exe);
+    ck_assert_msg(p.status == 0 && strstr(p.out, "not found") == NULL, "ldd: %s", p.out);
+    proc_free(&p);
+}
+END_TEST
+
+START_TEST(host_has_no_plugin_code) {
+    /* The host is libanimat.so, beside the executable in the build tree. */
+    char lib[1024];
+    snprintf(lib, sizeof lib, "%s", exe);
+    char *slash = strrchr(lib, '/');
+    snprintf(slash ? slash + 1 : lib, sizeof lib - (size_t)(slash ? slash + 1 - lib : 0), "libanimat.so");
+    /* No plugin symbols in the library... */
+    proc_out p = proc_run("nm %s | grep -E ' (swm_|ncap_|mlp_)' | head -5", lib);
+    ck_assert_int_eq(p.status, 0);
+    ck_assert_msg(p.out[0] == '\0', "plugin symbols in libanimat.so: %s", p.out);
     proc_free(&p);
     /* ...no dependency on a plugin or on MuJoCo (only bodies use it)... */
-    p = proc_run("readelf -d %s | grep NEEDED", exe);
+    p = proc_run("readelf -d %s | grep NEEDED", lib);
     ck_assert_int_eq(p.status, 0);
     ck_assert_ptr_nonnull(strstr(p.out, "libyaml"));
     ck_assert_ptr_null(strstr(p.out, "swimmer"));
@@ -140,7 +163,7 @@ START_TEST(host_has_no_plugin_code) {
     ck_assert_ptr_null(strstr(p.out, "mujoco"));
     proc_free(&p);
     /* ...and it dlopens them: the loader calls dlopen. */
-    p = proc_run("nm -D --undefined-only %s | grep -c ' dlopen'", exe);
+    p = proc_run("nm -D --undefined-only %s | grep -c ' dlopen'", lib);
     ck_assert_str_eq(p.out, "1\n");
     proc_free(&p);
 }
@@ -167,6 +190,7 @@ int main(void) {
     tcase_add_test(t, core_layers);
     tcase_add_test(t, cli_sees_no_struct_bodies);
     tcase_add_test(t, host_has_no_plugin_code);
+    tcase_add_test(t, cli_is_a_client_of_the_library);
     tcase_add_test(t, plugins_export_only_the_entry);
     suite_add_tcase(s, t);
     return ck_run(s);
