@@ -6,7 +6,9 @@
  * Additions keep the number; a changed or removed function raises it.
  *
  * The library is a thin layer over the same code the `animat` command runs
- * (exp/: loading and validation, sim/: the step loop): animat_run's returns
+ * (exp/: loading and validation, sim/: the step loop), and the `animat`
+ * command is itself a client of it (`animat run`, `check` and `eval` call
+ * animat_open_with, animat_run_with and animat_check): animat_run's returns
  * equal `animat run`'s bit for bit, and episode k after animat_reset(seed s,
  * episode k) starts in the state episode k of `animat run --seed s` starts in.
  *
