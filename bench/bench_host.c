@@ -36,6 +36,7 @@
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "plain_loop.h"
+#include "sim/sim_impl.h"
 
 #ifndef ANIMAT_SRC_ROOT
 #define ANIMAT_SRC_ROOT "."

@@ -18,6 +18,7 @@
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "sim/state.h"
+#include "sim/sim_impl.h"
 
 /* The heads in front of a payload in a state file (base/sealfile.c: 32,
  * sim/state.c: 40). */

@@ -19,6 +19,7 @@
 #include "sim/runner.h"
 #include "train/trainer.h"
 #include "plain_loop.h"
+#include "exp/experiment_impl.h"
 
 #ifndef ANIMAT_SRC_ROOT
 #define ANIMAT_SRC_ROOT "."

@@ -1,5 +1,6 @@
 /* plain_loop.c -- see plain_loop.h. */
 #include "plain_loop.h"
+#include "exp/experiment_impl.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>

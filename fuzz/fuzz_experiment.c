@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "base/errmsg.h"
-#include "exp/experiment.h"
+#include "exp/experiment_impl.h"
 #include "plugin/registry.h"
 #include "base/yamltree.h"
 

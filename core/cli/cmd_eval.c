@@ -1,13 +1,14 @@
 /* cmd_eval.c -- see cmd_eval.h. */
 #include "cli/cmd_eval.h"
 
+#include <animat/embed.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/setopts.h"
-#include "exp/experiment.h"
-#include "sim/runner.h"
+#include "base/errmsg.h"
 
 #define EVAL_MAX_SETS 256
 #define EVAL_MAX_PLUGINS 64
@@ -86,24 +87,28 @@ int cmd_eval_main(int argc, char **argv, FILE *out) {
     memset(&a, 0, sizeof a);
     int rc = parse_args(argc, argv, &a, out);
     if (rc) return rc == 1 ? 0 : rc;
-    errmsg e;
-    errmsg_clear(&e);
-    experiment x;
-    if (experiment_load(&x, a.file, a.sets, a.nsets, a.plugins, a.nplugins, &e)) {
-        fprintf(stderr, "error: %s\n", e.msg);
+    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT; /* a client of the embedding API, as animat run */
+    oo.flags = ANIMAT_OPEN_DEFER, oo.path = a.file, oo.sets = a.sets, oo.nsets = a.nsets;
+    oo.plugins = a.plugins, oo.nplugins = a.nplugins;
+    char msg[ERRMSG_MAX];
+    animat_exp *x;
+    if (animat_open_with(&x, &oo, msg, sizeof msg)) {
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
-    x.episodes = a.episodes ? a.episodes : x.eval_episodes;
-    if (!x.episodes) {
+    animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
+    o.quiet = a.quiet, o.heldout = 1, o.out = out;
+    o.episodes = a.episodes ? a.episodes : animat_eval_episodes(x);
+    if (!o.episodes) {
         fprintf(stderr, "error: %s: train.eval.episodes is 0: nothing to evaluate (give --episodes N)\n", a.file);
-        experiment_free(&x);
+        animat_close(x);
         return 1;
     }
-    runner_opts o = {.quiet = a.quiet, .heldout = 1, .extra_plugins = a.plugins, .nextra = a.nplugins};
-    rc = runner_run(&x, &o, out, NULL, &e);
-    experiment_free(&x);
+    rc = animat_run_with(x, &o, NULL);
+    if (rc) snprintf(msg, sizeof msg, "%s", animat_errmsg(x));
+    animat_close(x);
     if (rc) {
-        fprintf(stderr, "error: %s\n", e.msg);
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
     return 0;

@@ -111,18 +111,6 @@ static int render_parse(int argc, char **argv, render_job *j) {
     return 0;
 }
 
-/* Control steps an episode is expected to take: run.max_steps, else the
- * first body's time_limit parameter (s), else 0 (unknown). */
-static uint64_t render_expected_steps(const experiment *x, double dt) {
-    uint64_t n = 0;
-    for (uint32_t i = 0; i < x->ninsts && x->insts[i].kind == ANIMAT_KIND_BODY && !n; i++)
-        for (uint32_t k = 0; k < x->insts[i].params.n; k++)
-            if (!strcmp(x->insts[i].params.v[k].info->name, "time_limit") && dt > 0)
-                n = (uint64_t)fmax(1, round(x->insts[i].params.v[k].real / dt));
-    if (x->max_steps && (!n || x->max_steps < n)) n = x->max_steps;
-    return n;
-}
-
 /* --overlay: the time since reset, the return so far (and the episode
  * when there are several) onto the next frame. */
 static void render_overlay(render_job *j, uint64_t episode, uint64_t step) {
@@ -171,10 +159,10 @@ static void render_rate(render_job *j, double dt) {
 
 /* Run the episodes with the camera rolling, then commit the video. */
 static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
-    render_rate(j, s->dt);
-    j->dt = s->dt, j->episodes = x->episodes;
-    uint64_t steps = render_expected_steps(x, s->dt);
-    j->expect = steps ? x->episodes * ((steps + j->stride - 1) / j->stride) : 0;
+    render_rate(j, sim_dt(s));
+    j->dt = sim_dt(s), j->episodes = experiment_episodes(x);
+    uint64_t steps = experiment_expected_steps(x, sim_dt(s));
+    j->expect = steps ? j->episodes * ((steps + j->stride - 1) / j->stride) : 0;
     sim_observer o = {.ctx = j, .before = render_before, .after = render_after, .error = render_error};
     if (sim_observe(s, &o)) return errmsg_set(e, "render: too many observers");
     if (view_video_open(&j->video, j->out, j->w, j->h, j->fps, e)) return -1;
@@ -183,7 +171,7 @@ static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
     j->t0 = runner_now();
     progress_begin(&j->pg, j->quiet ? NULL : stderr, "render", "frames", 0, j->expect);
     int rc = 0;
-    for (uint64_t i = 0; i < x->episodes && !rc; i++) {
+    for (uint64_t i = 0; i < j->episodes && !rc; i++) {
         sim_result r;
         rc = sim_episode(s, i, &r, e);
     }
@@ -202,23 +190,22 @@ static int render_film(render_job *j, const experiment *x, sim *s, errmsg *e) {
 
 /* Load, check everything, film. 0 or -1 with e set. */
 static int render_run(render_job *j, errmsg *e) {
-    experiment x;
-    if (view_video_check(e) || experiment_load(&x, j->file, j->sets, j->nsets, j->plugins, j->nplugins, e)) return -1;
+    experiment *x;
+    if (view_video_check(e) || experiment_open(&x, j->file, j->sets, j->nsets, j->plugins, j->nplugins, e)) return -1;
     const char *inputs[EXPERIMENT_MAX_INSTS + 2];
-    uint32_t nin = experiment_inputs(&x, inputs, EXPERIMENT_MAX_INSTS + 2);
-    sim s;
-    memset(&s, 0, sizeof s);
+    uint32_t nin = experiment_inputs(x, inputs, EXPERIMENT_MAX_INSTS + 2);
+    sim *s = NULL;
     int rc = atomicfile_check(j->out, "-o", inputs, nin, e);
-    if (!rc) rc = sim_create(&s, &x, e);
+    if (!rc) rc = sim_new(&s, x, e);
     if (!rc) {
-        rc = view_render_setup(&j->r, j->w, j->h, 0, &s, e);
-        if (!rc) rc = render_film(j, &x, &s, e);
+        rc = view_render_setup(&j->r, j->w, j->h, 0, s, e);
+        if (!rc) rc = render_film(j, x, s, e);
         const view_mj *mj = view_mj_load(e);
         if (mj && *mj->mju_user_error == render_mj_error) *mj->mju_user_error = NULL;
         view_render_close(j->r);
-        sim_destroy(&s);
+        sim_free(s);
     }
-    experiment_free(&x);
+    experiment_close(x);
     return rc;
 }
 

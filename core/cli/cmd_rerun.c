@@ -119,8 +119,8 @@ static uint64_t recorded_hash(const rerun_src *r, const char *name, int *found) 
  * against the recording's. 0, or -1 with e set (a plugin that hashes
  * differently, unless `allow`). */
 static int check_plugins(const rerun_src *r, const experiment *x, int allow, FILE *out, errmsg *e) {
-    for (uint32_t k = 0; k <= x->ninsts; k++) {
-        const experiment_inst *in = k < x->ninsts ? &x->insts[k] : &x->learner;
+    for (uint32_t k = 0; k <= experiment_ninsts(x); k++) {
+        const experiment_inst *in = experiment_inst_at(x, k);
         if (!in->plugin) continue;
         uint64_t now = 0;
         int found;
@@ -137,16 +137,6 @@ static int check_plugins(const rerun_src *r, const experiment *x, int allow, FIL
     }
     if (out) fflush(out);
     return 0;
-}
-
-/* Drop every output the stored experiment names: rerun writes only its own
- * temporary recording. */
-static void drop_outputs(experiment *x) {
-    char **outs[] = {&x->trace, &x->record_file, &x->curve, &x->output, &x->checkpoint};
-    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
-        free(*outs[i]);
-        *outs[i] = NULL;
-    }
 }
 
 /* Compare dataset `name` of two recordings bit for bit. 0 same, 1 differs
@@ -267,24 +257,24 @@ static int repeat(const rerun_src *r, const char *again, int allow, FILE *out, F
                           "plugins by name only (pass --allow-plugin-paths to load these files: they run code)",
                           r->label, files);
     if (npath && out) fprintf(out, "  loading plugin files named by the recording (--allow-plugin-paths): %s\n", files);
-    experiment x;
-    if (experiment_load_stored(&x, r->label, r->path, r->text, r->plugins, r->nplugins, e)) return -1;
-    drop_outputs(&x);
-    if (check_plugins(r, &x, allow, out, e)) {
-        experiment_free(&x);
+    experiment *x; /* rerun writes only its own temporary recording: none of the stored outputs */
+    if (experiment_open_stored(&x, r->label, r->path, r->text, r->plugins, r->nplugins, e)) return -1;
+    experiment_drop_outputs(x);
+    if (check_plugins(r, x, allow, out, e)) {
+        experiment_close(x);
         return -1;
     }
     int rc;
     if (!strcmp(r->kind, "train")) {
         trainer_opts o = {.quiet = 1, .dry = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins,
                           .progress = progress};
-        rc = trainer_run(&x, &o, NULL, e) ? -1 : 0;
+        rc = trainer_run(x, &o, NULL, e) ? -1 : 0;
     } else {
         runner_opts o = {.quiet = 1, .record = again, .extra_plugins = r->plugins, .nextra = r->nplugins,
                          .progress = progress};
-        rc = runner_run(&x, &o, NULL, NULL, e);
+        rc = runner_run(x, &o, NULL, NULL, e);
     }
-    experiment_free(&x);
+    experiment_close(x);
     return rc;
 }
 

@@ -143,14 +143,14 @@ static const char *view_error(void *ctx) {
 
 /* Run the episodes in the window until they end or the user quits. */
 static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
-    double rate = s->dt > 0 ? 1.0 / s->dt : VIEW_MAX_FPS;
+    double rate = sim_dt(s) > 0 ? 1.0 / sim_dt(s) : VIEW_MAX_FPS;
     j->stride = rate > VIEW_MAX_FPS ? (uint32_t)ceil(rate / VIEW_MAX_FPS - 1e-9) : 1;
-    j->dt = s->dt;
+    j->dt = sim_dt(s);
     sim_observer o = {.ctx = j, .before = view_before, .after = view_after, .error = view_error};
     if (sim_observe(s, &o)) return errmsg_set(e, "view: too many observers");
     double t0 = runner_now();
     int rc = 0;
-    for (uint64_t i = 0; i < x->episodes && !rc && !j->quit; i++) {
+    for (uint64_t i = 0; i < experiment_episodes(x) && !rc && !j->quit; i++) {
         sim_result r;
         rc = sim_episode(s, i, &r, e);
     }
@@ -168,22 +168,21 @@ static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
 
 /* Load, check, open the window, show. 0 or -1 with e set. */
 static int view_run(view_job *j, errmsg *e) {
-    experiment x;
-    if (experiment_load(&x, j->file, j->sets, j->nsets, NULL, 0, e)) return -1;
-    sim s;
-    memset(&s, 0, sizeof s);
+    experiment *x;
+    if (experiment_open(&x, j->file, j->sets, j->nsets, NULL, 0, e)) return -1;
+    sim *s = NULL;
     char title[300];
     snprintf(title, sizeof title, "animat view %s", j->file);
     j->win = view_window_open(j->w, j->h, title, e); /* no display: one line before any work */
-    int rc = j->win ? sim_create(&s, &x, e) : -1;
+    int rc = j->win ? sim_new(&s, x, e) : -1;
     if (j->win && !rc) {
-        rc = view_render_setup(&j->r, j->w, j->h, 1, &s, e);
-        if (!rc) rc = view_show(j, &x, &s, e);
+        rc = view_render_setup(&j->r, j->w, j->h, 1, s, e);
+        if (!rc) rc = view_show(j, x, s, e);
         view_render_close(j->r);
-        sim_destroy(&s);
+        sim_free(s);
     }
     view_window_close(j->win);
-    experiment_free(&x);
+    experiment_close(x);
     return rc;
 }
 

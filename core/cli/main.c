@@ -1,8 +1,9 @@
-/* main.c -- the `animat` command line. See usage() for the contract. */
+/* main.c -- the `animat` command line (cli/main.h). See usage() for the contract. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <animat/embed.h>
 #include <gsl/gsl_errno.h>
 
 #include "base/atomicfile.h"
@@ -10,6 +11,7 @@
 #include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
+#include "cli/main.h"
 #include "cli/cmd_analyze.h"
 #include "cli/cmd_help.h"
 #include "cli/cmd_eval.h"
@@ -27,9 +29,6 @@
 #include "sim/record.h"
 #include "sim/nwb_export.h"
 #include "sim/runner.h"
-#include "sim/buffers.h"
-#include "sim/intervene.h"
-#include "sim/isolate.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
 
@@ -336,8 +335,8 @@ static int cmd_train(int argc, char **argv) {
     }
     errmsg e;
     errmsg_clear(&e);
-    experiment x;
-    if (experiment_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
+    experiment *x;
+    if (experiment_open(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
         if (ranks_rank() == 0) fprintf(stderr, "error: %s\n", e.msg);
         ranks_finalize();
         return 1;
@@ -345,7 +344,7 @@ static int cmd_train(int argc, char **argv) {
     if (c.record && nwb_is_path(c.record)) {
         fprintf(stderr, "error: --record %s: train writes HDF5 recordings (.h5); export one with animat export\n",
                 c.record);
-        experiment_free(&x);
+        experiment_close(x);
         ranks_finalize();
         return 1;
     }
@@ -353,9 +352,9 @@ static int cmd_train(int argc, char **argv) {
     char *cmd = join_args(argc, argv);
     trainer_opts o = {.threads = c.threads, .resume = c.resume, .command = cmd, .quiet = c.quiet, .record = c.record,
                       .extra_plugins = c.plugins, .nextra = c.nplugins, .progress = c.quiet ? NULL : stderr};
-    rc = trainer_run(&x, &o, stdout, &e);
+    rc = trainer_run(x, &o, stdout, &e);
     free(cmd);
-    experiment_free(&x);
+    experiment_close(x);
     if (rc < 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         ranks_abort(1);
@@ -366,29 +365,8 @@ static int cmd_train(int argc, char **argv) {
     return rc;
 }
 
-/* The `animat check` summary: one line, then notes on unfed inputs. */
-static void print_check(const experiment *x, sim *s) {
-    printf("ok: %s:", x->file);
-    for (uint32_t i = 0; i < x->ninsts; i++) {
-        const experiment_inst *in = &x->insts[i];
-        const char *word = x->short_form ? experiment_kind_name(in->kind) : in->name;
-        printf("%s %s %s %s", i ? "," : "", word, in->plugin->desc->name, in->plugin->desc->version);
-        if (x->short_form && in->kind == ANIMAT_KIND_CIRCUIT) printf(" (%u parameters)", s->ntheta);
-        if (in->substeps > 1) printf(" x%u substeps", in->substeps);
-    }
-    if (!x->short_form) printf(" (%u learnable parameters)", s->ntheta);
-    printf(", %u connections, %llu episode%s, seed %llu", x->nconns, (unsigned long long)x->episodes,
-           x->episodes == 1 ? "" : "s", (unsigned long long)x->seed);
-    if (x->learner.plugin)
-        printf(", learner %s %s (%llu epochs)", x->learner.plugin->desc->name, x->learner.plugin->desc->version,
-               (unsigned long long)x->epochs);
-    putchar('\n');
-    sim_print_unfed(s, stdout);
-    sim_print_named_edges(s, stdout);
-    sim_iv_print_notes(s, stdout);
-}
-
-/* animat run / animat check. */
+/* animat run / animat check: clients of the embedding API (animat/embed.h),
+ * as any program linking libanimat.so would be. */
 static int cmd_run(int argc, char **argv, int check_only) {
     cli c;
     memset(&c, 0, sizeof c);
@@ -396,38 +374,36 @@ static int cmd_run(int argc, char **argv, int check_only) {
     int rc = parse(argc, argv, &c);
     if (!rc) rc = parse_state(&c, &state_at);
     if (rc) return rc;
-    errmsg e;
-    errmsg_clear(&e);
-    experiment x;
-    if (experiment_load(&x, c.file, c.sets, c.nsets, c.plugins, c.nplugins, &e)) {
-        fprintf(stderr, "error: %s\n", e.msg);
+    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT;
+    oo.flags = ANIMAT_OPEN_DEFER, oo.path = c.file, oo.sets = c.sets, oo.nsets = c.nsets;
+    oo.plugins = c.plugins, oo.nplugins = c.nplugins;
+    char msg[ERRMSG_MAX];
+    animat_exp *x;
+    if (animat_open_with(&x, &oo, msg, sizeof msg)) {
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
     if (check_only) {
-        sim s;
-        rc = (x.isolate && isolate_create(&x, &e)) || sim_create(&s, &x, &e) ? -1 : 0;
-        if (!rc) {
-            rc = record_check_signals(&s, &e);
-            if (!rc) print_check(&x, &s);
-            sim_destroy(&s);
-        }
+        rc = animat_check(x, stdout);
     } else {
         char *cmd = join_args(argc, argv);
-        runner_opts o = {.trace = c.trace, .record = c.record, .command = cmd, .quiet = c.quiet,
-                         .extra_plugins = c.plugins, .nextra = c.nplugins, .state_out = c.state_out,
-                         .state_at = state_at, .state_in = c.state_in, .progress = c.quiet ? NULL : stderr};
-        rc = runner_run(&x, &o, stdout, NULL, &e);
+        animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
+        o.trace = c.trace, o.record = c.record, o.command = cmd, o.quiet = c.quiet, o.out = stdout;
+        o.state_out = c.state_out, o.state_at = state_at, o.state_in = c.state_in;
+        o.progress = c.quiet ? NULL : stderr;
+        rc = animat_run_with(x, &o, NULL);
         free(cmd);
     }
-    experiment_free(&x);
+    if (rc) snprintf(msg, sizeof msg, "%s", animat_errmsg(x));
+    animat_close(x);
     if (rc) {
-        fprintf(stderr, "error: %s\n", e.msg);
+        fprintf(stderr, "error: %s\n", msg);
         return 1;
     }
     return 0;
 }
 
-int main(int argc, char **argv) {
+int animat_cli_main(int argc, char **argv) {
     /* GSL's default error handler aborts the process; animat and its
      * plugins check GSL's status codes instead (documented in sdk/README). */
     gsl_set_error_handler_off();

@@ -155,26 +155,28 @@ static int load_run(sweep_plan *p, const char *const *extra, uint32_t nextra, ui
     uint32_t n = 0;
     for (uint32_t i = 0; i < p->nsets; i++) sets[n++] = p->sets[i];
     for (uint32_t i = 0; i < nextra; i++) sets[n++] = extra[i];
-    experiment x;
-    if (experiment_load(&x, p->file, sets, n, (const char *const *)p->plugins, p->nplugins, e)) return -1;
-    char *text = yamlemit_text(x.doc, e);
+    experiment *x;
+    if (experiment_open(&x, p->file, sets, n, (const char *const *)p->plugins, p->nplugins, e)) return -1;
+    char *text = yamlemit_text(experiment_doc(x), e);
     uint64_t h = HASH_FNV_INIT, fh = 0;
     if (text) h = hash_fnv(h, text, strlen(text));
     const char *mode = p->train ? "train" : "run";
     h = hash_fnv(h, mode, strlen(mode) + 1);
-    for (uint32_t i = 0; i <= x.ninsts; i++) {
-        const experiment_inst *in = i < x.ninsts ? &x.insts[i] : &x.learner;
+    for (uint32_t i = 0; i <= experiment_ninsts(x); i++) {
+        const experiment_inst *in = experiment_inst_at(x, i);
         if (in->plugin && hash_file(in->plugin->lib->path, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
     }
-    if (x.theta_file_path && hash_file(x.theta_file_path, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
+    const char *theta_file = experiment_theta_file_path(x);
+    if (theta_file && hash_file(theta_file, &fh) == 0) h = hash_fnv(h, &fh, sizeof fh);
     int rc = text ? 0 : -1;
-    if (!rc && p->train && !x.learner.plugin) rc = errmsg_set(e, "%s: --train needs a learner: block", p->file);
-    if (!rc && p->train && !x.eval_episodes)
+    if (!rc && p->train && !experiment_inst_at(x, experiment_ninsts(x))->plugin)
+        rc = errmsg_set(e, "%s: --train needs a learner: block", p->file);
+    if (!rc && p->train && !experiment_eval_episodes(x))
         rc = errmsg_set(e, "%s: --train needs held-out episodes (train.eval.episodes is 0)", p->file);
     *hash = h;
-    if (seed) *seed = x.seed;
+    if (seed) *seed = experiment_seed(x);
     free(text);
-    experiment_free(&x);
+    experiment_close(x);
     return rc;
 }
 

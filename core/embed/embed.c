@@ -53,27 +53,73 @@ static int check_agent(animat_exp *h, const char *agent) {
     return 0;
 }
 
+int embed_opts_copy(void *dst, size_t cap, const void *src, size_t min) {
+    memset(dst, 0, cap);
+    if (!src) return -1;
+    uint32_t size;
+    memcpy(&size, src, sizeof size);
+    if (size < min) return -1;
+    memcpy(dst, src, size < cap ? size : cap);
+    return 0;
+}
+
+/* Keep copies of the plugin files (a run's recording names them). 0 or ENOMEM. */
+static int keep_plugins(animat_exp *h, const char *const *plugins, uint32_t n) {
+    if (!n) return 0;
+    if (!(h->plugins = calloc(n, sizeof *h->plugins))) return embed_fail(h, ANIMAT_EMBED_ENOMEM, "out of memory");
+    for (h->nplugins = 0; h->nplugins < n; h->nplugins++)
+        if (!(h->plugins[h->nplugins] = strdup(plugins[h->nplugins])))
+            return embed_fail(h, ANIMAT_EMBED_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* animat_open_with under the open lock, its options checked. */
+static int open_locked(animat_exp *h, const animat_open_opts *o) {
+    int defer = (o->flags & ANIMAT_OPEN_DEFER) != 0;
+    if (!o->path && !o->text)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open: neither a path nor YAML text given");
+    if (o->flags & ~ANIMAT_OPEN_DEFER)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: unknown flags 0x%x", o->flags);
+    if (defer && o->agent)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: agent '%s' needs the instances: not with "
+                          "ANIMAT_OPEN_DEFER", o->agent);
+    if (keep_plugins(h, o->plugins, o->nplugins)) return ANIMAT_EMBED_ENOMEM;
+    if (experiment_load_text(&h->x, o->path ? o->path : "<text>", o->text, o->sets, o->nsets, o->plugins,
+                             o->nplugins, &h->e))
+        return ANIMAT_EMBED_EINPUT;
+    if (h->x.isolate && !defer)
+        return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: run.isolate: true is not available through the "
+                          "embedding API (run it with `animat run`)", h->x.file);
+    int rc = check_agent(h, o->agent);
+    if (!rc && !defer && embed_sim_create(h)) rc = ANIMAT_EMBED_EPLUGIN;
+    return rc;
+}
+
 int animat_open(animat_exp **out, const char *path, const char *text, const char *const *sets, uint32_t nsets,
                 const char *agent, char *msg, size_t cap) {
+    animat_open_opts o = ANIMAT_OPEN_OPTS_INIT;
+    o.path = path, o.text = text, o.sets = sets, o.nsets = nsets, o.agent = agent;
+    return animat_open_with(out, &o, msg, cap);
+}
+
+int animat_open_with(animat_exp **out, const animat_open_opts *oi, char *msg, size_t cap) {
     *out = NULL;
     animat_exp *h = calloc(1, sizeof *h);
     if (!h) {
         if (cap) snprintf(msg, cap, "out of memory");
         return ANIMAT_EMBED_ENOMEM;
     }
-    int rc = 0;
-    pthread_mutex_lock(&open_lock);
-    if (!path && !text) {
-        rc = embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open: neither a path nor YAML text given");
-    } else if (experiment_load_text(&h->x, path ? path : "<text>", text, sets, nsets, NULL, 0, &h->e)) {
-        rc = ANIMAT_EMBED_EINPUT;
-    } else if (h->x.isolate) {
-        rc = embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: run.isolate: true is not available through the embedding "
-                        "API (run it with `animat run`)", h->x.file);
-    } else if (!(rc = check_agent(h, agent)) && embed_sim_create(h)) {
-        rc = ANIMAT_EMBED_EPLUGIN;
+    h->agent = -1;
+    animat_open_opts o;
+    int rc;
+    if (embed_opts_copy(&o, sizeof o, oi, sizeof o)) {
+        rc = embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: no options, or their size (%u) is not an "
+                        "animat_open_opts's (use ANIMAT_OPEN_OPTS_INIT)", oi ? oi->size : 0);
+    } else {
+        pthread_mutex_lock(&open_lock);
+        rc = open_locked(h, &o);
+        pthread_mutex_unlock(&open_lock);
     }
-    pthread_mutex_unlock(&open_lock);
     if (rc) {
         if (cap) snprintf(msg, cap, "%s", h->e.msg);
         animat_close(h);
@@ -92,6 +138,8 @@ void animat_close(animat_exp *h) {
     pthread_mutex_unlock(&open_lock);
     free(h->bounds);
     free(h->user_theta);
+    for (uint32_t i = 0; i < h->nplugins; i++) free(h->plugins[i]);
+    free(h->plugins);
     free(h);
 }
 
@@ -237,6 +285,13 @@ int animat_run(animat_exp *h, uint64_t first, uint64_t n, double *returns, uint6
         return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: the agent '%s' is played by the program: step the "
                           "experiment (animat_reset, animat_step) instead of running it", h->x.file,
                           h->x.insts[h->agent].name);
+    if (h->x.isolate)
+        return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: run.isolate: true: run it with animat_run_with",
+                          h->x.file);
+    if (!h->have_sim && !h->sim_gen && embed_sim_create(h)) { /* ANIMAT_OPEN_DEFER: the first instances */
+        embed_sim_destroy(h);
+        return ANIMAT_EMBED_EPLUGIN;
+    }
     if (!h->have_sim) return embed_fail(h, ANIMAT_EMBED_ESTATE, "%s: no instances (a failed reset)", h->x.file);
     embed_abort(h);
     for (uint64_t k = 0; k < n; k++) {

@@ -18,8 +18,7 @@
 #include <ucontext.h>
 
 #include "base/errmsg.h"
-#include "exp/experiment.h"
-#include "sim/sim.h"
+#include "sim/sim_impl.h"
 #include "sim/state.h"
 
 /* Where a handle's episode is. */
@@ -54,6 +53,8 @@ struct animat_exp {
     uint32_t nobs, nact;
     double *bounds;          /* obs lower, obs upper, act lower, act upper; owned */
     double *user_theta;      /* the last animat_set_theta, kept across re-creation; owned */
+    char **plugins;          /* animat_open_opts.plugins, copied (a recording names them); owned */
+    uint32_t nplugins;
     /* The episode. */
     int state;               /* EMBED_* */
     uint64_t episode;
@@ -85,6 +86,12 @@ void embed_co_free(embed_co *c);
 
 /* Close the renderer (NULL-safe). */
 void embed_render_close(animat_exp *h);
+
+/* Copy an option struct that starts with its uint32_t size (animat/embed.h)
+ * into dst (cap bytes, zeroed first): the first min(size, cap) bytes. -1
+ * (nothing usable) when src is NULL or its size is below min, the size of
+ * the struct's first version. */
+int embed_opts_copy(void *dst, size_t cap, const void *src, size_t min);
 
 /* Set h->e from a code and message; returns code. */
 int embed_fail(animat_exp *h, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -257,6 +257,9 @@ static int after_resume(animat_exp *h, double *obs, double *reward, uint32_t *fl
 
 int animat_reset(animat_exp *h, uint64_t seed, uint64_t episode, double *obs, uint32_t nobs) {
     errmsg_clear(&h->e);
+    if (h->x.isolate) /* an ANIMAT_OPEN_DEFER handle */
+        return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: run.isolate: true: the episodes run in child processes "
+                          "(animat_run_with), never stepped from the program", h->x.file);
     if (nobs != h->nobs)
         return embed_fail(h, ANIMAT_EMBED_EINPUT, "reset: the observation has %u values, not %u", h->nobs, nobs);
     embed_abort(h);

@@ -14,6 +14,7 @@
 #include "exp/interventions.h"
 #include "exp/wiring.h"
 #include "plugin/hostctx.h"
+#include "exp/experiment_impl.h"
 
 
 /* Error at a node's position. */

@@ -105,50 +105,11 @@ typedef struct experiment_conn {
     const yamltree *node;           /* the string, for positions */
 } experiment_conn;
 
-typedef struct experiment {
-    char *file;            /* path as given; owned */
-    char *base_dir;        /* its directory (relative plugin paths); owned */
-    yamltree *doc;         /* the tree after overrides; owned */
-    registry reg;          /* loaded plugins; owned */
-    experiment_inst *insts;/* bodies first, then circuits, in file order; owned */
-    uint32_t ninsts, nbodies;
-    int short_form;        /* body:/circuit: keys (their classic messages) */
-    experiment_conn *conns;/* owned */
-    uint32_t nconns;
-    uint64_t episodes;     /* run.episodes, default 1 */
-    uint64_t seed;         /* run.seed, default 0 */
-    uint64_t max_steps;    /* run.max_steps, 0 = until a body ends the episode */
-    int isolate;           /* run.isolate: each episode in a forked process */
-    int guard;             /* run.guard: guard values around every port buffer, checked after each call */
-    int on_crash_continue; /* run.on_crash: 0 = stop (default), 1 = continue */
-    double crash_return;   /* run.crash_return: a crashed candidate's return */
-    double episode_timeout;/* run.episode_timeout, s; 0 = none (isolate only) */
-    thetafile *theta_file; /* top-level theta_file of a graph, or NULL; owned */
-    char *theta_file_path; /* its path, resolved; owned */
-    const yamltree *theta_file_node;
-    experiment_iv *ivs;    /* interventions; owned */
-    uint32_t nivs;
-    char *trace;           /* record.trace path or NULL; owned */
-    const yamltree *record_ports; /* record.ports list or NULL */
-    char *record_file;     /* record.file (HDF5 recording) or NULL; owned */
-    experiment_signal *record_sigs; /* record.signals resolved, or NULL (= every port, units, reward); owned */
-    uint32_t nrecord_sigs;
-    uint64_t record_every; /* record.every: sampling interval in control steps, default 1 */
-    experiment_inst learner;      /* plugin NULL when there is no learner block */
-    uint32_t targets[EXPERIMENT_MAX_INSTS]; /* learner.targets as instance indices */
-    uint32_t ntargets;     /* 0: every circuit (sim decides which have a theta) */
-    int targets_given;     /* learner.targets was written */
-    uint64_t epochs;       /* train.epochs, default 10 */
-    uint64_t threads;      /* train.threads, default 1 */
-    uint64_t checkpoint_every; /* train.checkpoint_every, default 1 */
-    uint64_t episodes_per_candidate; /* train.episodes_per_candidate k, default 1: score = mean of k */
-    uint64_t common_episodes; /* train.common_episodes: 0 none, 1 pairs, 2 epoch; default 1 if k > 1 */
-    uint64_t eval_episodes; /* held-out episodes after training and of animat eval: train.eval.episodes,
-                               else run.episodes when the file (or --set) gives it, else 10; 0 = none */
-    char *curve;           /* train.curve path or NULL; owned */
-    char *output;          /* train.output path or NULL; owned */
-    char *checkpoint;      /* train.checkpoint path or NULL; owned */
-} experiment;
+/* The experiment itself: opaque outside the layers that own or run it
+ * (exp/, sim/, train/, view/, embed/ include exp/experiment_impl.h for its
+ * fields; cli/ never does, tests/core/test_layout.c checks that) and read
+ * there through the accessors below. */
+typedef struct experiment experiment;
 
 /* Load `file`, apply `nsets` overrides "a.b=value", resolve plugins (with
  * `extra_plugins` files loaded first, may be NULL) and validate everything
@@ -187,5 +148,48 @@ const char *experiment_dir_word(uint32_t kind, uint32_t dir);
 
 /* "body"/"circuit"/"learner" for a kind. */
 const char *experiment_kind_name(uint32_t kind);
+
+/* experiment_load and experiment_load_stored into a new heap experiment,
+ * for code that does not see the struct (cli/): 0 with *out owned by the
+ * caller (experiment_close), or -1 with e set and *out NULL. */
+int experiment_open(experiment **out, const char *file, const char *const *sets, uint32_t nsets,
+                    const char *const *extra_plugins, uint32_t nextra, errmsg *e);
+int experiment_open_stored(experiment **out, const char *label, const char *origin, const char *text,
+                           const char *const *extra, uint32_t nextra, errmsg *e);
+
+/* Free an experiment of experiment_open and the struct itself (NULL: no-op). */
+void experiment_close(experiment *x);
+
+/* Accessors (exp/access.c); x must be a loaded experiment, any thread that
+ * may read it. The path as given (experiment-owned). */
+const char *experiment_file(const experiment *x);
+
+/* Number of bodies + circuits; instance i (bodies first, then circuits,
+ * in file order) for i < that, the learner (plugin NULL when there is no
+ * learner block) for i == that, NULL beyond. Experiment-owned. */
+uint32_t experiment_ninsts(const experiment *x);
+const experiment_inst *experiment_inst_at(const experiment *x, uint32_t i);
+
+/* run.episodes, run.seed, run.max_steps (0 = none), the held-out
+ * episodes (eval_episodes: 0 = none). */
+uint64_t experiment_episodes(const experiment *x);
+uint64_t experiment_seed(const experiment *x);
+uint64_t experiment_max_steps(const experiment *x);
+uint64_t experiment_eval_episodes(const experiment *x);
+
+/* The tree after overrides, and the top-level theta_file's resolved path
+ * (NULL when none). Experiment-owned. */
+const yamltree *experiment_doc(const experiment *x);
+const char *experiment_theta_file_path(const experiment *x);
+
+/* Forget every output the file names (record.trace, record.file,
+ * train.curve, train.output, train.checkpoint): `animat rerun` writes only
+ * its own. */
+void experiment_drop_outputs(experiment *x);
+
+/* Control steps an episode is expected to take with control interval dt:
+ * run.max_steps, else the first body's time_limit parameter (s) / dt, else
+ * 0 (unknown). */
+uint64_t experiment_expected_steps(const experiment *x, double dt);
 
 #endif

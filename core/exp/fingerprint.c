@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "exp/experiment_impl.h"
 
 /* Hash a NUL-terminated string with its NUL (NULL as ""). */
 static uint64_t fnv_str(uint64_t h, const char *s) { return hash_fnv(h, s ? s : "", strlen(s ? s : "") + 1); }

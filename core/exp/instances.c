@@ -10,6 +10,7 @@
 #include "exp/fields.h"
 #include "exp/thetafile.h"
 #include "plugin/hostctx.h"
+#include "exp/experiment_impl.h"
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 

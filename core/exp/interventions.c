@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exp/fields.h"
+#include "exp/experiment_impl.h"
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exp/experiment.h"
+#include "exp/experiment_impl.h"
 
 const char *experiment_kind_name(uint32_t kind) {
     return kind == ANIMAT_KIND_BODY ? "body" : kind == ANIMAT_KIND_CIRCUIT ? "circuit" : "learner";

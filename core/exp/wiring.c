@@ -1,5 +1,6 @@
 /* wiring.c -- see wiring.h. */
 #include "exp/wiring.h"
+#include "exp/experiment_impl.h"
 
 #include <ctype.h>
 #include <stdio.h>

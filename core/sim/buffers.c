@@ -1,6 +1,7 @@
 /* buffers.c -- see buffers.h. */
 #include "sim/buffers.h"
 #include "sim/guard.h"
+#include "sim/sim_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* guard.c -- see guard.h. */
 #include "sim/guard.h"
+#include "sim/sim_impl.h"
 
 #include <string.h>
 

@@ -10,6 +10,7 @@
 
 #include "base/params.h"
 #include "exp/interventions.h"
+#include "sim/sim_impl.h"
 
 #define AT(e, n, ...) errmsg_at((e), (n)->file, (n)->line, (n)->col, __VA_ARGS__)
 

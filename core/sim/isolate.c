@@ -3,6 +3,7 @@
 
 #include "base/child.h"
 #include "plugin/callguard.h"
+#include "sim/sim_impl.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -14,6 +14,7 @@
 #include "base/hash.h"
 #include "exp/wiring.h"
 #include "sim/record_impl.h"
+#include "sim/sim_impl.h"
 
 /* A chunked, compressed, extendible dataset of `rank` dims (first ones
  * start at 0), NaN-filled, double or uint64. -1 on failure. */

@@ -6,6 +6,7 @@
 
 #include "base/yamlemit.h"
 #include "sim/record.h"
+#include "sim/sim_impl.h"
 
 /* theta: [v0, v1, ...] of one circuit, printed to round-trip bit for bit,
  * replacing its theta or theta_file. */

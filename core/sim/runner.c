@@ -4,6 +4,7 @@
 #include "base/atomicfile.h"
 #include "exp/interventions.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "sim/sim.h"
 #include "sim/state.h"
 #include "sim/trace.h"
+#include "sim/sim_impl.h"
 
 #ifndef ANIMAT_VERSION
 #define ANIMAT_VERSION "0.0.0"
@@ -176,10 +178,12 @@ static int run_episodes(sim *s, const runner_opts *o, uint64_t first, uint64_t e
                         (unsigned long long)i + 1, (unsigned long long)end, e->msg);
             errmsg_clear(e);
             acc->failed++;
+            if (o && o->returns) o->returns[i - first] = NAN;
             continue;
         }
         if (rc || (rec && record_episode_end(rec, &r, e))) return progress_end(&pg), -1;
         total += r.ret;
+        if (o && o->returns) o->returns[i - first] = r.ret;
         acc->steps += r.steps;
         if (r.ret < acc->min_return) acc->min_return = r.ret;
         if (r.ret > acc->max_return) acc->max_return = r.ret;
@@ -327,7 +331,8 @@ static int runner_run_into(const experiment *x, const runner_opts *o, FILE *out,
     sim_heldout(&s, heldout);
     sim_trace *t = NULL;
     sim_record *r = NULL;
-    if ((o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, into, &t, &r, e)) {
+    if ((o && o->theta && sim_set_theta(&s, o->theta, e)) ||
+        (o && (o->state_out || o->state_in) && sim_state_check(&s, e)) || open_outputs(&s, o, path, into, &t, &r, e)) {
         trace_abort(t);
         record_abort(r);
         sim_destroy(&s);

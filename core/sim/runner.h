@@ -30,6 +30,10 @@ typedef struct runner_opts {
     FILE *progress;          /* progress of the steps with ETA (base/progress.h), usually stderr; NULL: none */
     int heldout;             /* 1: held-out evaluation (animat eval): episodes in the held-out stream
                                 domain (sim_heldout), lines say so; no trace or recording */
+    double *returns;         /* when non-NULL: each episode's return, in order (NaN: failed, on_crash
+                                continue); as many doubles as episodes run; caller-owned */
+    const double *theta;     /* when non-NULL: the graph theta set after the instances are created
+                                (sim_set_theta, projected), e.g. the embedding API's animat_set_theta */
 } runner_opts;
 
 typedef struct runner_summary {

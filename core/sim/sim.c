@@ -5,6 +5,7 @@
 
 #include "sim/guard.h"
 #include "sim/intervene.h"
+#include "sim/sim_impl.h"
 
 #include <math.h>
 #include <stdlib.h>

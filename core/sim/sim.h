@@ -123,45 +123,10 @@ typedef struct sim_hook {
     uint64_t at; /* snap: the step count it runs at */
 } sim_hook;
 
-typedef struct sim {
-    const experiment *x;
-    sim_phase *phase;         /* &local_phase, or a shared page under isolation */
-    sim_phase local_phase;
-    void *shared_page;        /* mmap'd by isolate; unmapped by sim_destroy */
-    sim_online online;        /* online.l NULL when no online learner is attached */
-    instance *insts;          /* x->ninsts, same order as x->insts; owned */
-    uint32_t ninsts, nbodies;
-    sim_node *nodes;          /* circuits in step order; owned */
-    uint32_t nnodes;
-    sim_copy *copies;         /* undelayed copies, grouped: nodes', then bodies'; owned */
-    uint32_t ncopies, body_copy0;
-    sim_copy *delayed;        /* delayed-edge copies, end of step; owned */
-    uint32_t ndelayed;
-    double dt;                /* bodies' control interval, s */
-    uint32_t ntargets;        /* circuits whose thetas the learner sees */
-    instance *targets[EXPERIMENT_MAX_INSTS];
-    uint32_t target_n[EXPERIMENT_MAX_INSTS]; /* each one's theta length */
-    uint32_t ntheta;          /* their total */
-    double *lo, *hi;          /* projection bounds per graph-theta entry; owned */
-    double *scratch;          /* ntheta doubles for projection; owned */
-    double *pool;             /* all port buffers; owned */
-    size_t npool;             /* doubles in pool (guards included) */
-    uint32_t nguard;          /* run.guard: SIM_GUARD guard doubles around every pool buffer, checked after
-                                 every plugin call (sim/guard.h); 0: none, the step loop checks nothing */
-    double *zeros;            /* shared zero input; owned */
-    sim_iv *ivs;              /* interventions; owned */
-    uint32_t nivs;
-    double *ivtheta;          /* a theta buffer for them; owned */
-    void *ivrng;              /* their noise stream (gsl_rng); owned */
-    sim_observer observers[SIM_MAX_OBSERVERS];
-    uint32_t nobservers;
-    uint64_t domain;          /* stream domain of its episodes: HOSTCTX_DOMAIN_RUN (0, after
-                                 sim_create) or _HELDOUT (sim_heldout); set between episodes */
-    uint64_t episode;         /* the current episode, for messages */
-    uint64_t step;            /* the current step, for messages */
-    sim_hook snap;            /* runs after snap.at control steps, before the next */
-    sim_hook restore;         /* runs once after the episode's reset, before its first step */
-} sim;
+/* The graph itself: opaque outside the layers that run it (sim/, train/,
+ * view/, embed/ include sim/sim_impl.h for its fields; cli/ never does,
+ * tests/core/test_layout.c checks that). */
+typedef struct sim sim;
 
 /* Create instances and wiring for experiment x (which must outlive s).
  * Applies explicit initial thetas. 0, or -1 with e set ("FILE:L:C:
@@ -170,6 +135,18 @@ int sim_create(sim *s, const experiment *x, errmsg *e);
 
 /* Destroy the instances and buffers (safe on a zeroed or failed sim). */
 void sim_destroy(sim *s);
+
+/* sim_create into a new heap sim, for code that does not see the struct
+ * (cli/): 0 with *out owned by the caller (sim_free), or -1 with e set and
+ * *out NULL. */
+int sim_new(sim **out, const experiment *x, errmsg *e);
+
+/* sim_destroy and free the struct (NULL: no-op). */
+void sim_free(sim *s);
+
+/* The bodies' control interval, s, and the graph theta's length. */
+double sim_dt(const sim *s);
+uint32_t sim_ntheta(const sim *s);
 
 /* One line per body action port whose values were clipped to its declared
  * bounds (port.h, "animat.ports/1") in the episodes run so far, with the

@@ -18,6 +18,7 @@
 #include "base/sealfile.h"
 #include "exp/fingerprint.h"
 #include "plugin/statext.h"
+#include "sim/sim_impl.h"
 
 #ifndef ANIMAT_VERSION
 #define ANIMAT_VERSION "0.0.0"

@@ -2,6 +2,7 @@
 #include "sim/theta.h"
 
 #include "base/params.h"
+#include "sim/sim_impl.h"
 
 #include <math.h>
 #include <stdio.h>

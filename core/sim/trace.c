@@ -8,6 +8,7 @@
 
 #include "base/atomicfile.h"
 #include "exp/wiring.h"
+#include "sim/sim_impl.h"
 
 struct sim_trace {
     atomicfile file;

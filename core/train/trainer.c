@@ -26,6 +26,7 @@
 #include "sim/sim.h"
 #include "sim/record.h"
 #include "sim/trace.h"
+#include "sim/sim_impl.h"
 
 #ifndef ANIMAT_VERSION
 #define ANIMAT_VERSION "0.0.0"

@@ -5,6 +5,7 @@
 
 #include "plugin/instance.h"
 #include "view/mjapi.h"
+#include "sim/sim_impl.h"
 
 /* Every body's animat.mujoco/1 table, checked (all required fields, the
  * same MuJoCo). 0, or -1 with e naming the first body that cannot be

@@ -229,14 +229,27 @@ class Experiment:
         self._check(self._lib.animat_set_theta(h, _dbuf(a), a.size))
 
     # -- episodes -------------------------------------------------------------------------------------------
-    def run(self, episodes=None, first=0):
-        """Returns of episodes first .. first+episodes-1 (default run.episodes), as `animat run`."""
+    def run(self, episodes=None, first=0, *, record=None, trace=None):
+        """Returns of episodes first .. first+episodes-1 (default run.episodes), as `animat run`.
+
+        record (an .h5 or .nwb path) and trace (a CSV path) write what `animat run --record/--trace`
+        writes, by the same code (animat_run_with): then the run is episodes 0 .. episodes-1."""
         h = self._handle()
         n = self.episodes if episodes is None else int(episodes)
         if n < 0:
             raise InputError(f"run: episodes must be >= 0, not {n}")
         out = np.empty(n, dtype=np.float64)
-        self._check(self._lib.animat_run(h, int(first), n, _dbuf(out), None))
+        if record is None and trace is None:
+            self._check(self._lib.animat_run(h, int(first), n, _dbuf(out), None))
+            return out
+        if first or not n:
+            raise InputError(f"run: a recording or trace covers episodes 0 .. episodes-1 (got first={first}, "
+                             f"episodes={n})")
+        o = _lib.run_opts()
+        o.episodes, o.returns = n, _dbuf(out)
+        o.record = os.fsencode(record) if record is not None else None
+        o.trace = os.fsencode(trace) if trace is not None else None
+        self._check(self._lib.animat_run_with(h, ctypes.byref(o), None))
         return out
 
     def reset(self, seed=None, episode=0):

@@ -20,6 +20,22 @@ class Port(ctypes.Structure):
                 ("values", ctypes.POINTER(ctypes.c_double))]
 
 
+class RunOpts(ctypes.Structure):
+    """animat_run_opts (embed.h); size is set by run_opts()."""
+    _fields_ = [("size", ctypes.c_uint32), ("quiet", ctypes.c_int), ("episodes", ctypes.c_uint64),
+                ("trace", ctypes.c_char_p), ("record", ctypes.c_char_p), ("command", ctypes.c_char_p),
+                ("out", ctypes.c_void_p), ("progress", ctypes.c_void_p), ("state_out", ctypes.c_char_p),
+                ("state_at", ctypes.c_uint64), ("state_in", ctypes.c_char_p), ("heldout", ctypes.c_int),
+                ("returns", ctypes.POINTER(ctypes.c_double))]
+
+
+def run_opts():
+    """An animat_run_opts as ANIMAT_RUN_OPTS_INIT makes it."""
+    o = RunOpts()
+    o.size = ctypes.sizeof(RunOpts)
+    return o
+
+
 def _candidates():
     env = os.environ.get("ANIMAT_LIBRARY")
     if env:
@@ -67,6 +83,7 @@ def _declare(lib):
         "animat_get_theta": (ctypes.c_int, [P, dp, u32]),
         "animat_set_theta": (ctypes.c_int, [P, dp, u32]),
         "animat_run": (ctypes.c_int, [P, u64, u64, dp, ctypes.POINTER(u64)]),
+        "animat_run_with": (ctypes.c_int, [P, ctypes.POINTER(RunOpts), ctypes.c_void_p]),
         "animat_obs_size": (u32, [P]), "animat_act_size": (u32, [P]),
         "animat_obs_bounds": (dp, [P, ctypes.c_int]), "animat_act_bounds": (dp, [P, ctypes.c_int]),
         "animat_reset": (ctypes.c_int, [P, u64, u64, dp, u32]),

@@ -125,3 +125,33 @@ def test_snapshot_restore_bit_for_bit(swimmer):
         z.reset()
         with pytest.raises(animat.UnsupportedError, match="between steps"):
             z.snapshot()
+
+
+def test_recording_from_python_equals_cli(cli, swimmer, tmp_path):
+    """run(record=, trace=) writes what `animat run --record --trace` writes: every dataset and the
+    trace's rows equal bit for bit (the provenance's command line aside)."""
+    h5py = pytest.importorskip("h5py")
+    args = ["--episodes", "2", "--set", "run.max_steps=50"]
+    subprocess.run([cli, "run", swimmer, "--quiet", "--record", str(tmp_path / "cli.h5"), "--trace",
+                    str(tmp_path / "cli.csv"), *args], check=True, capture_output=True)
+    with animat.Experiment(swimmer, set={"run.max_steps": 50}) as x:
+        got = x.run(episodes=2, record=tmp_path / "py.h5", trace=str(tmp_path / "py.csv"))
+    names = []
+    with h5py.File(tmp_path / "cli.h5", "r") as a, h5py.File(tmp_path / "py.h5", "r") as b:
+        a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+        assert len(names) > 5
+        for n in names:
+            assert a[n][()].tobytes() == b[n][()].tobytes(), n
+        assert got.tobytes() == a["episodes/return"][()].tobytes()
+    rows = [open(tmp_path / f).read().splitlines() for f in ("cli.csv", "py.csv")]
+    data = [[r for r in rs if not r.startswith("#")] for rs in rows]
+    assert len(data[0]) == 101 and data[0] == data[1]
+
+
+def test_run_record_bad_input(swimmer, tmp_path):
+    with animat.Experiment(swimmer, set=SHORT) as x:
+        with pytest.raises(animat.InputError, match="episodes 0 .. episodes-1"):
+            x.run(episodes=1, first=1, record=tmp_path / "r.h5")
+        with pytest.raises(animat.Error, match="swimmer-ncap.yaml"):
+            x.run(episodes=1, trace=swimmer)  # an input of the experiment: refused, untouched
+        assert not (tmp_path / "r.h5").exists()

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "sim/buffers.h"
 #include "sim/sim.h"
+#include "sim/sim_impl.h"
 
 static const char *exe, *broken, *src;
 static const char *dir;

@@ -17,6 +17,7 @@
 #include "ck_run.h"
 #include "exp/experiment.h"
 #include "sim/sim.h"
+#include "sim/sim_impl.h"
 
 #define TRAIN_EPISODES 480 /* swimmer-ncap-train.yaml: 60 epochs x population 8, k = 1 */
 #define EVAL_EPISODES 10   /* train.eval default */

@@ -9,6 +9,7 @@
 #include "ck_run.h"
 #include "exp/experiment.h"
 #include "sim/sim.h"
+#include "sim/sim_impl.h"
 
 static char example[1024];
 

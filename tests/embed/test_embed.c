@@ -5,13 +5,16 @@
  * native actions, gives the native return; truncation, wrong moments and
  * bad input as codes and one-line messages; a vector of handles gives the
  * same results for 1 and 3 threads; an episode abandoned half-way leaves
- * nothing behind (valgrind setup). */
+ * nothing behind (valgrind setup); animat_run_with (what `animat run` calls)
+ * gives animat_run's returns, writes the trace, honours a set theta and
+ * run.isolate on a deferred handle, and refuses bad option structs. */
 #include <animat/embed.h>
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ck_run.h"
 
@@ -219,6 +222,97 @@ START_TEST(vector_same_for_any_thread_count) {
 }
 END_TEST
 
+/* A deferred handle (ANIMAT_OPEN_DEFER) with these overrides. */
+static animat_exp *open_deferred(const char *const *sets, uint32_t n) {
+    animat_open_opts o = ANIMAT_OPEN_OPTS_INIT;
+    o.flags = ANIMAT_OPEN_DEFER, o.path = swimmer, o.sets = sets, o.nsets = n;
+    animat_exp *x = NULL;
+    char msg[1024] = "";
+    ck_assert_msg(animat_open_with(&x, &o, msg, sizeof msg) == 0, "%s", msg);
+    return x;
+}
+
+START_TEST(run_with_is_the_cli_run) {
+    double want[2], got[2] = {0, 0};
+    animat_exp *x = open_ok(NULL, short_run, 1);
+    ck_assert_int_eq(animat_run(x, 0, 2, want, NULL), 0);
+    animat_close(x);
+    char dir[] = "/tmp/animat-embed-XXXXXX", trace[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(trace, sizeof trace, "%s/t.csv", dir);
+    x = open_deferred(short_run, 1);
+    ck_assert_uint_eq(animat_ports(x, 0, 1), 0); /* no instances yet */
+    FILE *out = tmpfile();
+    animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
+    o.episodes = 2, o.returns = got, o.trace = trace, o.out = out;
+    animat_run_summary sum = ANIMAT_RUN_SUMMARY_INIT;
+    ck_assert_msg(animat_run_with(x, &o, &sum) == 0, "%s", animat_errmsg(x));
+    ck_assert(got[0] == want[0] && got[1] == want[1]);
+    ck_assert(sum.episodes == 2 && sum.steps == 2 * STEPS && sum.mean_return == (want[0] + want[1]) / 2);
+    ck_assert_int_eq(access(trace, R_OK), 0);
+    char line[256] = "";
+    rewind(out);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, out));
+    ck_assert_msg(!strncmp(line, "episode 1/2  return ", 20), "%s", line);
+    fclose(out);
+    ck_assert_int_eq(animat_run(x, 1, 1, got, NULL), 0); /* a deferred handle creates its instances on demand */
+    ck_assert(got[0] == want[1]);
+    /* The run's returns follow a theta set on the handle. */
+    double th[4] = {0.5, 2.0, 1.0, -0.5}, a[1], b[1];
+    ck_assert_int_eq(animat_set_theta(x, th, 4), 0);
+    ck_assert_int_eq(animat_run(x, 0, 1, a, NULL), 0);
+    o = (animat_run_opts)ANIMAT_RUN_OPTS_INIT;
+    o.episodes = 1, o.returns = b;
+    ck_assert_int_eq(animat_run_with(x, &o, NULL), 0);
+    ck_assert(a[0] == b[0] && a[0] != want[0]);
+    /* Bad option structs: one line, nothing run. */
+    o.size = 4;
+    ck_assert_int_eq(animat_run_with(x, &o, NULL), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(animat_errmsg(x), "ANIMAT_RUN_OPTS_INIT"), "%s", animat_errmsg(x));
+    ck_assert_int_eq(animat_run_with(x, NULL, NULL), ANIMAT_EMBED_EINPUT);
+    o = (animat_run_opts)ANIMAT_RUN_OPTS_INIT;
+    o.trace = swimmer; /* an input of the experiment */
+    ck_assert_int_eq(animat_run_with(x, &o, NULL), ANIMAT_EMBED_EPLUGIN);
+    ck_assert_msg(strstr(animat_errmsg(x), "swimmer-ncap.yaml"), "%s", animat_errmsg(x));
+    animat_close(x);
+    unlink(trace);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(deferred_open_check_and_isolate) {
+    const char *iso[] = {"run.max_steps=30", "run.isolate=true", "run.episodes=1"};
+    animat_exp *x = open_deferred(iso, 3);
+    FILE *out = tmpfile();
+    ck_assert_msg(animat_check(x, out) == 0, "%s", animat_errmsg(x));
+    char line[512] = "";
+    rewind(out);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, out));
+    ck_assert_msg(strstr(line, "ok: ") == line && strstr(line, "circuit ncap"), "%s", line);
+    fclose(out);
+    ck_assert_int_eq(animat_reset(x, 1, 0, NULL, 0), ANIMAT_EMBED_EUNSUPPORTED);
+    ck_assert_int_eq(animat_run(x, 0, 1, NULL, NULL), ANIMAT_EMBED_EUNSUPPORTED);
+    double got[1] = {0}, want[1];
+    animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
+    o.returns = got;
+    ck_assert_msg(animat_run_with(x, &o, NULL) == 0, "%s", animat_errmsg(x));
+    animat_close(x);
+    x = open_ok(NULL, short_run, 1);
+    ck_assert_int_eq(animat_run(x, 0, 1, want, NULL), 0);
+    animat_close(x);
+    ck_assert(got[0] == want[0]);
+    /* Not with an agent; not without the size. */
+    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT;
+    oo.flags = ANIMAT_OPEN_DEFER, oo.path = swimmer, oo.agent = "circuit";
+    char msg[256];
+    ck_assert_int_eq(animat_open_with(&x, &oo, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_ptr_null(x);
+    oo.size = 0;
+    ck_assert_int_eq(animat_open_with(&x, &oo, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(msg, "ANIMAT_OPEN_OPTS_INIT"), "%s", msg);
+}
+END_TEST
+
 int main(void) {
     const char *src = getenv("ANIMAT_SRC");
     if (!src) return 1;
@@ -233,6 +327,8 @@ int main(void) {
     tcase_add_test(t, reset_mid_episode_and_new_seed);
     tcase_add_test(t, vector_same_for_any_thread_count);
     tcase_add_test(t, snapshot_restore);
+    tcase_add_test(t, run_with_is_the_cli_run);
+    tcase_add_test(t, deferred_open_check_and_isolate);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "sim/sim.h"
 #include "view/render.h"
+#include "sim/sim_impl.h"
 
 #define W 160
 #define H 120

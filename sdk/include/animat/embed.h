@@ -6,7 +6,9 @@
  * Additions keep the number; a changed or removed function raises it.
  *
  * The library is a thin layer over the same code the `animat` command runs
- * (exp/: loading and validation, sim/: the step loop): animat_run's returns
+ * (exp/: loading and validation, sim/: the step loop), and the `animat`
+ * command is itself a client of it (`animat run`, `check` and `eval` call
+ * animat_open_with, animat_run_with and animat_check): animat_run's returns
  * equal `animat run`'s bit for bit, and episode k after animat_reset(seed s,
  * episode k) starts in the state episode k of `animat run --seed s` starts in.
  *
@@ -27,6 +29,13 @@
  * during a step ends the episode (ANIMAT_EMBED_EPLUGIN, naming plugin,
  * episode and step); the handle stays usable after animat_reset.
  *
+ * Option structs (animat_open_opts, animat_run_opts, animat_run_summary)
+ * start with `size`, the struct's size as the caller compiled it (the
+ * *_INIT macros set it): the library reads only the fields that size
+ * covers and takes zero for later ones, so a struct grows at its end
+ * without a new ANIMAT_EMBED_VERSION. A size smaller than the first
+ * version's struct is EINPUT.
+ *
  * Threads: one handle is used by one thread at a time (any thread; the
  * caller serialises). Different handles may be used concurrently, except
  * animat_open and animat_close, which the library serialises itself.
@@ -38,6 +47,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -149,6 +159,92 @@ int animat_set_theta(animat_exp *x, const double *theta, uint32_t n);
  * EUNSUPPORTED with an agent (step it instead); EPLUGIN when a plugin
  * fails. Ends an episode in progress. */
 int animat_run(animat_exp *x, uint64_t first, uint64_t n, double *returns, uint64_t *steps);
+
+/* animat_open with options; the CLI's `animat run`, `check` and `eval`
+ * open their experiment this way. On failure *out is NULL and the message
+ * is in msg (cap bytes, may be 0). Any thread (serialised internally). */
+typedef struct animat_open_opts {
+    uint32_t size;               /* sizeof(animat_open_opts) (ANIMAT_OPEN_OPTS_INIT) */
+    uint32_t flags;              /* ANIMAT_OPEN_* */
+    const char *path, *text;     /* as animat_open's */
+    const char *const *sets;     /* as animat_open's; may be NULL when nsets is 0 */
+    uint32_t nsets;
+    uint32_t nplugins;
+    const char *const *plugins;  /* plugin files (.so) loaded before the ones the experiment names,
+                                    as `animat run --plugin FILE`; may be NULL when nplugins is 0 */
+    const char *agent;           /* as animat_open's; NULL: none */
+} animat_open_opts;
+#define ANIMAT_OPEN_OPTS_INIT {sizeof(animat_open_opts), 0, NULL, NULL, NULL, 0, 0, NULL, NULL}
+
+/* Load and validate the file only: no instances are created at open (so
+ * port sizes, wiring and record.signals are not checked yet, and
+ * run.isolate: true is allowed). animat_run_with and animat_check create
+ * their own; the first animat_reset or animat_run creates the handle's
+ * (until then animat_ports and animat_ntheta are 0). Not with an agent
+ * (EINPUT); with run.isolate: true only animat_run_with and animat_check
+ * work (the others are EUNSUPPORTED). */
+#define ANIMAT_OPEN_DEFER 1u
+
+int animat_open_with(animat_exp **out, const animat_open_opts *o, char *msg, size_t cap);
+
+/* How animat_run_with runs: `animat run`'s options. */
+typedef struct animat_run_opts {
+    uint32_t size;               /* sizeof(animat_run_opts) (ANIMAT_RUN_OPTS_INIT) */
+    int quiet;                   /* 1: no line per episode on out (the summary still) */
+    uint64_t episodes;           /* episodes 0 .. episodes-1; 0: run.episodes */
+    const char *trace;           /* CSV trace written there (instead of record.trace); NULL: the file's */
+    const char *record;          /* recording written there, HDF5 (.h5) or NWB (.nwb), instead of
+                                    record.file; NULL: the file's */
+    const char *command;         /* the command line stored in the trace's and recording's provenance;
+                                    NULL: none */
+    FILE *out;                   /* one line per episode and the summary, as `animat run` prints them
+                                    (its stdout); NULL: nothing */
+    FILE *progress;              /* a progress line with ETA (`animat run`'s stderr); NULL: none */
+    const char *state_out;       /* with one episode: the whole experiment's state after state_at
+                                    control steps is written there (docs/state.md); NULL: none */
+    uint64_t state_at;
+    const char *state_in;        /* run that state's episode on from its step; NULL: none */
+    int heldout;                 /* 1: held-out evaluation episodes (`animat eval`; streams never shared
+                                    with a run's or training's), lines say so; no trace or recording */
+    double *returns;             /* when not NULL: the returns of the episodes run, in order (as many
+                                    doubles as episodes run; NaN for one that failed under
+                                    run.on_crash: continue) */
+} animat_run_opts;
+#define ANIMAT_RUN_OPTS_INIT {sizeof(animat_run_opts), 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL}
+
+/* What a run did (the numbers of its summary line). */
+typedef struct animat_run_summary {
+    uint32_t size;               /* sizeof(animat_run_summary) (ANIMAT_RUN_SUMMARY_INIT) */
+    uint64_t episodes;           /* episodes that ran to their end */
+    uint64_t failed;             /* episodes that crashed (run.on_crash: continue) */
+    uint64_t steps;              /* control steps in all of them */
+    double mean_return, min_return, max_return;
+    double seconds;              /* wall time of the episode loop */
+} animat_run_summary;
+#define ANIMAT_RUN_SUMMARY_INIT {sizeof(animat_run_summary), 0, 0, 0, 0, 0, 0, 0}
+
+/* Run the experiment's episodes as `animat run` runs them -- the same code:
+ * returns, trace and recording equal the CLI's bit for bit -- on instances
+ * of its own (created and destroyed by the call; the handle's theta, when
+ * set with animat_set_theta, applies). Every output is checked before any
+ * work, written only if everything succeeded, never half-written. sum (may
+ * be NULL) receives the summary. Ends an episode in progress.
+ * EUNSUPPORTED with an agent; EINPUT for a bad option; EPLUGIN when the
+ * run failed (a plugin, an output that cannot be written, a state file of
+ * another experiment: the message says which). Thread: as any call on x;
+ * out and progress are written from it. */
+int animat_run_with(animat_exp *x, const animat_run_opts *o, animat_run_summary *sum);
+
+/* `animat check`: create the instances (ANIMAT_OPEN_DEFER handles: in a
+ * child process first under run.isolate: true), check wiring, port sizes
+ * and record.signals, and write the summary `animat check` prints to out
+ * (NULL: none); then destroy them. EPLUGIN (with the message) when a
+ * check fails. */
+int animat_check(animat_exp *x, FILE *out);
+
+/* The held-out episodes `animat eval` runs: train.eval.episodes, else
+ * run.episodes when the file or an override gives it, else 10 (0: none). */
+uint64_t animat_eval_episodes(const animat_exp *x);
 
 /* The agent (animat_open's agent): observation and action sizes (0, 0
  * without one) and their bounds (handle-owned, size doubles each). */
