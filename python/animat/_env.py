@@ -93,6 +93,21 @@ class Env:
             info["step"] = self._x._lib.animat_step_count(h)
         return obs, self._reward.value, bool(f & 1), bool(f & 2), info
 
+    def snapshot(self):
+        """The environment's whole state at this point of the episode, as bytes (animat.state/1): restore() it
+        here or in another Env of the same experiment to continue from here, bit for bit."""
+        if self._done:
+            raise StateError("animat: snapshot after the episode ended: call reset()")
+        return self._x.snapshot()
+
+    def restore(self, state):
+        """Continue the episode snapshot() saved; returns the observation the next step's action answers."""
+        obs = self._x.restore(state)
+        h = self._x._h
+        self._seed, self._episode = self._x._lib.animat_seed(h), self._x._lib.animat_episode(h)
+        self._done = False
+        return obs
+
     def render(self):
         """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
         as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""

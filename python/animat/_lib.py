@@ -76,6 +76,7 @@ def _declare(lib):
         "animat_state_save": (ctypes.c_int, [P, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(u64)]),
         "animat_state_free": (None, [ctypes.c_void_p]),
         "animat_state_load": (ctypes.c_int, [P, ctypes.c_char_p, u64]),
+        "animat_obs": (ctypes.c_int, [P, dp, u32]),
         "animat_vec_create": (ctypes.c_int, [ctypes.POINTER(P), u32, ctypes.c_char_p, ctypes.c_size_t]),
         "animat_vec_destroy": (None, [P]),
         "animat_vec_step": (ctypes.c_int, [P, ctypes.POINTER(P), u32, dp, dp, dp, ctypes.POINTER(u32),

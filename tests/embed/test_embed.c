@@ -156,7 +156,8 @@ static void continue_run(animat_exp *x, double *out) {
 }
 
 START_TEST(snapshot_restore) {
-    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1), *a = open_ok("circuit", NULL, 0);
+    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1);
+    animat_exp *a = open_ok("circuit", short_run, 1);
     void *buf = NULL;
     uint64_t size = 0;
     ck_assert_int_eq(animat_state_save(x, &buf, &size), ANIMAT_EMBED_ESTATE); /* no episode yet */
@@ -175,9 +176,12 @@ START_TEST(snapshot_restore) {
     ck_assert_mem_eq(first, other, sizeof first);
     ck_assert_int_eq(animat_state_load(y, buf, size - 8), ANIMAT_EMBED_EINPUT);
     ck_assert_int_eq(animat_state_load(y, buf, 4), ANIMAT_EMBED_EINPUT);
-    animat_state_free(buf);
     ck_assert_int_eq(animat_reset(a, 1, 0, (double[NJ]){0}, NJ), 0);
-    ck_assert_int_eq(animat_state_save(a, &buf, &size), ANIMAT_EMBED_EUNSUPPORTED);
+    char msg[1024];
+    ck_assert_int_eq(animat_state_load(a, buf, size), ANIMAT_EMBED_EINPUT); /* saved without an agent */
+    snprintf(msg, sizeof msg, "%s", animat_errmsg(a));
+    ck_assert_msg(strstr(msg, "between two steps (no agent)") && !strchr(msg, '\n'), "%s", msg);
+    animat_state_free(buf);
     animat_close(x);
     animat_close(y);
     animat_close(a);
@@ -208,6 +212,47 @@ static void vec_run(uint32_t threads, double *rows) {
     for (int i = 0; i < 3; i++) animat_close(x[i]);
 }
 
+/* n agent steps from where a is (a fixed action pattern): rewards, then the last observation. */
+static void continue_agent(animat_exp *a, double *out, int n) {
+    double act[NJ], obs[NJ];
+    for (int k = 0; k < n; k++) {
+        for (int j = 0; j < NJ; j++) act[j] = sin(0.3 * k + j);
+        ck_assert_int_eq(animat_step(a, act, NJ, obs, NJ, &out[k], NULL), 0);
+    }
+    memcpy(out + n, obs, sizeof obs);
+}
+
+/* With an agent the state is taken at the agent's turn, inside a step, and
+ * continues from there; states of another setup are refused in one line. */
+START_TEST(snapshot_restore_with_agent) {
+    animat_exp *a = open_ok("circuit", NULL, 0), *b = open_ok("circuit", NULL, 0);
+    animat_exp *c = open_ok("circuit", short_run, 1);
+    double at[NJ], back[NJ], first[10 + NJ], again[10 + NJ], other[10 + NJ];
+    ck_assert_int_eq(animat_reset(a, 4, 1, at, NJ), 0);
+    continue_agent(a, first, 7);
+    ck_assert_int_eq(animat_obs(a, at, NJ), 0);
+    void *buf = NULL;
+    uint64_t size = 0;
+    ck_assert_int_eq(animat_state_save(a, &buf, &size), 0);
+    continue_agent(a, first, 10);
+    ck_assert_int_eq(animat_state_load(a, buf, size), 0);
+    ck_assert_int_eq(animat_obs(a, back, NJ), 0);
+    ck_assert_mem_eq(at, back, sizeof at);
+    continue_agent(a, again, 10);
+    ck_assert_int_eq(animat_state_load(b, buf, size), 0); /* another handle, at its run.seed */
+    ck_assert_uint_eq(animat_episode(b), 1);
+    continue_agent(b, other, 10);
+    ck_assert_mem_eq(first, again, sizeof first);
+    ck_assert_mem_eq(first, other, sizeof first);
+    ck_assert_int_eq(animat_state_load(c, buf, size), ANIMAT_EMBED_EINPUT); /* run.max_steps differs */
+    ck_assert_msg(strstr(animat_errmsg(c), "different experiment setup"), "%s", animat_errmsg(c));
+    animat_state_free(buf);
+    animat_close(a);
+    animat_close(b);
+    animat_close(c);
+}
+END_TEST
+
 START_TEST(vector_same_for_any_thread_count) {
     static double one[(STEPS + 5) * 3 * (NJ + 2)], three[(STEPS + 5) * 3 * (NJ + 2)];
     vec_run(1, one);
@@ -233,6 +278,7 @@ int main(void) {
     tcase_add_test(t, reset_mid_episode_and_new_seed);
     tcase_add_test(t, vector_same_for_any_thread_count);
     tcase_add_test(t, snapshot_restore);
+    tcase_add_test(t, snapshot_restore_with_agent);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

@@ -190,15 +190,19 @@ double animat_return(const animat_exp *x);
  * animat.mujoco/1 extension or OSMesa/MuJoCo cannot be loaded. */
 int animat_render(animat_exp *x, uint32_t w, uint32_t h, const uint8_t **rgb);
 
-/* Snapshot and restore (animat.state/1, docs/state.md), for a handle
- * without an agent, between two control steps (after animat_reset or
- * animat_step, while the episode goes on): save writes the whole
- * experiment's state into a new buffer *buf of *size bytes (free it with
- * animat_state_free); load resets to that state's episode and continues it
- * from its step, bit for bit, on this or another handle opened from the same
- * experiment and seed. EUNSUPPORTED with an agent or when an instance has
- * no animat.state/1; EINPUT for a buffer that is not a state of this
- * experiment. */
+/* Snapshot and restore (animat.state/1, docs/state.md), while an episode
+ * goes on (after animat_reset or animat_step): between two control steps
+ * without an agent, at the agent's turn with one (the circuits before it
+ * have stepped; loading continues that step from the agent, so the next
+ * action meets the same state). save writes the whole experiment's state
+ * into a new buffer *buf of *size bytes (free it with animat_state_free);
+ * load resets to that state's seed and episode and continues it from its
+ * step, bit for bit, on this or another handle opened from the same
+ * experiment (the same agent); with an agent, animat_obs then gives the
+ * observation. EUNSUPPORTED when an instance has no animat.state/1, or with
+ * an agent and interventions; EINPUT for a buffer that is not a state of
+ * this experiment's setup (another file, parameters or plugins: the
+ * message says so). */
 int animat_state_save(animat_exp *x, void **buf, uint64_t *size);
 void animat_state_free(void *buf); /* NULL is a no-op; any thread */
 int animat_state_load(animat_exp *x, const void *buf, uint64_t size);
@@ -224,6 +228,11 @@ void animat_vec_destroy(animat_vec *v);
  * other handles were stepped). */
 int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const double *act, double *obs,
                     double *reward, uint32_t *flags, char *msg, size_t cap);
+
+/* The agent's current observation (its inputs, as animat_step copies them)
+ * into obs (n must be animat_obs_size), e.g. after animat_state_load.
+ * ESTATE without an episode. */
+int animat_obs(animat_exp *x, double *obs, uint32_t n);
 
 #ifdef __cplusplus
 }
