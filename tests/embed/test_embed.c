@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ck_run.h"
 
@@ -253,6 +254,69 @@ START_TEST(snapshot_restore_with_agent) {
 }
 END_TEST
 
+/* Index of dataset `name` in r, or -1. */
+static int rec_find(animat_rec *r, const char *name, animat_rec_dataset *ds) {
+    for (uint32_t k = 0; k < animat_rec_datasets(r); k++)
+        if (animat_rec_dataset_info(r, k, ds) == 0 && !strcmp(ds->name, name)) return (int)k;
+    return -1;
+}
+
+/* A recording of `animat run` read through the library: names, shapes,
+ * types, values, attributes; bad files and buffers as codes and one line. */
+START_TEST(recording_read_through_the_library) {
+    char path[512], cmd[2048], msg[1024];
+    snprintf(path, sizeof path, "/tmp/animat-embed-rec-%d.h5", (int)getpid());
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --episodes 2 --set run.max_steps=50 --record '%s' > /dev/null",
+             getenv("ANIMAT_EXE"), swimmer, path);
+    ck_assert_int_eq(system(cmd), 0);
+    animat_rec *r = NULL;
+    ck_assert_msg(animat_rec_open(&r, path, msg, sizeof msg) == 0, "%s", msg);
+    animat_rec_dataset ds;
+    int k = rec_find(r, "episodes/steps", &ds);
+    ck_assert_int_ge(k, 0);
+    ck_assert_uint_eq(ds.type, ANIMAT_REC_U64);
+    ck_assert_uint_eq(ds.rank, 1);
+    uint64_t steps[2];
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, steps, sizeof steps), 0);
+    ck_assert(steps[0] == 50 && steps[1] == 50);
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, steps, 8), ANIMAT_EMBED_EINPUT); /* wrong size: nothing read */
+    ck_assert_msg(strstr(animat_rec_errmsg(r), "needs a buffer of 16 bytes"), "%s", animat_rec_errmsg(r));
+    k = rec_find(r, "signals/body.obs.joints", &ds);
+    ck_assert(k >= 0 && ds.type == ANIMAT_REC_F64 && ds.rank == 3);
+    ck_assert(ds.dims[0] == 2 && ds.dims[1] == 50 && ds.dims[2] == NJ);
+    double *v = malloc(2 * 50 * NJ * sizeof *v);
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, v, 2 * 50 * NJ * sizeof *v), 0);
+    ck_assert(isfinite(v[0]) && isfinite(v[2 * 50 * NJ - 1]));
+    free(v);
+    uint32_t n = 0;
+    animat_rec_attribute at;
+    ck_assert_int_eq(animat_rec_attrs(r, "signals/body.obs.joints", &n), 0);
+    int names = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        ck_assert_int_eq(animat_rec_attr(r, a, &at), 0);
+        if (strcmp(at.name, "names")) continue;
+        ck_assert(at.type == ANIMAT_REC_TEXT && at.rank == 1 && at.count == NJ);
+        ck_assert_str_eq(at.values, "joints[0]");
+        ck_assert_str_eq((const char *)at.values + 10, "joints[1]");
+        names = 1;
+    }
+    ck_assert(names);
+    ck_assert_int_eq(animat_rec_attrs(r, "", &n), 0);
+    ck_assert_uint_ge(n, 5);
+    ck_assert_int_eq(animat_rec_attrs(r, "nope", &n), ANIMAT_EMBED_EINPUT);
+    ck_assert_uint_eq(n, 0);
+    animat_rec_close(r);
+    const char *bad[] = {"/nonexistent.h5", "/tmp", swimmer};
+    for (int b = 0; b < 3; b++) {
+        r = (animat_rec *)1;
+        ck_assert_int_eq(animat_rec_open(&r, bad[b], msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+        ck_assert_ptr_null(r);
+        ck_assert_msg(!strncmp(msg, bad[b], strlen(bad[b])) && !strchr(msg, '\n'), "%s", msg);
+    }
+    unlink(path);
+}
+END_TEST
+
 START_TEST(vector_same_for_any_thread_count) {
     static double one[(STEPS + 5) * 3 * (NJ + 2)], three[(STEPS + 5) * 3 * (NJ + 2)];
     vec_run(1, one);
@@ -279,6 +343,7 @@ int main(void) {
     tcase_add_test(t, vector_same_for_any_thread_count);
     tcase_add_test(t, snapshot_restore);
     tcase_add_test(t, snapshot_restore_with_agent);
+    tcase_add_test(t, recording_read_through_the_library);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
