@@ -133,3 +133,10 @@ def raw_step(lib):
     f = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p,
                          ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p)(("animat_step", lib))
     return f
+
+
+def raw_vec_step(lib):
+    """animat_vec_step taking raw addresses (ints) for its pointers: VectorEnv.step's fast path."""
+    vp = ctypes.c_void_p
+    return ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, ctypes.c_uint32, vp, vp, vp, vp, vp, ctypes.c_size_t)(
+        ("animat_vec_step", lib))

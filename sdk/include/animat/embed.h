@@ -222,7 +222,8 @@ void animat_vec_destroy(animat_vec *v);
  * step ended is reset instead (episode + 1, same seed; its action
  * ignored, reward 0, flags ANIMAT_EMBED_RESET). Results do not depend on
  * `threads`. The handles are borrowed for the call: no other thread may use
- * them meanwhile (each is stepped by one library thread, i % threads). The
+ * them meanwhile (each is stepped by one library thread, whichever takes it
+ * first: a handle's episode may continue on any of them). The
  * arrays are the caller's. On failure the first failing handle's message
  * is copied into msg: returns 0 or, for handle i failing, -(i + 1) (the
  * other handles were stepped). */
