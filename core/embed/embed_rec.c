@@ -63,10 +63,11 @@ static uint32_t value_type(hid_t t, hid_t *mem) {
     }
 }
 
-/* A dataspace's rank and dims (rank > ANIMAT_REC_MAX_RANK: -1). */
+/* A dataspace's rank and dims; -2 for a rank over ANIMAT_REC_MAX_RANK, -1 unreadable. */
 static int space_dims(hid_t sp, uint64_t *dims) {
     int rank = H5Sget_simple_extent_ndims(sp);
-    if (rank < 0 || rank > (int)ANIMAT_REC_MAX_RANK) return -1;
+    if (rank > (int)ANIMAT_REC_MAX_RANK) return -2;
+    if (rank < 0) return -1;
     hsize_t d[ANIMAT_REC_MAX_RANK];
     if (H5Sget_simple_extent_dims(sp, d, NULL) < 0) return -1;
     for (int i = 0; i < rank; i++) dims[i] = d[i];
@@ -94,11 +95,11 @@ static int add_dataset(animat_rec *r, hid_t obj, const char *name) {
     animat_rec_dataset *ds = &r->sets[r->nsets];
     memset(ds, 0, sizeof *ds);
     int rank = sp < 0 ? -1 : space_dims(sp, ds->dims);
-    int ok = t >= 0 && rank >= 0 && (ds->name = strdup(name));
+    int ok = t >= 0 && rank != -1 && (ds->name = strdup(name));
     if (ok) {
-        ds->rank = (uint32_t)rank;
+        ds->rank = rank > 0 ? (uint32_t)rank : 0;
         ds->type = value_type(t, &r->types[r->nsets]);
-        if (ds->type == ANIMAT_REC_TEXT) ds->type = ANIMAT_REC_OTHER; /* text datasets: not read here */
+        if (ds->type == ANIMAT_REC_TEXT || rank < 0) ds->type = ANIMAT_REC_OTHER; /* not read here */
         r->nsets++;
     }
     if (sp >= 0) H5Sclose(sp);
@@ -252,7 +253,7 @@ static int read_attr(hid_t obj, uint32_t k, animat_rec_attribute *at, uint64_t *
     char name[1024];
     ssize_t nl = a < 0 ? -1 : H5Aget_name(a, sizeof name, name);
     int rank = sp < 0 ? -1 : space_dims(sp, at->dims);
-    int ok = t >= 0 && nl >= 0 && rank >= 0 && (at->name = strdup(name));
+    int ok = t >= 0 && nl >= 0 && rank != -1 && (at->name = strdup(name));
     size_t count = 0;
     errmsg ce;
     errmsg_clear(&ce);

@@ -105,8 +105,12 @@ def test_huge_declared_dataset_is_refused_not_allocated(tmp_path, monkeypatch, b
     with h5py.File(path, "w") as f:
         f.create_dataset("huge", shape=(1 << 40, 1 << 20), chunks=(1, 1), dtype="f8")  # no data written
         f.create_dataset("small", data=np.arange(3.0))
+        f.create_dataset("deep", data=np.zeros((1,) * 9))  # rank 9: listed, not read by the library
     with _open(path, backend, monkeypatch) as r:
-        assert r.signals == ["huge", "small"]
+        assert r.signals == ["deep", "huge", "small"]
         assert r["small"].tobytes() == np.arange(3.0).tobytes()
         with pytest.raises(animat.InputError, match="more than this reads at once"):
             r["huge"]
+        if backend == "libanimat":
+            with pytest.raises(animat.UnsupportedError, match="deep: not numbers"):
+                r["deep"]
