@@ -46,6 +46,23 @@ __attribute__((format(printf, 3, 4))) static int rec_fail(animat_rec *r, int cod
     return code;
 }
 
+/* H5Ewalk2 callback: keep the innermost error's description. */
+static herr_t first_error(unsigned n, const H5E_error2_t *err, void *op) {
+    if (n == 0 && err->desc) snprintf(op, 256, "%s", err->desc);
+    return 0;
+}
+
+/* Why libhdf5's last call on this thread failed, in its own words ("truncated
+ * file: eof = 700000, ..."), or "a damaged file?" when it said nothing. */
+static const char *h5_reason(char buf[256]) {
+    buf[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_error, buf);
+    for (char *c = buf; *c; c++)
+        if (*c == '\n') *c = ' ';
+    if (!buf[0]) snprintf(buf, 256, "a damaged file?");
+    return buf;
+}
+
 /* The value type of an HDF5 type, and the native memory type it is read as. */
 static uint32_t value_type(hid_t t, hid_t *mem) {
     *mem = -1;
@@ -145,8 +162,9 @@ int animat_rec_open(animat_rec **out, const char *path, char *msg, size_t cap) {
         return ANIMAT_EMBED_ENOMEM;
     }
     int rc = path ? check_path(r) : rec_fail(r, ANIMAT_EMBED_EINPUT, "no path given");
+    char why[256];
     if (!rc && (r->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
-        rc = rec_fail(r, ANIMAT_EMBED_EINPUT, "cannot open as HDF5 (a truncated or damaged file?)");
+        rc = rec_fail(r, ANIMAT_EMBED_EINPUT, "cannot open as HDF5: %s", h5_reason(why));
     if (!rc && H5Ovisit(r->file, H5_INDEX_NAME, H5_ITER_INC, visit, r) < 0) {
         rc = strstr(r->e.msg, "out of memory") ? ANIMAT_EMBED_ENOMEM : ANIMAT_EMBED_EINPUT;
         if (!r->e.set) rec_fail(r, rc, "cannot list its objects (a truncated or damaged file?)");
@@ -210,9 +228,10 @@ int animat_rec_read(animat_rec *r, uint32_t k, void *buf, uint64_t bytes) {
     if (!cells) return 0;
     hid_t d = H5Dopen2(r->file, ds->name, H5P_DEFAULT);
     int ok = d >= 0 && H5Dread(d, r->types[k], H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+    char why[256];
+    if (!ok) h5_reason(why);
     if (d >= 0) H5Dclose(d);
-    return ok ? 0 : rec_fail(r, ANIMAT_EMBED_EINPUT, "%s: cannot read its values (a truncated or damaged file?)",
-                             ds->name);
+    return ok ? 0 : rec_fail(r, ANIMAT_EMBED_EINPUT, "%s: cannot read its values: %s", ds->name, why);
 }
 
 /* Attribute `a`'s text values (count strings) as NUL-terminated strings

@@ -5,7 +5,9 @@
  * native actions, gives the native return; truncation, wrong moments and
  * bad input as codes and one-line messages; a vector of handles gives the
  * same results for 1 and 3 threads; an episode abandoned half-way leaves
- * nothing behind (valgrind setup). */
+ * nothing behind (valgrind setup); states with and without an agent
+ * continue bit for bit and are refused by another setup; a recording of
+ * `animat run` reads through the library. */
 #include <animat/embed.h>
 #include <check.h>
 #include <math.h>

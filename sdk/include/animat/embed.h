@@ -274,8 +274,8 @@ typedef struct animat_rec_attribute {
 /* Open the HDF5 file `path` read-only and list its datasets. 0, or
  * EINPUT/ENOMEM with one line in msg (cap bytes) and *out NULL: "PATH:
  * cannot open: No such file or directory", "PATH: is a directory, not a
- * recording", "PATH: not an HDF5 file", "PATH: cannot list its objects (a
- * truncated or damaged file?)". Any thread. */
+ * recording", "PATH: not an HDF5 file", "PATH: cannot open as HDF5:
+ * truncated file: eof = ...", libhdf5's own reason). Any thread. */
 int animat_rec_open(animat_rec **out, const char *path, char *msg, size_t cap);
 
 /* Close the file, free everything r owns (NULL is a no-op). */
