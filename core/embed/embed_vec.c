@@ -1,9 +1,10 @@
 /* embed_vec.c -- animat_vec: step many handles at once on a pool of threads
  * (animat/embed.h). The threads take handles in turn from a shared counter
- * (a thread the system is slow to run takes fewer; none waits for it); each
+ * (a thread the system runs late takes fewer; the call ends when every
+ * worker has checked in and the handles taken are done); each
  * handle's result depends on the handle alone (its episode may continue on
  * any thread), so the results do not depend on the thread count or on who
- * took what. Between calls the pool's workers spin a few microseconds on
+ * took what. Between calls the pool's workers spin up to 50 us on
  * the call counter (the caller's next batch usually comes by then), then
  * sleep on a condition variable; the caller waits for the last one the same
  * way. */
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One call's work, shared by the threads. */
 typedef struct vec_job {
@@ -25,7 +27,7 @@ typedef struct vec_job {
     int *rc;                /* n codes */
 } vec_job;
 
-#define VEC_SPIN 4000u /* polls (a pause each, ~10-40 us in all) before sleeping */
+#define VEC_SPIN_NS 50000 /* how long a thread polls a counter before it sleeps */
 
 struct animat_vec {
     uint32_t threads;
@@ -71,11 +73,24 @@ static inline void cpu_pause(void) {
 #endif
 }
 
-/* Spin until *a differs from `from` (1) or VEC_SPIN polls passed (0). */
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Spin until *a differs from `from` (1) or VEC_SPIN_NS passed (0). */
 static int spin_u64(_Atomic uint64_t *a, uint64_t from) {
-    for (uint32_t k = 0; k < VEC_SPIN; k++, cpu_pause())
+    for (int64_t end = now_ns() + VEC_SPIN_NS;; cpu_pause()) {
         if (atomic_load_explicit(a, memory_order_acquire) != from) return 1;
-    return 0;
+        if (now_ns() > end) return 0;
+    }
+}
+
+/* Spin until *a is 0 or VEC_SPIN_NS passed. */
+static void spin_zero(_Atomic uint32_t *a) {
+    for (int64_t end = now_ns() + VEC_SPIN_NS; atomic_load_explicit(a, memory_order_acquire) && now_ns() <= end;)
+        cpu_pause();
 }
 
 static void *worker(void *arg) {
@@ -189,8 +204,7 @@ int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const doub
     }
     run_share(v);
     if (helped) {
-        for (uint32_t k = 0; k < VEC_SPIN && atomic_load_explicit(&v->pending, memory_order_acquire); k++)
-            cpu_pause();
+        spin_zero(&v->pending);
         pthread_mutex_lock(&v->mu);
         while (atomic_load_explicit(&v->pending, memory_order_acquire)) pthread_cond_wait(&v->done, &v->mu);
         pthread_mutex_unlock(&v->mu);
