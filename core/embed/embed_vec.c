@@ -1,13 +1,13 @@
 /* embed_vec.c -- animat_vec: step many handles at once on a pool of threads
  * (animat/embed.h). The threads take handles in turn from a shared counter
  * (a thread the system runs late takes fewer; the call ends when every
- * worker has checked in and the handles taken are done); each
- * handle's result depends on the handle alone (its episode may continue on
- * any thread), so the results do not depend on the thread count or on who
- * took what. Between calls the pool's workers spin up to 50 us on
- * the call counter (the caller's next batch usually comes by then), then
- * sleep on a condition variable; the caller waits for the last one the same
- * way. */
+ * worker has checked in and the handles taken are done); each handle's
+ * result depends on the handle alone (its episode may continue on any
+ * thread), so the results do not depend on the thread count or on who took
+ * what. Between calls the pool's workers spin up to 50 us on the call
+ * counter (the caller's next batch usually comes by then), then sleep on a
+ * condition variable; the caller waits for the last one the same way. No
+ * spinning with more threads than online CPUs. */
 #include "embed/embed_impl.h"
 
 #include <pthread.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One call's work, shared by the threads. */
 typedef struct vec_job {
@@ -38,6 +39,8 @@ struct animat_vec {
     _Alignas(64) _Atomic uint32_t next; /* the next handle to take */
     _Alignas(64) _Atomic uint32_t pending; /* workers still busy with this call */
     _Atomic int quit;
+    int64_t spin_ns;        /* VEC_SPIN_NS, or 0 with more threads than online CPUs (spinning would
+                               take the CPU from a thread with work) */
     vec_job job;
     int *rc;                /* capacity ncap */
     uint32_t ncap;
@@ -79,17 +82,18 @@ static int64_t now_ns(void) {
     return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Spin until *a differs from `from` (1) or VEC_SPIN_NS passed (0). */
-static int spin_u64(_Atomic uint64_t *a, uint64_t from) {
-    for (int64_t end = now_ns() + VEC_SPIN_NS;; cpu_pause()) {
+/* Spin until *a differs from `from` (1) or ns passed (0). */
+static int spin_u64(_Atomic uint64_t *a, uint64_t from, int64_t ns) {
+    for (int64_t end = ns ? now_ns() + ns : 0;; cpu_pause()) {
         if (atomic_load_explicit(a, memory_order_acquire) != from) return 1;
         if (now_ns() > end) return 0;
     }
 }
 
-/* Spin until *a is 0 or VEC_SPIN_NS passed. */
-static void spin_zero(_Atomic uint32_t *a) {
-    for (int64_t end = now_ns() + VEC_SPIN_NS; atomic_load_explicit(a, memory_order_acquire) && now_ns() <= end;)
+/* Spin until *a is 0 or ns passed. */
+static void spin_zero(_Atomic uint32_t *a, int64_t ns) {
+    if (!ns) return;
+    for (int64_t end = now_ns() + ns; atomic_load_explicit(a, memory_order_acquire) && now_ns() <= end;)
         cpu_pause();
 }
 
@@ -99,7 +103,7 @@ static void *worker(void *arg) {
     animat_vec *v = w.v;
     uint64_t seen = 0;
     for (;;) {
-        if (!spin_u64(&v->gen, seen)) {
+        if (!spin_u64(&v->gen, seen, v->spin_ns)) {
             pthread_mutex_lock(&v->mu);
             while (!atomic_load(&v->quit) && atomic_load(&v->gen) == seen) pthread_cond_wait(&v->go, &v->mu);
             pthread_mutex_unlock(&v->mu);
@@ -129,6 +133,8 @@ int animat_vec_create(animat_vec **out, uint32_t threads, char *msg, size_t cap)
         if (cap) snprintf(msg, cap, "out of memory");
         return ANIMAT_EMBED_ENOMEM;
     }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    v->spin_ns = cpus > 0 && threads <= (uint32_t)cpus ? VEC_SPIN_NS : 0;
     pthread_mutex_init(&v->mu, NULL);
     pthread_cond_init(&v->go, NULL);
     pthread_cond_init(&v->done, NULL);
@@ -204,7 +210,7 @@ int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const doub
     }
     run_share(v);
     if (helped) {
-        spin_zero(&v->pending);
+        spin_zero(&v->pending, v->spin_ns);
         pthread_mutex_lock(&v->mu);
         while (atomic_load_explicit(&v->pending, memory_order_acquire)) pthread_cond_wait(&v->done, &v->mu);
         pthread_mutex_unlock(&v->mu);
