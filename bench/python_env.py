@@ -12,7 +12,9 @@ Prints, each as the median over rounds that alternate the two sides:
      and the CPU time per step of each (user + system: what the Python layer
      adds, less blurred by other load than the wall-clock rates);
   2. VectorEnv(num_envs=8) steps/s with 2 threads vs 1 (wall clock: only
-     meaningful on an otherwise idle machine with at least 2 free cores);
+     meaningful on an otherwise idle machine with at least 2 free cores),
+     and the process's voluntary context switches per VectorEnv.step call
+     with 2 threads (sleeps in the hand-over between the threads);
   3. us per step of the float64 PyTorch NCAP (examples/python/ncap_torch.py)
      driving animat's swimmer vs the same module alone on recorded inputs.
 Wall clock on whatever else the machine runs: note the load (printed).
@@ -105,14 +107,21 @@ def env_rate(episodes, actions):
         return rate
 
 
+SWITCHES = {}
+
+
 def vector_rate(threads, steps, num_envs=8):
     with animat.VectorEnv(SWIMMER, num_envs=num_envs, threads=threads) as venv:
         venv.reset(seed=0)
         act = np.full(venv.action_space.shape, 0.3)
+        sw0 = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
         t0 = time.perf_counter()
         for _ in range(steps):
             venv.step(act)
-        return steps * num_envs / (time.perf_counter() - t0)
+        rate = steps * num_envs / (time.perf_counter() - t0)
+        sw = (resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw - sw0) / steps
+        SWITCHES.setdefault((threads, num_envs), []).append(sw)
+        return rate
 
 
 def torch_rates(steps):
@@ -168,7 +177,8 @@ def main():
                 (one if t == 1 else two).append(vector_rate(t, 4000 // n, num_envs=n))
         a, b = statistics.median(one), statistics.median(two)
         print(f"VectorEnv({n}) 1 thread {'':{5 - len(str(n))}}{a:10.0f} steps/s")
-        print(f"VectorEnv({n}) 2 threads{'':{5 - len(str(n))}}{b:10.0f} steps/s  {b / a:5.2f}x")
+        print(f"VectorEnv({n}) 2 threads{'':{5 - len(str(n))}}{b:10.0f} steps/s  {b / a:5.2f}x  "
+              f"({statistics.median(SWITCHES[(2, n)]):.2f} voluntary context switches per step call)")
     try:
         loop, alone = torch_rates(2000)
         print(f"torch NCAP driving animat   {loop:10.1f} us/step (module + body + Env.step)")

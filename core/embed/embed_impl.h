@@ -63,6 +63,7 @@ struct animat_exp {
     double reward;           /* the last step's reward (observer) */
     const void *load;        /* a state for the next reset to load (animat_state_load), or NULL */
     uint64_t load_size;
+    uint32_t load_node;      /* its sim.resume_node: 0, or the agent's node + 1 (saved at the agent's turn) */
     sim_result r;
     embed_co co;
     /* Frames (embed_render.c). */
@@ -70,6 +71,9 @@ struct animat_exp {
     int render_w, render_h;
     uint64_t sim_gen;        /* counts sim creations: a renderer holds the bodies of one */
     uint64_t render_sim;     /* the sim_gen it was opened for */
+    /* States (embed_state.c). */
+    uint64_t fp, fp_seed;    /* experiment_setup_fingerprint for seed fp_seed, when have_fp */
+    int have_fp;
 };
 
 /* Create the sim for the current x.seed and wire the agent and hooks. 0 or -1 with h->e set. */
@@ -80,6 +84,14 @@ void embed_sim_destroy(animat_exp *h);
 
 /* End an episode in progress (state becomes IDLE). */
 void embed_abort(animat_exp *h);
+
+/* Start episode `episode` under `seed` (re-creating the instances for a
+ * new seed) and run to the caller's first turn; copies the observation to
+ * obs (animat_obs_size doubles; NULL: none). 0 or a code with h->e set. */
+int embed_restart(animat_exp *h, uint64_t seed, uint64_t episode, double *obs);
+
+/* The agent circuit's index in h->s.nodes, or -1 without an agent. */
+int embed_agent_node(const animat_exp *h);
 
 /* Free the coroutine's stack. */
 void embed_co_free(embed_co *c);

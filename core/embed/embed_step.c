@@ -116,7 +116,8 @@ static int step_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
     return 0;
 }
 
-/* After the reset: a state given to animat_state_load goes in here. */
+/* After the reset: a state given to animat_state_load goes in here (a
+ * state saved at the agent's turn continues its step from the agent's node). */
 static int load_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
     animat_exp *h = ctx;
     if (!h->co.inside || !h->load) return 0;
@@ -125,6 +126,7 @@ static int load_turn(void *ctx, sim *s, sim_result *r, errmsg *e) {
     int rc = sim_state_load(s, h->load, h->load_size, r, &le);
     h->load = NULL;
     s->snap.at = s->step;
+    s->resume_node = rc ? 0 : h->load_node;
     return rc ? errmsg_set(e, "state: %s", le.msg) : 0;
 }
 
@@ -186,12 +188,12 @@ int embed_sim_create(animat_exp *h) {
     h->sim_gen++;
     sim_observer ob = {h, obs_before, obs_after, obs_error};
     sim_observe(&h->s, &ob);
+    h->s.restore = (sim_hook){load_turn, h, 0};
     if (h->agent >= 0) {
         wire_agent(h);
         if (agent_spaces(h)) return -1;
     } else {
         h->s.snap = (sim_hook){step_turn, h, 0};
-        h->s.restore = (sim_hook){load_turn, h, 0};
     }
     if (h->user_theta && sim_set_theta(&h->s, h->user_theta, &h->e)) return -1;
     return 0;
@@ -262,6 +264,10 @@ int animat_reset(animat_exp *h, uint64_t seed, uint64_t episode, double *obs, ui
                           "(animat_run_with), never stepped from the program", h->x.file);
     if (nobs != h->nobs)
         return embed_fail(h, ANIMAT_EMBED_EINPUT, "reset: the observation has %u values, not %u", h->nobs, nobs);
+    return embed_restart(h, seed, episode, obs);
+}
+
+int embed_restart(animat_exp *h, uint64_t seed, uint64_t episode, double *obs) {
     embed_abort(h);
     if (!h->have_sim || seed != h->sim_seed) {
         embed_sim_destroy(h);
@@ -312,46 +318,18 @@ const double *animat_act_bounds(const animat_exp *h, int upper) {
     return h->bounds ? h->bounds + 2 * (size_t)h->nobs + (upper ? h->nact : 0) : NULL;
 }
 uint64_t animat_episode(const animat_exp *h) { return h->episode; }
-uint64_t animat_step_count(const animat_exp *h) { return h->have_sim ? h->s.step : 0; }
-double animat_return(const animat_exp *h) { return h->r.ret; }
 
-/* The suspended episode of a handle without an agent, ready for a state
- * call. 0, or a code with h->e set. */
-static int state_ready(animat_exp *h, const char *what) {
-    if (h->agent >= 0)
-        return embed_fail(h, ANIMAT_EMBED_EUNSUPPORTED, "%s: the agent's turn is inside a control step; snapshots "
-                          "are taken between steps of an experiment without an agent", what);
-    if (!h->have_sim) return embed_fail(h, ANIMAT_EMBED_ESTATE, "%s: no instances (a failed reset)", what);
-    if (sim_state_check(&h->s, &h->e)) return ANIMAT_EMBED_EUNSUPPORTED;
+int animat_obs(animat_exp *h, double *obs, uint32_t nobs) {
+    errmsg_clear(&h->e);
+    if (nobs != h->nobs)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "obs: the observation has %u values, not %u", h->nobs, nobs);
+    if (h->state == EMBED_IDLE) return embed_fail(h, ANIMAT_EMBED_ESTATE, "obs: no episode; reset first");
+    read_obs(h, obs);
     return 0;
 }
 
-int animat_state_save(animat_exp *h, void **buf, uint64_t *size) {
-    errmsg_clear(&h->e);
-    *buf = NULL;
-    *size = 0;
-    int rc = state_ready(h, "state save");
-    if (rc) return rc;
-    if (h->state != EMBED_RUNNING)
-        return embed_fail(h, ANIMAT_EMBED_ESTATE, "state save: no episode in progress; reset or step first");
-    return sim_state_save(&h->s, &h->r, buf, size, &h->e) ? ANIMAT_EMBED_EPLUGIN : 0;
+int embed_agent_node(const animat_exp *h) {
+    return h->ag_node ? (int)(h->ag_node - h->s.nodes) : -1;
 }
-
-void animat_state_free(void *buf) { free(buf); }
-
-int animat_state_load(animat_exp *h, const void *buf, uint64_t size) {
-    errmsg_clear(&h->e);
-    int rc = state_ready(h, "state load");
-    if (rc) return rc;
-    uint64_t episode;
-    if (!buf || size < sizeof episode)
-        return embed_fail(h, ANIMAT_EMBED_EINPUT, "state load: %llu bytes cannot be a state",
-                          (unsigned long long)size);
-    memcpy(&episode, buf, sizeof episode);
-    h->load = buf;
-    h->load_size = size;
-    rc = animat_reset(h, h->x.seed, episode, NULL, 0);
-    h->load = NULL;
-    if (rc == ANIMAT_EMBED_EPLUGIN) rc = ANIMAT_EMBED_EINPUT; /* the state did not fit */
-    return rc;
-}
+uint64_t animat_step_count(const animat_exp *h) { return h->have_sim ? h->s.step : 0; }
+double animat_return(const animat_exp *h) { return h->r.ret; }

@@ -119,9 +119,9 @@ static int reset_all(sim *s, uint64_t episode, errmsg *e) {
     return instance_get_theta(on->circuit, on->theta, on->ntheta, e);
 }
 
-/* Every circuit in graph order: its copies, then its substeps. */
-static int step_circuits(sim *s, errmsg *e) {
-    for (uint32_t k = 0; k < s->nnodes; k++) {
+/* Every circuit in graph order from node `from` on: its copies, then its substeps. */
+static int step_circuits(sim *s, uint32_t from, errmsg *e) {
+    for (uint32_t k = from; k < s->nnodes; k++) {
         const sim_node *nd = &s->nodes[k];
         instance *in = nd->in;
         run_copies(s->copies + nd->copy0, nd->ncopy);
@@ -207,9 +207,12 @@ static int run_steps(sim *s, sim_result *r, const double *const *msrc, uint32_t 
     for (int ended = 0; !ended;) {
         double reward = 0;
         s->phase->step = s->step;
-        if (s->snap.fn && s->step == s->snap.at && s->snap.fn(s->snap.ctx, s, r, e)) return -1;
-        if ((s->nivs && sim_iv_step(s, e)) || step_circuits(s, e) || copy_body_inputs(s) || observe(s, 0, 0, e) ||
-            step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
+        int mid = s->resume_node != 0; /* a state saved inside this step: part of it had run */
+        uint32_t from = mid ? s->resume_node - 1 : 0;
+        s->resume_node = 0;
+        if (!mid && s->snap.fn && s->step == s->snap.at && s->snap.fn(s->snap.ctx, s, r, e)) return -1;
+        if ((s->nivs && !mid && sim_iv_step(s, e)) || step_circuits(s, from, e) || copy_body_inputs(s) ||
+            observe(s, 0, 0, e) || step_bodies(s, r, &reward, &ended, e) || observe(s, 1, reward, e))
             return -1;
         r->ret += reward;
         if (s->online.l && learn_online(s, reward, e)) return -1;
@@ -234,6 +237,7 @@ int sim_episode(sim *s, uint64_t episode, sim_result *r, errmsg *e) {
     sim_iv_begin(s, episode);
     errmsg ie;
     errmsg_clear(&ie);
+    s->resume_node = 0;
     int rc = s->restore.fn ? s->restore.fn(s->restore.ctx, s, r, e) : 0;
     if (!rc) rc = run_steps(s, r, msrc, nm, e);
     if (s->nivs && sim_iv_end(s, rc ? &ie : e)) rc = -1;

@@ -46,6 +46,9 @@ struct sim {
     uint64_t step;            /* the current step, for messages */
     sim_hook snap;            /* runs after snap.at control steps, before the next */
     sim_hook restore;         /* runs once after the episode's reset, before its first step */
+    uint32_t resume_node;     /* set by the restore hook (a state saved inside a control step, at circuit
+                                 node resume_node - 1's turn): the first step skips the interventions' step
+                                 and the circuits before that node, which had run; 0: a whole first step */
 };
 
 #endif

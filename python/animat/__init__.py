@@ -10,12 +10,17 @@ from ._spaces import Box
 from ._experiment import Experiment
 from ._env import Env, VectorEnv
 from ._recording import Recording
+from ._gym import register_envs
 
 __all__ = ["Error", "InputError", "StateError", "PluginError", "UnsupportedError", "ClosedError", "Box",
-           "Experiment", "Env", "VectorEnv", "Recording", "library_path"]
+           "Experiment", "Env", "VectorEnv", "Recording", "library_path",
+           "register_envs"]
 
 
 def library_path():
     """The path of the libanimat.so this package uses."""
     from ._experiment import _library
     return _library()[1]
+
+
+register_envs()  # animat/<example>-v0 ids, when gymnasium is importable (docs/python.md)

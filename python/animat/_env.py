@@ -93,6 +93,21 @@ class Env:
             info["step"] = self._x._lib.animat_step_count(h)
         return obs, self._reward.value, bool(f & 1), bool(f & 2), info
 
+    def snapshot(self):
+        """The environment's whole state at this point of the episode, as bytes (animat.state/1): restore() it
+        here or in another Env of the same experiment to continue from here, bit for bit."""
+        if self._done:
+            raise StateError("animat: snapshot after the episode ended: call reset()")
+        return self._x.snapshot()
+
+    def restore(self, state):
+        """Continue the episode snapshot() saved; returns the observation the next step's action answers."""
+        obs = self._x.restore(state)
+        h = self._x._h
+        self._seed, self._episode = self._x._lib.animat_seed(h), self._x._lib.animat_episode(h)
+        self._done = False
+        return obs
+
     def render(self):
         """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
         as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""
@@ -155,6 +170,13 @@ class VectorEnv:
         self._obs = np.empty((self.num_envs, no))
         self._rew = np.empty(self.num_envs)
         self._flags = np.empty(self.num_envs, dtype=np.uint32)
+        self._msg = ctypes.create_string_buffer(1024)
+        # animat_vec_step with raw addresses: the batch's serial part stays small (docs/python.md, VectorEnv)
+        self._vstep = _lib.raw_vec_step(lib)
+        self._vargs = (ctypes.addressof(self._handles), self.num_envs)
+        self._vout = (self._obs.ctypes.data, self._rew.ctypes.data, self._flags.ctypes.data,
+                      ctypes.addressof(self._msg), len(self._msg))
+        self._act_shape = self.action_space.shape
         self._started = False
 
     def reset(self, *, seed=None, options=None):
@@ -170,19 +192,17 @@ class VectorEnv:
         self._check_open()
         if not self._started:
             raise StateError("animat: VectorEnv.step before reset()")
-        act = _as_float64(actions, self.action_space.shape, "actions")
-        msg = ctypes.create_string_buffer(1024)
-        rc = self._lib.animat_vec_step(self._vec, self._handles, self.num_envs, _dbuf(act), _dbuf(self._obs),
-                                       _dbuf(self._rew), self._flags.ctypes.data_as(ctypes.POINTER(ctypes.c_uint32)),
-                                       msg, len(msg))
+        a = actions
+        if not (type(a) is np.ndarray and a.dtype == np.float64 and a.shape == self._act_shape
+                and a.flags.c_contiguous and np.isfinite(a).all()):
+            a = _as_float64(a, self._act_shape, "actions")  # no NaN reaches the library: nothing half-stepped
+        rc = self._vstep(self._vec, *self._vargs, a.ctypes.data, *self._vout)
         if rc:
-            i = -rc - 1
-            code = _lib.EPLUGIN
-            raise from_code(code, msg.value.decode(errors="replace"))
+            raise from_code(_lib.EPLUGIN, self._msg.value.decode(errors="replace"))
         f = self._flags
-        for i, env in enumerate(self.envs):  # keep each Env's own episode count in step with the library's
-            if f[i] & _lib.RESET:
-                env._episode += 1
+        if f.any():
+            for i in np.flatnonzero(f & _lib.RESET):  # keep each Env's own episode count in step with the library's
+                self.envs[i]._episode += 1
         return (self._obs.copy(), self._rew.copy(), (f & _lib.TERMINATED) != 0, (f & _lib.TRUNCATED) != 0, {})
 
     def _check_open(self):

@@ -272,7 +272,8 @@ class Experiment:
         return (obs if self.agent else None), reward.value, flags.value
 
     def snapshot(self):
-        """The whole experiment's state between two control steps, as bytes (no agent; animat.state/1)."""
+        """The whole experiment's state as bytes (animat.state/1): between two control steps, or with an agent
+        at its turn (what the next step's action meets)."""
         h = self._handle()
         buf, size = ctypes.c_void_p(), ctypes.c_uint64()
         self._check(self._lib.animat_state_save(h, ctypes.byref(buf), ctypes.byref(size)))
@@ -282,11 +283,17 @@ class Experiment:
             self._lib.animat_state_free(buf)
 
     def restore(self, state):
-        """Continue the episode a snapshot() saved (here or in another Experiment of the same file and seed)."""
+        """Continue the episode a snapshot() saved (here or in another Experiment of the same file and setup),
+        under the seed it was saved with; returns the observation (agent) or None."""
         h = self._handle()
         if not isinstance(state, (bytes, bytearray)):
             raise InputError(f"restore: expected the bytes snapshot() returned, not {type(state).__name__}")
         self._check(self._lib.animat_state_load(h, bytes(state), len(state)))
+        if not self.agent:
+            return None
+        obs = np.empty(self._lib.animat_obs_size(h), dtype=np.float64)
+        self._check(self._lib.animat_obs(h, _dbuf(obs), obs.size))
+        return obs
 
     @property
     def episode(self):

@@ -36,6 +36,20 @@ def run_opts():
     return o
 
 
+REC_MAX_RANK = 8
+REC_OTHER, REC_F64, REC_I64, REC_U64, REC_TEXT = range(5)
+
+
+class RecDataset(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("type", ctypes.c_uint32), ("rank", ctypes.c_uint32),
+                ("dims", ctypes.c_uint64 * REC_MAX_RANK)]
+
+
+class RecAttr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("type", ctypes.c_uint32), ("rank", ctypes.c_uint32),
+                ("dims", ctypes.c_uint64 * REC_MAX_RANK), ("count", ctypes.c_uint64), ("values", ctypes.c_void_p)]
+
+
 def _candidates():
     env = os.environ.get("ANIMAT_LIBRARY")
     if env:
@@ -93,6 +107,15 @@ def _declare(lib):
         "animat_state_save": (ctypes.c_int, [P, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(u64)]),
         "animat_state_free": (None, [ctypes.c_void_p]),
         "animat_state_load": (ctypes.c_int, [P, ctypes.c_char_p, u64]),
+        "animat_obs": (ctypes.c_int, [P, dp, u32]),
+        "animat_rec_open": (ctypes.c_int, [ctypes.POINTER(P), ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]),
+        "animat_rec_close": (None, [P]),
+        "animat_rec_errmsg": (ctypes.c_char_p, [P]),
+        "animat_rec_datasets": (u32, [P]),
+        "animat_rec_dataset_info": (ctypes.c_int, [P, u32, ctypes.POINTER(RecDataset)]),
+        "animat_rec_read": (ctypes.c_int, [P, u32, ctypes.c_void_p, u64]),
+        "animat_rec_attrs": (ctypes.c_int, [P, ctypes.c_char_p, ctypes.POINTER(u32)]),
+        "animat_rec_attr": (ctypes.c_int, [P, u32, ctypes.POINTER(RecAttr)]),
         "animat_vec_create": (ctypes.c_int, [ctypes.POINTER(P), u32, ctypes.c_char_p, ctypes.c_size_t]),
         "animat_vec_destroy": (None, [P]),
         "animat_vec_step": (ctypes.c_int, [P, ctypes.POINTER(P), u32, dp, dp, dp, ctypes.POINTER(u32),
@@ -127,3 +150,10 @@ def raw_step(lib):
     f = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p,
                          ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p)(("animat_step", lib))
     return f
+
+
+def raw_vec_step(lib):
+    """animat_vec_step taking raw addresses (ints) for its pointers: VectorEnv.step's fast path."""
+    vp = ctypes.c_void_p
+    return ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, ctypes.c_uint32, vp, vp, vp, vp, vp, ctypes.c_size_t)(
+        ("animat_vec_step", lib))

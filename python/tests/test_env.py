@@ -196,3 +196,40 @@ def test_render_rgb_frames(swimmer):
         assert env.render() is None
     with pytest.raises(animat.InputError, match="render_mode"):
         animat.Env(swimmer, render_mode="human")
+
+
+def _play(env, m, k0):
+    """m steps with a fixed action pattern: (observations, rewards) as one byte string."""
+    rows = []
+    for k in range(m):
+        obs, r, term, trunc, _ = env.step(np.sin(0.1 * (k0 + k) + np.arange(env.action_space.shape[0])))
+        assert not (term or trunc)
+        rows.append(np.append(obs, r))
+    return np.concatenate(rows).tobytes()
+
+
+def test_snapshot_restore_with_agent(swimmer):
+    with animat.Env(swimmer) as env, animat.Env(swimmer) as other:
+        env.reset(seed=5)
+        _play(env, 40, 0)
+        state = env.snapshot()
+        later = _play(env, 25, 40)
+        obs = env.restore(state)
+        assert obs.shape == env.observation_space.shape
+        assert _play(env, 25, 40) == later  # bit for bit
+        other.reset(seed=9)  # another Env, another seed: the state brings its own
+        other.restore(state)
+        assert _play(other, 25, 40) == later
+        assert other.reset()[1] == {"episode": 1, "seed": 5}  # the restored episode was episode 0 of seed 5
+
+
+def test_restore_from_another_experiment_raises(swimmer):
+    with animat.Env(swimmer) as env, animat.Env(swimmer, set={"body.params.n_bodies": 5}) as five:
+        env.reset(seed=1)
+        state = env.snapshot()
+        five.reset(seed=1)
+        with pytest.raises(animat.InputError, match="different experiment setup") as err:
+            five.restore(state)
+        assert "\n" not in str(err.value)
+        with pytest.raises(animat.InputError, match="not a state"):
+            five.restore(b"x" * 100)

@@ -7,7 +7,9 @@
  * same results for 1 and 3 threads; an episode abandoned half-way leaves
  * nothing behind (valgrind setup); animat_run_with (what `animat run` calls)
  * gives animat_run's returns, writes the trace, honours a set theta and
- * run.isolate on a deferred handle, and refuses bad option structs. */
+ * run.isolate on a deferred handle, and refuses bad option structs; states
+ * with and without an agent continue bit for bit and are refused by another
+ * setup; a recording of `animat run` reads through the library. */
 #include <animat/embed.h>
 #include <check.h>
 #include <math.h>
@@ -159,7 +161,8 @@ static void continue_run(animat_exp *x, double *out) {
 }
 
 START_TEST(snapshot_restore) {
-    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1), *a = open_ok("circuit", NULL, 0);
+    animat_exp *x = open_ok(NULL, short_run, 1), *y = open_ok(NULL, short_run, 1);
+    animat_exp *a = open_ok("circuit", short_run, 1);
     void *buf = NULL;
     uint64_t size = 0;
     ck_assert_int_eq(animat_state_save(x, &buf, &size), ANIMAT_EMBED_ESTATE); /* no episode yet */
@@ -178,9 +181,12 @@ START_TEST(snapshot_restore) {
     ck_assert_mem_eq(first, other, sizeof first);
     ck_assert_int_eq(animat_state_load(y, buf, size - 8), ANIMAT_EMBED_EINPUT);
     ck_assert_int_eq(animat_state_load(y, buf, 4), ANIMAT_EMBED_EINPUT);
-    animat_state_free(buf);
     ck_assert_int_eq(animat_reset(a, 1, 0, (double[NJ]){0}, NJ), 0);
-    ck_assert_int_eq(animat_state_save(a, &buf, &size), ANIMAT_EMBED_EUNSUPPORTED);
+    char msg[1024];
+    ck_assert_int_eq(animat_state_load(a, buf, size), ANIMAT_EMBED_EINPUT); /* saved without an agent */
+    snprintf(msg, sizeof msg, "%s", animat_errmsg(a));
+    ck_assert_msg(strstr(msg, "between two steps (no agent)") && !strchr(msg, '\n'), "%s", msg);
+    animat_state_free(buf);
     animat_close(x);
     animat_close(y);
     animat_close(a);
@@ -210,6 +216,110 @@ static void vec_run(uint32_t threads, double *rows) {
     animat_vec_destroy(v);
     for (int i = 0; i < 3; i++) animat_close(x[i]);
 }
+
+/* n agent steps from where a is (a fixed action pattern): rewards, then the last observation. */
+static void continue_agent(animat_exp *a, double *out, int n) {
+    double act[NJ], obs[NJ];
+    for (int k = 0; k < n; k++) {
+        for (int j = 0; j < NJ; j++) act[j] = sin(0.3 * k + j);
+        ck_assert_int_eq(animat_step(a, act, NJ, obs, NJ, &out[k], NULL), 0);
+    }
+    memcpy(out + n, obs, sizeof obs);
+}
+
+/* With an agent the state is taken at the agent's turn, inside a step, and
+ * continues from there; states of another setup are refused in one line. */
+START_TEST(snapshot_restore_with_agent) {
+    animat_exp *a = open_ok("circuit", NULL, 0), *b = open_ok("circuit", NULL, 0);
+    animat_exp *c = open_ok("circuit", short_run, 1);
+    double at[NJ], back[NJ], first[10 + NJ], again[10 + NJ], other[10 + NJ];
+    ck_assert_int_eq(animat_reset(a, 4, 1, at, NJ), 0);
+    continue_agent(a, first, 7);
+    ck_assert_int_eq(animat_obs(a, at, NJ), 0);
+    void *buf = NULL;
+    uint64_t size = 0;
+    ck_assert_int_eq(animat_state_save(a, &buf, &size), 0);
+    continue_agent(a, first, 10);
+    ck_assert_int_eq(animat_state_load(a, buf, size), 0);
+    ck_assert_int_eq(animat_obs(a, back, NJ), 0);
+    ck_assert_mem_eq(at, back, sizeof at);
+    continue_agent(a, again, 10);
+    ck_assert_int_eq(animat_state_load(b, buf, size), 0); /* another handle, at its run.seed */
+    ck_assert_uint_eq(animat_episode(b), 1);
+    continue_agent(b, other, 10);
+    ck_assert_mem_eq(first, again, sizeof first);
+    ck_assert_mem_eq(first, other, sizeof first);
+    ck_assert_int_eq(animat_state_load(c, buf, size), ANIMAT_EMBED_EINPUT); /* run.max_steps differs */
+    ck_assert_msg(strstr(animat_errmsg(c), "different experiment setup"), "%s", animat_errmsg(c));
+    animat_state_free(buf);
+    animat_close(a);
+    animat_close(b);
+    animat_close(c);
+}
+END_TEST
+
+/* Index of dataset `name` in r, or -1. */
+static int rec_find(animat_rec *r, const char *name, animat_rec_dataset *ds) {
+    for (uint32_t k = 0; k < animat_rec_datasets(r); k++)
+        if (animat_rec_dataset_info(r, k, ds) == 0 && !strcmp(ds->name, name)) return (int)k;
+    return -1;
+}
+
+/* A recording of `animat run` read through the library: names, shapes,
+ * types, values, attributes; bad files and buffers as codes and one line. */
+START_TEST(recording_read_through_the_library) {
+    char path[512], cmd[2048], msg[1024];
+    snprintf(path, sizeof path, "/tmp/animat-embed-rec-%d.h5", (int)getpid());
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --episodes 2 --set run.max_steps=50 --record '%s' > /dev/null",
+             getenv("ANIMAT_EXE"), swimmer, path);
+    ck_assert_int_eq(system(cmd), 0);
+    animat_rec *r = NULL;
+    ck_assert_msg(animat_rec_open(&r, path, msg, sizeof msg) == 0, "%s", msg);
+    animat_rec_dataset ds;
+    int k = rec_find(r, "episodes/steps", &ds);
+    ck_assert_int_ge(k, 0);
+    ck_assert_uint_eq(ds.type, ANIMAT_REC_U64);
+    ck_assert_uint_eq(ds.rank, 1);
+    uint64_t steps[2];
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, steps, sizeof steps), 0);
+    ck_assert(steps[0] == 50 && steps[1] == 50);
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, steps, 8), ANIMAT_EMBED_EINPUT); /* wrong size: nothing read */
+    ck_assert_msg(strstr(animat_rec_errmsg(r), "needs a buffer of 16 bytes"), "%s", animat_rec_errmsg(r));
+    k = rec_find(r, "signals/body.obs.joints", &ds);
+    ck_assert(k >= 0 && ds.type == ANIMAT_REC_F64 && ds.rank == 3);
+    ck_assert(ds.dims[0] == 2 && ds.dims[1] == 50 && ds.dims[2] == NJ);
+    double *v = malloc(2 * 50 * NJ * sizeof *v);
+    ck_assert_int_eq(animat_rec_read(r, (uint32_t)k, v, 2 * 50 * NJ * sizeof *v), 0);
+    ck_assert(isfinite(v[0]) && isfinite(v[2 * 50 * NJ - 1]));
+    free(v);
+    uint32_t n = 0;
+    animat_rec_attribute at;
+    ck_assert_int_eq(animat_rec_attrs(r, "signals/body.obs.joints", &n), 0);
+    int names = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        ck_assert_int_eq(animat_rec_attr(r, a, &at), 0);
+        if (strcmp(at.name, "names")) continue;
+        ck_assert(at.type == ANIMAT_REC_TEXT && at.rank == 1 && at.count == NJ);
+        ck_assert_str_eq(at.values, "joints[0]");
+        ck_assert_str_eq((const char *)at.values + 10, "joints[1]");
+        names = 1;
+    }
+    ck_assert(names);
+    ck_assert_int_eq(animat_rec_attrs(r, "", &n), 0);
+    ck_assert_uint_ge(n, 5);
+    ck_assert_int_eq(animat_rec_attrs(r, "nope", &n), ANIMAT_EMBED_EINPUT);
+    ck_assert_uint_eq(n, 0);
+    animat_rec_close(r);
+    const char *bad[] = {"/nonexistent.h5", "/tmp", swimmer};
+    for (int b = 0; b < 3; b++) {
+        r = (animat_rec *)1;
+        ck_assert_int_eq(animat_rec_open(&r, bad[b], msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+        ck_assert_ptr_null(r);
+        ck_assert_msg(!strncmp(msg, bad[b], strlen(bad[b])) && !strchr(msg, '\n'), "%s", msg);
+    }
+    unlink(path);
+}
+END_TEST
 
 START_TEST(vector_same_for_any_thread_count) {
     static double one[(STEPS + 5) * 3 * (NJ + 2)], three[(STEPS + 5) * 3 * (NJ + 2)];
@@ -329,6 +439,8 @@ int main(void) {
     tcase_add_test(t, snapshot_restore);
     tcase_add_test(t, run_with_is_the_cli_run);
     tcase_add_test(t, deferred_open_check_and_isolate);
+    tcase_add_test(t, snapshot_restore_with_agent);
+    tcase_add_test(t, recording_read_through_the_library);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

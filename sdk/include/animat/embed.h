@@ -286,15 +286,19 @@ double animat_return(const animat_exp *x);
  * animat.mujoco/1 extension or OSMesa/MuJoCo cannot be loaded. */
 int animat_render(animat_exp *x, uint32_t w, uint32_t h, const uint8_t **rgb);
 
-/* Snapshot and restore (animat.state/1, docs/state.md), for a handle
- * without an agent, between two control steps (after animat_reset or
- * animat_step, while the episode goes on): save writes the whole
- * experiment's state into a new buffer *buf of *size bytes (free it with
- * animat_state_free); load resets to that state's episode and continues it
- * from its step, bit for bit, on this or another handle opened from the same
- * experiment and seed. EUNSUPPORTED with an agent or when an instance has
- * no animat.state/1; EINPUT for a buffer that is not a state of this
- * experiment. */
+/* Snapshot and restore (animat.state/1, docs/state.md), while an episode
+ * goes on (after animat_reset or animat_step): between two control steps
+ * without an agent, at the agent's turn with one (the circuits before it
+ * have stepped; loading continues that step from the agent, so the next
+ * action meets the same state). save writes the whole experiment's state
+ * into a new buffer *buf of *size bytes (free it with animat_state_free);
+ * load resets to that state's seed and episode and continues it from its
+ * step, bit for bit, on this or another handle opened from the same
+ * experiment (the same agent); with an agent, animat_obs then gives the
+ * observation. EUNSUPPORTED when an instance has no animat.state/1, or with
+ * an agent and interventions; EINPUT for a buffer that is not a state of
+ * this experiment's setup (another file, parameters or plugins: the
+ * message says so). */
 int animat_state_save(animat_exp *x, void **buf, uint64_t *size);
 void animat_state_free(void *buf); /* NULL is a no-op; any thread */
 int animat_state_load(animat_exp *x, const void *buf, uint64_t size);
@@ -314,12 +318,85 @@ void animat_vec_destroy(animat_vec *v);
  * step ended is reset instead (episode + 1, same seed; its action
  * ignored, reward 0, flags ANIMAT_EMBED_RESET). Results do not depend on
  * `threads`. The handles are borrowed for the call: no other thread may use
- * them meanwhile (each is stepped by one library thread, i % threads). The
+ * them meanwhile (each is stepped by one library thread, whichever takes it
+ * first: a handle's episode may continue on any of them). The
  * arrays are the caller's. On failure the first failing handle's message
  * is copied into msg: returns 0 or, for handle i failing, -(i + 1) (the
  * other handles were stepped). */
 int animat_vec_step(animat_vec *v, animat_exp *const *xs, uint32_t n, const double *act, double *obs,
                     double *reward, uint32_t *flags, char *msg, size_t cap);
+
+/* The agent's current observation (its inputs, as animat_step copies them)
+ * into obs (n must be animat_obs_size), e.g. after animat_state_load.
+ * ESTATE without an episode. */
+int animat_obs(animat_exp *x, double *obs, uint32_t n);
+
+/* Recordings: an HDF5 file `animat run --record` wrote (docs/recording.md;
+ * any HDF5 file reads) through the library's libhdf5, for programs without
+ * an HDF5 binding. Open lists every dataset once, in name order ("time",
+ * "episodes/return", "signals/body.obs.joints"); numbers are read as
+ * double, int64 or uint64 by their HDF5 class; attributes (the experiment,
+ * provenance, element names, units) are read per object. What the library
+ * allocates from a file is bounded (a file with more than 65536 datasets,
+ * 4096 attributes on one object or 64 MiB of attribute values is refused in
+ * one line); datasets are read into the caller's buffers. Thread: one
+ * thread at a time per handle. */
+typedef struct animat_rec animat_rec;
+
+#define ANIMAT_REC_MAX_RANK 8u
+#define ANIMAT_REC_OTHER 0u /* a type this API does not read (compound, enum, strings in a dataset, ...) */
+#define ANIMAT_REC_F64 1u   /* floating point: read as double */
+#define ANIMAT_REC_I64 2u   /* signed integers: read as int64_t */
+#define ANIMAT_REC_U64 3u   /* unsigned integers: read as uint64_t */
+#define ANIMAT_REC_TEXT 4u  /* strings (attributes only) */
+
+typedef struct animat_rec_dataset {
+    const char *name;   /* its path without the leading '/'; handle-owned */
+    uint32_t type;      /* ANIMAT_REC_*: F64, I64, U64 or OTHER */
+    uint32_t rank;      /* dims used (at most ANIMAT_REC_MAX_RANK) */
+    uint64_t dims[ANIMAT_REC_MAX_RANK];
+} animat_rec_dataset;
+
+typedef struct animat_rec_attribute {
+    const char *name;   /* handle-owned, as values */
+    uint32_t type;      /* ANIMAT_REC_*; OTHER: values NULL, count 0 */
+    uint32_t rank;      /* 0: a scalar; else dims[0..rank) */
+    uint64_t dims[ANIMAT_REC_MAX_RANK];
+    uint64_t count;     /* values (1 for a scalar) */
+    const void *values; /* F64: double[count]; I64: int64_t[count]; U64: uint64_t[count];
+                           TEXT: count NUL-terminated UTF-8 strings one after another */
+} animat_rec_attribute;
+
+/* Open the HDF5 file `path` read-only and list its datasets. 0, or
+ * EINPUT/ENOMEM with one line in msg (cap bytes) and *out NULL: "PATH:
+ * cannot open: No such file or directory", "PATH: is a directory, not a
+ * recording", "PATH: not an HDF5 file", "PATH: cannot open as HDF5:
+ * truncated file: eof = ...", libhdf5's own reason). Any thread. */
+int animat_rec_open(animat_rec **out, const char *path, char *msg, size_t cap);
+
+/* Close the file, free everything r owns (NULL is a no-op). */
+void animat_rec_close(animat_rec *r);
+
+/* The last error's one-line message, "PATH: ..." ("" after success). */
+const char *animat_rec_errmsg(const animat_rec *r);
+
+/* How many datasets, and dataset k's name, type and shape. EINPUT for a bad k. */
+uint32_t animat_rec_datasets(const animat_rec *r);
+int animat_rec_dataset_info(animat_rec *r, uint32_t k, animat_rec_dataset *out);
+
+/* Read dataset k whole, row-major, into buf: bytes must be 8 times the
+ * product of its dims (EINPUT otherwise, nothing read). EUNSUPPORTED for
+ * type OTHER; EINPUT naming the dataset when its values cannot be read (a
+ * truncated file). */
+int animat_rec_read(animat_rec *r, uint32_t k, void *buf, uint64_t bytes);
+
+/* Read the attributes of `object` ("" or "/": the file's root, else a
+ * dataset's or group's path) into r, in name order; *n their count.
+ * animat_rec_attr gives attribute k; both valid until the next
+ * animat_rec_attrs or animat_rec_close. EINPUT for no such object or an
+ * attribute that cannot be read. */
+int animat_rec_attrs(animat_rec *r, const char *object, uint32_t *n);
+int animat_rec_attr(animat_rec *r, uint32_t k, animat_rec_attribute *out);
 
 #ifdef __cplusplus
 }
