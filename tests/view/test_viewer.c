@@ -167,7 +167,8 @@ static void expect_error(proc_out *p, const char *want) {
 
 /* Files view cannot replay, each refused in one line before any window
  * (no display needed): not HDF5, a truncated recording, a recording without
- * body positions, a recording without a display, --set on a recording. */
+ * body positions, a recording without a display, --set on a recording;
+ * NAME.qpos in record.signals is recorded for a body, refused for a circuit. */
 START_TEST(test_view_replay_bad) {
     const char *dir = proc_tmpdir(), *exe = env("ANIMAT_EXE"), *src = env("ANIMAT_SRC");
     proc_write(dir, "q.yaml", "name: q\nbody: {plugin: swimmer}\ncircuit: {plugin: ncap}\nwiring:\n"
@@ -175,7 +176,8 @@ START_TEST(test_view_replay_bad) {
                               "record: {signals: [reward]}\nrun: {max_steps: 20}\n");
     proc_out p = proc_run("cd %s && cp %s/examples/swimmer-ncap.yaml x.h5 && %s run q.yaml --record q.h5 --quiet && "
                           "%s run %s/examples/swimmer-ncap.yaml --set run.max_steps=20 --record s.h5 --quiet && "
-                          "head -c 5000 s.h5 > t.h5", dir, src, exe, exe, src);
+                          "%s run q.yaml --set 'record.signals=[body.qpos]' --record p.h5 --quiet && "
+                          "head -c 5000 s.h5 > t.h5", dir, src, exe, exe, src, exe);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
     proc_free(&p);
     const char *nod = "env -u DISPLAY -u WAYLAND_DISPLAY";
@@ -189,6 +191,10 @@ START_TEST(test_view_replay_bad) {
     expect_error(&p, "s.h5: no signal 'nothing.units' to show in the overlay");
     p = proc_run("cd %s && %s %s view s.h5", dir, nod, exe);
     expect_error(&p, "view needs a display");
+    p = proc_run("cd %s && %s %s view p.h5", dir, nod, exe); /* record.signals: [body.qpos] passes the checks */
+    expect_error(&p, "view needs a display");
+    p = proc_run("cd %s && %s run q.yaml --set 'record.signals=[circuit.qpos]' --record c.h5", dir, exe);
+    expect_error(&p, "record.signals[0]: 'circuit' is not a body of this experiment");
     p = proc_run("cd %s && %s view s.h5 --set run.seed=2", dir, exe);
     expect_error(&p, "s.h5 is a recording: --set and --episodes apply to experiments");
 }
