@@ -242,6 +242,7 @@ static int load_from(experiment *x, const char *file, const char *origin, const 
     for (uint32_t i = 0; i < nextra; i++)
         if (registry_open(&x->reg, extra[i], e)) goto fail;
     if (!(x->doc = text ? yamltree_parse(file, text, strlen(text), e) : yamltree_load(file, e))) goto fail;
+    if (text) yamltree_set_dir(x->doc, x->base_dir); /* a stored experiment's paths: its original folder */
     if (x->doc->kind != YAMLTREE_MAP) {
         AT(e, x->doc, "an experiment must be a mapping with body, circuit and wiring keys, not %s",
            yamltree_kind_name(x->doc->kind));

@@ -55,7 +55,8 @@ int view_replay_is_recording(const char *path) {
 }
 
 /* The recording's attributes and per-episode datasets; the qpos signals
- * and the units signal exist. 0 or -1 with e naming the file. */
+ * and the units signal exist; the stored experiment loads (its relative
+ * paths against its original folder). 0 or -1 with e naming the file. */
 static int replay_read(replay *p, errmsg *e) {
     if (h5rec_open(&p->rec, p->path, e)) return -1;
     snprintf(p->label, sizeof p->label, "%s (stored experiment)", p->path);
@@ -80,6 +81,8 @@ static int replay_read(replay *p, errmsg *e) {
     p->units = p->o->units ? strdup(p->o->units) : h5rec_find_signal(&p->rec, "*.units");
     if (p->units && !h5rec_signal_episodes(&p->rec, p->units))
         return errmsg_set(e, "%s: no signal '%s' to show in the overlay", p->path, p->units);
+    if (experiment_load_stored(&p->x, p->label, p->origin, p->text, NULL, 0, e)) return -1;
+    p->loaded = 1;
     return 0;
 }
 
@@ -102,8 +105,6 @@ static int replay_episode(replay *p, uint64_t ep, errmsg *e) {
  * body has its qpos (episode 0 read). 0 or -1 with e set. */
 static int replay_bodies(replay *p, errmsg *e) {
     if (!(p->mj = view_mj_load(e))) return -1;
-    if (experiment_load_stored(&p->x, p->label, p->origin, p->text, NULL, 0, e)) return -1;
-    p->loaded = 1;
     if (sim_create(&p->s, &p->x, e)) return -1;
     p->created = 1;
     for (uint32_t i = 0; i < p->s.ninsts; i++) {

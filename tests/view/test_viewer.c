@@ -193,6 +193,10 @@ START_TEST(test_view_replay_bad) {
     expect_error(&p, "view needs a display");
     p = proc_run("cd %s && %s %s view p.h5", dir, nod, exe); /* record.signals: [body.qpos] passes the checks */
     expect_error(&p, "view needs a display");
+    /* the lamprey's model path (../bodies/...) resolves against the stored experiment's own folder, not the cwd */
+    p = proc_run("cd %s && %s run examples/lamprey-cpg.yaml --set run.max_steps=5 --record %s/l.h5 >/dev/null && "
+                 "cd %s && %s %s view l.h5", src, exe, dir, dir, nod, exe);
+    expect_error(&p, "view needs a display");
     p = proc_run("cd %s && %s run q.yaml --set 'record.signals=[circuit.qpos]' --record c.h5", dir, exe);
     expect_error(&p, "record.signals[0]: 'circuit' is not a body of this experiment");
     p = proc_run("cd %s && %s view s.h5 --set run.seed=2", dir, exe);
