@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "exp/experiment.h"
+#include "exp/stored.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "view/h5read.h"
@@ -81,6 +82,12 @@ static int replay_read(replay *p, errmsg *e) {
     p->units = p->o->units ? strdup(p->o->units) : h5rec_find_signal(&p->rec, "*.units");
     if (p->units && !h5rec_signal_episodes(&p->rec, p->units))
         return errmsg_set(e, "%s: no signal '%s' to show in the overlay", p->path, p->units);
+    char files[2048] = "";
+    int npath = 0;
+    if (experiment_stored_paths(p->label, p->text, files, sizeof files, &npath, e)) return -1;
+    if (npath)
+        return errmsg_set(e, "%s: the recording names plugin files by path: %s; a recording is data, so view loads "
+                             "plugins by name only", p->label, files);
     if (experiment_load_stored(&p->x, p->label, p->origin, p->text, NULL, 0, e)) return -1;
     p->loaded = 1;
     return 0;

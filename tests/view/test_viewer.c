@@ -168,7 +168,9 @@ static void expect_error(proc_out *p, const char *want) {
 /* Files view cannot replay, each refused in one line before any window
  * (no display needed): not HDF5, a truncated recording, a recording without
  * body positions, a recording without a display, --set on a recording;
- * NAME.qpos in record.signals is recorded for a body, refused for a circuit. */
+ * NAME.qpos in record.signals is recorded for a body, refused for a circuit;
+ * a stored experiment's paths resolve against its own folder; a plugin
+ * named by path is refused. */
 START_TEST(test_view_replay_bad) {
     const char *dir = proc_tmpdir(), *exe = env("ANIMAT_EXE"), *src = env("ANIMAT_SRC");
     proc_write(dir, "q.yaml", "name: q\nbody: {plugin: swimmer}\ncircuit: {plugin: ncap}\nwiring:\n"
@@ -201,6 +203,14 @@ START_TEST(test_view_replay_bad) {
     expect_error(&p, "record.signals[0]: 'circuit' is not a body of this experiment");
     p = proc_run("cd %s && %s view s.h5 --set run.seed=2", dir, exe);
     expect_error(&p, "s.h5 is a recording: --set and --episodes apply to experiments");
+    /* a recording is data: a plugin named by path is not loaded */
+    char yaml[1400];
+    snprintf(yaml, sizeof yaml, "name: b\nbody: {plugin: %s/bodies/swimmer/swimmer.so}\ncircuit: {plugin: ncap}\n"
+             "wiring:\n  - body.obs.joints -> circuit.in.joints\n  - circuit.out.muscles -> body.act.motors\n"
+             "run: {max_steps: 5}\n", env("ANIMAT_BUILD"));
+    proc_write(dir, "b.yaml", yaml);
+    p = proc_run("cd %s && %s run b.yaml --record b.h5 >/dev/null && %s %s view b.h5", dir, exe, nod, exe);
+    expect_error(&p, "b.h5 (stored experiment): the recording names plugin files by path: /");
 }
 END_TEST
 
