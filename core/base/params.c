@@ -188,13 +188,16 @@ static int read_number(const animat_param_info *p, const yamltree *node, const c
 }
 
 /* A PATH value: resolve it against the folder of the file that holds it
- * (the working directory for --set values, which have no line) and check
- * that a readable regular file is there. */
+ * (node->dir when set: a stored experiment's original folder; the working
+ * directory for --set values, which have no line) and check that a
+ * readable regular file is there. */
 static int apply_path(params_value *v, const yamltree *node, const char *where, errmsg *e) {
     char q[80], dir[ANIMAT_PARAM_PATH_MAX] = ".", full[ANIMAT_PARAM_PATH_MAX];
     const char *s = node->str;
     if (!*s) return errmsg_at(e, node->file, node->line, node->col, "%s.%s: empty file path", where, v->info->name);
-    if (s[0] != '/' && node->line && node->file) {
+    if (s[0] != '/' && node->line && node->dir) {
+        snprintf(dir, sizeof dir, "%s", node->dir);
+    } else if (s[0] != '/' && node->line && node->file) {
         snprintf(dir, sizeof dir, "%s", node->file);
         char *slash = strrchr(dir, '/');
         if (slash) *slash = 0; else strcpy(dir, ".");

@@ -390,6 +390,15 @@ yamltree *yamltree_get(const yamltree *m, const char *key) {
     return NULL;
 }
 
+void yamltree_set_dir(yamltree *n, const char *dir) {
+    if (!n) return;
+    n->dir = dir;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys) yamltree_set_dir(n->keys[i], dir);
+        yamltree_set_dir(n->vals[i], dir);
+    }
+}
+
 /* A synthesised scalar key (no position). NULL on OOM. */
 static yamltree *key_new(const char *name, size_t len, const char *file) {
     yamltree *k = calloc(1, sizeof *k);

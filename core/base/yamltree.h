@@ -28,6 +28,7 @@ struct yamltree {
     yamltree **keys;        /* MAP: scalar key nodes, n of them */
     yamltree **vals;        /* SEQ: items; MAP: values; n of them */
     char *own_file;     /* set on parse roots only: the storage of `file` */
+    const char *dir;    /* folder relative file paths here resolve against (yamltree_set_dir); NULL: file's folder */
     size_t cap;         /* allocated entries of keys/vals (internal) */
 };
 
@@ -50,6 +51,11 @@ yamltree *yamltree_load(const char *path, errmsg *e);
 /* yamltree_load with the wait for a non-regular file's data set to wait_s
  * seconds (tests use a short one). */
 yamltree *yamltree_load_within(const char *path, double wait_s, errmsg *e);
+
+/* Resolve relative file paths in n and below against `dir` (borrowed: it
+ * must outlive the tree) instead of the folder of their `file`: a
+ * document stored in a recording names its original folder this way. */
+void yamltree_set_dir(yamltree *n, const char *dir);
 
 /* Free a tree (NULL is a no-op). Only call on roots from yamltree_parse/load. */
 void yamltree_free(yamltree *root);

@@ -27,7 +27,7 @@ _animat() {
         train) opts="$runopts --epochs --threads --resume --record" ;;
         rerun) opts="--plugin --quiet --help" ;;
         render) opts="-o --size --overlay --set --episodes --theta --plugin --quiet --help" ;;
-        view) opts="--size --speed --frames --screenshot --set --episodes --help" ;;
+        view) opts="--size --speed --frames --screenshot --set --episodes --units --help" ;;
         plot) opts="-o --signal --episode --from --to --size --help" ;;
         report) opts="-o --video --quiet --help" ;;
         export) opts="-o --quiet --help" ;;
@@ -42,7 +42,7 @@ _animat() {
         --record) COMPREPLY=($(compgen -f -X '!*.@(h5|nwb)' -- "$cur") $(compgen -d -- "$cur")); return ;;
         --video) COMPREPLY=($(compgen -f -X '!*.@(mp4|webm|ogv)' -- "$cur") $(compgen -d -- "$cur")); return ;;
         -o|--trace) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --set|--episodes|--seed|--epochs|--threads|--size|--signal|--episode|--from|--to|--timeout) return ;;
+        --set|--episodes|--seed|--epochs|--threads|--size|--signal|--episode|--from|--to|--timeout|--units) return ;;
         info) COMPREPLY=($(compgen -W "$(animat plugins 2>/dev/null | awk 'NR>1 {print $2}')" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -56,6 +56,7 @@ _animat() {
     case $cmd in
         rerun|report|export) COMPREPLY=($(compgen -f -X '!*.h5' -- "$cur") $(compgen -d -- "$cur")) ;;
         plot) COMPREPLY=($(compgen -f -X '!*.@(h5|nwb)' -- "$cur") $(compgen -d -- "$cur")) ;;
+        view) COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|h5)' -- "$cur") $(compgen -d -- "$cur")) ;;
         plugin-check) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur") $(compgen -d -- "$cur")) ;;
         plugins) COMPREPLY=($(compgen -W "info" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur")) ;;

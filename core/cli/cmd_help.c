@@ -101,7 +101,14 @@ static const help_entry help_entries[] = {
              "  --frames N         stop after N frames\n"
              "  --screenshot F.ppm at the end, write what the window shows (binary PPM)\n"
              "  --set KEY=VALUE    override a value of the file, as for run (repeatable)\n"
-             "  --episodes N       episodes to show (default 1)\n"},
+             "  --episodes N       episodes to show (default 1)\n"
+             "\n"
+             "animat view FILE.h5 replays a recording instead (a file ending in .h5, or any HDF5\n"
+             "file): the bodies' recorded positions (/signals/NAME.qpos, recorded by default)\n"
+             "drawn with the same renderer, keys and camera; the overlay adds the episode and\n"
+             "the first 6 unit activities of a units signal. Nothing is simulated. A file that\n"
+             "is not a recording, or lacks a body's positions: one line, exit 1.\n"
+             "  --units SIGNAL     the overlay's units (default the first NAME.units recorded)\n"},
     {"plot", "usage: animat plot FILE.h5 KIND -o OUT.svg|OUT.png [OPTIONS]\n"
              "\n"
              "A figure of a recording (--record). KIND is curve (learning curve of a train\n"

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "base/hash.h"
-#include "base/yamltree.h"
 #include "exp/experiment.h"
+#include "exp/stored.h"
 #include "sim/record.h"
 #include "sim/runner.h"
 #include "train/trainer.h"
@@ -62,40 +62,14 @@ static int read_src(const char *path, rerun_src *r, errmsg *e) {
     return 0;
 }
 
-/* Is a plugin: value a file path (rather than a name)? The rule of
- * registry_resolve: it holds '/' or ends in .so. */
-static int is_path(const yamltree *v) {
-    if (!v || v->kind != YAMLTREE_SCALAR) return 0;
-    size_t n = strlen(v->str);
-    return strchr(v->str, '/') || (n > 3 && !strcmp(v->str + n - 3, ".so"));
-}
-
-/* Append the plugin files the stored experiment names by path, and those
- * in extra_plugins, to buf (", "-separated). How many. */
+/* The plugin files the stored experiment names by path, and those in
+ * extra_plugins, into buf (", "-separated). How many, or -1. */
 static int path_plugins(const rerun_src *r, char *buf, size_t cap, errmsg *e) {
     int n = 0;
     buf[0] = '\0';
     for (uint32_t i = 0; i < r->nfromrec; i++, n++)
         snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (extra_plugins)", n ? ", " : "", r->plugins[i]);
-    yamltree *doc = yamltree_parse(r->label, r->text, strlen(r->text), e);
-    if (!doc) return -1;
-    static const char *const single[] = {"body", "circuit", "learner"}, *const maps[] = {"bodies", "circuits"};
-    for (int k = 0; k < 3; k++) {
-        const yamltree *v = yamltree_get(yamltree_get(doc, single[k]), "plugin");
-        if (is_path(v) && ++n)
-            snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (%s.plugin)", n > 1 ? ", " : "", v->str, single[k]);
-    }
-    for (int k = 0; k < 2; k++) {
-        const yamltree *m = yamltree_get(doc, maps[k]);
-        for (size_t i = 0; m && m->kind == YAMLTREE_MAP && i < m->n; i++) {
-            const yamltree *v = yamltree_get(m->vals[i], "plugin");
-            if (is_path(v) && ++n)
-                snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s (%s.%s.plugin)", n > 1 ? ", " : "", v->str,
-                         maps[k], m->keys[i]->str);
-        }
-    }
-    yamltree_free(doc);
-    return n;
+    return experiment_stored_paths(r->label, r->text, buf, cap, &n, e) ? -1 : n;
 }
 
 /* The recorded hash of instance `name`'s plugin file, or 0 with *found 0. */

@@ -14,6 +14,7 @@
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "view/render.h"
+#include "view/replay.h"
 #include "view/window.h"
 
 #define VIEW_MAX_SETS 256
@@ -21,7 +22,7 @@
 
 /* The command line and the state of one viewing. */
 typedef struct view_job {
-    const char *file, *size, *shot;
+    const char *file, *size, *shot, *units; /* --units: a recording's overlay signal */
     const char *sets[VIEW_MAX_SETS];
     uint32_t nsets;
     char owned[4200];        /* --episodes as a --set */
@@ -43,12 +44,13 @@ static int view_parse(int argc, char **argv, view_job *j) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--size") || !strcmp(a, "--set") || !strcmp(a, "--speed") || !strcmp(a, "--frames") ||
-                    !strcmp(a, "--screenshot") || !strcmp(a, "--episodes");
+                    !strcmp(a, "--screenshot") || !strcmp(a, "--episodes") || !strcmp(a, "--units");
         if (takes && !v) return fprintf(stderr, "animat: %s needs a value (see animat --help)\n", a), 2;
         if (takes) i++;
         char *end = NULL;
         if (!strcmp(a, "--size")) j->size = v;
         else if (!strcmp(a, "--screenshot")) j->shot = v;
+        else if (!strcmp(a, "--units")) j->units = v;
         else if (!strcmp(a, "--set")) {
             if (j->nsets == VIEW_MAX_SETS) return fprintf(stderr, "animat: too many --set\n"), 2;
             j->sets[j->nsets++] = v;
@@ -66,7 +68,8 @@ static int view_parse(int argc, char **argv, view_job *j) {
         else if (!j->file) j->file = a;
         else return fprintf(stderr, "animat: unexpected argument '%s'\n", a), 2;
     }
-    if (!j->file) return fprintf(stderr, "animat: view needs an experiment FILE (see animat --help)\n"), 2;
+    if (!j->file)
+        return fprintf(stderr, "animat: view needs an experiment FILE or a recording (see animat --help)\n"), 2;
     errmsg e;
     errmsg_clear(&e);
     if (view_parse_size(j->size ? j->size : "640x480", "--size", &j->w, &j->h, &e))
@@ -166,8 +169,18 @@ static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
     return rc;
 }
 
+/* A recording (view/replay.h): --set and --episodes do not apply. */
+static int view_replay(view_job *j, errmsg *e) {
+    if (j->nsets > 1)
+        return errmsg_set(e, "view: %s is a recording: --set and --episodes apply to experiments", j->file);
+    view_replay_opts o = {j->w, j->h, j->speed, j->max_frames, j->shot, j->units};
+    return view_replay_run(j->file, &o, stdout, e);
+}
+
 /* Load, check, open the window, show. 0 or -1 with e set. */
 static int view_run(view_job *j, errmsg *e) {
+    if (view_replay_is_recording(j->file)) return view_replay(j, e);
+    if (j->units) return errmsg_set(e, "view: --units applies to recordings (FILE.h5), not to %s", j->file);
     experiment *x;
     if (experiment_open(&x, j->file, j->sets, j->nsets, NULL, 0, e)) return -1;
     sim *s = NULL;

@@ -54,7 +54,7 @@ static int load_run(experiment *x, errmsg *e) {
 }
 
 /* record.signals entry i: "reward", "NAME.units", "NAME.spikes",
- * "NAME.voltage" (a circuit) or a whole
+ * "NAME.voltage" (a circuit), "NAME.qpos" (a body) or a whole
  * port "NAME.DIR.PORT", resolved into *g. Whether the port or the units
  * extension exists is checked when instances exist (record_check_signals),
  * before any episode runs. */
@@ -63,21 +63,24 @@ static int load_signal(experiment *x, const yamltree *it, size_t i, experiment_s
     const char *s = it->str, *dot = strchr(s, '.');
     g->node = it;
     if (!strcmp(s, "reward")) return g->what = EXPERIMENT_SIGNAL_REWARD, 0;
-    static const char *const whats[] = {".units", ".spikes", ".voltage"};
-    static const uint32_t codes[] = {EXPERIMENT_SIGNAL_UNITS, EXPERIMENT_SIGNAL_SPIKES, EXPERIMENT_SIGNAL_VOLTAGE};
-    for (size_t w = 0; dot && w < 3; w++) {
+    static const char *const whats[] = {".units", ".spikes", ".voltage", ".qpos"};
+    static const uint32_t codes[] = {EXPERIMENT_SIGNAL_UNITS, EXPERIMENT_SIGNAL_SPIKES, EXPERIMENT_SIGNAL_VOLTAGE,
+                                     EXPERIMENT_SIGNAL_QPOS};
+    for (size_t w = 0; dot && w < 4; w++) {
         if (strcmp(dot, whats[w])) continue;
         char name[EXPERIMENT_NAME_MAX];
         snprintf(name, sizeof name, "%.*s", (int)(dot - s), s);
         int k = experiment_find(x, name);
-        if (k < 0 || x->insts[k].kind != ANIMAT_KIND_CIRCUIT)
-            return AT(e, it, "record.signals[%zu]: '%s' is not a circuit of this experiment", i, name);
+        uint32_t kind = codes[w] == EXPERIMENT_SIGNAL_QPOS ? ANIMAT_KIND_BODY : ANIMAT_KIND_CIRCUIT;
+        if (k < 0 || x->insts[k].kind != kind)
+            return AT(e, it, "record.signals[%zu]: '%s' is not a %s of this experiment", i, name,
+                      kind == ANIMAT_KIND_BODY ? "body" : "circuit");
         g->what = codes[w], g->inst = (uint32_t)k;
         return 0;
     }
     if (wiring_parse_end(x, s, &g->end) || g->end.sliced)
-        return AT(e, it, "record.signals[%zu]: '%s' is not reward, NAME.units, NAME.spikes, NAME.voltage or a port "
-                         "like body.obs.joints", i, s);
+        return AT(e, it, "record.signals[%zu]: '%s' is not reward, NAME.units, NAME.spikes, NAME.voltage, NAME.qpos "
+                         "or a port like body.obs.joints", i, s);
     g->what = EXPERIMENT_SIGNAL_PORT;
     return 0;
 }
@@ -241,6 +244,7 @@ static int load_from(experiment *x, const char *file, const char *origin, const 
     for (uint32_t i = 0; i < nextra; i++)
         if (registry_open(&x->reg, extra[i], e)) goto fail;
     if (!(x->doc = text ? yamltree_parse(file, text, strlen(text), e) : yamltree_load(file, e))) goto fail;
+    if (text) yamltree_set_dir(x->doc, x->base_dir); /* a stored experiment's paths: its original folder */
     if (x->doc->kind != YAMLTREE_MAP) {
         AT(e, x->doc, "an experiment must be a mapping with body, circuit and wiring keys, not %s",
            yamltree_kind_name(x->doc->kind));

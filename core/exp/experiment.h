@@ -91,9 +91,10 @@ typedef struct experiment_iv {
 #define EXPERIMENT_SIGNAL_PORT 2u   /* a whole port: NAME.DIR.PORT */
 #define EXPERIMENT_SIGNAL_SPIKES 3u /* a circuit's spike times: NAME.spikes (animat.spikes/1) */
 #define EXPERIMENT_SIGNAL_VOLTAGE 4u /* its units' membrane potentials: NAME.voltage (animat.spikes/1) */
+#define EXPERIMENT_SIGNAL_QPOS 5u   /* a body's MuJoCo positions: NAME.qpos (animat.mujoco/1) */
 typedef struct experiment_signal {
     uint32_t what;                  /* EXPERIMENT_SIGNAL_* */
-    uint32_t inst;                  /* UNITS, SPIKES, VOLTAGE: the circuit's index */
+    uint32_t inst;                  /* UNITS, SPIKES, VOLTAGE: the circuit's index; QPOS: the body's */
     experiment_end end;             /* PORT: the port (never sliced) */
     const yamltree *node;           /* the entry, for positions */
 } experiment_signal;

@@ -61,7 +61,7 @@ static int sig_open(const nwb_src *s, const char *name, nwb_sig *g) {
 /* Where the series of g goes and as what type. */
 static void sig_place(const nwb_sig *g, char *path, size_t cap, const char **type) {
     size_t len = strlen(g->name);
-    int body = !strcmp(g->dir, "obs") || !strcmp(g->dir, "act") || !strcmp(g->dir, "reward");
+    int body = !strcmp(g->dir, "obs") || !strcmp(g->dir, "act") || !strcmp(g->dir, "reward") || !strcmp(g->dir, "qpos");
     int pos = !strcmp(g->dir, "obs") && len > 13 && !strcmp(g->name + len - 13, ".obs.position") && g->n >= 1 &&
               g->n <= 3;
     *type = pos ? "SpatialSeries" : "TimeSeries";

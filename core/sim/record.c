@@ -5,6 +5,7 @@
 #include <hdf5.h>
 #include <limits.h>
 #include <math.h>
+#include <mujoco/mujoco.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,40 @@ static int add_voltage(sim_record *r, instance *in, errmsg *e) {
     return add_signal(r, g, "voltage", "mV", names, e);
 }
 
+/* A body's MuJoCo positions through animat.mujoco/1: "NAME.qpos", what
+ * `animat view run.h5` replays (mjData.qpos, read between the body's calls;
+ * elements named after the model's joints). required: fail when the body
+ * lacks the extension, else skip it. */
+static int add_qpos(sim_record *r, instance *in, int required, errmsg *e) {
+    const animat_mujoco_ext *t = instance_mujoco(in);
+    const mjModel *m = t ? instance_mj_model(in, t) : NULL;
+    const mjData *d = t ? instance_mj_data(in, t) : NULL;
+    if (!m || !d || m->nq < 1)
+        return required ? errmsg_set(e, "record.signals: body '%s' (%s) has no MuJoCo positions to record (it lacks "
+                                        "the %s extension)", in->name, in->plugin->desc->name, ANIMAT_EXT_MUJOCO)
+                        : 0;
+    rec_sig *g = next_slot(r, e);
+    if (!g) return -1;
+    snprintf(g->name, sizeof g->name, "%s.qpos", in->name);
+    g->in = in, g->qpos = d->qpos, g->n = (uint32_t)m->nq;
+    size_t w = 96;
+    const char **names = calloc(g->n, sizeof *names);
+    char *text = malloc(w * g->n);
+    int rc = names && text ? 0 : errmsg_set(e, "out of memory");
+    for (uint32_t i = 0; !rc && i < g->n; i++) {
+        int j = -1; /* the joint whose positions include element i */
+        for (int k = 0; k < m->njnt; k++)
+            if (m->jnt_qposadr[k] <= (int)i) j = k;
+        const char *jn = j >= 0 && m->name_jntadr[j] >= 0 ? m->names + m->name_jntadr[j] : "";
+        snprintf(text + i * w, w, "%s[%u]", *jn ? jn : "qpos", j >= 0 ? i - (uint32_t)m->jnt_qposadr[j] : i);
+        names[i] = text + i * w;
+    }
+    if (!rc) rc = add_signal(r, g, "qpos", "", names, e);
+    free(names);
+    free(text);
+    return rc;
+}
+
 /* The step's total reward: "reward". */
 static int add_reward(sim_record *r, errmsg *e) {
     rec_sig *g = next_slot(r, e);
@@ -146,7 +181,7 @@ static int add_reward(sim_record *r, errmsg *e) {
 }
 
 /* record.signals, or every port of every instance, every circuit's units
- * (where it has them) and the reward. */
+ * (where it has them), every MuJoCo body's qpos and the reward. */
 static int add_signals(sim_record *r, sim *s, errmsg *e) {
     const experiment *x = s->x;
     for (uint32_t i = 0; i < x->nrecord_sigs; i++) {
@@ -156,6 +191,7 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
                  : g->what == EXPERIMENT_SIGNAL_UNITS   ? add_units(r, in, 1, e)
                  : g->what == EXPERIMENT_SIGNAL_SPIKES  ? rec_spikes_add(r, in, 1, e)
                  : g->what == EXPERIMENT_SIGNAL_VOLTAGE ? add_voltage(r, in, e)
+                 : g->what == EXPERIMENT_SIGNAL_QPOS    ? add_qpos(r, in, 1, e)
                                                         : add_port(r, s, &g->end, e);
         if (rc) return -1;
     }
@@ -168,6 +204,7 @@ static int add_signals(sim_record *r, sim *s, errmsg *e) {
                 if (add_port(r, s, &end, e)) return -1;
             }
         if (in->kind == ANIMAT_KIND_CIRCUIT && (add_units(r, in, 0, e) || rec_spikes_add(r, in, 0, e))) return -1;
+        if (in->kind == ANIMAT_KIND_BODY && add_qpos(r, in, 0, e)) return -1;
     }
     return x->record_sigs ? 0 : add_reward(r, e);
 }
@@ -241,6 +278,12 @@ int record_check_signals(sim *s, errmsg *e) {
                                  "extension%s)", i, in->name, in->plugin->desc->name,
                                  volt ? "membrane voltages" : "spikes", ANIMAT_EXT_SPIKES,
                                  volt ? " with voltages" : "");
+        } else if (g->what == EXPERIMENT_SIGNAL_QPOS) {
+            instance *in = &s->insts[g->inst];
+            if (!instance_mujoco(in))
+                return errmsg_at(e, at->file, at->line, at->col,
+                                 "record.signals[%u]: body '%s' (%s) has no MuJoCo positions to record (it lacks the "
+                                 "%s extension)", i, in->name, in->plugin->desc->name, ANIMAT_EXT_MUJOCO);
         } else if (g->what == EXPERIMENT_SIGNAL_PORT) {
             instance *in = &s->insts[g->end.inst];
             if (instance_port(in, g->end.dir, g->end.port) < 0)
@@ -311,8 +354,8 @@ static int before(void *ctx, const sim *s, uint64_t episode, uint64_t step) {
     for (uint32_t i = 0; i < r->nsig; i++) {
         rec_sig *g = &r->sig[i];
         double *dst = g->chunk[r->cur] + (size_t)r->fill * g->n;
-        if (g->buf) {
-            memcpy(dst, g->buf, g->n * sizeof *dst);
+        if (g->buf || g->qpos) {
+            memcpy(dst, g->buf ? g->buf : g->qpos, g->n * sizeof *dst);
         } else if (g->vx) {
             if (instance_voltages(g->in, g->vx, dst, g->n)) {
                 snprintf(r->err, sizeof r->err, "%s (%s): voltages failed for %u units", g->in->name,

@@ -23,6 +23,7 @@ typedef struct rec_sig {
     instance *in;                         /* the instance (sim-owned); NULL for reward */
     const animat_units_ext *ux;           /* units: its extension (plugin-owned) */
     const animat_spikes_ext *vx;          /* voltage: the spikes extension offering voltages (plugin-owned) */
+    const double *qpos;                   /* qpos: the body's mjData qpos (plugin-owned, same address until destroy) */
     uint32_t n;                           /* elements per sample */
     int reward;                           /* the step's total reward */
     double *chunk[2];                     /* RECORD_CHUNK * n samples each; owned */

@@ -15,13 +15,14 @@ static void view_mj_soname(char *buf, size_t cap) {
 static int view_mj_bind(void *lib, view_mj *t, errmsg *e) {
     static const char *const names[] = {"mj_version", "mju_user_error", "mjv_defaultOption", "mjv_defaultCamera",
         "mjv_defaultScene", "mjv_makeScene", "mjv_freeScene", "mjv_updateScene", "mjr_defaultContext",
-        "mjr_makeContext", "mjr_freeContext", "mjr_setBuffer", "mjr_readPixels", "mjr_render", "mjr_overlay", "mjr_drawPixels"};
+        "mjr_makeContext", "mjr_freeContext", "mjr_setBuffer", "mjr_readPixels", "mjr_render", "mjr_overlay", "mjr_drawPixels",
+        "mj_makeData", "mj_deleteData", "mj_forward"};
     void **slot[] = {(void **)&t->mj_version, (void **)&t->mju_user_error, (void **)&t->mjv_defaultOption,
         (void **)&t->mjv_defaultCamera, (void **)&t->mjv_defaultScene, (void **)&t->mjv_makeScene,
         (void **)&t->mjv_freeScene, (void **)&t->mjv_updateScene, (void **)&t->mjr_defaultContext,
         (void **)&t->mjr_makeContext, (void **)&t->mjr_freeContext, (void **)&t->mjr_setBuffer,
         (void **)&t->mjr_readPixels, (void **)&t->mjr_render, (void **)&t->mjr_overlay,
-        (void **)&t->mjr_drawPixels};
+        (void **)&t->mjr_drawPixels, (void **)&t->mj_makeData, (void **)&t->mj_deleteData, (void **)&t->mj_forward};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*slot[i] = dlsym(lib, names[i])))
             return errmsg_set(e, "rendering needs MuJoCo: its library has no %s", names[i]);

@@ -33,6 +33,9 @@ typedef struct view_mj {
     void (*mjr_overlay)(int font, int gridpos, mjrRect viewport, const char *overlay, const char *overlay2,
                         const mjrContext *con);
     void (*mjr_drawPixels)(const unsigned char *rgb, const float *depth, mjrRect viewport, const mjrContext *con);
+    mjData *(*mj_makeData)(const mjModel *m);    /* replay (view/replay.h): its own data per body */
+    void (*mj_deleteData)(mjData *d);
+    void (*mj_forward)(const mjModel *m, mjData *d);
 } view_mj;
 
 /* The table, loaded on the first call (the library stays loaded for the

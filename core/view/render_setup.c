@@ -34,6 +34,12 @@ static int render_tables(sim *s, const animat_mujoco_ext **ext, errmsg *e) {
 
 /* See render_setup.h. */
 int view_render_setup(view_renderer **out, int w, int h, int window, sim *s, errmsg *e) {
+    return view_render_setup_data(out, w, h, window, s, NULL, e);
+}
+
+/* See render_setup.h. */
+int view_render_setup_data(view_renderer **out, int w, int h, int window, sim *s, const void *const *data,
+                           errmsg *e) {
     const animat_mujoco_ext *ext[SIM_MAX_BODIES];
     if (render_tables(s, ext, e)) return -1;
     view_renderer *r = *out = window ? view_render_open_gl(w, h, s->nbodies, e) : view_render_open(w, h, s->nbodies, e);
@@ -43,8 +49,8 @@ int view_render_setup(view_renderer **out, int w, int h, int window, sim *s, err
         if (in->kind != ANIMAT_KIND_BODY) continue;
         animat_mujoco_camera cam;
         int hint = instance_mj_camera(in, ext[k], &cam);
-        if (view_render_add(r, instance_mj_model(in, ext[k]), instance_mj_data(in, ext[k]), ext[k]->mujoco_version,
-                            hint ? &cam : NULL, e))
+        const void *d = data && data[k] ? data[k] : instance_mj_data(in, ext[k]);
+        if (view_render_add(r, instance_mj_model(in, ext[k]), d, ext[k]->mujoco_version, hint ? &cam : NULL, e))
             return -1;
         k++;
     }

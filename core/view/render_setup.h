@@ -17,4 +17,10 @@
  * outlive it. Thread: the caller's. */
 int view_render_setup(view_renderer **r, int w, int h, int window, sim *s, errmsg *e);
 
+/* view_render_setup, but body k (in the order of s's bodies) is drawn from
+ * data[k] (a const mjData * of that body's model, caller-owned, outliving
+ * *r) where data and data[k] are not NULL: a replay draws recorded states
+ * into its own data (view/replay.h). */
+int view_render_setup_data(view_renderer **r, int w, int h, int window, sim *s, const void *const *data, errmsg *e);
+
 #endif

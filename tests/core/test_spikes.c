@@ -189,7 +189,7 @@ START_TEST(export_nwb) {
                           "%s plot r.nwb activity --signal body.obs.joints -o n.svg && cmp h.svg n.svg",
                           dir, exe, exe, exe, exe, exe, exe, exe);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
-    ck_assert_msg(strstr(p.out, "wrote r.nwb (NWB 2.6.0: 10 series, 20 units with "), "%s", p.out);
+    ck_assert_msg(strstr(p.out, "wrote r.nwb (NWB 2.6.0: 11 series, 20 units with "), "%s", p.out);
     proc_free(&p);
     p = proc_run("cd %s && %s export r.h5 -o foreign.nwb", dir, exe);
     ck_expect_error(&p, "-o foreign.nwb: the file exists and is not an NWB file animat wrote; refusing to replace it");
