@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cmd_render.h"
 #include "view/render_setup.h"
@@ -13,6 +12,7 @@
 #include "exp/experiment.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
+#include "view/pace.h"
 #include "view/render.h"
 #include "view/replay.h"
 #include "view/window.h"
@@ -27,19 +27,18 @@ typedef struct view_job {
     uint32_t nsets;
     char owned[4200];        /* --episodes as a --set */
     int w, h;
-    double speed;            /* simulated seconds per wall second; 0 = as fast as possible */
     uint64_t max_frames;     /* --frames: stop after this many (0 = never) */
     uint64_t frames;
     uint32_t stride;
-    double dt, ret, t_wall0, t_sim0;
-    int paused, quit;
+    double dt, ret;
+    view_pace pace;          /* speed (--speed), clock, pause, quit */
     view_renderer *r;
     view_window *win;
 } view_job;
 
 /* Options. 0, or 2 after a usage message. */
 static int view_parse(int argc, char **argv, view_job *j) {
-    j->speed = 1;
+    j->pace.speed = 1;
     j->sets[j->nsets++] = "run.episodes=1";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -57,8 +56,8 @@ static int view_parse(int argc, char **argv, view_job *j) {
         } else if (!strcmp(a, "--episodes")) {
             j->sets[j->nsets++] = setopts_format(setopts_index(a), v, j->owned, sizeof j->owned);
         } else if (!strcmp(a, "--speed")) {
-            j->speed = strtod(v, &end);
-            if (end == v || *end || !(j->speed >= 0) || j->speed > 1000)
+            j->pace.speed = strtod(v, &end);
+            if (end == v || *end || !(j->pace.speed >= 0) || j->pace.speed > 1000)
                 return fprintf(stderr, "animat: view: --speed '%s' is not a number in [0, 1000]\n", v), 2;
         } else if (!strcmp(a, "--frames")) {
             long long n = strtoll(v, &end, 10);
@@ -77,39 +76,11 @@ static int view_parse(int argc, char **argv, view_job *j) {
     return 0;
 }
 
-/* Sleep s seconds (s <= 0: not at all). */
-static void view_sleep(double s) {
-    if (s <= 0) return;
-    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-    nanosleep(&ts, NULL);
-}
-
-/* Keys: pause toggles, step shows one more frame while paused, +/- double
- * or halve the speed, quit ends the viewing. After a pause or a speed
- * change the pacing restarts from `step`. Returns 1 to stop. */
-static int view_handle_keys(view_job *j, uint64_t step) {
-    int changed = 0;
-    for (;;) {
-        unsigned k = view_window_keys(j->win);
-        if (k & VIEW_KEY_QUIT) return j->quit = 1;
-        if (k & VIEW_KEY_FASTER) j->speed = j->speed > 0 ? fmin(1000, j->speed * 2) : 0;
-        if (k & VIEW_KEY_SLOWER) j->speed = j->speed > 0 ? fmax(1.0 / 64, j->speed / 2) : 1;
-        if (k & VIEW_KEY_PAUSE) j->paused = !j->paused;
-        changed |= k != 0;
-        if (!j->paused || (k & VIEW_KEY_STEP)) break;
-        view_sleep(0.01);
-    }
-    if (changed) j->t_wall0 = runner_now(), j->t_sim0 = (double)step * j->dt;
-    return 0;
-}
-
 /* The overlay: time, return so far, speed (or "paused"). */
 static void view_overlay(view_job *j, uint64_t step) {
-    char values[VIEW_OVERLAY_MAX];
-    char speed[32];
-    if (j->speed > 0) snprintf(speed, sizeof speed, "%.3gx", j->speed);
-    else snprintf(speed, sizeof speed, "max");
-    snprintf(values, sizeof values, "%.2f s\n%.2f\n%s%s", (double)step * j->dt, j->ret, j->paused ? "paused, " : "", speed);
+    char values[VIEW_OVERLAY_MAX], speed[48];
+    snprintf(values, sizeof values, "%.2f s\n%.2f\n%s", (double)step * j->dt, j->ret,
+             view_pace_label(&j->pace, speed, sizeof speed));
     view_render_overlay(j->r, "time\nreturn\nspeed", values);
 }
 
@@ -120,7 +91,7 @@ static int view_before(void *ctx, const struct sim *s, uint64_t episode, uint64_
     (void)s, (void)episode;
     if (step == 0) {
         j->ret = 0;
-        j->t_wall0 = runner_now(), j->t_sim0 = 0;
+        view_pace_start(&j->pace, 0);
     }
     if (step % j->stride) return 0;
     view_overlay(j, step);
@@ -128,9 +99,9 @@ static int view_before(void *ctx, const struct sim *s, uint64_t episode, uint64_
     view_render_present(j->r);
     view_window_show(j->win);
     j->frames++;
-    if (j->max_frames && j->frames >= j->max_frames) return j->quit = 1;
-    if (view_handle_keys(j, step)) return 1;
-    if (j->speed > 0) view_sleep(((double)step * j->dt - j->t_sim0) / j->speed - (runner_now() - j->t_wall0));
+    if (j->max_frames && j->frames >= j->max_frames) return j->pace.quit = 1;
+    if (view_pace_keys(&j->pace, j->win, (double)step * j->dt)) return 1;
+    view_pace_wait(&j->pace, (double)step * j->dt);
     return 0;
 }
 
@@ -153,11 +124,11 @@ static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
     if (sim_observe(s, &o)) return errmsg_set(e, "view: too many observers");
     double t0 = runner_now();
     int rc = 0;
-    for (uint64_t i = 0; i < experiment_episodes(x) && !rc && !j->quit; i++) {
+    for (uint64_t i = 0; i < experiment_episodes(x) && !rc && !j->pace.quit; i++) {
         sim_result r;
         rc = sim_episode(s, i, &r, e);
     }
-    if (j->quit) rc = 0, errmsg_clear(e); /* the user (or --frames) ended it */
+    if (j->pace.quit) rc = 0, errmsg_clear(e); /* the user (or --frames) ended it */
     double el = runner_now() - t0;
     if (!rc && j->shot) {
         view_render_present(j->r); /* the last frame again, into the back buffer */
@@ -173,7 +144,7 @@ static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
 static int view_replay(view_job *j, errmsg *e) {
     if (j->nsets > 1)
         return errmsg_set(e, "view: %s is a recording: --set and --episodes apply to experiments", j->file);
-    view_replay_opts o = {j->w, j->h, j->speed, j->max_frames, j->shot, j->units};
+    view_replay_opts o = {j->w, j->h, j->pace.speed, j->max_frames, j->shot, j->units};
     return view_replay_run(j->file, &o, stdout, e);
 }
 

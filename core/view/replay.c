@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "exp/experiment_impl.h"
 #include "exp/stored.h"
@@ -12,6 +11,7 @@
 #include "sim/sim_impl.h"
 #include "view/h5read.h"
 #include "view/mjapi.h"
+#include "view/pace.h"
 #include "view/render.h"
 #include "view/render_setup.h"
 #include "view/window.h"
@@ -40,8 +40,7 @@ typedef struct replay {
     h5signal q[VIEW_MAX_BODIES], rew, act; /* the current episode's samples */
     view_renderer *r;
     view_window *win;
-    double speed, t_wall0, t_sim0;
-    int paused, quit;
+    view_pace pace;                /* clock and keys, as the live view's */
     uint64_t frames;
 } replay;
 
@@ -133,33 +132,6 @@ static int replay_bodies(replay *p, errmsg *e) {
     return replay_episode(p, 0, e);
 }
 
-/* Sleep s seconds (s <= 0: not at all). */
-static void replay_sleep(double s) {
-    if (s <= 0) return;
-    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-    nanosleep(&ts, NULL);
-}
-
-/* The live view's keys (view/window.h): pause, step, faster, slower, quit.
- * After any key the pacing restarts from time t. */
-static void replay_keys(replay *p, double t) {
-    int changed = 0;
-    for (;;) {
-        unsigned k = view_window_keys(p->win);
-        if (k & VIEW_KEY_QUIT) {
-            p->quit = 1;
-            return;
-        }
-        if (k & VIEW_KEY_FASTER) p->speed = p->speed > 0 ? fmin(1000, p->speed * 2) : 0;
-        if (k & VIEW_KEY_SLOWER) p->speed = p->speed > 0 ? fmax(1.0 / 64, p->speed / 2) : 1;
-        if (k & VIEW_KEY_PAUSE) p->paused = !p->paused;
-        changed |= k != 0;
-        if (!p->paused || (k & VIEW_KEY_STEP)) break;
-        replay_sleep(0.01);
-    }
-    if (changed) p->t_wall0 = runner_now(), p->t_sim0 = t;
-}
-
 /* Append "label\tvalue" lines for the units of sample k to the overlay. */
 static void replay_units(const replay *p, uint64_t k, char *labels, char *values) {
     for (uint64_t u = 0; u < p->act.n && u < VIEW_REPLAY_UNITS && k < p->act.T; u++) {
@@ -172,12 +144,11 @@ static void replay_units(const replay *p, uint64_t k, char *labels, char *values
 
 /* The overlay for sample k of episode ep; *ret is the return so far. */
 static void replay_overlay(replay *p, uint64_t ep, uint64_t k, double ret) {
-    char labels[VIEW_OVERLAY_MAX], values[VIEW_OVERLAY_MAX], speed[32];
-    if (p->speed > 0) snprintf(speed, sizeof speed, "%.3gx", p->speed);
-    else snprintf(speed, sizeof speed, "max");
+    char labels[VIEW_OVERLAY_MAX], values[VIEW_OVERLAY_MAX], speed[48];
     snprintf(labels, sizeof labels, "time\n%s\nspeed\nepisode", p->rew.v && p->every == 1 ? "return" : "ep. return");
-    snprintf(values, sizeof values, "%.2f s\n%.2f\n%s%s\n%llu/%llu", (double)(k * p->every) * p->dt, ret,
-             p->paused ? "paused, " : "", speed, (unsigned long long)ep + 1, (unsigned long long)p->steps.dim[0]);
+    snprintf(values, sizeof values, "%.2f s\n%.2f\n%s\n%llu/%llu", (double)(k * p->every) * p->dt, ret,
+             view_pace_label(&p->pace, speed, sizeof speed), (unsigned long long)ep + 1,
+             (unsigned long long)p->steps.dim[0]);
     replay_units(p, k, labels, values);
     view_render_overlay(p->r, labels, values);
 }
@@ -200,14 +171,14 @@ static int replay_play(replay *p, uint64_t ep, uint32_t stride, errmsg *e) {
     if (ep > 0 && replay_episode(p, ep, e)) return -1;
     uint64_t n = ((uint64_t)p->steps.v[ep] + p->every - 1) / p->every, T = p->q[0].T;
     double ret = 0, ep_ret = p->rets.v[ep];
-    p->t_wall0 = runner_now(), p->t_sim0 = 0;
-    for (uint64_t k = 0; k < n && k < T && !p->quit; k++) {
+    view_pace_start(&p->pace, 0);
+    for (uint64_t k = 0; k < n && k < T && !p->pace.quit; k++) {
         if (k % stride == 0) {
             double t = (double)(k * p->every) * p->dt;
             replay_frame(p, ep, k, p->rew.v && p->every == 1 ? ret : ep_ret);
-            if (p->o->max_frames && p->frames >= p->o->max_frames) return p->quit = 1, 0;
-            replay_keys(p, t);
-            if (p->speed > 0) replay_sleep((t - p->t_sim0) / p->speed - (runner_now() - p->t_wall0));
+            if (p->o->max_frames && p->frames >= p->o->max_frames) return p->pace.quit = 1, 0;
+            if (view_pace_keys(&p->pace, p->win, t)) return 0;
+            view_pace_wait(&p->pace, t);
         }
         if (p->rew.v && k < p->rew.T) ret += p->rew.v[k];
     }
@@ -222,7 +193,7 @@ static int replay_show(replay *p, FILE *out, errmsg *e) {
     double rate = 1.0 / (p->dt * (double)p->every);
     uint32_t stride = rate > REPLAY_MAX_FPS ? (uint32_t)ceil(rate / REPLAY_MAX_FPS - 1e-9) : 1;
     double t0 = runner_now();
-    for (uint64_t ep = 0; ep < p->steps.dim[0] && !p->quit; ep++)
+    for (uint64_t ep = 0; ep < p->steps.dim[0] && !p->pace.quit; ep++)
         if (replay_play(p, ep, stride, e)) return -1;
     double el = runner_now() - t0;
     if (p->o->shot) {
@@ -255,7 +226,7 @@ static void replay_free(replay *p) {
 int view_replay_run(const char *path, const view_replay_opts *o, FILE *out, errmsg *e) {
     replay *p = calloc(1, sizeof *p);
     if (!p) return errmsg_set(e, "out of memory");
-    p->path = path, p->o = o, p->speed = o->speed;
+    p->path = path, p->o = o, p->pace.speed = o->speed;
     char title[300];
     snprintf(title, sizeof title, "animat view %s", path);
     int rc = replay_read(p, e);
