@@ -66,8 +66,34 @@ static int units_run(plugcheck_inst *in, const animat_units_ext *u, int pre, dou
     return 0;
 }
 
-/* "animat.units/1": names present and unique, get reads 0 after reset and
- * refuses an index out of range, override refuses a bad index or mode,
+/* After reset every unit reads what it starts an episode with (circuit.h:
+ * 0 for a step's outputs, the state for a unit naming state), finite, and
+ * the same after a few steps and another reset with the same seed. 0 or -1
+ * with msg. */
+static int units_after_reset(plugcheck_inst *in, const animat_units_ext *u, const char *const *names, uint32_t n,
+                             char *msg, size_t cap) {
+    double *first = calloc(n + 1, sizeof *first);
+    if (!first) return plugcheck_fail(msg, cap, "out of memory");
+    int rc = plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap);
+    for (uint32_t i = 0; !rc && i < n; i++)
+        if (u->get(in->self, i, &first[i]) != ANIMAT_OK || !isfinite(first[i]))
+            rc = plugcheck_fail(msg, cap, "%s: unit %u (%s) reads %g after reset (want a finite value)",
+                                ANIMAT_EXT_UNITS, i, names[i], first[i]);
+    animat_step_result res;
+    for (int t = 0; !rc && t < 3; t++) rc = plugcheck_inst_step(in, &res, NULL, msg, cap);
+    if (!rc) rc = plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap);
+    for (uint32_t i = 0; !rc && i < n; i++) {
+        double v = NAN;
+        if (u->get(in->self, i, &v) != ANIMAT_OK || memcmp(&v, &first[i], sizeof v))
+            rc = plugcheck_fail(msg, cap, "%s: unit %u (%s) reads %g after steps and a reset, %g after the first "
+                                "reset (want the same)", ANIMAT_EXT_UNITS, i, names[i], v, first[i]);
+    }
+    free(first);
+    return rc ? -1 : 0;
+}
+
+/* "animat.units/1": names present and unique, get reads the same after
+ * every reset with one seed (units_after_reset) and refuses an index out of range, override refuses a bad index or mode,
  * a clamp shows in get, and reset clears every override (the outputs after
  * reset equal a run that never overrode). 0 or -1 with msg. */
 static int check_units_ext(plugcheck_inst *in, char *note, size_t ncap, char *msg, size_t cap) {
@@ -87,13 +113,7 @@ static int check_units_ext(plugcheck_inst *in, char *note, size_t ncap, char *ms
             if (!strcmp(names[i], names[j]))
                 return plugcheck_fail(msg, cap, "%s: unit name '%s' appears twice", ANIMAT_EXT_UNITS, names[i]);
     }
-    if (plugcheck_inst_reset(in, in->c->seed, NULL, msg, cap)) return -1;
-    for (uint32_t i = 0; i < n; i++) {
-        double v = 1;
-        if (u->get(in->self, i, &v) != ANIMAT_OK || v != 0)
-            return plugcheck_fail(msg, cap, "%s: unit %u (%s) reads %g after reset (want 0)", ANIMAT_EXT_UNITS, i,
-                                  names[i], v);
-    }
+    if (units_after_reset(in, u, names, n, msg, cap)) return -1;
     double v;
     if (u->get(in->self, n, &v) == ANIMAT_OK || u->override(in->self, n, ANIMAT_UNIT_CLAMP, 0) == ANIMAT_OK ||
         (n && u->override(in->self, 0, 99, 0) == ANIMAT_OK))

@@ -71,6 +71,8 @@ static const struct {
     {"state_lossy.so", "FAIL  state-lossy: state: ",
      "animat.state/1: saved after step 50, loaded back into the instance (steps counted from the save): "
      "observation y[0] differs at step 1 (57.082950049079955 vs 107.08295004907995)"},
+    {"stale_units.so", "FAIL  stale-units: extensions: ",
+     "animat.units/1: unit 0 (count) reads "},
 };
 
 /* Path of shipped plugin i (static storage). */

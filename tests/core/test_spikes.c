@@ -210,7 +210,9 @@ END_TEST
 
 /* plugin-check exercises animat.spikes/1 of lif, spiking and graph's LIF model,
  * at several substeps too (a clamp given per control step reads back as
- * given: it used to apply per substep and read back substeps times). */
+ * given: it used to apply per substep and read back substeps times), and
+ * spiking with plastic weights as units (they read their starting weight
+ * after reset, which plugin-check took for a stale output). */
 START_TEST(plugin_check) {
     const char *build = getenv("ANIMAT_BUILD");
     ck_assert_ptr_nonnull(build);
@@ -218,8 +220,9 @@ START_TEST(plugin_check) {
                           "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=1 && "
                           "%s plugin-check %s/circuits/graph/graph.so --set model=lif --set substeps=10 && "
                           "%s plugin-check %s/circuits/lif/lif.so --set bg_rate=500 --set substeps=5 && "
-                          "%s plugin-check %s/circuits/spiking/spiking.so --set substeps=4",
-                          exe, build, exe, build, exe, build, exe, build, exe, build);
+                          "%s plugin-check %s/circuits/spiking/spiking.so --set substeps=4 && "
+                          "%s plugin-check %s/circuits/spiking/spiking.so --set stdp=additive --set homeostasis=scaling",
+                          exe, build, exe, build, exe, build, exe, build, exe, build, exe, build);
     ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
     ck_assert_ptr_nonnull(strstr(p.out, "PASS  lif: extensions: "));
     ck_assert_ptr_nonnull(strstr(p.out, "animat.spikes/1: capacity 40, "));

@@ -47,6 +47,8 @@
  *   BROKEN_BOUNDS_INVERTED  declares its action port's bounds as [1, -1]
  *   BROKEN_BOUNDS_NAN       declares a NaN lower bound on its action port
  *   BOUNDED            (valid) declares its action port in [-0.5, 0.5]
+ *   BROKEN_STALE_UNITS offers "animat.units/1" whose unit counts steps
+ *                      since create: reset does not clear it
  *   BROKEN_STATE_LOSSY offers "animat.state/1" whose load forgets the step
  *                      counter (and the observation adds that counter)
  *   PLUGIN_ID="..."    (valid) the descriptor carries that ABI 1.3 id
@@ -64,7 +66,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct dummy { const animat_host *h; double x; int steps; int index; } dummy;
+typedef struct dummy { const animat_host *h; double x; int steps; int index; int total; } dummy;
 
 #ifdef BROKEN_CTOR_ABORT
 __attribute__((constructor)) static void ctor_abort(void) { abort(); }
@@ -192,6 +194,9 @@ __attribute__((unused)) static int32_t d_step(void *self, const double *const *a
 #endif
     X_OF(d) += act[0][0];
     obs[0][0] = X_OF(d);
+#ifdef BROKEN_STALE_UNITS
+    d->total++;
+#endif
 #ifdef BROKEN_STATE_LOSSY
     obs[0][0] += d->steps;
 #endif
@@ -271,6 +276,31 @@ static const animat_state_ext d_state_ext = {sizeof(animat_state_ext), 0, d_stat
 static const void *d_extension(void *self, const char *id) {
     (void)self;
     return id && !strcmp(id, ANIMAT_EXT_STATE) ? &d_state_ext : NULL;
+}
+#define D_EXTENSION d_extension
+#elif defined(BROKEN_STALE_UNITS)
+/* "animat.units/1" with one unit that counts steps since create: reset
+ * does not clear it, so the unit reads the last episode's value. */
+static const char *const d_unit_names[] = {"count"};
+static const char *const *d_units_names(void *self, uint32_t *n) {
+    (void)self;
+    *n = 1;
+    return d_unit_names;
+}
+static int32_t d_units_get(void *self, uint32_t i, double *v) {
+    if (i != 0) return ANIMAT_ERROR;
+    *v = ((dummy *)self)->total;
+    return ANIMAT_OK;
+}
+static int32_t d_units_override(void *self, uint32_t i, uint32_t mode, double v) {
+    (void)self, (void)v;
+    return i == 0 && mode <= ANIMAT_UNIT_ADD ? ANIMAT_OK : ANIMAT_ERROR;
+}
+static const animat_units_ext d_units_ext = {sizeof(animat_units_ext), d_units_names, d_units_get,
+                                             d_units_override};
+static const void *d_extension(void *self, const char *id) {
+    (void)self;
+    return id && !strcmp(id, ANIMAT_EXT_UNITS) ? &d_units_ext : NULL;
 }
 #define D_EXTENSION d_extension
 #else

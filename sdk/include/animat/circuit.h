@@ -104,7 +104,10 @@ typedef struct animat_units_ext {
      * create. Required. */
     const char *const *(*names)(void *self, uint32_t *n);
 
-    /* Write unit i's output in the last step (0 after reset) to *value.
+    /* Write unit i's output in the last step to *value. After reset: 0 for
+     * a step's outputs (spikes, rates), the episode's starting value for a
+     * unit that names state (a plastic synapse's weight); the same after
+     * every reset with one seed.
      * ANIMAT_OK, or ANIMAT_ERROR for i out of range. Between steps, the
      * instance's thread. Must not allocate. Required. */
     int32_t (*get)(void *self, uint32_t i, double *value);
