@@ -6,7 +6,7 @@ set -euo pipefail
 ANIMAT_DEBS=(build-essential meson ninja-build pkg-config libmujoco-dev libgsl-dev check
              libyaml-dev libxml2-dev libosmesa6-dev libhdf5-dev libopenmpi-dev openmpi-bin valgrind binutils
              clang libclang-rt-14-dev
-             hdf5-tools libcairo2-dev ffmpeg chromium python3 procps libglfw3 xvfb xauth
+             hdf5-tools libcairo2-dev ffmpeg chromium python3 procps libglfw3 libglfw3-dev xvfb xauth
              python3-numpy python3-pytest python3-h5py python3-hdmf python3-scipy python3-brian python3-torch
              python3-matplotlib)
 

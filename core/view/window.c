@@ -6,37 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* GLFW's and GL's entry points used here, by their documented prototypes
- * (GLFW 3.3; OpenGL 1.x). */
-typedef struct GLFWwindow GLFWwindow;
-typedef void (*view_keyfun)(GLFWwindow *, int, int, int, int);
-#define VIEW_GLFW_PRESS 1
-#define VIEW_GLFW_REPEAT 2
-#define VIEW_GLFW_RESIZABLE 0x00020003
-#define VIEW_GL_RGB 0x1907
-#define VIEW_GL_UNSIGNED_BYTE 0x1401
-#define VIEW_GL_PACK_ALIGNMENT 0x0D05
-#define VIEW_GL_BACK 0x0405
+/* GLFW's and GL's entry points used here, typed by their own headers
+ * (libglfw3-dev, GL/gl.h from Mesa) so the compiler checks every call;
+ * the libraries are opened at run time (dlopen), so `animat` links
+ * neither and only `view` needs them installed. */
+#define GLFW_INCLUDE_NONE
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
 
 typedef struct view_glfw {
-    int (*init)(void);
-    void (*terminate)(void);
-    void (*window_hint)(int, int);
-    GLFWwindow *(*create_window)(int, int, const char *, void *, void *);
-    void (*destroy_window)(GLFWwindow *);
-    void (*make_current)(GLFWwindow *);
-    void *(*get_proc)(const char *);
-    void (*swap)(GLFWwindow *);
-    void (*poll)(void);
-    int (*should_close)(GLFWwindow *);
-    view_keyfun (*set_key_cb)(GLFWwindow *, view_keyfun);
-    void (*get_fb_size)(GLFWwindow *, int *, int *);
+    __typeof__(glfwInit) *init;
+    __typeof__(glfwTerminate) *terminate;
+    __typeof__(glfwWindowHint) *window_hint;
+    __typeof__(glfwCreateWindow) *create_window;
+    __typeof__(glfwDestroyWindow) *destroy_window;
+    __typeof__(glfwMakeContextCurrent) *make_current;
+    __typeof__(glfwGetProcAddress) *get_proc;
+    __typeof__(glfwSwapBuffers) *swap;
+    __typeof__(glfwPollEvents) *poll;
+    __typeof__(glfwWindowShouldClose) *should_close;
+    __typeof__(glfwSetKeyCallback) *set_key_cb;
+    __typeof__(glfwGetFramebufferSize) *get_fb_size;
 } view_glfw;
 
 typedef struct view_gl {
-    void (*read_pixels)(int, int, int, int, unsigned, unsigned, void *);
-    void (*pixel_store)(unsigned, int);
-    void (*read_buffer)(unsigned);
+    __typeof__(glReadPixels) *read_pixels;
+    __typeof__(glPixelStorei) *pixel_store;
+    __typeof__(glReadBuffer) *read_buffer;
 } view_gl;
 
 struct view_window {
@@ -53,34 +49,49 @@ static view_window *view_current;
 
 static void view_key(GLFWwindow *w, int key, int scancode, int action, int mods) {
     (void)w, (void)scancode, (void)mods;
-    if (!view_current || (action != VIEW_GLFW_PRESS && action != VIEW_GLFW_REPEAT)) return;
+    if (!view_current || (action != GLFW_PRESS && action != GLFW_REPEAT)) return;
     if (key == ' ') view_current->keys |= VIEW_KEY_PAUSE;
-    else if (key == 262 || key == '.') view_current->keys |= VIEW_KEY_STEP; /* GLFW_KEY_RIGHT */
-    else if (key == '=' || key == 334) view_current->keys |= VIEW_KEY_FASTER; /* KP_ADD */
-    else if (key == '-' || key == 333) view_current->keys |= VIEW_KEY_SLOWER; /* KP_SUBTRACT */
-    else if (key == 256 || key == 'Q') view_current->keys |= VIEW_KEY_QUIT; /* ESCAPE */
+    else if (key == GLFW_KEY_RIGHT || key == '.') view_current->keys |= VIEW_KEY_STEP;
+    else if (key == '=' || key == GLFW_KEY_KP_ADD) view_current->keys |= VIEW_KEY_FASTER;
+    else if (key == '-' || key == GLFW_KEY_KP_SUBTRACT) view_current->keys |= VIEW_KEY_SLOWER;
+    else if (key == GLFW_KEY_ESCAPE || key == 'Q') view_current->keys |= VIEW_KEY_QUIT;
 }
+
+/* Look up `name` in lib into the function pointer `slot` (POSIX's
+ * idiom for dlsym's object pointer); 0 when missing. */
+#define VIEW_SYM(lib, slot, name) ((*(void **)&(slot) = dlsym((lib), (name))) != NULL)
 
 /* libglfw.so.3's functions into f. 0, or -1 with e set. */
 static int view_glfw_load(view_glfw *f, errmsg *e) {
     void *lib = dlopen("libglfw.so.3", RTLD_NOW | RTLD_LOCAL);
     if (!lib) return errmsg_set(e, "view needs GLFW (libglfw.so.3, Debian package libglfw3): %s", dlerror());
-    static const char *const names[] = {"glfwInit", "glfwTerminate", "glfwWindowHint", "glfwCreateWindow",
-        "glfwDestroyWindow", "glfwMakeContextCurrent", "glfwGetProcAddress", "glfwSwapBuffers", "glfwPollEvents",
-        "glfwWindowShouldClose", "glfwSetKeyCallback", "glfwGetFramebufferSize"};
-    void **slots = (void **)f;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!(slots[i] = dlsym(lib, names[i]))) return errmsg_set(e, "view: GLFW lacks %s", names[i]);
-    return 0;
+    const char *missing = !VIEW_SYM(lib, f->init, "glfwInit")                        ? "glfwInit"
+                          : !VIEW_SYM(lib, f->terminate, "glfwTerminate")           ? "glfwTerminate"
+                          : !VIEW_SYM(lib, f->window_hint, "glfwWindowHint")        ? "glfwWindowHint"
+                          : !VIEW_SYM(lib, f->create_window, "glfwCreateWindow")    ? "glfwCreateWindow"
+                          : !VIEW_SYM(lib, f->destroy_window, "glfwDestroyWindow")  ? "glfwDestroyWindow"
+                          : !VIEW_SYM(lib, f->make_current, "glfwMakeContextCurrent") ? "glfwMakeContextCurrent"
+                          : !VIEW_SYM(lib, f->get_proc, "glfwGetProcAddress")       ? "glfwGetProcAddress"
+                          : !VIEW_SYM(lib, f->swap, "glfwSwapBuffers")              ? "glfwSwapBuffers"
+                          : !VIEW_SYM(lib, f->poll, "glfwPollEvents")               ? "glfwPollEvents"
+                          : !VIEW_SYM(lib, f->should_close, "glfwWindowShouldClose") ? "glfwWindowShouldClose"
+                          : !VIEW_SYM(lib, f->set_key_cb, "glfwSetKeyCallback")     ? "glfwSetKeyCallback"
+                          : !VIEW_SYM(lib, f->get_fb_size, "glfwGetFramebufferSize") ? "glfwGetFramebufferSize"
+                                                                                     : NULL;
+    return missing ? errmsg_set(e, "view: GLFW lacks %s", missing) : 0;
 }
+
+/* GL function `name` of the current context into `slot` (a function
+ * pointer of another type: GLFW returns them untyped). 0 when missing. */
+#define VIEW_GL(v, slot, name) (((slot) = (__typeof__(slot))(v)->f.get_proc(name)) != NULL)
 
 /* The GL functions, from the current context. 0 or -1 with e set. */
 static int view_gl_load(view_window *v, errmsg *e) {
-    static const char *const names[] = {"glReadPixels", "glPixelStorei", "glReadBuffer"};
-    void **slots = (void **)&v->gl;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!(slots[i] = v->f.get_proc(names[i]))) return errmsg_set(e, "view: OpenGL lacks %s", names[i]);
-    return 0;
+    const char *missing = !VIEW_GL(v, v->gl.read_pixels, "glReadPixels")   ? "glReadPixels"
+                          : !VIEW_GL(v, v->gl.pixel_store, "glPixelStorei") ? "glPixelStorei"
+                          : !VIEW_GL(v, v->gl.read_buffer, "glReadBuffer")  ? "glReadBuffer"
+                                                                            : NULL;
+    return missing ? errmsg_set(e, "view: OpenGL lacks %s", missing) : 0;
 }
 
 view_window *view_window_open(int w, int h, const char *title, errmsg *e) {
@@ -112,7 +123,7 @@ view_window *view_window_open(int w, int h, const char *title, errmsg *e) {
         view_window_close(v);
         return NULL;
     }
-    v->f.window_hint(VIEW_GLFW_RESIZABLE, 0);
+    v->f.window_hint(GLFW_RESIZABLE, 0);
     v->win = v->f.create_window(w, h, title, NULL, NULL);
     if (!v->win) {
         errmsg_set(e, "view: GLFW could not create a %dx%d window", w, h);
@@ -144,9 +155,9 @@ unsigned view_window_keys(view_window *v) {
 
 int view_window_screenshot(view_window *v, const char *path, errmsg *e) {
     v->f.make_current(v->win);
-    v->gl.pixel_store(VIEW_GL_PACK_ALIGNMENT, 1);
-    v->gl.read_buffer(VIEW_GL_BACK);
-    v->gl.read_pixels(0, 0, v->w, v->h, VIEW_GL_RGB, VIEW_GL_UNSIGNED_BYTE, v->shot);
+    v->gl.pixel_store(GL_PACK_ALIGNMENT, 1);
+    v->gl.read_buffer(GL_BACK);
+    v->gl.read_pixels(0, 0, v->w, v->h, GL_RGB, GL_UNSIGNED_BYTE, v->shot);
     FILE *f = fopen(path, "wb");
     if (!f) return errmsg_set(e, "view: --screenshot %s: cannot create it", path);
     fprintf(f, "P6\n%d %d\n255\n", v->w, v->h);
