@@ -581,9 +581,10 @@ START_TEST(outputs_never_destroy_data) {
     /* Ctrl-C in the middle of a traced run leaves no PATH.tmp (nor PATH) */
     /* (the binary itself, not under ANIMAT_WRAP: valgrind's start-up would
      * outlast the second before the signal) */
-    p = proc_run("cd %s && (%s run %s --episodes 200 --quiet --trace int.csv & pid=$!; sleep 1; kill -INT $pid; "
-                 "wait $pid; echo status $?) ; ls int.csv int.csv.tmp 2>/dev/null | wc -l", dir, getenv("ANIMAT_EXE"),
-                 exp);
+    /* (signalled once the trace's temporary file exists: a fixed second raced a sanitizer build under load) */
+    p = proc_run("cd %s && (%s run %s --episodes 200 --quiet --trace int.csv & pid=$!; for i in $(seq 600); do "
+                 "ls | grep -qE '^int\\.csv\\..*tmp$' && break; sleep 0.05; done; sleep 0.2; kill -INT $pid; "
+                 "wait $pid; echo status $?) ; ls | grep -cE '^int\\.csv'", dir, getenv("ANIMAT_EXE"), exp);
     ck_assert_msg(strstr(p.out, "status 130") && strstr(p.out, "\n0\n"), "%s", p.out);
     proc_free(&p);
     /* nothing was replaced: the FIFO and the symlink are still what they were */

@@ -367,8 +367,11 @@ START_TEST(killed_run_leaves_old_file) {
     proc_write(dir, "r.h5", "earlier\n");
     const char *exp = proc_write(dir, "exp.yaml", EXP "run:\n  episodes: 2000\n"); /* one static slot */
     for (int sig = 0; sig < 2; sig++) {
-        proc_out p = proc_run("cd %s && (%s run %s --quiet --record r.h5 & pid=$!; sleep 1; kill -%s $pid; wait $pid;"
-                              " echo rc=$?)", dir, bare, exp, sig ? "INT" : "KILL");
+        /* signal it once its temporary file exists (a fixed sleep raced a slow sanitizer build under load) */
+        proc_out p = proc_run("cd %s && (%s run %s --quiet --record r.h5 & pid=$!; for i in $(seq 600); do "
+                              "ls | grep -qE '%s' && break; sleep 0.05; done; sleep 0.2; kill -%s $pid; wait $pid;"
+                              " echo rc=$?)", dir, bare, exp, sig ? "^r\\.h5\\.[a-z0-9]{6}\\.tmp$" : "^r\\.h5\\.tmp$",
+                              sig ? "INT" : "KILL");
         ck_assert_msg(strstr(p.out, sig ? "rc=130" : "rc=137"), "sig %d: %s %s", sig, p.out, p.err);
         proc_free(&p);
         char path[512];
