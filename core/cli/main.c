@@ -8,7 +8,6 @@
 
 #include "base/atomicfile.h"
 #include "base/h5util.h"
-#include "exp/experiment.h"
 #include "train/ranks.h"
 #include "plugin/plugcheck.h"
 #include "cli/main.h"
@@ -26,10 +25,7 @@
 #include "cli/cmd_render.h"
 #include "cli/cmd_view.h"
 #include "plugin/callguard.h"
-#include "sim/record.h"
 #include "sim/nwb_export.h"
-#include "sim/runner.h"
-#include "sim/sim.h"
 #include "train/trainer.h"
 
 #ifndef ANIMAT_VERSION
