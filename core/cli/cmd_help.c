@@ -102,6 +102,8 @@ static const help_entry help_entries[] = {
              "  --screenshot F.ppm at the end, write what the window shows (binary PPM)\n"
              "  --set KEY=VALUE    override a value of the file, as for run (repeatable)\n"
              "  --episodes N       episodes to show (default 1)\n"
+             "  --units NAME       the circuit whose first 6 unit activities the overlay shows\n"
+             "                     (default the first circuit naming units; none: no units)\n"
              "\n"
              "animat view FILE.h5 replays a recording instead (a file ending in .h5, or any HDF5\n"
              "file): the bodies' recorded positions (/signals/NAME.qpos, recorded by default)\n"

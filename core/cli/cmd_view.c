@@ -12,6 +12,7 @@
 #include "exp/experiment.h"
 #include "sim/runner.h"
 #include "sim/sim.h"
+#include "view/live_units.h"
 #include "view/pace.h"
 #include "view/render.h"
 #include "view/replay.h"
@@ -32,6 +33,7 @@ typedef struct view_job {
     uint32_t stride;
     double dt, ret;
     view_pace pace;          /* speed (--speed), clock, pause, quit */
+    view_live_units units_shown; /* the overlay's unit activities (--units NAME, or the first circuit's) */
     view_renderer *r;
     view_window *win;
 } view_job;
@@ -78,10 +80,11 @@ static int view_parse(int argc, char **argv, view_job *j) {
 
 /* The overlay: time, return so far, speed (or "paused"). */
 static void view_overlay(view_job *j, uint64_t step) {
-    char values[VIEW_OVERLAY_MAX], speed[48];
+    char labels[VIEW_OVERLAY_MAX] = "time\nreturn\nspeed", values[VIEW_OVERLAY_MAX], speed[48];
     snprintf(values, sizeof values, "%.2f s\n%.2f\n%s", (double)step * j->dt, j->ret,
              view_pace_label(&j->pace, speed, sizeof speed));
-    view_render_overlay(j->r, "time\nreturn\nspeed", values);
+    view_live_units_append(&j->units_shown, labels, values, sizeof values);
+    view_render_overlay(j->r, labels, values);
 }
 
 /* The observer: before the bodies step, show every stride-th step, paced
@@ -151,7 +154,6 @@ static int view_replay(view_job *j, errmsg *e) {
 /* Load, check, open the window, show. 0 or -1 with e set. */
 static int view_run(view_job *j, errmsg *e) {
     if (view_replay_is_recording(j->file)) return view_replay(j, e);
-    if (j->units) return errmsg_set(e, "view: --units applies to recordings (FILE.h5), not to %s", j->file);
     experiment *x;
     if (experiment_open(&x, j->file, j->sets, j->nsets, NULL, 0, e)) return -1;
     sim *s = NULL;
@@ -160,7 +162,7 @@ static int view_run(view_job *j, errmsg *e) {
     j->win = view_window_open(j->w, j->h, title, e); /* no display: one line before any work */
     int rc = j->win ? sim_new(&s, x, e) : -1;
     if (j->win && !rc) {
-        rc = view_render_setup(&j->r, j->w, j->h, 1, s, e);
+        rc = view_live_units_find(&j->units_shown, s, j->units, e) || view_render_setup(&j->r, j->w, j->h, 1, s, e);
         if (!rc) rc = view_show(j, x, s, e);
         view_render_close(j->r);
         sim_free(s);

@@ -10,6 +10,7 @@
 #include "sim/runner.h"
 #include "sim/sim_impl.h"
 #include "view/h5read.h"
+#include "view/live_units.h"
 #include "view/mjapi.h"
 #include "view/pace.h"
 #include "view/render.h"
@@ -134,12 +135,8 @@ static int replay_bodies(replay *p, errmsg *e) {
 
 /* Append "label\tvalue" lines for the units of sample k to the overlay. */
 static void replay_units(const replay *p, uint64_t k, char *labels, char *values) {
-    for (uint64_t u = 0; u < p->act.n && u < VIEW_REPLAY_UNITS && k < p->act.T; u++) {
-        size_t nl = strlen(labels), nv = strlen(values);
-        if (nl + strlen(p->act.elems[u]) + 2 >= VIEW_OVERLAY_MAX || nv + 16 >= VIEW_OVERLAY_MAX) break;
-        snprintf(labels + nl, VIEW_OVERLAY_MAX - nl, "\n%s", p->act.elems[u]);
-        snprintf(values + nv, VIEW_OVERLAY_MAX - nv, "\n%.3f", p->act.v[k * p->act.n + u]);
-    }
+    for (uint64_t u = 0; u < p->act.n && u < VIEW_REPLAY_UNITS && k < p->act.T; u++)
+        view_overlay_line(labels, values, VIEW_OVERLAY_MAX, p->act.elems[u], p->act.v[k * p->act.n + u]);
 }
 
 /* The overlay for sample k of episode ep; *ret is the return so far. */

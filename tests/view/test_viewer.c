@@ -93,6 +93,52 @@ START_TEST(test_view_xvfb) {
 }
 END_TEST
 
+/* Under Xvfb: the live view's overlay shows the first circuit's unit
+ * activities (ncap: osc, b[0].d, ...) below time, return and speed: frame
+ * 3 with them and with `--units none` differ inside the overlay's rows
+ * below the speed line and nowhere right of the overlay; a name that is no
+ * circuit is one line, exit 1. */
+START_TEST(test_view_live_units) {
+    proc_out which = proc_run("command -v xvfb-run");
+    int have = which.status == 0;
+    proc_free(&which);
+    if (!have) return;
+    const char *dir = proc_tmpdir();
+    unsigned char *px[2];
+    int w = 0, h = 0;
+    const char *units[2] = {"circuit", "none"};
+    for (int k = 0; k < 2; k++) {
+        proc_out p = proc_run("cd %s && xvfb-run -a -s '-screen 0 640x480x24' %s view %s/examples/swimmer-ncap.yaml "
+                              "--size 320x240 --speed 0 --frames 3 --units %s --screenshot u%d.ppm",
+                              dir, env("ANIMAT_EXE"), env("ANIMAT_SRC"), units[k], k);
+        ck_assert_msg(p.status == 0, "view: %s%s", p.out, p.err);
+        proc_free(&p);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/u%d.ppm", dir, k);
+        px[k] = ppm_read(path, &w, &h);
+        ck_assert_int_eq(w, 320);
+    }
+    double below = 0, right = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++) {
+                size_t i = ((size_t)y * w + x) * 3 + c;
+                double d = fabs((double)px[0][i] - px[1][i]);
+                if (x < 100 && y >= 70 && y < 200) below += d;
+                else if (x >= 130) right += d;
+            }
+    ck_assert_msg(below > 1000, "no unit lines in the overlay (difference %g)", below);
+    ck_assert_msg(right == 0, "the scene differs right of the overlay (difference %g)", right);
+    free(px[0]);
+    free(px[1]);
+    proc_out p = proc_run("cd %s && xvfb-run -a %s view %s/examples/swimmer-ncap.yaml --frames 3 --units body", dir,
+                          env("ANIMAT_EXE"), env("ANIMAT_SRC"));
+    ck_assert_msg(p.status == 1 && strstr(p.err, "error: view: --units body: the experiment has no circuit 'body'"),
+                  "%d: %s", p.status, p.err);
+    proc_free(&p);
+}
+END_TEST
+
 /* Mean absolute difference of two w x h RGB pictures over columns x0..w-1
  * (right of the overlay). */
 static double ppm_diff(const unsigned char *a, const unsigned char *b, int w, int h, int x0) {
@@ -221,6 +267,7 @@ int main(void) {
     tcase_add_test(c, test_view_no_display);
     tcase_add_test(c, test_view_xvfb);
     tcase_add_test(c, test_view_replay_xvfb);
+    tcase_add_test(c, test_view_live_units);
     tcase_add_test(c, test_view_replay_bad);
     suite_add_tcase(s, c);
     return ck_run(s);
