@@ -87,15 +87,8 @@ int cmd_eval_main(int argc, char **argv, FILE *out) {
     memset(&a, 0, sizeof a);
     int rc = parse_args(argc, argv, &a, out);
     if (rc) return rc == 1 ? 0 : rc;
-    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT; /* a client of the embedding API, as animat run */
-    oo.flags = ANIMAT_OPEN_DEFER, oo.path = a.file, oo.sets = a.sets, oo.nsets = a.nsets;
-    oo.plugins = a.plugins, oo.nplugins = a.nplugins;
-    char msg[ERRMSG_MAX];
-    animat_exp *x;
-    if (animat_open_with(&x, &oo, msg, sizeof msg)) {
-        fprintf(stderr, "error: %s\n", msg);
-        return 1;
-    }
+    animat_exp *x = cli_open(a.file, a.sets, a.nsets, a.plugins, a.nplugins); /* as animat run */
+    if (!x) return 1;
     animat_run_opts o = ANIMAT_RUN_OPTS_INIT;
     o.quiet = a.quiet, o.heldout = 1, o.out = out;
     o.episodes = a.episodes ? a.episodes : animat_eval_episodes(x);
@@ -105,11 +98,5 @@ int cmd_eval_main(int argc, char **argv, FILE *out) {
         return 1;
     }
     rc = animat_run_with(x, &o, NULL);
-    if (rc) snprintf(msg, sizeof msg, "%s", animat_errmsg(x));
-    animat_close(x);
-    if (rc) {
-        fprintf(stderr, "error: %s\n", msg);
-        return 1;
-    }
-    return 0;
+    return cli_close(x, rc);
 }

@@ -374,15 +374,8 @@ static int cmd_run(int argc, char **argv, int check_only) {
     int rc = parse(argc, argv, &c);
     if (!rc) rc = parse_state(&c, &state_at);
     if (rc) return rc;
-    animat_open_opts oo = ANIMAT_OPEN_OPTS_INIT;
-    oo.flags = ANIMAT_OPEN_DEFER, oo.path = c.file, oo.sets = c.sets, oo.nsets = c.nsets;
-    oo.plugins = c.plugins, oo.nplugins = c.nplugins;
-    char msg[ERRMSG_MAX];
-    animat_exp *x;
-    if (animat_open_with(&x, &oo, msg, sizeof msg)) {
-        fprintf(stderr, "error: %s\n", msg);
-        return 1;
-    }
+    animat_exp *x = cli_open(c.file, c.sets, c.nsets, c.plugins, c.nplugins);
+    if (!x) return 1;
     if (check_only) {
         rc = animat_check(x, stdout);
     } else {
@@ -394,13 +387,7 @@ static int cmd_run(int argc, char **argv, int check_only) {
         rc = animat_run_with(x, &o, NULL);
         free(cmd);
     }
-    if (rc) snprintf(msg, sizeof msg, "%s", animat_errmsg(x));
-    animat_close(x);
-    if (rc) {
-        fprintf(stderr, "error: %s\n", msg);
-        return 1;
-    }
-    return 0;
+    return cli_close(x, rc);
 }
 
 int animat_cli_main(int argc, char **argv) {

@@ -93,16 +93,38 @@ START_TEST(test_view_xvfb) {
 }
 END_TEST
 
+/* Mean absolute difference of two w x h RGB pictures over columns x0..w-1
+ * (right of the overlay). */
+static double ppm_diff(const unsigned char *a, const unsigned char *b, int w, int h, int x0) {
+    double s = 0;
+    for (int y = 0; y < h; y++)
+        for (size_t i = ((size_t)y * w + x0) * 3; i < ((size_t)y * w + w) * 3; i++) s += fabs((double)a[i] - b[i]);
+    return s / ((double)(w - x0) * h * 3);
+}
+
+/* Pixel variance (blank pictures have ~0). */
+static double ppm_var(const unsigned char *px, int w, int h) {
+    double s = 0, s2 = 0, n = (double)w * h * 3;
+    for (int i = 0; i < w * h * 3; i++) s += px[i], s2 += (double)px[i] * px[i];
+    return s2 / n - (s / n) * (s / n);
+}
+
+/* Does xvfb-run exist? Says so when it does not. */
+static int have_xvfb(void) {
+    proc_out which = proc_run("command -v xvfb-run");
+    int have = which.status == 0;
+    proc_free(&which);
+    if (!have) fprintf(stderr, "test_viewer: xvfb-run not found: skipping the window test\n");
+    return have;
+}
+
 /* Under Xvfb: the live view's overlay shows the first circuit's unit
  * activities (ncap: osc, b[0].d, ...) below time, return and speed: frame
  * 3 with them and with `--units none` differ inside the overlay's rows
  * below the speed line and nowhere right of the overlay; a name that is no
  * circuit is one line, exit 1. */
 START_TEST(test_view_live_units) {
-    proc_out which = proc_run("command -v xvfb-run");
-    int have = which.status == 0;
-    proc_free(&which);
-    if (!have) return;
+    if (!have_xvfb()) return;
     const char *dir = proc_tmpdir();
     unsigned char *px[2];
     int w = 0, h = 0;
@@ -138,31 +160,6 @@ START_TEST(test_view_live_units) {
     proc_free(&p);
 }
 END_TEST
-
-/* Mean absolute difference of two w x h RGB pictures over columns x0..w-1
- * (right of the overlay). */
-static double ppm_diff(const unsigned char *a, const unsigned char *b, int w, int h, int x0) {
-    double s = 0;
-    for (int y = 0; y < h; y++)
-        for (size_t i = ((size_t)y * w + x0) * 3; i < ((size_t)y * w + w) * 3; i++) s += fabs((double)a[i] - b[i]);
-    return s / ((double)(w - x0) * h * 3);
-}
-
-/* Pixel variance (blank pictures have ~0). */
-static double ppm_var(const unsigned char *px, int w, int h) {
-    double s = 0, s2 = 0, n = (double)w * h * 3;
-    for (int i = 0; i < w * h * 3; i++) s += px[i], s2 += (double)px[i] * px[i];
-    return s2 / n - (s / n) * (s / n);
-}
-
-/* Does xvfb-run exist? Says so when it does not. */
-static int have_xvfb(void) {
-    proc_out which = proc_run("command -v xvfb-run");
-    int have = which.status == 0;
-    proc_free(&which);
-    if (!have) fprintf(stderr, "test_viewer: xvfb-run not found: skipping the window test\n");
-    return have;
-}
 
 /* Replay under Xvfb: a recording of 60 steps of the swimmer shown for 3 and
  * 40 frames at 320x240; both screenshots are not blank and differ, and the
