@@ -223,16 +223,7 @@ START_TEST(test_same_returns) {
 END_TEST
 
 /* The swimmer plugin, its entry's init called once as the host does. */
-static const animat_plugin_desc *swimmer_desc(void) {
-    static const animat_plugin_desc *d;
-    if (d) return d;
-    d = th_load_env("SWIMMER_SO");
-    void *so = dlopen(env("SWIMMER_SO"), RTLD_NOW | RTLD_NOLOAD);
-    const animat_plugin_entry *e = so ? dlsym(so, ANIMAT_ENTRY_SYMBOL) : NULL;
-    char why[256] = "";
-    ck_assert_msg(e && e->init && e->init(why, sizeof why) == ANIMAT_OK, "init failed: %s", why);
-    return d;
-}
+static const animat_plugin_desc *swimmer_desc(void) { return th_load_env_init("SWIMMER_SO"); }
 
 /* Through the ABI: the eye port comes last, W*H*C values in [0, 1]
  * declared and observed; in the pool its pictures change as the swimmer

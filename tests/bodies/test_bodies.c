@@ -52,30 +52,11 @@ typedef struct inst {
     double *act[MAXPORT], *obs[MAXPORT];
 } inst;
 
-/* Load plugin `so_env` and, once per library, call its entry's init as the
- * host does after the handshake (the MuJoCo bodies install their warning
- * sink there). Returns the descriptor. */
-static const animat_plugin_desc *load_like_host(const char *so_env) {
-    const animat_plugin_desc *d = th_load_env(so_env);
-    static char done[4][64];
-    for (int i = 0; i < 4; i++) {
-        if (strcmp(done[i], so_env) == 0) return d;
-        if (done[i][0]) continue;
-        void *so = dlopen(env(so_env), RTLD_NOW | RTLD_NOLOAD);
-        const animat_plugin_entry *e = so ? dlsym(so, ANIMAT_ENTRY_SYMBOL) : NULL;
-        char why[256] = "";
-        ck_assert_msg(e && e->init && e->init(why, sizeof why) == ANIMAT_OK, "%s: init failed: %s", so_env, why);
-        snprintf(done[i], sizeof done[i], "%s", so_env);
-        return d;
-    }
-    return d;
-}
-
 /* A host for plugin `so_env` with `model` ("" = unset, or a path relative
  * to ANIMAT_SRC). Parameters at defaults; set more with th_set_* on ->t. */
 static shim *shim_new(const char *so_env, const char *model) {
     shim *s = calloc(1, sizeof *s);
-    s->t = th_new(load_like_host(so_env), "body", 0);
+    s->t = th_new(th_load_env_init(so_env), "body", 0);
     if (*model) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", env("ANIMAT_SRC"), model);

@@ -42,16 +42,7 @@ typedef struct inst {
 } inst;
 
 /* The mjcf plugin, its entry's init called once as the host does. */
-static const animat_plugin_desc *mjcf_desc(void) {
-    static const animat_plugin_desc *d;
-    if (d) return d;
-    d = th_load_env("MJCF_SO");
-    void *so = dlopen(env("MJCF_SO"), RTLD_NOW | RTLD_NOLOAD);
-    const animat_plugin_entry *e = so ? dlsym(so, ANIMAT_ENTRY_SYMBOL) : NULL;
-    char why[256] = "";
-    ck_assert_msg(e && e->init && e->init(why, sizeof why) == ANIMAT_OK, "init failed: %s", why);
-    return d;
-}
+static const animat_plugin_desc *mjcf_desc(void) { return th_load_env_init("MJCF_SO"); }
 
 /* Create an instance of model `path` (absolute) with host seed `seed` and
  * camera_mode `mode`; x->b is NULL when create fails (th_last_error(x->s.t)

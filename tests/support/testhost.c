@@ -50,6 +50,25 @@ const animat_plugin_desc *th_load_env(const char *var) {
     return d;
 }
 
+const animat_plugin_desc *th_load_env_init(const char *var) {
+    static const char *done[8];
+    const animat_plugin_desc *d = th_load_env(var);
+    for (int i = 0; i < 8; i++) {
+        if (done[i] && !strcmp(done[i], var)) return d;
+        if (done[i]) continue;
+        void *so = dlopen(getenv(var), RTLD_NOW | RTLD_NOLOAD);
+        const animat_plugin_entry *e = so ? dlsym(so, ANIMAT_ENTRY_SYMBOL) : NULL;
+        char why[256] = "";
+        if (!e || (e->init && e->init(why, sizeof why) != ANIMAT_OK)) {
+            fprintf(stderr, "testhost: %s: init failed: %s\n", var, e ? why : "no entry");
+            abort();
+        }
+        done[i] = var;
+        return d;
+    }
+    return d;
+}
+
 /* wired_size: the sizes th_set_wired declared. */
 static uint32_t th_wired(void *ctx, uint32_t inst, uint32_t dir, const char *name) {
     (void)inst;

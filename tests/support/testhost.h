@@ -22,6 +22,11 @@ const animat_plugin_desc *th_load(const char *path);
  * variable is unset or the plugin does not load: nothing can be tested then. */
 const animat_plugin_desc *th_load_env(const char *var);
 
+/* th_load_env, then, once per variable, the library entry's init (ABI 1.2)
+ * as the host calls it after the handshake (the MuJoCo bodies install their
+ * warning sink there). Aborts with the plugin's reason when init fails. */
+const animat_plugin_desc *th_load_env_init(const char *var);
+
 /* A host table for one instance of `desc`, parameters at their defaults,
  * RNG seeded with `seed`. Free with th_free. */
 th_host *th_new(const animat_plugin_desc *desc, const char *role, uint64_t seed);
