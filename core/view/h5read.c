@@ -342,20 +342,66 @@ static int signal_elems(hid_t d, h5signal *s) {
     return 0;
 }
 
-/* Read episode K of NAME, every stride-th sample where it has more than
- * max_T samples, or refused above max_T when DECIMATE is 0. */
-static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int decimate, h5signal *s,
+/* How read_signal treats a signal longer than max_T samples. */
+enum { READ_REFUSE, READ_STRIDE, READ_ENVELOPE };
+
+/* Read episode K of NAME: as it is up to max_T samples; above, refused
+ * (READ_REFUSE), every stride-th sample (READ_STRIDE) or the min and max of
+ * each run of stride samples (READ_ENVELOPE, at most max_T rows). */
+static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int mode, h5signal *s,
                        errmsg *e);
 
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e) {
-    return read_signal(r, name, k, H5REC_MAX_SAMPLES, 1, s, e);
+    return read_signal(r, name, k, H5REC_MAX_SAMPLES, READ_STRIDE, s, e);
+}
+
+int h5rec_signal_envelope(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e) {
+    return read_signal(r, name, k, H5REC_MAX_SAMPLES, READ_ENVELOPE, s, e);
 }
 
 int h5rec_signal_full(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e) {
-    return read_signal(r, name, k, H5REC_MAX_FULL_SAMPLES, 0, s, e);
+    return read_signal(r, name, k, H5REC_MAX_FULL_SAMPLES, READ_REFUSE, s, e);
 }
 
-static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int decimate, h5signal *s,
+/* Fold value v into the running extreme *m (NaN: none yet); NaNs (samples
+ * after the episode ended) are skipped. */
+static void fold_min(double *m, double v) {
+    if (!isnan(v) && (isnan(*m) || v < *m)) *m = v;
+}
+static void fold_max(double *m, double v) {
+    if (!isnan(v) && (isnan(*m) || v > *m)) *m = v;
+}
+
+/* Episode k of dataset d (dims dim) as rows (min, max) of each run of
+ * `stride` samples into v (2 * ceil(dim[1] / stride) rows of dim[2]),
+ * reading at most ENVELOPE_BLOCK values at a time. 0 or -1. */
+#define ENVELOPE_BLOCK (1u << 20)
+static int read_envelope(hid_t d, const hsize_t dim[3], uint64_t k, hsize_t stride, double *v) {
+    hsize_t n = dim[2], nb = (dim[1] + stride - 1) / stride, rows = ENVELOPE_BLOCK / n ? ENVELOPE_BLOCK / n : 1;
+    for (hsize_t i = 0; i < 2 * nb * n; i++) v[i] = NAN;
+    double *buf = malloc((size_t)(rows * n) * sizeof *buf);
+    hid_t fs = H5Dget_space(d);
+    int rc = buf && fs >= 0 ? 0 : -1;
+    for (hsize_t t0 = 0; !rc && t0 < dim[1]; t0 += rows) {
+        hsize_t m = dim[1] - t0 < rows ? dim[1] - t0 : rows;
+        hsize_t start[3] = {k, t0, 0}, count[3] = {1, m, n};
+        hid_t ms = H5Screate_simple(3, count, NULL);
+        rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                     H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0
+                 ? -1
+                 : 0;
+        H5Sclose(ms);
+        for (hsize_t t = 0; !rc && t < m; t++) {
+            double *lo = v + 2 * ((t0 + t) / stride) * n, *hi = lo + n;
+            for (hsize_t i = 0; i < n; i++) fold_min(&lo[i], buf[t * n + i]), fold_max(&hi[i], buf[t * n + i]);
+        }
+    }
+    if (fs >= 0) H5Sclose(fs);
+    free(buf);
+    return rc;
+}
+
+static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t max_T, int mode, h5signal *s,
                        errmsg *e) {
     memset(s, 0, sizeof *s);
     hsize_t dim[3];
@@ -376,23 +422,30 @@ static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t ma
         return errmsg_set(e, "%s: signal %s has %llu elements per sample; at most %u are drawn", r->path, name,
                           (unsigned long long)dim[2], H5REC_MAX_ELEMS);
     }
-    if (!decimate && dim[1] > max_T) {
+    if (mode == READ_REFUSE && dim[1] > max_T) {
         H5Dclose(d);
         return errmsg_set(e, "%s: signal %s has %llu samples per episode; at most %llu are analysed", r->path, name,
                           (unsigned long long)dim[1], (unsigned long long)max_T);
     }
-    /* more samples than drawn: every stride-th, so at most max_T */
-    hsize_t stride = dim[1] > max_T ? (dim[1] + max_T - 1) / max_T : 1;
-    hsize_t T = (dim[1] + stride - 1) / stride;
+    /* more samples than drawn: every stride-th, or a (min, max) pair per
+     * run of stride samples, so at most max_T rows */
+    int env = mode == READ_ENVELOPE && dim[1] > max_T && dim[1] * dim[2] <= H5REC_MAX_ENVELOPE_VALUES;
+    hsize_t per = env ? max_T / 2 : max_T, stride = dim[1] > max_T ? (dim[1] + per - 1) / per : 1;
+    hsize_t T = (dim[1] + stride - 1) / stride * (env ? 2 : 1);
     s->name = strdup(name);
-    s->T = T, s->n = dim[2], s->stride = stride;
+    s->T = T, s->n = dim[2], s->stride = stride, s->envelope = env;
     s->v = malloc(T * dim[2] * sizeof *s->v);
-    hsize_t start[3] = {k, 0, 0}, count[3] = {1, T, dim[2]}, step[3] = {1, stride, 1};
-    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(3, count, NULL);
-    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, step, count, NULL);
-    int ok = s->name && s->v && H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, s->v) >= 0;
-    H5Sclose(ms);
-    H5Sclose(fs);
+    int ok = s->name && s->v;
+    if (ok && env) {
+        ok = !read_envelope(d, dim, k, stride, s->v);
+    } else if (ok) {
+        hsize_t start[3] = {k, 0, 0}, count[3] = {1, T, dim[2]}, step[3] = {1, stride, 1};
+        hid_t fs = H5Dget_space(d), ms = H5Screate_simple(3, count, NULL);
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, step, count, NULL);
+        ok = H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, s->v) >= 0;
+        H5Sclose(ms);
+        H5Sclose(fs);
+    }
     if (ok) ok = !signal_elems(d, s);
     s->unit = obj_str(d, "unit");
     s->direction = obj_str(d, "direction");

@@ -36,6 +36,7 @@ typedef struct h5array {
 #define H5REC_MAX_SAMPLES 4096u      /* samples of a signal read per episode (more: every k-th) */
 #define H5REC_MAX_FULL_SAMPLES (1u << 20) /* samples per episode an analysis reads (more: refused) */
 #define H5REC_MAX_ELEMS 4096u        /* elements per sample of a signal (more: refused) */
+#define H5REC_MAX_ENVELOPE_VALUES (1ull << 26) /* values of an episode read for its envelope (more: every k-th) */
 #define H5REC_MAX_CELLS (1u << 24)   /* values of a whole dataset (h5rec_read; more: refused) */
 
 /* One episode of a signal /signals/NAME: T samples of n elements. */
@@ -44,6 +45,8 @@ typedef struct h5signal {
     double *v;       /* T * n values, sample-major (v[t*n + i]); NaN after the episode ended; owned */
     uint64_t T, n;
     uint64_t stride; /* sample t is the file's sample t * stride (1 unless it has > H5REC_MAX_SAMPLES) */
+    int envelope;    /* 1 (h5rec_signal_envelope): rows 2b, 2b+1 are the min and max of the file's samples
+                        b * stride .. (b + 1) * stride - 1, per element */
     char **elems;    /* n element names (attribute `names`; "NAME[i]" when absent); owned */
     char *unit;      /* attribute `unit`, "" when absent; owned */
     char *direction; /* attribute `direction`, "" when absent; owned */
@@ -108,6 +111,14 @@ char *h5rec_find_signals(const h5rec *r, const char *pattern);
  * H5REC_MAX_SAMPLES samples is read every s->stride-th sample (an HDF5
  * hyperslab with a stride), so at most that many. */
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
+
+/* As h5rec_signal, but a signal of more than H5REC_MAX_SAMPLES samples is
+ * read as its envelope for drawing lines: for each run of s->stride
+ * samples, its minimum and its maximum per element (two rows, NaN where the
+ * episode had ended), so no peak or spike between kept samples is lost.
+ * An episode of more than H5REC_MAX_ENVELOPE_VALUES values is thinned as
+ * h5rec_signal does (s->envelope 0), so the reading stays bounded. */
+int h5rec_signal_envelope(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
 
 /* As h5rec_signal, but every sample (s->stride is 1), for analyses that need
  * the recorded rate: a signal of more than H5REC_MAX_FULL_SAMPLES samples per

@@ -60,7 +60,7 @@ static int activity_load(const h5rec *r, const char *list, uint64_t k, h5signal 
     int n = 0, rc = copy ? 0 : errmsg_set(e, "out of memory");
     for (char *name = copy ? strtok_r(copy, ",", &save) : NULL; name && !rc; name = strtok_r(NULL, ",", &save)) {
         if (n == ACT_MAX) rc = errmsg_set(e, "activity draws at most %d signals at once", ACT_MAX);
-        else if (!(rc = h5rec_signal(r, name, k, &sig[n], e))) n++;
+        else if (!(rc = h5rec_signal_envelope(r, name, k, &sig[n], e))) n++;
         if (!rc && sig[n - 1].T != sig[0].T)
             rc = errmsg_set(e, "%s: %s and %s have different lengths", r->path, sig[0].name, name);
     }
@@ -114,10 +114,9 @@ static void activity_axes(const plot_frame *f, const h5rec *r, const h5signal *s
 /* --from/--to on every signal (all share one time axis). The time axis of
  * the window into *t (caller frees). 0, or -1 with e set. */
 static int activity_window(const h5rec *r, const plot_opts *o, h5signal *sig, int n, double **t, errmsg *e) {
-    uint64_t T = sig[0].T;
     *t = NULL;
     for (int k = 0; k < n; k++) {
-        double *tk = plot_time_axis(r, T, sig[0].stride);
+        double *tk = plot_signal_times(r, &sig[k]);
         if (!tk || plot_window(r, o, &sig[k], tk, e)) {
             free(tk), free(*t), *t = NULL;
             return tk ? -1 : errmsg_set(e, "out of memory");

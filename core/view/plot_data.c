@@ -16,6 +16,14 @@ double *plot_time_axis(const h5rec *r, uint64_t T, uint64_t stride) {
     return v;
 }
 
+double *plot_signal_times(const h5rec *r, const h5signal *s) {
+    if (!s->envelope) return plot_time_axis(r, s->T, s->stride);
+    double *t = plot_time_axis(r, s->T / 2, s->stride), *v = t ? malloc((s->T ? s->T : 1) * sizeof *v) : NULL;
+    for (uint64_t k = 0; v && k < s->T; k++) v[k] = t[k / 2];
+    free(t);
+    return v;
+}
+
 const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t cap) {
     char *ef = h5rec_attr_str(r, "experiment_file");
     const char *base = ef ? strrchr(ef, '/') : NULL;
@@ -25,8 +33,15 @@ const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t ca
     return buf;
 }
 
+/* The time between rows of s that are samples (an envelope's rows come
+ * in pairs at one time), 0 for a single one. */
+static double row_period(const h5signal *s, const double *t) {
+    uint64_t step = s->envelope ? 2 : 1;
+    return s->T > step ? t[step] - t[0] : 0;
+}
+
 double plot_episode_end(const h5signal *s, const double *t) {
-    double dt = s->T > 1 ? t[1] - t[0] : 0;
+    double dt = row_period(s, t);
     for (uint64_t k = s->T; k-- > 0;)
         for (uint64_t i = 0; i < s->n; i++)
             if (isfinite(s->v[k * s->n + i])) return t[k] + dt;
@@ -40,7 +55,7 @@ int plot_window(const h5rec *r, const plot_opts *o, h5signal *s, double *t, errm
     if (which)
         return errmsg_set(e, "%s %g s is beyond the recording: episode %llu of %s in %s ends at %g s", which,
                           which[2] == 'f' ? o->from : o->to, (unsigned long long)o->episode + 1, s->name, r->path, end);
-    double dt = s->T > 1 ? t[1] - t[0] : 0;
+    double dt = row_period(s, t);
     uint64_t a = 0, b; /* the samples whose period [t, t + dt) meets [from, to) */
     while (a < s->T && t[a] + dt <= o->from + 1e-12 && !(dt == 0 && t[a] >= o->from)) a++;
     for (b = a; b < s->T && t[b] < o->to - 1e-12; b++) {}

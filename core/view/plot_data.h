@@ -36,6 +36,11 @@ const char *plot_title_of(const h5rec *r, const char *what, char *buf, size_t ca
  * every from the root attributes. Caller frees; NULL when out of memory. */
 double *plot_time_axis(const h5rec *r, uint64_t T, uint64_t stride);
 
+/* The times of signal s's rows: plot_time_axis, and for an envelope
+ * (s->envelope) each run's start time twice, for its min and max rows.
+ * Caller frees; NULL when out of memory. */
+double *plot_signal_times(const h5rec *r, const h5signal *s);
+
 /* Check the window o->from..o->to against a signal whose episode ends at
  * `end` seconds, then cut s (and t, its s->T sample times) to the samples
  * with from <= t < to, moving them to the front. No-op without o->window.

@@ -498,6 +498,50 @@ START_TEST(huge_declared_sizes_are_bounded) {
 }
 END_TEST
 
+/* A signal longer than the samples a plot reads: every k-th sample (what
+ * plots read before) misses a one-sample spike between kept samples, the
+ * envelope (min and max of each run) keeps both spikes and the NaN tail of
+ * an episode that ended early. */
+START_TEST(envelope_keeps_one_sample_spikes) {
+    char h5[256];
+    snprintf(h5, sizeof h5, "%s/spiky.h5", dir);
+    fixture run = {.kind = "run", .episodes = 1, .T = 50, .n = 3, .direction = 1};
+    ck_assert_int_eq(fixture_write(h5, &run), 0);
+    enum { T = 10000 };
+    double *v = calloc(T, sizeof *v);
+    v[4321] = 1.0, v[7777] = -2.0;
+    for (int t = 9000; t < T; t++) v[t] = NAN;
+    hid_t f = H5Fopen(h5, H5F_ACC_RDWR, H5P_DEFAULT);
+    hsize_t dim[3] = {1, T, 1};
+    hid_t sp = H5Screate_simple(3, dim, NULL);
+    hid_t d = H5Dcreate2(f, "/signals/circuit.spiky", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
+    H5Dclose(d), H5Sclose(sp), H5Fclose(f);
+    free(v);
+    h5rec r;
+    errmsg e;
+    errmsg_clear(&e);
+    ck_assert_msg(!h5rec_open(&r, h5, &e), "%s", e.msg);
+    h5signal thin, env;
+    ck_assert_msg(!h5rec_signal(&r, "circuit.spiky", 0, &thin, &e), "%s", e.msg);
+    ck_assert_msg(!h5rec_signal_envelope(&r, "circuit.spiky", 0, &env, &e), "%s", e.msg);
+    double tmax = -INFINITY, tmin = INFINITY;
+    for (uint64_t k = 0; k < thin.T; k++)
+        if (isfinite(thin.v[k])) tmax = fmax(tmax, thin.v[k]), tmin = fmin(tmin, thin.v[k]);
+    ck_assert_msg(thin.stride == 3 && tmax == 0 && tmin == 0, "every 3rd sample: stride %llu, [%g, %g]",
+                  (unsigned long long)thin.stride, tmin, tmax);
+    ck_assert_int_eq(env.envelope, 1);
+    ck_assert_int_eq(env.stride, 5); /* 2048 runs of 5 samples at most: 2000 runs, 4000 rows */
+    ck_assert_int_eq(env.T, 4000);
+    ck_assert(env.v[2 * (4321 / 5) + 1] == 1.0 && env.v[2 * (4321 / 5)] == 0.0);
+    ck_assert(env.v[2 * (7777 / 5)] == -2.0 && env.v[2 * (7777 / 5) + 1] == 0.0);
+    ck_assert(isnan(env.v[2 * 1800]) && isnan(env.v[3999]) && env.v[2 * 1799 + 1] == 0.0);
+    h5signal_free(&thin);
+    h5signal_free(&env);
+    h5rec_close(&r);
+}
+END_TEST
+
 int main(void) {
     exe = getenv("ANIMAT_EXE");
     src = getenv("ANIMAT_SRC");
@@ -526,6 +570,7 @@ int main(void) {
     tcase_add_test(t, bad_input_is_refused_up_front);
     tcase_add_test(t, existing_output_survives_a_failed_plot);
     tcase_add_test(t, huge_declared_sizes_are_bounded);
+    tcase_add_test(t, envelope_keeps_one_sample_spikes);
     suite_add_tcase(s, t);
     int rc = ck_run(s);
     proc_out rm = proc_run("rm -rf %s", dir);
