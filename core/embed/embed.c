@@ -19,15 +19,6 @@ static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 uint32_t animat_embed_version(void) { return ANIMAT_EMBED_VERSION; }
 
-int embed_fail(animat_exp *h, int code, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(h->e.msg, sizeof h->e.msg, fmt, ap);
-    va_end(ap);
-    h->e.set = 1;
-    return code;
-}
-
 /* Clear the last error at the start of a call. */
 static void begin(animat_exp *h) { errmsg_clear(&h->e); }
 
