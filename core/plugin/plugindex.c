@@ -20,7 +20,8 @@
 
 #define INDEX_MAX_BYTES (4u << 20) /* a larger index is ignored */
 #define INDEX_MAX_LINES 4096u      /* entries kept */
-#define PROBE_TIMEOUT_S 20.0       /* one child's time for its files */
+#define PROBE_TIMEOUT_S 20.0       /* one child's time for its files (a file is blamed for a hang only
+                                      when a child that starts with it runs out of this time) */
 #define PROBE_OUT_CAP (1u << 20)   /* one child's report, bytes */
 
 /* The header line: an index of another version is ignored. */
@@ -208,7 +209,11 @@ static void probe_all(char *const *paths, size_t *todo, size_t n, plugindex_try_
                 done++;
             }
         }
-        if (begun != SIZE_MAX && done < n) { /* it died loading todo[done] */
+        if (r.hung && done > 0) {
+            /* out of time after loading some files (a slow machine, valgrind):
+             * a fresh child goes on from the file it was on, which is blamed
+             * only when a child that starts with it cannot finish it */
+        } else if (begun != SIZE_MAX && done < n) { /* it died loading todo[done] */
             char sig[32];
             v[begun].crashed = 1;
             v[begun].ok = 0;
