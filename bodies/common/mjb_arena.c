@@ -81,6 +81,22 @@ static void mjb_attr(const char *tag, const char *name, char *out, size_t cap) {
     }
 }
 
+/* A PNG at p (by its signature) whose IHDR declares more than
+ * MJB_HFIELD_MAX_CELLS pixels, which MuJoCo's decoder would allocate:
+ * -1 with err; 0 for a smaller PNG or another file. */
+static int mjb_png_ok(const char *p, char *err, int errlen) {
+    unsigned char h[24];
+    FILE *f = fopen(p, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f) fclose(f);
+    if (n < 24 || memcmp(h, "\211PNG\r\n\032\n", 8) || memcmp(h + 12, "IHDR", 4)) return 0;
+    double w = (double)((uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 | (uint32_t)h[18] << 8 | h[19]);
+    double ht = (double)((uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 | (uint32_t)h[22] << 8 | h[23]);
+    if (w * ht <= MJB_HFIELD_MAX_CELLS) return 0;
+    snprintf(err, (size_t)errlen, "%s: a PNG of %.0f x %.0f pixels (at most %d)", p, w, ht, MJB_HFIELD_MAX_CELLS);
+    return -1;
+}
+
 /* Check one file="v" of `xml` (folder fdir): each candidate that exists
  * is a regular file; *inc gets the first one (for an include). 0 or -1. */
 static int mjb_file_ok(const char *xml, const char *v, const char *const bases[5], char *inc, char *err,
@@ -98,6 +114,7 @@ static int mjb_file_ok(const char *xml, const char *v, const char *const bases[5
                      S_ISDIR(st.st_mode) ? "a directory" : "a FIFO, socket or device");
             return -1;
         }
+        if (mjb_png_ok(c, err, errlen)) return -1;
         if (!inc[0] && strlen(c) < PATH_MAX) memcpy(inc, c, strlen(c) + 1);
     }
     return 0;
@@ -271,7 +288,8 @@ mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, 
         return NULL;
     }
     if ((path && mjb_mjcf_files_check(path, dir, why, (int)sizeof why)) ||
-        (a->arena && *a->arena && mjb_mjcf_files_check(a->arena, dir, why, (int)sizeof why))) {
+        (a->arena && *a->arena && mjb_mjcf_files_check(a->arena, dir, why, (int)sizeof why)) ||
+        (a->terrain == 1 && a->image && *a->image && mjb_png_ok(a->image, why, (int)sizeof why))) {
         snprintf(err, (size_t)errlen, "%s: %s", label, why);
         mju_free(xml);
         return NULL;

@@ -83,8 +83,8 @@ mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, 
  * of it and of the files it includes (at most MJB_MJCF_MAX_FILES in all)
  * that exists -- resolved against `dir` (the model's folder, where MuJoCo
  * resolves them), the naming file's folder, and the compiler's meshdir,
- * texturedir and assetdir -- must be a regular file, and a heightfield at
- * most MJB_HFIELD_MAX_CELLS cells. 0, or -1 with a one-line reason in err
+ * texturedir and assetdir -- must be a regular file, and a heightfield or
+ * PNG at most MJB_HFIELD_MAX_CELLS cells (the terrain_image too, on load). 0, or -1 with a one-line reason in err
  * naming the file. Create phase (any thread). */
 #define MJB_MJCF_MAX_FILES 64
 #define MJB_HFIELD_MAX_CELLS (4096 * 4096)

@@ -167,18 +167,24 @@ static const struct { int swimmer; const char *body, *top, *want; } bad[] = {
     {1, "", "arena: {file: fifo-mesh.xml}", "fifo-mesh.xml: file \"pipe\" (/"},
     {1, "", "arena: {file: fifo-include.xml}", "/pipe) is a FIFO, socket or device, not a regular file"},
     {1, "", "arena: {file: zero-texture.xml}", "file \"/dev/zero\" (/dev/zero) is a FIFO, socket or device"},
+    {1, "", "arena: {terrain: image, image: huge.png}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
+    {0, "", "arena: {file: huge-texture.xml}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
     {1, "", "arena: {file: huge-hfield.xml}", "huge-hfield.xml: hfield of 100000 x 100000 cells (at most 16777216)"},
 };
 
 START_TEST(test_bad) {
     const char *dir = tmp();
     proc_write(dir, "notpng.png", "not a png at all");
-    proc_out q = proc_run("cd %s && rm -f pipe && mkfifo pipe", dir);
+    proc_out q = proc_run("cd %s && rm -f pipe && mkfifo pipe && "
+                          "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR\\0\\1\\206\\240\\0\\1\\206\\240\\10\\0\\0\\0\\0' > huge.png",
+                          dir);
     ck_assert_int_eq(q.status, 0);
     proc_free(&q);
     proc_write(dir, "fifo-include.xml", "<mujoco><include file=\"pipe\"/></mujoco>\n");
     proc_write(dir, "fifo-mesh.xml", "<mujoco><asset><mesh name=\"m\" file=\"pipe\"/></asset></mujoco>\n");
     proc_write(dir, "zero-texture.xml", "<mujoco><asset><texture name=\"t\" type=\"2d\" file=\"/dev/zero\"/>"
+                                        "</asset></mujoco>\n");
+    proc_write(dir, "huge-texture.xml", "<mujoco><asset><texture name=\"t\" type=\"2d\" file=\"huge.png\"/>"
                                         "</asset></mujoco>\n");
     proc_write(dir, "huge-hfield.xml", "<mujoco><asset><hfield name=\"h\" nrow=\"100000\" ncol=\"100000\" "
                                        "size=\"1 1 1 1\"/></asset></mujoco>\n");
