@@ -176,7 +176,8 @@ START_TEST(test_bad) {
     const char *dir = tmp();
     proc_write(dir, "notpng.png", "not a png at all");
     proc_out q = proc_run("cd %s && rm -f pipe && mkfifo pipe && "
-                          "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR\\0\\1\\206\\240\\0\\1\\206\\240\\10\\0\\0\\0\\0' > huge.png",
+                          "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR"
+                          "\\0\\1\\206\\240\\0\\1\\206\\240\\10\\0\\0\\0\\0' > huge.png",
                           dir);
     ck_assert_int_eq(q.status, 0);
     proc_free(&q);
