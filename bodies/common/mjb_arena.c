@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MJB_ARENA_PENETRATION 1e-3 /* m */
 
@@ -44,6 +45,127 @@ static void mjb_dirname(const char *path, char *out, size_t cap) {
     if (!slash) snprintf(out, cap, ".");
     else if (slash == path) snprintf(out, cap, "/");
     else snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* The text of regular file p (at most 16 MiB), NUL-terminated, or NULL
+ * with err. Caller frees. */
+static char *mjb_slurp(const char *p, char *err, int errlen) {
+    struct stat st;
+    if (stat(p, &st) || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) {
+        snprintf(err, (size_t)errlen, "%s: not a regular MJCF file of at most 16 MiB", p);
+        return NULL;
+    }
+    FILE *f = fopen(p, "rb");
+    char *t = f ? malloc((size_t)st.st_size + 1) : NULL;
+    size_t n = t ? fread(t, 1, (size_t)st.st_size, f) : 0;
+    if (f) fclose(f);
+    if (!t) snprintf(err, (size_t)errlen, "%s: cannot read", p);
+    else t[n] = '\0';
+    return t;
+}
+
+/* The value of attribute `name` in the tag that starts at tag (up to its
+ * '>') into out ("" when absent). */
+static void mjb_attr(const char *tag, const char *name, char *out, size_t cap) {
+    const char *end = strchr(tag, '>'), *p = tag;
+    size_t n = strlen(name);
+    out[0] = '\0';
+    while ((p = strstr(p + 1, name)) && (!end || p < end)) {
+        const char *q = p + n;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
+        if (!strchr(" \t\r\n", p[-1]) || *q != '=') continue;
+        for (q++; *q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'; q++) {}
+        const char *v = q + 1, *w = (*q == '"' || *q == '\'') ? strchr(v, *q) : NULL;
+        if (w) snprintf(out, cap, "%.*s", (int)(w - v), v);
+        return;
+    }
+}
+
+/* A PNG at p (by its signature) whose IHDR declares more than
+ * MJB_HFIELD_MAX_CELLS pixels, which MuJoCo's decoder would allocate:
+ * -1 with err; 0 for a smaller PNG or another file. */
+static int mjb_png_ok(const char *p, char *err, int errlen) {
+    unsigned char h[24];
+    FILE *f = fopen(p, "rb");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f) fclose(f);
+    if (n < 24 || memcmp(h, "\211PNG\r\n\032\n", 8) || memcmp(h + 12, "IHDR", 4)) return 0;
+    double w = (double)((uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 | (uint32_t)h[18] << 8 | h[19]);
+    double ht = (double)((uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 | (uint32_t)h[22] << 8 | h[23]);
+    if (w * ht <= MJB_HFIELD_MAX_CELLS) return 0;
+    snprintf(err, (size_t)errlen, "%s: a PNG of %.0f x %.0f pixels (at most %d)", p, w, ht, MJB_HFIELD_MAX_CELLS);
+    return -1;
+}
+
+/* Check one file="v" of `xml` (folder fdir): each candidate that exists
+ * is a regular file; *inc gets the first one (for an include). 0 or -1. */
+static int mjb_file_ok(const char *xml, const char *v, const char *const bases[5], char *inc, char *err,
+                       int errlen) {
+    inc[0] = '\0';
+    for (int b = 0; b < 5; b++) {
+        char c[2 * PATH_MAX];
+        struct stat st;
+        if (!bases[b] || (v[0] == '/' && b)) continue;
+        if (v[0] == '/') snprintf(c, sizeof c, "%s", v);
+        else snprintf(c, sizeof c, "%s/%s", bases[b], v);
+        if (stat(c, &st)) continue;
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, (size_t)errlen, "%s: file \"%s\" (%s) is %s, not a regular file", xml, v, c,
+                     S_ISDIR(st.st_mode) ? "a directory" : "a FIFO, socket or device");
+            return -1;
+        }
+        if (mjb_png_ok(c, err, errlen)) return -1;
+        if (!inc[0] && strlen(c) < PATH_MAX) memcpy(inc, c, strlen(c) + 1);
+    }
+    return 0;
+}
+
+/* Scan `xml` (see mjb_mjcf_files_check); *count files so far. 0 or -1. */
+static int mjb_scan(const char *xml, const char *dir, const char *const sub[3], int *count, char *err, int errlen) {
+    if (++*count > MJB_MJCF_MAX_FILES) {
+        snprintf(err, (size_t)errlen, "%s: more than %d MJCF files included", xml, MJB_MJCF_MAX_FILES);
+        return -1;
+    }
+    char *t = mjb_slurp(xml, err, errlen), fdir[PATH_MAX], v[PATH_MAX], inc[PATH_MAX];
+    if (!t) return -1;
+    mjb_dirname(xml, fdir, sizeof fdir);
+    const char *const bases[5] = {dir, fdir, sub[0], sub[1], sub[2]};
+    int rc = 0;
+    for (const char *tag = strchr(t, '<'); tag && !rc; tag = strchr(tag + 1, '<')) {
+        if (!strncmp(tag, "<hfield", 7)) {
+            char r[64], c[64];
+            mjb_attr(tag, "nrow", r, sizeof r), mjb_attr(tag, "ncol", c, sizeof c);
+            if (atof(r) * atof(c) > MJB_HFIELD_MAX_CELLS) {
+                snprintf(err, (size_t)errlen, "%s: hfield of %s x %s cells (at most %d)", xml, r, c,
+                         MJB_HFIELD_MAX_CELLS);
+                rc = -1;
+            }
+        }
+        mjb_attr(tag, "file", v, sizeof v);
+        if (rc || !v[0]) continue;
+        rc = mjb_file_ok(xml, v, bases, inc, err, errlen);
+        if (!rc && inc[0] && !strncmp(tag, "<include", 8)) rc = mjb_scan(inc, dir, sub, count, err, errlen);
+    }
+    free(t);
+    return rc;
+}
+
+/* See mjb_arena.h. */
+int mjb_mjcf_files_check(const char *xml, const char *dir, char *err, int errlen) {
+    char *t = mjb_slurp(xml, err, errlen), sub[3][2 * PATH_MAX], v[PATH_MAX];
+    if (!t) return -1;
+    static const char *const names[3] = {"meshdir", "texturedir", "assetdir"};
+    const char *tag = strstr(t, "<compiler"), *subs[3] = {NULL, NULL, NULL};
+    for (int k = 0; k < 3 && tag; k++) {
+        mjb_attr(tag, names[k], v, sizeof v);
+        if (!v[0]) continue;
+        if (v[0] == '/') snprintf(sub[k], sizeof sub[k], "%s", v);
+        else snprintf(sub[k], sizeof sub[k], "%s/%s", dir, v);
+        subs[k] = sub[k];
+    }
+    free(t);
+    int count = 0;
+    return mjb_scan(xml, dir, subs, &count, err, errlen);
 }
 
 /* Where the wrapper lives and how it names the model: beside the model
@@ -161,6 +283,13 @@ mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, 
     const char *label = path ? path : "(generated model)";
     if (mjb_arena_text(path, a, xml, cap, why, (int)sizeof why) ||
         mjb_arena_where(path, a, dir, model, why, (int)sizeof why)) {
+        snprintf(err, (size_t)errlen, "%s: %s", label, why);
+        mju_free(xml);
+        return NULL;
+    }
+    if ((path && mjb_mjcf_files_check(path, dir, why, (int)sizeof why)) ||
+        (a->arena && *a->arena && mjb_mjcf_files_check(a->arena, dir, why, (int)sizeof why)) ||
+        (a->terrain == 1 && a->image && *a->image && mjb_png_ok(a->image, why, (int)sizeof why))) {
         snprintf(err, (size_t)errlen, "%s: %s", label, why);
         mju_free(xml);
         return NULL;

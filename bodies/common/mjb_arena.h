@@ -78,6 +78,18 @@ mjModel *mjb_arena_model(const animat_host *h, const char *path, char *err, int 
  * naming the file. Create phase (any thread). */
 mjModel *mjb_arena_load(const char *path, const char *text, const mjb_arena *a, char *err, int errlen);
 
+/* The files MJCF file `xml` names, before MuJoCo opens them (it would
+ * block for ever on a FIFO and read a device without end): every file="..."
+ * of it and of the files it includes (at most MJB_MJCF_MAX_FILES in all)
+ * that exists -- resolved against `dir` (the model's folder, where MuJoCo
+ * resolves them), the naming file's folder, and the compiler's meshdir,
+ * texturedir and assetdir -- must be a regular file, and a heightfield or
+ * PNG at most MJB_HFIELD_MAX_CELLS cells (the terrain_image too, on load). 0, or -1 with a one-line reason in err
+ * naming the file. Create phase (any thread). */
+#define MJB_MJCF_MAX_FILES 64
+#define MJB_HFIELD_MAX_CELLS (4096 * 4096)
+int mjb_mjcf_files_check(const char *xml, const char *dir, char *err, int errlen);
+
 /* Read animat.rft_regions into rft (which must already say whether the
  * medium is rft). 0, or -1 with a one-line reason in err naming the key.
  * Create phase. */

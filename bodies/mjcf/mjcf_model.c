@@ -1,9 +1,11 @@
 /* mjcf_model.c -- loading an MJCF file, or the built-in default, with
  * one-line errors. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mjcf.h"
+#include "../common/mjb_arena.h"
 
 /* Used when the experiment sets no `model`: a 3-link planar swimmer in
  * MuJoCo's fluid, so the plugin is usable (and checkable) at defaults. */
@@ -75,8 +77,14 @@ static mjModel *mjcf_load_default(char *msg, int cap) {
 
 /* See mjcf.h. */
 mjModel *mjcf_load(const char *path, char *err, int errlen) {
-    char msg[1000] = "";
+    char msg[1000] = "", dir[PATH_MAX];
     int builtin = !path || !*path;
+    const char *slash = builtin ? NULL : strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + !(slash - path) : 1, slash ? path : ".");
+    if (!builtin && mjb_mjcf_files_check(path, dir, msg, (int)sizeof msg)) { /* before MuJoCo opens a FIFO */
+        snprintf(err, (size_t)errlen, "mjcf: %s", msg);
+        return NULL;
+    }
     mjModel *m = builtin ? mjcf_load_default(msg, (int)sizeof msg)
                          : mj_loadXML(path, NULL, msg, (int)sizeof msg);
     if (!m) {

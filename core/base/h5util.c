@@ -125,7 +125,7 @@ int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint6
         H5Sget_simple_extent_dims(sp, hd, NULL);
         for (int i = 0; i < r; i++) dims[i] = hd[i];
         *rank = r;
-        if (h5util_cells(dims, r, &n, NULL)) {
+        if (h5util_cells(dims, r, &n, NULL) || n > H5UTIL_MAX_CELLS) {
             H5Sclose(sp), H5Dclose(d);
             return errmsg_set(e, "dataset '%s' is too large to read", path);
         }

@@ -43,7 +43,11 @@ int h5util_get_u64(hid_t obj, const char *name, uint64_t *out, errmsg *e);
 int h5util_get_f64(hid_t obj, const char *name, double *out, errmsg *e);
 
 /* A whole dataset as doubles (converted by libhdf5): *out (caller frees),
- * its rank (<= 3) and dims. 0 or -1 with e set. */
+ * its rank (<= 3) and dims. 0 or -1 with e set; one of more than
+ * H5UTIL_MAX_CELLS values (2 GiB of doubles) is refused before any
+ * allocation ("dataset 'P' is too large to read"): dims are declared, so a
+ * tiny chunked file can claim terabytes. */
+#define H5UTIL_MAX_CELLS ((size_t)1 << 28)
 int h5util_read_all(hid_t file, const char *path, double **out, int *rank, uint64_t dims[3], errmsg *e);
 
 /* The number of values in a dataset of `rank` dims, into *cells, when

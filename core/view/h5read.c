@@ -322,6 +322,20 @@ static hid_t open_signal(const h5rec *r, const char *name, hsize_t dim[3], errms
     return d;
 }
 
+int h5rec_signal_dims(const h5rec *r, const char *name, uint64_t dim[3], errmsg *e) {
+    hsize_t d3[3] = {0, 0, 0};
+    hid_t d = open_signal(r, name, d3, e);
+    if (d < 0) return -1;
+    hid_t t = H5Dget_type(d);
+    H5T_class_t c = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+    if (t >= 0) H5Tclose(t);
+    H5Dclose(d);
+    if (c != H5T_FLOAT && c != H5T_INTEGER)
+        return errmsg_set(e, "%s: signal %s is not numeric", r->path, name);
+    for (int i = 0; i < 3; i++) dim[i] = d3[i];
+    return 0;
+}
+
 /* Fill s->elems from the `names` attribute (or NAME[i]). 0 or -1. */
 static int signal_elems(hid_t d, h5signal *s) {
     char **v;
@@ -432,6 +446,11 @@ static int read_signal(const h5rec *r, const char *name, uint64_t k, uint64_t ma
     int env = mode == READ_ENVELOPE && dim[1] > max_T && dim[1] * dim[2] <= H5REC_MAX_ENVELOPE_VALUES;
     hsize_t per = env ? max_T / 2 : max_T, stride = dim[1] > max_T ? (dim[1] + per - 1) / per : 1;
     hsize_t T = (dim[1] + stride - 1) / stride * (env ? 2 : 1);
+    if (T * dim[2] > H5REC_MAX_CELLS) { /* a declared shape, not data: a tiny chunked file can claim terabytes */
+        H5Dclose(d);
+        return errmsg_set(e, "%s: signal %s has %llu values per episode; at most %u are read", r->path, name,
+                          (unsigned long long)(T * dim[2]), H5REC_MAX_CELLS);
+    }
     s->name = strdup(name);
     s->T = T, s->n = dim[2], s->stride = stride, s->envelope = env;
     s->v = malloc(T * dim[2] * sizeof *s->v);

@@ -107,7 +107,8 @@ char *h5rec_find_signals(const h5rec *r, const char *pattern);
 
 /* Read episode K (0-based) of /signals/NAME, shape (E, T, n). 0, or -1 with
  * e set ("PATH: no signal 'NAME' (recorded: a, b)", "episode K of E"). A
- * signal of more than H5REC_MAX_ELEMS elements is refused; one of more than
+ * signal of more than H5REC_MAX_ELEMS elements, or whose episode holds more
+ * than H5REC_MAX_CELLS values once thinned, is refused; one of more than
  * H5REC_MAX_SAMPLES samples is read every s->stride-th sample (an HDF5
  * hyperslab with a stride), so at most that many. */
 int h5rec_signal(const h5rec *r, const char *name, uint64_t k, h5signal *s, errmsg *e);
@@ -132,5 +133,10 @@ int h5rec_read_every(const h5rec *r, const char *path, uint64_t stride, uint64_t
 
 /* The number of episodes of signal NAME (its first dimension), 0 if absent. */
 uint64_t h5rec_signal_episodes(const h5rec *r, const char *name);
+
+/* The shape (episodes, T, n) of signal NAME into dim, without reading it.
+ * 0, or -1 with e set when it is absent, not a dataset of rank 3 or not
+ * numeric ("PATH: signal NAME has rank 2, expected (episodes, T, n)"). */
+int h5rec_signal_dims(const h5rec *r, const char *name, uint64_t dim[3], errmsg *e);
 
 #endif

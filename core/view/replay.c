@@ -108,6 +108,30 @@ static int replay_episode(replay *p, uint64_t ep, errmsg *e) {
     return p->units && h5rec_signal_full(&p->rec, p->units, ep, &p->act, e) ? -1 : 0;
 }
 
+/* Every episode's signals, before any is read: each body's qpos, the
+ * reward and the units cover every recorded episode, and a qpos has the
+ * model's nq elements per sample. 0 or -1 with e set. */
+static int replay_shapes(const replay *p, errmsg *e) {
+    uint64_t ne = p->steps.dim[0], nq[3];
+    for (uint32_t k = 0; k < p->nb; k++) {
+        if (h5rec_signal_dims(&p->rec, p->qname[k], nq, e)) return -1;
+        if (nq[0] < ne)
+            return errmsg_set(e, "%s: %s has %llu episodes, but %llu are recorded", p->path, p->qname[k],
+                              (unsigned long long)nq[0], (unsigned long long)ne);
+        if (nq[2] != (uint64_t)p->m[k]->nq)
+            return errmsg_set(e, "%s: %s has %llu elements per sample, but the body's model has nq = %d", p->path,
+                              p->qname[k], (unsigned long long)nq[2], p->m[k]->nq);
+    }
+    const char *other[2] = {h5rec_signal_episodes(&p->rec, "reward") ? "reward" : NULL, p->units};
+    for (int i = 0; i < 2; i++) {
+        if (other[i] && h5rec_signal_dims(&p->rec, other[i], nq, e)) return -1;
+        if (other[i] && nq[0] < ne)
+            return errmsg_set(e, "%s: %s has %llu episodes, but %llu are recorded", p->path, other[i],
+                              (unsigned long long)nq[0], (unsigned long long)ne);
+    }
+    return 0;
+}
+
 /* Build the stored experiment's bodies, our data per body, check every
  * body has its qpos (episode 0 read). 0 or -1 with e set. */
 static int replay_bodies(replay *p, errmsg *e) {
@@ -130,7 +154,7 @@ static int replay_bodies(replay *p, errmsg *e) {
         if (!(p->d[p->nb] = p->mj->mj_makeData(p->m[p->nb]))) return errmsg_set(e, "out of memory");
         p->nb++;
     }
-    return replay_episode(p, 0, e);
+    return replay_shapes(p, e) ? -1 : replay_episode(p, 0, e);
 }
 
 /* Append "label\tvalue" lines for the units of sample k to the overlay. */
@@ -166,7 +190,9 @@ static void replay_frame(replay *p, uint64_t ep, uint64_t k, double ret) {
 /* Play episode ep, every stride-th sample, paced to the speed. 0 or -1. */
 static int replay_play(replay *p, uint64_t ep, uint32_t stride, errmsg *e) {
     if (ep > 0 && replay_episode(p, ep, e)) return -1;
-    uint64_t n = ((uint64_t)p->steps.v[ep] + p->every - 1) / p->every, T = p->q[0].T;
+    double steps = p->steps.v[ep] >= 0 && p->steps.v[ep] < 1e18 ? p->steps.v[ep] : 0; /* a damaged count: none */
+    uint64_t n = ((uint64_t)steps + p->every - 1) / p->every, T = p->q[0].T;
+    for (uint32_t b = 1; b < p->nb; b++) T = p->q[b].T < T ? p->q[b].T : T; /* bodies may differ: the shortest */
     double ret = 0, ep_ret = p->rets.v[ep];
     view_pace_start(&p->pace, 0);
     for (uint64_t k = 0; k < n && k < T && !p->pace.quit; k++) {
@@ -227,8 +253,8 @@ int view_replay_run(const char *path, const view_replay_opts *o, FILE *out, errm
     char title[300];
     snprintf(title, sizeof title, "animat view %s", path);
     int rc = replay_read(p, e);
-    if (!rc && !(p->win = view_window_open(o->w, o->h, title, e))) rc = -1; /* no display: before the bodies */
-    if (!rc) rc = replay_bodies(p, e);
+    if (!rc) rc = replay_bodies(p, e); /* every check on the file before the window (replay.h) */
+    if (!rc && !(p->win = view_window_open(o->w, o->h, title, e))) rc = -1;
     if (!rc) rc = replay_show(p, out, e);
     replay_free(p);
     free(p);

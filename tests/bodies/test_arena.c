@@ -161,11 +161,34 @@ static const struct { int swimmer; const char *body, *top, *want; } bad[] = {
      "camera_size[2]: channels 2 must be 3 (RGB) or 1 (grey)"},
     {1, "    camera: true\n    camera_size: [16.5, 16, 3]\n", "", "camera_size[0] = 16.5 is not a whole number"},
     {1, "    camera: true\n    camera_size: [16, 16]\n", "", "camera_size needs 3 values"},
+    /* files the MJCF names that MuJoCo would block on or read without end, refused before it opens them */
+    {1, "", "arena: {file: fifo-include.xml}", "fifo-include.xml: file \"pipe\" (/"},
+    {0, "", "arena: {file: fifo-include.xml}", "fifo-include.xml: file \"pipe\" (/"},
+    {1, "", "arena: {file: fifo-mesh.xml}", "fifo-mesh.xml: file \"pipe\" (/"},
+    {1, "", "arena: {file: fifo-include.xml}", "/pipe) is a FIFO, socket or device, not a regular file"},
+    {1, "", "arena: {file: zero-texture.xml}", "file \"/dev/zero\" (/dev/zero) is a FIFO, socket or device"},
+    {1, "", "arena: {terrain: image, image: huge.png}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
+    {0, "", "arena: {file: huge-texture.xml}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
+    {1, "", "arena: {file: huge-hfield.xml}", "huge-hfield.xml: hfield of 100000 x 100000 cells (at most 16777216)"},
 };
 
 START_TEST(test_bad) {
     const char *dir = tmp();
     proc_write(dir, "notpng.png", "not a png at all");
+    proc_out q = proc_run("cd %s && rm -f pipe && mkfifo pipe && "
+                          "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR"
+                          "\\0\\1\\206\\240\\0\\1\\206\\240\\10\\0\\0\\0\\0' > huge.png",
+                          dir);
+    ck_assert_int_eq(q.status, 0);
+    proc_free(&q);
+    proc_write(dir, "fifo-include.xml", "<mujoco><include file=\"pipe\"/></mujoco>\n");
+    proc_write(dir, "fifo-mesh.xml", "<mujoco><asset><mesh name=\"m\" file=\"pipe\"/></asset></mujoco>\n");
+    proc_write(dir, "zero-texture.xml", "<mujoco><asset><texture name=\"t\" type=\"2d\" file=\"/dev/zero\"/>"
+                                        "</asset></mujoco>\n");
+    proc_write(dir, "huge-texture.xml", "<mujoco><asset><texture name=\"t\" type=\"2d\" file=\"huge.png\"/>"
+                                        "</asset></mujoco>\n");
+    proc_write(dir, "huge-hfield.xml", "<mujoco><asset><hfield name=\"h\" nrow=\"100000\" ncol=\"100000\" "
+                                       "size=\"1 1 1 1\"/></asset></mujoco>\n");
     proc_write(dir, "inside.xml", "<mujoco><worldbody><geom name=\"boulder\" type=\"box\" size=\".1 .1 .2\" "
                                   "pos=\"0 .2 .05\"/></worldbody></mujoco>\n");
     const char *f = bad[_i].swimmer ? swimmer_yaml("bad.yaml", bad[_i].body, bad[_i].top)
@@ -179,6 +202,25 @@ START_TEST(test_bad) {
         ck_assert_str_eq(p.out, "");
         proc_free(&p);
     }
+}
+END_TEST
+
+/* The mjcf body's own model is scanned as an arena is: a model including
+ * a FIFO is refused in one line instead of blocking in MuJoCo's fopen. */
+START_TEST(test_model_fifo) {
+    const char *dir = tmp();
+    proc_out p = proc_run("cd %s && rm -f pipe && mkfifo pipe", dir);
+    ck_assert_int_eq(p.status, 0);
+    proc_free(&p);
+    proc_write(dir, "m.xml", "<mujoco><include file=\"pipe\"/></mujoco>\n");
+    const char *f = proc_write(dir, "m.yaml", "name: m\nbody: {plugin: mjcf, params: {model: m.xml}}\n"
+                                              "circuit: {plugin: cpg}\n"
+                                              "wiring: [\"circuit.out.rhythm -> body.act.motors\"]\n");
+    p = proc_run("cd %s && timeout 60 %s check %s", dir, env("ANIMAT_EXE"), f);
+    ck_assert_msg(p.status == 1 && proc_lines(p.err) == 1, "status %d: %s", p.status, p.err);
+    ck_assert_msg(strstr(p.err, "m.xml: file \"pipe\" ("), "%s", p.err);
+    ck_assert_msg(strstr(p.err, "/pipe) is a FIFO, socket or device, not a regular file"), "%s", p.err);
+    proc_free(&p);
 }
 END_TEST
 
@@ -291,6 +333,7 @@ int main(void) {
     tcase_add_test(c, test_body_overrides);
     tcase_add_loop_test(c, test_bad, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(c, test_body_without_arena);
+    tcase_add_test(c, test_model_fifo);
     suite_add_tcase(s, c);
     TCase *w = tcase_create("swimmer");
     tcase_set_timeout(w, 120);

@@ -414,6 +414,12 @@ static void hostile_recording(const char *path) {
     H5Pset_create_intermediate_group(lc, 1);
     hid_t d = H5Dcreate2(f, "signals/body.obs.joints", H5T_NATIVE_DOUBLE, sp, lc, pl, H5P_DEFAULT);
     ck_assert_int_ge(d, 0);
+    H5Dclose(d), H5Sclose(sp);
+    hsize_t big[1] = {1ull << 40}; /* 8 TiB of doubles: no wrap, but never to be allocated */
+    sp = H5Screate_simple(1, big, NULL);
+    H5Pset_chunk(pl, 1, chunk);
+    d = H5Dcreate2(f, "episodes/steps", H5T_NATIVE_DOUBLE, sp, lc, pl, H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
     H5Dclose(d), H5Pclose(lc), H5Pclose(pl), H5Sclose(sp), H5Sclose(sc), H5Tclose(t), H5Fclose(f);
 }
 
@@ -437,6 +443,10 @@ START_TEST(hostile_dims_refused) {
     ck_assert_int_eq(h5util_read_all(f, "signals/body.obs.joints", &v, &rank, dims, &e), -1);
     ck_assert_ptr_null(v);
     ck_assert_msg(strstr(e.msg, "too large to read"), "%s", e.msg);
+    errmsg_clear(&e); /* declared dims that do not wrap but claim terabytes: refused before malloc */
+    ck_assert_int_eq(h5util_read_all(f, "episodes/steps", &v, &rank, dims, &e), -1);
+    ck_assert_ptr_null(v);
+    ck_assert_msg(strstr(e.msg, "dataset 'episodes/steps' is too large to read"), "%s", e.msg);
     H5Fclose(f);
 }
 END_TEST

@@ -257,6 +257,50 @@ START_TEST(test_view_replay_bad) {
 }
 END_TEST
 
+/* Hostile recordings, edited with h5py (Debian's /usr/bin/python3; skipped,
+ * saying so, without it): a NAME.qpos of the wrong width, rank or type,
+ * with fewer episodes than the recording, and a units signal declaring
+ * 2^20 x 4096 values in a tiny chunked file. Each is one line, exit 1,
+ * before any window: no display is needed to be told. */
+START_TEST(test_view_replay_hostile) {
+    const char *dir = proc_tmpdir(), *exe = env("ANIMAT_EXE"), *src = env("ANIMAT_SRC");
+    proc_out p = proc_run("/usr/bin/python3 -c 'import h5py, numpy'");
+    int have = p.status == 0;
+    proc_free(&p);
+    if (!have) {
+        fprintf(stderr, "test_view_replay_hostile: skipped (no h5py in /usr/bin/python3)\n");
+        return;
+    }
+    proc_write(dir, "edit.py",
+               "import h5py, numpy as np, shutil, sys\n"
+               "def edit(name, path, **kw):\n"
+               "    shutil.copy('s.h5', name)\n"
+               "    with h5py.File(name, 'r+') as f:\n"
+               "        del f[path]\n"
+               "        f.create_dataset(path, **kw)\n"
+               "edit('w.h5', 'signals/body.qpos', data=np.zeros((2, 20, 7)))\n"
+               "edit('r.h5', 'signals/body.qpos', data=np.zeros((2, 20)))\n"
+               "edit('d.h5', 'signals/body.qpos', data=np.zeros((2, 20, 8), 'S4'))\n"
+               "edit('e.h5', 'signals/body.qpos', data=np.zeros((1, 20, 8)))\n"
+               "edit('u.h5', 'signals/circuit.units', shape=(2, 1 << 20, 4096), chunks=(1, 64, 64), dtype='f8')\n");
+    p = proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --set run.max_steps=20 --set run.episodes=2 "
+                 "--record s.h5 --quiet && /usr/bin/python3 edit.py", dir, exe, src);
+    ck_assert_msg(p.status == 0, "%s%s", p.out, p.err);
+    proc_free(&p);
+    const char *nod = "env -u DISPLAY -u WAYLAND_DISPLAY";
+    p = proc_run("cd %s && %s %s view w.h5", dir, nod, exe);
+    expect_error(&p, "w.h5: body.qpos has 7 elements per sample, but the body's model has nq = 8");
+    p = proc_run("cd %s && %s %s view r.h5", dir, nod, exe);
+    expect_error(&p, "r.h5: signal body.qpos has rank 2, expected (episodes, T, n)");
+    p = proc_run("cd %s && %s %s view d.h5", dir, nod, exe);
+    expect_error(&p, "d.h5: signal body.qpos is not numeric");
+    p = proc_run("cd %s && %s %s view e.h5", dir, nod, exe);
+    expect_error(&p, "e.h5: body.qpos has 1 episodes, but 2 are recorded");
+    p = proc_run("cd %s && %s %s view u.h5", dir, nod, exe);
+    expect_error(&p, "u.h5: signal circuit.units has 4294967296 values per episode; at most 16777216 are read");
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("viewer");
     TCase *c = tcase_create("view");
@@ -266,6 +310,7 @@ int main(void) {
     tcase_add_test(c, test_view_replay_xvfb);
     tcase_add_test(c, test_view_live_units);
     tcase_add_test(c, test_view_replay_bad);
+    tcase_add_test(c, test_view_replay_hostile);
     suite_add_tcase(s, c);
     return ck_run(s);
 }
