@@ -332,6 +332,12 @@ int mjb_arena_check(mjModel *m, char *err, int errlen) {
     mj_forward(m, d);
     m->opt.disableflags = flags;
     int rc = 0;
+    if (d->warning[mjWARN_CONTACTFULL].number > 0) { /* the first step would fail: say so now */
+        snprintf(err, (size_t)errlen, "the starting pose already has more contacts than MuJoCo's contact buffer "
+                                      "holds (a terrain of many cells under the body, or many obstacles): use fewer "
+                                      "terrain_cells or raise <size nconmax> in the model");
+        rc = -1;
+    }
     for (int c = 0; c < d->ncon && !rc; c++) {
         const mjContact *k = d->contact + c;
         int g1 = k->geom1, g2 = k->geom2;

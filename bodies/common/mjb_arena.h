@@ -95,8 +95,10 @@ int mjb_mjcf_files_check(const char *xml, const char *dir, char *err, int errlen
  * Create phase. */
 int mjb_arena_regions(const mjModel *m, mjb_rft *rft, char *err, int errlen);
 
-/* The placement check above on a fresh data of m. 0, or -1 with err.
- * Create phase (allocates one mjData). */
+/* The placement check above on a fresh data of m, and that the starting
+ * pose's contacts fit MuJoCo's contact buffer (else the first step fails
+ * with a contact overflow). 0, or -1 with err. Create phase (allocates one
+ * mjData). */
 int mjb_arena_check(mjModel *m, char *err, int errlen);
 
 #endif /* ANIMAT_MJB_ARENA_H */

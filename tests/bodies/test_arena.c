@@ -170,6 +170,8 @@ static const struct { int swimmer; const char *body, *top, *want; } bad[] = {
     {1, "", "arena: {terrain: image, image: huge.png}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
     {0, "", "arena: {file: huge-texture.xml}", "huge.png: a PNG of 100000 x 100000 pixels (at most 16777216)"},
     {1, "", "arena: {file: huge-hfield.xml}", "huge-hfield.xml: hfield of 100000 x 100000 cells (at most 16777216)"},
+    /* a terrain whose starting contacts overflow MuJoCo's buffer: check passed and run failed at step 0 */
+    {0, "", "arena: {terrain: noise, cells: 1024}", "the starting pose already has more contacts than MuJoCo's"},
 };
 
 START_TEST(test_bad) {
