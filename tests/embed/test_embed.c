@@ -423,6 +423,32 @@ START_TEST(deferred_open_check_and_isolate) {
 }
 END_TEST
 
+/* Option structs with NULL where an array or one of its strings belongs:
+ * EINPUT naming the field, never a crash. */
+START_TEST(open_with_null_arrays) {
+    animat_exp *x = (animat_exp *)1;
+    char msg[256];
+    const char *holes[] = {"run.max_steps=30", NULL};
+    struct { const char *const *sets; uint32_t nsets; const char *const *plugins; uint32_t nplugins;
+             const char *want; } cases[] = {
+        {NULL, 1u << 30, NULL, 0, "nsets is 1073741824 but sets is NULL"},
+        {holes, 2, NULL, 0, "sets[1] is NULL"},
+        {NULL, 0, NULL, 3, "nplugins is 3 but plugins is NULL"},
+        {NULL, 0, holes, 2, "plugins[1] is NULL"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        animat_open_opts o = ANIMAT_OPEN_OPTS_INIT;
+        o.path = swimmer, o.sets = cases[k].sets, o.nsets = cases[k].nsets;
+        o.plugins = cases[k].plugins, o.nplugins = cases[k].nplugins;
+        ck_assert_int_eq(animat_open_with(&x, &o, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+        ck_assert_ptr_null(x);
+        ck_assert_msg(strstr(msg, cases[k].want) && !strchr(msg, '\n'), "%s", msg);
+    }
+    ck_assert_int_eq(animat_open(&x, swimmer, NULL, NULL, 2, NULL, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(msg, "nsets is 2 but sets is NULL"), "%s", msg);
+}
+END_TEST
+
 int main(void) {
     const char *src = getenv("ANIMAT_SRC");
     if (!src) return 1;
@@ -441,6 +467,7 @@ int main(void) {
     tcase_add_test(t, deferred_open_check_and_isolate);
     tcase_add_test(t, snapshot_restore_with_agent);
     tcase_add_test(t, recording_read_through_the_library);
+    tcase_add_test(t, open_with_null_arrays);
     suite_add_tcase(s, t);
     return ck_run(s);
 }
