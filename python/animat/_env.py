@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _lib
 from ._errors import ClosedError, InputError, StateError, from_code
-from ._experiment import Experiment, _as_float64, _dbuf
+from ._experiment import Experiment, _as_float64, _dbuf, _uint
 from ._spaces import make_box
 
 
@@ -56,15 +56,18 @@ class Env:
         Returns (observation, info)."""
         x = self._x
         h = x._handle()
+        episode = self._episode + 1
+        if options is not None and not isinstance(options, dict):
+            raise InputError(f"reset: options must be a dict, not {type(options).__name__}")
         if seed is not None:
-            if not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise InputError(f"reset: seed must be a non-negative integer, not {seed!r}")
-            self._seed, self._episode = int(seed), -1
+            seed, episode = _uint(seed, "reset: seed"), 0
+        if options and "episode" in options:
+            episode = _uint(options["episode"], "reset: options['episode']")
+        if seed is not None:
+            self._seed = seed
         elif self._seed is None:
             self._seed = x.seed
-        self._episode += 1
-        if options and "episode" in options:
-            self._episode = int(options["episode"])
+        self._episode = episode
         obs = np.empty(x._lib.animat_obs_size(h), dtype=np.float64)
         x._check(x._lib.animat_reset(h, self._seed, self._episode, _dbuf(obs), obs.size))
         self._done = False
@@ -130,6 +133,9 @@ class Env:
         self.close()
 
 
+MAX_ENVS = 4096  # worlds of one VectorEnv: each is a whole experiment (more is refused before any is opened)
+
+
 class VectorEnv:
     """num_envs copies of an Env stepped together by `threads` C threads
     (the GIL is released while they run). Env i is seeded seed + i by
@@ -141,11 +147,10 @@ class VectorEnv:
     metadata = {"autoreset_mode": "NextStep"}
 
     def __init__(self, path=None, num_envs=1, threads=1, agent="circuit", *, text=None, set=None):
-        if int(num_envs) < 1:
-            raise InputError(f"VectorEnv: num_envs must be >= 1, not {num_envs}")
-        self.num_envs = int(num_envs)
         self.envs = []
         self._vec = None
+        self.num_envs = _uint(num_envs, "VectorEnv: num_envs", 1, MAX_ENVS)
+        threads = _uint(threads, "VectorEnv: threads", 1, 1024)
         try:
             for _ in range(self.num_envs):
                 self.envs.append(Env(path, agent, text=text, set=set))
@@ -182,8 +187,10 @@ class VectorEnv:
     def reset(self, *, seed=None, options=None):
         """Reset every env (env i with seed + i when seed is given). Returns (obs, info)."""
         self._check_open()
+        if seed is not None:
+            seed = _uint(seed, "VectorEnv.reset: seed", high=2**64 - self.num_envs)  # env i takes seed + i
         for i, env in enumerate(self.envs):
-            self._obs[i], _ = env.reset(seed=None if seed is None else int(seed) + i, options=options)
+            self._obs[i], _ = env.reset(seed=None if seed is None else seed + i, options=options)
         self._started = True
         return self._obs.copy(), {}
 

@@ -6,7 +6,7 @@ import threading
 import numpy as np
 
 from . import _lib
-from ._errors import ClosedError, InputError, from_code
+from ._errors import ClosedError, InputError, OutOfMemoryError, from_code
 
 _LIB = None
 _LIB_LOCK = threading.Lock()
@@ -235,10 +235,12 @@ class Experiment:
         record (an .h5 or .nwb path) and trace (a CSV path) write what `animat run --record/--trace`
         writes, by the same code (animat_run_with): then the run is episodes 0 .. episodes-1."""
         h = self._handle()
-        n = self.episodes if episodes is None else int(episodes)
-        if n < 0:
-            raise InputError(f"run: episodes must be >= 0, not {n}")
-        out = np.empty(n, dtype=np.float64)
+        n = self.episodes if episodes is None else _uint(episodes, "run: episodes", high=2**63 - 1)
+        first = _uint(first, "run: first")
+        try:
+            out = np.empty(n, dtype=np.float64)
+        except (MemoryError, ValueError):
+            raise OutOfMemoryError(f"run: {n} episodes' returns do not fit in memory") from None
         if record is None and trace is None:
             self._check(self._lib.animat_run(h, int(first), n, _dbuf(out), None))
             return out
@@ -256,8 +258,8 @@ class Experiment:
         """Start an episode (seed default run.seed); returns the observation (agent) or None."""
         h = self._handle()
         obs = np.empty(self._lib.animat_obs_size(h), dtype=np.float64)
-        seed = self.seed if seed is None else int(seed)
-        self._check(self._lib.animat_reset(h, seed, int(episode), _dbuf(obs), obs.size))
+        seed = self.seed if seed is None else _uint(seed, "reset: seed")
+        self._check(self._lib.animat_reset(h, seed, _uint(episode, "reset: episode"), _dbuf(obs), obs.size))
         return obs if self.agent else None
 
     def step(self, action=None):
@@ -306,6 +308,17 @@ class Experiment:
     @property
     def episode_return(self):
         return self._lib.animat_return(self._handle())
+
+
+def _uint(value, what, low=0, high=2**64 - 1):
+    """value as a Python int in [low, high] (the C parameter's range: ctypes would wrap anything outside it
+    silently), else InputError naming `what`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{what} must be an integer in [{low}, {high}], not {value!r}")
+    v = int(value)
+    if not low <= v <= high:
+        raise InputError(f"{what} must be an integer in [{low}, {high}], not {v}")
+    return v
 
 
 def _as_float64(value, shape, what, finite=True):

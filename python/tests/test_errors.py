@@ -167,3 +167,60 @@ def test_view_outlives_close_and_env_needs_agent(swimmer):
     assert joints.tobytes() == kept.tobytes()
     with pytest.raises(animat.InputError, match="agent"):
         animat.Env(swimmer, agent=None)
+
+
+@pytest.mark.parametrize("call, what", [
+    (lambda env: env.reset(seed=2**64), "reset: seed"),
+    (lambda env: env.reset(seed=True), "reset: seed"),
+    (lambda env: env.reset(options={"episode": -1}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": 2**64}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": "x"}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": None}), "reset: options['episode']"),
+    (lambda env: env.reset(options="x"), "reset: options must be a dict"),
+    (lambda env: env.experiment.reset(seed=-1), "reset: seed"),
+    (lambda env: env.experiment.reset(seed=2**64), "reset: seed"),
+    (lambda env: env.experiment.reset(episode=-1), "reset: episode"),
+])
+def test_integers_out_of_range_are_refused_not_wrapped(swimmer, call, what):
+    """An integer outside the C parameter's range (uint64) is InputError, never silently wrapped by ctypes
+    (seed 2**64 ran as seed 0, episode -1 as 2**64 - 1); the Env keeps its episode count."""
+    with animat.Env(swimmer, set=SHORT) as env:
+        env.reset(seed=3)
+        with pytest.raises(animat.InputError) as e:
+            call(env)
+        assert what in one_line(e)
+        assert env.reset()[1] == {"episode": 1, "seed": 3}
+
+
+def test_experiment_run_counts(swimmer):
+    x = animat.Experiment(swimmer, set=SHORT)
+    for kw, what in [({"first": -1}, "run: first"), ({"first": 2**64}, "run: first"), ({"episodes": "x"}, "episodes"),
+                     ({"episodes": -1}, "run: episodes")]:
+        with pytest.raises(animat.InputError) as e:
+            x.run(**{"episodes": 1, **kw})
+        assert what in one_line(e)
+    with pytest.raises(animat.OutOfMemoryError) as e:
+        x.run(2**62)
+    assert isinstance(e.value, animat.Error) and isinstance(e.value, MemoryError)
+    x.close()
+
+
+@pytest.mark.parametrize("kw, what", [
+    ({"num_envs": "x"}, "num_envs"), ({"num_envs": None}, "num_envs"), ({"num_envs": 2**40}, "num_envs"),
+    ({"threads": 0}, "threads"), ({"threads": -1}, "threads"), ({"threads": 2**32}, "threads"),
+    ({"threads": "x"}, "threads"),
+])
+def test_vector_sizes_checked_before_any_world(swimmer, kw, what):
+    """num_envs and threads are checked before the worlds are opened: 2**40 worlds was a hang growing
+    without bound, threads 2**32 wrapped to 0."""
+    with pytest.raises(animat.InputError) as e:
+        animat.VectorEnv(swimmer, **{"num_envs": 2, **kw}, set=SHORT)
+    assert what in one_line(e)
+
+
+def test_vector_reset_seed_range(swimmer):
+    with animat.VectorEnv(swimmer, num_envs=2, set=SHORT) as v:
+        with pytest.raises(animat.InputError) as e:
+            v.reset(seed=2**64 - 1)  # env 1 would take 2**64
+        assert "VectorEnv.reset: seed" in one_line(e)
+        v.reset(seed=2**64 - 2)
