@@ -1,12 +1,13 @@
 """animat.Env and animat.VectorEnv: the Gymnasium contract over an
 experiment whose agent instance the Python program plays."""
 import ctypes
+import threading
 
 import numpy as np
 
 from . import _lib
 from ._errors import ClosedError, InputError, StateError, from_code
-from ._experiment import Experiment, _as_float64, _dbuf, _uint
+from ._experiment import BUSY, Experiment, _as_float64, _dbuf, _exclusive, _uint
 from ._spaces import make_box
 
 
@@ -27,6 +28,7 @@ class Env:
             raise InputError("Env: name the circuit instance the program plays (agent=\"circuit\"); "
                              "animat.Experiment runs a graph without one")
         self._x = Experiment(path, text=text, set=set, agent=agent)
+        self._lock = self._x._lock  # one thread at a time in the handle (reset, step, render; close waits)
         lib, h = self._x._lib, self._x._h
         no, na = lib.animat_obs_size(h), lib.animat_act_size(h)
         bound = lambda f, n, up: np.ctypeslib.as_array(f(h, up), shape=(n,)).copy() if n else np.zeros(0)
@@ -51,6 +53,7 @@ class Env:
     def unwrapped(self):
         return self
 
+    @_exclusive
     def reset(self, *, seed=None, options=None):
         """Start the next episode (episode 0 after a new seed); options={"episode": k} picks episode k.
         Returns (observation, info)."""
@@ -85,16 +88,26 @@ class Env:
                 and a.flags.c_contiguous):
             a = _as_float64(a, self._act_shape, "action", finite=False)  # the library refuses NaN in one line
         obs = np.empty(self._nobs)
-        rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p, self._flags_p)
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            raise StateError(BUSY)
+        try:
+            if self._x._h is None:
+                raise ClosedError("animat: the experiment is closed")
+            rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p,
+                            self._flags_p)
+            f = self._flags.value
+            reward = self._reward.value
+        finally:
+            lock.release()
         if rc:
             self._x._check(rc)
-        f = self._flags.value
         self._done = f != 0
         info = {"episode": self._episode}
         if self._done:
             info["return"] = self._x._lib.animat_return(h)
             info["step"] = self._x._lib.animat_step_count(h)
-        return obs, self._reward.value, bool(f & 1), bool(f & 2), info
+        return obs, reward, bool(f & 1), bool(f & 2), info
 
     def snapshot(self):
         """The environment's whole state at this point of the episode, as bytes (animat.state/1): restore() it
@@ -111,6 +124,7 @@ class Env:
         self._done = False
         return obs
 
+    @_exclusive
     def render(self):
         """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
         as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""
@@ -149,6 +163,7 @@ class VectorEnv:
     def __init__(self, path=None, num_envs=1, threads=1, agent="circuit", *, text=None, set=None):
         self.envs = []
         self._vec = None
+        self._lock = threading.Lock()  # one thread at a time (step, reset; close waits)
         self.num_envs = _uint(num_envs, "VectorEnv: num_envs", 1, MAX_ENVS)
         threads = _uint(threads, "VectorEnv: threads", 1, 1024)
         try:
@@ -184,6 +199,7 @@ class VectorEnv:
         self._act_shape = self.action_space.shape
         self._started = False
 
+    @_exclusive
     def reset(self, *, seed=None, options=None):
         """Reset every env (env i with seed + i when seed is given). Returns (obs, info)."""
         self._check_open()
@@ -194,6 +210,7 @@ class VectorEnv:
         self._started = True
         return self._obs.copy(), {}
 
+    @_exclusive
     def step(self, actions):
         """Step every env: (obs, rewards, terminated, truncated, info), arrays of num_envs rows."""
         self._check_open()
@@ -217,11 +234,15 @@ class VectorEnv:
             raise ClosedError("animat: the VectorEnv is closed")
 
     def close(self):
-        if getattr(self, "_vec", None) is not None:
-            self._lib.animat_vec_destroy(self._vec)
-            self._vec = None
-        for env in getattr(self, "envs", []):
-            env.close()
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if getattr(self, "_vec", None) is not None:
+                self._lib.animat_vec_destroy(self._vec)
+                self._vec = None
+            for env in getattr(self, "envs", []):
+                env.close()
 
     def __enter__(self):
         return self

@@ -1,12 +1,13 @@
 """animat.Experiment: one experiment of libanimat (animat/embed.h)."""
 import ctypes
+import functools
 import os
 import threading
 
 import numpy as np
 
 from . import _lib
-from ._errors import ClosedError, InputError, OutOfMemoryError, from_code
+from ._errors import ClosedError, InputError, OutOfMemoryError, StateError, from_code
 
 _LIB = None
 _LIB_LOCK = threading.Lock()
@@ -47,6 +48,24 @@ def _overrides(sets):
     return out
 
 
+BUSY = "animat: this object is in use by another thread (one thread at a time per Env, VectorEnv or Experiment)"
+
+
+def _exclusive(f):
+    """Run method f holding self._lock, or raise StateError when another thread holds it: two threads in one
+    handle at once corrupt it (the library serialises nothing per handle), and close() waits for the call."""
+    @functools.wraps(f)
+    def call(self, *args, **kwargs):
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            raise StateError(BUSY)
+        try:
+            return f(self, *args, **kwargs)
+        finally:
+            lock.release()
+    return call
+
+
 def _dbuf(a):
     return a.ctypes.data_as(_dptr) if a.size else None
 
@@ -77,6 +96,7 @@ class Experiment:
     def __init__(self, path=None, *, text=None, set=None, agent=None):
         self._lib, _ = _library()
         self._h = None
+        self._lock = threading.Lock()
         if path is not None:
             path = os.fspath(path)
         if path is None and text is None:
@@ -94,14 +114,17 @@ class Experiment:
         self._owner = _Owner(self._lib, h)
         self.agent = agent
         self._views = {}
-        self._lock = threading.Lock()
 
     # -- lifetime -------------------------------------------------------------------------------------------
     def close(self):
         """Release the experiment (idempotent). Port views taken before stay readable (their values frozen) and
-        keep the memory until they are gone."""
-        self._h = None
-        self._owner = None
+        keep the memory until they are gone. Waits for a call in progress on another thread."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            self._h = None
+            self._owner = None
 
     def __enter__(self):
         return self
@@ -223,12 +246,14 @@ class Experiment:
         return out
 
     @theta.setter
+    @_exclusive
     def theta(self, value):
         h = self._handle()
         a = _as_float64(value, (self._lib.animat_ntheta(h),), "theta")
         self._check(self._lib.animat_set_theta(h, _dbuf(a), a.size))
 
     # -- episodes -------------------------------------------------------------------------------------------
+    @_exclusive
     def run(self, episodes=None, first=0, *, record=None, trace=None):
         """Returns of episodes first .. first+episodes-1 (default run.episodes), as `animat run`.
 
@@ -254,6 +279,7 @@ class Experiment:
         self._check(self._lib.animat_run_with(h, ctypes.byref(o), None))
         return out
 
+    @_exclusive
     def reset(self, seed=None, episode=0):
         """Start an episode (seed default run.seed); returns the observation (agent) or None."""
         h = self._handle()
@@ -262,6 +288,7 @@ class Experiment:
         self._check(self._lib.animat_reset(h, seed, _uint(episode, "reset: episode"), _dbuf(obs), obs.size))
         return obs if self.agent else None
 
+    @_exclusive
     def step(self, action=None):
         """One control step; returns (obs or None, reward, flags)."""
         h = self._handle()
@@ -273,6 +300,7 @@ class Experiment:
                                           ctypes.byref(flags)))
         return (obs if self.agent else None), reward.value, flags.value
 
+    @_exclusive
     def snapshot(self):
         """The whole experiment's state as bytes (animat.state/1): between two control steps, or with an agent
         at its turn (what the next step's action meets)."""
@@ -284,6 +312,7 @@ class Experiment:
         finally:
             self._lib.animat_state_free(buf)
 
+    @_exclusive
     def restore(self, state):
         """Continue the episode a snapshot() saved (here or in another Experiment of the same file and setup),
         under the seed it was saved with; returns the observation (agent) or None."""
