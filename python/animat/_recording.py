@@ -69,7 +69,7 @@ class _H5pyFile:
         try:
             o = self._f[name] if name else self._f
             return {k: _widen(v) for k, v in o.attrs.items()}
-        except (OSError, RuntimeError, KeyError) as exc:
+        except (OSError, RuntimeError, KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{self.path}: {name or '/'}: cannot read its attributes: {_one_line(exc)}") from None
 
     def close(self):
@@ -93,7 +93,7 @@ class _LibFile:
         info = _lib.RecDataset()
         for k in range(self._lib.animat_rec_datasets(h)):
             self._check(self._lib.animat_rec_dataset_info(h, k, ctypes.byref(info)))
-            name = info.name.decode("utf-8", "replace")
+            name = info.name.decode("utf-8", "surrogateescape")  # a non-UTF-8 name round-trips to attrs()
             self.names.append(name)
             self._sets[name] = (k, info.type, tuple(info.dims[:info.rank]))
 
@@ -114,7 +114,13 @@ class _LibFile:
 
     def attrs(self, name):
         n = ctypes.c_uint32()
-        self._check(self._lib.animat_rec_attrs(self._h, (name or "").encode(), ctypes.byref(n)))
+        if isinstance(name, str):
+            name = name.encode("utf-8", "surrogateescape")
+        if name is not None and not isinstance(name, bytes):
+            raise InputError(f"{self.path}: attrs: expected an object's name (str), not {type(name).__name__}")
+        if name and b"\0" in name:
+            raise InputError(f"{self.path}: no object {name!r}")
+        self._check(self._lib.animat_rec_attrs(self._h, name or b"", ctypes.byref(n)))
         out, at = {}, _lib.RecAttr()
         for k in range(n.value):
             self._check(self._lib.animat_rec_attr(self._h, k, ctypes.byref(at)))

@@ -114,3 +114,21 @@ def test_huge_declared_dataset_is_refused_not_allocated(tmp_path, monkeypatch, b
         if backend == "libanimat":
             with pytest.raises(animat.UnsupportedError, match="deep: not numbers"):
                 r["deep"]
+
+
+@pytest.mark.skipif(h5py is None, reason="python3-h5py is needed to write the hostile file")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_names_that_are_not_utf8_or_not_names(tmp_path, monkeypatch, backend):
+    """A dataset named with bytes that are not UTF-8 is listed under a name that reads and gives its
+    attributes (the library path decoded it lossily, so attrs(name) said "no object"); an object name
+    that is not a string is an animat.Error."""
+    path = tmp_path / "names.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset(b"bad\xff", data=np.arange(2.0))
+        f[b"bad\xff"].attrs["unit"] = "m"
+    with _open(path, backend, monkeypatch) as r:
+        (name,) = r.signals
+        assert r[name].tobytes() == np.arange(2.0).tobytes()
+        assert r.attrs(name) == {"unit": "m"}
+        with pytest.raises(animat.Error):
+            r.attrs(5)
