@@ -449,6 +449,31 @@ START_TEST(open_with_null_arrays) {
 }
 END_TEST
 
+/* A handle twice in one vector step would be stepped by two threads at
+ * once: refused before any is stepped. */
+START_TEST(vector_refuses_a_handle_twice) {
+    animat_exp *a = open_ok("circuit", short_run, 1), *b = open_ok("circuit", short_run, 1);
+    animat_exp *xs[3] = {a, b, a};
+    double obs[3 * NJ], act[3 * NJ] = {0}, rew[3];
+    uint32_t flags[3];
+    char msg[256];
+    ck_assert_int_eq(animat_reset(a, 1, 0, obs, NJ), 0);
+    ck_assert_int_eq(animat_reset(b, 1, 0, obs, NJ), 0);
+    animat_vec *v = NULL;
+    ck_assert_int_eq(animat_vec_create(&v, 2, msg, sizeof msg), 0);
+    ck_assert_int_eq(animat_vec_step(v, xs, 3, act, obs, rew, flags, msg, sizeof msg), -3);
+    ck_assert_msg(strstr(msg, "handle 2 appears twice"), "%s", msg);
+    ck_assert_uint_eq(animat_step_count(a), 0); /* nothing stepped */
+    ck_assert_uint_eq(animat_step_count(b), 0);
+    ck_assert_int_eq(animat_vec_step(v, xs, 2, act, obs, rew, flags, msg, sizeof msg), 0); /* stamps do not linger */
+    ck_assert_int_eq(animat_vec_step(v, xs, 2, act, obs, rew, flags, msg, sizeof msg), 0);
+    ck_assert_uint_eq(animat_step_count(a), 2);
+    animat_vec_destroy(v);
+    animat_close(a);
+    animat_close(b);
+}
+END_TEST
+
 int main(void) {
     const char *src = getenv("ANIMAT_SRC");
     if (!src) return 1;
@@ -468,6 +493,7 @@ int main(void) {
     tcase_add_test(t, snapshot_restore_with_agent);
     tcase_add_test(t, recording_read_through_the_library);
     tcase_add_test(t, open_with_null_arrays);
+    tcase_add_test(t, vector_refuses_a_handle_twice);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

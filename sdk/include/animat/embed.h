@@ -317,8 +317,9 @@ void animat_vec_destroy(animat_vec *v);
  * Autoreset as Gymnasium's vector API (next step): a handle whose previous
  * step ended is reset instead (episode + 1, same seed; its action
  * ignored, reward 0, flags ANIMAT_EMBED_RESET). Results do not depend on
- * `threads`. The handles are borrowed for the call: no other thread may use
- * them meanwhile (each is stepped by one library thread, whichever takes it
+ * `threads`. Each handle at most once per call (a repeat is refused like a
+ * NULL handle, before any is stepped). The handles are borrowed for the
+ * call: no other thread may use them meanwhile (each is stepped by one library thread, whichever takes it
  * first: a handle's episode may continue on any of them). The
  * arrays are the caller's. On failure the first failing handle's message
  * is copied into msg: returns 0 or, for handle i failing, -(i + 1) (the
