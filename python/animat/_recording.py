@@ -65,8 +65,23 @@ class _H5pyFile:
         wide = _WIDE.get(a.dtype.kind)
         return a.astype(wide, copy=False) if wide else a
 
+    def _no_external_link(self, name):
+        """Refuse a name that goes through a link to another file, as the library does (not followed)."""
+        raw = name.encode("utf-8", "surrogateescape") if isinstance(name, str) else name
+        parts = [p for p in raw.split(b"/") if p]
+        links = self._f.id.links
+        for k in range(1, len(parts) + 1):
+            path = b"/".join(parts[:k])
+            if not links.exists(path):
+                return  # h5py's own lookup says what is missing
+            if links.get_info(path).type == self._h5py.h5l.TYPE_EXTERNAL:
+                raise InputError(f"{self.path}: {name}: cannot open it ({path.decode('utf-8', 'replace')} is a link "
+                                 "to another file, which is not followed)")
+
     def attrs(self, name):
         try:
+            if name and isinstance(name, (str, bytes)):
+                self._no_external_link(name)
             o = self._f[name] if name else self._f
             return {k: _widen(v) for k, v in o.attrs.items()}
         except (OSError, RuntimeError, KeyError, TypeError, ValueError) as exc:

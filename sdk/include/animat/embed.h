@@ -394,8 +394,9 @@ int animat_rec_read(animat_rec *r, uint32_t k, void *buf, uint64_t bytes);
 /* Read the attributes of `object` ("" or "/": the file's root, else a
  * dataset's or group's path) into r, in name order; *n their count.
  * animat_rec_attr gives attribute k; both valid until the next
- * animat_rec_attrs or animat_rec_close. EINPUT for no such object or an
- * attribute that cannot be read. */
+ * animat_rec_attrs or animat_rec_close. EINPUT for no such object, an
+ * object reached through an external link (another file is never opened)
+ * or an attribute that cannot be read. */
 int animat_rec_attrs(animat_rec *r, const char *object, uint32_t *n);
 int animat_rec_attr(animat_rec *r, uint32_t k, animat_rec_attribute *out);
 
