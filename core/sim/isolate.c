@@ -56,7 +56,7 @@ static void run_child(void *ctx, int fd) {
     errmsg ce;
     errmsg_clear(&ce);
     m.rc = sim_episode(j->s, j->episode, &m.r, &ce);
-    memcpy(m.err, ce.msg, sizeof m.err);
+    snprintf(m.err, sizeof m.err, "%s", ce.msg); /* the text only: the rest of m stays zero (no stack bytes sent) */
     for (size_t off = 0; off < sizeof m;) {
         ssize_t k = write(fd, (const char *)&m + off, sizeof m - off);
         if (k < 0 && errno == EINTR) continue;
@@ -179,7 +179,7 @@ static void create_child(void *ctx, int fd) {
     sim s;
     m.rc = sim_create(&s, ctx, &ce);
     if (m.rc == 0) sim_destroy(&s);
-    memcpy(m.err, ce.msg, sizeof m.err);
+    snprintf(m.err, sizeof m.err, "%s", ce.msg); /* the text only: the rest of m stays zero (no stack bytes sent) */
     send_all(fd, &m, sizeof m);
 }
 
