@@ -23,7 +23,11 @@ class Env:
     def __init__(self, path=None, agent="circuit", *, text=None, set=None, render_mode=None, render_size=(640, 480)):
         if render_mode not in (None, "rgb_array"):
             raise InputError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
-        self.render_mode, self.render_size = render_mode, tuple(render_size)
+        try:
+            w, h = render_size
+            self.render_mode, self.render_size = render_mode, (_uint(w, "render_size"), _uint(h, "render_size"))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"render_size: expected (width, height), not {render_size!r}") from exc
         if not agent:
             raise InputError("Env: name the circuit instance the program plays (agent=\"circuit\"); "
                              "animat.Experiment runs a graph without one")

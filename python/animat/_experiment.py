@@ -97,17 +97,15 @@ class Experiment:
         self._lib, _ = _library()
         self._h = None
         self._lock = threading.Lock()
-        if path is not None:
-            path = os.fspath(path)
         if path is None and text is None:
             raise InputError("Experiment: give a path or text=")
-        sets = [s.encode() for s in _overrides(set)]
+        path, text, agent_b = _cstr(path, "Experiment: path", True), _cstr(text, "Experiment: text"), \
+            _cstr(agent, "Experiment: agent")
+        sets = [_cstr(s, "set") for s in _overrides(set)]
         arr = (ctypes.c_char_p * max(len(sets), 1))(*sets)
         h = ctypes.c_void_p()
         msg = ctypes.create_string_buffer(1024)
-        rc = self._lib.animat_open(ctypes.byref(h), path.encode() if path is not None else None,
-                                   text.encode() if text is not None else None, arr, len(sets),
-                                   agent.encode() if agent is not None else None, msg, len(msg))
+        rc = self._lib.animat_open(ctypes.byref(h), path, text, arr, len(sets), agent_b, msg, len(msg))
         if rc:
             raise from_code(rc, msg.value.decode(errors="replace"))
         self._h = h
@@ -215,14 +213,14 @@ class Experiment:
         """The live values of port "NAME.DIR.PORT" as a numpy view (no copy)."""
         h = self._handle()
         rec = _lib.Port()
-        self._check(self._lib.animat_port_find(h, spec.encode(), None, None, None, ctypes.byref(rec)))
+        self._check(self._lib.animat_port_find(h, _cstr(spec, "port"), None, None, None, ctypes.byref(rec)))
         return self._view(rec)
 
     def port_info(self, spec):
         """{"size", "unit", "low", "high", "names", "units"} of port "NAME.DIR.PORT" (bounds are copies)."""
         h = self._handle()
         i, d, p, rec = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32(), _lib.Port()
-        self._check(self._lib.animat_port_find(h, spec.encode(), ctypes.byref(i), ctypes.byref(d), ctypes.byref(p),
+        self._check(self._lib.animat_port_find(h, _cstr(spec, "port"), ctypes.byref(i), ctypes.byref(d), ctypes.byref(p),
                                                ctypes.byref(rec)))
         buf = ctypes.create_string_buffer(256)
         names = [self._lib.animat_element_name(h, i, d, p, k, buf, len(buf)).decode() for k in range(rec.size)]
@@ -274,8 +272,8 @@ class Experiment:
                              f"episodes={n})")
         o = _lib.run_opts()
         o.episodes, o.returns = n, _dbuf(out)
-        o.record = os.fsencode(record) if record is not None else None
-        o.trace = os.fsencode(trace) if trace is not None else None
+        o.record = _cstr(record, "run: record", True)
+        o.trace = _cstr(trace, "run: trace", True)
         self._check(self._lib.animat_run_with(h, ctypes.byref(o), None))
         return out
 
@@ -337,6 +335,23 @@ class Experiment:
     @property
     def episode_return(self):
         return self._lib.animat_return(self._handle())
+
+
+def _cstr(value, what, path=False):
+    """value as the bytes of a C string (None stays None): str (a path: os.fsencode, so any file name the
+    system gives round-trips) or, for paths, bytes/PathLike; a NUL inside would cut the string short in C
+    (a path "a.yaml\\0junk" opened a.yaml), so it is InputError, as is any other type."""
+    if value is None:
+        return None
+    if path and (isinstance(value, bytes) or hasattr(value, "__fspath__")):
+        value = os.fsencode(value)
+    elif isinstance(value, str):
+        value = os.fsencode(value) if path else value.encode("utf-8", "surrogateescape")
+    else:
+        raise InputError(f"{what}: expected a {'path' if path else 'string'}, not {type(value).__name__}")
+    if b"\0" in value:
+        raise InputError(f"{what}: {value!r} contains a NUL byte")
+    return value
 
 
 def _uint(value, what, low=0, high=2**64 - 1):

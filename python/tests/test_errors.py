@@ -281,3 +281,25 @@ def test_two_threads_in_one_object_is_an_error_not_a_crash(swimmer):
     t.join()
     v.close()
     assert closed
+
+
+def test_strings_for_the_library_are_checked(swimmer, tmp_path):
+    """Every string handed to C is a str (paths: str, bytes or PathLike) without NUL: a path with a NUL
+    opened the file named by its first part, other types raised AttributeError/TypeError."""
+    calls = [
+        (lambda: animat.Experiment(swimmer + "\0junk"), "contains a NUL byte"),
+        (lambda: animat.Experiment(swimmer, set={"run.seed\0x": 1}), "contains a NUL byte"),
+        (lambda: animat.Experiment(swimmer, agent=5), "agent: expected a string"),
+        (lambda: animat.Experiment(5), "path: expected a path"),
+        (lambda: animat.Experiment(text=b"run: {}"), "text: expected a string"),
+        (lambda: animat.Env(swimmer, render_size=5), "render_size"),
+        (lambda: animat.Experiment(swimmer, set=SHORT).run(1, record=1), "record: expected a path"),
+        (lambda: animat.Experiment(swimmer, set=SHORT).port(7), "port: expected a string"),
+    ]
+    for call, what in calls:
+        with pytest.raises(animat.InputError) as e:
+            call()
+        assert what in one_line(e)
+    with pytest.raises(animat.InputError) as e:  # a file name that is not UTF-8 reaches the library intact
+        animat.Experiment(str(tmp_path) + "/\udcff.yaml")
+    assert ".yaml: cannot open" in one_line(e)
