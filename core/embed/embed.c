@@ -64,6 +64,16 @@ static int keep_plugins(animat_exp *h, const char *const *plugins, uint32_t n) {
     return 0;
 }
 
+/* A caller's array of n strings (sets, plugins): present when n > 0 and no
+ * entry NULL. 0 or EINPUT naming the field. */
+static int check_strings(animat_exp *h, const char *what, const char *count, const char *const *a, uint32_t n) {
+    if (n && !a)
+        return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: %s is %u but %s is NULL", count, n, what);
+    for (uint32_t i = 0; i < n; i++)
+        if (!a[i]) return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: %s[%u] is NULL", what, i);
+    return 0;
+}
+
 /* animat_open_with under the open lock, its options checked. */
 static int open_locked(animat_exp *h, const animat_open_opts *o) {
     int defer = (o->flags & ANIMAT_OPEN_DEFER) != 0;
@@ -74,6 +84,9 @@ static int open_locked(animat_exp *h, const animat_open_opts *o) {
     if (defer && o->agent)
         return embed_fail(h, ANIMAT_EMBED_EINPUT, "animat_open_with: agent '%s' needs the instances: not with "
                           "ANIMAT_OPEN_DEFER", o->agent);
+    if (check_strings(h, "sets", "nsets", o->sets, o->nsets) ||
+        check_strings(h, "plugins", "nplugins", o->plugins, o->nplugins))
+        return ANIMAT_EMBED_EINPUT;
     if (keep_plugins(h, o->plugins, o->nplugins)) return ANIMAT_EMBED_ENOMEM;
     if (experiment_load_text(&h->x, o->path ? o->path : "<text>", o->text, o->sets, o->nsets, o->plugins,
                              o->nplugins, &h->e))

@@ -74,6 +74,8 @@ struct animat_exp {
     /* States (embed_state.c). */
     uint64_t fp, fp_seed;    /* experiment_setup_fingerprint for seed fp_seed, when have_fp */
     int have_fp;
+    /* Vectors (embed_vec.c). */
+    uint64_t vec_stamp;      /* the animat_vec_step call that last took it (a handle twice in one call is refused) */
 };
 
 /* Create the sim for the current x.seed and wire the agent and hooks. 0 or -1 with h->e set. */

@@ -298,19 +298,35 @@ static int read_attr(hid_t obj, uint32_t k, animat_rec_attribute *at, uint64_t *
     return ok ? 0 : -1;
 }
 
+/* H5Pset_elink_cb callback: never open the file an external link names (a
+ * recording is read alone: a hostile one must not make the reader open
+ * other files). */
+static herr_t deny_elink(const char *parent, const char *group, const char *file, const char *obj, unsigned *flags,
+                         hid_t fapl, void *op) {
+    (void)parent, (void)group, (void)file, (void)obj, (void)flags, (void)fapl, (void)op;
+    return -1;
+}
+
 int animat_rec_attrs(animat_rec *r, const char *object, uint32_t *n) {
     errmsg_clear(&r->e);
     h5util_quiet();
     *n = 0;
     attrs_free(r);
     const char *name = object && object[0] ? object : "/";
-    if (strcmp(name, "/") && H5Lexists(r->file, name, H5P_DEFAULT) <= 0)
-        return rec_fail(r, ANIMAT_EMBED_EINPUT, "no object '%s'", name);
-    hid_t o = H5Oopen(r->file, name, H5P_DEFAULT);
+    hid_t lapl = H5Pcreate(H5P_LINK_ACCESS);
+    if (lapl < 0 || H5Pset_elink_cb(lapl, deny_elink, NULL) < 0) {
+        if (lapl >= 0) H5Pclose(lapl);
+        return rec_fail(r, ANIMAT_EMBED_ENOMEM, "out of memory");
+    }
+    htri_t exists = strcmp(name, "/") ? H5Lexists(r->file, name, lapl) : 1;
+    hid_t o = exists > 0 ? H5Oopen(r->file, name, lapl) : -1;
+    H5Pclose(lapl);
+    if (exists <= 0) return rec_fail(r, ANIMAT_EMBED_EINPUT, "no object '%s'", name);
     H5O_info_t info;
     if (o < 0 || H5Oget_info(o, &info) < 0) {
         if (o >= 0) H5Oclose(o);
-        return rec_fail(r, ANIMAT_EMBED_EINPUT, "%s: cannot open it (a truncated or damaged file?)", name);
+        return rec_fail(r, ANIMAT_EMBED_EINPUT, "%s: cannot open it (a link to another file, which is not "
+                        "followed, or a truncated or damaged file?)", name);
     }
     int rc = 0;
     uint64_t budget = REC_MAX_ATTR_BYTES;

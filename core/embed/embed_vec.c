@@ -171,12 +171,20 @@ void animat_vec_destroy(animat_vec *v) {
     free(v);
 }
 
-/* Every handle has an agent of the same sizes. 0, or the failing index + 1. */
+/* Numbers the animat_vec_step calls of the process: a handle already stamped
+ * by this call is in the array twice (two threads would step it at once). */
+static _Atomic uint64_t vec_calls;
+
+/* Every handle has an agent of the same sizes and appears once. 0, or the
+ * failing index + 1. */
 static uint32_t check_handles(animat_exp *const *xs, uint32_t n, char *msg, size_t cap) {
+    uint64_t stamp = atomic_fetch_add_explicit(&vec_calls, 1, memory_order_relaxed) + 1;
     for (uint32_t i = 0; i < n; i++) {
         const char *why = !xs[i] ? "is NULL" : xs[i]->agent < 0 ? "has no agent"
                           : xs[i]->nobs != xs[0]->nobs || xs[i]->nact != xs[0]->nact ? "differs in its sizes from 0"
-                                                                                      : NULL;
+                          : xs[i]->vec_stamp == stamp ? "appears twice (each handle at most once per call)"
+                                                      : NULL;
+        if (!why) xs[i]->vec_stamp = stamp;
         if (why) {
             if (cap) snprintf(msg, cap, "vector step: handle %u %s", i, why);
             return i + 1;

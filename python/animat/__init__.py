@@ -5,14 +5,15 @@ of them over libanimat.so (docs/python.md).
     env = animat.Env("examples/swimmer-ncap.yaml", agent="circuit")
     obs, info = env.reset(seed=1)
 """
-from ._errors import Error, InputError, StateError, PluginError, UnsupportedError, ClosedError
+from ._errors import Error, InputError, StateError, PluginError, UnsupportedError, ClosedError, OutOfMemoryError
 from ._spaces import Box
 from ._experiment import Experiment
 from ._env import Env, VectorEnv
 from ._recording import Recording
 from ._gym import register_envs
 
-__all__ = ["Error", "InputError", "StateError", "PluginError", "UnsupportedError", "ClosedError", "Box",
+__all__ = ["Error", "InputError", "StateError", "PluginError", "UnsupportedError", "ClosedError", "OutOfMemoryError",
+           "Box",
            "Experiment", "Env", "VectorEnv", "Recording", "library_path",
            "register_envs"]
 

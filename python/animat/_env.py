@@ -1,12 +1,13 @@
 """animat.Env and animat.VectorEnv: the Gymnasium contract over an
 experiment whose agent instance the Python program plays."""
 import ctypes
+import threading
 
 import numpy as np
 
 from . import _lib
 from ._errors import ClosedError, InputError, StateError, from_code
-from ._experiment import Experiment, _as_float64, _dbuf
+from ._experiment import BUSY, Experiment, _as_float64, _dbuf, _exclusive, _uint
 from ._spaces import make_box
 
 
@@ -22,11 +23,16 @@ class Env:
     def __init__(self, path=None, agent="circuit", *, text=None, set=None, render_mode=None, render_size=(640, 480)):
         if render_mode not in (None, "rgb_array"):
             raise InputError(f"render_mode must be None or 'rgb_array', not {render_mode!r}")
-        self.render_mode, self.render_size = render_mode, tuple(render_size)
+        try:
+            w, h = render_size
+            self.render_mode, self.render_size = render_mode, (_uint(w, "render_size"), _uint(h, "render_size"))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"render_size: expected (width, height), not {render_size!r}") from exc
         if not agent:
             raise InputError("Env: name the circuit instance the program plays (agent=\"circuit\"); "
                              "animat.Experiment runs a graph without one")
         self._x = Experiment(path, text=text, set=set, agent=agent)
+        self._lock = self._x._lock  # one thread at a time in the handle (reset, step, render; close waits)
         lib, h = self._x._lib, self._x._h
         no, na = lib.animat_obs_size(h), lib.animat_act_size(h)
         bound = lambda f, n, up: np.ctypeslib.as_array(f(h, up), shape=(n,)).copy() if n else np.zeros(0)
@@ -51,20 +57,24 @@ class Env:
     def unwrapped(self):
         return self
 
+    @_exclusive
     def reset(self, *, seed=None, options=None):
         """Start the next episode (episode 0 after a new seed); options={"episode": k} picks episode k.
         Returns (observation, info)."""
         x = self._x
         h = x._handle()
+        episode = self._episode + 1
+        if options is not None and not isinstance(options, dict):
+            raise InputError(f"reset: options must be a dict, not {type(options).__name__}")
         if seed is not None:
-            if not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise InputError(f"reset: seed must be a non-negative integer, not {seed!r}")
-            self._seed, self._episode = int(seed), -1
+            seed, episode = _uint(seed, "reset: seed"), 0
+        if options and "episode" in options:
+            episode = _uint(options["episode"], "reset: options['episode']")
+        if seed is not None:
+            self._seed = seed
         elif self._seed is None:
             self._seed = x.seed
-        self._episode += 1
-        if options and "episode" in options:
-            self._episode = int(options["episode"])
+        self._episode = episode
         obs = np.empty(x._lib.animat_obs_size(h), dtype=np.float64)
         x._check(x._lib.animat_reset(h, self._seed, self._episode, _dbuf(obs), obs.size))
         self._done = False
@@ -82,16 +92,26 @@ class Env:
                 and a.flags.c_contiguous):
             a = _as_float64(a, self._act_shape, "action", finite=False)  # the library refuses NaN in one line
         obs = np.empty(self._nobs)
-        rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p, self._flags_p)
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            raise StateError(BUSY)
+        try:
+            if self._x._h is None:
+                raise ClosedError("animat: the experiment is closed")
+            rc = self._step(h, a.ctypes.data, self._nact, obs.ctypes.data, self._nobs, self._reward_p,
+                            self._flags_p)
+            f = self._flags.value
+            reward = self._reward.value
+        finally:
+            lock.release()
         if rc:
             self._x._check(rc)
-        f = self._flags.value
         self._done = f != 0
         info = {"episode": self._episode}
         if self._done:
             info["return"] = self._x._lib.animat_return(h)
             info["step"] = self._x._lib.animat_step_count(h)
-        return obs, self._reward.value, bool(f & 1), bool(f & 2), info
+        return obs, reward, bool(f & 1), bool(f & 2), info
 
     def snapshot(self):
         """The environment's whole state at this point of the episode, as bytes (animat.state/1): restore() it
@@ -108,6 +128,7 @@ class Env:
         self._done = False
         return obs
 
+    @_exclusive
     def render(self):
         """With render_mode="rgb_array": the bodies' current state as an (H, W, 3) uint8 array, drawn off-screen
         as `animat render` draws it. Call it from the thread that called it first. None without a render_mode."""
@@ -130,6 +151,9 @@ class Env:
         self.close()
 
 
+MAX_ENVS = 4096  # worlds of one VectorEnv: each is a whole experiment (more is refused before any is opened)
+
+
 class VectorEnv:
     """num_envs copies of an Env stepped together by `threads` C threads
     (the GIL is released while they run). Env i is seeded seed + i by
@@ -141,11 +165,11 @@ class VectorEnv:
     metadata = {"autoreset_mode": "NextStep"}
 
     def __init__(self, path=None, num_envs=1, threads=1, agent="circuit", *, text=None, set=None):
-        if int(num_envs) < 1:
-            raise InputError(f"VectorEnv: num_envs must be >= 1, not {num_envs}")
-        self.num_envs = int(num_envs)
         self.envs = []
         self._vec = None
+        self._lock = threading.Lock()  # one thread at a time (step, reset; close waits)
+        self.num_envs = _uint(num_envs, "VectorEnv: num_envs", 1, MAX_ENVS)
+        threads = _uint(threads, "VectorEnv: threads", 1, 1024)
         try:
             for _ in range(self.num_envs):
                 self.envs.append(Env(path, agent, text=text, set=set))
@@ -179,14 +203,18 @@ class VectorEnv:
         self._act_shape = self.action_space.shape
         self._started = False
 
+    @_exclusive
     def reset(self, *, seed=None, options=None):
         """Reset every env (env i with seed + i when seed is given). Returns (obs, info)."""
         self._check_open()
+        if seed is not None:
+            seed = _uint(seed, "VectorEnv.reset: seed", high=2**64 - self.num_envs)  # env i takes seed + i
         for i, env in enumerate(self.envs):
-            self._obs[i], _ = env.reset(seed=None if seed is None else int(seed) + i, options=options)
+            self._obs[i], _ = env.reset(seed=None if seed is None else seed + i, options=options)
         self._started = True
         return self._obs.copy(), {}
 
+    @_exclusive
     def step(self, actions):
         """Step every env: (obs, rewards, terminated, truncated, info), arrays of num_envs rows."""
         self._check_open()
@@ -210,11 +238,15 @@ class VectorEnv:
             raise ClosedError("animat: the VectorEnv is closed")
 
     def close(self):
-        if getattr(self, "_vec", None) is not None:
-            self._lib.animat_vec_destroy(self._vec)
-            self._vec = None
-        for env in getattr(self, "envs", []):
-            env.close()
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if getattr(self, "_vec", None) is not None:
+                self._lib.animat_vec_destroy(self._vec)
+                self._vec = None
+            for env in getattr(self, "envs", []):
+                env.close()
 
     def __enter__(self):
         return self

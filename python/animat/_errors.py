@@ -26,8 +26,12 @@ class UnsupportedError(Error, RuntimeError):
     """The experiment cannot do that (e.g. run() with an agent)."""
 
 
+class OutOfMemoryError(Error, MemoryError):
+    """The library, or an array asked for, did not fit in memory."""
+
+
 _BY_CODE = {_lib.EINPUT: InputError, _lib.ESTATE: StateError, _lib.EPLUGIN: PluginError,
-            _lib.ENOMEM: MemoryError, _lib.EUNSUPPORTED: UnsupportedError}
+            _lib.ENOMEM: OutOfMemoryError, _lib.EUNSUPPORTED: UnsupportedError}
 
 
 def from_code(code, message):

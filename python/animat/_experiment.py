@@ -1,12 +1,13 @@
 """animat.Experiment: one experiment of libanimat (animat/embed.h)."""
 import ctypes
+import functools
 import os
 import threading
 
 import numpy as np
 
 from . import _lib
-from ._errors import ClosedError, InputError, from_code
+from ._errors import ClosedError, InputError, OutOfMemoryError, StateError, from_code
 
 _LIB = None
 _LIB_LOCK = threading.Lock()
@@ -47,6 +48,24 @@ def _overrides(sets):
     return out
 
 
+BUSY = "animat: this object is in use by another thread (one thread at a time per Env, VectorEnv or Experiment)"
+
+
+def _exclusive(f):
+    """Run method f holding self._lock, or raise StateError when another thread holds it: two threads in one
+    handle at once corrupt it (the library serialises nothing per handle), and close() waits for the call."""
+    @functools.wraps(f)
+    def call(self, *args, **kwargs):
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            raise StateError(BUSY)
+        try:
+            return f(self, *args, **kwargs)
+        finally:
+            lock.release()
+    return call
+
+
 def _dbuf(a):
     return a.ctypes.data_as(_dptr) if a.size else None
 
@@ -77,31 +96,33 @@ class Experiment:
     def __init__(self, path=None, *, text=None, set=None, agent=None):
         self._lib, _ = _library()
         self._h = None
-        if path is not None:
-            path = os.fspath(path)
+        self._lock = threading.Lock()
         if path is None and text is None:
             raise InputError("Experiment: give a path or text=")
-        sets = [s.encode() for s in _overrides(set)]
+        path, text, agent_b = _cstr(path, "Experiment: path", True), _cstr(text, "Experiment: text"), \
+            _cstr(agent, "Experiment: agent")
+        sets = [_cstr(s, "set") for s in _overrides(set)]
         arr = (ctypes.c_char_p * max(len(sets), 1))(*sets)
         h = ctypes.c_void_p()
         msg = ctypes.create_string_buffer(1024)
-        rc = self._lib.animat_open(ctypes.byref(h), path.encode() if path is not None else None,
-                                   text.encode() if text is not None else None, arr, len(sets),
-                                   agent.encode() if agent is not None else None, msg, len(msg))
+        rc = self._lib.animat_open(ctypes.byref(h), path, text, arr, len(sets), agent_b, msg, len(msg))
         if rc:
             raise from_code(rc, msg.value.decode(errors="replace"))
         self._h = h
         self._owner = _Owner(self._lib, h)
         self.agent = agent
         self._views = {}
-        self._lock = threading.Lock()
 
     # -- lifetime -------------------------------------------------------------------------------------------
     def close(self):
         """Release the experiment (idempotent). Port views taken before stay readable (their values frozen) and
-        keep the memory until they are gone."""
-        self._h = None
-        self._owner = None
+        keep the memory until they are gone. Waits for a call in progress on another thread."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            self._h = None
+            self._owner = None
 
     def __enter__(self):
         return self
@@ -192,14 +213,14 @@ class Experiment:
         """The live values of port "NAME.DIR.PORT" as a numpy view (no copy)."""
         h = self._handle()
         rec = _lib.Port()
-        self._check(self._lib.animat_port_find(h, spec.encode(), None, None, None, ctypes.byref(rec)))
+        self._check(self._lib.animat_port_find(h, _cstr(spec, "port"), None, None, None, ctypes.byref(rec)))
         return self._view(rec)
 
     def port_info(self, spec):
         """{"size", "unit", "low", "high", "names", "units"} of port "NAME.DIR.PORT" (bounds are copies)."""
         h = self._handle()
         i, d, p, rec = ctypes.c_uint32(), ctypes.c_uint32(), ctypes.c_uint32(), _lib.Port()
-        self._check(self._lib.animat_port_find(h, spec.encode(), ctypes.byref(i), ctypes.byref(d), ctypes.byref(p),
+        self._check(self._lib.animat_port_find(h, _cstr(spec, "port"), ctypes.byref(i), ctypes.byref(d), ctypes.byref(p),
                                                ctypes.byref(rec)))
         buf = ctypes.create_string_buffer(256)
         names = [self._lib.animat_element_name(h, i, d, p, k, buf, len(buf)).decode() for k in range(rec.size)]
@@ -223,22 +244,26 @@ class Experiment:
         return out
 
     @theta.setter
+    @_exclusive
     def theta(self, value):
         h = self._handle()
         a = _as_float64(value, (self._lib.animat_ntheta(h),), "theta")
         self._check(self._lib.animat_set_theta(h, _dbuf(a), a.size))
 
     # -- episodes -------------------------------------------------------------------------------------------
+    @_exclusive
     def run(self, episodes=None, first=0, *, record=None, trace=None):
         """Returns of episodes first .. first+episodes-1 (default run.episodes), as `animat run`.
 
         record (an .h5 or .nwb path) and trace (a CSV path) write what `animat run --record/--trace`
         writes, by the same code (animat_run_with): then the run is episodes 0 .. episodes-1."""
         h = self._handle()
-        n = self.episodes if episodes is None else int(episodes)
-        if n < 0:
-            raise InputError(f"run: episodes must be >= 0, not {n}")
-        out = np.empty(n, dtype=np.float64)
+        n = self.episodes if episodes is None else _uint(episodes, "run: episodes", high=2**63 - 1)
+        first = _uint(first, "run: first")
+        try:
+            out = np.empty(n, dtype=np.float64)
+        except (MemoryError, ValueError):
+            raise OutOfMemoryError(f"run: {n} episodes' returns do not fit in memory") from None
         if record is None and trace is None:
             self._check(self._lib.animat_run(h, int(first), n, _dbuf(out), None))
             return out
@@ -247,19 +272,21 @@ class Experiment:
                              f"episodes={n})")
         o = _lib.run_opts()
         o.episodes, o.returns = n, _dbuf(out)
-        o.record = os.fsencode(record) if record is not None else None
-        o.trace = os.fsencode(trace) if trace is not None else None
+        o.record = _cstr(record, "run: record", True)
+        o.trace = _cstr(trace, "run: trace", True)
         self._check(self._lib.animat_run_with(h, ctypes.byref(o), None))
         return out
 
+    @_exclusive
     def reset(self, seed=None, episode=0):
         """Start an episode (seed default run.seed); returns the observation (agent) or None."""
         h = self._handle()
         obs = np.empty(self._lib.animat_obs_size(h), dtype=np.float64)
-        seed = self.seed if seed is None else int(seed)
-        self._check(self._lib.animat_reset(h, seed, int(episode), _dbuf(obs), obs.size))
+        seed = self.seed if seed is None else _uint(seed, "reset: seed")
+        self._check(self._lib.animat_reset(h, seed, _uint(episode, "reset: episode"), _dbuf(obs), obs.size))
         return obs if self.agent else None
 
+    @_exclusive
     def step(self, action=None):
         """One control step; returns (obs or None, reward, flags)."""
         h = self._handle()
@@ -271,6 +298,7 @@ class Experiment:
                                           ctypes.byref(flags)))
         return (obs if self.agent else None), reward.value, flags.value
 
+    @_exclusive
     def snapshot(self):
         """The whole experiment's state as bytes (animat.state/1): between two control steps, or with an agent
         at its turn (what the next step's action meets)."""
@@ -282,6 +310,7 @@ class Experiment:
         finally:
             self._lib.animat_state_free(buf)
 
+    @_exclusive
     def restore(self, state):
         """Continue the episode a snapshot() saved (here or in another Experiment of the same file and setup),
         under the seed it was saved with; returns the observation (agent) or None."""
@@ -306,6 +335,34 @@ class Experiment:
     @property
     def episode_return(self):
         return self._lib.animat_return(self._handle())
+
+
+def _cstr(value, what, path=False):
+    """value as the bytes of a C string (None stays None): str (a path: os.fsencode, so any file name the
+    system gives round-trips) or, for paths, bytes/PathLike; a NUL inside would cut the string short in C
+    (a path "a.yaml\\0junk" opened a.yaml), so it is InputError, as is any other type."""
+    if value is None:
+        return None
+    if path and (isinstance(value, bytes) or hasattr(value, "__fspath__")):
+        value = os.fsencode(value)
+    elif isinstance(value, str):
+        value = os.fsencode(value) if path else value.encode("utf-8", "surrogateescape")
+    else:
+        raise InputError(f"{what}: expected a {'path' if path else 'string'}, not {type(value).__name__}")
+    if b"\0" in value:
+        raise InputError(f"{what}: {value!r} contains a NUL byte")
+    return value
+
+
+def _uint(value, what, low=0, high=2**64 - 1):
+    """value as a Python int in [low, high] (the C parameter's range: ctypes would wrap anything outside it
+    silently), else InputError naming `what`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{what} must be an integer in [{low}, {high}], not {value!r}")
+    v = int(value)
+    if not low <= v <= high:
+        raise InputError(f"{what} must be an integer in [{low}, {high}], not {v}")
+    return v
 
 
 def _as_float64(value, shape, what, finite=True):

@@ -65,11 +65,26 @@ class _H5pyFile:
         wide = _WIDE.get(a.dtype.kind)
         return a.astype(wide, copy=False) if wide else a
 
+    def _no_external_link(self, name):
+        """Refuse a name that goes through a link to another file, as the library does (not followed)."""
+        raw = name.encode("utf-8", "surrogateescape") if isinstance(name, str) else name
+        parts = [p for p in raw.split(b"/") if p]
+        links = self._f.id.links
+        for k in range(1, len(parts) + 1):
+            path = b"/".join(parts[:k])
+            if not links.exists(path):
+                return  # h5py's own lookup says what is missing
+            if links.get_info(path).type == self._h5py.h5l.TYPE_EXTERNAL:
+                raise InputError(f"{self.path}: {name}: cannot open it ({path.decode('utf-8', 'replace')} is a link "
+                                 "to another file, which is not followed)")
+
     def attrs(self, name):
         try:
+            if name and isinstance(name, (str, bytes)):
+                self._no_external_link(name)
             o = self._f[name] if name else self._f
             return {k: _widen(v) for k, v in o.attrs.items()}
-        except (OSError, RuntimeError, KeyError) as exc:
+        except (OSError, RuntimeError, KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{self.path}: {name or '/'}: cannot read its attributes: {_one_line(exc)}") from None
 
     def close(self):
@@ -93,7 +108,7 @@ class _LibFile:
         info = _lib.RecDataset()
         for k in range(self._lib.animat_rec_datasets(h)):
             self._check(self._lib.animat_rec_dataset_info(h, k, ctypes.byref(info)))
-            name = info.name.decode("utf-8", "replace")
+            name = info.name.decode("utf-8", "surrogateescape")  # a non-UTF-8 name round-trips to attrs()
             self.names.append(name)
             self._sets[name] = (k, info.type, tuple(info.dims[:info.rank]))
 
@@ -114,7 +129,13 @@ class _LibFile:
 
     def attrs(self, name):
         n = ctypes.c_uint32()
-        self._check(self._lib.animat_rec_attrs(self._h, (name or "").encode(), ctypes.byref(n)))
+        if isinstance(name, str):
+            name = name.encode("utf-8", "surrogateescape")
+        if name is not None and not isinstance(name, bytes):
+            raise InputError(f"{self.path}: attrs: expected an object's name (str), not {type(name).__name__}")
+        if name and b"\0" in name:
+            raise InputError(f"{self.path}: no object {name!r}")
+        self._check(self._lib.animat_rec_attrs(self._h, name or b"", ctypes.byref(n)))
         out, at = {}, _lib.RecAttr()
         for k in range(n.value):
             self._check(self._lib.animat_rec_attr(self._h, k, ctypes.byref(at)))

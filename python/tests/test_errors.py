@@ -167,3 +167,139 @@ def test_view_outlives_close_and_env_needs_agent(swimmer):
     assert joints.tobytes() == kept.tobytes()
     with pytest.raises(animat.InputError, match="agent"):
         animat.Env(swimmer, agent=None)
+
+
+@pytest.mark.parametrize("call, what", [
+    (lambda env: env.reset(seed=2**64), "reset: seed"),
+    (lambda env: env.reset(seed=True), "reset: seed"),
+    (lambda env: env.reset(options={"episode": -1}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": 2**64}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": "x"}), "reset: options['episode']"),
+    (lambda env: env.reset(options={"episode": None}), "reset: options['episode']"),
+    (lambda env: env.reset(options="x"), "reset: options must be a dict"),
+    (lambda env: env.experiment.reset(seed=-1), "reset: seed"),
+    (lambda env: env.experiment.reset(seed=2**64), "reset: seed"),
+    (lambda env: env.experiment.reset(episode=-1), "reset: episode"),
+])
+def test_integers_out_of_range_are_refused_not_wrapped(swimmer, call, what):
+    """An integer outside the C parameter's range (uint64) is InputError, never silently wrapped by ctypes
+    (seed 2**64 ran as seed 0, episode -1 as 2**64 - 1); the Env keeps its episode count."""
+    with animat.Env(swimmer, set=SHORT) as env:
+        env.reset(seed=3)
+        with pytest.raises(animat.InputError) as e:
+            call(env)
+        assert what in one_line(e)
+        assert env.reset()[1] == {"episode": 1, "seed": 3}
+
+
+def test_experiment_run_counts(swimmer):
+    x = animat.Experiment(swimmer, set=SHORT)
+    for kw, what in [({"first": -1}, "run: first"), ({"first": 2**64}, "run: first"), ({"episodes": "x"}, "episodes"),
+                     ({"episodes": -1}, "run: episodes")]:
+        with pytest.raises(animat.InputError) as e:
+            x.run(**{"episodes": 1, **kw})
+        assert what in one_line(e)
+    with pytest.raises(animat.OutOfMemoryError) as e:
+        x.run(2**62)
+    assert isinstance(e.value, animat.Error) and isinstance(e.value, MemoryError)
+    x.close()
+
+
+@pytest.mark.parametrize("kw, what", [
+    ({"num_envs": "x"}, "num_envs"), ({"num_envs": None}, "num_envs"), ({"num_envs": 2**40}, "num_envs"),
+    ({"threads": 0}, "threads"), ({"threads": -1}, "threads"), ({"threads": 2**32}, "threads"),
+    ({"threads": "x"}, "threads"),
+])
+def test_vector_sizes_checked_before_any_world(swimmer, kw, what):
+    """num_envs and threads are checked before the worlds are opened: 2**40 worlds was a hang growing
+    without bound, threads 2**32 wrapped to 0."""
+    with pytest.raises(animat.InputError) as e:
+        animat.VectorEnv(swimmer, **{"num_envs": 2, **kw}, set=SHORT)
+    assert what in one_line(e)
+
+
+def test_vector_reset_seed_range(swimmer):
+    with animat.VectorEnv(swimmer, num_envs=2, set=SHORT) as v:
+        with pytest.raises(animat.InputError) as e:
+            v.reset(seed=2**64 - 1)  # env 1 would take 2**64
+        assert "VectorEnv.reset: seed" in one_line(e)
+        v.reset(seed=2**64 - 2)
+
+
+def _race(target, n=2):
+    import threading
+    errors = []
+
+    def run():
+        try:
+            target()
+        except animat.StateError as exc:
+            errors.append(str(exc))
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_two_threads_in_one_object_is_an_error_not_a_crash(swimmer):
+    """One object used from two threads at once (the contract is one at a time): StateError in the late
+    thread, never a crash (a VectorEnv stepped from two threads segfaulted the interpreter)."""
+    v = animat.VectorEnv(swimmer, num_envs=2, threads=2, set={"run.max_steps": 20})
+    v.reset(seed=0)
+    a = np.zeros((2, 5))
+    errors = _race(lambda: [v.step(a) for _ in range(300)])
+    assert all("in use by another thread" in e for e in errors)
+    env = animat.Env(swimmer, set={"run.max_steps": 20})
+    env.reset()
+
+    def play():
+        for _ in range(300):
+            if any(env.step(np.zeros(5))[2:4]):
+                env.reset()
+    errors = _race(play)
+    assert all("in use by another thread" in e for e in errors)
+    # close() from another thread while one steps: waits for the step; the stepper then gets a StateError
+    closed = []
+
+    def close_soon():
+        env.close()
+        closed.append(True)
+
+    def step_until_closed():
+        try:
+            while True:
+                if any(env.step(np.zeros(5))[2:4]):
+                    env.reset()
+        except animat.StateError:  # ClosedError, or busy while close() holds the object
+            pass
+    import threading
+    t = threading.Thread(target=step_until_closed)
+    t.start()
+    close_soon()
+    t.join()
+    v.close()
+    assert closed
+
+
+def test_strings_for_the_library_are_checked(swimmer, tmp_path):
+    """Every string handed to C is a str (paths: str, bytes or PathLike) without NUL: a path with a NUL
+    opened the file named by its first part, other types raised AttributeError/TypeError."""
+    calls = [
+        (lambda: animat.Experiment(swimmer + "\0junk"), "contains a NUL byte"),
+        (lambda: animat.Experiment(swimmer, set={"run.seed\0x": 1}), "contains a NUL byte"),
+        (lambda: animat.Experiment(swimmer, agent=5), "agent: expected a string"),
+        (lambda: animat.Experiment(5), "path: expected a path"),
+        (lambda: animat.Experiment(text=b"run: {}"), "text: expected a string"),
+        (lambda: animat.Env(swimmer, render_size=5), "render_size"),
+        (lambda: animat.Experiment(swimmer, set=SHORT).run(1, record=1), "record: expected a path"),
+        (lambda: animat.Experiment(swimmer, set=SHORT).port(7), "port: expected a string"),
+    ]
+    for call, what in calls:
+        with pytest.raises(animat.InputError) as e:
+            call()
+        assert what in one_line(e)
+    with pytest.raises(animat.InputError) as e:  # a file name that is not UTF-8 reaches the library intact
+        animat.Experiment(str(tmp_path) + "/\udcff.yaml")
+    assert ".yaml: cannot open" in one_line(e)

@@ -114,3 +114,45 @@ def test_huge_declared_dataset_is_refused_not_allocated(tmp_path, monkeypatch, b
         if backend == "libanimat":
             with pytest.raises(animat.UnsupportedError, match="deep: not numbers"):
                 r["deep"]
+
+
+@pytest.mark.skipif(h5py is None, reason="python3-h5py is needed to write the hostile file")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_names_that_are_not_utf8_or_not_names(tmp_path, monkeypatch, backend):
+    """A dataset named with bytes that are not UTF-8 is listed under a name that reads and gives its
+    attributes (the library path decoded it lossily, so attrs(name) said "no object"); an object name
+    that is not a string is an animat.Error."""
+    path = tmp_path / "names.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset(b"bad\xff", data=np.arange(2.0))
+        f[b"bad\xff"].attrs["unit"] = "m"
+    with _open(path, backend, monkeypatch) as r:
+        (name,) = r.signals
+        assert r[name].tobytes() == np.arange(2.0).tobytes()
+        assert r.attrs(name) == {"unit": "m"}
+        with pytest.raises(animat.Error):
+            r.attrs(5)
+
+
+@pytest.mark.skipif(h5py is None, reason="python3-h5py is needed to write the hostile file")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_external_links_are_not_followed(tmp_path, monkeypatch, backend):
+    """attrs() of a name through an external link is InputError on both paths: a hostile recording does not
+    make the reader open other files (it followed them into another HDF5 file before)."""
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as f:
+        f.create_dataset("secret", data=np.arange(2.0))
+        f["secret"].attrs["token"] = "s3cret"
+    path = tmp_path / "links.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("time", data=np.arange(3.0))
+        f["ext"] = h5py.ExternalLink(str(other), "/secret")
+        f["dir"] = h5py.ExternalLink(str(other), "/")
+        f["passwd"] = h5py.ExternalLink("/etc/passwd", "/x")
+    with _open(path, backend, monkeypatch) as r:
+        assert r.signals == ["time"]
+        for name in ("ext", "dir/secret", "passwd"):
+            with pytest.raises(animat.InputError) as err:
+                r.attrs(name)
+            msg = str(err.value)
+            assert str(path) in msg and "\n" not in msg and "s3cret" not in msg, msg

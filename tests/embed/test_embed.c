@@ -423,6 +423,57 @@ START_TEST(deferred_open_check_and_isolate) {
 }
 END_TEST
 
+/* Option structs with NULL where an array or one of its strings belongs:
+ * EINPUT naming the field, never a crash. */
+START_TEST(open_with_null_arrays) {
+    animat_exp *x = (animat_exp *)1;
+    char msg[256];
+    const char *holes[] = {"run.max_steps=30", NULL};
+    struct { const char *const *sets; uint32_t nsets; const char *const *plugins; uint32_t nplugins;
+             const char *want; } cases[] = {
+        {NULL, 1u << 30, NULL, 0, "nsets is 1073741824 but sets is NULL"},
+        {holes, 2, NULL, 0, "sets[1] is NULL"},
+        {NULL, 0, NULL, 3, "nplugins is 3 but plugins is NULL"},
+        {NULL, 0, holes, 2, "plugins[1] is NULL"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        animat_open_opts o = ANIMAT_OPEN_OPTS_INIT;
+        o.path = swimmer, o.sets = cases[k].sets, o.nsets = cases[k].nsets;
+        o.plugins = cases[k].plugins, o.nplugins = cases[k].nplugins;
+        ck_assert_int_eq(animat_open_with(&x, &o, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+        ck_assert_ptr_null(x);
+        ck_assert_msg(strstr(msg, cases[k].want) && !strchr(msg, '\n'), "%s", msg);
+    }
+    ck_assert_int_eq(animat_open(&x, swimmer, NULL, NULL, 2, NULL, msg, sizeof msg), ANIMAT_EMBED_EINPUT);
+    ck_assert_msg(strstr(msg, "nsets is 2 but sets is NULL"), "%s", msg);
+}
+END_TEST
+
+/* A handle twice in one vector step would be stepped by two threads at
+ * once: refused before any is stepped. */
+START_TEST(vector_refuses_a_handle_twice) {
+    animat_exp *a = open_ok("circuit", short_run, 1), *b = open_ok("circuit", short_run, 1);
+    animat_exp *xs[3] = {a, b, a};
+    double obs[3 * NJ], act[3 * NJ] = {0}, rew[3];
+    uint32_t flags[3];
+    char msg[256];
+    ck_assert_int_eq(animat_reset(a, 1, 0, obs, NJ), 0);
+    ck_assert_int_eq(animat_reset(b, 1, 0, obs, NJ), 0);
+    animat_vec *v = NULL;
+    ck_assert_int_eq(animat_vec_create(&v, 2, msg, sizeof msg), 0);
+    ck_assert_int_eq(animat_vec_step(v, xs, 3, act, obs, rew, flags, msg, sizeof msg), -3);
+    ck_assert_msg(strstr(msg, "handle 2 appears twice"), "%s", msg);
+    ck_assert_uint_eq(animat_step_count(a), 0); /* nothing stepped */
+    ck_assert_uint_eq(animat_step_count(b), 0);
+    ck_assert_int_eq(animat_vec_step(v, xs, 2, act, obs, rew, flags, msg, sizeof msg), 0); /* stamps do not linger */
+    ck_assert_int_eq(animat_vec_step(v, xs, 2, act, obs, rew, flags, msg, sizeof msg), 0);
+    ck_assert_uint_eq(animat_step_count(a), 2);
+    animat_vec_destroy(v);
+    animat_close(a);
+    animat_close(b);
+}
+END_TEST
+
 int main(void) {
     const char *src = getenv("ANIMAT_SRC");
     if (!src) return 1;
@@ -441,6 +492,8 @@ int main(void) {
     tcase_add_test(t, deferred_open_check_and_isolate);
     tcase_add_test(t, snapshot_restore_with_agent);
     tcase_add_test(t, recording_read_through_the_library);
+    tcase_add_test(t, open_with_null_arrays);
+    tcase_add_test(t, vector_refuses_a_handle_twice);
     suite_add_tcase(s, t);
     return ck_run(s);
 }

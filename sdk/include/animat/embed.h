@@ -317,8 +317,9 @@ void animat_vec_destroy(animat_vec *v);
  * Autoreset as Gymnasium's vector API (next step): a handle whose previous
  * step ended is reset instead (episode + 1, same seed; its action
  * ignored, reward 0, flags ANIMAT_EMBED_RESET). Results do not depend on
- * `threads`. The handles are borrowed for the call: no other thread may use
- * them meanwhile (each is stepped by one library thread, whichever takes it
+ * `threads`. Each handle at most once per call (a repeat is refused like a
+ * NULL handle, before any is stepped). The handles are borrowed for the
+ * call: no other thread may use them meanwhile (each is stepped by one library thread, whichever takes it
  * first: a handle's episode may continue on any of them). The
  * arrays are the caller's. On failure the first failing handle's message
  * is copied into msg: returns 0 or, for handle i failing, -(i + 1) (the
@@ -393,8 +394,9 @@ int animat_rec_read(animat_rec *r, uint32_t k, void *buf, uint64_t bytes);
 /* Read the attributes of `object` ("" or "/": the file's root, else a
  * dataset's or group's path) into r, in name order; *n their count.
  * animat_rec_attr gives attribute k; both valid until the next
- * animat_rec_attrs or animat_rec_close. EINPUT for no such object or an
- * attribute that cannot be read. */
+ * animat_rec_attrs or animat_rec_close. EINPUT for no such object, an
+ * object reached through an external link (another file is never opened)
+ * or an attribute that cannot be read. */
 int animat_rec_attrs(animat_rec *r, const char *object, uint32_t *n);
 int animat_rec_attr(animat_rec *r, uint32_t k, animat_rec_attribute *out);
 
