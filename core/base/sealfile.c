@@ -68,6 +68,14 @@ static FILE *open_regular(const char *path, const char *what, errmsg *e) {
     return f;
 }
 
+/* Bytes of f after its current position (0 when unknown). */
+static uint64_t file_rest(FILE *f) {
+    struct stat st;
+    long at = ftell(f);
+    if (at < 0 || fstat(fileno(f), &st) || st.st_size < at) return 0;
+    return (uint64_t)(st.st_size - at);
+}
+
 /* Read and check the payload after a valid head. 0 or -1 with e set. */
 static int read_payload(FILE *f, const char *path, const char *what, const sealfile_head *h, void *buf, errmsg *e) {
     if (h->size && fread(buf, 1, h->size, f) != h->size) return errmsg_set(e, "%s: %s is truncated", path, what);
@@ -92,6 +100,8 @@ int sealfile_read(const char *path, const char magic[8], uint32_t format, const 
         rc = errmsg_set(e, "%s: %s format %u, this animat reads %u", path, what, h.format, format);
     else if (h.size > max)
         rc = errmsg_set(e, "%s: %s claims an impossible size (%llu bytes)", path, what, (unsigned long long)h.size);
+    else if (h.size > file_rest(f))  /* before allocating what the head claims */
+        rc = errmsg_set(e, "%s: %s is truncated", path, what);
     else if (!(buf = malloc(h.size ? h.size : 1)))
         rc = errmsg_set(e, "out of memory");
     else

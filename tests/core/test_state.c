@@ -142,6 +142,19 @@ START_TEST(branching_under_other_interventions) {
 END_TEST
 
 /* `animat run` of the swimmer example with `args`. */
+/* An address-space limit for a child that must not allocate much; not
+ * under AddressSanitizer, which reserves terabytes of shadow memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define AS_LIMIT ""
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AS_LIMIT ""
+#endif
+#endif
+#ifndef AS_LIMIT
+#define AS_LIMIT "ulimit -v 2000000 && "
+#endif
+
 static proc_out run_swimmer(const char *args) {
     return proc_run("cd %s && %s run %s/examples/swimmer-ncap.yaml --episodes 1 " STEPS " --quiet %s", dir, exe, src,
                     args);
@@ -190,6 +203,15 @@ START_TEST(bad_state_files) {
     proc_free(&p);
     p = run_swimmer("--state-in s.state");
     ck_expect_error(&p, "s.state: not an animat state file (or truncated)");
+    /* a head claiming 32 GiB of payload, with none after it: refused as
+     * truncated before allocating (under a 2 GB address-space limit the
+     * allocation itself used to fail with "out of memory") */
+    p = proc_run("cd %s && head -c 32 good.state > s.state && printf '\\000\\000\\000\\000\\010\\000\\000\\000' | "
+                 "dd of=s.state bs=1 seek=16 conv=notrunc 2>/dev/null", dir);
+    proc_free(&p);
+    p = proc_run("cd %s && %s%s run %s/examples/swimmer-ncap.yaml --episodes 1 " STEPS " --quiet --state-in s.state",
+                 dir, AS_LIMIT, exe, src);
+    ck_expect_error(&p, "s.state: state file is truncated");
     p = proc_run("cd %s && cp good.state s.state && printf '\\001' | dd of=s.state bs=1 seek=3000 conv=notrunc "
                  "2>/dev/null", dir);
     proc_free(&p);
