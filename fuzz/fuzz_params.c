@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "base/errmsg.h"
-#include "exp/experiment.h"
+#include "exp/experiment_impl.h"
 #include "exp/wiring.h"
 #include "plugin/hostctx.h"
 #include "base/params.h"
