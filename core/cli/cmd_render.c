@@ -15,12 +15,12 @@
 #include "sim/runner.h"
 #include "sim/sim.h"
 #include "view/mjapi.h"
+#include "view/pace.h"
 #include "view/render.h"
 #include "view/render_setup.h"
 #include "view/video.h"
 
 #define RENDER_MAX_SETS 256
-#define RENDER_MAX_FPS 60.0 /* steps are subsampled above this rate */
 
 /* The command line and the state of one render. */
 typedef struct render_job {
@@ -150,11 +150,10 @@ static int render_after(void *ctx, double reward) {
 static const char *render_error(void *ctx) { return ((render_job *)ctx)->err; }
 
 /* Frame rate: one frame per control step (1 / dt), or every k-th step
- * when that exceeds RENDER_MAX_FPS (k = ceil(rate / RENDER_MAX_FPS)). */
+ * above VIEW_MAX_FPS (view_frame_stride). */
 static void render_rate(render_job *j, double dt) {
-    double rate = dt > 0 ? 1.0 / dt : RENDER_MAX_FPS;
-    j->stride = rate > RENDER_MAX_FPS ? (uint32_t)ceil(rate / RENDER_MAX_FPS - 1e-9) : 1;
-    j->fps = dt > 0 ? 1.0 / (dt * j->stride) : RENDER_MAX_FPS;
+    j->stride = view_frame_stride(dt);
+    j->fps = dt > 0 ? 1.0 / (dt * j->stride) : VIEW_MAX_FPS;
 }
 
 /* Run the episodes with the camera rolling, then commit the video. */

@@ -19,7 +19,6 @@
 #include "view/window.h"
 
 #define VIEW_MAX_SETS 256
-#define VIEW_MAX_FPS 60.0
 
 /* The command line and the state of one viewing. */
 typedef struct view_job {
@@ -120,8 +119,7 @@ static const char *view_error(void *ctx) {
 
 /* Run the episodes in the window until they end or the user quits. */
 static int view_show(view_job *j, const experiment *x, sim *s, errmsg *e) {
-    double rate = sim_dt(s) > 0 ? 1.0 / sim_dt(s) : VIEW_MAX_FPS;
-    j->stride = rate > VIEW_MAX_FPS ? (uint32_t)ceil(rate / VIEW_MAX_FPS - 1e-9) : 1;
+    j->stride = view_frame_stride(sim_dt(s));
     j->dt = sim_dt(s);
     sim_observer o = {.ctx = j, .before = view_before, .after = view_after, .error = view_error};
     if (sim_observe(s, &o)) return errmsg_set(e, "view: too many observers");

@@ -14,6 +14,11 @@ static void pace_sleep(double s) {
     nanosleep(&ts, NULL);
 }
 
+uint32_t view_frame_stride(double dt) {
+    double rate = dt > 0 ? 1.0 / dt : VIEW_MAX_FPS;
+    return rate > VIEW_MAX_FPS ? (uint32_t)ceil(rate / VIEW_MAX_FPS - 1e-9) : 1;
+}
+
 void view_pace_start(view_pace *p, double t_sim) {
     p->t_wall0 = runner_now();
     p->t_sim0 = t_sim;

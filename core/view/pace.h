@@ -12,6 +12,7 @@
 #define VIEW_PACE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "view/window.h"
 
@@ -22,6 +23,14 @@ typedef struct view_pace {
     int paused;     /* 1 while paused */
     int quit;       /* 1 once the user quit */
 } view_pace;
+
+/* Frames shown (or filmed) per simulated second at most. */
+#define VIEW_MAX_FPS 60.0
+
+/* Show every k-th sample of interval dt s: 1 up to VIEW_MAX_FPS samples a
+ * second, else k = ceil(rate / VIEW_MAX_FPS); 1 for dt <= 0. Shared by the
+ * live view, the replay and `animat render`. */
+uint32_t view_frame_stride(double dt);
 
 /* Start the clock at simulated time t_sim (a new episode). */
 void view_pace_start(view_pace *p, double t_sim);

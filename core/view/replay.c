@@ -17,7 +17,6 @@
 #include "view/render_setup.h"
 #include "view/window.h"
 
-#define REPLAY_MAX_FPS 60.0 /* samples are shown every k-th above this rate, as in render */
 
 /* One replay: the recording, the stored experiment's bodies, the window. */
 typedef struct replay {
@@ -213,8 +212,7 @@ static int replay_show(replay *p, FILE *out, errmsg *e) {
     const void *data[VIEW_MAX_BODIES];
     for (uint32_t k = 0; k < p->nb; k++) data[k] = p->d[k];
     if (view_render_setup_data(&p->r, p->o->w, p->o->h, 1, &p->s, data, e)) return -1;
-    double rate = 1.0 / (p->dt * (double)p->every);
-    uint32_t stride = rate > REPLAY_MAX_FPS ? (uint32_t)ceil(rate / REPLAY_MAX_FPS - 1e-9) : 1;
+    uint32_t stride = view_frame_stride(p->dt * (double)p->every);
     double t0 = runner_now();
     for (uint64_t ep = 0; ep < p->steps.dim[0] && !p->pace.quit; ep++)
         if (replay_play(p, ep, stride, e)) return -1;
